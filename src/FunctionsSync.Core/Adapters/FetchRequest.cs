@@ -1,0 +1,9 @@
+using FunctionsSync.Core.Records;
+
+namespace FunctionsSync.Core.Adapters;
+
+/// <param name="EntityType">What to read.</param>
+/// <param name="Since">Only records changed at or after this instant; null reads everything (full sync).</param>
+/// <param name="PageToken">Opaque token from the previous page; self-contained, so a resumed run needs nothing else.</param>
+/// <param name="PageSize">Wanted page size; adapters clamp it to the marketplace's maximum.</param>
+public sealed record FetchRequest(EntityType EntityType, DateTimeOffset? Since, string? PageToken, int PageSize);

@@ -1,0 +1,21 @@
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Records;
+
+namespace FunctionsSync.Core.Adapters;
+
+/// <summary>Reads one marketplace's data page by page, mapped to canonical records.</summary>
+public interface IMarketplaceAdapter
+{
+    /// <summary>The marketplace's wire name, e.g. <c>shopify</c>.</summary>
+    string Marketplace { get; }
+
+    /// <summary>Entity types this marketplace can deliver; the syncer skips the rest.</summary>
+    IReadOnlySet<EntityType> SupportedEntityTypes { get; }
+
+    /// <summary>
+    /// Fetches one page. The first page of a feed has no <see cref="FetchRequest.PageToken"/>; the next one is
+    /// asked for with the token the previous page returned. A null <see cref="FetchPage.NextPageToken"/> ends the feed.
+    /// </summary>
+    /// <exception cref="MarketplaceException">The marketplace refused or answered something unusable.</exception>
+    Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken);
+}

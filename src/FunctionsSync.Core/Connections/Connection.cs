@@ -1,0 +1,32 @@
+namespace FunctionsSync.Core.Connections;
+
+/// <summary>One marketplace account of one organization.</summary>
+public sealed record Connection
+{
+    public required string Id { get; init; }
+    public required string OrganizationId { get; init; }
+    public required string Marketplace { get; init; }
+    public required string ExternalStoreId { get; init; }
+    public required string Name { get; init; }
+
+    /// <summary>Secret handed to the merchant for push imports; never logged.</summary>
+    public required string SyncToken { get; init; }
+
+    /// <summary>Marketplace credentials (tokens, keys). Never returned by the API nor logged.</summary>
+    public IReadOnlyDictionary<string, string> Credentials { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Adapter settings such as <c>baseUrl</c>.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    public bool Enabled { get; init; } = true;
+    public int Priority { get; init; }
+    public int IntervalMinutes { get; init; } = 15;
+    public ConnectionHealth Health { get; init; } = ConnectionHealth.Active;
+    public string? LastError { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public string? Setting(string key) => Settings.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+
+    public string? Credential(string key) => Credentials.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+}

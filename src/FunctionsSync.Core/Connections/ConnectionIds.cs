@@ -1,0 +1,20 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FunctionsSync.Core.Connections;
+
+/// <summary>
+/// Connection ids derive from (organization, marketplace, external store id), so registering twice,
+/// even from two replicas at once, lands on the same row.
+/// </summary>
+public static class ConnectionIds
+{
+    public static string For(string organizationId, string marketplace, string externalStoreId)
+    {
+        var key = $"{organizationId.Trim()}\n{marketplace.Trim().ToLowerInvariant()}\n{externalStoreId.Trim()}";
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        return "c" + Convert.ToHexStringLower(hash.AsSpan(0, 12));
+    }
+
+    public static string NewSyncToken() => "st_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+}

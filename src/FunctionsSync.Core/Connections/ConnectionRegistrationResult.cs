@@ -1,0 +1,3 @@
+namespace FunctionsSync.Core.Connections;
+
+public sealed record ConnectionRegistrationResult(Connection Connection, bool Created);

@@ -1,0 +1,8 @@
+namespace FunctionsSync.Core.Ingestion;
+
+public enum RecordChange
+{
+    Created,
+    Updated,
+    Unchanged,
+}

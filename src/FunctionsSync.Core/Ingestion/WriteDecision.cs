@@ -1,0 +1,12 @@
+namespace FunctionsSync.Core.Ingestion;
+
+public enum WriteAction
+{
+    Insert,
+    Replace,
+    None,
+}
+
+/// <param name="Action">The storage operation to perform.</param>
+/// <param name="CountAs">How the record counts in the run's counters.</param>
+public sealed record WriteDecision(WriteAction Action, RecordChange CountAs);

@@ -1,0 +1,8 @@
+namespace FunctionsSync.Core.Leasing;
+
+/// <summary>
+/// The right to sync one connection until <see cref="ExpiresAt"/>. Every write made under the lease carries its
+/// <see cref="ETag"/>, so a runner whose lease was taken over cannot write a checkpoint (fencing).
+/// </summary>
+/// <param name="ActiveRunId">The run the lease holder works on; stays set after an interruption so the next holder resumes it.</param>
+public sealed record SyncLease(string ConnectionId, string Owner, DateTimeOffset ExpiresAt, string ETag, string? ActiveRunId);

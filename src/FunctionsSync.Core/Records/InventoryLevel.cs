@@ -1,0 +1,3 @@
+namespace FunctionsSync.Core.Records;
+
+public sealed record InventoryLevel(string? Sku, string LocationId, int Available);

@@ -1,0 +1,3 @@
+namespace FunctionsSync.Core.Records;
+
+public sealed record OrderLine(string ExternalId, string? ProductExternalId, string? Sku, int Quantity, decimal UnitPrice);

@@ -1,0 +1,8 @@
+namespace FunctionsSync.Core.Runs;
+
+public enum RunTrigger
+{
+    Schedule,
+    Manual,
+    Import,
+}

@@ -1,0 +1,43 @@
+using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Records;
+
+namespace FunctionsSync.Core.Runs;
+
+/// <summary>One sync of one connection, as persisted at its last checkpoint.</summary>
+public sealed record SyncRun
+{
+    public required string RunId { get; init; }
+    public required string ConnectionId { get; init; }
+    public required string OrganizationId { get; init; }
+    public required string Marketplace { get; init; }
+    public required SyncMode Mode { get; init; }
+    public required RunTrigger Trigger { get; init; }
+    public required IReadOnlyList<EntityType> EntityTypes { get; init; }
+    public RunStatus Status { get; init; } = RunStatus.Queued;
+    public IReadOnlyList<EntityProgress> Entities { get; init; } = [];
+
+    /// <summary>Sequence number of the last page whose results were checkpointed; pages are numbered across entity types.</summary>
+    public long PageSeq { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public string? Error { get; init; }
+    public MarketplaceErrorKind? ErrorKind { get; init; }
+
+    /// <summary>The first few per-record failure reasons, so an operator sees why a run is partial.</summary>
+    public IReadOnlyList<string> RecordErrors { get; init; } = [];
+
+    /// <summary>How many times a runner picked this run up; above 1 it was resumed.</summary>
+    public int Attempts { get; init; }
+
+    public RunCounters Counters => Entities.Aggregate(RunCounters.Zero, (sum, e) => sum.Add(e.Counters));
+
+    public EntityProgress? Entity(EntityType type) => Entities.FirstOrDefault(e => e.EntityType == type);
+
+    public SyncRun WithEntity(EntityProgress progress) => this with
+    {
+        Entities = [.. Entities.Select(e => e.EntityType == progress.EntityType ? progress : e)],
+    };
+}

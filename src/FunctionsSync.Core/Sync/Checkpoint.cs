@@ -1,0 +1,10 @@
+using FunctionsSync.Core.Runs;
+
+namespace FunctionsSync.Core.Sync;
+
+/// <param name="Run">The run as it stands after the page.</param>
+/// <param name="Cursors">Cursors that changed.</param>
+/// <param name="LeaseUntil">New lease expiry; ignored when <paramref name="Release"/>.</param>
+/// <param name="Release">Give the lease up (end of run or interruption).</param>
+/// <param name="ActiveRunId">The run the next lease holder must resume; null once the run is final.</param>
+public sealed record Checkpoint(SyncRun Run, IReadOnlyList<EntityCursor> Cursors, DateTimeOffset LeaseUntil, bool Release, string? ActiveRunId);

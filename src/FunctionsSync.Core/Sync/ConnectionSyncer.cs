@@ -1,0 +1,296 @@
+using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Leasing;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsSync.Core.Sync;
+
+/// <summary>
+/// Runs one sync of one connection: page by page, fetch → ingest → checkpoint (cursor, counters, lease renewal in
+/// one atomic write). A page is ingested before its checkpoint, so a run killed anywhere repeats at most one page,
+/// which idempotent ingestion absorbs.
+/// </summary>
+public sealed partial class ConnectionSyncer(
+    IConnectionStore connections,
+    ISyncStateStore state,
+    IMarketplaceAdapterRegistry adapters,
+    IIngestionDispatcher ingestion,
+    IOptions<SyncOptions> options,
+    TimeProvider time,
+    ILogger<ConnectionSyncer> logger)
+{
+    private SyncOptions Options => options.Value;
+
+    public async Task<SyncOutcome> RunAsync(SyncRequest request, CancellationToken cancellationToken)
+    {
+        var connection = await connections.GetAsync(request.ConnectionId, cancellationToken);
+        if (connection is null)
+        {
+            return new(SyncOutcomeKind.ConnectionNotFound, null, $"Connection {request.ConnectionId} does not exist.");
+        }
+
+        var owner = $"{request.Owner}/{Guid.NewGuid():N}";
+        var attempt = await state.TryAcquireLeaseAsync(connection.Id, owner, Options.LeaseDuration, cancellationToken);
+        if (attempt.Lease is not { } lease)
+        {
+            LogLeaseHeld(connection.Id, attempt.HeldBy, attempt.HeldUntil);
+            return new(SyncOutcomeKind.LeaseHeld, null, $"Connection {connection.Id} is being synced by {attempt.HeldBy} (lease until {attempt.HeldUntil:O}).");
+        }
+
+        var adapter = adapters.Get(connection.Marketplace);
+        var run = await StartOrResumeAsync(connection, adapter, lease, request, cancellationToken);
+        var cursors = new Dictionary<EntityType, EntityCursor>(await state.GetCursorsAsync(connection.Id, cancellationToken));
+        EntityType? current = null;
+        try
+        {
+            run = run with { Status = RunStatus.Running, StartedAt = run.StartedAt ?? Now, UpdatedAt = Now, Attempts = run.Attempts + 1 };
+            lease = await state.CheckpointAsync(lease, new(run, [], LeaseUntil, Release: false, run.RunId), cancellationToken);
+            LogRunStarted(run.RunId, connection.Id, run.Mode, run.Attempts);
+
+            foreach (var type in run.EntityTypes)
+            {
+                if (run.Entity(type) is not { State: EntityRunState.Pending or EntityRunState.Running } progress)
+                {
+                    continue;
+                }
+
+                current = type;
+                var cursor = cursors.GetValueOrDefault(type) ?? new EntityCursor { EntityType = type };
+                if (cursor.RunId != run.RunId)
+                {
+                    cursor = StartFeed(cursor, run);
+                }
+
+                run = run.WithEntity(progress with { State = EntityRunState.Running });
+                while (!cursor.Completed)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var pageSeq = run.PageSeq + 1;
+                    var page = await adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, cursor.PageToken, PageSize(connection)), cancellationToken);
+                    var result = await ingestion.IngestAsync(new IngestContext(connection.Id, run.RunId, pageSeq, type, run.Mode), page.Records, cancellationToken);
+                    (run, cursor) = ApplyPage(run, cursor, page, result, pageSeq);
+                    lease = await state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), cancellationToken);
+                    cursors[type] = cursor;
+                }
+            }
+
+            current = null;
+            var counters = run.Counters;
+            run = run with
+            {
+                Status = counters.Failed > 0 ? RunStatus.Partial : RunStatus.Succeeded,
+                FinishedAt = Now,
+                UpdatedAt = Now,
+            };
+            await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null), CancellationToken.None);
+            await UpdateConnectionAsync(connection, ConnectionHealth.Active, null);
+            LogRunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
+            return new(SyncOutcomeKind.Finished, run);
+        }
+        catch (LeaseLostException)
+        {
+            LogLeaseLost(run.RunId, connection.Id);
+            return new(SyncOutcomeKind.LeaseLost, run, "The lease was taken over; the new holder resumes the run.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            run = run with { Status = RunStatus.Interrupted, UpdatedAt = Now };
+            await TryCheckpointAsync(lease, new(run, [], Now, Release: true, run.RunId));
+            LogRunInterrupted(run.RunId, run.PageSeq);
+            return new(SyncOutcomeKind.Interrupted, run, "Stopped between pages; the next run resumes from the last saved page.");
+        }
+        catch (MarketplaceException ex)
+        {
+            var where = current is { } type ? $"{connection.Marketplace} {type.ToWire()}" : connection.Marketplace;
+            run = run with { Status = RunStatus.Failed, Error = $"{where}: {ex.Message}", ErrorKind = ex.Kind, FinishedAt = Now, UpdatedAt = Now };
+            await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null));
+            var health = ex.Kind == MarketplaceErrorKind.Auth ? ConnectionHealth.NeedsAttention : connection.Health;
+            await UpdateConnectionAsync(connection, health, run.Error);
+            LogRunFailed(run.RunId, run.Error);
+            return new(SyncOutcomeKind.Finished, run);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            run = run with { Status = RunStatus.Failed, Error = $"Internal error: {ex.Message}", FinishedAt = Now, UpdatedAt = Now };
+            await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null));
+            await UpdateConnectionAsync(connection, connection.Health, run.Error);
+            LogRunCrashed(ex, run.RunId);
+            return new(SyncOutcomeKind.Finished, run);
+        }
+    }
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    private DateTimeOffset LeaseUntil => Now + Options.LeaseDuration;
+
+    private int PageSize(Connection connection) =>
+        int.TryParse(connection.Setting("pageSize"), out var size) ? Math.Clamp(size, 1, 250) : Options.PageSize;
+
+    private async Task<SyncRun> StartOrResumeAsync(Connection connection, IMarketplaceAdapter adapter, SyncLease lease, SyncRequest request, CancellationToken cancellationToken)
+    {
+        // An interrupted or crashed run is finished before anything new starts: its cursors hold pages in flight.
+        foreach (var candidate in new[] { lease.ActiveRunId, request.RunId })
+        {
+            if (candidate is not null && await state.GetRunAsync(candidate, cancellationToken) is { } existing && !existing.Status.IsFinal())
+            {
+                return existing;
+            }
+        }
+
+        var types = EntityTypes.InRunOrder(request.EntityTypes is { Count: > 0 } asked ? asked : EntityTypes.All);
+        return new SyncRun
+        {
+            RunId = request.RunId ?? RunIds.New(connection.Id, Now),
+            ConnectionId = connection.Id,
+            OrganizationId = connection.OrganizationId,
+            Marketplace = connection.Marketplace,
+            Mode = request.Mode,
+            Trigger = request.Trigger,
+            EntityTypes = types,
+            Entities = [.. types.Select(t => new EntityProgress(
+                t, adapter.SupportedEntityTypes.Contains(t) ? EntityRunState.Pending : EntityRunState.Unsupported, RunCounters.Zero))],
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        };
+    }
+
+    private EntityCursor StartFeed(EntityCursor cursor, SyncRun run) => cursor with
+    {
+        RunId = run.RunId,
+        RunSince = run.Mode == SyncMode.Full || cursor.HighWaterMark is null ? null : cursor.HighWaterMark - Options.OverlapWindow,
+        PageToken = null,
+        PendingHighWaterMark = null,
+        HoldBefore = null,
+        HoldAll = false,
+        Completed = false,
+        ReportedTotal = null,
+    };
+
+    private (SyncRun Run, EntityCursor Cursor) ApplyPage(SyncRun run, EntityCursor cursor, FetchPage page, IngestResult result, long pageSeq)
+    {
+        var firstPage = cursor.PageToken is null;
+        var newestSeen = page.Records.Count > 0 ? page.Records.Max(r => r.UpdatedAt) : (DateTimeOffset?)null;
+        var oldestRejected = page.Rejected.Where(r => r.UpdatedAt is not null).Select(r => r.UpdatedAt).Min();
+        cursor = cursor with
+        {
+            PageToken = page.NextPageToken,
+            PendingHighWaterMark = Max(cursor.PendingHighWaterMark, newestSeen),
+            HoldBefore = Min(cursor.HoldBefore, oldestRejected),
+            HoldAll = cursor.HoldAll || page.Rejected.Any(r => r.UpdatedAt is null),
+            Completed = page.NextPageToken is null,
+            ReportedTotal = firstPage ? page.TotalCount : cursor.ReportedTotal,
+        };
+        if (cursor.Completed)
+        {
+            cursor = cursor with { HighWaterMark = AdvancedHighWaterMark(cursor), LastSyncedAt = Now };
+        }
+
+        var progress = run.Entity(cursor.EntityType)!;
+        var counters = progress.Counters with
+        {
+            Created = progress.Counters.Created + result.Created,
+            Updated = progress.Counters.Updated + result.Updated,
+            Unchanged = progress.Counters.Unchanged + result.Unchanged,
+            Failed = progress.Counters.Failed + result.Failed + page.Rejected.Count,
+            ReportedTotal = cursor.ReportedTotal,
+        };
+        var errors = run.RecordErrors
+            .Concat(page.Rejected.Select(r => r.Reason))
+            .Concat(result.Errors)
+            .Take(Options.MaxRecordErrors)
+            .ToList();
+        run = run.WithEntity(progress with { Counters = counters, State = cursor.Completed ? EntityRunState.Done : EntityRunState.Running }) with
+        {
+            PageSeq = pageSeq,
+            RecordErrors = errors,
+            UpdatedAt = Now,
+        };
+        return (run, cursor);
+    }
+
+    /// <summary>The cursor moves to the newest change seen, but never past a record that was rejected.</summary>
+    private static DateTimeOffset? AdvancedHighWaterMark(EntityCursor cursor)
+    {
+        if (cursor.HoldAll)
+        {
+            return cursor.HighWaterMark;
+        }
+
+        var candidate = cursor.PendingHighWaterMark;
+        if (cursor.HoldBefore is { } hold)
+        {
+            candidate = Min(candidate, hold - TimeSpan.FromSeconds(1));
+        }
+
+        return Max(cursor.HighWaterMark, candidate);
+    }
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private async Task TryCheckpointAsync(SyncLease lease, Checkpoint checkpoint)
+    {
+        try
+        {
+            await state.CheckpointAsync(lease, checkpoint, CancellationToken.None);
+        }
+        catch (LeaseLostException)
+        {
+            // Someone else owns the connection now; their state wins.
+        }
+        catch (Exception ex)
+        {
+            // The run stays as last checkpointed; the lease expires and the next runner resumes it.
+            LogCheckpointFailed(ex, checkpoint.Run.RunId);
+        }
+    }
+
+    private async Task UpdateConnectionAsync(Connection connection, ConnectionHealth health, string? error)
+    {
+        if (connection.Health == health && connection.LastError == error)
+        {
+            return;
+        }
+
+        try
+        {
+            await connections.UpdateAsync(connection with { Health = health, LastError = error, UpdatedAt = Now }, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogConnectionUpdateFailed(ex, connection.Id);
+        }
+    }
+
+    [LoggerMessage(1001, LogLevel.Information, "Connection {ConnectionId} is leased by {Owner} until {Until}; backing off")]
+    private partial void LogLeaseHeld(string connectionId, string? owner, DateTimeOffset? until);
+
+    [LoggerMessage(1002, LogLevel.Information, "Run {RunId} of connection {ConnectionId} started ({Mode}, attempt {Attempt})")]
+    private partial void LogRunStarted(string runId, string connectionId, SyncMode mode, int attempt);
+
+    [LoggerMessage(1003, LogLevel.Information, "Run {RunId} finished {Status}: {Created} created, {Updated} updated, {Unchanged} unchanged, {Failed} failed")]
+    private partial void LogRunFinished(string runId, RunStatus status, long created, long updated, long unchanged, long failed);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Run {RunId} lost its lease on connection {ConnectionId}; stopping")]
+    private partial void LogLeaseLost(string runId, string connectionId);
+
+    [LoggerMessage(1005, LogLevel.Information, "Run {RunId} interrupted after page {PageSeq}; it resumes on the next attempt")]
+    private partial void LogRunInterrupted(string runId, long pageSeq);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Run {RunId} failed: {Error}")]
+    private partial void LogRunFailed(string runId, string? error);
+
+    [LoggerMessage(1007, LogLevel.Error, "Run {RunId} failed with an unexpected error")]
+    private partial void LogRunCrashed(Exception exception, string runId);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Could not write the final checkpoint of run {RunId}")]
+    private partial void LogCheckpointFailed(Exception exception, string runId);
+
+    [LoggerMessage(1009, LogLevel.Warning, "Could not update connection {ConnectionId} after its run")]
+    private partial void LogConnectionUpdateFailed(Exception exception, string connectionId);
+}

@@ -1,0 +1,30 @@
+using FunctionsSync.Core.Leasing;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
+
+namespace FunctionsSync.Core.Sync;
+
+/// <summary>
+/// Per-connection sync state: the lease, the cursors and the runs. A checkpoint writes all three atomically
+/// and only while the caller still holds the lease.
+/// </summary>
+public interface ISyncStateStore
+{
+    /// <summary>Takes the lease if it is free or expired (ETag-conditional); otherwise reports who holds it.</summary>
+    Task<LeaseAttempt> TryAcquireLeaseAsync(string connectionId, string owner, TimeSpan duration, CancellationToken cancellationToken);
+
+    Task<SyncLease?> GetLeaseAsync(string connectionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically renews the lease (or releases it), records the active run and writes the run and the cursors.
+    /// </summary>
+    /// <exception cref="LeaseLostException">The lease changed since <paramref name="lease"/> was read.</exception>
+    Task<SyncLease> CheckpointAsync(SyncLease lease, Checkpoint checkpoint, CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, CancellationToken cancellationToken);
+
+    Task<SyncRun?> GetRunAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Runs of a connection, newest first.</summary>
+    Task<IReadOnlyList<SyncRun>> ListRunsAsync(string connectionId, int take, CancellationToken cancellationToken);
+}

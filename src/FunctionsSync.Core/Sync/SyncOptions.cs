@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FunctionsSync.Core.Sync;
+
+/// <summary>How the syncer pages, leases and overlaps. Bound from configuration section <c>Sync</c>.</summary>
+public sealed class SyncOptions
+{
+    public const string SectionName = "Sync";
+
+    /// <summary>Records asked for per marketplace request; adapters clamp to the marketplace maximum.</summary>
+    [Range(1, 250)]
+    public int PageSize { get; set; } = 100;
+
+    /// <summary>How long a lease lasts without renewal; every page renews it. A crashed runner's work resumes after this.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Incremental runs re-read this much before the cursor, for marketplace clock skew and late commits.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan OverlapWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Per-record failure reasons kept on a run.</summary>
+    [Range(0, 200)]
+    public int MaxRecordErrors { get; set; } = 20;
+}

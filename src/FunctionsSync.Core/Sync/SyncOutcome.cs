@@ -1,0 +1,22 @@
+using FunctionsSync.Core.Runs;
+
+namespace FunctionsSync.Core.Sync;
+
+public enum SyncOutcomeKind
+{
+    /// <summary>The run reached a final status (succeeded, partial or failed).</summary>
+    Finished,
+
+    /// <summary>Another runner holds the connection's lease; nothing was done.</summary>
+    LeaseHeld,
+
+    /// <summary>Stopped between pages by cancellation; the next runner resumes it.</summary>
+    Interrupted,
+
+    /// <summary>The lease was taken over mid-run; the new holder carries on.</summary>
+    LeaseLost,
+
+    ConnectionNotFound,
+}
+
+public sealed record SyncOutcome(SyncOutcomeKind Kind, SyncRun? Run, string? Message = null);
