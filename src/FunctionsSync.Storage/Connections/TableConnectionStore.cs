@@ -1,0 +1,86 @@
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Storage.Tables;
+using Microsoft.WindowsAzure.Storage;
+using Microsoft.WindowsAzure.Storage.Table;
+
+namespace FunctionsSync.Storage.Connections;
+
+/// <summary>One row per connection (partition = connection id), the connection as JSON.</summary>
+public sealed class TableConnectionStore(TableProvider tables, TimeProvider time) : IConnectionStore
+{
+    private const string RowKey = "connection";
+
+    public async Task<ConnectionRegistrationResult> RegisterAsync(ConnectionRegistration registration, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var connection = new Connection
+        {
+            Id = ConnectionIds.For(registration.OrganizationId, registration.Marketplace, registration.ExternalStoreId),
+            OrganizationId = registration.OrganizationId.Trim(),
+            Marketplace = registration.Marketplace.Trim().ToLowerInvariant(),
+            ExternalStoreId = registration.ExternalStoreId.Trim(),
+            Name = registration.Name.Trim(),
+            SyncToken = ConnectionIds.NewSyncToken(),
+            Credentials = registration.Credentials,
+            Settings = registration.Settings ?? new Dictionary<string, string>(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
+        try
+        {
+            await table.ExecuteAsync(TableOperation.Insert(ToEntity(connection)), null, null, cancellationToken);
+            return new(connection, Created: true);
+        }
+        catch (StorageException ex) when (ex.IsConflict())
+        {
+            // Registered before (or by a concurrent request): the first registration's id and token stand.
+            var existing = await GetAsync(connection.Id, cancellationToken)
+                ?? throw new InvalidOperationException($"Connection {connection.Id} conflicted but cannot be read.");
+            return new(existing, Created: false);
+        }
+    }
+
+    public async Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
+        var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(TableKeys.Encode(connectionId), RowKey), null, null, cancellationToken);
+        return result.Result is DynamicTableEntity entity ? FromEntity(entity) : null;
+    }
+
+    public async Task<IReadOnlyList<Connection>> ListAsync(string? organizationId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
+        var filter = TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.Equal, RowKey);
+        if (organizationId is not null)
+        {
+            filter = TableQuery.CombineFilters(filter, TableOperators.And, TableQuery.GenerateFilterCondition("OrganizationId", QueryComparisons.Equal, organizationId));
+        }
+
+        var list = new List<Connection>();
+        await foreach (var entity in table.ExecuteAllAsync(new TableQuery<DynamicTableEntity>().Where(filter), cancellationToken))
+        {
+            list.Add(FromEntity(entity));
+        }
+
+        return list;
+    }
+
+    public async Task UpdateAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
+        await table.ExecuteAsync(TableOperation.InsertOrReplace(ToEntity(connection)), null, null, cancellationToken);
+    }
+
+    private static DynamicTableEntity ToEntity(Connection connection) => new(TableKeys.Encode(connection.Id), RowKey)
+    {
+        Properties =
+        {
+            ["OrganizationId"] = new EntityProperty(connection.OrganizationId),
+            ["Marketplace"] = new EntityProperty(connection.Marketplace),
+            ["Json"] = new EntityProperty(StorageJson.Serialize(connection)),
+        },
+    };
+
+    private static Connection FromEntity(DynamicTableEntity entity) => StorageJson.Deserialize<Connection>(entity.Properties["Json"].StringValue);
+}
