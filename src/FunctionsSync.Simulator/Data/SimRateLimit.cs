@@ -1,0 +1,3 @@
+namespace FunctionsSync.Simulator.Data;
+
+public sealed record SimRateLimit(double Capacity, double PerSecond);

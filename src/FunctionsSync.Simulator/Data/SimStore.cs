@@ -1,0 +1,226 @@
+namespace FunctionsSync.Simulator.Data;
+
+/// <summary>
+/// One simulated marketplace store. Records are generated from their index, so sizes of hundreds of thousands cost
+/// no memory; only changed records (index → version, time) are kept.
+/// </summary>
+public sealed class SimStore
+{
+    /// <summary>Seeded records were last changed from here on, a few per second.</summary>
+    public static readonly DateTimeOffset BaseTime = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly Dictionary<SimKind, MutationSet> mutations = new()
+    {
+        [SimKind.Orders] = new(), [SimKind.Products] = new(), [SimKind.Customers] = new(),
+    };
+
+    private readonly Lock gate = new();
+    private long mutationRounds;
+
+    public SimStore(string marketplace, string storeId, SimStoreConfig config)
+    {
+        Marketplace = marketplace;
+        StoreId = storeId;
+        Config = config;
+        Limiter = new SimTokenBucket(config.RateLimit ?? DefaultLimit(marketplace));
+    }
+
+    public string Marketplace { get; }
+    public string StoreId { get; }
+    public SimStoreConfig Config { get; }
+    public SimTokenBucket Limiter { get; }
+
+    public int Count(SimKind kind) => kind switch
+    {
+        SimKind.Orders => Config.Orders,
+        SimKind.Products => Config.Products,
+        _ => Config.Customers,
+    };
+
+    /// <summary>Seeded records per second of change time; two orders share each second so feeds have ties.</summary>
+    public static int PerSecond(SimKind kind) => kind == SimKind.Orders ? 2 : 1;
+
+    public static DateTimeOffset BaseUpdatedAt(SimKind kind, int index) => BaseTime.AddSeconds(index / PerSecond(kind));
+
+    public SimRef Current(SimKind kind, int index)
+    {
+        lock (gate)
+        {
+            return mutations[kind].Changed.TryGetValue(index, out var m) ? new(index, m.Version, m.At) : new(index, 0, BaseUpdatedAt(kind, index));
+        }
+    }
+
+    /// <summary>Changes <paramref name="count"/> distinct records at <paramref name="at"/>; returns their indexes.</summary>
+    public IReadOnlyList<int> Mutate(SimKind kind, int count, DateTimeOffset at)
+    {
+        at = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        lock (gate)
+        {
+            var set = mutations[kind];
+            var total = Count(kind);
+            count = Math.Min(count, total);
+            var round = ++mutationRounds;
+            var chosen = new HashSet<int>();
+            for (long n = 0; chosen.Count < count; n++)
+            {
+                chosen.Add(SimRandom.For(Config.Seed, 77, round, n).Int(0, total));
+            }
+
+            foreach (var index in chosen)
+            {
+                set.Apply(index, at, BaseUpdatedAt(kind, index));
+            }
+
+            return [.. chosen.Order()];
+        }
+    }
+
+    /// <summary>Records in (time, index) order, lazily; callers take a page.</summary>
+    public IEnumerable<SimRef> Feed(SimKind kind, FeedQuery query)
+    {
+        List<(long Ticks, int Index, int Version)> changed;
+        HashSet<int> changedIndexes;
+        lock (gate)
+        {
+            var set = mutations[kind];
+            changed = [.. set.Sorted.Select(e => (e.Ticks, e.Index, set.Changed[e.Index].Version))];
+            changedIndexes = [.. set.Changed.Keys];
+        }
+
+        var total = Count(kind);
+        var from = query.Min ?? BaseTime;
+        if (query.AfterTicks is { } afterTicks && afterTicks > from.UtcTicks)
+        {
+            from = new DateTimeOffset(afterTicks, TimeSpan.Zero);
+        }
+
+        var i = FirstIndexAtOrAfter(kind, from);
+        var c = 0;
+        while (true)
+        {
+            // Next seeded (never changed) record in the window.
+            while (i < total)
+            {
+                var ticks = BaseUpdatedAt(kind, i).UtcTicks;
+                if (query.Max is { } max && ticks > max.UtcTicks)
+                {
+                    i = total;
+                    break;
+                }
+
+                if (!changedIndexes.Contains(i) && Matches(query, ticks, i))
+                {
+                    break;
+                }
+
+                i++;
+            }
+
+            while (c < changed.Count && !Matches(query, changed[c].Ticks, changed[c].Index))
+            {
+                c++;
+            }
+
+            var hasBase = i < total;
+            var hasChanged = c < changed.Count;
+            if (!hasBase && !hasChanged)
+            {
+                yield break;
+            }
+
+            var baseTicks = hasBase ? BaseUpdatedAt(kind, i).UtcTicks : long.MaxValue;
+            if (hasChanged && (changed[c].Ticks < baseTicks || (changed[c].Ticks == baseTicks && changed[c].Index < i)))
+            {
+                yield return new SimRef(changed[c].Index, changed[c].Version, new DateTimeOffset(changed[c].Ticks, TimeSpan.Zero));
+                c++;
+            }
+            else
+            {
+                yield return new SimRef(i, 0, new DateTimeOffset(baseTicks, TimeSpan.Zero));
+                i++;
+            }
+        }
+    }
+
+    /// <summary>How many records a window holds (X-WP-Total, Etsy's count), without walking it.</summary>
+    public long CountMatching(SimKind kind, DateTimeOffset? min, bool minExclusive, DateTimeOffset? max)
+    {
+        var query = new FeedQuery(min, minExclusive, max);
+        var total = Count(kind);
+        var perSecond = PerSecond(kind);
+        var first = min is null ? 0 : minExclusive ? FirstIndexAtOrAfter(kind, min.Value.AddSeconds(1)) : FirstIndexAtOrAfter(kind, min.Value);
+        var last = max is null ? total : Math.Min(total, FirstIndexAtOrAfter(kind, max.Value.AddSeconds(1)));
+        long count = Math.Max(0, last - first);
+        lock (gate)
+        {
+            foreach (var (index, m) in mutations[kind].Changed)
+            {
+                if (Matches(query, BaseTime.AddSeconds(index / perSecond).UtcTicks, index))
+                {
+                    count--;
+                }
+
+                if (Matches(query, m.At.UtcTicks, index))
+                {
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    private int FirstIndexAtOrAfter(SimKind kind, DateTimeOffset time)
+    {
+        if (time <= BaseTime)
+        {
+            return 0;
+        }
+
+        var seconds = (long)Math.Ceiling((time - BaseTime).TotalSeconds);
+        return (int)Math.Min(Count(kind), seconds * PerSecond(kind));
+    }
+
+    private static bool Matches(FeedQuery query, long ticks, int index)
+    {
+        if (query.Min is { } min && (query.MinExclusive ? ticks <= min.UtcTicks : ticks < min.UtcTicks))
+        {
+            return false;
+        }
+
+        if (query.Max is { } max && ticks > max.UtcTicks)
+        {
+            return false;
+        }
+
+        return query.AfterTicks is not { } after || ticks > after || (ticks == after && index > query.AfterIndex);
+    }
+
+    private static SimRateLimit DefaultLimit(string marketplace) => marketplace switch
+    {
+        "shopify" => new(40, 2),
+        "amazon" => new(20, 0.0167),
+        "etsy" => new(10, 10),
+        _ => new(25, 5),
+    };
+
+    private sealed class MutationSet
+    {
+        public Dictionary<int, (int Version, DateTimeOffset At)> Changed { get; } = [];
+        public SortedSet<(long Ticks, int Index)> Sorted { get; } = [];
+
+        public void Apply(int index, DateTimeOffset at, DateTimeOffset baseTime)
+        {
+            if (Changed.TryGetValue(index, out var previous))
+            {
+                Sorted.Remove((previous.At.UtcTicks, index));
+            }
+
+            // A change never moves a record back in time.
+            var floor = Changed.TryGetValue(index, out var p) ? p.At : baseTime;
+            var when = at > floor ? at : floor.AddSeconds(1);
+            Changed[index] = ((previous.Version) + 1, when);
+            Sorted.Add((when.UtcTicks, index));
+        }
+    }
+}

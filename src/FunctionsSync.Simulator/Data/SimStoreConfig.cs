@@ -1,0 +1,17 @@
+namespace FunctionsSync.Simulator.Data;
+
+/// <summary>How a simulated store is set up; <c>PUT /sim/stores/{marketplace}/{storeId}</c> takes this body.</summary>
+public sealed record SimStoreConfig
+{
+    public int Orders { get; init; } = 500;
+    public int Products { get; init; } = 200;
+    public int Customers { get; init; } = 100;
+    public long Seed { get; init; } = 42;
+    public string Currency { get; init; } = "USD";
+
+    /// <summary>What the adapter must send (accessToken; consumerKey/consumerSecret; apiKey/accessToken).</summary>
+    public Dictionary<string, string> Credentials { get; init; } = [];
+
+    /// <summary>Overrides the marketplace's default limit for this store: bucket size and refill per second.</summary>
+    public SimRateLimit? RateLimit { get; init; }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using FunctionsSync.Simulator.Faults;
+
+namespace FunctionsSync.Simulator.Data;
+
+/// <summary>Everything the simulator knows: stores, faults, whether rate limits apply, and a log of recent requests.</summary>
+public sealed class SimulatorState(TimeProvider time)
+{
+    private const int RequestLogSize = 50_000;
+
+    private readonly ConcurrentDictionary<(string Marketplace, string StoreId), SimStore> stores = new();
+    private readonly ConcurrentQueue<SimRequest> requests = new();
+    private readonly Lock faultGate = new();
+    private long diceRolls;
+    private int malformedLeft;
+    private SimFaults faults = new();
+
+    public TimeProvider Time { get; } = time;
+
+    public bool RateLimitsEnabled { get; set; } = true;
+
+    public SimFaults Faults
+    {
+        get { lock (faultGate) { return faults; } }
+        set { lock (faultGate) { faults = value; malformedLeft = value.MalformedResponses; } }
+    }
+
+    public SimStore PutStore(string marketplace, string storeId, SimStoreConfig config)
+    {
+        var store = new SimStore(marketplace, storeId, config);
+        stores[(marketplace, storeId)] = store;
+        return store;
+    }
+
+    public SimStore? GetStore(string marketplace, string storeId) => stores.GetValueOrDefault((marketplace, storeId));
+
+    public IReadOnlyList<SimStore> Stores => [.. stores.Values];
+
+    /// <summary>Rolls the fault dice for one data request.</summary>
+    public FaultDecision RollFault(out bool slow)
+    {
+        lock (faultGate)
+        {
+            var roll = SimRandom.For(faults.Seed, ++diceRolls);
+            slow = roll.Next(1).Double() < faults.SlowShare;
+            var x = roll.Double();
+            return x < faults.RateLimitShare ? FaultDecision.RateLimited
+                : x < faults.RateLimitShare + faults.ServerErrorShare ? FaultDecision.ServerError
+                : FaultDecision.None;
+        }
+    }
+
+    /// <summary>Whether this successful response should be cut off (consumes one of the configured count).</summary>
+    public bool TakeMalformed()
+    {
+        lock (faultGate)
+        {
+            if (malformedLeft <= 0)
+            {
+                return false;
+            }
+
+            malformedLeft--;
+            return true;
+        }
+    }
+
+    public void Record(SimRequest request)
+    {
+        requests.Enqueue(request);
+        while (requests.Count > RequestLogSize && requests.TryDequeue(out _))
+        {
+        }
+    }
+
+    public IReadOnlyList<SimRequest> Requests => [.. requests];
+
+    public void ClearRequests() => requests.Clear();
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FunctionsSync.Simulator.Data;
+
+namespace FunctionsSync.Simulator.Endpoints;
+
+/// <summary>Amazon SP-API Orders v0 getOrders: LastUpdatedAfter/Before, MaxResultsPerPage, NextToken.</summary>
+internal static class AmazonEndpoints
+{
+    private const int MaxPerPage = 100;
+
+    private static readonly Dialect Dialect = new(
+        "amazon",
+        (store, request) => store.Config.Credentials.GetValueOrDefault("accessToken") is { } token && request.Headers["x-amz-access-token"] == token,
+        () => Results.Json(Errors("Unauthorized", "Access to requested resource is denied."), statusCode: StatusCodes.Status403Forbidden),
+        (response, store, _) => response.Headers["x-amzn-RateLimit-Limit"] = store.Limiter.Limit.PerSecond.ToString("0.####", CultureInfo.InvariantCulture),
+        () => Errors("QuotaExceeded", "You exceeded your quota for the requested resource."));
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/amazon/{storeId}/orders/v0/orders", (HttpContext http, SimulatorState state, string storeId) =>
+            SimResponder.ServeAsync(http, state, Dialect, storeId, store => List(http, state, store)));
+
+    private static object Errors(string code, string message) => new { errors = new[] { new { code, message } } };
+
+    private static IResult Invalid(string message) => SimResponder.BadRequest(Errors("InvalidInput", message));
+
+    private static SimResult List(HttpContext http, SimulatorState state, SimStore store)
+    {
+        var q = http.Request.Query;
+        if (string.IsNullOrEmpty(q["MarketplaceIds"]))
+        {
+            return SimResult.Fail(Invalid("MarketplaceIds is required."));
+        }
+
+        var perPage = MaxPerPage;
+        if (q.ContainsKey("MaxResultsPerPage") && (!int.TryParse(q["MaxResultsPerPage"], out perPage) || perPage < 1 || perPage > MaxPerPage))
+        {
+            return SimResult.Fail(Invalid($"MaxResultsPerPage must be between 1 and {MaxPerPage}."));
+        }
+
+        var now = state.Time.GetUtcNow();
+        FeedQuery query;
+        if (q["NextToken"] is { Count: > 0 } token)
+        {
+            if (!FeedToken.TryDecode(token.ToString(), out query))
+            {
+                return SimResult.Fail(Invalid("Invalid NextToken."));
+            }
+        }
+        else
+        {
+            if (!TryDate(q["LastUpdatedAfter"], out var after) || after is null)
+            {
+                return SimResult.Fail(Invalid("LastUpdatedAfter is required and must be an ISO 8601 date."));
+            }
+
+            if (!TryDate(q["LastUpdatedBefore"], out var before))
+            {
+                return SimResult.Fail(Invalid("LastUpdatedBefore must be an ISO 8601 date."));
+            }
+
+            if (before is { } b && b > now.AddMinutes(-2))
+            {
+                return SimResult.Fail(Invalid("LastUpdatedBefore must be no later than two minutes before the time that the request was submitted."));
+            }
+
+            query = new FeedQuery(after, MinExclusive: false, before ?? now.AddMinutes(-2));
+        }
+
+        var page = store.Feed(SimKind.Orders, query).Take(perPage + 1).ToList();
+        var orders = new JsonArray();
+        foreach (var at in page.Take(perPage))
+        {
+            orders.Add(Order(store, SimCatalog.Order(store, at), at.Index).WithFaults(state, at.Index));
+        }
+
+        var payload = new JsonObject
+        {
+            ["Orders"] = orders,
+            ["LastUpdatedBefore"] = Date(query.Max ?? now.AddMinutes(-2)),
+        };
+        if (page.Count > perPage)
+        {
+            payload["NextToken"] = FeedToken.Encode(query, page[perPage - 1]);
+        }
+
+        return SimResult.Ok(new JsonObject { ["payload"] = payload });
+    }
+
+    private static bool TryDate(string? value, out DateTimeOffset? date)
+    {
+        date = null;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            date = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static string Date(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static JsonObject Order(SimStore store, SimOrder o, int index) => new()
+    {
+        ["AmazonOrderId"] = SimCatalog.AmazonOrderId(index),
+        ["PurchaseDate"] = Date(o.CreatedAt),
+        ["LastUpdateDate"] = Date(o.UpdatedAt),
+        ["OrderStatus"] = o.Status switch { "paid" => "Unshipped", "pending" => "Pending", "refunded" => "Canceled", _ => "Shipped" },
+        ["MarketplaceId"] = "ATVPDKIKX0DER",
+        ["OrderTotal"] = new JsonObject { ["CurrencyCode"] = o.Currency, ["Amount"] = SimResponder.Money(o.Total) },
+        ["NumberOfItemsShipped"] = 0,
+        ["NumberOfItemsUnshipped"] = o.Lines.Sum(l => l.Quantity),
+        ["BuyerInfo"] = new JsonObject { ["BuyerEmail"] = o.Email },
+        ["SalesChannel"] = $"Amazon.com ({store.StoreId})",
+    };
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FunctionsSync.Simulator.Data;
+
+namespace FunctionsSync.Simulator.Endpoints;
+
+/// <summary>Etsy Open API v3: shop receipts (orders) and listings (products), offset paging, per-second and per-day limits.</summary>
+internal static class EtsyEndpoints
+{
+    private const int MaxLimit = 100;
+    private const int PerDay = 10_000;
+
+    private static readonly Dialect Dialect = new(
+        "etsy",
+        (store, request) =>
+            store.Config.Credentials.GetValueOrDefault("apiKey") is { } key && request.Headers["x-api-key"] == key
+            && store.Config.Credentials.GetValueOrDefault("accessToken") is { } token && request.Headers.Authorization == $"Bearer {token}",
+        () => Results.Json(new { error = "invalid_token", error_description = "access token is not valid" }, statusCode: StatusCodes.Status401Unauthorized),
+        (response, store, level) =>
+        {
+            var perSecond = (int)store.Limiter.Limit.Capacity;
+            response.Headers["x-limit-per-second"] = perSecond.ToString(CultureInfo.InvariantCulture);
+            response.Headers["x-remaining-this-second"] = Math.Max(0, perSecond - (int)Math.Ceiling(level)).ToString(CultureInfo.InvariantCulture);
+            response.Headers["x-limit-per-day"] = PerDay.ToString(CultureInfo.InvariantCulture);
+            response.Headers["x-remaining-today"] = (PerDay - 1).ToString(CultureInfo.InvariantCulture);
+        },
+        () => new { error = "You have exceeded your quota of: 10 requests per second." });
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/etsy/v3/application/shops/{shopId}/receipts", (HttpContext http, SimulatorState state, string shopId) =>
+            SimResponder.ServeAsync(http, state, Dialect, shopId, store => List(http, state, store, SimKind.Orders)));
+        app.MapGet("/etsy/v3/application/shops/{shopId}/listings", (HttpContext http, SimulatorState state, string shopId) =>
+            SimResponder.ServeAsync(http, state, Dialect, shopId, store => List(http, state, store, SimKind.Products)));
+    }
+
+    private static SimResult List(HttpContext http, SimulatorState state, SimStore store, SimKind kind)
+    {
+        var q = http.Request.Query;
+        var limit = 25;
+        var offset = 0;
+        if (q.ContainsKey("limit") && (!int.TryParse(q["limit"], out limit) || limit < 1 || limit > MaxLimit))
+        {
+            return SimResult.Fail(SimResponder.BadRequest(new { error = $"Expected int <= {MaxLimit} for limit" }));
+        }
+
+        if (q.ContainsKey("offset") && (!int.TryParse(q["offset"], out offset) || offset < 0))
+        {
+            return SimResult.Fail(SimResponder.BadRequest(new { error = "Expected int >= 0 for offset" }));
+        }
+
+        DateTimeOffset? min = null;
+        if (q["min_last_modified"] is { Count: > 0 } raw)
+        {
+            if (!long.TryParse(raw, out var seconds) || seconds < 0)
+            {
+                return SimResult.Fail(SimResponder.BadRequest(new { error = "Expected int >= 0 for min_last_modified" }));
+            }
+
+            min = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        // Served sorted by update time ascending (sort_on=updated&sort_order=asc), the order the adapter asks for.
+        var query = new FeedQuery(min, MinExclusive: false, null);
+        var results = new JsonArray();
+        foreach (var at in store.Feed(kind, query).Skip(offset).Take(limit))
+        {
+            var record = kind == SimKind.Orders ? Receipt(store, SimCatalog.Order(store, at)) : Listing(store, SimCatalog.Product(store, at));
+            results.Add(record.WithFaults(state, at.Index));
+        }
+
+        return SimResult.Ok(new JsonObject { ["count"] = store.CountMatching(kind, min, false, null), ["results"] = results });
+    }
+
+    private static JsonObject Money(decimal amount, string currency) => new()
+    {
+        ["amount"] = (long)(amount * 100), ["divisor"] = 100, ["currency_code"] = currency,
+    };
+
+    private static JsonObject Receipt(SimStore store, SimOrder o)
+    {
+        var transactions = new JsonArray();
+        foreach (var l in o.Lines)
+        {
+            transactions.Add(new JsonObject
+            {
+                ["transaction_id"] = l.Id, ["listing_id"] = l.ProductId, ["sku"] = l.Sku, ["quantity"] = l.Quantity, ["price"] = Money(l.Price, o.Currency),
+            });
+        }
+
+        return new JsonObject
+        {
+            ["receipt_id"] = o.Id,
+            ["shop_id"] = store.StoreId,
+            ["buyer_email"] = o.Email,
+            ["buyer_user_id"] = o.CustomerId,
+            ["status"] = o.Status == "paid" ? "Paid" : o.Status == "pending" ? "Open" : "Completed",
+            ["grandtotal"] = Money(o.Total, o.Currency),
+            ["create_timestamp"] = o.CreatedAt.ToUnixTimeSeconds(),
+            ["created_timestamp"] = o.CreatedAt.ToUnixTimeSeconds(),
+            ["update_timestamp"] = o.UpdatedAt.ToUnixTimeSeconds(),
+            ["updated_timestamp"] = o.UpdatedAt.ToUnixTimeSeconds(),
+            ["transactions"] = transactions,
+        };
+    }
+
+    private static JsonObject Listing(SimStore store, SimProduct p)
+    {
+        var v = p.Variants[0];
+        return new JsonObject
+        {
+            ["listing_id"] = p.Id,
+            ["shop_id"] = store.StoreId,
+            ["title"] = p.Title,
+            ["state"] = p.Status == "active" ? "active" : "draft",
+            ["quantity"] = v.Stock,
+            ["skus"] = new JsonArray(v.Sku),
+            ["price"] = Money(v.Price, store.Config.Currency),
+            ["creation_timestamp"] = p.CreatedAt.ToUnixTimeSeconds(),
+            ["last_modified_timestamp"] = p.UpdatedAt.ToUnixTimeSeconds(),
+            ["updated_timestamp"] = p.UpdatedAt.ToUnixTimeSeconds(),
+        };
+    }
+}

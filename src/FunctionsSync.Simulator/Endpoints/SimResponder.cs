@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FunctionsSync.Simulator.Data;
+using FunctionsSync.Simulator.Faults;
+
+namespace FunctionsSync.Simulator.Endpoints;
+
+/// <summary>
+/// The path every data request takes: store lookup, credentials, the marketplace's rate limit, injected faults,
+/// then the body (possibly cut off or missing a field, when told to).
+/// </summary>
+internal static class SimResponder
+{
+    public static async Task<IResult> ServeAsync(HttpContext http, SimulatorState state, Dialect dialect, string storeId, Func<SimStore, SimResult> produce)
+    {
+        var store = state.GetStore(dialect.Marketplace, storeId);
+        TimeSpan? retryAfter = null;
+        IResult result;
+        if (store is null)
+        {
+            result = Results.Json(new { errors = "Not Found" }, statusCode: StatusCodes.Status404NotFound);
+        }
+        else if (!dialect.Authorize(store, http.Request))
+        {
+            result = dialect.Unauthorized();
+        }
+        else
+        {
+            (result, retryAfter) = await AdmitAsync(http, state, dialect, store, produce);
+        }
+
+        var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+        state.Record(new SimRequest(state.Time.GetUtcNow(), dialect.Marketplace, storeId, http.Request.Path + http.Request.QueryString, status, retryAfter));
+        return result;
+    }
+
+    private static async Task<(IResult, TimeSpan?)> AdmitAsync(HttpContext http, SimulatorState state, Dialect dialect, SimStore store, Func<SimStore, SimResult> produce)
+    {
+        var level = 0d;
+        if (state.RateLimitsEnabled)
+        {
+            var (admitted, bucketLevel, wait) = store.Limiter.TryTake(state.Time.GetUtcNow());
+            level = bucketLevel;
+            dialect.LimitHeaders(http.Response, store, level);
+            if (!admitted)
+            {
+                return (RateLimited(http, dialect, wait), wait);
+            }
+        }
+
+        var fault = state.RollFault(out var slow);
+        var faults = state.Faults;
+        if (slow)
+        {
+            await Task.Delay(faults.SlowMs, http.RequestAborted);
+        }
+
+        switch (fault)
+        {
+            case FaultDecision.RateLimited:
+                var wait = TimeSpan.FromSeconds(faults.RetryAfterSeconds);
+                return (RateLimited(http, dialect, wait), wait);
+            case FaultDecision.ServerError:
+                return (Results.Json(new { errors = "Internal Server Error (injected)" }, statusCode: StatusCodes.Status503ServiceUnavailable), null);
+        }
+
+        dialect.LimitHeaders(http.Response, store, level);
+        var produced = produce(store);
+        if (produced.Error is not null)
+        {
+            return (produced.Error, null);
+        }
+
+        var json = produced.Body!.ToJsonString();
+        if (state.TakeMalformed())
+        {
+            json = json[..(json.Length / 2)];
+        }
+
+        return (Results.Text(json, "application/json; charset=utf-8"), null);
+    }
+
+    private static IResult RateLimited(HttpContext http, Dialect dialect, TimeSpan wait)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(0.001, wait.TotalSeconds).ToString("0.0##", CultureInfo.InvariantCulture);
+        return Results.Json(dialect.RateLimitedBody(), statusCode: StatusCodes.Status429TooManyRequests);
+    }
+
+    /// <summary>Removes the configured field from the record with this index, when the fault is on.</summary>
+    public static JsonObject WithFaults(this JsonObject record, SimulatorState state, int index)
+    {
+        var faults = state.Faults;
+        if (faults.DropField is { } field && (index + 1) % Math.Max(1, faults.DropEveryNth) == 0)
+        {
+            record.Remove(field);
+        }
+
+        return record;
+    }
+
+    public static IResult BadRequest(object body) => Results.Json(body, statusCode: StatusCodes.Status400BadRequest);
+
+    public static string Money(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,8 @@
+namespace FunctionsSync.Simulator.Faults;
+
+public enum FaultDecision
+{
+    None,
+    RateLimited,
+    ServerError,
+}

@@ -1,0 +1,30 @@
+namespace FunctionsSync.Simulator.Faults;
+
+/// <summary>Faults applied to marketplace data endpoints; set by <c>PUT /sim/faults</c> or configuration <c>Simulator:Faults</c>.</summary>
+public sealed record SimFaults
+{
+    /// <summary>Share (0..1) of requests answered 429 with <c>Retry-After</c>.</summary>
+    public double RateLimitShare { get; init; }
+
+    /// <summary>Share (0..1) of requests answered 500/502/503.</summary>
+    public double ServerErrorShare { get; init; }
+
+    /// <summary>Share (0..1) of requests delayed by <see cref="SlowMs"/>.</summary>
+    public double SlowShare { get; init; }
+
+    public int SlowMs { get; init; } = 2_000;
+
+    /// <summary>Retry-After sent with injected 429s, in seconds (fractions allowed, as Shopify sends "2.0").</summary>
+    public double RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>The next N successful data responses are cut off mid-JSON.</summary>
+    public int MalformedResponses { get; init; }
+
+    /// <summary>A top-level wire field removed from every Nth record (by index) in data responses.</summary>
+    public string? DropField { get; init; }
+
+    public int DropEveryNth { get; init; } = 1;
+
+    /// <summary>Seed of the fault dice, so a fault pattern repeats run to run.</summary>
+    public long Seed { get; init; } = 7;
+}
