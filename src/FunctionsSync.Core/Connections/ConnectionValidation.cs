@@ -11,9 +11,9 @@ public static class ConnectionValidation
             errors["organizationId"] = ["Required, at most 128 characters."];
         }
 
-        if (!Marketplaces.IsKnown(registration.Marketplace))
+        if (!MarketplaceNames.IsKnown(registration.Marketplace))
         {
-            errors["marketplace"] = [$"Must be one of: {string.Join(", ", Marketplaces.All)}."];
+            errors["marketplace"] = [$"Must be one of: {string.Join(", ", MarketplaceNames.All)}."];
         }
 
         if (string.IsNullOrWhiteSpace(registration.ExternalStoreId) || registration.ExternalStoreId.Length > 256)

@@ -1,7 +1,7 @@
 namespace FunctionsSync.Core.Connections;
 
 /// <summary>The marketplaces FunctionsSync has adapters for, by their wire name.</summary>
-public static class Marketplaces
+public static class MarketplaceNames
 {
     public const string Shopify = "shopify";
     public const string WooCommerce = "woocommerce";

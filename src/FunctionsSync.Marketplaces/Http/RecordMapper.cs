@@ -1,0 +1,51 @@
+using System.Text.Json;
+using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Records;
+
+namespace FunctionsSync.Marketplaces.Http;
+
+/// <summary>Maps a page's wire records one by one, so one bad record is rejected with its reason and the rest go on.</summary>
+public static class RecordMapper
+{
+    public static (List<CanonicalRecord> Records, List<RejectedRecord> Rejected) Map(
+        JsonElement items,
+        string what,
+        Func<JsonElement, IEnumerable<CanonicalRecord>> map,
+        Func<JsonElement, string?> idOf,
+        Func<JsonElement, DateTimeOffset?> updatedAtOf)
+    {
+        if (items.ValueKind != JsonValueKind.Array)
+        {
+            throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: expected a JSON array of records, got {items.ValueKind}");
+        }
+
+        var records = new List<CanonicalRecord>(items.GetArrayLength());
+        var rejected = new List<RejectedRecord>();
+        foreach (var item in items.EnumerateArray())
+        {
+            try
+            {
+                records.AddRange(map(item));
+            }
+            catch (RecordFieldException ex)
+            {
+                var id = Safe(() => idOf(item));
+                rejected.Add(new RejectedRecord(id, Safe(() => updatedAtOf(item)), $"{what} record {id ?? "(no id)"}: {ex.Message}"));
+            }
+        }
+
+        return (records, rejected);
+    }
+
+    private static T? Safe<T>(Func<T?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (RecordFieldException)
+        {
+            return default;
+        }
+    }
+}

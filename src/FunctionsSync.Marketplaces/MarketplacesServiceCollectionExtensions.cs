@@ -1,0 +1,28 @@
+using FunctionsSync.Core.Adapters;
+using FunctionsSync.Marketplaces.Amazon;
+using FunctionsSync.Marketplaces.Etsy;
+using FunctionsSync.Marketplaces.Http;
+using FunctionsSync.Marketplaces.Shopify;
+using FunctionsSync.Marketplaces.WooCommerce;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FunctionsSync.Marketplaces;
+
+public static class MarketplacesServiceCollectionExtensions
+{
+    /// <summary>The four HTTP adapters and the resilient client they share.</summary>
+    public static IServiceCollection AddFunctionsSyncMarketplaces(this IServiceCollection services)
+    {
+        services.AddOptions<MarketplaceHttpOptions>().BindConfiguration(MarketplaceHttpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        // The pipeline enforces per-attempt timeouts; HttpClient's own 100 s limit must not cut across retries.
+        services.AddHttpClient(MarketplaceHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<MarketplaceHttp>();
+        services.AddSingleton<IMarketplaceAdapter, ShopifyAdapter>();
+        services.AddSingleton<IMarketplaceAdapter, WooCommerceAdapter>();
+        services.AddSingleton<IMarketplaceAdapter, EtsyAdapter>();
+        services.AddSingleton<IMarketplaceAdapter, AmazonAdapter>();
+        return services;
+    }
+}
