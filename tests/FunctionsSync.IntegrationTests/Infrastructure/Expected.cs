@@ -1,0 +1,104 @@
+using System.Globalization;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Simulator.Data;
+
+namespace FunctionsSync.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// What a connection must hold after syncing a simulated store, computed from the simulator's own catalog, as
+/// fingerprints (external id → the fields that change) that stored canonical records are compared with.
+/// </summary>
+public static class Expected
+{
+    public static IReadOnlySet<EntityType> Supported(string marketplace) => marketplace switch
+    {
+        MarketplaceNames.Amazon => new HashSet<EntityType> { EntityType.Orders },
+        MarketplaceNames.Etsy => new HashSet<EntityType> { EntityType.Orders, EntityType.Products, EntityType.Prices },
+        _ => new HashSet<EntityType>(EntityTypes.All),
+    };
+
+    public static Dictionary<string, string> For(SimStore store, EntityType type)
+    {
+        var expected = new Dictionary<string, string>();
+        if (!Supported(store.Marketplace).Contains(type))
+        {
+            return expected;
+        }
+
+        var allVariants = store.Marketplace == MarketplaceNames.Shopify;
+        switch (type)
+        {
+            case EntityType.Orders:
+                for (var i = 0; i < store.Config.Orders; i++)
+                {
+                    var order = SimCatalog.Order(store, store.Current(SimKind.Orders, i));
+                    var id = store.Marketplace == MarketplaceNames.Amazon ? SimCatalog.AmazonOrderId(i) : order.Id.ToString(CultureInfo.InvariantCulture);
+                    expected[id] = Fingerprint(order.Total, order.UpdatedAt);
+                }
+
+                break;
+            case EntityType.Customers:
+                for (var i = 0; i < store.Config.Customers; i++)
+                {
+                    var customer = SimCatalog.Customer(store, store.Current(SimKind.Customers, i));
+                    expected[customer.Id.ToString(CultureInfo.InvariantCulture)] = customer.Email;
+                }
+
+                break;
+            case EntityType.Products:
+                for (var i = 0; i < store.Config.Products; i++)
+                {
+                    var product = SimCatalog.Product(store, store.Current(SimKind.Products, i));
+                    var variants = allVariants ? product.Variants : product.Variants.Take(1);
+                    expected[product.Id.ToString(CultureInfo.InvariantCulture)] = $"{product.Title}|{variants.Sum(v => v.Stock)}";
+                }
+
+                break;
+            case EntityType.Prices:
+                for (var i = 0; i < store.Config.Products; i++)
+                {
+                    var product = SimCatalog.Product(store, store.Current(SimKind.Products, i));
+                    if (allVariants)
+                    {
+                        foreach (var v in product.Variants)
+                        {
+                            expected[v.Id.ToString(CultureInfo.InvariantCulture)] = v.Price.ToString("0.00", CultureInfo.InvariantCulture);
+                        }
+                    }
+                    else
+                    {
+                        expected[product.Id.ToString(CultureInfo.InvariantCulture)] = product.Variants[0].Price.ToString("0.00", CultureInfo.InvariantCulture);
+                    }
+                }
+
+                break;
+        }
+
+        return expected;
+    }
+
+    public static string Fingerprint(StoredRecord stored) => stored.Record switch
+    {
+        OrderRecord o => Fingerprint(o.Total, o.UpdatedAt),
+        CustomerRecord c => c.Email ?? "",
+        ProductRecord p => $"{p.Title}|{p.Inventory.Sum(i => i.Available)}",
+        PriceRecord p => p.Amount.ToString("0.00", CultureInfo.InvariantCulture),
+        _ => throw new InvalidOperationException(),
+    };
+
+    private static string Fingerprint(decimal total, DateTimeOffset updatedAt) =>
+        $"{total.ToString("0.00", CultureInfo.InvariantCulture)}@{updatedAt.ToUnixTimeSeconds()}";
+
+    /// <summary>Asserts the stored records of one type are exactly the expected ones, field for field.</summary>
+    public static void Matches(Dictionary<string, string> expected, Dictionary<string, StoredRecord> stored, string what)
+    {
+        var missing = expected.Keys.Except(stored.Keys).Take(5).ToList();
+        var extra = stored.Keys.Except(expected.Keys).Take(5).ToList();
+        Assert.True(missing.Count == 0 && extra.Count == 0,
+            $"{what}: {expected.Count} expected, {stored.Count} stored; missing e.g. [{string.Join(", ", missing)}], extra e.g. [{string.Join(", ", extra)}]");
+        var wrong = expected.Where(e => Fingerprint(stored[e.Key]) != e.Value).Take(5).Select(e => $"{e.Key}: want {e.Value}, got {Fingerprint(stored[e.Key])}").ToList();
+        Assert.True(wrong.Count == 0, $"{what}: content differs: {string.Join("; ", wrong)}");
+    }
+}

@@ -1,0 +1,32 @@
+using FunctionsSync.Simulator;
+using FunctionsSync.Simulator.Data;
+using Microsoft.AspNetCore.Builder;
+
+namespace FunctionsSync.IntegrationTests.Infrastructure;
+
+/// <summary>The marketplace simulator on a free loopback port, spoken to over real HTTP.</summary>
+public sealed class SimulatorFixture : IAsyncLifetime
+{
+    private WebApplication? app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public SimulatorState State => app!.State();
+
+    public async Task InitializeAsync()
+    {
+        app = SimulatorApp.Build([], o => o.RateLimits = false);
+        app.Urls.Add("http://127.0.0.1:0");
+        await app.StartAsync();
+        BaseUrl = app.Urls.First().TrimEnd('/');
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using FunctionsSync.Core;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Sync;
+using FunctionsSync.Marketplaces;
+using FunctionsSync.Simulator.Data;
+using FunctionsSync.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsSync.IntegrationTests.Infrastructure;
+
+/// <summary>The sync engine wired as a host wires it, on its own table prefix, against Azurite and the simulator.</summary>
+public sealed class SyncHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider services;
+
+    public SyncHarness(AzuriteFixture storage, SimulatorFixture simulator, string tablePrefix, IDictionary<string, string?>? settings = null)
+    {
+        Simulator = simulator;
+        TablePrefix = tablePrefix;
+        Settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = storage.ConnectionString,
+            ["Storage:TablePrefix"] = tablePrefix,
+            ["Sync:PageSize"] = "250",
+            ["Sync:LeaseDuration"] = "00:00:30",
+            ["Marketplaces:BaseDelay"] = "00:00:00.050",
+            ["Marketplaces:MaxDelay"] = "00:00:00.500",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            Settings[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
+        services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddFunctionsSyncCore()
+            .AddFunctionsSyncStorage()
+            .AddFunctionsSyncMarketplaces()
+            .BuildServiceProvider(validateScopes: true);
+    }
+
+    public SimulatorFixture Simulator { get; }
+    public string TablePrefix { get; }
+    public Dictionary<string, string?> Settings { get; }
+
+    public ConnectionSyncer Syncer => services.GetRequiredService<ConnectionSyncer>();
+    public IConnectionStore Connections => services.GetRequiredService<IConnectionStore>();
+    public ISyncStateStore State => services.GetRequiredService<ISyncStateStore>();
+    public IRecordQuery Records => services.GetRequiredService<IRecordQuery>();
+
+    /// <summary>Creates a simulated store and registers a connection to it with the right credentials.</summary>
+    public async Task<(Connection Connection, SimStore Store)> AddStoreAsync(string marketplace, string storeId, SimStoreConfig config, string organizationId = "org-tests")
+    {
+        var credentials = CredentialsFor(marketplace, storeId);
+        var store = Simulator.State.PutStore(marketplace, storeId, config with { Credentials = credentials });
+        var result = await Connections.RegisterAsync(
+            new ConnectionRegistration(organizationId, marketplace, storeId, $"{marketplace} {storeId}", credentials,
+                new Dictionary<string, string> { ["baseUrl"] = BaseUrlFor(marketplace, storeId) }),
+            CancellationToken.None);
+        return (result.Connection, store);
+    }
+
+    public string BaseUrlFor(string marketplace, string storeId) =>
+        marketplace == MarketplaceNames.Etsy ? $"{Simulator.BaseUrl}/etsy" : $"{Simulator.BaseUrl}/{marketplace}/{storeId}";
+
+    public static Dictionary<string, string> CredentialsFor(string marketplace, string storeId) => marketplace switch
+    {
+        MarketplaceNames.Shopify => new() { ["accessToken"] = $"shpat_{storeId}" },
+        MarketplaceNames.WooCommerce => new() { ["consumerKey"] = $"ck_{storeId}", ["consumerSecret"] = $"cs_{storeId}" },
+        MarketplaceNames.Etsy => new() { ["apiKey"] = $"key_{storeId}", ["accessToken"] = $"etsy_{storeId}" },
+        _ => new() { ["accessToken"] = $"Atza|{storeId}" },
+    };
+
+    /// <summary>Every stored record of a connection, by entity type and external id.</summary>
+    public async Task<Dictionary<EntityType, Dictionary<string, StoredRecord>>> SnapshotAsync(string connectionId)
+    {
+        var snapshot = new Dictionary<EntityType, Dictionary<string, StoredRecord>>();
+        foreach (var type in EntityTypes.All)
+        {
+            var rows = new Dictionary<string, StoredRecord>();
+            await foreach (var row in Records.ListAsync(connectionId, type, CancellationToken.None))
+            {
+                Assert.True(rows.TryAdd(row.Record.ExternalId, row), $"{type} {row.Record.ExternalId} stored twice");
+            }
+
+            snapshot[type] = rows;
+        }
+
+        return snapshot;
+    }
+
+    public ValueTask DisposeAsync() => services.DisposeAsync();
+}
