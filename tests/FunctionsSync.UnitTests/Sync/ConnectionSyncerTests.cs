@@ -1,0 +1,196 @@
+using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Leasing;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Sync;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+
+namespace FunctionsSync.UnitTests.Sync;
+
+public sealed class ConnectionSyncerTests
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly Connection connection = new()
+    {
+        Id = "c1", OrganizationId = "o1", Marketplace = "shopify", ExternalStoreId = "s1", Name = "Shop", SyncToken = "st",
+    };
+
+    private readonly Mock<IConnectionStore> connections = new();
+    private readonly Mock<ISyncStateStore> state = new();
+    private readonly Mock<IMarketplaceAdapter> adapter = new();
+    private readonly Mock<IIngestionDispatcher> ingestion = new();
+    private readonly List<Checkpoint> checkpoints = [];
+    private readonly Dictionary<EntityType, EntityCursor> cursors = [];
+
+    public ConnectionSyncerTests()
+    {
+        connections.Setup(c => c.GetAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(connection);
+        adapter.SetupGet(a => a.Marketplace).Returns("shopify");
+        adapter.SetupGet(a => a.SupportedEntityTypes).Returns(new HashSet<EntityType> { EntityType.Orders, EntityType.Products });
+        state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string id, string owner, TimeSpan d, CancellationToken _) => new LeaseAttempt(new SyncLease(id, owner, T0 + d, "e0", null), null, null));
+        state.Setup(s => s.GetCursorsAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(() => new Dictionary<EntityType, EntityCursor>(cursors));
+        state.Setup(s => s.CheckpointAsync(It.IsAny<SyncLease>(), It.IsAny<Checkpoint>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((SyncLease lease, Checkpoint cp, CancellationToken _) =>
+            {
+                checkpoints.Add(cp);
+                return lease with { ETag = "e" + checkpoints.Count, ActiveRunId = cp.ActiveRunId };
+            });
+        ingestion.Setup(i => i.IngestAsync(It.IsAny<IngestContext>(), It.IsAny<IReadOnlyList<CanonicalRecord>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IngestContext _, IReadOnlyList<CanonicalRecord> records, CancellationToken _) => new IngestResult(records.Count, 0, 0, 0, []));
+    }
+
+    private ConnectionSyncer Syncer(SyncOptions? options = null)
+    {
+        var registry = new Mock<IMarketplaceAdapterRegistry>();
+        registry.Setup(r => r.Get("shopify")).Returns(adapter.Object);
+        return new ConnectionSyncer(connections.Object, state.Object, registry.Object, ingestion.Object,
+            Options.Create(options ?? new SyncOptions()), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
+    }
+
+    private static OrderRecord Order(string id, DateTimeOffset at) => new() { ExternalId = id, UpdatedAt = at, Status = "paid", Currency = "USD", Total = 1 };
+
+    private void Feed(EntityType type, params FetchPage[] pages)
+    {
+        var queue = new Queue<FetchPage>(pages);
+        adapter.Setup(a => a.FetchPageAsync(connection, It.Is<FetchRequest>(r => r.EntityType == type), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => queue.Dequeue());
+    }
+
+    [Fact]
+    public async Task A_held_lease_means_back_off_without_touching_the_marketplace()
+    {
+        state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new LeaseAttempt(null, "replica-2/abc", T0));
+
+        var outcome = await Syncer().RunAsync(new SyncRequest("c1"), CancellationToken.None);
+
+        Assert.Equal(SyncOutcomeKind.LeaseHeld, outcome.Kind);
+        Assert.Contains("replica-2/abc", outcome.Message);
+        adapter.Verify(a => a.FetchPageAsync(It.IsAny<Connection>(), It.IsAny<FetchRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Empty(checkpoints);
+    }
+
+    [Fact]
+    public async Task Pages_are_checkpointed_one_by_one_and_the_cursor_moves_only_at_the_end_of_the_feed()
+    {
+        Feed(EntityType.Orders,
+            new FetchPage([Order("1", T0), Order("2", T0.AddSeconds(5))], [], "p2", 3),
+            new FetchPage([Order("3", T0.AddSeconds(9))], [], null));
+        Feed(EntityType.Products, new FetchPage([], [], null));
+
+        var outcome = await Syncer().RunAsync(new SyncRequest("c1", EntityTypes: [EntityType.Products, EntityType.Orders, EntityType.Customers]), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Run!.Status);
+        Assert.Equal([EntityType.Orders, EntityType.Customers, EntityType.Products], outcome.Run.EntityTypes);
+        Assert.Equal(EntityRunState.Unsupported, outcome.Run.Entity(EntityType.Customers)!.State);
+        var pageCheckpoints = checkpoints.Where(c => c.Cursors.Count > 0).ToList();
+        Assert.Equal(3, pageCheckpoints.Count);
+        Assert.Equal("p2", pageCheckpoints[0].Cursors[0].PageToken);
+        Assert.Null(pageCheckpoints[0].Cursors[0].HighWaterMark);
+        Assert.Equal(T0.AddSeconds(9), pageCheckpoints[1].Cursors[0].HighWaterMark);
+        Assert.Equal(3, outcome.Run.Counters.Created);
+        Assert.Equal(3, outcome.Run.Counters.Total);
+        var last = checkpoints[^1];
+        Assert.True(last.Release);
+        Assert.Null(last.ActiveRunId);
+    }
+
+    [Fact]
+    public async Task Incremental_runs_start_from_the_cursor_minus_the_overlap_and_full_runs_ignore_it()
+    {
+        cursors[EntityType.Orders] = new EntityCursor { EntityType = EntityType.Orders, HighWaterMark = T0 };
+        var requests = new List<FetchRequest>();
+        adapter.Setup(a => a.FetchPageAsync(connection, It.IsAny<FetchRequest>(), It.IsAny<CancellationToken>()))
+            .Callback((Connection _, FetchRequest r, CancellationToken _) => requests.Add(r))
+            .ReturnsAsync(new FetchPage([], [], null));
+        var syncer = Syncer(new SyncOptions { OverlapWindow = TimeSpan.FromMinutes(3) });
+
+        await syncer.RunAsync(new SyncRequest("c1", SyncMode.Incremental, [EntityType.Orders]), CancellationToken.None);
+        await syncer.RunAsync(new SyncRequest("c1", SyncMode.Full, [EntityType.Orders]), CancellationToken.None);
+
+        Assert.Equal(T0.AddMinutes(-3), requests[0].Since);
+        Assert.Null(requests[1].Since);
+    }
+
+    [Fact]
+    public async Task The_cursor_never_passes_a_rejected_record()
+    {
+        Feed(EntityType.Orders, new FetchPage([Order("1", T0), Order("3", T0.AddMinutes(10))], [new RejectedRecord("2", T0.AddMinutes(5), "missing field 'total'")], null));
+
+        var outcome = await Syncer().RunAsync(new SyncRequest("c1", EntityTypes: [EntityType.Orders]), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Partial, outcome.Run!.Status);
+        Assert.Equal(1, outcome.Run.Counters.Failed);
+        Assert.Contains("missing field 'total'", outcome.Run.RecordErrors);
+        Assert.Equal(T0.AddMinutes(5).AddSeconds(-1), checkpoints.Single(c => c.Cursors.Count > 0).Cursors[0].HighWaterMark);
+    }
+
+    [Fact]
+    public async Task Refused_credentials_fail_the_run_and_flag_the_connection()
+    {
+        adapter.Setup(a => a.FetchPageAsync(connection, It.IsAny<FetchRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new MarketplaceException(MarketplaceErrorKind.Auth, "credentials refused (401)", 401));
+
+        var outcome = await Syncer().RunAsync(new SyncRequest("c1"), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Failed, outcome.Run!.Status);
+        Assert.Equal("shopify orders: credentials refused (401)", outcome.Run.Error);
+        connections.Verify(c => c.UpdateAsync(It.Is<Connection>(x => x.Health == ConnectionHealth.NeedsAttention && x.LastError == outcome.Run.Error), It.IsAny<CancellationToken>()));
+        Assert.True(checkpoints[^1].Release);
+        Assert.Null(checkpoints[^1].ActiveRunId);
+    }
+
+    [Fact]
+    public async Task Cancellation_between_pages_interrupts_the_run_and_keeps_it_active_for_the_next_runner()
+    {
+        using var cts = new CancellationTokenSource();
+        adapter.Setup(a => a.FetchPageAsync(connection, It.IsAny<FetchRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() =>
+            {
+                cts.Cancel();
+                return new FetchPage([Order("1", T0)], [], "next");
+            });
+
+        var outcome = await Syncer().RunAsync(new SyncRequest("c1"), cts.Token);
+
+        Assert.Equal(SyncOutcomeKind.Interrupted, outcome.Kind);
+        Assert.Equal(RunStatus.Interrupted, outcome.Run!.Status);
+        Assert.True(checkpoints[^1].Release);
+        Assert.Equal(outcome.Run.RunId, checkpoints[^1].ActiveRunId);
+        Assert.Equal(1, outcome.Run.PageSeq);
+    }
+
+    [Fact]
+    public async Task An_interrupted_run_resumes_from_its_saved_page_token()
+    {
+        var run = new SyncRun
+        {
+            RunId = "c1-0001", ConnectionId = "c1", OrganizationId = "o1", Marketplace = "shopify", Mode = SyncMode.Full, Trigger = RunTrigger.Schedule,
+            EntityTypes = [EntityType.Orders, EntityType.Products], Status = RunStatus.Interrupted, PageSeq = 4, Attempts = 1,
+            Entities = [new(EntityType.Orders, EntityRunState.Done, RunCounters.Zero with { Created = 10 }), new(EntityType.Products, EntityRunState.Running, RunCounters.Zero with { Created = 2 })],
+        };
+        state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new LeaseAttempt(new SyncLease("c1", "me", T0, "e0", run.RunId), null, null));
+        state.Setup(s => s.GetRunAsync(run.RunId, It.IsAny<CancellationToken>())).ReturnsAsync(run);
+        cursors[EntityType.Products] = new EntityCursor { EntityType = EntityType.Products, RunId = run.RunId, PageToken = "page-5" };
+        FetchRequest? asked = null;
+        adapter.Setup(a => a.FetchPageAsync(connection, It.IsAny<FetchRequest>(), It.IsAny<CancellationToken>()))
+            .Callback((Connection _, FetchRequest r, CancellationToken _) => asked = r)
+            .ReturnsAsync(new FetchPage([], [], null));
+
+        var outcome = await Syncer().RunAsync(new SyncRequest("c1", SyncMode.Incremental), CancellationToken.None);
+
+        Assert.Equal(run.RunId, outcome.Run!.RunId);
+        Assert.Equal(SyncMode.Full, outcome.Run.Mode);
+        Assert.Equal(2, outcome.Run.Attempts);
+        Assert.Equal(new FetchRequest(EntityType.Products, null, "page-5", 100), asked);
+        Assert.Equal(12, outcome.Run.Counters.Created);
+        adapter.Verify(a => a.FetchPageAsync(connection, It.Is<FetchRequest>(r => r.EntityType == EntityType.Orders), It.IsAny<CancellationToken>()), Times.Never);
+    }
+}
