@@ -1,4 +1,8 @@
+using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Sync;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +20,24 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IMarketplaceAdapterRegistry, MarketplaceAdapterRegistry>();
         services.TryAddSingleton<IIngestionDispatcher, IngestionDispatcher>();
         services.TryAddSingleton<ConnectionSyncer>();
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<RunLauncher>();
+        services.TryAddSingleton<CyclePlanner>();
+        services.TryAddSingleton<JobProcessor>();
+        return services;
+    }
+
+    /// <summary>The HTTP API's handlers (host-independent) and API-key authentication.</summary>
+    public static IServiceCollection AddFunctionsSyncApi(this IServiceCollection services)
+    {
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ApiKeyAuthenticator>();
+        services.TryAddSingleton<HealthApi>();
+        services.TryAddSingleton<AdminApi>();
+        services.TryAddSingleton<RunsApi>();
+        services.TryAddSingleton<ConnectionsApi>();
+        services.TryAddSingleton<SyncApi>();
         return services;
     }
 }

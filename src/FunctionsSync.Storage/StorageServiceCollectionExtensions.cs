@@ -1,7 +1,17 @@
+using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Concurrency;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Sync;
+using FunctionsSync.Storage.Access;
+using FunctionsSync.Storage.Concurrency;
 using FunctionsSync.Storage.Connections;
+using FunctionsSync.Storage.Health;
+using FunctionsSync.Storage.Jobs;
+using FunctionsSync.Storage.Scheduling;
 using FunctionsSync.Storage.Ingestion;
 using FunctionsSync.Storage.Sync;
 using FunctionsSync.Storage.Tables;
@@ -22,6 +32,15 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ISyncStateStore, TableSyncStateStore>();
         services.TryAddSingleton<IRecordQuery, TableRecordQuery>();
         services.TryAddSingleton(typeof(IIngestionService<>), typeof(TableIngestionService<>));
+        services.TryAddSingleton<IScheduleStore, TableScheduleStore>();
+        services.TryAddSingleton<IApiKeyStore, TableApiKeyStore>();
+        services.TryAddSingleton<IOrganizationSlots, TableOrganizationSlots>();
+        services.TryAddSingleton<IStorageHealth, StorageHealth>();
+        services.TryAddSingleton<QueueProvider>();
+        services.TryAddSingleton<StorageJobQueue>();
+        services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<StorageJobQueue>());
+        // The self-hosted default; the Functions app replaces it with a Durable dispatcher.
+        services.TryAddSingleton<IRunDispatcher>(sp => sp.GetRequiredService<StorageJobQueue>());
         return services;
     }
 }

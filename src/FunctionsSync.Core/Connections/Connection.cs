@@ -23,6 +23,9 @@ public sealed record Connection
     public int IntervalMinutes { get; init; } = 15;
     public ConnectionHealth Health { get; init; } = ConnectionHealth.Active;
     public string? LastError { get; init; }
+    /// <summary>Set when the connection was deleted: it is no longer scheduled nor listed, and its history stays.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 

@@ -25,6 +25,23 @@ public interface ISyncStateStore
 
     Task<SyncRun?> GetRunAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records <paramref name="run"/> (status queued) as the connection's active run, unless another run is active:
+    /// a connection never has two runs in flight. The queued run is what the next lease holder picks up.
+    /// </summary>
+    Task<QueueRunResult> TryQueueRunAsync(SyncRun run, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends a run that no runner holds (a job that could not be processed): marks it failed with the reason and frees
+    /// the connection. Does nothing while a runner holds the lease, and nothing to a final run.
+    /// </summary>
+    Task<bool> FailUnheldRunAsync(string runId, string reason, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The sync situation of every connection that has ever been synced (one query).</summary>
+    Task<IReadOnlyDictionary<string, ConnectionSyncState>> ListConnectionStatesAsync(CancellationToken cancellationToken);
+
+    Task<ConnectionSyncState?> GetConnectionStateAsync(string connectionId, CancellationToken cancellationToken);
+
     /// <summary>Runs of a connection, newest first.</summary>
     Task<IReadOnlyList<SyncRun>> ListRunsAsync(string connectionId, int take, CancellationToken cancellationToken);
 }

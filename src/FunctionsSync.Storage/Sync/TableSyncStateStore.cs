@@ -12,12 +12,15 @@ namespace FunctionsSync.Storage.Sync;
 /// One partition per connection holding its lease row (<c>lease</c>), its cursors (<c>cursor|orders</c>, ...) and its
 /// runs (<c>run|{key}</c>, newest first). Sharing the partition is what lets a checkpoint be one entity-group
 /// transaction whose first operation is the ETag-conditional lease renewal: a runner that lost its lease writes nothing.
+/// The lease row also carries the active run and the last run's outcome, so the scheduler reads every connection's
+/// situation with one query. Lease writes are merges, so each writer changes only the columns it owns.
 /// </summary>
 public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time) : ISyncStateStore
 {
     private const string LeaseRow = "lease";
     private const string CursorPrefix = "cursor|";
     private const string RunPrefix = "run|";
+    private const int MaxRaceRetries = 10;
 
     public async Task<LeaseAttempt> TryAcquireLeaseAsync(string connectionId, string owner, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -26,36 +29,43 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         var current = await ReadLeaseEntityAsync(table, connectionId, cancellationToken);
         if (current is not null)
         {
-            var heldBy = current.Properties["Owner"].StringValue;
-            var until = current.Properties["ExpiresAt"].DateTimeOffsetValue ?? DateTimeOffset.MinValue;
+            var heldBy = Text(current, "Owner");
+            var until = current.Properties.TryGetValue("ExpiresAt", out var e) ? e.DateTimeOffsetValue ?? DateTimeOffset.MinValue : DateTimeOffset.MinValue;
             if (!string.IsNullOrEmpty(heldBy) && until > now && heldBy != owner)
             {
                 return new(null, heldBy, until);
             }
         }
 
-        var activeRunId = current is null ? null : ActiveRunId(current);
-        var entity = LeaseEntity(connectionId, owner, now + duration, activeRunId);
+        var entity = new DynamicTableEntity(Partition(connectionId), LeaseRow)
+        {
+            Properties =
+            {
+                ["Owner"] = new EntityProperty(owner),
+                ["ExpiresAt"] = new EntityProperty(now + duration),
+            },
+        };
         try
         {
             TableResult result;
             if (current is null)
             {
+                entity.Properties["ActiveRunId"] = new EntityProperty("");
                 result = await table.ExecuteAsync(TableOperation.Insert(entity), null, null, cancellationToken);
             }
             else
             {
                 entity.ETag = current.ETag;
-                result = await table.ExecuteAsync(TableOperation.Replace(entity), null, null, cancellationToken);
+                result = await table.ExecuteAsync(TableOperation.Merge(entity), null, null, cancellationToken);
             }
 
-            return new(new SyncLease(connectionId, owner, now + duration, result.Etag, activeRunId), null, null);
+            return new(new SyncLease(connectionId, owner, now + duration, result.Etag, current is null ? null : ActiveRunId(current)), null, null);
         }
         catch (StorageException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
         {
             // Another runner won the race between our read and our write.
             var winner = await ReadLeaseEntityAsync(table, connectionId, cancellationToken);
-            return new(null, winner?.Properties["Owner"].StringValue, winner?.Properties["ExpiresAt"].DateTimeOffsetValue);
+            return new(null, winner is null ? null : Text(winner, "Owner"), winner?.Properties["ExpiresAt"].DateTimeOffsetValue);
         }
     }
 
@@ -67,8 +77,8 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
             ? null
             : new SyncLease(
                 connectionId,
-                entity.Properties["Owner"].StringValue,
-                entity.Properties["ExpiresAt"].DateTimeOffsetValue ?? DateTimeOffset.MinValue,
+                Text(entity, "Owner") ?? "",
+                entity.Properties.TryGetValue("ExpiresAt", out var e) ? e.DateTimeOffsetValue ?? DateTimeOffset.MinValue : DateTimeOffset.MinValue,
                 entity.ETag,
                 ActiveRunId(entity));
     }
@@ -78,10 +88,23 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         var table = await Table(cancellationToken);
         var owner = checkpoint.Release ? "" : lease.Owner;
         var expiresAt = checkpoint.Release ? time.GetUtcNow() : checkpoint.LeaseUntil;
-        var leaseEntity = LeaseEntity(lease.ConnectionId, owner, expiresAt, checkpoint.ActiveRunId);
-        leaseEntity.ETag = lease.ETag;
+        var leaseEntity = new DynamicTableEntity(Partition(lease.ConnectionId), LeaseRow)
+        {
+            ETag = lease.ETag,
+            Properties =
+            {
+                ["Owner"] = new EntityProperty(owner),
+                ["ExpiresAt"] = new EntityProperty(expiresAt),
+                ["ActiveRunId"] = new EntityProperty(checkpoint.ActiveRunId ?? ""),
+                ["OrganizationId"] = new EntityProperty(checkpoint.Run.OrganizationId),
+            },
+        };
+        if (checkpoint.Run.Status.IsFinal())
+        {
+            AddLastRun(leaseEntity, checkpoint.Run);
+        }
 
-        var batch = new TableBatchOperation { TableOperation.Replace(leaseEntity) };
+        var batch = new TableBatchOperation { TableOperation.Merge(leaseEntity) };
         batch.InsertOrReplace(RunEntity(checkpoint.Run));
         foreach (var cursor in checkpoint.Cursors)
         {
@@ -100,6 +123,122 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         {
             throw new LeaseLostException(lease.ConnectionId);
         }
+    }
+
+    public async Task<QueueRunResult> TryQueueRunAsync(SyncRun run, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var current = await ReadLeaseEntityAsync(table, run.ConnectionId, cancellationToken);
+            if (current is not null && ActiveRunId(current) is { } active
+                && await GetRunAsync(active, cancellationToken) is { } activeRun && !activeRun.Status.IsFinal())
+            {
+                return new(false, active);
+            }
+
+            var leaseEntity = new DynamicTableEntity(Partition(run.ConnectionId), LeaseRow)
+            {
+                Properties =
+                {
+                    ["ActiveRunId"] = new EntityProperty(run.RunId),
+                    ["OrganizationId"] = new EntityProperty(run.OrganizationId),
+                },
+            };
+            var batch = new TableBatchOperation();
+            if (current is null)
+            {
+                leaseEntity.Properties["Owner"] = new EntityProperty("");
+                leaseEntity.Properties["ExpiresAt"] = new EntityProperty(DateTimeOffset.UnixEpoch);
+                batch.Insert(leaseEntity);
+            }
+            else
+            {
+                leaseEntity.ETag = current.ETag;
+                batch.Merge(leaseEntity);
+            }
+
+            batch.Insert(RunEntity(run));
+            try
+            {
+                await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
+                return new(true, null);
+            }
+            catch (StorageException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+            {
+                // Someone changed the lease row (a runner, another trigger); look again.
+            }
+        }
+
+        throw new InvalidOperationException($"Could not queue a run on connection {run.ConnectionId}: the lease row kept changing.");
+    }
+
+    public async Task<bool> FailUnheldRunAsync(string runId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!RunIds.TryParse(runId, out var connectionId, out _))
+        {
+            return false;
+        }
+
+        var table = await Table(cancellationToken);
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var run = await GetRunAsync(runId, cancellationToken);
+            if (run is null || run.Status.IsFinal())
+            {
+                return false;
+            }
+
+            var current = await ReadLeaseEntityAsync(table, connectionId, cancellationToken);
+            var held = current is not null && !string.IsNullOrEmpty(Text(current, "Owner"))
+                && current.Properties["ExpiresAt"].DateTimeOffsetValue > now;
+            if (held)
+            {
+                return false;
+            }
+
+            var failed = run with { Status = RunStatus.Failed, Error = reason, FinishedAt = now, UpdatedAt = now };
+            var batch = new TableBatchOperation();
+            if (current is not null && ActiveRunId(current) == runId)
+            {
+                var leaseEntity = new DynamicTableEntity(Partition(connectionId), LeaseRow) { ETag = current.ETag };
+                leaseEntity.Properties["ActiveRunId"] = new EntityProperty("");
+                AddLastRun(leaseEntity, failed);
+                batch.Merge(leaseEntity);
+            }
+
+            batch.InsertOrReplace(RunEntity(failed));
+            try
+            {
+                await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
+                return true;
+            }
+            catch (StorageException ex) when (ex.IsPreconditionFailed())
+            {
+            }
+        }
+
+        return false;
+    }
+
+    public async Task<IReadOnlyDictionary<string, ConnectionSyncState>> ListConnectionStatesAsync(CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        var query = new TableQuery<DynamicTableEntity>().Where(TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.Equal, LeaseRow));
+        var states = new Dictionary<string, ConnectionSyncState>();
+        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
+        {
+            var state = StateOf(entity);
+            states[state.ConnectionId] = state;
+        }
+
+        return states;
+    }
+
+    public async Task<ConnectionSyncState?> GetConnectionStateAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        return await ReadLeaseEntityAsync(table, connectionId, cancellationToken) is { } entity ? StateOf(entity) : null;
     }
 
     public async Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, CancellationToken cancellationToken)
@@ -151,19 +290,34 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         return result.Result as DynamicTableEntity;
     }
 
-    private static string? ActiveRunId(DynamicTableEntity lease) =>
-        lease.Properties.TryGetValue("ActiveRunId", out var value) && !string.IsNullOrEmpty(value.StringValue) ? value.StringValue : null;
+    private static string? Text(DynamicTableEntity entity, string name) =>
+        entity.Properties.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value.StringValue) ? value.StringValue : null;
 
-    private static DynamicTableEntity LeaseEntity(string connectionId, string owner, DateTimeOffset expiresAt, string? activeRunId) =>
-        new(Partition(connectionId), LeaseRow)
+    private static DateTimeOffset? Date(DynamicTableEntity entity, string name) =>
+        entity.Properties.TryGetValue(name, out var value) ? value.DateTimeOffsetValue : null;
+
+    private static string? ActiveRunId(DynamicTableEntity lease) => Text(lease, "ActiveRunId");
+
+    private static ConnectionSyncState StateOf(DynamicTableEntity entity) => new(
+        TableKeys.Decode(entity.PartitionKey),
+        ActiveRunId(entity),
+        Text(entity, "Owner"),
+        Date(entity, "ExpiresAt"),
+        Text(entity, "LastRunId"),
+        Text(entity, "LastRunStatus") is { } status ? Enum.Parse<RunStatus>(status) : null,
+        Date(entity, "LastRunFinishedAt"),
+        Date(entity, "LastSuccessAt"));
+
+    private static void AddLastRun(DynamicTableEntity lease, SyncRun run)
+    {
+        lease.Properties["LastRunId"] = new EntityProperty(run.RunId);
+        lease.Properties["LastRunStatus"] = new EntityProperty(run.Status.ToString());
+        lease.Properties["LastRunFinishedAt"] = new EntityProperty(run.FinishedAt ?? run.UpdatedAt);
+        if (run.Status is RunStatus.Succeeded or RunStatus.Partial)
         {
-            Properties =
-            {
-                ["Owner"] = new EntityProperty(owner),
-                ["ExpiresAt"] = new EntityProperty(expiresAt),
-                ["ActiveRunId"] = new EntityProperty(activeRunId ?? ""),
-            },
-        };
+            lease.Properties["LastSuccessAt"] = new EntityProperty(run.FinishedAt ?? run.UpdatedAt);
+        }
+    }
 
     private static DynamicTableEntity RunEntity(SyncRun run)
     {

@@ -5,4 +5,8 @@ public static class TableNames
     public const string Connections = "connections";
     public const string SyncState = "syncstate";
     public const string Records = "records";
+    public const string Schedule = "schedule";
+    public const string ApiKeys = "apikeys";
+    public const string OrganizationSlots = "orgslots";
+    public const string JobQueue = "syncjobs";
 }

@@ -1,0 +1,11 @@
+namespace FunctionsSync.Core.Access;
+
+/// <summary>Who is calling: the admin (sees everything) or one organization (sees only its own).</summary>
+public sealed record ApiCaller(bool IsAdmin, string? OrganizationId)
+{
+    public static ApiCaller Admin { get; } = new(true, null);
+
+    public static ApiCaller Organization(string organizationId) => new(false, organizationId);
+
+    public bool CanSee(string organizationId) => IsAdmin || OrganizationId == organizationId;
+}

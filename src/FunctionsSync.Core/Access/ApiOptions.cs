@@ -1,0 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FunctionsSync.Core.Access;
+
+/// <summary>Bound from configuration section <c>Api</c>.</summary>
+public sealed class ApiOptions
+{
+    public const string SectionName = "Api";
+
+    /// <summary>The admin key (environment <c>Api__AdminKey</c>); sees and changes everything.</summary>
+    [Required(ErrorMessage = "Api:AdminKey is required (environment Api__AdminKey).")]
+    [MinLength(16, ErrorMessage = "Api:AdminKey must be at least 16 characters.")]
+    public string AdminKey { get; set; } = "";
+}

@@ -1,0 +1,50 @@
+using FunctionsSync.Core.Connections;
+
+namespace FunctionsSync.Core.Api;
+
+/// <summary>A connection as the API shows it: never its credentials.</summary>
+public sealed record ConnectionView
+{
+    public required string ConnectionId { get; init; }
+    public required string OrganizationId { get; init; }
+    public required string Marketplace { get; init; }
+    public required string ExternalStoreId { get; init; }
+    public required string Name { get; init; }
+    public required string SyncToken { get; init; }
+    public bool Enabled { get; init; }
+    public int Priority { get; init; }
+    public int IntervalMinutes { get; init; }
+    public ConnectionHealth Health { get; init; }
+    public string? LastError { get; init; }
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> CredentialKeys { get; init; } = [];
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public string? ActiveRunId { get; init; }
+    public RunView? LastRun { get; init; }
+    public RecordCountsView? Records { get; init; }
+    public IReadOnlyList<CursorView>? Cursors { get; init; }
+
+    public static ConnectionView From(Connection c) => new()
+    {
+        ConnectionId = c.Id,
+        OrganizationId = c.OrganizationId,
+        Marketplace = c.Marketplace,
+        ExternalStoreId = c.ExternalStoreId,
+        Name = c.Name,
+        SyncToken = c.SyncToken,
+        Enabled = c.Enabled,
+        Priority = c.Priority,
+        IntervalMinutes = c.IntervalMinutes,
+        Health = c.Health,
+        LastError = c.LastError,
+        Settings = c.Settings,
+        CredentialKeys = [.. c.Credentials.Keys.Order(StringComparer.Ordinal)],
+        CreatedAt = c.CreatedAt,
+        UpdatedAt = c.UpdatedAt,
+    };
+}
+
+public sealed record RecordCountsView(long Orders, long Products, long Customers, long Prices);
+
+public sealed record CursorView(string EntityType, DateTimeOffset? HighWaterMark, DateTimeOffset? LastSyncedAt, bool InRun);

@@ -1,0 +1,208 @@
+using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Sync;
+
+namespace FunctionsSync.Core.Api;
+
+/// <summary>The <c>/api/connections</c> routes.</summary>
+public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore state, IRecordQuery records, TimeProvider time)
+{
+    private const int StatusWindow = 20;
+
+    public async Task<ApiResult> RegisterAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
+    {
+        if (!ApiJson.TryRead<RegisterConnectionRequest>(body, out var request, out var problem))
+        {
+            return problem;
+        }
+
+        var registration = new ConnectionRegistration(
+            request.OrganizationId?.Trim() ?? caller.OrganizationId ?? "",
+            request.Marketplace?.Trim().ToLowerInvariant() ?? "",
+            request.ExternalStoreId?.Trim() ?? "",
+            request.Name?.Trim() ?? "",
+            request.Credentials ?? [],
+            request.Settings);
+        var errors = new Dictionary<string, string[]>(ConnectionValidation.Validate(registration));
+        if (!caller.CanSee(registration.OrganizationId))
+        {
+            errors["organizationId"] = ["An organization key registers connections of its own organization only."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest("The connection is not valid.", errors);
+        }
+
+        var result = await connections.RegisterAsync(registration, cancellationToken);
+        var connection = result.Connection;
+        if (!result.Created && connection.DeletedAt is not null)
+        {
+            // Registering a deleted connection again brings it back, with its id, token and history.
+            connection = connection with { DeletedAt = null, Enabled = true, Credentials = registration.Credentials, Settings = registration.Settings ?? connection.Settings, UpdatedAt = time.GetUtcNow() };
+            await connections.UpdateAsync(connection, cancellationToken);
+        }
+
+        return new ApiResult(result.Created ? 201 : 200, ConnectionView.From(connection), $"/api/connections/{connection.Id}");
+    }
+
+    public async Task<ApiResult> ListAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAdmin && organizationId is not null && organizationId != caller.OrganizationId)
+        {
+            return new ApiResult(200, new { connections = Array.Empty<ConnectionView>() });
+        }
+
+        var list = await connections.ListAsync(caller.IsAdmin ? organizationId : caller.OrganizationId, cancellationToken);
+        var states = await state.ListConnectionStatesAsync(cancellationToken);
+        var views = list
+            .Where(c => c.DeletedAt is null)
+            .OrderBy(c => c.OrganizationId, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => ConnectionView.From(c) with { ActiveRunId = states.GetValueOrDefault(c.Id)?.ActiveRunId })
+            .ToList();
+        return new ApiResult(200, new { connections = views });
+    }
+
+    public async Task<ApiResult> GetAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
+        {
+            return NotFound(connectionId);
+        }
+
+        var now = time.GetUtcNow();
+        var syncState = await state.GetConnectionStateAsync(connection.Id, cancellationToken);
+        var lastRuns = await state.ListRunsAsync(connection.Id, 1, cancellationToken);
+        var cursors = await state.GetCursorsAsync(connection.Id, cancellationToken);
+        var counts = await Task.WhenAll(EntityTypes.All.Select(t => records.CountAsync(connection.Id, t, cancellationToken)));
+        return new ApiResult(200, ConnectionView.From(connection) with
+        {
+            ActiveRunId = syncState?.ActiveRunId,
+            LastRun = lastRuns.Count > 0 ? RunView.From(lastRuns[0], now) : null,
+            Records = new RecordCountsView(counts[0], counts[2], counts[1], counts[3]),
+            Cursors = [.. cursors.Values.OrderBy(c => c.EntityType).Select(c => new CursorView(c.EntityType.ToWire(), c.HighWaterMark, c.LastSyncedAt, c.RunId is not null && !c.Completed))],
+        });
+    }
+
+    /// <summary><c>GET /api/connections/{id}/status</c>: the summary a merchant-facing screen shows.</summary>
+    public async Task<ApiResult> StatusAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
+        {
+            return NotFound(connectionId);
+        }
+
+        var runs = await state.ListRunsAsync(connection.Id, StatusWindow, cancellationToken);
+        var finished = runs.Where(r => r.Status.IsFinal()).ToList();
+        var orders = await records.CountAsync(connection.Id, EntityType.Orders, cancellationToken);
+        return new ApiResult(200, new
+        {
+            lastSyncAt = finished.FirstOrDefault(r => r.Status is RunStatus.Succeeded or RunStatus.Partial)?.FinishedAt,
+            importedOrders = orders,
+            syncStatus = SyncStatusOf(finished),
+            rateLimitedCount = finished.Count(r => r.ErrorKind == Adapters.MarketplaceErrorKind.RateLimited),
+        });
+    }
+
+    /// <summary>pending: no runs; success: the last 20 have no failed or rate-limited run and the last succeeded;
+    /// failed: the last failed and none of the last 20 succeeded; otherwise partial.</summary>
+    public static string SyncStatusOf(IReadOnlyList<SyncRun> finishedNewestFirst)
+    {
+        if (finishedNewestFirst.Count == 0)
+        {
+            return "pending";
+        }
+
+        var last = finishedNewestFirst[0];
+        if (last.Status == RunStatus.Succeeded && finishedNewestFirst.All(r => r.Status != RunStatus.Failed && r.ErrorKind != Adapters.MarketplaceErrorKind.RateLimited))
+        {
+            return "success";
+        }
+
+        if (last.Status == RunStatus.Failed && finishedNewestFirst.All(r => r.Status != RunStatus.Succeeded))
+        {
+            return "failed";
+        }
+
+        return "partial";
+    }
+
+    public async Task<ApiResult> PatchAsync(ApiCaller caller, string connectionId, string? body, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
+        {
+            return NotFound(connectionId);
+        }
+
+        if (!ApiJson.TryRead<PatchConnectionRequest>(body, out var request, out var problem))
+        {
+            return problem;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (request.Priority is < -100 or > 100)
+        {
+            errors["priority"] = ["Must be between -100 and 100."];
+        }
+
+        if (request.IntervalMinutes is < 1 or > 10_080)
+        {
+            errors["intervalMinutes"] = ["Must be between 1 and 10080 (a week)."];
+        }
+
+        if (request.Settings?.TryGetValue("baseUrl", out var baseUrl) == true
+            && !(Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        {
+            errors["settings.baseUrl"] = ["Must be an absolute http(s) URL."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest("The change is not valid.", errors);
+        }
+
+        var credentialsChanged = request.Credentials is not null;
+        var updated = connection with
+        {
+            Enabled = request.Enabled ?? connection.Enabled,
+            Priority = request.Priority ?? connection.Priority,
+            IntervalMinutes = request.IntervalMinutes ?? connection.IntervalMinutes,
+            Credentials = request.Credentials ?? connection.Credentials,
+            Settings = request.Settings ?? connection.Settings,
+            // New credentials are the operator's answer to a refusal: schedule the connection again.
+            Health = credentialsChanged ? ConnectionHealth.Active : connection.Health,
+            LastError = credentialsChanged ? null : connection.LastError,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        await connections.UpdateAsync(updated, cancellationToken);
+        return new ApiResult(200, ConnectionView.From(updated));
+    }
+
+    public async Task<ApiResult> DeleteAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
+        {
+            return NotFound(connectionId);
+        }
+
+        await connections.UpdateAsync(connection with { Enabled = false, DeletedAt = time.GetUtcNow(), UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        return new ApiResult(204, null);
+    }
+
+    /// <summary>The connection when it exists, is not deleted and the caller may see it; another organization's is "not found".</summary>
+    public async Task<Connection?> FindAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(connectionId) || connectionId.Length > 64 || !connectionId.All(char.IsAsciiLetterOrDigit))
+        {
+            return null;
+        }
+
+        var connection = await connections.GetAsync(connectionId, cancellationToken);
+        return connection is not null && connection.DeletedAt is null && caller.CanSee(connection.OrganizationId) ? connection : null;
+    }
+
+    private static ApiResult NotFound(string connectionId) => Problems.NotFound($"Connection {connectionId} does not exist.");
+}

@@ -1,0 +1,22 @@
+namespace FunctionsSync.Core.Api;
+
+public static class Problems
+{
+    private const string TypeBase = "https://functionssync.dev/problems/";
+
+    public static ApiResult BadRequest(string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
+        Make(400, "validation", "The request is not valid.", detail, errors);
+
+    public static ApiResult Unauthorized() => Make(401, "unauthorized", "An API key is required.", "Send a valid key in the X-Api-Key header.");
+
+    public static ApiResult Forbidden(string detail) => Make(403, "forbidden", "Not allowed with this key.", detail);
+
+    public static ApiResult NotFound(string detail) => Make(404, "not-found", "Not found.", detail);
+
+    public static ApiResult Conflict(string detail) => Make(409, "conflict", "Conflict.", detail);
+
+    public static ApiResult Unavailable(string detail) => Make(503, "unavailable", "Service unavailable.", detail);
+
+    private static ApiResult Make(int status, string type, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
+        new(status, new ProblemBody(TypeBase + type, title, status, detail, errors));
+}

@@ -1,0 +1,80 @@
+using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Runs;
+
+namespace FunctionsSync.Core.Api;
+
+/// <summary><c>GET /api/runs/{runId}</c>.</summary>
+public sealed record RunView
+{
+    public required string RunId { get; init; }
+    public required string ConnectionId { get; init; }
+    public required string OrganizationId { get; init; }
+    public required string Marketplace { get; init; }
+    public required RunStatus Status { get; init; }
+    public required SyncMode Mode { get; init; }
+    public required RunTrigger Trigger { get; init; }
+    public required IReadOnlyList<string> EntityTypes { get; init; }
+    public required CountersView Counters { get; init; }
+    public required IReadOnlyList<EntityView> Entities { get; init; }
+    public double PercentComplete { get; init; }
+    public long? EstimatedTimeRemainingMs { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public long? DurationMs { get; init; }
+    public int Attempts { get; init; }
+    public string? Error { get; init; }
+    public MarketplaceErrorKind? ErrorKind { get; init; }
+    public IReadOnlyList<string> RecordErrors { get; init; } = [];
+
+    public static RunView From(SyncRun run, DateTimeOffset now)
+    {
+        var c = run.Counters;
+        var done = c.Processed + c.Skipped;
+        var percent = run.Status is RunStatus.Succeeded or RunStatus.Partial ? 100
+            : c.Total > 0 ? Math.Round(100.0 * done / c.Total, 1) : 0;
+        long? eta = null;
+        if (run.Status == RunStatus.Running && run.StartedAt is { } started && c.Processed > 0)
+        {
+            eta = (long)((now - started).TotalMilliseconds / c.Processed * c.Pending);
+        }
+
+        return new RunView
+        {
+            RunId = run.RunId,
+            ConnectionId = run.ConnectionId,
+            OrganizationId = run.OrganizationId,
+            Marketplace = run.Marketplace,
+            Status = run.Status,
+            Mode = run.Mode,
+            Trigger = run.Trigger,
+            EntityTypes = [.. run.EntityTypes.Select(Records.EntityTypes.ToWire)],
+            Counters = CountersView.From(c),
+            Entities = [.. run.Entities.Select(e => new EntityView(e.EntityType.ToWireName(), e.State, CountersView.From(e.Counters)))],
+            PercentComplete = percent,
+            EstimatedTimeRemainingMs = eta,
+            CreatedAt = run.CreatedAt,
+            StartedAt = run.StartedAt,
+            UpdatedAt = run.UpdatedAt,
+            FinishedAt = run.FinishedAt,
+            DurationMs = run.StartedAt is { } s ? (long)((run.FinishedAt ?? now) - s).TotalMilliseconds : null,
+            Attempts = run.Attempts,
+            Error = run.Error,
+            ErrorKind = run.ErrorKind,
+            RecordErrors = run.RecordErrors,
+        };
+    }
+}
+
+public sealed record CountersView(long Total, long Processed, long Created, long Updated, long Unchanged, long Failed, long Skipped, long Pending)
+{
+    public static CountersView From(RunCounters c) => new(c.Total, c.Processed, c.Created, c.Updated, c.Unchanged, c.Failed, c.Skipped, c.Pending);
+}
+
+public sealed record EntityView(string EntityType, EntityRunState State, CountersView Counters);
+
+internal static class EntityTypeWire
+{
+    public static string ToWireName(this Records.EntityType type) => Records.EntityTypes.ToWire(type);
+}

@@ -1,0 +1,213 @@
+using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Scheduling;
+using FunctionsSync.Core.Sync;
+
+namespace FunctionsSync.Core.Api;
+
+/// <summary>The <c>/api/sync</c> routes: schedule switch and interval, manual triggers, status.</summary>
+public sealed class SyncApi(
+    IScheduleStore schedule,
+    IConnectionStore connections,
+    ISyncStateStore state,
+    RunLauncher launcher,
+    CyclePlanner planner,
+    ConnectionsApi connectionsApi,
+    TimeProvider time)
+{
+    public async Task<ApiResult> StatusAsync(ApiCaller caller, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var current = await schedule.GetAsync(cancellationToken);
+        var cron = CronSchedule.Parse(current.Cron);
+        var all = (await connections.ListAsync(caller.IsAdmin ? null : caller.OrganizationId, cancellationToken)).Where(c => c.DeletedAt is null).ToList();
+        var states = await state.ListConnectionStatesAsync(cancellationToken);
+        var visible = all.Select(c => c.Id).ToHashSet();
+        var active = new List<object>();
+        foreach (var s in states.Values.Where(s => s.ActiveRunId is not null && visible.Contains(s.ConnectionId)))
+        {
+            if (await state.GetRunAsync(s.ActiveRunId!, cancellationToken) is { } run && !run.Status.IsFinal())
+            {
+                active.Add(new { run.RunId, run.ConnectionId, run.Status, percentComplete = RunView.From(run, now).PercentComplete });
+            }
+        }
+
+        var lastStatuses = all.Select(c => states.GetValueOrDefault(c.Id)?.LastRunStatus).ToList();
+        var needsAttention = all.Count(c => c.Health == ConnectionHealth.NeedsAttention);
+        var failing = lastStatuses.Count(s => s == RunStatus.Failed);
+        return new ApiResult(200, new
+        {
+            enabled = current.Enabled,
+            schedule = current.Cron,
+            nextRunAt = current.Enabled ? Max(cron.NextAfter(current.LastOccurrence), now) : (DateTimeOffset?)null,
+            lastCycle = caller.IsAdmin ? current.LastCycle : null,
+            connections = new
+            {
+                total = all.Count,
+                enabled = all.Count(c => c.Enabled),
+                disabled = all.Count(c => !c.Enabled),
+                needsAttention,
+                lastRun = new
+                {
+                    never = lastStatuses.Count(s => s is null),
+                    succeeded = lastStatuses.Count(s => s == RunStatus.Succeeded),
+                    partial = lastStatuses.Count(s => s == RunStatus.Partial),
+                    failed = failing,
+                    cancelled = lastStatuses.Count(s => s == RunStatus.Cancelled),
+                },
+            },
+            activeRuns = active,
+            health = needsAttention == 0 && failing == 0 ? "healthy" : failing * 2 > all.Count ? "unhealthy" : "degraded",
+        });
+    }
+
+    public async Task<ApiResult> SetEnabledAsync(ApiCaller caller, bool enabled, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Problems.Forbidden("Only the admin key starts or stops the schedule.");
+        }
+
+        var updated = await schedule.SetEnabledAsync(enabled, cancellationToken);
+        return new ApiResult(200, new { enabled = updated.Enabled, schedule = updated.Cron });
+    }
+
+    public async Task<ApiResult> SetIntervalAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Problems.Forbidden("Only the admin key changes the schedule.");
+        }
+
+        if (!ApiJson.TryRead<IntervalRequest>(body, out var request, out var problem))
+        {
+            return problem;
+        }
+
+        string expression;
+        if (request.Cron is not null && request.Minutes is not null)
+        {
+            return Problems.BadRequest("Give either cron or minutes, not both.");
+        }
+
+        if (request.Minutes is { } minutes)
+        {
+            if (minutes is < 1 or > 1440)
+            {
+                return Problems.BadRequest("minutes must be between 1 and 1440.", new Dictionary<string, string[]> { ["minutes"] = ["Between 1 and 1440."] });
+            }
+
+            expression = CronSchedule.EveryMinutes(minutes);
+        }
+        else if (request.Cron is not null)
+        {
+            expression = request.Cron.Trim();
+        }
+        else
+        {
+            return Problems.BadRequest("Give cron (e.g. \"0 */15 * * * *\") or minutes.");
+        }
+
+        if (!CronSchedule.TryParse(expression, out var cron, out var error))
+        {
+            return Problems.BadRequest(error!, new Dictionary<string, string[]> { ["cron"] = [error!] });
+        }
+
+        var now = time.GetUtcNow();
+        var updated = await schedule.SetCronAsync(cron!.Expression, now, cancellationToken);
+        return new ApiResult(200, new { enabled = updated.Enabled, schedule = updated.Cron, nextRunAt = cron.NextAfter(now) });
+    }
+
+    public async Task<ApiResult> TriggerAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
+    {
+        if (!ApiJson.TryRead<TriggerRequest>(body, out var request, out var problem, allowEmpty: true))
+        {
+            return problem;
+        }
+
+        var mode = request.Mode?.ToLowerInvariant() switch
+        {
+            null or "incremental" => SyncMode.Incremental,
+            "full" => SyncMode.Full,
+            _ => (SyncMode?)null,
+        };
+        if (mode is null)
+        {
+            return Problems.BadRequest("mode must be \"incremental\" or \"full\".", new Dictionary<string, string[]> { ["mode"] = ["incremental or full"] });
+        }
+
+        var types = new List<EntityType>();
+        foreach (var name in request.EntityTypes ?? [])
+        {
+            if (!EntityTypes.TryParse(name, out var type))
+            {
+                return Problems.BadRequest($"Unknown entity type '{name}'.", new Dictionary<string, string[]> { ["entityTypes"] = ["orders, customers, products or prices"] });
+            }
+
+            types.Add(type.Value);
+        }
+
+        List<Connection> targets;
+        if (request.ConnectionIds is { Count: > 0 } ids)
+        {
+            if (ids.Count > 1000)
+            {
+                return Problems.BadRequest("At most 1000 connectionIds per request.");
+            }
+
+            targets = [];
+            foreach (var id in ids.Distinct())
+            {
+                if (await connectionsApi.FindAsync(caller, id, cancellationToken) is not { } connection)
+                {
+                    return Problems.NotFound($"Connection {id} does not exist.");
+                }
+
+                targets.Add(connection);
+            }
+        }
+        else
+        {
+            var organizationId = request.OrganizationId ?? caller.OrganizationId;
+            if (!caller.IsAdmin && organizationId != caller.OrganizationId)
+            {
+                return Problems.NotFound($"Organization {organizationId} has no connections.");
+            }
+
+            targets = [.. (await connections.ListAsync(organizationId, cancellationToken)).Where(c => c.DeletedAt is null && c.Enabled)];
+        }
+
+        var runs = new List<TriggeredRun>();
+        var conflicts = new List<TriggerConflict>();
+        foreach (var connection in targets)
+        {
+            var launched = await launcher.LaunchAsync(connection, mode.Value, types, RunTrigger.Manual, null, TimeSpan.Zero, cancellationToken);
+            if (launched.Run is { } run)
+            {
+                runs.Add(new TriggeredRun(run.RunId, connection.Id, $"/api/runs/{run.RunId}"));
+            }
+            else
+            {
+                conflicts.Add(new TriggerConflict(connection.Id, launched.ConflictingRunId, $"/api/runs/{launched.ConflictingRunId}"));
+            }
+        }
+
+        if (targets.Count == 1 && conflicts.Count == 1)
+        {
+            return Problems.Conflict($"Connection {targets[0].Id} already has an active run. See its status at {conflicts[0].StatusUrl}.");
+        }
+
+        return new ApiResult(202, new { runs, conflicts });
+    }
+
+    public async Task<ApiResult> RunFullAsync(ApiCaller caller, CancellationToken cancellationToken)
+    {
+        var summary = await planner.RunAsync("full", caller.IsAdmin ? null : caller.OrganizationId, TimeSpan.Zero, cancellationToken);
+        return new ApiResult(202, new { cycleId = summary.CycleId, queued = summary.Queued, skippedActive = summary.SkippedActive, runIds = summary.RunIds });
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

@@ -1,0 +1,9 @@
+namespace FunctionsSync.Core.Jobs;
+
+public enum JobOutcome
+{
+    Completed,
+    Deferred,
+    HandedOver,
+    Poisoned,
+}

@@ -1,0 +1,138 @@
+using FunctionsSync.Core.Concurrency;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Scheduling;
+using FunctionsSync.Core.Sync;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsSync.Core.Jobs;
+
+/// <summary>
+/// What a worker does with one job message: poison check, organization slot, the run itself (with the message and
+/// the slot kept alive while it goes on), then delete, retry later, or hand over.
+/// </summary>
+public sealed partial class JobProcessor(
+    IConnectionStore connections,
+    ISyncStateStore state,
+    IOrganizationSlots slots,
+    ConnectionSyncer syncer,
+    IOptions<WorkerOptions> workerOptions,
+    IOptions<SchedulerOptions> schedulerOptions,
+    IOptions<SyncOptions> syncOptions,
+    TimeProvider time,
+    ILogger<JobProcessor> logger)
+{
+    public async Task<JobOutcome> ProcessAsync(IJobMessage message, string owner, CancellationToken cancellationToken)
+    {
+        var options = workerOptions.Value;
+        if (message.Job is not { } job)
+        {
+            await message.MoveToPoisonAsync("The message is not a sync job.", cancellationToken);
+            return JobOutcome.Poisoned;
+        }
+
+        if (message.DequeueCount > options.MaxDequeueCount)
+        {
+            var reason = $"The job was received {message.DequeueCount - 1} times without completing; moved to the poison queue.";
+            await state.FailUnheldRunAsync(job.RunId, reason, time.GetUtcNow(), cancellationToken);
+            await message.MoveToPoisonAsync(reason, cancellationToken);
+            LogPoisoned(job.RunId, message.DequeueCount - 1);
+            return JobOutcome.Poisoned;
+        }
+
+        var run = await state.GetRunAsync(job.RunId, cancellationToken);
+        if (run is null || run.Status.IsFinal())
+        {
+            // Already done (a duplicate message, or another replica finished it).
+            await message.CompleteAsync(cancellationToken);
+            return JobOutcome.Completed;
+        }
+
+        var connection = await connections.GetAsync(job.ConnectionId, cancellationToken);
+        if (connection is null || connection.DeletedAt is not null)
+        {
+            await state.FailUnheldRunAsync(job.RunId, "The connection was deleted.", time.GetUtcNow(), cancellationToken);
+            await message.CompleteAsync(cancellationToken);
+            return JobOutcome.Completed;
+        }
+
+        var leaseDuration = syncOptions.Value.LeaseDuration;
+        var slot = await slots.TryTakeAsync(job.OrganizationId, schedulerOptions.Value.OrganizationConcurrency, owner, leaseDuration, cancellationToken);
+        if (slot is null)
+        {
+            await message.DeferAsync(options.BusyRetryDelay, cancellationToken);
+            LogOrganizationBusy(job.RunId, job.OrganizationId);
+            return JobOutcome.Deferred;
+        }
+
+        using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewals = KeepAliveAsync(message, slot, keepAlive.Token);
+        SyncOutcome outcome;
+        try
+        {
+            outcome = await syncer.RunAsync(new SyncRequest(job.ConnectionId, run.Mode, run.EntityTypes, run.Trigger, run.RunId, owner), cancellationToken);
+        }
+        finally
+        {
+            await keepAlive.CancelAsync();
+            slot = await renewals;
+            await slots.ReleaseAsync(slot, CancellationToken.None);
+        }
+
+        switch (outcome.Kind)
+        {
+            case SyncOutcomeKind.Finished:
+            case SyncOutcomeKind.ConnectionNotFound:
+                await message.CompleteAsync(CancellationToken.None);
+                return JobOutcome.Completed;
+            case SyncOutcomeKind.LeaseHeld:
+                // Someone holds the connection: a live runner (it will finish the run) or a dead one (its lease expires).
+                var lease = await state.GetLeaseAsync(job.ConnectionId, CancellationToken.None);
+                var wait = lease is null ? TimeSpan.FromSeconds(1) : lease.ExpiresAt - time.GetUtcNow() + TimeSpan.FromSeconds(1);
+                await message.DeferAsync(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, CancellationToken.None);
+                return JobOutcome.Deferred;
+            case SyncOutcomeKind.Interrupted:
+                // Shutting down: make the job visible now so another replica resumes the run.
+                await message.AbandonAsync(TimeSpan.Zero, CancellationToken.None);
+                return JobOutcome.HandedOver;
+            default:
+                // LeaseLost: another runner took the run over; the message (or its copy) is theirs now.
+                return JobOutcome.HandedOver;
+        }
+    }
+
+    private async Task<SlotLease> KeepAliveAsync(IJobMessage message, SlotLease slot, CancellationToken cancellationToken)
+    {
+        var visibility = workerOptions.Value.VisibilityTimeout;
+        var leaseDuration = syncOptions.Value.LeaseDuration;
+        var every = TimeSpan.FromTicks(Math.Min(visibility.Ticks, leaseDuration.Ticks) / 3);
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, time, cancellationToken);
+                await message.ExtendAsync(visibility, cancellationToken);
+                slot = await slots.RenewAsync(slot, leaseDuration, cancellationToken) ?? slot;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return slot;
+        }
+        catch (Exception ex)
+        {
+            LogKeepAliveFailed(ex, message.Job?.RunId);
+            return slot;
+        }
+    }
+
+    [LoggerMessage(2001, LogLevel.Warning, "Run {RunId}: job moved to the poison queue after {Count} attempts")]
+    private partial void LogPoisoned(string runId, int count);
+
+    [LoggerMessage(2002, LogLevel.Debug, "Run {RunId}: organization {OrganizationId} is at its concurrency cap; deferred")]
+    private partial void LogOrganizationBusy(string runId, string organizationId);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Run {RunId}: could not keep the job message or the organization slot alive")]
+    private partial void LogKeepAliveFailed(Exception exception, string? runId);
+}

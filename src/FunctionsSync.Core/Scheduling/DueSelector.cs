@@ -1,0 +1,64 @@
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Sync;
+
+namespace FunctionsSync.Core.Scheduling;
+
+/// <summary>
+/// Which connections a scheduled cycle starts: enabled, not deleted, credentials not refused, no run in flight, and
+/// their interval elapsed since their last run ended. Highest priority first, then the most stale.
+/// </summary>
+public static class DueSelector
+{
+    public static DueSelection Select(
+        IEnumerable<Connection> connections,
+        IReadOnlyDictionary<string, ConnectionSyncState> states,
+        DateTimeOffset now,
+        bool ignoreInterval = false)
+    {
+        var due = new List<(Connection Connection, DateTimeOffset Stale)>();
+        int disabled = 0, attention = 0, active = 0, notDue = 0;
+        foreach (var connection in connections)
+        {
+            if (connection.DeletedAt is not null || !connection.Enabled)
+            {
+                disabled++;
+                continue;
+            }
+
+            if (connection.Health == ConnectionHealth.NeedsAttention)
+            {
+                attention++;
+                continue;
+            }
+
+            states.TryGetValue(connection.Id, out var state);
+            if (state?.ActiveRunId is not null)
+            {
+                active++;
+                continue;
+            }
+
+            var last = state?.LastRunFinishedAt ?? DateTimeOffset.MinValue;
+            // A small tolerance so a connection on a 15-minute interval is due on each 15-minute tick.
+            if (!ignoreInterval && last != DateTimeOffset.MinValue && now - last < TimeSpan.FromMinutes(connection.IntervalMinutes) - TimeSpan.FromSeconds(30))
+            {
+                notDue++;
+                continue;
+            }
+
+            due.Add((connection, last));
+        }
+
+        var ordered = due
+            .OrderByDescending(d => d.Connection.Priority)
+            .ThenBy(d => d.Stale)
+            .ThenBy(d => d.Connection.Id, StringComparer.Ordinal)
+            .Select(d => d.Connection)
+            .ToList();
+        return new DueSelection(ordered, disabled, attention, active, notDue);
+    }
+
+    /// <summary>Start delay of the <paramref name="index"/>th of <paramref name="count"/> jobs spread evenly over <paramref name="spread"/>.</summary>
+    public static TimeSpan SpreadDelay(int index, int count, TimeSpan spread) =>
+        count <= 1 || spread <= TimeSpan.Zero ? TimeSpan.Zero : spread * index / count;
+}

@@ -1,0 +1,74 @@
+using System.Net.Http.Json;
+using FunctionsSync.Core.Connections;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsSync.Host.Demo;
+
+/// <summary>
+/// Creates demo stores in the simulator and registers one connection per marketplace for each demo organization.
+/// Idempotent: connections keep their ids across restarts.
+/// </summary>
+public sealed partial class DemoSeeder(IOptions<DemoOptions> options, IConnectionStore connections, IHttpClientFactory http, ILogger<DemoSeeder> logger) : IHostedService
+{
+    public IReadOnlyList<Connection> Seeded { get; private set; } = [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var demo = options.Value;
+        if (!demo.Enabled)
+        {
+            return;
+        }
+
+        var client = http.CreateClient();
+        var seeded = new List<Connection>();
+        for (var org = 1; org <= demo.Organizations; org++)
+        {
+            foreach (var marketplace in MarketplaceNames.All)
+            {
+                var storeId = $"demo-org{org}-{marketplace}";
+                var credentials = Credentials(marketplace, storeId);
+                var store = new
+                {
+                    orders = demo.Orders,
+                    products = marketplace == MarketplaceNames.Amazon ? 0 : demo.Products,
+                    customers = demo.Customers,
+                    seed = org * 100 + MarketplaceNames.All.ToList().IndexOf(marketplace),
+                    credentials,
+                    // Amazon's real getOrders allowance (0.0167 requests/s) would stretch a demo to an hour.
+                    rateLimit = marketplace == MarketplaceNames.Amazon ? new { capacity = 20, perSecond = 5 } : null,
+                };
+                var response = await client.PutAsJsonAsync($"{demo.SimulatorUrl.TrimEnd('/')}/sim/stores/{marketplace}/{storeId}", store, cancellationToken);
+                response.EnsureSuccessStatusCode();
+                var baseUrl = marketplace == MarketplaceNames.Etsy ? $"{demo.SimulatorUrl.TrimEnd('/')}/etsy" : $"{demo.SimulatorUrl.TrimEnd('/')}/{marketplace}/{storeId}";
+                var result = await connections.RegisterAsync(
+                    new ConnectionRegistration($"demo-org-{org}", marketplace, storeId, $"Demo {marketplace} store {org}", credentials, new Dictionary<string, string> { ["baseUrl"] = baseUrl }),
+                    cancellationToken);
+                var connection = result.Connection;
+                if (!result.Created && (connection.DeletedAt is not null || connection.Setting("baseUrl") != baseUrl))
+                {
+                    connection = connection with { DeletedAt = null, Enabled = true, Credentials = credentials, Settings = new Dictionary<string, string> { ["baseUrl"] = baseUrl } };
+                    await connections.UpdateAsync(connection, cancellationToken);
+                }
+
+                seeded.Add(connection);
+            }
+        }
+
+        Seeded = seeded;
+        LogSeeded(seeded.Count, demo.Organizations, demo.SimulatorUrl);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static Dictionary<string, string> Credentials(string marketplace, string storeId) => marketplace switch
+    {
+        MarketplaceNames.Shopify => new() { ["accessToken"] = $"shpat_{storeId}" },
+        MarketplaceNames.WooCommerce => new() { ["consumerKey"] = $"ck_{storeId}", ["consumerSecret"] = $"cs_{storeId}" },
+        MarketplaceNames.Etsy => new() { ["apiKey"] = $"key_{storeId}", ["accessToken"] = $"etsy_{storeId}" },
+        _ => new() { ["accessToken"] = $"Atza|{storeId}" },
+    };
+
+    [LoggerMessage(5001, LogLevel.Information, "Demo: {Count} connections for {Organizations} organizations on the simulator at {Url}")]
+    private partial void LogSeeded(int count, int organizations, string url);
+}

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using FunctionsSync.Core.Access;
+using FunctionsSync.Host.Demo;
+using FunctionsSync.Host.Workers;
+using FunctionsSync.Hosting;
+
+namespace FunctionsSync.Host;
+
+public static class SelfHostedExtensions
+{
+    /// <summary>The self-hosted runtime: the shared registration plus scheduler, queue workers and the demo seeder.</summary>
+    public static WebApplicationBuilder AddSelfHostedFunctionsSync(this WebApplicationBuilder builder, bool withScheduler = true)
+    {
+        // The port `func start` uses, so the API is at the same address whichever way it runs.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:7071");
+        }
+
+        var demo = builder.Configuration.GetValue<bool>($"{DemoOptions.SectionName}:Enabled");
+        if (demo && string.IsNullOrEmpty(builder.Configuration[$"{ApiOptions.SectionName}:AdminKey"]))
+        {
+            var key = "fsa_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{ApiOptions.SectionName}:AdminKey"] = key });
+        }
+
+        builder.AddFunctionsSync();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHttpClient();
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<DemoSeeder>();
+        builder.Services.AddSingleton<OnceRunner>();
+        // Seed first, so the first cycle already sees the demo connections.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSeeder>());
+        builder.Services.AddSingleton<SchedulerService>();
+        if (withScheduler)
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
+        }
+
+        builder.Services.AddHostedService<QueueWorkerService>();
+        return builder;
+    }
+}

@@ -1,0 +1,64 @@
+using FunctionsSync.Core.Jobs;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsSync.Host.Workers;
+
+/// <summary>
+/// Workers competing for job messages with every other replica's workers. On shutdown a run in progress stops
+/// between pages and its message is made visible again, so another replica resumes it.
+/// </summary>
+public sealed partial class QueueWorkerService(
+    IJobQueue queue,
+    JobProcessor processor,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<QueueWorkerService> logger) : BackgroundService
+{
+    private readonly string replica = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.Count).Select(i => WorkAsync($"{replica}/w{i}", stoppingToken)));
+
+    private async Task WorkAsync(string owner, CancellationToken stoppingToken)
+    {
+        var idle = options.Value.PollInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var message = await queue.ReceiveAsync(options.Value.VisibilityTimeout, stoppingToken);
+                if (message is null)
+                {
+                    await Task.Delay(idle, time, stoppingToken);
+                    continue;
+                }
+
+                var outcome = await processor.ProcessAsync(message, owner, stoppingToken);
+                LogProcessed(owner, message.Job?.RunId, outcome);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The message reappears after its visibility timeout and is retried (up to the poison threshold).
+                LogWorkerFailed(ex, owner);
+                try
+                {
+                    await Task.Delay(idle, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(4001, LogLevel.Debug, "{Worker}: run {RunId} {Outcome}")]
+    private partial void LogProcessed(string worker, string? runId, JobOutcome outcome);
+
+    [LoggerMessage(4002, LogLevel.Error, "{Worker}: job failed; the message will be retried")]
+    private partial void LogWorkerFailed(Exception exception, string worker);
+}
