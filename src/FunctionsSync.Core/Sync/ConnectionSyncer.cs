@@ -137,7 +137,13 @@ public sealed partial class ConnectionSyncer(
         {
             if (candidate is not null && await state.GetRunAsync(candidate, cancellationToken) is { } existing && !existing.Status.IsFinal())
             {
-                return existing;
+                // A run queued by the API or the scheduler does not know what the marketplace supports; settle it here.
+                return existing with
+                {
+                    Entities = [.. existing.Entities.Select(e => e.State == EntityRunState.Pending && !adapter.SupportedEntityTypes.Contains(e.EntityType)
+                        ? e with { State = EntityRunState.Unsupported }
+                        : e)],
+                };
             }
         }
 

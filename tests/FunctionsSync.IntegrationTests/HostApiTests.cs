@@ -1,0 +1,212 @@
+using System.Net;
+using System.Text.Json;
+using FunctionsSync.Core.Records;
+using FunctionsSync.IntegrationTests.Infrastructure;
+using FunctionsSync.Simulator.Data;
+
+namespace FunctionsSync.IntegrationTests;
+
+/// <summary>The self-hosted runtime's HTTP API over real HTTP semantics (TestServer), workers on Azurite's queue.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simulator)
+{
+    private static readonly SimStoreConfig Size = new() { Orders = 1_200, Products = 300, Customers = 150, Seed = 21 };
+
+    private object Registration(string organizationId, string marketplace, string storeId) => new
+    {
+        organizationId,
+        marketplace,
+        externalStoreId = storeId,
+        name = $"{marketplace} {storeId}",
+        credentials = SyncHarness.CredentialsFor(marketplace, storeId),
+        settings = new Dictionary<string, string> { ["baseUrl"] = marketplace == "etsy" ? $"{simulator.BaseUrl}/etsy" : $"{simulator.BaseUrl}/{marketplace}/{storeId}" },
+    };
+
+    private SimStore Store(string marketplace, string storeId) =>
+        simulator.State.PutStore(marketplace, storeId, Size with { Credentials = SyncHarness.CredentialsFor(marketplace, storeId) });
+
+    [Fact]
+    public async Task Register_trigger_and_poll_until_succeeded_stores_the_simulators_records()
+    {
+        await using var host = new HostApp(storage, "hostflow");
+        var client = host.Client();
+        var store = Store("woocommerce", "host-flow");
+
+        var first = await client.PostJsonAsync("/api/connections", Registration("org-flow", "woocommerce", "host-flow"));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var created = await first.ReadJsonAsync();
+        var connectionId = created.GetProperty("connectionId").GetString()!;
+        Assert.Equal($"/api/connections/{connectionId}", first.Headers.Location?.ToString());
+        Assert.False(created.TryGetProperty("credentials", out _));
+        Assert.DoesNotContain("cs_host-flow", created.ToString());
+
+        // Registering again: same id and sync token, 200.
+        var again = await client.PostJsonAsync("/api/connections", Registration("org-flow", "woocommerce", "host-flow"));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var second = await again.ReadJsonAsync();
+        Assert.Equal(connectionId, second.GetProperty("connectionId").GetString());
+        Assert.Equal(created.GetProperty("syncToken").GetString(), second.GetProperty("syncToken").GetString());
+
+        var trigger = await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" });
+        Assert.Equal(HttpStatusCode.Accepted, trigger.StatusCode);
+        var runs = (await trigger.ReadJsonAsync()).GetProperty("runs");
+        var runId = runs[0].GetProperty("runId").GetString()!;
+        Assert.Equal($"/api/runs/{runId}", runs[0].GetProperty("statusUrl").GetString());
+
+        var run = await client.WaitForRunAsync(runId, TimeSpan.FromSeconds(60));
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(100, run.GetProperty("percentComplete").GetDouble());
+        var counters = run.GetProperty("counters");
+        Assert.Equal(counters.GetProperty("total").GetInt64(), counters.GetProperty("processed").GetInt64() + counters.GetProperty("skipped").GetInt64() + counters.GetProperty("pending").GetInt64());
+
+        var connection = await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync();
+        var records = connection.GetProperty("records");
+        Assert.Equal(Expected.For(store, EntityType.Orders).Count, records.GetProperty("orders").GetInt64());
+        Assert.Equal(Expected.For(store, EntityType.Products).Count, records.GetProperty("products").GetInt64());
+        Assert.Equal(Expected.For(store, EntityType.Customers).Count, records.GetProperty("customers").GetInt64());
+        Assert.Equal(Expected.For(store, EntityType.Prices).Count, records.GetProperty("prices").GetInt64());
+        Assert.Equal(runId, connection.GetProperty("lastRun").GetProperty("runId").GetString());
+
+        var status = await (await client.GetAsync($"/api/connections/{connectionId}/status")).ReadJsonAsync();
+        Assert.Equal("success", status.GetProperty("syncStatus").GetString());
+        Assert.Equal(Size.Orders, status.GetProperty("importedOrders").GetInt64());
+        Assert.Equal(0, status.GetProperty("rateLimitedCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_problem_details_and_change_nothing()
+    {
+        await using var host = new HostApp(storage, "hostbad");
+        var client = host.Client();
+        Store("shopify", "host-bad");
+        var connectionId = (await (await client.PostJsonAsync("/api/connections", Registration("org-bad", "shopify", "host-bad"))).ReadJsonAsync()).GetProperty("connectionId").GetString();
+        var before = await (await client.GetAsync("/api/sync/status")).ReadJsonAsync();
+
+        async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailPart)
+        {
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.ReadJsonAsync();
+            Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+            Assert.Contains(detailPart, problem.GetProperty("detail").GetString());
+        }
+
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/interval", new { cron = "every day at noon" }), HttpStatusCode.BadRequest, "fields");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/interval", new { cron = "0 61 * * * *" }), HttpStatusCode.BadRequest, "not a valid cron");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/interval", new { minutes = 0 }), HttpStatusCode.BadRequest, "between 1 and 1440");
+        await AssertProblemAsync(await client.PostRawAsync("/api/sync/interval", "{\"cron\": "), HttpStatusCode.BadRequest, "not valid JSON");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { "cdoesnotexist" } }), HttpStatusCode.NotFound, "cdoesnotexist");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "sometimes" }), HttpStatusCode.BadRequest, "mode");
+        await AssertProblemAsync(await client.PostRawAsync("/api/sync/trigger", "[1,2"), HttpStatusCode.BadRequest, "not valid JSON");
+        await AssertProblemAsync(await client.PostRawAsync("/api/connections", "{\"organizationId\": \"o\", \"marketplace\": \"ebay\", \"externalStoreId\": \"s\", \"name\": \"n\"}"), HttpStatusCode.BadRequest, "not valid");
+        await AssertProblemAsync(await client.GetAsync("/api/runs/nope"), HttpStatusCode.NotFound, "nope");
+        await AssertProblemAsync(await host.Client(null).GetAsync("/api/sync/status"), HttpStatusCode.Unauthorized, "X-Api-Key");
+        await AssertProblemAsync(await host.Client("wrong-key").GetAsync("/api/connections"), HttpStatusCode.Unauthorized, "X-Api-Key");
+
+        var after = await (await client.GetAsync("/api/sync/status")).ReadJsonAsync();
+        Assert.Equal(before.GetProperty("schedule").GetString(), after.GetProperty("schedule").GetString());
+        Assert.Equal(before.GetProperty("enabled").GetBoolean(), after.GetProperty("enabled").GetBoolean());
+        Assert.Equal(0, after.GetProperty("activeRuns").GetArrayLength());
+        var list = await (await client.GetAsync("/api/connections")).ReadJsonAsync();
+        Assert.Equal(1, list.GetProperty("connections").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, (await host.Client(null).GetAsync("/api/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Stop_survives_a_restart_and_start_and_interval_take_effect_on_the_next_tick()
+    {
+        string connectionId;
+        await using (var host = new HostApp(storage, "hostsched"))
+        {
+            var client = host.Client();
+            Store("etsy", "host-sched");
+            connectionId = (await (await client.PostJsonAsync("/api/connections", Registration("org-sched", "etsy", "host-sched"))).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+            Assert.True((await (await client.PostJsonAsync("/api/sync/interval", new { cron = "*/1 * * * * *" })).ReadJsonAsync()).TryGetProperty("nextRunAt", out _));
+            var stopped = await (await client.PostAsync("/api/sync/stop", null)).ReadJsonAsync();
+            Assert.False(stopped.GetProperty("enabled").GetBoolean());
+        }
+
+        await using (var restarted = new HostApp(storage, "hostsched"))
+        {
+            var client = restarted.Client();
+            var status = await (await client.GetAsync("/api/sync/status")).ReadJsonAsync();
+            Assert.False(status.GetProperty("enabled").GetBoolean());
+            Assert.Equal("*/1 * * * * *", status.GetProperty("schedule").GetString());
+
+            // Stopped: ticks go by and nothing runs.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.False((await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync()).TryGetProperty("lastRun", out _));
+
+            Assert.True((await (await client.PostAsync("/api/sync/start", null)).ReadJsonAsync()).GetProperty("enabled").GetBoolean());
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            JsonElement lastRun;
+            while (!(await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync()).TryGetProperty("lastRun", out lastRun))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no scheduled run started within 30 s of start");
+                await Task.Delay(200);
+            }
+
+            Assert.Equal("schedule", lastRun.GetProperty("trigger").GetString());
+            var run = await client.WaitForRunAsync(lastRun.GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));
+            Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+            var cycle = (await (await client.GetAsync("/api/sync/status")).ReadJsonAsync()).GetProperty("lastCycle");
+            Assert.Equal("scheduled", cycle.GetProperty("kind").GetString());
+            await client.PostAsync("/api/sync/stop", null);
+        }
+    }
+
+    [Fact]
+    public async Task An_organization_key_sees_and_triggers_only_its_own_connections()
+    {
+        await using var host = new HostApp(storage, "hostkeys");
+        var admin = host.Client();
+        Store("shopify", "keys-a");
+        Store("shopify", "keys-b");
+        var a = (await (await admin.PostJsonAsync("/api/connections", Registration("org-a", "shopify", "keys-a"))).ReadJsonAsync()).GetProperty("connectionId").GetString();
+        var b = (await (await admin.PostJsonAsync("/api/connections", Registration("org-b", "shopify", "keys-b"))).ReadJsonAsync()).GetProperty("connectionId").GetString();
+        var issued = await admin.PostJsonAsync("/api/admin/keys", new { organizationId = "org-a" });
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var orgA = host.Client((await issued.ReadJsonAsync()).GetProperty("key").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await orgA.GetAsync($"/api/connections/{a}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await orgA.GetAsync($"/api/connections/{b}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await orgA.GetAsync($"/api/connections/{b}/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await orgA.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { b } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await orgA.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/connections/{b}") { Content = new StringContent("{\"enabled\": false}") })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await orgA.DeleteAsync($"/api/connections/{b}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await orgA.PostAsync("/api/sync/stop", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await orgA.PostJsonAsync("/api/admin/keys", new { organizationId = "org-b" })).StatusCode);
+        var listed = (await (await orgA.GetAsync("/api/connections")).ReadJsonAsync()).GetProperty("connections");
+        Assert.Equal(new[] { a! }, listed.EnumerateArray().Select(c => c.GetProperty("connectionId").GetString()!).ToArray());
+
+        // Its own: trigger works, and the run is visible to it but not the other organization's runs.
+        var runB = (await (await admin.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { b } })).ReadJsonAsync()).GetProperty("runs")[0].GetProperty("runId").GetString();
+        Assert.Equal(HttpStatusCode.NotFound, (await orgA.GetAsync($"/api/runs/{runB}")).StatusCode);
+        var triggered = await orgA.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { a } });
+        Assert.Equal(HttpStatusCode.Accepted, triggered.StatusCode);
+        var runA = (await triggered.ReadJsonAsync()).GetProperty("runs")[0].GetProperty("runId").GetString()!;
+        Assert.Equal("succeeded", (await orgA.WaitForRunAsync(runA, TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
+        await admin.WaitForRunAsync(runB!, TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task A_second_trigger_while_a_run_is_active_is_a_conflict()
+    {
+        await using var host = new HostApp(storage, "hostconflict", new Dictionary<string, string?> { ["Workers:Count"] = "0" });
+        var client = host.Client();
+        Store("amazon", "host-conflict");
+        var id = (await (await client.PostJsonAsync("/api/connections", Registration("org-c", "amazon", "host-conflict"))).ReadJsonAsync()).GetProperty("connectionId").GetString();
+
+        var first = await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { id } });
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var runId = (await first.ReadJsonAsync()).GetProperty("runs")[0].GetProperty("runId").GetString();
+        var second = await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { id } });
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains(runId!, (await second.ReadJsonAsync()).GetProperty("detail").GetString());
+
+        var queued = await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync();
+        Assert.Equal("queued", queued.GetProperty("status").GetString());
+        var status = await (await client.GetAsync("/api/sync/status")).ReadJsonAsync();
+        Assert.Equal(runId, status.GetProperty("activeRuns")[0].GetProperty("runId").GetString());
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using FunctionsSync.Host.Demo;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace FunctionsSync.IntegrationTests.Infrastructure;
+
+/// <summary>The self-hosted runtime in-process (TestServer), on Azurite and a table prefix of its own.</summary>
+public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDictionary<string, string?>? settings = null) : WebApplicationFactory<DemoOptions>
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Dictionary<string, string?> Settings { get; } = Defaults(storage, tablePrefix, settings);
+
+    public static Dictionary<string, string?> Defaults(AzuriteFixture storage, string tablePrefix, IDictionary<string, string?>? settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = storage.ConnectionString,
+            ["Storage:TablePrefix"] = tablePrefix,
+            ["Api:AdminKey"] = AdminKey,
+            ["Scheduler:TickInterval"] = "00:00:00.250",
+            ["Scheduler:EnabledByDefault"] = "false",
+            ["Workers:Count"] = "3",
+            ["Workers:PollInterval"] = "00:00:00.100",
+            ["Sync:PageSize"] = "250",
+            ["Marketplaces:BaseDelay"] = "00:00:00.050",
+            ["Marketplaces:MaxDelay"] = "00:00:00.500",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient Client(string? key = AdminKey)
+    {
+        var client = CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        return client;
+    }
+}
+
+public static class HttpJson
+{
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
+        client.PostAsJsonAsync(url, body, HostApp.Json);
+
+    public static Task<HttpResponseMessage> PostRawAsync(this HttpClient client, string url, string body) =>
+        client.PostAsync(url, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+    /// <summary>Polls a run until it is final.</summary>
+    public static async Task<JsonElement> WaitForRunAsync(this HttpClient client, string runId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var run = await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync();
+            var status = run.GetProperty("status").GetString();
+            if (status is "succeeded" or "partial" or "failed" or "cancelled")
+            {
+                return run;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"run {runId} still {status} after {timeout}: {run}");
+            await Task.Delay(100);
+        }
+    }
+}
