@@ -49,6 +49,8 @@ public sealed class SyncHarness : IAsyncDisposable
     public string TablePrefix { get; }
     public Dictionary<string, string?> Settings { get; }
 
+    public IServiceProvider Services => services;
+
     public ConnectionSyncer Syncer => services.GetRequiredService<ConnectionSyncer>();
     public IConnectionStore Connections => services.GetRequiredService<IConnectionStore>();
     public ISyncStateStore State => services.GetRequiredService<ISyncStateStore>();
