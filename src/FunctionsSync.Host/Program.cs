@@ -8,6 +8,11 @@ var once = args.Contains("--once");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--once").ToArray());
 // --once runs one cycle itself; a scheduled cycle must not compete with it.
 builder.AddSelfHostedFunctionsSync(withScheduler: !once);
+if (once)
+{
+    // The progress lines are the output; only problems are logged.
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+}
 
 var app = builder.Build();
 app.UseExceptionHandler();
