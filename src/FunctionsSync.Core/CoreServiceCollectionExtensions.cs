@@ -2,6 +2,7 @@ using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Orchestration;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Sync;
@@ -25,6 +26,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<RunLauncher>();
         services.TryAddSingleton<CyclePlanner>();
         services.TryAddSingleton<JobProcessor>();
+        services.AddOptions<OrchestrationOptions>().BindConfiguration(OrchestrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<SyncActivities>();
         return services;
     }
 

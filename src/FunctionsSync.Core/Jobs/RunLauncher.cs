@@ -8,8 +8,27 @@ namespace FunctionsSync.Core.Jobs;
 /// <summary>Creates a queued run for a connection (unless one is in flight) and dispatches it.</summary>
 public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher, TimeProvider time)
 {
+    /// <summary>Queues the run and hands it to the dispatcher.</summary>
     public async Task<LaunchResult> LaunchAsync(
         Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, string? cycleId, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var result = await QueueAsync(connection, mode, entityTypes, trigger, cancellationToken);
+        if (result.Run is { } run)
+        {
+            await dispatcher.DispatchAsync(JobFor(run, cycleId), delay, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public static SyncJob JobFor(SyncRun run, string? cycleId) =>
+        new(run.RunId, run.ConnectionId, run.OrganizationId, run.Mode, run.EntityTypes, run.Trigger, cycleId);
+
+    /// <summary>
+    /// Records a queued run as the connection's active run, without dispatching it (an orchestrator starts it itself).
+    /// </summary>
+    public async Task<LaunchResult> QueueAsync(
+        Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var types = EntityTypes.InRunOrder(entityTypes is { Count: > 0 } ? entityTypes : EntityTypes.All);
@@ -29,12 +48,6 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
             UpdatedAt = now,
         };
         var queued = await state.TryQueueRunAsync(run, cancellationToken);
-        if (!queued.Queued)
-        {
-            return new LaunchResult(null, queued.ActiveRunId);
-        }
-
-        await dispatcher.DispatchAsync(new SyncJob(run.RunId, connection.Id, connection.OrganizationId, mode, types, trigger, cycleId), delay, cancellationToken);
-        return new LaunchResult(run, null);
+        return queued.Queued ? new LaunchResult(run, null) : new LaunchResult(null, queued.ActiveRunId);
     }
 }

@@ -7,19 +7,22 @@ using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Core.Scheduling;
 
-/// <summary>One cycle: pick the due connections, queue a run for each and dispatch them spread over time.</summary>
+/// <summary>
+/// One cycle: pick the due connections and queue a run for each. The self-hosted runtime then dispatches them to
+/// the job queue spread over time (<see cref="RunAsync"/>); the Functions app starts one sub-orchestration each.
+/// </summary>
 public sealed class CyclePlanner(
     IConnectionStore connections,
     ISyncStateStore state,
     RunLauncher launcher,
+    IRunDispatcher dispatcher,
     IScheduleStore schedule,
     IOptions<SchedulerOptions> options,
     TimeProvider time)
 {
     /// <param name="kind"><c>scheduled</c> (due connections, incremental) or <c>full</c> (every enabled connection, full mode).</param>
     /// <param name="organizationId">Restrict to one organization (an organization key's run-full).</param>
-    /// <param name="spread">How long to spread starts over.</param>
-    public async Task<CycleSummary> RunAsync(string kind, string? organizationId, TimeSpan spread, CancellationToken cancellationToken)
+    public async Task<PlannedCycle> PlanAsync(string kind, string? organizationId, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         var cycleId = $"{kind}-{started:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..6]}";
@@ -27,8 +30,9 @@ public sealed class CyclePlanner(
         var all = await connections.ListAsync(organizationId, cancellationToken);
         var states = await state.ListConnectionStatesAsync(cancellationToken);
         var selection = DueSelector.Select(all, states, started, ignoreInterval: full);
+        var stale = await StaleQueuedRunsAsync(all, states, started, cancellationToken);
 
-        var runIds = new ConcurrentBag<string>();
+        var queued = new ConcurrentDictionary<int, SyncRun>();
         var conflicts = 0;
         var trigger = full ? RunTrigger.Manual : RunTrigger.Schedule;
         var mode = full ? SyncMode.Full : SyncMode.Incremental;
@@ -37,11 +41,10 @@ public sealed class CyclePlanner(
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.PlanningParallelism, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                var delay = DueSelector.SpreadDelay(item.index, selection.Due.Count, spread);
-                var result = await launcher.LaunchAsync(item.connection, mode, null, trigger, cycleId, delay, ct);
+                var result = await launcher.QueueAsync(item.connection, mode, null, trigger, ct);
                 if (result.Run is { } run)
                 {
-                    runIds.Add(run.RunId);
+                    queued[item.index] = run;
                 }
                 else
                 {
@@ -49,21 +52,20 @@ public sealed class CyclePlanner(
                 }
             });
 
-        var summary = new CycleSummary
-        {
-            CycleId = cycleId,
-            Kind = kind,
-            StartedAt = started,
-            FinishedAt = time.GetUtcNow(),
-            Considered = all.Count,
-            Due = selection.Due.Count,
-            Queued = runIds.Count,
-            SkippedDisabled = selection.Disabled,
-            SkippedNeedsAttention = selection.NeedsAttention,
-            SkippedActive = selection.Active + conflicts,
-            SkippedNotDue = selection.NotDue,
-            RunIds = [.. runIds.Order(StringComparer.Ordinal)],
-        };
+        return new PlannedCycle(cycleId, kind, started, all.Count, selection, [.. queued.OrderBy(q => q.Key).Select(q => q.Value)], stale, conflicts);
+    }
+
+    /// <summary>Plans a cycle, dispatches its runs spread over <paramref name="spread"/>, records the summary.</summary>
+    public async Task<CycleSummary> RunAsync(string kind, string? organizationId, TimeSpan spread, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(kind, organizationId, cancellationToken);
+        var toDispatch = plan.Queued.Concat(plan.Requeued).ToList();
+        await Parallel.ForEachAsync(
+            toDispatch.Select((run, index) => (run, index)),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.PlanningParallelism, CancellationToken = cancellationToken },
+            async (item, ct) => await dispatcher.DispatchAsync(RunLauncher.JobFor(item.run, plan.CycleId), DueSelector.SpreadDelay(item.index, toDispatch.Count, spread), ct));
+
+        var summary = plan.Summary(time.GetUtcNow());
         await schedule.SaveCycleAsync(summary, cancellationToken);
         return summary;
     }
@@ -74,5 +76,26 @@ public sealed class CyclePlanner(
         var period = cron.ApproximatePeriod(time.GetUtcNow());
         var half = period / 2;
         return half < options.Value.MaxSpread ? half : options.Value.MaxSpread;
+    }
+
+    /// <summary>
+    /// Runs queued long ago that never started (the process that queued them died before dispatching): dispatched
+    /// again, since a queued run keeps its connection from being scheduled. Dispatching twice is harmless.
+    /// </summary>
+    private async Task<IReadOnlyList<SyncRun>> StaleQueuedRunsAsync(
+        IReadOnlyList<Connection> all, IReadOnlyDictionary<string, ConnectionSyncState> states, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stale = new List<SyncRun>();
+        foreach (var connection in all.Where(c => c.DeletedAt is null))
+        {
+            if (states.GetValueOrDefault(connection.Id)?.ActiveRunId is { } runId
+                && await state.GetRunAsync(runId, cancellationToken) is { Status: RunStatus.Queued } run
+                && now - run.CreatedAt > options.Value.QueuedRunTimeout)
+            {
+                stale.Add(run);
+            }
+        }
+
+        return stale;
     }
 }

@@ -10,6 +10,7 @@ public sealed record CycleSummary
     public int Considered { get; init; }
     public int Due { get; init; }
     public int Queued { get; init; }
+    public int Requeued { get; init; }
     public int SkippedDisabled { get; init; }
     public int SkippedNeedsAttention { get; init; }
     public int SkippedActive { get; init; }

@@ -29,6 +29,10 @@ public sealed class SchedulerOptions : IValidatableObject
     [Range(1, 128)]
     public int PlanningParallelism { get; set; } = 16;
 
+    /// <summary>A queued run older than this that never started is dispatched again by the next cycle.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan QueuedRunTimeout { get; set; } = TimeSpan.FromHours(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!CronSchedule.TryParse(DefaultCron, out _, out var error))

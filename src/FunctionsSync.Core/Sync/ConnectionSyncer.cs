@@ -25,7 +25,15 @@ public sealed partial class ConnectionSyncer(
 {
     private SyncOptions Options => options.Value;
 
-    public async Task<SyncOutcome> RunAsync(SyncRequest request, CancellationToken cancellationToken)
+    /// <summary>Runs (or resumes) a run to its end.</summary>
+    public Task<SyncOutcome> RunAsync(SyncRequest request, CancellationToken cancellationToken) =>
+        RunPagesAsync(request, int.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Runs at most <paramref name="maxPages"/> pages, then returns <see cref="SyncOutcomeKind.InProgress"/> keeping the
+    /// lease for <see cref="SyncRequest.Owner"/>: how a Durable orchestration steps a run one activity per page.
+    /// </summary>
+    public async Task<SyncOutcome> RunPagesAsync(SyncRequest request, int maxPages, CancellationToken cancellationToken)
     {
         var connection = await connections.GetAsync(request.ConnectionId, cancellationToken);
         if (connection is null)
@@ -33,7 +41,7 @@ public sealed partial class ConnectionSyncer(
             return new(SyncOutcomeKind.ConnectionNotFound, null, $"Connection {request.ConnectionId} does not exist.");
         }
 
-        var owner = $"{request.Owner}/{Guid.NewGuid():N}";
+        var owner = request.Owner ?? $"runner/{Guid.NewGuid():N}";
         var attempt = await state.TryAcquireLeaseAsync(connection.Id, owner, Options.LeaseDuration, cancellationToken);
         if (attempt.Lease is not { } lease)
         {
@@ -45,11 +53,16 @@ public sealed partial class ConnectionSyncer(
         var run = await StartOrResumeAsync(connection, adapter, lease, request, cancellationToken);
         var cursors = new Dictionary<EntityType, EntityCursor>(await state.GetCursorsAsync(connection.Id, cancellationToken));
         EntityType? current = null;
+        var pages = 0;
         try
         {
-            run = run with { Status = RunStatus.Running, StartedAt = run.StartedAt ?? Now, UpdatedAt = Now, Attempts = run.Attempts + 1 };
-            lease = await state.CheckpointAsync(lease, new(run, [], LeaseUntil, Release: false, run.RunId), cancellationToken);
-            LogRunStarted(run.RunId, connection.Id, run.Mode, run.Attempts);
+            // A caller stepping its own run continues it; anyone else starts (or resumes) an attempt.
+            if (!(attempt.Renewed && run.Status == RunStatus.Running))
+            {
+                run = run with { Status = RunStatus.Running, StartedAt = run.StartedAt ?? Now, UpdatedAt = Now, Attempts = run.Attempts + 1 };
+                lease = await state.CheckpointAsync(lease, new(run, [], LeaseUntil, Release: false, run.RunId), cancellationToken);
+                LogRunStarted(run.RunId, connection.Id, run.Mode, run.Attempts);
+            }
 
             foreach (var type in run.EntityTypes)
             {
@@ -69,6 +82,11 @@ public sealed partial class ConnectionSyncer(
                 while (!cursor.Completed)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (pages++ >= maxPages)
+                    {
+                        return new(SyncOutcomeKind.InProgress, run, $"Stopped after {maxPages} page(s); the run continues on the next call.");
+                    }
+
                     var pageSeq = run.PageSeq + 1;
                     var page = await adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, cursor.PageToken, PageSize(connection)), cancellationToken);
                     var result = await ingestion.IngestAsync(new IngestContext(connection.Id, run.RunId, pageSeq, type, run.Mode), page.Records, cancellationToken);

@@ -17,6 +17,9 @@ public enum SyncOutcomeKind
     LeaseLost,
 
     ConnectionNotFound,
+
+    /// <summary>Stopped after the requested number of pages with work left; the lease stays with the caller's owner.</summary>
+    InProgress,
 }
 
 public sealed record SyncOutcome(SyncOutcomeKind Kind, SyncRun? Run, string? Message = null);

@@ -27,6 +27,7 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         var table = await Table(cancellationToken);
         var now = time.GetUtcNow();
         var current = await ReadLeaseEntityAsync(table, connectionId, cancellationToken);
+        var renewed = false;
         if (current is not null)
         {
             var heldBy = Text(current, "Owner");
@@ -35,6 +36,8 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
             {
                 return new(null, heldBy, until);
             }
+
+            renewed = heldBy == owner && until > now;
         }
 
         var entity = new DynamicTableEntity(Partition(connectionId), LeaseRow)
@@ -59,7 +62,7 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
                 result = await table.ExecuteAsync(TableOperation.Merge(entity), null, null, cancellationToken);
             }
 
-            return new(new SyncLease(connectionId, owner, now + duration, result.Etag, current is null ? null : ActiveRunId(current)), null, null);
+            return new(new SyncLease(connectionId, owner, now + duration, result.Etag, current is null ? null : ActiveRunId(current)), null, null, renewed);
         }
         catch (StorageException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
         {

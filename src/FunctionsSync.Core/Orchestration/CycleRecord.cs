@@ -1,0 +1,3 @@
+namespace FunctionsSync.Core.Orchestration;
+
+public sealed record CycleRecord(CyclePlan Plan, CycleResult Result);

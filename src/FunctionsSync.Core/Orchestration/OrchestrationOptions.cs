@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FunctionsSync.Core.Orchestration;
+
+/// <summary>Bound from configuration section <c>Orchestration</c> (the Functions app).</summary>
+public sealed class OrchestrationOptions
+{
+    public const string SectionName = "Orchestration";
+
+    /// <summary>ConnectionSync sub-orchestrations in flight per cycle, all organizations together.</summary>
+    [Range(1, 1000)]
+    public int GlobalConcurrency { get; set; } = 50;
+
+    /// <summary>Pages per orchestration generation before ContinueAsNew keeps the history small.</summary>
+    [Range(1, 1000)]
+    public int PagesPerGeneration { get; set; } = 50;
+
+    [Range(1, 10)]
+    public int ActivityMaxAttempts { get; set; } = 3;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ActivityFirstRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ActivityMaxRetryInterval { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a paused run waits for <c>resume</c> before checking its state again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PausedRecheckInterval { get; set; } = TimeSpan.FromMinutes(10);
+}

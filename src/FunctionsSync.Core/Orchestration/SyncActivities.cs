@@ -1,0 +1,106 @@
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Scheduling;
+using FunctionsSync.Core.Sync;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsSync.Core.Orchestration;
+
+/// <summary>The activities of the sync orchestrations: all their I/O, clocks and configuration live here.</summary>
+public sealed class SyncActivities(
+    CyclePlanner planner,
+    ConnectionSyncer syncer,
+    ISyncStateStore state,
+    IScheduleStore schedule,
+    IOptions<OrchestrationOptions> orchestration,
+    IOptions<SchedulerOptions> scheduler,
+    TimeProvider time)
+{
+    public async Task<CyclePlan> PlanCycleAsync(CycleInput input, CancellationToken cancellationToken)
+    {
+        var plan = await planner.PlanAsync(input.Kind, input.OrganizationId, cancellationToken);
+        var o = orchestration.Value;
+        var selection = plan.Selection;
+        return new CyclePlan(
+            plan.CycleId,
+            [.. plan.Queued.Concat(plan.Requeued).Select(r => new PlannedRun(r.RunId, r.ConnectionId, r.OrganizationId, InstanceIdFor(r.RunId)))],
+            scheduler.Value.OrganizationConcurrency,
+            o.GlobalConcurrency,
+            o.PagesPerGeneration,
+            Retry(),
+            o.PausedRecheckInterval,
+            new CycleCounts(plan.Considered, selection.Due.Count, selection.Disabled, selection.NeedsAttention, selection.Active + plan.Conflicts, selection.NotDue));
+    }
+
+    public async Task<PageResult> SyncPageAsync(PageRequest request, CancellationToken cancellationToken)
+    {
+        var run = await state.GetRunAsync(request.RunId, cancellationToken);
+        if (run is null)
+        {
+            return new PageResult(PageResultKind.Done, RunStatus.Failed, 0, 0, null, $"Run {request.RunId} does not exist.");
+        }
+
+        if (run.Status.IsFinal())
+        {
+            return Result(PageResultKind.Done, run, null, null);
+        }
+
+        var outcome = await syncer.RunPagesAsync(
+            new SyncRequest(request.ConnectionId, run.Mode, run.EntityTypes, run.Trigger, run.RunId, request.Owner), 1, cancellationToken);
+        switch (outcome.Kind)
+        {
+            case SyncOutcomeKind.Finished:
+                return Result(PageResultKind.Done, outcome.Run!, null, null);
+            case SyncOutcomeKind.InProgress:
+            case SyncOutcomeKind.Interrupted:
+                return Result(PageResultKind.More, outcome.Run!, null, null);
+            case SyncOutcomeKind.ConnectionNotFound:
+                await state.FailUnheldRunAsync(run.RunId, "The connection was deleted.", time.GetUtcNow(), cancellationToken);
+                return new PageResult(PageResultKind.Done, RunStatus.Failed, 0, 0, null, outcome.Message);
+            default:
+                var lease = await state.GetLeaseAsync(request.ConnectionId, cancellationToken);
+                var wait = lease is null ? TimeSpan.FromSeconds(5) : lease.ExpiresAt - time.GetUtcNow() + TimeSpan.FromSeconds(1);
+                return Result(PageResultKind.Busy, run, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, outcome.Message);
+        }
+    }
+
+    public async Task<bool> RecordCycleAsync(CycleRecord record, CancellationToken cancellationToken)
+    {
+        var plan = record.Plan;
+        await schedule.SaveCycleAsync(new CycleSummary
+        {
+            CycleId = plan.CycleId,
+            Kind = plan.CycleId.Split('-')[0],
+            FinishedAt = time.GetUtcNow(),
+            Considered = plan.Counts.Considered,
+            Due = plan.Counts.Due,
+            Queued = plan.Runs.Count,
+            SkippedDisabled = plan.Counts.Disabled,
+            SkippedNeedsAttention = plan.Counts.NeedsAttention,
+            SkippedActive = plan.Counts.Active,
+            SkippedNotDue = plan.Counts.NotDue,
+            RunIds = [.. plan.Runs.Select(r => r.RunId)],
+        }, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The retry policy orchestrators give their activity calls (they may not read configuration).</summary>
+    public ActivityRetry Retry()
+    {
+        var o = orchestration.Value;
+        return new ActivityRetry(o.ActivityMaxAttempts, o.ActivityFirstRetryInterval, 2.0, o.ActivityMaxRetryInterval);
+    }
+
+    public ConnectionSyncInput InputFor(SyncRun run) =>
+        new(run.RunId, run.ConnectionId, orchestration.Value.PagesPerGeneration, Retry(), orchestration.Value.PausedRecheckInterval);
+
+    /// <summary>ConnectionSync instance ids are the run ids: derived from the connection, unique per run.</summary>
+    public static string InstanceIdFor(string runId) => runId;
+
+    private static PageResult Result(PageResultKind kind, SyncRun run, TimeSpan? retryAfter, string? message)
+    {
+        var counters = run.Counters;
+        return new PageResult(kind, run.Status, counters.Processed + counters.Skipped, counters.Total, retryAfter, message ?? run.Error);
+    }
+}

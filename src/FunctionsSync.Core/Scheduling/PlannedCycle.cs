@@ -1,0 +1,34 @@
+using FunctionsSync.Core.Runs;
+
+namespace FunctionsSync.Core.Scheduling;
+
+/// <param name="Queued">Runs queued by this cycle, in start order.</param>
+/// <param name="Requeued">Runs queued long ago that never started; to be dispatched again.</param>
+/// <param name="Conflicts">Due connections that got an active run between selection and queuing.</param>
+public sealed record PlannedCycle(
+    string CycleId,
+    string Kind,
+    DateTimeOffset StartedAt,
+    int Considered,
+    DueSelection Selection,
+    IReadOnlyList<SyncRun> Queued,
+    IReadOnlyList<SyncRun> Requeued,
+    int Conflicts)
+{
+    public CycleSummary Summary(DateTimeOffset finishedAt) => new()
+    {
+        CycleId = CycleId,
+        Kind = Kind,
+        StartedAt = StartedAt,
+        FinishedAt = finishedAt,
+        Considered = Considered,
+        Due = Selection.Due.Count,
+        Queued = Queued.Count,
+        Requeued = Requeued.Count,
+        SkippedDisabled = Selection.Disabled,
+        SkippedNeedsAttention = Selection.NeedsAttention,
+        SkippedActive = Selection.Active + Conflicts,
+        SkippedNotDue = Selection.NotDue,
+        RunIds = [.. Queued.Select(r => r.RunId)],
+    };
+}
