@@ -25,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<RunLauncher>();
         services.TryAddSingleton<CyclePlanner>();
+        services.TryAddSingleton<ScheduleTicker>();
         services.TryAddSingleton<JobProcessor>();
         services.AddOptions<OrchestrationOptions>().BindConfiguration(OrchestrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<SyncActivities>();

@@ -92,8 +92,10 @@ public sealed class SyncActivities(
         return new ActivityRetry(o.ActivityMaxAttempts, o.ActivityFirstRetryInterval, 2.0, o.ActivityMaxRetryInterval);
     }
 
-    public ConnectionSyncInput InputFor(SyncRun run) =>
-        new(run.RunId, run.ConnectionId, orchestration.Value.PagesPerGeneration, Retry(), orchestration.Value.PausedRecheckInterval);
+    public ConnectionSyncInput InputFor(SyncRun run) => InputFor(run.RunId, run.ConnectionId);
+
+    public ConnectionSyncInput InputFor(string runId, string connectionId) =>
+        new(runId, connectionId, orchestration.Value.PagesPerGeneration, Retry(), orchestration.Value.PausedRecheckInterval);
 
     /// <summary>ConnectionSync instance ids are the run ids: derived from the connection, unique per run.</summary>
     public static string InstanceIdFor(string runId) => runId;

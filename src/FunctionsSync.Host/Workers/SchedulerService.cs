@@ -7,7 +7,7 @@ namespace FunctionsSync.Host.Workers;
 /// ETag-conditional claim wins runs the cycle. Stop/start/interval take effect within one tick, on all replicas.
 /// </summary>
 public sealed partial class SchedulerService(
-    IScheduleStore schedule,
+    ScheduleTicker ticker,
     CyclePlanner planner,
     Microsoft.Extensions.Options.IOptions<SchedulerOptions> options,
     TimeProvider time,
@@ -43,33 +43,12 @@ public sealed partial class SchedulerService(
 
     public async Task<CycleSummary?> TickAsync(CancellationToken cancellationToken)
     {
-        var state = await schedule.GetAsync(cancellationToken);
-        if (!state.Enabled)
+        if (await ticker.TryClaimDueCycleAsync(cancellationToken) is null)
         {
             return null;
         }
 
-        var now = time.GetUtcNow();
-        var cron = CronSchedule.Parse(state.Cron);
-        var next = cron.NextAfter(state.LastOccurrence);
-        if (next > now)
-        {
-            return null;
-        }
-
-        // Occurrences missed while no replica ran collapse into one cycle.
-        var occurrence = next;
-        for (var later = cron.NextAfter(occurrence); later <= now; later = cron.NextAfter(later))
-        {
-            occurrence = later;
-        }
-
-        if (!await schedule.TryClaimCycleAsync(state, occurrence, cancellationToken))
-        {
-            return null;
-        }
-
-        var summary = await planner.RunAsync("scheduled", null, planner.SpreadFor(cron), cancellationToken);
+        var summary = await planner.RunAsync("scheduled", null, planner.SpreadFor(await ticker.CurrentCronAsync(cancellationToken)), cancellationToken);
         LogCycle(summary.CycleId, summary.Considered, summary.Queued, summary.SkippedActive, summary.SkippedNotDue);
         return summary;
     }

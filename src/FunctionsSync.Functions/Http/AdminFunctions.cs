@@ -1,0 +1,13 @@
+using FunctionsSync.Core.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FunctionsSync.Functions.Http;
+
+public sealed class AdminFunctions(HttpApi http, AdminApi api)
+{
+    [Function("AdminIssueKey")]
+    public Task<IActionResult> IssueKeyAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/keys")] HttpRequest request) =>
+        http.WithCallerAsync(request, async caller => await api.IssueKeyAsync(caller, await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
+}
