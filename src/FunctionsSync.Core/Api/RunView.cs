@@ -11,6 +11,10 @@ public sealed record RunView
     public required string OrganizationId { get; init; }
     public required string Marketplace { get; init; }
     public required RunStatus Status { get; init; }
+    public string? Phase { get; init; }
+
+    /// <summary>A pause or cancel asked for and not yet honoured.</summary>
+    public RunControl? Requested { get; init; }
     public required SyncMode Mode { get; init; }
     public required RunTrigger Trigger { get; init; }
     public required IReadOnlyList<string> EntityTypes { get; init; }
@@ -47,6 +51,7 @@ public sealed record RunView
             OrganizationId = run.OrganizationId,
             Marketplace = run.Marketplace,
             Status = run.Status,
+            Phase = run.Status == RunStatus.Running ? run.Phase ?? RunPhase.Fetching : null,
             Mode = run.Mode,
             Trigger = run.Trigger,
             EntityTypes = [.. run.EntityTypes.Select(Records.EntityTypes.ToWire)],

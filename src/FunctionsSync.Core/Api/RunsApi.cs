@@ -1,15 +1,117 @@
 using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;
 
 namespace FunctionsSync.Core.Api;
 
-public sealed class RunsApi(ISyncStateStore state, TimeProvider time)
+/// <summary>The <c>/api/runs</c> routes: status, and pause / resume / cancel honoured between pages.</summary>
+public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, TimeProvider time)
 {
     public async Task<ApiResult> GetAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
     {
-        var run = await state.GetRunAsync(runId, cancellationToken);
-        return run is null || !caller.CanSee(run.OrganizationId)
-            ? Problems.NotFound($"Run {runId} does not exist.")
-            : new ApiResult(200, RunView.From(run, time.GetUtcNow()));
+        var run = await FindAsync(caller, runId, cancellationToken);
+        if (run is null)
+        {
+            return NotFound(runId);
+        }
+
+        var view = RunView.From(run, time.GetUtcNow()) with { Requested = await state.GetControlAsync(run.RunId, cancellationToken) };
+        return new ApiResult(200, view);
     }
+
+    /// <summary>Pause: the runner stops after the page in flight and frees the connection's lease; the run stays active.</summary>
+    public async Task<ApiResult> PauseAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
+    {
+        var run = await FindAsync(caller, runId, cancellationToken);
+        if (run is null)
+        {
+            return NotFound(runId);
+        }
+
+        if (run.Status is not (RunStatus.Queued or RunStatus.Running or RunStatus.Interrupted))
+        {
+            return Problems.Conflict($"Run {runId} is {Wire(run.Status)}; only a queued or running run can be paused.");
+        }
+
+        await state.SetControlAsync(run.RunId, RunControl.Pause, cancellationToken);
+        return await AcceptedAsync(run.RunId, RunControl.Pause, cancellationToken);
+    }
+
+    /// <summary>Resume: a paused run is queued again and continues from its last saved page.</summary>
+    public async Task<ApiResult> ResumeAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
+    {
+        var run = await FindAsync(caller, runId, cancellationToken);
+        if (run is null)
+        {
+            return NotFound(runId);
+        }
+
+        var control = await state.GetControlAsync(run.RunId, cancellationToken);
+        if (run.Status != RunStatus.Paused)
+        {
+            if (control == RunControl.Pause && !run.Status.IsFinal())
+            {
+                // Paused before it took effect: withdrawing the request is the resume.
+                await state.SetControlAsync(run.RunId, null, cancellationToken);
+                return await AcceptedAsync(run.RunId, null, cancellationToken);
+            }
+
+            return Problems.Conflict($"Run {runId} is {Wire(run.Status)}; only a paused run can be resumed.");
+        }
+
+        await state.SetControlAsync(run.RunId, null, cancellationToken);
+        var queued = await state.ChangeUnheldRunAsync(run.RunId, r => r.Status == RunStatus.Paused ? r with { Status = RunStatus.Queued, UpdatedAt = time.GetUtcNow() } : null, time.GetUtcNow(), cancellationToken);
+        if (queued is null)
+        {
+            return Problems.Conflict($"Run {runId} changed while resuming it; look at its status and try again.");
+        }
+
+        await dispatcher.DispatchAsync(RunLauncher.JobFor(queued, null), TimeSpan.Zero, cancellationToken);
+        return new ApiResult(202, RunView.From(queued, time.GetUtcNow()));
+    }
+
+    /// <summary>Cancel: the run ends as cancelled, keeping what it stored; a run no runner holds ends at once.</summary>
+    public async Task<ApiResult> CancelAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
+    {
+        var run = await FindAsync(caller, runId, cancellationToken);
+        if (run is null)
+        {
+            return NotFound(runId);
+        }
+
+        if (run.Status.IsFinal())
+        {
+            return Problems.Conflict($"Run {runId} already ended ({Wire(run.Status)}).");
+        }
+
+        await state.SetControlAsync(run.RunId, RunControl.Cancel, cancellationToken);
+        var now = time.GetUtcNow();
+        var cancelled = await state.ChangeUnheldRunAsync(
+            run.RunId, r => r with { Status = RunStatus.Cancelled, Phase = null, Error = "Cancelled by an operator.", FinishedAt = now, UpdatedAt = now }, now, cancellationToken);
+        if (cancelled is not null)
+        {
+            await state.SetControlAsync(run.RunId, null, cancellationToken);
+            return new ApiResult(200, RunView.From(cancelled, now));
+        }
+
+        // A runner holds it: it stops after the page in flight.
+        return await AcceptedAsync(run.RunId, RunControl.Cancel, cancellationToken);
+    }
+
+    private async Task<ApiResult> AcceptedAsync(string runId, RunControl? requested, CancellationToken cancellationToken)
+    {
+        var run = await state.GetRunAsync(runId, cancellationToken);
+        return new ApiResult(202, RunView.From(run!, time.GetUtcNow()) with { Requested = requested });
+    }
+
+    private async Task<SyncRun?> FindAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
+    {
+        var run = await state.GetRunAsync(runId, cancellationToken);
+        return run is not null && caller.CanSee(run.OrganizationId) ? run : null;
+    }
+
+    private static string Wire(RunStatus status) => status.ToString().ToLowerInvariant();
+
+    private static ApiResult NotFound(string runId) => Problems.NotFound($"Run {runId} does not exist.");
 }

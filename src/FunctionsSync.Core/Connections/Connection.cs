@@ -23,6 +23,12 @@ public sealed record Connection
     public int IntervalMinutes { get; init; } = 15;
     public ConnectionHealth Health { get; init; } = ConnectionHealth.Active;
     public string? LastError { get; init; }
+
+    /// <summary>Failed runs in a row; reset by a run that succeeds.</summary>
+    public int ConsecutiveFailures { get; init; }
+
+    /// <summary>Operator-facing flags: <c>failing</c> (warning threshold reached), <c>disabled_after_failures</c>.</summary>
+    public IReadOnlyList<string> Flags { get; init; } = [];
     /// <summary>Set when the connection was deleted: it is no longer scheduled nor listed, and its history stays.</summary>
     public DateTimeOffset? DeletedAt { get; init; }
 

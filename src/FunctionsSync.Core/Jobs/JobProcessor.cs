@@ -84,6 +84,8 @@ public sealed partial class JobProcessor(
         {
             case SyncOutcomeKind.Finished:
             case SyncOutcomeKind.ConnectionNotFound:
+            case SyncOutcomeKind.Paused:
+                // Paused: resuming dispatches a new job.
                 await message.CompleteAsync(CancellationToken.None);
                 return JobOutcome.Completed;
             case SyncOutcomeKind.LeaseHeld:

@@ -55,6 +55,8 @@ public sealed class SyncActivities(
             case SyncOutcomeKind.InProgress:
             case SyncOutcomeKind.Interrupted:
                 return Result(PageResultKind.More, outcome.Run!, null, null);
+            case SyncOutcomeKind.Paused:
+                return Result(PageResultKind.Paused, outcome.Run!, null, null);
             case SyncOutcomeKind.ConnectionNotFound:
                 await state.FailUnheldRunAsync(run.RunId, "The connection was deleted.", time.GetUtcNow(), cancellationToken);
                 return new PageResult(PageResultKind.Done, RunStatus.Failed, 0, 0, null, outcome.Message);

@@ -14,6 +14,9 @@ public sealed record SyncRun
     public required RunTrigger Trigger { get; init; }
     public required IReadOnlyList<EntityType> EntityTypes { get; init; }
     public RunStatus Status { get; init; } = RunStatus.Queued;
+
+    /// <summary>While running: <c>fetching</c>, <c>ingesting</c> or <c>finalizing</c> (see <see cref="RunPhase"/>).</summary>
+    public string? Phase { get; init; }
     public IReadOnlyList<EntityProgress> Entities { get; init; } = [];
 
     /// <summary>Sequence number of the last page whose results were checkpointed; pages are numbered across entity types.</summary>

@@ -51,6 +51,12 @@ public sealed partial class ConnectionSyncer(
 
         var adapter = adapters.Get(connection.Marketplace);
         var run = await StartOrResumeAsync(connection, adapter, lease, request, cancellationToken);
+        if (run.Status == RunStatus.Paused && await state.GetControlAsync(run.RunId, cancellationToken) == RunControl.Pause)
+        {
+            await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
+            return new(SyncOutcomeKind.Paused, run, "The run is paused.");
+        }
+
         var cursors = new Dictionary<EntityType, EntityCursor>(await state.GetCursorsAsync(connection.Id, cancellationToken));
         EntityType? current = null;
         var pages = 0;
@@ -87,8 +93,18 @@ public sealed partial class ConnectionSyncer(
                         return new(SyncOutcomeKind.InProgress, run, $"Stopped after {maxPages} page(s); the run continues on the next call.");
                     }
 
+                    if (await ControlledStopAsync(run, lease, connection) is { } stopped)
+                    {
+                        return stopped;
+                    }
+
                     var pageSeq = run.PageSeq + 1;
                     var page = await adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, cursor.PageToken, PageSize(connection)), cancellationToken);
+                    if (page.Records.Count >= Options.PhaseReportThreshold)
+                    {
+                        await state.SetPhaseAsync(run.RunId, RunPhase.Ingesting, cancellationToken);
+                    }
+
                     var result = await ingestion.IngestAsync(new IngestContext(connection.Id, run.RunId, pageSeq, type, run.Mode), page.Records, cancellationToken);
                     (run, cursor) = ApplyPage(run, cursor, page, result, pageSeq);
                     lease = await state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), cancellationToken);
@@ -97,15 +113,18 @@ public sealed partial class ConnectionSyncer(
             }
 
             current = null;
+            await state.SetPhaseAsync(run.RunId, RunPhase.Finalizing, cancellationToken);
             var counters = run.Counters;
             run = run with
             {
                 Status = counters.Failed > 0 ? RunStatus.Partial : RunStatus.Succeeded,
+                Phase = null,
                 FinishedAt = Now,
                 UpdatedAt = Now,
             };
             await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null), CancellationToken.None);
-            await UpdateConnectionAsync(connection, ConnectionHealth.Active, null);
+            await state.SetControlAsync(run.RunId, null, CancellationToken.None);
+            await UpdateConnectionAsync(connection, ConnectionHealth.Active, null, failed: false);
             LogRunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
             return new(SyncOutcomeKind.Finished, run);
         }
@@ -127,7 +146,7 @@ public sealed partial class ConnectionSyncer(
             run = run with { Status = RunStatus.Failed, Error = $"{where}: {ex.Message}", ErrorKind = ex.Kind, FinishedAt = Now, UpdatedAt = Now };
             await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null));
             var health = ex.Kind == MarketplaceErrorKind.Auth ? ConnectionHealth.NeedsAttention : connection.Health;
-            await UpdateConnectionAsync(connection, health, run.Error);
+            await UpdateConnectionAsync(connection, health, run.Error, failed: true);
             LogRunFailed(run.RunId, run.Error);
             return new(SyncOutcomeKind.Finished, run);
         }
@@ -135,7 +154,7 @@ public sealed partial class ConnectionSyncer(
         {
             run = run with { Status = RunStatus.Failed, Error = $"Internal error: {ex.Message}", FinishedAt = Now, UpdatedAt = Now };
             await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null));
-            await UpdateConnectionAsync(connection, connection.Health, run.Error);
+            await UpdateConnectionAsync(connection, connection.Health, run.Error, failed: true);
             LogRunCrashed(ex, run.RunId);
             return new(SyncOutcomeKind.Finished, run);
         }
@@ -146,7 +165,7 @@ public sealed partial class ConnectionSyncer(
     private DateTimeOffset LeaseUntil => Now + Options.LeaseDuration;
 
     private int PageSize(Connection connection) =>
-        int.TryParse(connection.Setting("pageSize"), out var size) ? Math.Clamp(size, 1, 250) : Options.PageSize;
+        int.TryParse(connection.Setting("batchSize") ?? connection.Setting("pageSize"), out var size) ? Math.Clamp(size, 1, Options.MaxPageSize) : Options.PageSize;
 
     private async Task<SyncRun> StartOrResumeAsync(Connection connection, IMarketplaceAdapter adapter, SyncLease lease, SyncRequest request, CancellationToken cancellationToken)
     {
@@ -229,6 +248,7 @@ public sealed partial class ConnectionSyncer(
             .ToList();
         run = run.WithEntity(progress with { Counters = counters, State = cursor.Completed ? EntityRunState.Done : EntityRunState.Running }) with
         {
+            Phase = RunPhase.Fetching,
             PageSeq = pageSeq,
             RecordErrors = errors,
             UpdatedAt = Now,
@@ -274,22 +294,69 @@ public sealed partial class ConnectionSyncer(
         }
     }
 
-    private async Task UpdateConnectionAsync(Connection connection, ConnectionHealth health, string? error)
+    /// <summary>
+    /// Records the run's outcome on the connection: health, last error, and the failure streak, which flags the
+    /// connection at <see cref="SyncOptions.FailureWarningThreshold"/> and disables it at <see cref="SyncOptions.FailureDisableThreshold"/>.
+    /// </summary>
+    private async Task UpdateConnectionAsync(Connection connection, ConnectionHealth health, string? error, bool failed)
     {
-        if (connection.Health == health && connection.LastError == error)
-        {
-            return;
-        }
-
         try
         {
-            await connections.UpdateAsync(connection with { Health = health, LastError = error, UpdatedAt = Now }, CancellationToken.None);
+            // Re-read: the connection may have been changed (credentials, disabled) while the run went on.
+            var current = await connections.GetAsync(connection.Id, CancellationToken.None) ?? connection;
+            var streak = failed ? current.ConsecutiveFailures + 1 : 0;
+            var flags = current.Flags.Where(f => f is not (FlagFailing or FlagDisabled)).ToList();
+            var enabled = current.Enabled;
+            if (streak >= Options.FailureDisableThreshold)
+            {
+                flags.Add(FlagDisabled);
+                enabled = false;
+            }
+            else if (streak >= Options.FailureWarningThreshold)
+            {
+                flags.Add(FlagFailing);
+            }
+
+            if (current.Health == health && current.LastError == error && current.ConsecutiveFailures == streak && current.Enabled == enabled && flags.SequenceEqual(current.Flags))
+            {
+                return;
+            }
+
+            await connections.UpdateAsync(current with { Health = health, LastError = error, ConsecutiveFailures = streak, Flags = flags, Enabled = enabled, UpdatedAt = Now }, CancellationToken.None);
         }
         catch (Exception ex)
         {
             LogConnectionUpdateFailed(ex, connection.Id);
         }
     }
+
+    /// <summary>An operator asked to pause or cancel: stop here, between pages, and free the connection's lease.</summary>
+    private async Task<SyncOutcome?> ControlledStopAsync(SyncRun run, SyncLease lease, Connection connection)
+    {
+        switch (await state.GetControlAsync(run.RunId, CancellationToken.None))
+        {
+            case RunControl.Cancel:
+                var cancelled = run with { Status = RunStatus.Cancelled, Phase = null, FinishedAt = Now, UpdatedAt = Now, Error = "Cancelled by an operator." };
+                await state.CheckpointAsync(lease, new(cancelled, [], Now, Release: true, ActiveRunId: null), CancellationToken.None);
+                await state.SetControlAsync(run.RunId, null, CancellationToken.None);
+                LogRunControlled(run.RunId, "cancelled");
+                return new(SyncOutcomeKind.Finished, cancelled, "Cancelled by an operator.");
+            case RunControl.Pause:
+                // The run stays the connection's active run, so nothing else starts while it is paused.
+                var paused = run with { Status = RunStatus.Paused, Phase = null, UpdatedAt = Now };
+                await state.CheckpointAsync(lease, new(paused, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
+                LogRunControlled(run.RunId, "paused");
+                return new(SyncOutcomeKind.Paused, paused, "Paused by an operator.");
+            default:
+                return null;
+        }
+    }
+
+    private const string FlagFailing = "failing";
+    private const string FlagDisabled = "disabled_after_failures";
+
+    [LoggerMessage(1010, LogLevel.Information, "Run {RunId} {What} on request")]
+    private partial void LogRunControlled(string runId, string what);
 
     [LoggerMessage(1001, LogLevel.Information, "Connection {ConnectionId} is leased by {Owner} until {Until}; backing off")]
     private partial void LogLeaseHeld(string connectionId, string? owner, DateTimeOffset? until);

@@ -37,6 +37,21 @@ public interface ISyncStateStore
     /// </summary>
     Task<bool> FailUnheldRunAsync(string runId, string reason, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Changes a run that no runner holds (queued, paused, interrupted) with <paramref name="change"/> (null: leave it);
+    /// when the changed run is final and is the connection's active run, the connection is freed.
+    /// </summary>
+    /// <returns>The changed run, or null when the run is held by a runner, missing, or <paramref name="change"/> declined.</returns>
+    Task<SyncRun?> ChangeUnheldRunAsync(string runId, Func<SyncRun, SyncRun?> change, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<RunControl?> GetControlAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Sets (or with null clears) the operator request of a run.</summary>
+    Task SetControlAsync(string runId, RunControl? control, CancellationToken cancellationToken);
+
+    /// <summary>Records the phase of a running run without a full checkpoint (one small merge).</summary>
+    Task SetPhaseAsync(string runId, string phase, CancellationToken cancellationToken);
+
     /// <summary>The sync situation of every connection that has ever been synced (one query).</summary>
     Task<IReadOnlyDictionary<string, ConnectionSyncState>> ListConnectionStatesAsync(CancellationToken cancellationToken);
 

@@ -9,7 +9,23 @@ public sealed class SyncOptions
 
     /// <summary>Records asked for per marketplace request; adapters clamp to the marketplace maximum.</summary>
     [Range(1, 250)]
-    public int PageSize { get; set; } = 100;
+    public int PageSize { get; set; } = 50;
+
+    /// <summary>Largest page size a connection may ask for (its <c>batchSize</c> setting).</summary>
+    [Range(1, 250)]
+    public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>Consecutive failed runs after which a connection is flagged with a warning.</summary>
+    [Range(1, 1000)]
+    public int FailureWarningThreshold { get; set; } = 20;
+
+    /// <summary>Consecutive failed runs after which a connection is disabled (and flagged).</summary>
+    [Range(1, 1000)]
+    public int FailureDisableThreshold { get; set; } = 30;
+
+    /// <summary>Pages of at least this many records record an <c>ingesting</c> phase before they are written.</summary>
+    [Range(1, 10_000)]
+    public int PhaseReportThreshold { get; set; } = 100;
 
     /// <summary>How long a lease lasts without renewal; every page renews it. A crashed runner's work resumes after this.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

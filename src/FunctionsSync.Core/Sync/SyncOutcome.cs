@@ -18,6 +18,9 @@ public enum SyncOutcomeKind
 
     ConnectionNotFound,
 
+    /// <summary>Paused by an operator between pages; the lease is free and the run waits for resume.</summary>
+    Paused,
+
     /// <summary>Stopped after the requested number of pages with work left; the lease stays with the caller's owner.</summary>
     InProgress,
 }

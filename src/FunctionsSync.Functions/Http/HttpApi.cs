@@ -41,6 +41,20 @@ public sealed class HttpApi(ApiKeyAuthenticator authenticator, SyncActivities ac
             return result;
         });
 
+    /// <summary>For resume: the runs it re-queues get the <c>resume</c> event raised on their waiting ConnectionSync instance.</summary>
+    public Task<IActionResult> WithResumedRunsAsync(HttpRequest request, DurableTaskClient client, Func<ApiCaller, Task<ApiResult>> handle) =>
+        WithCallerAsync(request, async caller =>
+        {
+            using var scope = CollectingRunDispatcher.Begin();
+            var result = await handle(caller);
+            foreach (var (job, _) in scope.Jobs)
+            {
+                await client.RaiseEventAsync(SyncActivities.InstanceIdFor(job.RunId), OrchestrationNames.ResumeEvent, null, request.HttpContext.RequestAborted);
+            }
+
+            return result;
+        });
+
     public static async Task<string?> BodyAsync(HttpRequest request)
     {
         using var reader = new StreamReader(request.Body);

@@ -1,7 +1,9 @@
 using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Orchestration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace FunctionsSync.Functions.Http;
 
@@ -10,4 +12,18 @@ public sealed class RunFunctions(HttpApi http, RunsApi api)
     [Function("RunGet")]
     public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "runs/{runId}")] HttpRequest request, string runId) =>
         http.WithCallerAsync(request, caller => api.GetAsync(caller, runId, request.HttpContext.RequestAborted));
+
+    [Function("RunPause")]
+    public Task<IActionResult> PauseAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{runId}/pause")] HttpRequest request, string runId) =>
+        http.WithCallerAsync(request, caller => api.PauseAsync(caller, runId, request.HttpContext.RequestAborted));
+
+    /// <summary>The paused run's ConnectionSync instance waits for the <c>resume</c> event: raise it instead of starting a new one.</summary>
+    [Function("RunResume")]
+    public Task<IActionResult> ResumeAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{runId}/resume")] HttpRequest request, string runId, [DurableClient] DurableTaskClient client) =>
+        http.WithResumedRunsAsync(request, client, caller => api.ResumeAsync(caller, runId, request.HttpContext.RequestAborted));
+
+    [Function("RunCancel")]
+    public Task<IActionResult> CancelAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{runId}/cancel")] HttpRequest request, string runId) =>
+        http.WithCallerAsync(request, caller => api.CancelAsync(caller, runId, request.HttpContext.RequestAborted));
 }

@@ -23,6 +23,9 @@ public static class ApiEndpoints
         sync.MapPost("/run-full", async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.RunFullAsync(Caller(http), ct)));
 
         api.MapGet("/runs/{runId}", async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), runId, ct)));
+        api.MapPost("/runs/{runId}/pause", async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.PauseAsync(Caller(http), runId, ct)));
+        api.MapPost("/runs/{runId}/resume", async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.ResumeAsync(Caller(http), runId, ct)));
+        api.MapPost("/runs/{runId}/cancel", async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.CancelAsync(Caller(http), runId, ct)));
 
         var connections = api.MapGroup("/connections");
         connections.MapPost("", async (HttpContext http, ConnectionsApi h, CancellationToken ct) => ToResult(await h.RegisterAsync(Caller(http), await BodyAsync(http), ct)));

@@ -20,6 +20,7 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
     private const string LeaseRow = "lease";
     private const string CursorPrefix = "cursor|";
     private const string RunPrefix = "run|";
+    private const string ControlPrefix = "control|";
     private const int MaxRaceRetries = 10;
 
     public async Task<LeaseAttempt> TryAcquireLeaseAsync(string connectionId, string owner, TimeSpan duration, CancellationToken cancellationToken)
@@ -176,11 +177,14 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         throw new InvalidOperationException($"Could not queue a run on connection {run.ConnectionId}: the lease row kept changing.");
     }
 
-    public async Task<bool> FailUnheldRunAsync(string runId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> FailUnheldRunAsync(string runId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await ChangeUnheldRunAsync(runId, run => run with { Status = RunStatus.Failed, Error = reason, FinishedAt = now, UpdatedAt = now }, now, cancellationToken) is not null;
+
+    public async Task<SyncRun?> ChangeUnheldRunAsync(string runId, Func<SyncRun, SyncRun?> change, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!RunIds.TryParse(runId, out var connectionId, out _))
         {
-            return false;
+            return null;
         }
 
         var table = await Table(cancellationToken);
@@ -189,39 +193,83 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
             var run = await GetRunAsync(runId, cancellationToken);
             if (run is null || run.Status.IsFinal())
             {
-                return false;
+                return null;
             }
 
             var current = await ReadLeaseEntityAsync(table, connectionId, cancellationToken);
             var held = current is not null && !string.IsNullOrEmpty(Text(current, "Owner"))
                 && current.Properties["ExpiresAt"].DateTimeOffsetValue > now;
-            if (held)
+            if (held || change(run) is not { } changed)
             {
-                return false;
+                return null;
             }
 
-            var failed = run with { Status = RunStatus.Failed, Error = reason, FinishedAt = now, UpdatedAt = now };
-            var batch = new TableBatchOperation();
-            if (current is not null && ActiveRunId(current) == runId)
+            // The lease row is part of the batch either way: its ETag makes the change lose to a runner taking the lease.
+            var leaseEntity = new DynamicTableEntity(Partition(connectionId), LeaseRow) { ETag = current?.ETag ?? "*" };
+            if (current is not null && ActiveRunId(current) == runId && changed.Status.IsFinal())
             {
-                var leaseEntity = new DynamicTableEntity(Partition(connectionId), LeaseRow) { ETag = current.ETag };
                 leaseEntity.Properties["ActiveRunId"] = new EntityProperty("");
-                AddLastRun(leaseEntity, failed);
+                AddLastRun(leaseEntity, changed);
+            }
+
+            var batch = new TableBatchOperation();
+            if (current is not null)
+            {
                 batch.Merge(leaseEntity);
             }
 
-            batch.InsertOrReplace(RunEntity(failed));
+            batch.InsertOrReplace(RunEntity(changed));
             try
             {
                 await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
-                return true;
+                return changed;
             }
             catch (StorageException ex) when (ex.IsPreconditionFailed())
             {
             }
         }
 
-        return false;
+        return null;
+    }
+
+    public async Task<RunControl?> GetControlAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (!RunIds.TryParse(runId, out var connectionId, out var runKey))
+        {
+            return null;
+        }
+
+        var table = await Table(cancellationToken);
+        var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(Partition(connectionId), ControlPrefix + runKey), null, null, cancellationToken);
+        return result.Result is DynamicTableEntity entity && Enum.TryParse<RunControl>(entity.Properties["Request"].StringValue, out var control) ? control : null;
+    }
+
+    public async Task SetControlAsync(string runId, RunControl? control, CancellationToken cancellationToken)
+    {
+        if (!RunIds.TryParse(runId, out var connectionId, out var runKey))
+        {
+            return;
+        }
+
+        var table = await Table(cancellationToken);
+        var entity = new DynamicTableEntity(Partition(connectionId), ControlPrefix + runKey)
+        {
+            ETag = "*",
+            Properties = { ["Request"] = new EntityProperty(control?.ToString() ?? "") },
+        };
+        await table.ExecuteAsync(TableOperation.InsertOrReplace(entity), null, null, cancellationToken);
+    }
+
+    public async Task SetPhaseAsync(string runId, string phase, CancellationToken cancellationToken)
+    {
+        if (!RunIds.TryParse(runId, out var connectionId, out var runKey))
+        {
+            return;
+        }
+
+        var table = await Table(cancellationToken);
+        var entity = new DynamicTableEntity(Partition(connectionId), RunPrefix + runKey) { ETag = "*", Properties = { ["Phase"] = new EntityProperty(phase) } };
+        await table.ExecuteAsync(TableOperation.Merge(entity), null, null, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, ConnectionSyncState>> ListConnectionStatesAsync(CancellationToken cancellationToken)
@@ -267,7 +315,7 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
 
         var table = await Table(cancellationToken);
         var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(Partition(connectionId), RunPrefix + runKey), null, null, cancellationToken);
-        return result.Result is DynamicTableEntity entity ? StorageJson.Deserialize<SyncRun>(entity.Properties["Json"].StringValue) : null;
+        return result.Result is DynamicTableEntity entity ? RunOf(entity) : null;
     }
 
     public async Task<IReadOnlyList<SyncRun>> ListRunsAsync(string connectionId, int take, CancellationToken cancellationToken)
@@ -277,7 +325,7 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         var runs = new List<SyncRun>();
         await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
         {
-            runs.Add(StorageJson.Deserialize<SyncRun>(entity.Properties["Json"].StringValue));
+            runs.Add(RunOf(entity));
         }
 
         return runs;
@@ -320,6 +368,13 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         {
             lease.Properties["LastSuccessAt"] = new EntityProperty(run.FinishedAt ?? run.UpdatedAt);
         }
+    }
+
+    /// <summary>The run as last checkpointed, with the phase merged in since (when there is one).</summary>
+    private static SyncRun RunOf(DynamicTableEntity entity)
+    {
+        var run = StorageJson.Deserialize<SyncRun>(entity.Properties["Json"].StringValue);
+        return run.Status == RunStatus.Running && Text(entity, "Phase") is { } phase ? run with { Phase = phase } : run;
     }
 
     private static DynamicTableEntity RunEntity(SyncRun run)
