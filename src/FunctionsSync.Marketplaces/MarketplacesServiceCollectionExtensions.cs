@@ -2,6 +2,7 @@ using FunctionsSync.Core.Adapters;
 using FunctionsSync.Marketplaces.Amazon;
 using FunctionsSync.Marketplaces.Etsy;
 using FunctionsSync.Marketplaces.Http;
+using FunctionsSync.Marketplaces.Resilience;
 using FunctionsSync.Marketplaces.Shopify;
 using FunctionsSync.Marketplaces.WooCommerce;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ public static class MarketplacesServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         // The pipeline enforces per-attempt timeouts; HttpClient's own 100 s limit must not cut across retries.
         services.AddHttpClient(MarketplaceHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<ConnectionPipelines>();
         services.TryAddSingleton<MarketplaceHttp>();
         services.AddSingleton<IMarketplaceAdapter, ShopifyAdapter>();
         services.AddSingleton<IMarketplaceAdapter, WooCommerceAdapter>();

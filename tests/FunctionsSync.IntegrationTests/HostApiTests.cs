@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using System.Net.Http.Json;
 using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 
@@ -208,5 +211,46 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         Assert.Equal("queued", queued.GetProperty("status").GetString());
         var status = await (await client.GetAsync("/api/sync/status")).ReadJsonAsync();
         Assert.Equal(runId, status.GetProperty("activeRuns")[0].GetProperty("runId").GetString());
+    }
+
+    [Fact]
+    public async Task Refused_credentials_mark_the_connection_and_the_next_cycle_skips_it_until_they_are_replaced()
+    {
+        await using var host = new HostApp(storage, "hostauth");
+        var client = host.Client();
+        Store("shopify", "host-auth");
+        var registration = new
+        {
+            organizationId = "org-auth",
+            marketplace = "shopify",
+            externalStoreId = "host-auth",
+            name = "auth",
+            credentials = new Dictionary<string, string> { ["accessToken"] = "shpat_revoked" },
+            settings = new Dictionary<string, string> { ["baseUrl"] = $"{simulator.BaseUrl}/shopify/host-auth" },
+        };
+        var id = (await (await client.PostJsonAsync("/api/connections", registration)).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        var runId = (await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { id } })).ReadJsonAsync()).GetProperty("runs")[0].GetProperty("runId").GetString()!;
+
+        var run = await client.WaitForRunAsync(runId, TimeSpan.FromSeconds(30));
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.Equal("auth", run.GetProperty("errorKind").GetString());
+        var connection = await (await client.GetAsync($"/api/connections/{id}")).ReadJsonAsync();
+        Assert.Equal("needs_attention", connection.GetProperty("health").GetString());
+        Assert.Equal("failed", (await (await client.GetAsync($"/api/connections/{id}/status")).ReadJsonAsync()).GetProperty("syncStatus").GetString());
+
+        var planner = host.Services.GetRequiredService<CyclePlanner>();
+        var skipped = await planner.RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
+        Assert.Equal(1, skipped.SkippedNeedsAttention);
+        Assert.Equal(0, skipped.Queued);
+
+        // New credentials: scheduled again.
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/connections/{id}")
+        {
+            Content = JsonContent.Create(new { credentials = SyncHarness.CredentialsFor("shopify", "host-auth") }),
+        };
+        Assert.Equal("active", (await (await client.SendAsync(patch)).ReadJsonAsync()).GetProperty("health").GetString());
+        var again = await planner.RunAsync("full", null, TimeSpan.Zero, CancellationToken.None);
+        Assert.Equal(1, again.Queued);
+        Assert.Equal("succeeded", (await client.WaitForRunAsync(again.RunIds[0], TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
     }
 }

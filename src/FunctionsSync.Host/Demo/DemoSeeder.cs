@@ -41,13 +41,20 @@ public sealed partial class DemoSeeder(IOptions<DemoOptions> options, IConnectio
                 var response = await client.PutAsJsonAsync($"{demo.SimulatorUrl.TrimEnd('/')}/sim/stores/{marketplace}/{storeId}", store, cancellationToken);
                 response.EnsureSuccessStatusCode();
                 var baseUrl = marketplace == MarketplaceNames.Etsy ? $"{demo.SimulatorUrl.TrimEnd('/')}/etsy" : $"{demo.SimulatorUrl.TrimEnd('/')}/{marketplace}/{storeId}";
+                var settings = new Dictionary<string, string> { ["baseUrl"] = baseUrl };
+                if (marketplace == MarketplaceNames.Amazon)
+                {
+                    // The demo store's allowance (above); the client shapes its pace to it.
+                    settings["rateLimitPerSecond"] = "5";
+                }
+
                 var result = await connections.RegisterAsync(
-                    new ConnectionRegistration($"demo-org-{org}", marketplace, storeId, $"Demo {marketplace} store {org}", credentials, new Dictionary<string, string> { ["baseUrl"] = baseUrl }),
+                    new ConnectionRegistration($"demo-org-{org}", marketplace, storeId, $"Demo {marketplace} store {org}", credentials, settings),
                     cancellationToken);
                 var connection = result.Connection;
-                if (!result.Created && (connection.DeletedAt is not null || connection.Setting("baseUrl") != baseUrl))
+                if (!result.Created && (connection.DeletedAt is not null || !settings.All(s => connection.Setting(s.Key) == s.Value)))
                 {
-                    connection = connection with { DeletedAt = null, Enabled = true, Credentials = credentials, Settings = new Dictionary<string, string> { ["baseUrl"] = baseUrl } };
+                    connection = connection with { DeletedAt = null, Enabled = true, Credentials = credentials, Settings = settings };
                     await connections.UpdateAsync(connection, cancellationToken);
                 }
 

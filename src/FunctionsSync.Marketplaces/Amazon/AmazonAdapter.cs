@@ -36,6 +36,7 @@ public sealed class AmazonAdapter(MarketplaceHttp http) : IMarketplaceAdapter
         var accessToken = AdapterSupport.Credential(connection, "accessToken");
         const string what = "amazon orders page";
         using var response = await http.GetJsonAsync(
+            connection,
             new Uri($"{baseUrl}/orders/v0/orders?{query}"),
             r => r.Headers.Add("x-amz-access-token", accessToken),
             what,

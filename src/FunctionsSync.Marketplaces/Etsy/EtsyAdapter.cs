@@ -51,6 +51,7 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
         var accessToken = AdapterSupport.Credential(connection, "accessToken");
         var what = $"etsy {request.EntityType.ToWire()} page";
         using var response = await http.GetJsonAsync(
+            connection,
             new Uri($"{baseUrl}/v3/application/shops/{Uri.EscapeDataString(connection.ExternalStoreId)}/{resource}?{query}"),
             r =>
             {

@@ -1,82 +1,74 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Marketplaces.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Retry;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace FunctionsSync.Marketplaces.Http;
 
 /// <summary>
-/// Sends marketplace requests through a retry pipeline (429, 5xx, timeouts; exponential backoff with jitter; Retry-After
-/// honoured) and turns what cannot be used into a <see cref="MarketplaceException"/> with a reason fit for an operator.
+/// Sends marketplace requests through the connection's pipeline and rate limiter, feeds what the marketplace says
+/// about its limits back into the limiter, and turns what cannot be used into a <see cref="MarketplaceException"/>
+/// with a reason fit for an operator.
 /// </summary>
-public sealed class MarketplaceHttp
+public sealed class MarketplaceHttp(IHttpClientFactory clients, ConnectionPipelines pipelines, IOptions<MarketplaceHttpOptions> options, TimeProvider time)
 {
     public const string ClientName = "FunctionsSync.Marketplaces";
 
-    private readonly IHttpClientFactory clients;
-    private readonly TimeProvider time;
-    private readonly MarketplaceHttpOptions options;
-    private readonly ResiliencePipeline<HttpResponseMessage> pipeline;
-
-    public MarketplaceHttp(IHttpClientFactory clients, IOptions<MarketplaceHttpOptions> options, TimeProvider time)
-    {
-        this.clients = clients;
-        this.time = time;
-        this.options = options.Value;
-        pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = Math.Max(1, this.options.MaxRetries),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = this.options.BaseDelay,
-                MaxDelay = this.options.MaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(this.options.MaxRetries > 0 && IsTransient(args.Outcome)),
-                DelayGenerator = args =>
-                {
-                    // The marketplace's own wait beats our backoff; a wait longer than we are willing to sit through
-                    // stops retrying (the run ends rate limited and the next one resumes).
-                    var wait = args.Outcome.Result is { } response ? RetryAfter.From(response, this.time.GetUtcNow()) : null;
-                    return ValueTask.FromResult(wait);
-                },
-            })
-            .AddTimeout(this.options.AttemptTimeout)
-            .Build();
-    }
-
     /// <summary>GETs JSON. <paramref name="what"/> names the call in errors, e.g. "shopify orders page".</summary>
-    public async Task<MarketplaceResponse> GetJsonAsync(Uri uri, Action<HttpRequestMessage> authorize, string what, CancellationToken cancellationToken)
+    public async Task<MarketplaceResponse> GetJsonAsync(Connection connection, Uri uri, Action<HttpRequestMessage> authorize, string what, CancellationToken cancellationToken)
     {
+        var o = options.Value;
         var client = clients.CreateClient(ClientName);
+        var (pipeline, limiter) = pipelines.For(connection);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         HttpResponseMessage response;
         try
         {
             response = await pipeline.ExecuteAsync(
-                async ct =>
+                async ctx =>
                 {
+                    if (limiter is not null)
+                    {
+                        await limiter.AcquireAsync(ctx.CancellationToken);
+                    }
+
                     using var request = new HttpRequestMessage(HttpMethod.Get, uri);
                     request.Headers.Accept.ParseAdd("application/json");
                     authorize(request);
-                    var r = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
-                    if (r.StatusCode == HttpStatusCode.TooManyRequests && RetryAfter.From(r, time.GetUtcNow()) > options.MaxRetryAfter)
+                    var r = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken);
+                    var retryAfter = r.StatusCode == HttpStatusCode.TooManyRequests ? RetryAfter.From(r, time.GetUtcNow()) : null;
+                    limiter?.Observe(Capacity(r), Level(r), PerSecond(r), retryAfter);
+                    if (retryAfter > o.MaxRetryAfter)
                     {
-                        throw new MarketplaceException(MarketplaceErrorKind.RateLimited, $"{what}: rate limited for longer than {options.MaxRetryAfter}", 429);
+                        r.Dispose();
+                        throw new MarketplaceException(MarketplaceErrorKind.RateLimited, $"{what}: rate limited for {retryAfter.Value.TotalSeconds:0} s, longer than {o.MaxRetryAfter.TotalSeconds:0} s", 429);
                     }
 
                     return r;
                 },
-                cancellationToken);
+                context);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: circuit open after repeated failures of this connection; retry in {o.BreakerDuration.TotalSeconds:0} s", null, ex);
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: no answer within {options.AttemptTimeout.TotalSeconds:0.#} s after {options.MaxRetries + 1} attempts", null, ex);
+            throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: no answer in time (attempt timeout {o.AttemptTimeout.TotalSeconds:0.#} s, total {o.TotalTimeout.TotalSeconds:0} s)", null, ex);
         }
         catch (HttpRequestException ex)
         {
             throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: {ex.Message}", null, ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
 
         using (response)
@@ -91,9 +83,9 @@ public sealed class MarketplaceHttp
                     HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                         new MarketplaceException(MarketplaceErrorKind.Auth, $"{what}: credentials refused ({status}): {snippet}", status),
                     HttpStatusCode.TooManyRequests =>
-                        new MarketplaceException(MarketplaceErrorKind.RateLimited, $"{what}: still rate limited (429) after {options.MaxRetries + 1} attempts", status),
+                        new MarketplaceException(MarketplaceErrorKind.RateLimited, $"{what}: still rate limited (429) after {o.MaxRateLimitRetries} retries", status),
                     _ when status >= 500 =>
-                        new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: server error {status} after {options.MaxRetries + 1} attempts", status),
+                        new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: server error {status} after {o.MaxRetries + 1} attempts", status),
                     _ => new MarketplaceException(MarketplaceErrorKind.BadRequest, $"{what}: request refused ({status}): {snippet}", status),
                 };
             }
@@ -109,10 +101,26 @@ public sealed class MarketplaceHttp
         }
     }
 
-    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.NonValidated.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private static double? Number(string? value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null;
+
+    /// <summary>Shopify "used/size", Etsy x-limit-per-second.</summary>
+    private static double? Capacity(HttpResponseMessage r) =>
+        Header(r, "X-Shopify-Shop-Api-Call-Limit")?.Split('/') is [_, var size] ? Number(size) : Number(Header(r, "x-limit-per-second"));
+
+    private static double? Level(HttpResponseMessage r)
     {
-        { Exception: HttpRequestException or TimeoutRejectedException } => true,
-        { Result: { } r } => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500,
-        _ => false,
-    };
+        if (Header(r, "X-Shopify-Shop-Api-Call-Limit")?.Split('/') is [var used, _])
+        {
+            return Number(used);
+        }
+
+        return Number(Header(r, "x-limit-per-second")) is { } limit && Number(Header(r, "x-remaining-this-second")) is { } remaining ? limit - remaining : null;
+    }
+
+    /// <summary>Amazon states its sustained rate on every response.</summary>
+    private static double? PerSecond(HttpResponseMessage r) => Number(Header(r, "x-amzn-RateLimit-Limit"));
 }

@@ -39,6 +39,7 @@ public sealed partial class ShopifyAdapter(MarketplaceHttp http) : IMarketplaceA
         var what = $"shopify {request.EntityType.ToWire()} page";
         var accessToken = AdapterSupport.Credential(connection, "accessToken");
         using var response = await http.GetJsonAsync(
+            connection,
             new Uri($"{baseUrl}/admin/api/{version}/{resource}.json?{query}"),
             r => r.Headers.Add("X-Shopify-Access-Token", accessToken),
             what,

@@ -54,6 +54,7 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
             $"{AdapterSupport.Credential(connection, "consumerKey")}:{AdapterSupport.Credential(connection, "consumerSecret")}"));
         var what = $"woocommerce {request.EntityType.ToWire()} page";
         using var response = await http.GetJsonAsync(
+            connection,
             new Uri($"{baseUrl}/wp-json/wc/v3/{resource}?{query}"),
             r => r.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic),
             what,

@@ -28,6 +28,7 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
             ["Workers:PollInterval"] = "00:00:00.100",
             ["Sync:PageSize"] = "250",
             ["Marketplaces:BaseDelay"] = "00:00:00.050",
+            ["Marketplaces:RateLimitsEnabled"] = "false",
             ["Marketplaces:MaxDelay"] = "00:00:00.500",
             ["Logging:LogLevel:Default"] = "Warning",
         };

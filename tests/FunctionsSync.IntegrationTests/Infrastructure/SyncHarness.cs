@@ -28,6 +28,7 @@ public sealed class SyncHarness : IAsyncDisposable
             ["Sync:PageSize"] = "250",
             ["Sync:LeaseDuration"] = "00:00:30",
             ["Marketplaces:BaseDelay"] = "00:00:00.050",
+            ["Marketplaces:RateLimitsEnabled"] = "false",
             ["Marketplaces:MaxDelay"] = "00:00:00.500",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -1,0 +1,7 @@
+namespace FunctionsSync.Marketplaces.Http;
+
+public sealed class RateLimitShape
+{
+    public double Capacity { get; set; }
+    public double PerSecond { get; set; }
+}
