@@ -63,7 +63,23 @@ public sealed partial class ShopifyAdapter(MarketplaceHttp http) : IMarketplaceA
             item => item.OptId("id"),
             item => item.OptDate("updated_at"));
 
-        return new FetchPage(records, rejected, NextPageInfo(response.Header("Link")), null, RateLimit(response));
+        // Shopify's count endpoint gives the feed's size up front, for progress and ETA (one call per feed).
+        long? total = request.PageToken is null && request.EntityType != EntityType.Prices
+            ? await CountAsync(connection, baseUrl, version, resource, request.Since, accessToken, cancellationToken)
+            : null;
+        return new FetchPage(records, rejected, NextPageInfo(response.Header("Link")), total, RateLimit(response));
+    }
+
+    private async Task<long?> CountAsync(Connection connection, string baseUrl, string version, string resource, DateTimeOffset? since, string accessToken, CancellationToken cancellationToken)
+    {
+        var query = (resource == "orders" ? "status=any" : "") + (since is { } s ? $"&updated_at_min={Uri.EscapeDataString(AdapterSupport.Iso(s))}" : "");
+        using var response = await http.GetJsonAsync(
+            connection,
+            new Uri($"{baseUrl}/admin/api/{version}/{resource}/count.json?{query.TrimStart('&')}"),
+            r => r.Headers.Add("X-Shopify-Access-Token", accessToken),
+            $"shopify {resource} count",
+            cancellationToken);
+        return response.Root.Opt("count") is { ValueKind: JsonValueKind.Number } count ? count.GetInt64() : null;
     }
 
     private static string? NextPageInfo(string? link)

@@ -58,7 +58,7 @@ public sealed class ConnectionSyncerTests
     private void Feed(EntityType type, params FetchPage[] pages)
     {
         var queue = new Queue<FetchPage>(pages);
-        adapter.Setup(a => a.FetchPageAsync(connection, It.Is<FetchRequest>(r => r.EntityType == type), It.IsAny<CancellationToken>()))
+        adapter.Setup(a => a.FetchPageAsync(It.IsAny<Connection>(), It.Is<FetchRequest>(r => r.EntityType == type), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => queue.Dequeue());
     }
 
@@ -189,8 +189,35 @@ public sealed class ConnectionSyncerTests
         Assert.Equal(run.RunId, outcome.Run!.RunId);
         Assert.Equal(SyncMode.Full, outcome.Run.Mode);
         Assert.Equal(2, outcome.Run.Attempts);
-        Assert.Equal(new FetchRequest(EntityType.Products, null, "page-5", 100), asked);
+        Assert.Equal(new FetchRequest(EntityType.Products, null, "page-5", 50), asked);
         Assert.Equal(12, outcome.Run.Counters.Created);
         adapter.Verify(a => a.FetchPageAsync(connection, It.Is<FetchRequest>(r => r.EntityType == EntityType.Orders), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(18, true, new string[0])]
+    [InlineData(19, true, new[] { "failing" })]
+    [InlineData(29, false, new[] { "disabled_after_failures" })]
+    public async Task Failure_streaks_flag_the_connection_then_disable_it(int previousFailures, bool stillEnabled, string[] flags)
+    {
+        connections.Setup(c => c.GetAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(connection with { ConsecutiveFailures = previousFailures });
+        adapter.Setup(a => a.FetchPageAsync(It.IsAny<Connection>(), It.IsAny<FetchRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new MarketplaceException(MarketplaceErrorKind.Transient, "server error 503", 503));
+
+        await Syncer(new SyncOptions { FailureWarningThreshold = 20, FailureDisableThreshold = 30 }).RunAsync(new SyncRequest("c1"), CancellationToken.None);
+
+        connections.Verify(c => c.UpdateAsync(It.Is<Connection>(x => x.ConsecutiveFailures == previousFailures + 1 && x.Enabled == stillEnabled && x.Flags.SequenceEqual(flags)), It.IsAny<CancellationToken>()));
+    }
+
+    [Fact]
+    public async Task A_successful_run_ends_the_failure_streak_and_its_flags()
+    {
+        connections.Setup(c => c.GetAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(connection with { ConsecutiveFailures = 25, Flags = ["failing"] });
+        Feed(EntityType.Orders, new FetchPage([], [], null));
+        Feed(EntityType.Products, new FetchPage([], [], null));
+
+        await Syncer().RunAsync(new SyncRequest("c1"), CancellationToken.None);
+
+        connections.Verify(c => c.UpdateAsync(It.Is<Connection>(x => x.ConsecutiveFailures == 0 && x.Flags.Count == 0), It.IsAny<CancellationToken>()));
     }
 }
