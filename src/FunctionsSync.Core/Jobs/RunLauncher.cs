@@ -27,8 +27,9 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
     /// <summary>
     /// Records a queued run as the connection's active run, without dispatching it (an orchestrator starts it itself).
     /// </summary>
+    /// <param name="known">The connection's sync state as just listed (saves a read), or null.</param>
     public async Task<LaunchResult> QueueAsync(
-        Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, CancellationToken cancellationToken)
+        Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, CancellationToken cancellationToken, ConnectionSyncState? known = null)
     {
         var now = time.GetUtcNow();
         var types = EntityTypes.InRunOrder(entityTypes is { Count: > 0 } ? entityTypes : EntityTypes.All);
@@ -47,7 +48,7 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
             CreatedAt = now,
             UpdatedAt = now,
         };
-        var queued = await state.TryQueueRunAsync(run, cancellationToken);
+        var queued = await state.TryQueueRunAsync(run, known, cancellationToken);
         return queued.Queued ? new LaunchResult(run, null) : new LaunchResult(null, queued.ActiveRunId);
     }
 }

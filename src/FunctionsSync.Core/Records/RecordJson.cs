@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace FunctionsSync.Core.Records;
 
@@ -24,9 +22,8 @@ public static class RecordJson
     /// </summary>
     public static string ContentHash(CanonicalRecord record)
     {
-        var node = JsonSerializer.SerializeToNode(record, Options)!.AsObject();
-        node.Remove("updatedAt");
-        var bytes = Encoding.UTF8.GetBytes(node.ToJsonString(Options));
+        // The change time is pinned to one value, so it cannot move the hash; everything else is hashed as serialized.
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(record with { UpdatedAt = DateTimeOffset.UnixEpoch }, Options);
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 }

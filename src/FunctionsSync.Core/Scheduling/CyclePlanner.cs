@@ -41,7 +41,8 @@ public sealed class CyclePlanner(
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.PlanningParallelism, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                var result = await launcher.QueueAsync(item.connection, mode, null, trigger, ct);
+                var known = states.GetValueOrDefault(item.connection.Id) ?? new ConnectionSyncState(item.connection.Id, null, null, null, null, null, null, null);
+                var result = await launcher.QueueAsync(item.connection, mode, null, trigger, ct, known);
                 if (result.Run is { } run)
                 {
                     queued[item.index] = run;

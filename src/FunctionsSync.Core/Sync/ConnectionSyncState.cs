@@ -3,6 +3,7 @@ using FunctionsSync.Core.Runs;
 namespace FunctionsSync.Core.Sync;
 
 /// <summary>A connection's sync situation as its lease row records it: what runs now and how the last run ended.</summary>
+/// <param name="Version">Concurrency token of the lease row, so a cycle can queue a run without reading it again.</param>
 public sealed record ConnectionSyncState(
     string ConnectionId,
     string? ActiveRunId,
@@ -11,4 +12,5 @@ public sealed record ConnectionSyncState(
     string? LastRunId,
     RunStatus? LastRunStatus,
     DateTimeOffset? LastRunFinishedAt,
-    DateTimeOffset? LastSuccessAt);
+    DateTimeOffset? LastSuccessAt,
+    string? Version = null);

@@ -60,6 +60,7 @@ public sealed partial class ConnectionSyncer(
         var cursors = new Dictionary<EntityType, EntityCursor>(await state.GetCursorsAsync(connection.Id, cancellationToken));
         EntityType? current = null;
         var pages = 0;
+        var lastControlCheck = DateTimeOffset.MinValue;
         try
         {
             // A caller stepping its own run continues it; anyone else starts (or resumes) an attempt.
@@ -85,35 +86,57 @@ public sealed partial class ConnectionSyncer(
                 }
 
                 run = run.WithEntity(progress with { State = EntityRunState.Running });
-                while (!cursor.Completed)
+                if (cursor.PageToken is null)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (pages++ >= maxPages)
-                    {
-                        return new(SyncOutcomeKind.InProgress, run, $"Stopped after {maxPages} page(s); the run continues on the next call.");
-                    }
+                    ReportPhase(run.RunId, RunPhase.Fetching);
+                }
 
-                    if (await ControlledStopAsync(run, lease, connection) is { } stopped)
+                Task<FetchPage>? readAhead = null;
+                try
+                {
+                    while (!cursor.Completed)
                     {
-                        return stopped;
-                    }
+                        cancellationToken.ThrowIfCancellationRequested();
+                        if (pages++ >= maxPages)
+                        {
+                            return new(SyncOutcomeKind.InProgress, run, $"Stopped after {maxPages} page(s); the run continues on the next call.");
+                        }
 
-                    var pageSeq = run.PageSeq + 1;
-                    var page = await adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, cursor.PageToken, PageSize(connection)), cancellationToken);
-                    if (page.Records.Count >= Options.PhaseReportThreshold)
-                    {
-                        await state.SetPhaseAsync(run.RunId, RunPhase.Ingesting, cancellationToken);
-                    }
+                        // Operator requests are looked up at most every ControlCheckInterval: a pause lands within a page or so.
+                        if (Now - lastControlCheck >= Options.ControlCheckInterval)
+                        {
+                            lastControlCheck = Now;
+                            if (await ControlledStopAsync(run, lease, connection) is { } stopped)
+                            {
+                                return stopped;
+                            }
+                        }
 
-                    var result = await ingestion.IngestAsync(new IngestContext(connection.Id, run.RunId, pageSeq, type, run.Mode), page.Records, cancellationToken);
-                    (run, cursor) = ApplyPage(run, cursor, page, result, pageSeq);
-                    lease = await state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), cancellationToken);
-                    cursors[type] = cursor;
+                        var pageSeq = run.PageSeq + 1;
+                        var page = await (readAhead ?? adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, cursor.PageToken, PageSize(connection)), cancellationToken));
+                        readAhead = null;
+
+                        // Read ahead: the next page is fetched while this one is written. Fetching has no side effects, so a
+                        // read-ahead page that is never used (pause, crash) costs nothing but the request.
+                        if (page.NextPageToken is { } next && pages < maxPages)
+                        {
+                            readAhead = adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, next, PageSize(connection)), cancellationToken);
+                        }
+
+                        var result = await ingestion.IngestAsync(new IngestContext(connection.Id, run.RunId, pageSeq, type, run.Mode), page.Records, cancellationToken);
+                        (run, cursor) = ApplyPage(run, cursor, page, result, pageSeq);
+                        lease = await state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), cancellationToken);
+                        cursors[type] = cursor;
+                    }
+                }
+                finally
+                {
+                    Abandon(readAhead);
                 }
             }
 
             current = null;
-            await state.SetPhaseAsync(run.RunId, RunPhase.Finalizing, cancellationToken);
+            ReportPhase(run.RunId, RunPhase.Finalizing);
             var counters = run.Counters;
             run = run with
             {
@@ -161,6 +184,15 @@ public sealed partial class ConnectionSyncer(
     }
 
     private DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Phase reports are informational: written without waiting, and a failed one is only logged.</summary>
+    private void ReportPhase(string runId, string phase) =>
+        _ = state.SetPhaseAsync(runId, phase, CancellationToken.None).ContinueWith(
+            t => LogPhaseFailed(t.Exception!.GetBaseException(), runId), TaskContinuationOptions.OnlyOnFaulted);
+
+    /// <summary>A read-ahead page nobody will use: its failure (if any) must not go unobserved.</summary>
+    private static void Abandon(Task<FetchPage>? readAhead) =>
+        readAhead?.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
 
     private DateTimeOffset LeaseUntil => Now + Options.LeaseDuration;
 
@@ -248,7 +280,8 @@ public sealed partial class ConnectionSyncer(
             .ToList();
         run = run.WithEntity(progress with { Counters = counters, State = cursor.Completed ? EntityRunState.Done : EntityRunState.Running }) with
         {
-            Phase = RunPhase.Fetching,
+            // Pages flow: the next one is fetched while this one is written.
+            Phase = RunPhase.Ingesting,
             PageSeq = pageSeq,
             RecordErrors = errors,
             UpdatedAt = Now,
@@ -354,6 +387,9 @@ public sealed partial class ConnectionSyncer(
 
     private const string FlagFailing = "failing";
     private const string FlagDisabled = "disabled_after_failures";
+
+    [LoggerMessage(1011, LogLevel.Debug, "Run {RunId}: could not record its phase")]
+    private partial void LogPhaseFailed(Exception exception, string runId);
 
     [LoggerMessage(1010, LogLevel.Information, "Run {RunId} {What} on request")]
     private partial void LogRunControlled(string runId, string what);

@@ -29,7 +29,8 @@ public interface ISyncStateStore
     /// Records <paramref name="run"/> (status queued) as the connection's active run, unless another run is active:
     /// a connection never has two runs in flight. The queued run is what the next lease holder picks up.
     /// </summary>
-    Task<QueueRunResult> TryQueueRunAsync(SyncRun run, CancellationToken cancellationToken);
+    /// <param name="known">The connection's state as just listed (saves a read); null when unknown.</param>
+    Task<QueueRunResult> TryQueueRunAsync(SyncRun run, ConnectionSyncState? known, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends a run that no runner holds (a job that could not be processed): marks it failed with the reason and frees

@@ -23,9 +23,9 @@ public sealed class SyncOptions
     [Range(1, 1000)]
     public int FailureDisableThreshold { get; set; } = 30;
 
-    /// <summary>Pages of at least this many records record an <c>ingesting</c> phase before they are written.</summary>
-    [Range(1, 10_000)]
-    public int PhaseReportThreshold { get; set; } = 100;
+    /// <summary>How often a running run looks for a pause or cancel request (between pages).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ControlCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a lease lasts without renewal; every page renews it. A crashed runner's work resumes after this.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

@@ -48,21 +48,12 @@ public sealed class TableIngestionService<TRecord>(TableProvider tables) : IInge
         }
 
         // A full sync mostly meets new rows, so it tries a blind insert first; an incremental one mostly meets
-        // existing rows, so it reads first.
+        // existing rows, so it reads first. A page's chunks are independent rows, so they are written in parallel.
         var insertFirst = context.Mode == SyncMode.Full;
-        foreach (var chunk in prepared.Chunk(BatchLimit))
-        {
-            var chunkResult = insertFirst ? await TryInsertAllAsync(table, partition, context, chunk, cancellationToken) : null;
-            if (chunkResult is null)
-            {
-                chunkResult = await UpsertAsync(table, partition, context, chunk, cancellationToken);
-                insertFirst = false;
-            }
-
-            result = result.Add(chunkResult);
-        }
-
-        return result;
+        var chunkResults = await Task.WhenAll(prepared.Chunk(BatchLimit).Select(async chunk =>
+            (insertFirst ? await TryInsertAllAsync(table, partition, context, chunk, cancellationToken) : null)
+            ?? await UpsertAsync(table, partition, context, chunk, cancellationToken)));
+        return chunkResults.Aggregate(result, (sum, next) => sum.Add(next));
     }
 
     private static async Task<IngestResult?> TryInsertAllAsync(CloudTable table, string partition, IngestContext context, PreparedRecord[] chunk, CancellationToken cancellationToken)

@@ -129,12 +129,17 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         }
     }
 
-    public async Task<QueueRunResult> TryQueueRunAsync(SyncRun run, CancellationToken cancellationToken)
+    public async Task<QueueRunResult> TryQueueRunAsync(SyncRun run, ConnectionSyncState? known, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var current = await ReadLeaseEntityAsync(table, run.ConnectionId, cancellationToken);
+            // First try on what the caller just listed (a free connection: no row, or a row without an active run);
+            // a stale view fails the ETag condition and the loop reads the row.
+            // A known state without a version means "no lease row yet".
+            var current = attempt == 0 && known is { ActiveRunId: null }
+                ? known.Version is null ? null : new DynamicTableEntity(Partition(run.ConnectionId), LeaseRow) { ETag = known.Version }
+                : await ReadLeaseEntityAsync(table, run.ConnectionId, cancellationToken);
             if (current is not null && ActiveRunId(current) is { } active
                 && await GetRunAsync(active, cancellationToken) is { } activeRun && !activeRun.Status.IsFinal())
             {
@@ -357,7 +362,8 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         Text(entity, "LastRunId"),
         Text(entity, "LastRunStatus") is { } status ? Enum.Parse<RunStatus>(status) : null,
         Date(entity, "LastRunFinishedAt"),
-        Date(entity, "LastSuccessAt"));
+        Date(entity, "LastSuccessAt"),
+        entity.ETag);
 
     private static void AddLastRun(DynamicTableEntity lease, SyncRun run)
     {

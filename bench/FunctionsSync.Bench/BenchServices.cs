@@ -1,0 +1,36 @@
+using FunctionsSync.Core;
+using FunctionsSync.Marketplaces;
+using FunctionsSync.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsSync.Bench;
+
+/// <summary>The engine wired as the hosts wire it, on a table prefix of its own.</summary>
+internal static class BenchServices
+{
+    public static ServiceProvider Create(string storage, string prefix, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = storage,
+            ["Storage:TablePrefix"] = prefix,
+            ["Sync:PageSize"] = "250",
+            ["Sync:MaxPageSize"] = "250",
+            ["Marketplaces:RateLimitsEnabled"] = "false",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddFunctionsSyncCore()
+            .AddFunctionsSyncStorage()
+            .AddFunctionsSyncMarketplaces()
+            .BuildServiceProvider();
+    }
+}

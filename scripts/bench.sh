@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Benchmark: builds in Release, starts Azurite (in memory, free ports); the bench starts the simulator itself.
+# Prints one JSON line per figure: {"name", "value", "reference", "target"}.
+#   scripts/bench.sh [--only ingest_ratio|rate_limit_utilization|full_sync_300k_peak_rss_mb|schedule_10k_ratio]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/azurite.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+ensure_azurite
+echo "== building (Release)" >&2
+dotnet build bench/FunctionsSync.Bench -c Release -nologo -v quiet >&2
+
+LOG="$(mktemp)"
+start_azurite "$LOG" >&2
+trap 'kill "$AZURITE_PID" 2>/dev/null || true; wait "$AZURITE_PID" 2>/dev/null || true; rm -f "$LOG"' EXIT
+
+dotnet bench/FunctionsSync.Bench/bin/Release/net10.0/FunctionsSync.Bench.dll --storage "$AZURITE_CONNECTION_STRING" "$@"

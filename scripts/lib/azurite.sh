@@ -1,0 +1,43 @@
+# Shared by the scripts: the pinned Azurite, free ports, readiness waits. Source it from the repository root.
+
+ensure_azurite() {
+  if [ ! -x node_modules/.bin/azurite ]; then
+    echo "== installing Azurite (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# free_port [preferred]: the preferred port when free, else any free loopback port.
+free_port() {
+  node -e '
+const net = require("net");
+const tryListen = p => new Promise(r => { const s = net.createServer(); s.once("error", () => r(null)); s.listen(p, "127.0.0.1", () => { const a = s.address().port; s.close(() => r(a)); }); });
+(async () => { console.log((process.argv[1] && await tryListen(+process.argv[1])) || (await tryListen(0))); })();' "${1:-0}"
+}
+
+# wait_port PORT PID NAME: until the port accepts connections (fails if PID exits first).
+wait_port() {
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    kill -0 "$2" 2>/dev/null || { echo "$3 exited at start-up" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "$3 did not open port $1" >&2
+  return 1
+}
+
+# start_azurite LOGFILE [LOCATION]: in memory unless LOCATION is given; sets AZURITE_PID and AZURITE_CONNECTION_STRING.
+start_azurite() {
+  local log="$1" location="${2:-}" blob queue table
+  blob=$(free_port 0); queue=$(free_port 0); table=$(free_port 0)
+  local persistence=(--inMemoryPersistence)
+  [ -n "$location" ] && persistence=(--location "$location")
+  node_modules/.bin/azurite --silent --skipApiVersionCheck --loose "${persistence[@]}" \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$log" 2>&1 &
+  AZURITE_PID=$!
+  wait_port "$table" "$AZURITE_PID" Azurite || { cat "$log" >&2; return 1; }
+  wait_port "$queue" "$AZURITE_PID" Azurite || { cat "$log" >&2; return 1; }
+  AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
+  echo "== Azurite on 127.0.0.1 (blob $blob, queue $queue, table $table)"
+}
