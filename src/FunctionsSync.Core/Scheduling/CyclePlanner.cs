@@ -22,7 +22,9 @@ public sealed class CyclePlanner(
 {
     /// <param name="kind"><c>scheduled</c> (due connections, incremental) or <c>full</c> (every enabled connection, full mode).</param>
     /// <param name="organizationId">Restrict to one organization (an organization key's run-full).</param>
-    public async Task<PlannedCycle> PlanAsync(string kind, string? organizationId, CancellationToken cancellationToken)
+    /// <param name="spread">When set, each queued run is dispatched as soon as it is queued, its start delayed by its
+    /// share of the spread; null leaves dispatching to the caller (an orchestrator).</param>
+    public async Task<PlannedCycle> PlanAsync(string kind, string? organizationId, CancellationToken cancellationToken, TimeSpan? spread = null)
     {
         var started = time.GetUtcNow();
         var cycleId = $"{kind}-{started:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..6]}";
@@ -36,6 +38,7 @@ public sealed class CyclePlanner(
         var conflicts = 0;
         var trigger = full ? RunTrigger.Manual : RunTrigger.Schedule;
         var mode = full ? SyncMode.Full : SyncMode.Incremental;
+        var total = selection.Due.Count + stale.Count;
         await Parallel.ForEachAsync(
             selection.Due.Select((connection, index) => (connection, index)),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.PlanningParallelism, CancellationToken = cancellationToken },
@@ -46,6 +49,10 @@ public sealed class CyclePlanner(
                 if (result.Run is { } run)
                 {
                     queued[item.index] = run;
+                    if (spread is { } window)
+                    {
+                        await dispatcher.DispatchAsync(RunLauncher.JobFor(run, cycleId), DueSelector.SpreadDelay(item.index, total, window), ct);
+                    }
                 }
                 else
                 {
@@ -53,19 +60,21 @@ public sealed class CyclePlanner(
                 }
             });
 
+        if (spread is { } requeueWindow)
+        {
+            foreach (var (run, index) in stale.Select((r, i) => (r, i)))
+            {
+                await dispatcher.DispatchAsync(RunLauncher.JobFor(run, cycleId), DueSelector.SpreadDelay(selection.Due.Count + index, total, requeueWindow), cancellationToken);
+            }
+        }
+
         return new PlannedCycle(cycleId, kind, started, all.Count, selection, [.. queued.OrderBy(q => q.Key).Select(q => q.Value)], stale, conflicts);
     }
 
-    /// <summary>Plans a cycle, dispatches its runs spread over <paramref name="spread"/>, records the summary.</summary>
+    /// <summary>Plans a cycle and dispatches its runs as it goes, spread over <paramref name="spread"/>; records the summary.</summary>
     public async Task<CycleSummary> RunAsync(string kind, string? organizationId, TimeSpan spread, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(kind, organizationId, cancellationToken);
-        var toDispatch = plan.Queued.Concat(plan.Requeued).ToList();
-        await Parallel.ForEachAsync(
-            toDispatch.Select((run, index) => (run, index)),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.PlanningParallelism, CancellationToken = cancellationToken },
-            async (item, ct) => await dispatcher.DispatchAsync(RunLauncher.JobFor(item.run, plan.CycleId), DueSelector.SpreadDelay(item.index, toDispatch.Count, spread), ct));
-
+        var plan = await PlanAsync(kind, organizationId, cancellationToken, spread);
         var summary = plan.Summary(time.GetUtcNow());
         await schedule.SaveCycleAsync(summary, cancellationToken);
         return summary;

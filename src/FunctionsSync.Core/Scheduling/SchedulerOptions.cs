@@ -27,7 +27,7 @@ public sealed class SchedulerOptions : IValidatableObject
 
     /// <summary>Queue-and-enqueue operations a cycle performs in parallel.</summary>
     [Range(1, 128)]
-    public int PlanningParallelism { get; set; } = 16;
+    public int PlanningParallelism { get; set; } = 32;
 
     /// <summary>A queued run older than this that never started is dispatched again by the next cycle.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
