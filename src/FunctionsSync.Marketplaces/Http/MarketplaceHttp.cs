@@ -43,7 +43,7 @@ public sealed class MarketplaceHttp(IHttpClientFactory clients, ConnectionPipeli
                     authorize(request);
                     var r = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken);
                     var retryAfter = r.StatusCode == HttpStatusCode.TooManyRequests ? RetryAfter.From(r, time.GetUtcNow()) : null;
-                    limiter?.Observe(Capacity(r), Level(r), PerSecond(r), retryAfter);
+                    limiter?.Observe(Capacity(r), Level(r), PerSecond(r), retryAfter + ConnectionPipelines.RetryAfterMargin);
                     if (retryAfter > o.MaxRetryAfter)
                     {
                         r.Dispose();

@@ -22,6 +22,9 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
     public static readonly ResiliencePropertyKey<int> TransientFailures = new("FunctionsSync.TransientFailures");
     public static readonly ResiliencePropertyKey<int> RateLimitedAnswers = new("FunctionsSync.RateLimitedAnswers");
 
+    /// <summary>Added to every Retry-After wait: timer ticks are coarse and must never make a request early.</summary>
+    public static readonly TimeSpan RetryAfterMargin = TimeSpan.FromMilliseconds(15);
+
     private readonly ConcurrentDictionary<string, ConnectionPipeline> pipelines = new();
 
     public ConnectionPipeline For(Connection connection)
@@ -58,8 +61,8 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
                 Delay = o.BaseDelay,
                 MaxDelay = o.MaxDelay,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, o)),
-                // The marketplace's own wait beats our backoff.
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter.From(response, time.GetUtcNow()) : null),
+                // The marketplace's own wait beats our backoff; a few milliseconds on top, since timers may fire a tick early.
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter.From(response, time.GetUtcNow()) + RetryAfterMargin : null),
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
