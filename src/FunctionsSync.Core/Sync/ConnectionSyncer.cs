@@ -61,6 +61,21 @@ public sealed partial class ConnectionSyncer(
         EntityType? current = null;
         var pages = 0;
         var lastControlCheck = DateTimeOffset.MinValue;
+
+        // The checkpoint of page N is written while page N+1 is ingested; it must land before checkpoint N+1 (the lease's
+        // ETag chains them) and before anything else uses the lease. Safe because ingestion is idempotent per
+        // (run, page): a crash in between repeats pages N and N+1 exactly as they were.
+        Task<SyncLease>? landing = null;
+        async Task SettleAsync()
+        {
+            if (landing is not null)
+            {
+                var pending = landing;
+                landing = null;
+                lease = await pending;
+            }
+        }
+
         try
         {
             // A caller stepping its own run continues it; anyone else starts (or resumes) an attempt.
@@ -99,6 +114,7 @@ public sealed partial class ConnectionSyncer(
                         cancellationToken.ThrowIfCancellationRequested();
                         if (pages++ >= maxPages)
                         {
+                            await SettleAsync();
                             return new(SyncOutcomeKind.InProgress, run, $"Stopped after {maxPages} page(s); the run continues on the next call.");
                         }
 
@@ -106,6 +122,7 @@ public sealed partial class ConnectionSyncer(
                         if (Now - lastControlCheck >= Options.ControlCheckInterval)
                         {
                             lastControlCheck = Now;
+                            await SettleAsync();
                             if (await ControlledStopAsync(run, lease, connection) is { } stopped)
                             {
                                 return stopped;
@@ -125,9 +142,13 @@ public sealed partial class ConnectionSyncer(
 
                         var result = await ingestion.IngestAsync(new IngestContext(connection.Id, run.RunId, pageSeq, type, run.Mode), page.Records, cancellationToken);
                         (run, cursor) = ApplyPage(run, cursor, page, result, pageSeq);
-                        lease = await state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), cancellationToken);
+                        await SettleAsync();
+                        // Not cancellable: a checkpoint that was started is worth finishing, even on shutdown.
+                        landing = state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), CancellationToken.None);
                         cursors[type] = cursor;
                     }
+
+                    await SettleAsync();
                 }
                 finally
                 {
@@ -158,6 +179,7 @@ public sealed partial class ConnectionSyncer(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            lease = await SettledQuietlyAsync(landing, lease);
             run = run with { Status = RunStatus.Interrupted, UpdatedAt = Now };
             await TryCheckpointAsync(lease, new(run, [], Now, Release: true, run.RunId));
             LogRunInterrupted(run.RunId, run.PageSeq);
@@ -165,6 +187,7 @@ public sealed partial class ConnectionSyncer(
         }
         catch (MarketplaceException ex)
         {
+            lease = await SettledQuietlyAsync(landing, lease);
             var where = current is { } type ? $"{connection.Marketplace} {type.ToWire()}" : connection.Marketplace;
             run = run with { Status = RunStatus.Failed, Error = $"{where}: {ex.Message}", ErrorKind = ex.Kind, FinishedAt = Now, UpdatedAt = Now };
             await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null));
@@ -175,6 +198,7 @@ public sealed partial class ConnectionSyncer(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            lease = await SettledQuietlyAsync(landing, lease);
             run = run with { Status = RunStatus.Failed, Error = $"Internal error: {ex.Message}", FinishedAt = Now, UpdatedAt = Now };
             await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null));
             await UpdateConnectionAsync(connection, connection.Health, run.Error, failed: true);
@@ -189,6 +213,20 @@ public sealed partial class ConnectionSyncer(
     private void ReportPhase(string runId, string phase) =>
         _ = state.SetPhaseAsync(runId, phase, CancellationToken.None).ContinueWith(
             t => LogPhaseFailed(t.Exception!.GetBaseException(), runId), TaskContinuationOptions.OnlyOnFaulted);
+
+    /// <summary>The lease after a checkpoint still in flight when the run stopped; the old one if that checkpoint failed.</summary>
+    private static async Task<SyncLease> SettledQuietlyAsync(Task<SyncLease>? landing, SyncLease lease)
+    {
+        try
+        {
+            return landing is null ? lease : await landing;
+        }
+        catch (Exception)
+        {
+            // Lost lease or storage fault: the final write with the old lease fails too and is skipped.
+            return lease;
+        }
+    }
 
     /// <summary>A read-ahead page nobody will use: its failure (if any) must not go unobserved.</summary>
     private static void Abandon(Task<FetchPage>? readAhead) =>
