@@ -56,7 +56,7 @@ public sealed record RunView
             Trigger = run.Trigger,
             EntityTypes = [.. run.EntityTypes.Select(Records.EntityTypes.ToWire)],
             Counters = CountersView.From(c),
-            Entities = [.. run.Entities.Select(e => new EntityView(e.EntityType.ToWireName(), e.State, CountersView.From(e.Counters)))],
+            Entities = [.. run.Entities.Select(e => new EntityView(Records.EntityTypes.ToWire(e.EntityType), e.State, CountersView.From(e.Counters)))],
             PercentComplete = percent,
             EstimatedTimeRemainingMs = eta,
             CreatedAt = run.CreatedAt,
@@ -70,16 +70,4 @@ public sealed record RunView
             RecordErrors = run.RecordErrors,
         };
     }
-}
-
-public sealed record CountersView(long Total, long Processed, long Created, long Updated, long Unchanged, long Failed, long Skipped, long Pending)
-{
-    public static CountersView From(RunCounters c) => new(c.Total, c.Processed, c.Created, c.Updated, c.Unchanged, c.Failed, c.Skipped, c.Pending);
-}
-
-public sealed record EntityView(string EntityType, EntityRunState State, CountersView Counters);
-
-internal static class EntityTypeWire
-{
-    public static string ToWireName(this Records.EntityType type) => Records.EntityTypes.ToWire(type);
 }

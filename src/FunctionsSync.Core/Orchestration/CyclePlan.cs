@@ -10,8 +10,3 @@ public sealed record CyclePlan(
     ActivityRetry Retry,
     TimeSpan PausedRecheckInterval,
     CycleCounts Counts);
-
-/// <param name="InstanceId">ConnectionSync instance id, derived from the connection (it is the run id).</param>
-public sealed record PlannedRun(string RunId, string ConnectionId, string OrganizationId, string InstanceId);
-
-public sealed record CycleCounts(int Considered, int Due, int Disabled, int NeedsAttention, int Active, int NotDue);

@@ -1,0 +1,6 @@
+namespace FunctionsSync.Core.Api;
+
+public sealed class IssueKeyRequest
+{
+    public string? OrganizationId { get; set; }
+}

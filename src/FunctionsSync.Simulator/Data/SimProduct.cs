@@ -1,0 +1,3 @@
+namespace FunctionsSync.Simulator.Data;
+
+public sealed record SimProduct(long Id, string Title, string Status, IReadOnlyList<SimVariant> Variants, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
