@@ -19,30 +19,12 @@ for arg in "$@"; do
 done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-if [ ! -x node_modules/.bin/azurite ]; then
-  echo "== installing Azurite (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+source scripts/lib/azurite.sh
+ensure_azurite
 
 echo "== building"
 dotnet build src/FunctionsSync.Host -c Release -nologo -v quiet
 dotnet build src/FunctionsSync.Simulator -c Release -nologo -v quiet
-
-free_port() {  # $1: preferred port
-  node -e '
-const net = require("net");
-const tryListen = p => new Promise(r => { const s = net.createServer(); s.once("error", () => r(null)); s.listen(p, "127.0.0.1", () => { const a = s.address().port; s.close(() => r(a)); }); });
-(async () => { console.log((await tryListen(+process.argv[1])) ?? (await tryListen(0))); })();' "$1"
-}
-
-wait_port() {  # $1: port, $2: pid, $3: name
-  for _ in $(seq 1 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    kill -0 "$2" 2>/dev/null || { echo "$3 exited at start-up" >&2; return 1; }
-    sleep 0.2
-  done
-  echo "$3 did not open port $1" >&2; return 1
-}
 
 PIDS=()
 cleanup() {
@@ -55,15 +37,10 @@ trap 'exit 130' INT TERM
 # Azurite keeps its data in .azurite/ between runs.
 AZURITE_DIR="${AZURITE_DIR:-$ROOT/.azurite}"
 mkdir -p "$AZURITE_DIR"
-BLOB=$(free_port 10000); QUEUE=$(free_port 10001); TABLE=$(free_port 10002)
-node_modules/.bin/azurite --silent --skipApiVersionCheck --loose --location "$AZURITE_DIR" \
-  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-  --blobPort "$BLOB" --queuePort "$QUEUE" --tablePort "$TABLE" >"$AZURITE_DIR/azurite.log" 2>&1 &
-PIDS+=($!)
-wait_port "$TABLE" "${PIDS[-1]}" Azurite
-wait_port "$QUEUE" "${PIDS[-1]}" Azurite
-export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$BLOB/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE/devstoreaccount1;"
-echo "== Azurite on 127.0.0.1 (blob $BLOB, queue $QUEUE, table $TABLE), data in $AZURITE_DIR"
+start_azurite "$AZURITE_DIR/azurite.log" "$AZURITE_DIR"
+PIDS+=("$AZURITE_PID")
+export Storage__ConnectionString="$AZURITE_CONNECTION_STRING"
+echo "== Azurite data in $AZURITE_DIR"
 
 SIM_PORT=$(free_port "${SIMULATOR_PORT:-7080}")
 dotnet src/FunctionsSync.Simulator/bin/Release/net10.0/FunctionsSync.Simulator.dll --urls "http://127.0.0.1:$SIM_PORT" &

@@ -8,45 +8,18 @@ ROOT="$(pwd)"
 RESULTS="$ROOT/TestResults"
 CONFIGURATION="${CONFIGURATION:-Debug}"
 
-# Azurite, pinned by package-lock.json.
-if [ ! -x node_modules/.bin/azurite ]; then
-  echo "== installing Azurite (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+source scripts/lib/azurite.sh
+ensure_azurite
+
+AZURITE_LOG="$(mktemp)"
+cleanup() { kill "${AZURITE_PID:-}" 2>/dev/null || true; wait "${AZURITE_PID:-}" 2>/dev/null || true; rm -f "$AZURITE_LOG"; }
+trap cleanup EXIT
+if ! start_azurite "$AZURITE_LOG"; then
+  echo "tests: 0 passed, 1 failed"
+  exit 1
 fi
 
-read -r BLOB QUEUE TABLE < <(node -e '
-const net = require("net");
-const ports = [];
-(async () => {
-  for (let i = 0; i < 3; i++) {
-    await new Promise(r => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { ports.push(s.address().port); s.close(r); }); });
-  }
-  console.log(ports.join(" "));
-})();')
-
-AZURITE_DIR="$(mktemp -d)"
-node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --loose \
-  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-  --blobPort "$BLOB" --queuePort "$QUEUE" --tablePort "$TABLE" >"$AZURITE_DIR/azurite.log" 2>&1 &
-AZURITE_PID=$!
-cleanup() { kill "$AZURITE_PID" 2>/dev/null || true; wait "$AZURITE_PID" 2>/dev/null || true; rm -rf "$AZURITE_DIR"; }
-trap cleanup EXIT
-
-for port in "$TABLE" "$QUEUE" "$BLOB"; do
-  up=0
-  for _ in $(seq 1 150); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then up=1; break; fi
-    kill -0 "$AZURITE_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  if [ "$up" -ne 1 ]; then
-    echo "Azurite did not start:" >&2; cat "$AZURITE_DIR/azurite.log" >&2
-    echo "tests: 0 passed, 1 failed"; exit 1
-  fi
-done
-echo "== Azurite on 127.0.0.1 (blob $BLOB, queue $QUEUE, table $TABLE)"
-
-export FUNCTIONSSYNC_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$BLOB/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE/devstoreaccount1;"
+export FUNCTIONSSYNC_TEST_STORAGE="$AZURITE_CONNECTION_STRING"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "== building"

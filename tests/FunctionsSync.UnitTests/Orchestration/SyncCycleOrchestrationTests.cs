@@ -23,6 +23,9 @@ public sealed class SyncCycleOrchestrationTests
     [Fact]
     public async Task A_cycle_fans_out_within_the_caps_fans_in_and_records_its_summary()
     {
+        // Without xUnit's context the orchestration's continuations run inline on SetResult, as a Durable replay
+        // would step them: each assertion then sees a settled state instead of racing a pool thread.
+        SynchronizationContext.SetSynchronizationContext(null);
         var plan = Plan(2, 3, ("a1", "A"), ("a2", "A"), ("a3", "A"), ("b1", "B"));
         var context = new Mock<IOrchestrationCalls>(MockBehavior.Strict);
         context.Setup(c => c.SetStatus(It.IsAny<object>()));
@@ -45,10 +48,8 @@ public sealed class SyncCycleOrchestrationTests
 
         Assert.Equal(["a1", "a2", "b1"], started);
         children["b1"].SetResult(new PageResult(PageResultKind.Done, RunStatus.Succeeded, 1, 1, null, null));
-        await Task.Yield();
         Assert.Equal(3, started.Count);
         children["a1"].SetResult(new PageResult(PageResultKind.Done, RunStatus.Succeeded, 1, 1, null, null));
-        await Task.Yield();
         Assert.Equal(["a1", "a2", "b1", "a3"], started);
         children["a2"].SetException(new InvalidOperationException("boom"));
         children["a3"].SetResult(new PageResult(PageResultKind.Done, RunStatus.Failed, 0, 1, null, "auth"));
