@@ -9,6 +9,10 @@ using FunctionsSync.Core.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
+using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Receipts;
+using FunctionsSync.Core.Webhooks;
+
 namespace FunctionsSync.Core;
 
 public static class CoreServiceCollectionExtensions
@@ -29,6 +33,14 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<JobProcessor>();
         services.AddOptions<OrchestrationOptions>().BindConfiguration(OrchestrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<SyncActivities>();
+        services.AddOptions<ConflictOptions>().BindConfiguration(ConflictOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ConflictRecorder>();
+        services.TryAddSingleton<ConflictResolver>();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<WebhookSender>();
+        services.TryAddSingleton<WebhookDispatcher>();
+        services.AddOptions<ReceiptOptions>().BindConfiguration(ReceiptOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ReceiptImporter>();
         return services;
     }
 
@@ -42,6 +54,11 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<RunsApi>();
         services.TryAddSingleton<ConnectionsApi>();
         services.TryAddSingleton<SyncApi>();
+        services.TryAddSingleton<ConflictsApi>();
+        services.TryAddSingleton<ActivityApi>();
+        services.TryAddSingleton<RecordsApi>();
+        services.TryAddSingleton<WebhooksApi>();
+        services.TryAddSingleton<ReceiptsApi>();
         return services;
     }
 }

@@ -24,6 +24,26 @@ public static class SelfHostedExtensions
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{ApiOptions.SectionName}:AdminKey"] = key });
         }
 
+        if (demo)
+        {
+            // The demo validates receipts and receives webhooks at the simulator.
+            var simulator = new Uri(builder.Configuration[$"{DemoOptions.SectionName}:SimulatorUrl"] ?? new DemoOptions().SimulatorUrl);
+            var defaults = new Dictionary<string, string?>();
+            if (string.IsNullOrEmpty(builder.Configuration["Receipts:ValidatorUrl"]))
+            {
+                defaults["Receipts:ValidatorUrl"] = new Uri(simulator, "/mock/{marketplace}/validate").ToString().Replace("%7B", "{").Replace("%7D", "}");
+                defaults["Receipts:ValidatorUser"] = "simulator";
+                defaults["Receipts:ValidatorPassword"] = "simulator";
+            }
+
+            if (builder.Configuration.GetSection("Webhooks:AllowedHosts").GetChildren().All(c => c.Value != simulator.Authority))
+            {
+                defaults["Webhooks:AllowedHosts:99"] = simulator.Authority;
+            }
+
+            builder.Configuration.AddInMemoryCollection(defaults);
+        }
+
         builder.AddFunctionsSync();
         builder.Services.AddProblemDetails();
         builder.Services.AddHttpClient();
@@ -39,6 +59,8 @@ public static class SelfHostedExtensions
         }
 
         builder.Services.AddHostedService<QueueWorkerService>();
+        builder.Services.AddHostedService<WebhookWorkerService>();
+        builder.Services.AddHostedService<RetryWorkerService>();
         return builder;
     }
 }

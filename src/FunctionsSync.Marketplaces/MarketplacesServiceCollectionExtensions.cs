@@ -1,4 +1,6 @@
 using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Receipts;
+using FunctionsSync.Marketplaces.Receipts;
 using FunctionsSync.Marketplaces.Amazon;
 using FunctionsSync.Marketplaces.Etsy;
 using FunctionsSync.Marketplaces.Http;
@@ -25,6 +27,8 @@ public static class MarketplacesServiceCollectionExtensions
         services.AddSingleton<IMarketplaceAdapter, WooCommerceAdapter>();
         services.AddSingleton<IMarketplaceAdapter, EtsyAdapter>();
         services.AddSingleton<IMarketplaceAdapter, AmazonAdapter>();
+        services.AddHttpClient(HttpReceiptValidator.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<IReceiptValidator, HttpReceiptValidator>();
         return services;
     }
 }

@@ -18,6 +18,7 @@ public static class SimulatorApp
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SimulatorState>();
+        builder.Services.AddSingleton<Webhooks.WebhookReceivers>();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         var app = builder.Build();
@@ -41,6 +42,7 @@ public static class SimulatorApp
         EtsyEndpoints.Map(app);
         AmazonEndpoints.Map(app);
         ValidateEndpoints.Map(app);
+        WebhookReceiverEndpoints.Map(app);
         return app;
     }
 

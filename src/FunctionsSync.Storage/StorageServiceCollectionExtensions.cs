@@ -18,6 +18,15 @@ using FunctionsSync.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
+using FunctionsSync.Core.Activity;
+using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Receipts;
+using FunctionsSync.Core.Webhooks;
+using FunctionsSync.Storage.Activity;
+using FunctionsSync.Storage.Conflicts;
+using FunctionsSync.Storage.Receipts;
+using FunctionsSync.Storage.Webhooks;
+
 namespace FunctionsSync.Storage;
 
 public static class StorageServiceCollectionExtensions
@@ -41,6 +50,14 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<StorageJobQueue>());
         // The self-hosted default; the Functions app replaces it with a Durable dispatcher.
         services.TryAddSingleton<IRunDispatcher>(sp => sp.GetRequiredService<StorageJobQueue>());
+        services.TryAddSingleton<IStoredRecords, TableStoredRecords>();
+        services.TryAddSingleton<IConflictStore, TableConflictStore>();
+        services.TryAddSingleton<IActivityLog, TableActivityLog>();
+        services.TryAddSingleton<IReceiptStore, TableReceiptStore>();
+        services.TryAddSingleton<IWebhookStore, TableWebhookStore>();
+        services.TryAddSingleton<IOutbox, TableOutbox>();
+        services.TryAddSingleton<IWebhookSignal, StorageWebhookSignal>();
+        services.TryAddSingleton<WebhookQueueWorker>();
         return services;
     }
 }

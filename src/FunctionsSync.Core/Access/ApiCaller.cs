@@ -7,5 +7,8 @@ public sealed record ApiCaller(bool IsAdmin, string? OrganizationId)
 
     public static ApiCaller Organization(string organizationId) => new(false, organizationId);
 
+    /// <summary>How the activity log names the caller.</summary>
+    public string Actor => IsAdmin ? "admin" : $"org:{OrganizationId}";
+
     public bool CanSee(string organizationId) => IsAdmin || OrganizationId == organizationId;
 }

@@ -1,6 +1,7 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Receipts;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;
@@ -8,7 +9,7 @@ using FunctionsSync.Core.Sync;
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/connections</c> routes.</summary>
-public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore state, IRecordQuery records, TimeProvider time)
+public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore state, IRecordQuery records, IReceiptStore receipts, TimeProvider time)
 {
     private const int StatusWindow = 20;
 
@@ -98,12 +99,17 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         var runs = await state.ListRunsAsync(connection.Id, StatusWindow, cancellationToken);
         var finished = runs.Where(r => r.Status.IsFinal()).ToList();
         var orders = await records.CountAsync(connection.Id, EntityType.Orders, cancellationToken);
+        var imported = await receipts.CountAsync(connection.Id, cancellationToken);
+        var syncStatus = SyncStatusOf(finished);
         return new ApiResult(200, new
         {
             lastSyncAt = finished.FirstOrDefault(r => r.Status is RunStatus.Succeeded or RunStatus.Partial)?.FinishedAt,
-            importedOrders = orders,
-            syncStatus = SyncStatusOf(finished),
-            rateLimitedCount = finished.Count(r => r.ErrorKind == Adapters.MarketplaceErrorKind.RateLimited),
+            // Orders pulled by syncs plus orders pushed as receipts.
+            importedOrders = orders + imported.Success,
+            // Runs that ended rate limited plus receipts waiting out a rate limit.
+            syncStatus = syncStatus == "success" && imported.Failed + imported.RateLimited > 0 ? "partial" : syncStatus,
+            rateLimitedCount = finished.Count(r => r.ErrorKind == Adapters.MarketplaceErrorKind.RateLimited) + imported.RateLimited,
+            receipts = new { success = imported.Success, failed = imported.Failed, rateLimited = imported.RateLimited, pending = imported.Pending },
         });
     }
 

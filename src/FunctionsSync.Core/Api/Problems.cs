@@ -15,6 +15,8 @@ public static class Problems
 
     public static ApiResult Conflict(string detail) => Make(409, "conflict", "Conflict.", detail);
 
+    public static ApiResult Unprocessable(string detail) => Make(422, "unprocessable", "The request cannot be applied.", detail);
+
     public static ApiResult Unavailable(string detail) => Make(503, "unavailable", "Service unavailable.", detail);
 
     private static ApiResult Make(int status, string type, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>

@@ -20,6 +20,9 @@ public sealed record RunView
     public required IReadOnlyList<string> EntityTypes { get; init; }
     public required CountersView Counters { get; init; }
     public required IReadOnlyList<EntityView> Entities { get; init; }
+
+    /// <summary>Conflicts detected by type, e.g. <c>{"data_mismatch": 2}</c>.</summary>
+    public IReadOnlyDictionary<string, long> Conflicts { get; init; } = new Dictionary<string, long>();
     public double PercentComplete { get; init; }
     public long? EstimatedTimeRemainingMs { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
@@ -56,6 +59,7 @@ public sealed record RunView
             Trigger = run.Trigger,
             EntityTypes = [.. run.EntityTypes.Select(Records.EntityTypes.ToWire)],
             Counters = CountersView.From(c),
+            Conflicts = run.Conflicts,
             Entities = [.. run.Entities.Select(e => new EntityView(Records.EntityTypes.ToWire(e.EntityType), e.State, CountersView.From(e.Counters)))],
             PercentComplete = percent,
             EstimatedTimeRemainingMs = eta,

@@ -7,6 +7,9 @@ public interface IConnectionStore
 
     Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken);
 
+    /// <summary>The connection a receipt import's sync token belongs to.</summary>
+    Task<Connection?> FindBySyncTokenAsync(string syncToken, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<Connection>> ListAsync(string? organizationId, CancellationToken cancellationToken);
 
     /// <summary>Writes the connection unconditionally (last writer wins; connection rows change rarely).</summary>

@@ -5,4 +5,7 @@ public enum RecordChange
     Created,
     Updated,
     Unchanged,
+
+    /// <summary>Not applied: the record conflicts (counted as skipped).</summary>
+    Conflicted,
 }

@@ -10,6 +10,15 @@ public static class WriteDecider
             return new(WriteAction.Insert, RecordChange.Created);
         }
 
+        if (stored.LocalHash is { } local && stored.Hash != incomingHash)
+        {
+            // Changed here since the last sync. The marketplace catching up with our change is no conflict; an older
+            // version is ignored as always; anything else means both sides changed it.
+            return incomingHash == local ? new(WriteAction.Replace, RecordChange.Updated)
+                : incomingUpdatedAt < stored.SourceUpdatedAt ? new(WriteAction.None, RecordChange.Unchanged)
+                : new(WriteAction.Conflict, RecordChange.Conflicted);
+        }
+
         if (stored.Hash == incomingHash)
         {
             // The same page of the same run, repeated after a crash: the first attempt already wrote it,

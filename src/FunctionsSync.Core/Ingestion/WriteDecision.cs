@@ -5,6 +5,9 @@ public enum WriteAction
     Insert,
     Replace,
     None,
+
+    /// <summary>Nothing is written; the record becomes a <c>data_mismatch</c> conflict.</summary>
+    Conflict,
 }
 
 /// <param name="Action">The storage operation to perform.</param>

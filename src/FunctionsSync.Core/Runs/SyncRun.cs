@@ -32,6 +32,9 @@ public sealed record SyncRun
     /// <summary>The first few per-record failure reasons, so an operator sees why a run is partial.</summary>
     public IReadOnlyList<string> RecordErrors { get; init; } = [];
 
+    /// <summary>Conflicts detected by type (<c>data_mismatch</c>, ...); their records are counted as skipped.</summary>
+    public IReadOnlyDictionary<string, long> Conflicts { get; init; } = new Dictionary<string, long>();
+
     /// <summary>How many times a runner picked this run up; above 1 it was resumed.</summary>
     public int Attempts { get; init; }
 

@@ -1,4 +1,5 @@
 using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Webhooks;
 
 namespace FunctionsSync.Core.Sync;
 
@@ -7,4 +8,5 @@ namespace FunctionsSync.Core.Sync;
 /// <param name="LeaseUntil">New lease expiry; ignored when <paramref name="Release"/>.</param>
 /// <param name="Release">Give the lease up (end of run or interruption).</param>
 /// <param name="ActiveRunId">The run the next lease holder must resume; null once the run is final.</param>
-public sealed record Checkpoint(SyncRun Run, IReadOnlyList<EntityCursor> Cursors, DateTimeOffset LeaseUntil, bool Release, string? ActiveRunId);
+/// <param name="Events">Outbox events the change produces (<c>sync.started</c>, ...), written in the same transaction.</param>
+public sealed record Checkpoint(SyncRun Run, IReadOnlyList<EntityCursor> Cursors, DateTimeOffset LeaseUntil, bool Release, string? ActiveRunId, IReadOnlyList<OutboxEvent>? Events = null);

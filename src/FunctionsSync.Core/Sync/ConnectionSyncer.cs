@@ -1,9 +1,11 @@
 using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Leasing;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +21,8 @@ public sealed partial class ConnectionSyncer(
     ISyncStateStore state,
     IMarketplaceAdapterRegistry adapters,
     IIngestionDispatcher ingestion,
+    ConflictRecorder conflicts,
+    IWebhookSignal signal,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<ConnectionSyncer> logger)
@@ -81,8 +85,11 @@ public sealed partial class ConnectionSyncer(
             // A caller stepping its own run continues it; anyone else starts (or resumes) an attempt.
             if (!(attempt.Renewed && run.Status == RunStatus.Running))
             {
+                var firstStart = run.Attempts == 0;
                 run = run with { Status = RunStatus.Running, StartedAt = run.StartedAt ?? Now, UpdatedAt = Now, Attempts = run.Attempts + 1 };
-                lease = await state.CheckpointAsync(lease, new(run, [], LeaseUntil, Release: false, run.RunId), cancellationToken);
+                IReadOnlyList<OutboxEvent> started = firstStart ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncStarted, run, Now)] : [];
+                lease = await state.CheckpointAsync(lease, new(run, [], LeaseUntil, Release: false, run.RunId, started), cancellationToken);
+                await SignalAsync(started);
                 LogRunStarted(run.RunId, connection.Id, run.Mode, run.Attempts);
             }
 
@@ -141,7 +148,10 @@ public sealed partial class ConnectionSyncer(
                         }
 
                         var result = await ingestion.IngestAsync(new IngestContext(connection.Id, run.RunId, pageSeq, type, run.Mode), page.Records, cancellationToken);
-                        (run, cursor) = ApplyPage(run, cursor, page, result, pageSeq);
+                        var detected = Detected(type, page, result);
+                        // Conflicts are stored (with their events) before the checkpoint that counts them; a replayed page finds them.
+                        await SignalAsync(await conflicts.RecordAsync(run, pageSeq, detected, cancellationToken));
+                        (run, cursor) = ApplyPage(run, cursor, page, result, pageSeq, detected);
                         await SettleAsync();
                         // Not cancellable: a checkpoint that was started is worth finishing, even on shutdown.
                         landing = state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), CancellationToken.None);
@@ -166,7 +176,9 @@ public sealed partial class ConnectionSyncer(
                 FinishedAt = Now,
                 UpdatedAt = Now,
             };
-            await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null), CancellationToken.None);
+            IReadOnlyList<OutboxEvent> completed = [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)];
+            await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, completed), CancellationToken.None);
+            await SignalAsync(completed);
             await state.SetControlAsync(run.RunId, null, CancellationToken.None);
             await UpdateConnectionAsync(connection, ConnectionHealth.Active, null, failed: false);
             LogRunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
@@ -190,7 +202,12 @@ public sealed partial class ConnectionSyncer(
             lease = await SettledQuietlyAsync(landing, lease);
             var where = current is { } type ? $"{connection.Marketplace} {type.ToWire()}" : connection.Marketplace;
             run = run with { Status = RunStatus.Failed, Error = $"{where}: {ex.Message}", ErrorKind = ex.Kind, FinishedAt = Now, UpdatedAt = Now };
-            await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null));
+            await FailAsync(lease, run, ex.Kind switch
+            {
+                MarketplaceErrorKind.Auth => ConflictType.AuthError,
+                MarketplaceErrorKind.RateLimited or MarketplaceErrorKind.Transient => ConflictType.RetryExhausted,
+                _ => null,
+            });
             var health = ex.Kind == MarketplaceErrorKind.Auth ? ConnectionHealth.NeedsAttention : connection.Health;
             await UpdateConnectionAsync(connection, health, run.Error, failed: true);
             LogRunFailed(run.RunId, run.Error);
@@ -200,7 +217,7 @@ public sealed partial class ConnectionSyncer(
         {
             lease = await SettledQuietlyAsync(landing, lease);
             run = run with { Status = RunStatus.Failed, Error = $"Internal error: {ex.Message}", FinishedAt = Now, UpdatedAt = Now };
-            await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null));
+            await FailAsync(lease, run, null);
             await UpdateConnectionAsync(connection, connection.Health, run.Error, failed: true);
             LogRunCrashed(ex, run.RunId);
             return new(SyncOutcomeKind.Finished, run);
@@ -283,7 +300,7 @@ public sealed partial class ConnectionSyncer(
         ReportedTotal = null,
     };
 
-    private (SyncRun Run, EntityCursor Cursor) ApplyPage(SyncRun run, EntityCursor cursor, FetchPage page, IngestResult result, long pageSeq)
+    private (SyncRun Run, EntityCursor Cursor) ApplyPage(SyncRun run, EntityCursor cursor, FetchPage page, IngestResult result, long pageSeq, IReadOnlyList<DetectedConflict> detected)
     {
         var firstPage = cursor.PageToken is null;
         var newestSeen = page.Records.Count > 0 ? page.Records.Max(r => r.UpdatedAt) : (DateTimeOffset?)null;
@@ -309,6 +326,7 @@ public sealed partial class ConnectionSyncer(
             Updated = progress.Counters.Updated + result.Updated,
             Unchanged = progress.Counters.Unchanged + result.Unchanged,
             Failed = progress.Counters.Failed + result.Failed + page.Rejected.Count,
+            Skipped = progress.Counters.Skipped + result.Skipped,
             ReportedTotal = cursor.ReportedTotal,
         };
         var errors = run.RecordErrors
@@ -316,8 +334,15 @@ public sealed partial class ConnectionSyncer(
             .Concat(result.Errors)
             .Take(Options.MaxRecordErrors)
             .ToList();
+        var conflictCounts = new Dictionary<string, long>(run.Conflicts);
+        foreach (var conflict in detected)
+        {
+            conflictCounts[conflict.Type.ToWire()] = conflictCounts.GetValueOrDefault(conflict.Type.ToWire()) + 1;
+        }
+
         run = run.WithEntity(progress with { Counters = counters, State = cursor.Completed ? EntityRunState.Done : EntityRunState.Running }) with
         {
+            Conflicts = conflictCounts,
             // Pages flow: the next one is fetched while this one is written.
             Phase = RunPhase.Ingesting,
             PageSeq = pageSeq,
@@ -348,20 +373,74 @@ public sealed partial class ConnectionSyncer(
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
-    private async Task TryCheckpointAsync(SyncLease lease, Checkpoint checkpoint)
+    private async Task<bool> TryCheckpointAsync(SyncLease lease, Checkpoint checkpoint)
     {
         try
         {
             await state.CheckpointAsync(lease, checkpoint, CancellationToken.None);
+            return true;
         }
         catch (LeaseLostException)
         {
             // Someone else owns the connection now; their state wins.
+            return false;
         }
         catch (Exception ex)
         {
             // The run stays as last checkpointed; the lease expires and the next runner resumes it.
             LogCheckpointFailed(ex, checkpoint.Run.RunId);
+            return false;
+        }
+    }
+
+    /// <summary>Ends the run as failed with its <c>sync.failed</c> event, and opens a connection-level conflict where a person must act.</summary>
+    private async Task FailAsync(SyncLease lease, SyncRun run, ConflictType? conflictType)
+    {
+        IReadOnlyList<OutboxEvent> failed = [WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, run, Now)];
+        if (!await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, failed)))
+        {
+            return;
+        }
+
+        await SignalAsync(failed);
+        if (conflictType is { } type)
+        {
+            try
+            {
+                var opened = await conflicts.RecordAsync(run, 0, [new DetectedConflict(type, null, null, run.Error ?? "The run failed.")], CancellationToken.None);
+                await SignalAsync(opened);
+            }
+            catch (Exception ex)
+            {
+                LogConflictFailed(ex, run.RunId);
+            }
+        }
+    }
+
+    /// <summary>Record-level conflicts of a page: rejected records (validation) and what ingestion could not apply.</summary>
+    private static List<DetectedConflict> Detected(EntityType type, FetchPage page, IngestResult result)
+    {
+        var detected = new List<DetectedConflict>(page.Rejected.Count + result.Detected.Count);
+        detected.AddRange(page.Rejected.Select(r => new DetectedConflict(ConflictType.ValidationError, type, r.ExternalId, r.Reason)));
+        detected.AddRange(result.Detected);
+        return detected;
+    }
+
+    /// <summary>Hands written outbox events to the dispatcher. A lost signal only delays them: the sweeper finds their rows.</summary>
+    private async Task SignalAsync(IReadOnlyList<OutboxEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await signal.SignalAsync(events, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogSignalFailed(ex, events[0].EventId);
         }
     }
 
@@ -425,6 +504,12 @@ public sealed partial class ConnectionSyncer(
 
     private const string FlagFailing = "failing";
     private const string FlagDisabled = "disabled_after_failures";
+
+    [LoggerMessage(1012, LogLevel.Warning, "Outbox event {EventId} was written but not signalled; the sweeper delivers it")]
+    private partial void LogSignalFailed(Exception exception, string eventId);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Run {RunId}: could not record its connection-level conflict")]
+    private partial void LogConflictFailed(Exception exception, string runId);
 
     [LoggerMessage(1011, LogLevel.Debug, "Run {RunId}: could not record its phase")]
     private partial void LogPhaseFailed(Exception exception, string runId);

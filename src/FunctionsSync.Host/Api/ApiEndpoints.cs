@@ -12,6 +12,9 @@ public static class ApiEndpoints
     {
         app.MapGet("/api/health", async (HealthApi api, CancellationToken ct) => ToResult(await api.GetAsync(ct)));
 
+        // The push path authenticates with the connection's sync token in the body, not an API key.
+        app.MapPost("/api/orders/import", async (HttpContext http, ReceiptsApi h, CancellationToken ct) => ToResult(await h.ImportAsync(await BodyAsync(http), ct)));
+
         var api = app.MapGroup("/api").AddEndpointFilter(AuthenticateAsync);
 
         var sync = api.MapGroup("/sync");
@@ -34,6 +37,24 @@ public static class ApiEndpoints
         connections.MapGet("/{id}/status", async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.StatusAsync(Caller(http), id, ct)));
         connections.MapPatch("/{id}", async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.PatchAsync(Caller(http), id, await BodyAsync(http), ct)));
         connections.MapDelete("/{id}", async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));
+        connections.MapGet("/{id}/activity", async (HttpContext http, ActivityApi h, string id, int? take, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), id, take, ct)));
+        connections.MapGet("/{id}/records/{entityType}/{externalId}", async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
+            ToResult(await h.GetAsync(Caller(http), id, entityType, externalId, ct)));
+        connections.MapPut("/{id}/records/{entityType}/{externalId}", async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
+            ToResult(await h.EditAsync(Caller(http), id, entityType, externalId, await BodyAsync(http), ct)));
+
+        var conflicts = api.MapGroup("/conflicts");
+        conflicts.MapGet("", async (HttpContext http, ConflictsApi h, string? organizationId, string? connectionId, string? status, int? pageSize, string? continuationToken, CancellationToken ct) =>
+            ToResult(await h.ListAsync(Caller(http), organizationId, connectionId, status, pageSize, continuationToken, ct)));
+        conflicts.MapGet("/{id}", async (HttpContext http, ConflictsApi h, string id, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), id, ct)));
+        conflicts.MapPost("/{id}/resolve", async (HttpContext http, ConflictsApi h, string id, CancellationToken ct) => ToResult(await h.ResolveAsync(Caller(http), id, await BodyAsync(http), ct)));
+
+        var webhooks = api.MapGroup("/webhooks");
+        webhooks.MapPost("", async (HttpContext http, WebhooksApi h, CancellationToken ct) => ToResult(await h.CreateAsync(Caller(http), await BodyAsync(http), ct)));
+        webhooks.MapGet("", async (HttpContext http, WebhooksApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), organizationId, ct)));
+        webhooks.MapDelete("/{id}", async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));
+        webhooks.MapGet("/{id}/deliveries", async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeliveriesAsync(Caller(http), id, ct)));
+        webhooks.MapPost("/deliveries/{id}/replay", async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.ReplayAsync(Caller(http), id, ct)));
 
         api.MapPost("/admin/keys", async (HttpContext http, AdminApi h, CancellationToken ct) => ToResult(await h.IssueKeyAsync(Caller(http), await BodyAsync(http), ct)));
         return app;

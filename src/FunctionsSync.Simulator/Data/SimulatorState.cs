@@ -76,4 +76,11 @@ public sealed class SimulatorState(TimeProvider time)
     public IReadOnlyList<SimRequest> Requests => [.. requests];
 
     public void ClearRequests() => requests.Clear();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> validations = new(StringComparer.Ordinal);
+
+    /// <summary>How often each receipt was validated (tests check that stored outcomes are not asked again).</summary>
+    public IReadOnlyDictionary<string, int> Validations => validations;
+
+    public void CountValidation(string receipt) => validations.AddOrUpdate(receipt, 1, (_, n) => n + 1);
 }

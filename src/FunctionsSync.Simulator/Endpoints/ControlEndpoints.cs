@@ -60,6 +60,7 @@ internal static class ControlEndpoints
             state.RateLimitsEnabled = request.Enabled;
             return Results.Ok(request);
         });
+        sim.MapGet("/validations", (SimulatorState state) => Results.Ok(state.Validations));
         sim.MapGet("/requests", (SimulatorState state) =>
         {
             var requests = state.Requests;

@@ -33,6 +33,7 @@ internal static class ValidateEndpoints
                 return Results.Json(new { error = "receipt is required" }, statusCode: StatusCodes.Status400BadRequest);
             }
 
+            state.CountValidation(receipt);
             return Evaluate(receipt, body.Currency ?? "USD", state.Time.GetUtcNow());
         });
 

@@ -48,6 +48,31 @@ public sealed class TableConnectionStore(TableProvider tables, TimeProvider time
         return result.Result is DynamicTableEntity entity ? FromEntity(entity) : null;
     }
 
+    public async Task<Connection?> FindBySyncTokenAsync(string syncToken, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
+        var query = new TableQuery<DynamicTableEntity>().Where(TableQuery.CombineFilters(
+            TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.Equal, RowKey),
+            TableOperators.And,
+            TableQuery.GenerateFilterCondition("SyncToken", QueryComparisons.Equal, syncToken)));
+        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
+        {
+            return FromEntity(entity);
+        }
+
+        // Rows written before the token had a column of its own: look inside, and give the row its column.
+        foreach (var connection in await ListAsync(null, cancellationToken))
+        {
+            if (connection.SyncToken == syncToken)
+            {
+                await UpdateAsync(connection, cancellationToken);
+                return connection;
+            }
+        }
+
+        return null;
+    }
+
     public async Task<IReadOnlyList<Connection>> ListAsync(string? organizationId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
@@ -78,6 +103,7 @@ public sealed class TableConnectionStore(TableProvider tables, TimeProvider time
         {
             ["OrganizationId"] = new EntityProperty(connection.OrganizationId),
             ["Marketplace"] = new EntityProperty(connection.Marketplace),
+            ["SyncToken"] = new EntityProperty(connection.SyncToken),
             ["Json"] = new EntityProperty(StorageJson.Serialize(connection)),
         },
     };

@@ -35,13 +35,14 @@ internal static class RecordRows
         entity.Properties["SourceUpdatedAt"].DateTimeOffsetValue ?? DateTimeOffset.MinValue,
         entity.Properties["RunId"].StringValue,
         entity.Properties["PageSeq"].Int64Value ?? 0,
-        Enum.Parse<RecordChange>(entity.Properties["Change"].StringValue));
+        Enum.Parse<RecordChange>(entity.Properties["Change"].StringValue),
+        entity.Properties.TryGetValue("LocalHash", out var local) && !string.IsNullOrEmpty(local.StringValue) ? local.StringValue : null);
 
     public static async Task<Dictionary<string, (StoredRecordState State, string ETag)>> ReadAsync(
         CloudTable table, string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
     {
         var found = new ConcurrentDictionary<string, (StoredRecordState, string)>();
-        var columns = new List<string> { "Hash", "SourceUpdatedAt", "RunId", "PageSeq", "Change" };
+        var columns = new List<string> { "Hash", "SourceUpdatedAt", "RunId", "PageSeq", "Change", "LocalHash" };
         await Parallel.ForEachAsync(
             rowKeys.Chunk(KeysPerQuery),
             new ParallelOptions { MaxDegreeOfParallelism = ParallelQueries, CancellationToken = cancellationToken },

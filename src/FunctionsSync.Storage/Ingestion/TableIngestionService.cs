@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
@@ -34,9 +35,18 @@ public sealed class TableIngestionService<TRecord>(TableProvider tables) : IInge
         var prepared = new List<PreparedRecord>(records.Count);
 
         // A marketplace may list a record twice in one page (it changed while paging); the newest wins, and a
-        // batch must not name one row twice.
-        foreach (var record in records.GroupBy(r => r.ExternalId).Select(g => g.MaxBy(r => r.UpdatedAt)!))
+        // batch must not name one row twice. Two different versions with the same change time cannot be ordered:
+        // the later one listed is kept and the other becomes a duplicate_key conflict (skipped by policy).
+        var duplicates = new List<DetectedConflict>();
+        foreach (var group in records.GroupBy(r => r.ExternalId))
         {
+            var record = group.Count() == 1 ? group.First() : group.OrderBy(r => r.UpdatedAt).Last();
+            if (group.Count() > 1 && group.Where(r => r.UpdatedAt == record.UpdatedAt).Select(RecordJson.ContentHash).Distinct().Count() > 1)
+            {
+                duplicates.Add(new DetectedConflict(ConflictType.DuplicateKey, context.EntityType, record.ExternalId,
+                    $"{context.EntityType.ToWire()} {record.ExternalId} was listed {group.Count()} times in one page with different content and the same change time; the last listed was kept."));
+            }
+
             var json = RecordJson.Serialize(record);
             if (json.Length > MaxDataChars)
             {
@@ -53,7 +63,8 @@ public sealed class TableIngestionService<TRecord>(TableProvider tables) : IInge
         var chunkResults = await Task.WhenAll(prepared.Chunk(BatchLimit).Select(async chunk =>
             (insertFirst ? await TryInsertAllAsync(table, partition, context, chunk, cancellationToken) : null)
             ?? await UpsertAsync(table, partition, context, chunk, cancellationToken)));
-        return chunkResults.Aggregate(result, (sum, next) => sum.Add(next));
+        result = chunkResults.Aggregate(result, (sum, next) => sum.Add(next));
+        return duplicates.Count == 0 ? result : result.Add(IngestResult.Empty with { Conflicts = duplicates });
     }
 
     private static async Task<IngestResult?> TryInsertAllAsync(CloudTable table, string partition, IngestContext context, PreparedRecord[] chunk, CancellationToken cancellationToken)
@@ -80,7 +91,8 @@ public sealed class TableIngestionService<TRecord>(TableProvider tables) : IInge
         for (var attempt = 1; ; attempt++)
         {
             var existing = await RecordRows.ReadAsync(table, partition, chunk.Select(c => c.RowKey), cancellationToken);
-            int created = 0, updated = 0, unchanged = 0;
+            int created = 0, updated = 0, unchanged = 0, skipped = 0;
+            var conflicts = new List<DetectedConflict>();
             var batch = new TableBatchOperation();
             foreach (var item in chunk)
             {
@@ -90,7 +102,14 @@ public sealed class TableIngestionService<TRecord>(TableProvider tables) : IInge
                 {
                     case RecordChange.Created: created++; break;
                     case RecordChange.Updated: updated++; break;
+                    case RecordChange.Conflicted: skipped++; break;
                     default: unchanged++; break;
+                }
+
+                if (decision.Action == WriteAction.Conflict)
+                {
+                    conflicts.Add(new DetectedConflict(ConflictType.DataMismatch, context.EntityType, item.Record.ExternalId,
+                        $"{context.EntityType.ToWire()} {item.Record.ExternalId} was changed locally and at the marketplace since the last sync.", item.Record));
                 }
 
                 if (decision.Action == WriteAction.Insert)
@@ -112,7 +131,7 @@ public sealed class TableIngestionService<TRecord>(TableProvider tables) : IInge
                     await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
                 }
 
-                return new(created, updated, unchanged, 0, []);
+                return new(created, updated, unchanged, 0, [], skipped, conflicts);
             }
             catch (StorageException ex) when ((ex.IsConflict() || ex.IsPreconditionFailed()) && attempt < MaxRaceRetries)
             {

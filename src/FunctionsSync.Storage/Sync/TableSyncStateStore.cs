@@ -3,6 +3,7 @@ using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;
 using FunctionsSync.Storage.Tables;
+using FunctionsSync.Storage.Webhooks;
 using Microsoft.WindowsAzure.Storage;
 using Microsoft.WindowsAzure.Storage.Table;
 
@@ -110,6 +111,11 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
 
         var batch = new TableBatchOperation { TableOperation.Merge(leaseEntity) };
         batch.InsertOrReplace(RunEntity(checkpoint.Run));
+        foreach (var outboxEvent in checkpoint.Events ?? [])
+        {
+            batch.InsertOrReplace(OutboxRows.ToEntity(Partition(lease.ConnectionId), outboxEvent));
+        }
+
         foreach (var cursor in checkpoint.Cursors)
         {
             batch.InsertOrReplace(new DynamicTableEntity(Partition(lease.ConnectionId), CursorPrefix + cursor.EntityType.ToWire())

@@ -9,4 +9,10 @@ public static class TableNames
     public const string ApiKeys = "apikeys";
     public const string OrganizationSlots = "orgslots";
     public const string JobQueue = "syncjobs";
+    public const string Conflicts = "conflicts";
+    public const string Activity = "activity";
+    public const string Receipts = "receipts";
+    public const string Webhooks = "webhooks";
+    public const string WebhookDeliveries = "webhookdeliveries";
+    public const string WebhookQueue = "webhookevents";
 }

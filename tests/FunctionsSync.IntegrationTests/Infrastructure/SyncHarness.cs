@@ -17,7 +17,8 @@ public sealed class SyncHarness : IAsyncDisposable
 {
     private readonly ServiceProvider services;
 
-    public SyncHarness(AzuriteFixture storage, SimulatorFixture simulator, string tablePrefix, IDictionary<string, string?>? settings = null)
+    /// <param name="replace">Registers services ahead of the defaults (which are added with TryAdd), e.g. a fault-injecting one.</param>
+    public SyncHarness(AzuriteFixture storage, SimulatorFixture simulator, string tablePrefix, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? replace = null)
     {
         Simulator = simulator;
         TablePrefix = tablePrefix;
@@ -37,7 +38,9 @@ public sealed class SyncHarness : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
-        services = new ServiceCollection()
+        var collection = new ServiceCollection();
+        replace?.Invoke(collection);
+        services = collection
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddFunctionsSyncCore()

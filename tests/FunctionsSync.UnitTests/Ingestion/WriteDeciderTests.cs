@@ -39,4 +39,19 @@ public sealed class WriteDeciderTests
     public void An_older_version_never_overwrites_a_newer_one() =>
         Assert.Equal(new WriteDecision(WriteAction.None, RecordChange.Unchanged),
             WriteDecider.Decide(new StoredRecordState("h1", T, "run-a", 1, RecordChange.Created), "h0", T.AddSeconds(-1), Page7));
+
+    [Fact]
+    public void A_local_change_with_an_unchanged_marketplace_version_is_kept() =>
+        Assert.Equal(new WriteDecision(WriteAction.None, RecordChange.Unchanged),
+            WriteDecider.Decide(new StoredRecordState("h1", T, "run-a", 1, RecordChange.Created, LocalHash: "local"), "h1", T.AddSeconds(5), Page7));
+
+    [Fact]
+    public void A_local_change_and_a_newer_marketplace_change_conflict() =>
+        Assert.Equal(new WriteDecision(WriteAction.Conflict, RecordChange.Conflicted),
+            WriteDecider.Decide(new StoredRecordState("h1", T, "run-a", 1, RecordChange.Created, LocalHash: "local"), "h2", T.AddSeconds(5), Page7));
+
+    [Fact]
+    public void The_marketplace_catching_up_with_the_local_change_is_applied() =>
+        Assert.Equal(new WriteDecision(WriteAction.Replace, RecordChange.Updated),
+            WriteDecider.Decide(new StoredRecordState("h1", T, "run-a", 1, RecordChange.Created, LocalHash: "local"), "local", T.AddSeconds(5), Page7));
 }

@@ -1,3 +1,5 @@
+using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Concurrency;
 using FunctionsSync.Core.Connections;
@@ -24,6 +26,7 @@ public sealed class JobProcessorTests
     private JobProcessor Processor()
     {
         var syncer = new ConnectionSyncer(connections.Object, state.Object, Mock.Of<IMarketplaceAdapterRegistry>(), Mock.Of<IIngestionDispatcher>(),
+            new ConflictRecorder(Mock.Of<IConflictStore>(), Options.Create(new ConflictOptions()), TimeProvider.System), Mock.Of<IWebhookSignal>(),
             Options.Create(new SyncOptions()), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
         return new JobProcessor(connections.Object, state.Object, slots.Object, syncer,
             Options.Create(new WorkerOptions { MaxDequeueCount = 5, BusyRetryDelay = TimeSpan.FromSeconds(7) }), Options.Create(new SchedulerOptions { OrganizationConcurrency = 5 }),

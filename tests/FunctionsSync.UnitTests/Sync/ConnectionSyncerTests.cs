@@ -1,3 +1,5 @@
+using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;
@@ -25,11 +27,15 @@ public sealed class ConnectionSyncerTests
     private readonly Mock<IMarketplaceAdapter> adapter = new();
     private readonly Mock<IIngestionDispatcher> ingestion = new();
     private readonly List<Checkpoint> checkpoints = [];
+    private readonly Mock<IConflictStore> conflictStore = new();
+    private readonly Mock<IWebhookSignal> signal = new();
     private readonly Dictionary<EntityType, EntityCursor> cursors = [];
 
     public ConnectionSyncerTests()
     {
         connections.Setup(c => c.GetAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(connection);
+        conflictStore.Setup(c => c.GetManyAsync("c1", It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new Dictionary<string, Conflict>());
         adapter.SetupGet(a => a.Marketplace).Returns("shopify");
         adapter.SetupGet(a => a.SupportedEntityTypes).Returns(new HashSet<EntityType> { EntityType.Orders, EntityType.Products });
         state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
@@ -50,6 +56,7 @@ public sealed class ConnectionSyncerTests
         var registry = new Mock<IMarketplaceAdapterRegistry>();
         registry.Setup(r => r.Get("shopify")).Returns(adapter.Object);
         return new ConnectionSyncer(connections.Object, state.Object, registry.Object, ingestion.Object,
+            new ConflictRecorder(conflictStore.Object, Options.Create(new ConflictOptions()), TimeProvider.System), signal.Object,
             Options.Create(options ?? new SyncOptions()), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
     }
 
@@ -99,6 +106,46 @@ public sealed class ConnectionSyncerTests
         var last = checkpoints[^1];
         Assert.True(last.Release);
         Assert.Null(last.ActiveRunId);
+    }
+
+    [Fact]
+    public async Task The_first_start_and_the_end_write_their_events_in_the_same_checkpoint_and_then_signal_them()
+    {
+        Feed(EntityType.Orders, new FetchPage([Order("1", T0)], [new RejectedRecord("9", T0, "orders 9: total is missing")], null));
+        Feed(EntityType.Products, new FetchPage([], [], null));
+        var stored = new List<(Conflict Conflict, OutboxEvent? Event)>();
+        conflictStore.Setup(c => c.SaveAsync("c1", It.IsAny<IReadOnlyList<(Conflict, OutboxEvent?)>>(), It.IsAny<CancellationToken>()))
+            .Callback((string _, IReadOnlyList<(Conflict, OutboxEvent?)> changes, CancellationToken _) => stored.AddRange(changes))
+            .Returns(Task.CompletedTask);
+        var signalled = new List<string>();
+        signal.Setup(s => s.SignalAsync(It.IsAny<IReadOnlyList<OutboxEvent>>(), It.IsAny<CancellationToken>()))
+            .Callback((IReadOnlyList<OutboxEvent> events, CancellationToken _) => signalled.AddRange(events.Select(e => e.Type)))
+            .Returns(Task.CompletedTask);
+
+        var outcome = await Syncer().RunAsync(new SyncRequest("c1"), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Partial, outcome.Run!.Status);
+        Assert.Equal(WebhookEventTypes.SyncStarted, Assert.Single(checkpoints[0].Events!).Type);
+        Assert.Equal(WebhookEventTypes.SyncCompleted, Assert.Single(checkpoints[^1].Events!).Type);
+        Assert.All(checkpoints.Skip(1).SkipLast(1), c => Assert.Empty(c.Events ?? []));
+        var (conflict, conflictEvent) = Assert.Single(stored);
+        Assert.Equal(ConflictType.ValidationError, conflict.Type);
+        Assert.Equal(WebhookEventTypes.ConflictCreated, conflictEvent!.Type);
+        Assert.Equal(1, outcome.Run.Conflicts["validation_error"]);
+        Assert.Equal([WebhookEventTypes.SyncStarted, WebhookEventTypes.ConflictCreated, WebhookEventTypes.SyncCompleted], signalled);
+    }
+
+    [Fact]
+    public async Task A_lost_signal_does_not_fail_the_run()
+    {
+        Feed(EntityType.Orders, new FetchPage([Order("1", T0)], [], null));
+        Feed(EntityType.Products, new FetchPage([], [], null));
+        signal.Setup(s => s.SignalAsync(It.IsAny<IReadOnlyList<OutboxEvent>>(), It.IsAny<CancellationToken>())).ThrowsAsync(new IOException("queue down"));
+
+        var outcome = await Syncer().RunAsync(new SyncRequest("c1"), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Run!.Status);
+        Assert.Equal(WebhookEventTypes.SyncCompleted, Assert.Single(checkpoints[^1].Events!).Type);
     }
 
     [Fact]

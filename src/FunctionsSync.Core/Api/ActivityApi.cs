@@ -1,0 +1,24 @@
+using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Activity;
+
+namespace FunctionsSync.Core.Api;
+
+/// <summary><c>GET /api/connections/{id}/activity</c>: who did what to the connection's data, newest first.</summary>
+public sealed class ActivityApi(IActivityLog log, ConnectionsApi connectionsApi)
+{
+    public async Task<ApiResult> ListAsync(ApiCaller caller, string connectionId, int? take, CancellationToken cancellationToken)
+    {
+        if (take is < 1 or > 500)
+        {
+            return Problems.BadRequest("The query is not valid.", new Dictionary<string, string[]> { ["take"] = ["Must be between 1 and 500."] });
+        }
+
+        if (await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null)
+        {
+            return Problems.NotFound($"Connection {connectionId} does not exist.");
+        }
+
+        var entries = await log.ListAsync(connectionId, take ?? 100, cancellationToken);
+        return new ApiResult(200, new { activity = entries.Select(e => new { at = e.At, actor = e.Actor, action = e.Action, subject = e.Subject, details = e.Details }) });
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Conflicts;
+
+namespace FunctionsSync.Core.Api;
+
+/// <summary>The <c>/api/conflicts</c> routes.</summary>
+public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver, ConnectionsApi connectionsApi)
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 200;
+
+    public async Task<ApiResult> ListAsync(
+        ApiCaller caller, string? organizationId, string? connectionId, string? status, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        ConflictStatus? wanted = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!TryParse<ConflictStatus>(status, out var parsed))
+            {
+                errors["status"] = ["Must be open, retrying, resolved or skipped."];
+            }
+
+            wanted = parsed;
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"Must be between 1 and {MaxPageSize}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest("The query is not valid.", errors);
+        }
+
+        if (!caller.IsAdmin)
+        {
+            if (organizationId is not null && organizationId != caller.OrganizationId)
+            {
+                return new ApiResult(200, new { conflicts = Array.Empty<ConflictView>() });
+            }
+
+            organizationId = caller.OrganizationId;
+        }
+
+        if (connectionId is not null && await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null)
+        {
+            return Problems.NotFound($"Connection {connectionId} does not exist.");
+        }
+
+        try
+        {
+            var page = await store.ListAsync(new ConflictQuery(organizationId, connectionId, wanted, pageSize ?? DefaultPageSize, continuationToken), cancellationToken);
+            return new ApiResult(200, new { conflicts = page.Items.Select(ConflictView.From), continuationToken = page.ContinuationToken });
+        }
+        catch (FormatException)
+        {
+            return Problems.BadRequest("The continuation token is not valid.", new Dictionary<string, string[]> { ["continuationToken"] = ["Pass the token a previous page returned."] });
+        }
+    }
+
+    public async Task<ApiResult> GetAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>
+        await FindAsync(caller, id, cancellationToken) is { } conflict ? new ApiResult(200, ConflictView.From(conflict)) : NotFound(id);
+
+    public async Task<ApiResult> ResolveAsync(ApiCaller caller, string id, string? body, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(caller, id, cancellationToken) is not { } conflict)
+        {
+            return NotFound(id);
+        }
+
+        if (!ApiJson.TryRead<ResolveConflictRequest>(body, out var request, out var problem))
+        {
+            return problem;
+        }
+
+        if (request.Resolution is not { } resolution || (request.Note?.Length ?? 0) > 1000)
+        {
+            return Problems.BadRequest("The resolution is not valid.", new Dictionary<string, string[]>
+            {
+                [request.Resolution is null ? "resolution" : "note"] = request.Resolution is null
+                    ? ["Required: accept_source, keep_target, retry or skip."]
+                    : ["At most 1000 characters."],
+            });
+        }
+
+        var result = await resolver.ResolveAsync(conflict, resolution, caller.Actor, request.Note, cancellationToken);
+        return result.Refusal is { } refusal
+            ? result.RefusalIsConflict ? Problems.Conflict(refusal) : Problems.Unprocessable(refusal)
+            : new ApiResult(200, ConflictView.From(result.Conflict!));
+    }
+
+    private async Task<Conflict?> FindAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>
+        ConflictTypes.TryParseId(id, out _) && await store.GetAsync(id, cancellationToken) is { } conflict && caller.CanSee(conflict.OrganizationId) ? conflict : null;
+
+    private static ApiResult NotFound(string id) => Problems.NotFound($"Conflict {id} does not exist.");
+
+    private static bool TryParse<T>(string value, out T? parsed) where T : struct, Enum
+    {
+        try
+        {
+            parsed = JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value), ApiJson.Options);
+            return true;
+        }
+        catch (JsonException)
+        {
+            parsed = null;
+            return false;
+        }
+    }
+}

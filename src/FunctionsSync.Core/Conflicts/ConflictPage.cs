@@ -1,0 +1,3 @@
+namespace FunctionsSync.Core.Conflicts;
+
+public sealed record ConflictPage(IReadOnlyList<Conflict> Items, string? ContinuationToken);

@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsSync.Core.Webhooks;
+
+/// <summary>
+/// Turns outbox events into deliveries (one per subscribed endpoint) and makes the attempts: at least once,
+/// on the retry schedule, until delivered or out of attempts. Runs in the queue worker and the sweeper, never on the
+/// sync path, so a slow or dead receiver cannot hold up syncing.
+/// </summary>
+public sealed partial class WebhookDispatcher(
+    IOutbox outbox,
+    IWebhookStore store,
+    WebhookSender sender,
+    IOptions<WebhookOptions> options,
+    TimeProvider time,
+    ILogger<WebhookDispatcher> logger)
+{
+    /// <summary>Newest attempts kept per delivery.</summary>
+    private const int MaxLoggedAttempts = 100;
+
+    private WebhookOptions Options => options.Value;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Fans one outbox event out and attempts its deliveries. Repeating it is harmless.</summary>
+    public async Task DispatchAsync(string connectionId, string eventId, CancellationToken cancellationToken)
+    {
+        if (await outbox.GetAsync(connectionId, eventId, cancellationToken) is not { } outboxEvent)
+        {
+            return;
+        }
+
+        var deliveries = new List<WebhookDelivery>();
+        foreach (var endpoint in await store.ListEndpointsAsync(outboxEvent.OrganizationId, cancellationToken))
+        {
+            if (!endpoint.Subscribes(outboxEvent.Type))
+            {
+                continue;
+            }
+
+            deliveries.Add(await store.AddDeliveryAsync(new WebhookDelivery
+            {
+                EndpointId = endpoint.Id,
+                EventId = outboxEvent.EventId,
+                OrganizationId = outboxEvent.OrganizationId,
+                EventType = outboxEvent.Type,
+                Payload = outboxEvent.Payload,
+                CreatedAt = Now,
+                NextAttemptAt = Now,
+            }, cancellationToken));
+        }
+
+        // Every delivery exists now, each with its own retry state: the row has done its job.
+        await outbox.RemoveAsync(connectionId, eventId, cancellationToken);
+        await AttemptAllAsync(deliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= Now), cancellationToken);
+    }
+
+    /// <summary>Dispatches events whose signal was lost and attempts deliveries that are due. Returns how much it did.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var done = 0;
+        foreach (var waiting in await outbox.ListWaitingAsync(Now - Options.SweepAfter, 200, cancellationToken))
+        {
+            LogSweptEvent(waiting.EventId, waiting.Type);
+            await DispatchAsync(waiting.ConnectionId, waiting.EventId, cancellationToken);
+            done++;
+        }
+
+        var due = await store.ListDueDeliveriesAsync(Now, 500, cancellationToken);
+        await AttemptAllAsync(due, cancellationToken);
+        return done + due.Count;
+    }
+
+    /// <summary>Attempts a delivery now if it is pending (a replay, a signal for it).</summary>
+    public async Task AttemptByIdAsync(string endpointId, string eventId, CancellationToken cancellationToken)
+    {
+        if (await store.GetDeliveryAsync(endpointId, eventId, cancellationToken) is { Status: DeliveryStatus.Pending } delivery)
+        {
+            await AttemptAsync(delivery, cancellationToken);
+        }
+    }
+
+    /// <summary>Starts the delivery over: pending, a fresh attempt budget, due now. Its log keeps every earlier attempt.</summary>
+    public async Task<WebhookDelivery?> ReplayAsync(WebhookDelivery delivery, CancellationToken cancellationToken) =>
+        await store.TrySaveDeliveryAsync(delivery with { Status = DeliveryStatus.Pending, Attempts = 0, NextAttemptAt = Now }, cancellationToken);
+
+    private Task AttemptAllAsync(IEnumerable<WebhookDelivery> deliveries, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            deliveries,
+            new ParallelOptions { MaxDegreeOfParallelism = Options.MaxConcurrentDeliveries, CancellationToken = cancellationToken },
+            async (delivery, ct) => await AttemptAsync(delivery, ct));
+
+    /// <summary>One attempt, claimed first so that two workers never send the same attempt.</summary>
+    private async Task AttemptAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The claim pushes the next attempt past this one's longest duration; a worker that dies mid-attempt
+            // leaves the delivery due again after that.
+            var claim = await store.TrySaveDeliveryAsync(delivery with { NextAttemptAt = Now + Options.RequestTimeout * 3 }, cancellationToken);
+            if (claim is null)
+            {
+                return;
+            }
+
+            var endpoint = await store.GetEndpointAsync(claim.EndpointId, cancellationToken);
+            if (endpoint is null || endpoint.DisabledAt is not null)
+            {
+                var reason = endpoint is null ? "The endpoint was deleted." : $"The endpoint is disabled: {endpoint.DisabledReason}";
+                await store.TrySaveDeliveryAsync(claim with { Status = DeliveryStatus.Failed, LastError = reason }, cancellationToken);
+                return;
+            }
+
+            var attempt = await sender.SendAsync(endpoint, claim, claim.Log.Count + 1, cancellationToken);
+            var attempts = claim.Attempts + 1;
+            var log = claim.Log.Append(attempt).TakeLast(MaxLoggedAttempts).ToList();
+            var result = attempt.Error is null
+                ? claim with { Status = DeliveryStatus.Delivered, Attempts = attempts, DeliveredAt = attempt.At, LastError = null, Log = log }
+                : attempts >= Options.MaxAttempts
+                    ? claim with { Status = DeliveryStatus.Failed, Attempts = attempts, LastError = attempt.Error, Log = log }
+                    : claim with { Attempts = attempts, NextAttemptAt = Now + Options.DelayBefore(attempts + 1), LastError = attempt.Error, Log = log };
+            await store.TrySaveDeliveryAsync(result, cancellationToken);
+            if (attempt.Error is null)
+            {
+                LogDelivered(claim.Id, attempt.Number);
+            }
+            else
+            {
+                LogAttemptFailed(claim.Id, attempt.Number, attempt.Error, result.Status);
+            }
+
+            await TrackEndpointHealthAsync(endpoint, attempt, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The delivery stays pending with its claim; it is due again once the claim lapses.
+            LogAttemptCrashed(ex, delivery.Id);
+        }
+    }
+
+    /// <summary>Success clears the failure streak; a streak longer than <see cref="WebhookOptions.DisableAfter"/> disables the endpoint.</summary>
+    private async Task TrackEndpointHealthAsync(WebhookEndpoint endpoint, DeliveryAttempt attempt, CancellationToken cancellationToken)
+    {
+        WebhookEndpoint? changed = null;
+        if (attempt.Error is null)
+        {
+            changed = endpoint.FailingSince is null ? null : endpoint with { FailingSince = null };
+        }
+        else if (endpoint.FailingSince is null)
+        {
+            changed = endpoint with { FailingSince = attempt.At };
+        }
+        else if (Now - endpoint.FailingSince >= Options.DisableAfter)
+        {
+            changed = endpoint with { DisabledAt = Now, DisabledReason = $"Every attempt failed since {endpoint.FailingSince:O}; last: {attempt.Error}" };
+            LogEndpointDisabled(endpoint.Id, endpoint.FailingSince.Value);
+        }
+
+        if (changed is not null)
+        {
+            // Re-read so a concurrent delete is not undone.
+            if (await store.GetEndpointAsync(endpoint.Id, cancellationToken) is not null)
+            {
+                await store.UpdateEndpointAsync(changed, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(3001, LogLevel.Information, "Webhook delivery {DeliveryId} delivered on attempt {Attempt}")]
+    private partial void LogDelivered(string deliveryId, int attempt);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Webhook delivery {DeliveryId} attempt {Attempt} failed: {Error} (now {Status})")]
+    private partial void LogAttemptFailed(string deliveryId, int attempt, string error, DeliveryStatus status);
+
+    [LoggerMessage(3003, LogLevel.Error, "Webhook delivery {DeliveryId}: the attempt could not be recorded")]
+    private partial void LogAttemptCrashed(Exception exception, string deliveryId);
+
+    [LoggerMessage(3004, LogLevel.Warning, "Webhook endpoint {EndpointId} disabled: failing since {Since}")]
+    private partial void LogEndpointDisabled(string endpointId, DateTimeOffset since);
+
+    [LoggerMessage(3005, LogLevel.Information, "Outbox event {EventId} ({Type}) had no signal; the sweeper dispatches it")]
+    private partial void LogSweptEvent(string eventId, string type);
+}

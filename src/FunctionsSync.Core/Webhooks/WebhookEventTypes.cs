@@ -1,0 +1,15 @@
+namespace FunctionsSync.Core.Webhooks;
+
+/// <summary>The events an endpoint can subscribe to.</summary>
+public static class WebhookEventTypes
+{
+    public const string SyncStarted = "sync.started";
+    public const string SyncCompleted = "sync.completed";
+    public const string SyncFailed = "sync.failed";
+    public const string ConflictCreated = "conflict.created";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        SyncStarted, SyncCompleted, SyncFailed, ConflictCreated,
+    };
+}

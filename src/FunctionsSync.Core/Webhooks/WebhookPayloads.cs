@@ -1,0 +1,57 @@
+using System.Text.Json;
+using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
+
+namespace FunctionsSync.Core.Webhooks;
+
+/// <summary>The events a state change produces, as outbox rows: <c>{type, timestamp, data}</c> bodies.</summary>
+public static class WebhookPayloads
+{
+    public static OutboxEvent ForRun(string type, SyncRun run, DateTimeOffset now)
+    {
+        var counters = run.Counters;
+        var data = new
+        {
+            runId = run.RunId,
+            connectionId = run.ConnectionId,
+            organizationId = run.OrganizationId,
+            marketplace = run.Marketplace,
+            mode = run.Mode,
+            trigger = run.Trigger,
+            status = run.Status,
+            startedAt = run.StartedAt,
+            finishedAt = run.FinishedAt,
+            counters = new { created = counters.Created, updated = counters.Updated, unchanged = counters.Unchanged, failed = counters.Failed, skipped = counters.Skipped },
+            conflicts = run.Conflicts.Count == 0 ? null : run.Conflicts,
+            error = run.Error,
+        };
+        // One event per run and type: a checkpoint written again after a crash yields the same id.
+        return Make(DeliveryIds.EventIdFor($"{run.RunId}|{type}"), type, run.OrganizationId, run.ConnectionId, now, data);
+    }
+
+    public static OutboxEvent ForConflict(Conflict conflict, DateTimeOffset now)
+    {
+        var data = new
+        {
+            conflictId = conflict.Id,
+            connectionId = conflict.ConnectionId,
+            organizationId = conflict.OrganizationId,
+            type = conflict.Type,
+            status = conflict.Status,
+            entityType = conflict.EntityType?.ToWire(),
+            externalId = conflict.ExternalId,
+            message = conflict.Message,
+            runId = conflict.RunId,
+        };
+        // A conflict opened again later is a new event; the same detection repeated (a page replayed) is not.
+        return Make(DeliveryIds.EventIdFor($"{conflict.Id}|{conflict.Occurrence}"), WebhookEventTypes.ConflictCreated, conflict.OrganizationId, conflict.ConnectionId, now, data);
+    }
+
+    private static OutboxEvent Make(string eventId, string type, string organizationId, string connectionId, DateTimeOffset now, object data)
+    {
+        var payload = JsonSerializer.Serialize(new { type, timestamp = now, data }, ApiJson.Options);
+        return new OutboxEvent(eventId, type, organizationId, connectionId, now, payload);
+    }
+}

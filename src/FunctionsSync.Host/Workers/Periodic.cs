@@ -1,0 +1,38 @@
+namespace FunctionsSync.Host.Workers;
+
+/// <summary>A loop that does some work every interval until shutdown, surviving failures of single passes.</summary>
+internal static class Periodic
+{
+    /// <param name="work">One pass; returns true when there may be more work right away (then it runs again at once).</param>
+    public static async Task RunAsync(Func<TimeSpan> interval, Func<CancellationToken, Task<bool>> work, Action<Exception> onError, TimeProvider time, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var more = false;
+            try
+            {
+                more = await work(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                onError(ex);
+            }
+
+            if (!more)
+            {
+                try
+                {
+                    await Task.Delay(interval(), time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

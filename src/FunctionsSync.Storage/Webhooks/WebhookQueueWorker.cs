@@ -1,0 +1,54 @@
+using System.Text.Json;
+using FunctionsSync.Core.Webhooks;
+using FunctionsSync.Storage.Jobs;
+using FunctionsSync.Storage.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsSync.Storage.Webhooks;
+
+/// <summary>Reads <c>webhookevents</c> and hands each message to the dispatcher (the Functions app binds a queue trigger to <see cref="HandleAsync"/>).</summary>
+public sealed partial class WebhookQueueWorker(QueueProvider queues, WebhookDispatcher dispatcher, ILogger<WebhookQueueWorker> logger)
+{
+    /// <summary>A message that keeps failing is dropped: its event is still in the outbox (the sweeper) or its delivery is still due.</summary>
+    private const int MaxDequeueCount = 5;
+
+    /// <summary>Handles one batch of messages; returns how many there were.</summary>
+    public async Task<int> PollAsync(CancellationToken cancellationToken)
+    {
+        var queue = await queues.GetAsync(TableNames.WebhookQueue, cancellationToken);
+        var messages = (await queue.GetMessagesAsync(16, TimeSpan.FromMinutes(2), null, null, cancellationToken)).ToList();
+        await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (message, ct) =>
+        {
+            try
+            {
+                await HandleAsync(message.AsString, ct);
+                await queue.DeleteMessageAsync(message.Id, message.PopReceipt, null, null, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogMessageFailed(ex, message.Id, message.DequeueCount);
+                if (message.DequeueCount >= MaxDequeueCount)
+                {
+                    await queue.DeleteMessageAsync(message.Id, message.PopReceipt, null, null, ct);
+                }
+            }
+        });
+        return messages.Count;
+    }
+
+    public async Task HandleAsync(string body, CancellationToken cancellationToken)
+    {
+        var message = JsonSerializer.Deserialize<WebhookSignalMessage>(body);
+        if (message?.DeliveryId is { } deliveryId && DeliveryIds.TryParse(deliveryId, out var endpointId, out var eventId))
+        {
+            await dispatcher.AttemptByIdAsync(endpointId, eventId, cancellationToken);
+        }
+        else if (message is { ConnectionId: { } connectionId, EventId: { } outboxEventId })
+        {
+            await dispatcher.DispatchAsync(connectionId, outboxEventId, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(3101, LogLevel.Warning, "Webhook message {MessageId} failed (dequeue {Count})")]
+    private partial void LogMessageFailed(Exception exception, string messageId, int count);
+}
