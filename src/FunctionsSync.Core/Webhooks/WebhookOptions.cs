@@ -11,8 +11,14 @@ public sealed class WebhookOptions : IValidatableObject
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Wait before attempt 2, 3, …; the last entry repeats when attempts outnumber it.</summary>
-    public List<TimeSpan> RetrySchedule { get; set; } = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2)];
+    /// <summary>The schedule used when none is configured: 5 s, 5 min, 30 min, 2 h.</summary>
+    public static IReadOnlyList<TimeSpan> DefaultRetrySchedule { get; } = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2)];
+
+    /// <summary>
+    /// Wait before attempt 2, 3, …; the last entry repeats when attempts outnumber it. Empty means
+    /// <see cref="DefaultRetrySchedule"/> (configuration binding appends to a list, so the default cannot live here).
+    /// </summary>
+    public List<TimeSpan> RetrySchedule { get; set; } = [];
 
     /// <summary>An endpoint whose attempts failed continuously for this long is disabled.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
@@ -43,8 +49,11 @@ public sealed class WebhookOptions : IValidatableObject
     /// <summary>Whether this process sends deliveries (queue worker and sweeper). Off for replicas that only sync.</summary>
     public bool DispatchEnabled { get; set; } = true;
 
-    public TimeSpan DelayBefore(int attempt) =>
-        RetrySchedule.Count == 0 ? TimeSpan.Zero : RetrySchedule[Math.Clamp(attempt - 2, 0, RetrySchedule.Count - 1)];
+    public TimeSpan DelayBefore(int attempt)
+    {
+        var schedule = RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule;
+        return schedule[Math.Clamp(attempt - 2, 0, schedule.Count - 1)];
+    }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

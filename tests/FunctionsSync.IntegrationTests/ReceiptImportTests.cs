@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json;
+using FunctionsSync.IntegrationTests.Infrastructure;
+using FunctionsSync.Simulator.Data;
+
+namespace FunctionsSync.IntegrationTests;
+
+/// <summary>
+/// <c>POST /api/orders/import</c> against the simulator's validator (by its rules: a receipt ending in an odd digit is
+/// valid, one whose last two digits sum to a multiple of 6 is rate limited, others are invalid).
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class ReceiptImportTests(AzuriteFixture storage, SimulatorFixture simulator)
+{
+    private HostApp Host(string prefix) => new(storage, prefix, new Dictionary<string, string?>
+    {
+        ["Receipts:ValidatorUrl"] = simulator.BaseUrl + "/mock/{marketplace}/validate",
+        ["Receipts:ValidatorUser"] = "simulator",
+        ["Receipts:ValidatorPassword"] = "simulator",
+        ["Receipts:BaseRetryDelay"] = "00:00:00.200",
+        ["Receipts:MaxRetryDelay"] = "00:00:00.400",
+        ["Receipts:RetryInterval"] = "00:00:00.100",
+        ["Receipts:MaxAttempts"] = "3",
+    });
+
+    [Fact]
+    public async Task Receipts_are_validated_once_stored_per_connection_and_retried_by_the_worker()
+    {
+        await using var host = Host("receipts");
+        var client = host.Client();
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var (connectionId, token) = await RegisterAsync(client, $"receipt-store-{unique}");
+        string valid = $"RC-{unique}-1001", invalid = $"RC-{unique}-1002", limited = $"RC-{unique}-1015";
+
+        var first = await client.PostJsonAsync("/api/orders/import", new { syncToken = token, receipt = valid });
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var imported = await first.ReadJsonAsync();
+        Assert.Equal("success", imported.GetProperty("status").GetString());
+        Assert.StartsWith("ORD-", imported.GetProperty("orderId").GetString());
+        Assert.Equal("USD", imported.GetProperty("currency").GetString());
+        Assert.True(imported.GetProperty("amount").GetDecimal() >= 5m);
+
+        // The same receipt again: the stored outcome, and the marketplace is not asked again.
+        var again = await client.PostJsonAsync("/api/orders/import", new { syncToken = token, receipt = valid });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(imported.GetProperty("orderId").GetString(), (await again.ReadJsonAsync()).GetProperty("orderId").GetString());
+        Assert.Equal(1, simulator.State.Validations[valid]);
+
+        var failed = await (await client.PostJsonAsync("/api/orders/import", new { syncToken = token, receipt = invalid })).ReadJsonAsync();
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.True(failed.TryGetProperty("nextAttemptAt", out _));
+        var rateLimited = await (await client.PostJsonAsync("/api/orders/import", new { syncToken = token, receipt = limited })).ReadJsonAsync();
+        Assert.Equal("rate_limited", rateLimited.GetProperty("status").GetString());
+
+        // The worker asks again on the schedule until the attempts are spent; then the outcome is final.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (simulator.State.Validations.GetValueOrDefault(invalid) < 3 || simulator.State.Validations.GetValueOrDefault(limited) < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the worker did not retry");
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(800);
+        Assert.Equal(3, simulator.State.Validations[invalid]);
+        Assert.Equal(3, simulator.State.Validations[limited]);
+        Assert.Equal(1, simulator.State.Validations[valid]);
+        var settled = await (await client.PostJsonAsync("/api/orders/import", new { syncToken = token, receipt = limited })).ReadJsonAsync();
+        Assert.Equal(3, settled.GetProperty("attempts").GetInt32());
+        Assert.False(settled.TryGetProperty("nextAttemptAt", out _));
+
+        var status = await (await client.GetAsync($"/api/connections/{connectionId}/status")).ReadJsonAsync();
+        Assert.Equal(1, status.GetProperty("importedOrders").GetInt64());
+        Assert.Equal(1, status.GetProperty("rateLimitedCount").GetInt64());
+        Assert.Equal(1, status.GetProperty("receipts").GetProperty("failed").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_same_receipt_on_another_connection_is_another_import()
+    {
+        await using var host = Host("receipts2");
+        var client = host.Client();
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var (_, tokenA) = await RegisterAsync(client, $"receipt-a-{unique}");
+        var (_, tokenB) = await RegisterAsync(client, $"receipt-b-{unique}");
+        var receipt = $"RX-{unique}-2001";
+
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/orders/import", new { syncToken = tokenA, receipt })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/orders/import", new { syncToken = tokenB, receipt })).StatusCode);
+        Assert.Equal(2, simulator.State.Validations[receipt]);
+    }
+
+    [Theory]
+    [InlineData("{\"syncToken\":\"st_unknown\",\"receipt\":\"R-1\"}", HttpStatusCode.NotFound)]
+    [InlineData("{\"syncToken\":\"\",\"receipt\":\"R-1\"}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"syncToken\":\"st_x\"}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"syncToken\":\"st_x\",\"receipt\":\"R-1\",\"amount\":3}", HttpStatusCode.BadRequest)]
+    [InlineData("not json", HttpStatusCode.BadRequest)]
+    public async Task Bad_imports_get_a_problem_and_store_nothing(string body, HttpStatusCode expected)
+    {
+        await using var host = Host("receiptsbad");
+        var client = host.Client(key: null);
+        var response = await client.PostRawAsync("/api/orders/import", body);
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.False(simulator.State.Validations.ContainsKey("R-1"));
+    }
+
+    private async Task<(string ConnectionId, string SyncToken)> RegisterAsync(HttpClient client, string storeId)
+    {
+        var credentials = SyncHarness.CredentialsFor("shopify", storeId);
+        simulator.State.PutStore("shopify", storeId, new SimStoreConfig { Orders = 0, Products = 0, Customers = 0, Credentials = credentials });
+        var body = await (await client.PostJsonAsync("/api/connections", new
+        {
+            organizationId = "org-receipts", marketplace = "shopify", externalStoreId = storeId, name = storeId, credentials,
+            settings = new Dictionary<string, string> { ["baseUrl"] = $"{simulator.BaseUrl}/shopify/{storeId}" },
+        })).ReadJsonAsync();
+        return (body.GetProperty("connectionId").GetString()!, body.GetProperty("syncToken").GetString()!);
+    }
+}

@@ -1,0 +1,249 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FunctionsSync.Core.Sync;
+using FunctionsSync.Core.Webhooks;
+using FunctionsSync.IntegrationTests.Infrastructure;
+using FunctionsSync.Simulator.Data;
+using FunctionsSync.Storage.Jobs;
+using FunctionsSync.Storage.Tables;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FunctionsSync.IntegrationTests;
+
+/// <summary>Webhooks end to end: the outbox, the dispatcher, retries, replays and the simulator's verifying receiver.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixture simulator)
+{
+    private static Dictionary<string, string?> FastDelivery(params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Webhooks:RetrySchedule:0"] = "00:00:00.200",
+            ["Webhooks:SweepInterval"] = "00:00:00.100",
+            ["Webhooks:SweepAfter"] = "00:00:00",
+            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    [Fact]
+    public async Task A_receiver_failing_three_times_then_recovering_gets_the_event_once_with_every_attempt_logged()
+    {
+        await using var host = new HostApp(storage, "whretry", FastDelivery());
+        var client = host.Client();
+        var connectionId = await RegisterAsync(client, "org-hooks", "hook-retry-store");
+        var receiver = $"retry-{Guid.NewGuid():N}";
+        var endpoint = await CreateEndpointAsync(client, "org-hooks", receiver, ["sync.completed"]);
+        await ConfigureReceiverAsync(receiver, endpoint.GetProperty("secret").GetString()!, failNext: 3);
+
+        var trigger = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
+        var runId = trigger.GetProperty("runs")[0].GetProperty("runId").GetString()!;
+        await client.WaitForRunAsync(runId, TimeSpan.FromSeconds(60));
+
+        var got = await WaitForReceiverAsync(receiver, r => r.GetProperty("accepted").GetArrayLength() == 1);
+        await Task.Delay(1000); // nothing more may arrive once it was accepted
+        got = await ReceiverAsync(receiver);
+        Assert.Equal(1, got.GetProperty("accepted").GetArrayLength());
+        var attempts = got.GetProperty("attempts").EnumerateArray().ToList();
+        Assert.Equal([500, 500, 500, 200], attempts.Select(a => a.GetProperty("status").GetInt32()));
+        Assert.Equal(0, got.GetProperty("badSignatures").GetInt32());
+        var accepted = got.GetProperty("accepted")[0];
+        using var body = JsonDocument.Parse(accepted.GetProperty("body").GetString()!);
+        Assert.Equal("sync.completed", body.RootElement.GetProperty("type").GetString());
+        Assert.Equal(runId, body.RootElement.GetProperty("data").GetProperty("runId").GetString());
+
+        var deliveries = (await (await client.GetAsync($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).ReadJsonAsync()).GetProperty("deliveries");
+        var delivery = Assert.Single(deliveries.EnumerateArray());
+        Assert.Equal("delivered", delivery.GetProperty("status").GetString());
+        Assert.Equal(accepted.GetProperty("webhookId").GetString(), delivery.GetProperty("eventId").GetString());
+        var log = delivery.GetProperty("log").EnumerateArray().ToList();
+        Assert.Equal([500, 500, 500, 200], log.Select(a => a.GetProperty("statusCode").GetInt32()));
+        Assert.Equal([1, 2, 3, 4], log.Select(a => a.GetProperty("number").GetInt32()));
+
+        // A replay sends the same webhook-id again: the receiver's dedupe holds, and the log grows by one.
+        var replay = await client.PostAsync($"/api/webhooks/deliveries/{delivery.GetProperty("id").GetString()}/replay", null);
+        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+        got = await WaitForReceiverAsync(receiver, r => r.GetProperty("duplicates").GetInt32() == 1);
+        Assert.Equal(1, got.GetProperty("accepted").GetArrayLength());
+        var replayed = await WaitForAsync(async () =>
+            (await (await client.GetAsync($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).ReadJsonAsync()).GetProperty("deliveries")[0],
+            d => d.GetProperty("log").GetArrayLength() == 5 && d.GetProperty("status").GetString() == "delivered");
+        Assert.Equal(5, replayed.GetProperty("log")[4].GetProperty("number").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_receiver_that_never_recovers_leaves_a_failed_delivery_with_the_last_error_and_syncing_goes_on()
+    {
+        await using var host = new HostApp(storage, "whdead", FastDelivery(("Webhooks:MaxAttempts", "3")));
+        var client = host.Client();
+        var connectionId = await RegisterAsync(client, "org-dead", "hook-dead-store");
+        var receiver = $"dead-{Guid.NewGuid():N}";
+        var endpoint = await CreateEndpointAsync(client, "org-dead", receiver, ["sync.started", "sync.completed"]);
+        await ConfigureReceiverAsync(receiver, endpoint.GetProperty("secret").GetString()!, failNext: 1000);
+
+        var trigger = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
+        var run = await client.WaitForRunAsync(trigger.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+
+        var deliveries = await WaitForAsync(
+            async () => (await (await client.GetAsync($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).ReadJsonAsync()).GetProperty("deliveries"),
+            d => d.GetArrayLength() == 2 && d.EnumerateArray().All(x => x.GetProperty("status").GetString() == "failed"));
+        Assert.All(deliveries.EnumerateArray(), d =>
+        {
+            Assert.Equal(3, d.GetProperty("attempts").GetInt32());
+            Assert.Equal(3, d.GetProperty("log").GetArrayLength());
+            Assert.Contains("500", d.GetProperty("lastError").GetString());
+        });
+        Assert.Empty((await ReceiverAsync(receiver)).GetProperty("accepted").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_event_written_by_a_host_killed_before_its_enqueue_is_delivered_once_a_host_is_back()
+    {
+        const string prefix = "whcrash";
+        var receiver = $"crash-{Guid.NewGuid():N}";
+        string runId;
+        await using (var crashed = new SyncHarness(storage, simulator, prefix, replace: s => s.AddSingleton<IWebhookSignal, KilledBeforeEnqueue>()))
+        {
+            var (connection, _) = await crashed.AddStoreAsync("woocommerce", "hook-crash-store", new SimStoreConfig { Orders = 30, Products = 5, Customers = 5, Seed = 9 }, "org-crash");
+            var secret = WebhookSigner.NewSecret();
+            await crashed.Services.GetRequiredService<IWebhookStore>().CreateEndpointAsync(new WebhookEndpoint
+            {
+                Id = DeliveryIds.NewEndpointId(), OrganizationId = "org-crash", TargetUrl = $"{simulator.BaseUrl}/mock/webhooks/{receiver}",
+                Events = ["sync.started", "sync.completed"], Secret = secret, CreatedAt = DateTimeOffset.UtcNow,
+            }, CancellationToken.None);
+            await ConfigureReceiverAsync(receiver, secret, failNext: 0);
+
+            var outcome = await crashed.Syncer.RunAsync(new SyncRequest(connection.Id), CancellationToken.None);
+            runId = outcome.Run!.RunId;
+            Assert.Equal(Core.Runs.RunStatus.Succeeded, outcome.Run.Status);
+
+            // The status changes and their events are stored; no message announces them.
+            var waiting = await crashed.Services.GetRequiredService<IOutbox>().ListWaitingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, CancellationToken.None);
+            Assert.Equal(["sync.completed", "sync.started"], waiting.Where(e => e.ConnectionId == connection.Id).Select(e => e.Type).Order());
+            var queue = await crashed.Services.GetRequiredService<QueueProvider>().GetAsync(TableNames.WebhookQueue, CancellationToken.None);
+            Assert.Null(await queue.PeekMessageAsync());
+        }
+
+        await using var host = new HostApp(storage, prefix, FastDelivery());
+        _ = host.Client(); // starts the host: its sweeper finds the rows
+        var got = await WaitForReceiverAsync(receiver, r => r.GetProperty("accepted").GetArrayLength() == 2);
+        var types = got.GetProperty("accepted").EnumerateArray()
+            .Select(a => JsonDocument.Parse(a.GetProperty("body").GetString()!).RootElement)
+            .Select(b => (Type: b.GetProperty("type").GetString(), RunId: b.GetProperty("data").GetProperty("runId").GetString()))
+            .ToList();
+        Assert.Equal([("sync.completed", runId), ("sync.started", runId)], types.OrderBy(t => t.Type));
+        Assert.Equal(0, got.GetProperty("badSignatures").GetInt32());
+        await using var after = new SyncHarness(storage, simulator, prefix);
+        await WaitForAsync(
+            async () => await after.Services.GetRequiredService<IOutbox>().ListWaitingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, CancellationToken.None),
+            rows => rows.Count == 0);
+    }
+
+    [Theory]
+    [InlineData("ftp://hooks.example.com/x", "targetUrl")]
+    [InlineData("http://localhost:8080/hook", "targetUrl")]
+    [InlineData("http://10.1.2.3/hook", "targetUrl")]
+    [InlineData("http://169.254.169.254/latest/meta-data", "targetUrl")]
+    [InlineData("http://[::1]/hook", "targetUrl")]
+    [InlineData("https://user:pw@hooks.example.com/x", "targetUrl")]
+    public async Task Unsafe_targets_are_refused_and_nothing_is_created(string url, string field)
+    {
+        await using var host = new HostApp(storage, "whbad");
+        var client = host.Client();
+        var response = await client.PostJsonAsync("/api/webhooks", new { organizationId = "org-bad", events = new[] { "sync.completed" }, targetUrl = url });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _));
+        Assert.Empty((await (await client.GetAsync("/api/webhooks?organizationId=org-bad")).ReadJsonAsync()).GetProperty("webhooks").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Endpoints_are_created_listed_without_their_secret_and_deleted()
+    {
+        await using var host = new HostApp(storage, "whcrud");
+        var client = host.Client();
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostJsonAsync("/api/webhooks", new { organizationId = "org-crud", events = new[] { "sync.exploded" }, targetUrl = "https://hooks.example.com/a" })).StatusCode);
+        var created = await client.PostJsonAsync("/api/webhooks", new { organizationId = "org-crud", events = new[] { "sync.failed", "conflict.created" }, targetUrl = "https://hooks.example.com/a", description = "ERP" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.ReadJsonAsync();
+        Assert.StartsWith("whsec_", body.GetProperty("secret").GetString());
+        var id = body.GetProperty("id").GetString()!;
+
+        var listed = (await (await client.GetAsync("/api/webhooks?organizationId=org-crud")).ReadJsonAsync()).GetProperty("webhooks");
+        var item = Assert.Single(listed.EnumerateArray());
+        Assert.False(item.TryGetProperty("secret", out _));
+        Assert.Equal("ERP", item.GetProperty("description").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/webhooks/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/webhooks/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/webhooks/{id}/deliveries")).StatusCode);
+    }
+
+    private async Task<string> RegisterAsync(HttpClient client, string organizationId, string storeId)
+    {
+        var credentials = SyncHarness.CredentialsFor("woocommerce", storeId);
+        simulator.State.PutStore("woocommerce", storeId, new SimStoreConfig { Orders = 30, Products = 5, Customers = 5, Seed = 3, Credentials = credentials });
+        var response = await client.PostJsonAsync("/api/connections", new
+        {
+            organizationId, marketplace = "woocommerce", externalStoreId = storeId, name = storeId, credentials,
+            settings = new Dictionary<string, string> { ["baseUrl"] = $"{simulator.BaseUrl}/woocommerce/{storeId}" },
+        });
+        return (await response.ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+    }
+
+    private async Task<JsonElement> CreateEndpointAsync(HttpClient client, string organizationId, string receiver, string[] events)
+    {
+        var response = await client.PostJsonAsync("/api/webhooks", new { organizationId, events, targetUrl = $"{simulator.BaseUrl}/mock/webhooks/{receiver}" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    private async Task ConfigureReceiverAsync(string receiver, string secret, int failNext)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
+        Assert.Equal(HttpStatusCode.NoContent, (await http.PutAsJsonAsync($"/mock/webhooks/{receiver}/secret", new { secret })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsJsonAsync($"/mock/webhooks/{receiver}/fail", new { count = failNext })).StatusCode);
+    }
+
+    private async Task<JsonElement> ReceiverAsync(string receiver)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
+        return await (await http.GetAsync($"/mock/webhooks/{receiver}")).ReadJsonAsync();
+    }
+
+    private Task<JsonElement> WaitForReceiverAsync(string receiver, Func<JsonElement, bool> condition) =>
+        WaitForAsync(() => ReceiverAsync(receiver), condition);
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var value = await read();
+            if (condition(value))
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"condition not reached: {(value is JsonElement e ? e.ToString() : value?.ToString())}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The process dies after its checkpoint and before its enqueue: the signal never goes out.</summary>
+    private sealed class KilledBeforeEnqueue : IWebhookSignal
+    {
+        public Task SignalAsync(IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The host was killed before it enqueued the event.");
+
+        public Task SignalDeliveryAsync(string deliveryId, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The host was killed before it enqueued the delivery.");
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using FunctionsSync.Core.Webhooks;
+
+namespace FunctionsSync.UnitTests.Webhooks;
+
+public sealed class WebhookUrlPolicyTests
+{
+    private static readonly WebhookUrlPolicy Strict = new([]);
+
+    [Theory]
+    [InlineData("https://hooks.example.com/sync")]
+    [InlineData("http://203.0.113.10:8080/hook")]
+    public void Public_http_targets_are_accepted(string url) => Assert.Null(Strict.Check(url));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a url")]
+    [InlineData("ftp://hooks.example.com/x")]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("http://localhost/x")]
+    [InlineData("http://api.localhost/x")]
+    [InlineData("http://127.0.0.1:7080/x")]
+    [InlineData("http://10.0.0.1/x")]
+    [InlineData("http://172.20.1.1/x")]
+    [InlineData("http://192.168.1.1/x")]
+    [InlineData("http://169.254.169.254/x")]
+    [InlineData("http://100.64.0.1/x")]
+    [InlineData("http://[::1]/x")]
+    [InlineData("http://[fd00::1]/x")]
+    [InlineData("http://[::ffff:10.0.0.1]/x")]
+    [InlineData("https://user:secret@hooks.example.com/x")]
+    public void Unsafe_targets_are_refused(string url) => Assert.NotNull(Strict.Check(url));
+
+    [Fact]
+    public void The_allow_list_admits_a_named_host_and_port_only()
+    {
+        var policy = new WebhookUrlPolicy(["127.0.0.1:7080"]);
+        Assert.Null(policy.Check("http://127.0.0.1:7080/mock/webhooks/demo"));
+        Assert.NotNull(policy.Check("http://127.0.0.1:9999/x"));
+        Assert.True(policy.MayConnect("127.0.0.1", 7080, IPAddress.Loopback));
+        Assert.False(policy.MayConnect("evil.example.com", 80, IPAddress.Parse("10.0.0.7")));
+        Assert.True(policy.MayConnect("hooks.example.com", 443, IPAddress.Parse("203.0.113.5")));
+    }
+}
