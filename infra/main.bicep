@@ -12,6 +12,9 @@ param location string = resourceGroup().location
 @description('Schedule of the SyncSchedule timer (six-field cron). The persisted schedule (/api/sync/interval) governs within it.')
 param syncSchedule string = '0 */15 * * * *'
 
+@description('Schedule of the MaintenanceTimer (webhook sweeps and retries, receipt and conflict retries).')
+param maintenanceSchedule string = '*/15 * * * * *'
+
 @description('Admin API key; stored in Key Vault and referenced from app settings.')
 @secure()
 param adminApiKey string
@@ -189,6 +192,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         { name: 'SyncSchedule', value: syncSchedule }
         { name: 'Storage__ConnectionString', value: '@Microsoft.KeyVault(SecretUri=${dataConnectionSecret.properties.secretUri})' }
+        // The webhook queue trigger's connection: the data account, where the outbox signals are enqueued.
+        { name: 'DataStorage', value: '@Microsoft.KeyVault(SecretUri=${dataConnectionSecret.properties.secretUri})' }
+        { name: 'WebhookQueueName', value: 'webhookevents' }
+        { name: 'MaintenanceSchedule', value: maintenanceSchedule }
         { name: 'Api__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${adminKeySecret.properties.secretUri})' }
       ]
     }

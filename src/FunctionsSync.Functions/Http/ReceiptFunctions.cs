@@ -1,0 +1,14 @@
+using FunctionsSync.Core.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FunctionsSync.Functions.Http;
+
+/// <summary>The push path: the body's sync token authenticates, so there is no API-key check.</summary>
+public sealed class ReceiptFunctions(ReceiptsApi api)
+{
+    [Function("OrdersImport")]
+    public async Task<IActionResult> ImportAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders/import")] HttpRequest request) =>
+        HttpApi.ToActionResult(request, await api.ImportAsync(await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
+}
