@@ -1,16 +1,22 @@
 using System.Net.Http.Json;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Host.Demo;
 
 /// <summary>
-/// Creates demo stores in the simulator and registers one connection per marketplace for each demo organization.
-/// Idempotent: connections keep their ids across restarts.
+/// Creates demo stores in the simulator and registers one connection per marketplace for each demo organization,
+/// and one webhook endpoint per organization pointing at the simulator's verifying receiver.
+/// Idempotent: connections and endpoints keep their ids across restarts.
 /// </summary>
-public sealed partial class DemoSeeder(IOptions<DemoOptions> options, IConnectionStore connections, IHttpClientFactory http, ILogger<DemoSeeder> logger) : IHostedService
+public sealed partial class DemoSeeder(
+    IOptions<DemoOptions> options, IConnectionStore connections, IWebhookStore webhooks, IHttpClientFactory http, TimeProvider time, ILogger<DemoSeeder> logger) : IHostedService
 {
     public IReadOnlyList<Connection> Seeded { get; private set; } = [];
+
+    /// <summary>The demo organizations' webhook endpoints.</summary>
+    public IReadOnlyList<WebhookEndpoint> Endpoints { get; private set; } = [];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -63,7 +69,39 @@ public sealed partial class DemoSeeder(IOptions<DemoOptions> options, IConnectio
         }
 
         Seeded = seeded;
+        Endpoints = await SeedWebhooksAsync(client, demo, cancellationToken);
         LogSeeded(seeded.Count, demo.Organizations, demo.SimulatorUrl);
+    }
+
+    private async Task<IReadOnlyList<WebhookEndpoint>> SeedWebhooksAsync(HttpClient client, DemoOptions demo, CancellationToken cancellationToken)
+    {
+        var endpoints = new List<WebhookEndpoint>();
+        for (var org = 1; org <= demo.Organizations; org++)
+        {
+            var organizationId = $"demo-org-{org}";
+            var receiver = $"{demo.SimulatorUrl.TrimEnd('/')}/mock/webhooks/{organizationId}";
+            var endpoint = (await webhooks.ListEndpointsAsync(organizationId, cancellationToken)).FirstOrDefault(e => e.TargetUrl == receiver && e.DisabledAt is null);
+            if (endpoint is null)
+            {
+                endpoint = new WebhookEndpoint
+                {
+                    Id = DeliveryIds.NewEndpointId(),
+                    OrganizationId = organizationId,
+                    TargetUrl = receiver,
+                    Events = [.. WebhookEventTypes.All],
+                    Description = "Demo: the simulator's verifying receiver",
+                    Secret = WebhookSigner.NewSecret(),
+                    CreatedAt = time.GetUtcNow(),
+                };
+                await webhooks.CreateEndpointAsync(endpoint, cancellationToken);
+            }
+
+            // A fresh simulator knows no secret; tell it, so it verifies every signature.
+            (await client.PutAsJsonAsync($"{receiver}/secret", new { secret = endpoint.Secret }, cancellationToken)).EnsureSuccessStatusCode();
+            endpoints.Add(endpoint);
+        }
+
+        return endpoints;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

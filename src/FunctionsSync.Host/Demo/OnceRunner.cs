@@ -3,12 +3,15 @@ using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
+using FunctionsSync.Core.Webhooks;
 
 namespace FunctionsSync.Host.Demo;
 
 /// <summary><c>--once</c>: one full cycle over every connection, live progress, a summary table, exit 0 only if all succeeded.</summary>
-public sealed class OnceRunner(CyclePlanner planner, ISyncStateStore state, IConnectionStore connections, TimeProvider time)
+public sealed class OnceRunner(CyclePlanner planner, ISyncStateStore state, IConnectionStore connections, IWebhookStore webhooks, DemoSeeder demo, TimeProvider time)
 {
+    private static readonly TimeSpan WebhookWait = TimeSpan.FromSeconds(20);
+
     public async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
@@ -51,9 +54,39 @@ public sealed class OnceRunner(CyclePlanner planner, ISyncStateStore state, ICon
             output.WriteLine($"{run.OrganizationId,-14} {run.Marketplace,-12} {run.Status.ToString().ToLowerInvariant(),-10} {c.Created,8} {c.Updated,8} {c.Unchanged,9} {c.Failed,7} {seconds,8}  {run.Error}");
         }
 
+        await ReportWebhooksAsync(output, runs.Values, cancellationToken);
         var ok = runs.Values.All(r => r.Status == RunStatus.Succeeded);
         output.WriteLine(ok ? $"all {runs.Count} runs succeeded" : $"{runs.Values.Count(r => r.Status != RunStatus.Succeeded)} of {runs.Count} runs did not succeed");
         return ok ? 0 : 1;
+    }
+
+    /// <summary>How many of the runs' <c>sync.completed</c> events reached the demo receivers (waiting a little for the last ones).</summary>
+    private async Task ReportWebhooksAsync(TextWriter output, IEnumerable<SyncRun> runs, CancellationToken cancellationToken)
+    {
+        var expected = runs
+            .SelectMany(r => demo.Endpoints.Where(e => e.OrganizationId == r.OrganizationId)
+                .Select(e => (EndpointId: e.Id, EventId: DeliveryIds.EventIdFor($"{r.RunId}|{WebhookEventTypes.SyncCompleted}"))))
+            .ToList();
+        if (expected.Count == 0)
+        {
+            return;
+        }
+
+        var deadline = time.GetUtcNow() + WebhookWait;
+        var delivered = 0;
+        while (true)
+        {
+            var deliveries = await Task.WhenAll(expected.Select(x => webhooks.GetDeliveryAsync(x.EndpointId, x.EventId, cancellationToken)));
+            delivered = deliveries.Count(d => d?.Status == DeliveryStatus.Delivered);
+            if (delivered == expected.Count || time.GetUtcNow() >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
+        }
+
+        output.WriteLine($"webhooks: {delivered} of {expected.Count} sync.completed events delivered, signed and verified, to the simulator's receivers");
     }
 
     private static string Short(Dictionary<string, Connection> names, string connectionId) =>
