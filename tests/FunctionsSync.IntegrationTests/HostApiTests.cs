@@ -238,6 +238,14 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         Assert.Equal("needs_attention", connection.GetProperty("health").GetString());
         Assert.Equal("failed", (await (await client.GetAsync($"/api/connections/{id}/status")).ReadJsonAsync()).GetProperty("syncStatus").GetString());
 
+        // The refusal waits for a person as an auth_error conflict; a retry is refused while the credentials are the old ones.
+        var authConflict = Assert.Single((await (await client.GetAsync($"/api/conflicts?connectionId={id}")).ReadJsonAsync()).GetProperty("conflicts").EnumerateArray());
+        Assert.Equal("auth_error", authConflict.GetProperty("type").GetString());
+        Assert.Equal("open", authConflict.GetProperty("status").GetString());
+        var conflictId = authConflict.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostJsonAsync($"/api/conflicts/{conflictId}/resolve", new { resolution = "retry" })).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostJsonAsync($"/api/conflicts/{conflictId}/resolve", new { resolution = "accept_source" })).StatusCode);
+
         var planner = host.Services.GetRequiredService<CyclePlanner>();
         var skipped = await planner.RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(1, skipped.SkippedNeedsAttention);
@@ -252,5 +260,11 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         var again = await planner.RunAsync("full", null, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(1, again.Queued);
         Assert.Equal("succeeded", (await client.WaitForRunAsync(again.RunIds[0], TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
+
+        // Settled: the operator closes the conflict, and the log says who did.
+        var resolved = await client.PostJsonAsync($"/api/conflicts/{conflictId}/resolve", new { resolution = "skip", note = "credentials rotated" });
+        Assert.Equal("skipped", (await resolved.ReadJsonAsync()).GetProperty("status").GetString());
+        var activity = (await (await client.GetAsync($"/api/connections/{id}/activity")).ReadJsonAsync()).GetProperty("activity");
+        Assert.Contains("credentials rotated", activity[0].GetProperty("details").GetString());
     }
 }

@@ -104,6 +104,65 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
     }
 
     [Fact]
+    public async Task An_endpoint_failing_for_longer_than_the_limit_is_disabled()
+    {
+        await using var host = new HostApp(storage, "whdisable", FastDelivery(("Webhooks:MaxAttempts", "20"), ("Webhooks:DisableAfter", "00:00:01")));
+        var client = host.Client();
+        var connectionId = await RegisterAsync(client, "org-disable", "hook-disable-store");
+        var receiver = $"disable-{Guid.NewGuid():N}";
+        var endpoint = await CreateEndpointAsync(client, "org-disable", receiver, ["sync.completed"]);
+        await ConfigureReceiverAsync(receiver, endpoint.GetProperty("secret").GetString()!, failNext: 1000);
+
+        var trigger = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
+        await client.WaitForRunAsync(trigger.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));
+
+        var listed = await WaitForAsync(
+            async () => (await (await client.GetAsync("/api/webhooks?organizationId=org-disable")).ReadJsonAsync()).GetProperty("webhooks")[0],
+            e => e.TryGetProperty("disabledAt", out _));
+        Assert.Contains("500", listed.GetProperty("disabledReason").GetString());
+        var delivery = await WaitForAsync(
+            async () => (await (await client.GetAsync($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).ReadJsonAsync()).GetProperty("deliveries")[0],
+            d => d.GetProperty("status").GetString() == "failed");
+        Assert.InRange(delivery.GetProperty("log").GetArrayLength(), 3, 19);
+    }
+
+    [Fact]
+    public async Task The_simulated_receiver_verifies_signatures_dedupes_and_fails_when_told()
+    {
+        var receiver = $"direct-{Guid.NewGuid():N}";
+        var secret = WebhookSigner.NewSecret();
+        await ConfigureReceiverAsync(receiver, secret, failNext: 0);
+        using var http = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
+        async Task<HttpStatusCode> SendAsync(string id, string body, string? signature = null, bool failHeader = false)
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/mock/webhooks/{receiver}") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add("webhook-id", id);
+            request.Headers.Add("webhook-timestamp", now.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("webhook-signature", signature ?? WebhookSigner.Sign(secret, id, now, body));
+            if (failHeader)
+            {
+                request.Headers.Add("x-fail", "true");
+            }
+
+            return (await http.SendAsync(request)).StatusCode;
+        }
+
+        const string body = "{\"type\":\"sync.completed\",\"data\":{}}";
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("evt_1", body));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("evt_1", body));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync("evt_2", body, signature: "v1,bm90IGEgc2lnbmF0dXJl"));
+        Assert.Equal(HttpStatusCode.InternalServerError, await SendAsync("evt_3", body, failHeader: true));
+        Assert.Equal(HttpStatusCode.InternalServerError, await SendAsync("evt_4", "{\"data\":{\"receipt\":\"R-1005\"}}"));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("evt_5", "{\"data\":{\"receipt\":\"R-1007\"}}"));
+
+        var got = await ReceiverAsync(receiver);
+        Assert.Equal(["evt_1", "evt_5"], got.GetProperty("accepted").EnumerateArray().Select(a => a.GetProperty("webhookId").GetString()));
+        Assert.Equal(1, got.GetProperty("duplicates").GetInt32());
+        Assert.Equal(1, got.GetProperty("badSignatures").GetInt32());
+    }
+
+    [Fact]
     public async Task An_event_written_by_a_host_killed_before_its_enqueue_is_delivered_once_a_host_is_back()
     {
         const string prefix = "whcrash";
