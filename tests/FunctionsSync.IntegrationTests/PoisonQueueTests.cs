@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.IntegrationTests.Infrastructure;
@@ -38,6 +39,9 @@ public sealed class PoisonQueueTests(AzuriteFixture storage, SimulatorFixture si
         Assert.Equal(RunStatus.Failed, run!.Status);
         Assert.Contains("poison", run.Error);
         Assert.Null((await harness.State.GetLeaseAsync(connection.Id, CancellationToken.None))!.ActiveRunId);
+        // Its sync.failed event was written with the failure, for the sweeper to announce.
+        var waiting = await harness.Services.GetRequiredService<IOutbox>().ListWaitingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, CancellationToken.None);
+        Assert.Contains(waiting, e => e.ConnectionId == connection.Id && e.Type == WebhookEventTypes.SyncFailed && e.Payload.Contains(launched.Run.RunId));
         Assert.Null(await queue.ReceiveAsync(TimeSpan.FromSeconds(1), CancellationToken.None));
 
         var poison = await harness.Services.GetRequiredService<StorageJobQueue>().PoisonQueueAsync(CancellationToken.None);

@@ -2,6 +2,7 @@ using FunctionsSync.Core.Leasing;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;
+using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Storage.Tables;
 using FunctionsSync.Storage.Webhooks;
 using Microsoft.WindowsAzure.Storage;
@@ -230,6 +231,13 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
             }
 
             batch.InsertOrReplace(RunEntity(changed));
+            if (changed.Status == RunStatus.Failed)
+            {
+                // A run failed without a runner (a poison job): its sync.failed event is written with it; no signal
+                // follows, so the sweeper announces it.
+                batch.InsertOrReplace(OutboxRows.ToEntity(Partition(connectionId), WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, changed, now)));
+            }
+
             try
             {
                 await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
