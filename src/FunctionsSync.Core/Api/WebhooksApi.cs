@@ -110,7 +110,15 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
             return Problems.Conflict("The delivery is being attempted right now; try again in a moment.");
         }
 
-        await signal.SignalDeliveryAsync(replayed.Id, cancellationToken);
+        try
+        {
+            await signal.SignalDeliveryAsync(replayed.Id, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The replay is saved as due now: the sweeper attempts it on its next pass.
+        }
+
         return new ApiResult(202, WebhookDeliveryView.From(replayed));
     }
 

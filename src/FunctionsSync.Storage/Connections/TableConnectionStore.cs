@@ -60,18 +60,32 @@ public sealed class TableConnectionStore(TableProvider tables, TimeProvider time
             return FromEntity(entity);
         }
 
-        // Rows written before the token had a column of its own: look inside, and give the row its column.
-        foreach (var connection in await ListAsync(null, cancellationToken))
+        // Rows written before the token had a column of its own get it, once per process; unknown tokens then cost
+        // one query, however many arrive.
+        if (!tokenColumnsBackfilled)
         {
-            if (connection.SyncToken == syncToken)
+            await foreach (var entity in table.ExecuteAllAsync(new TableQuery<DynamicTableEntity>().Where(TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.Equal, RowKey)), cancellationToken))
             {
-                await UpdateAsync(connection, cancellationToken);
-                return connection;
+                if (!entity.Properties.ContainsKey("SyncToken"))
+                {
+                    var connection = FromEntity(entity);
+                    // A merge of the one column: a concurrent update of the connection is not undone.
+                    var column = new DynamicTableEntity(entity.PartitionKey, entity.RowKey) { ETag = "*", Properties = { ["SyncToken"] = new EntityProperty(connection.SyncToken) } };
+                    await table.ExecuteAsync(TableOperation.Merge(column), null, null, cancellationToken);
+                    if (connection.SyncToken == syncToken)
+                    {
+                        return connection;
+                    }
+                }
             }
+
+            tokenColumnsBackfilled = true;
         }
 
         return null;
     }
+
+    private volatile bool tokenColumnsBackfilled;
 
     public async Task<IReadOnlyList<Connection>> ListAsync(string? organizationId, CancellationToken cancellationToken)
     {
