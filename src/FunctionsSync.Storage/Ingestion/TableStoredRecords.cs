@@ -48,6 +48,13 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
         var exists = await ChangeAsync(connectionId, source.EntityType, source.ExternalId, entity =>
         {
             var local = entity.Properties.TryGetValue("LocalHash", out var l) ? l.StringValue : null;
+            if (string.IsNullOrEmpty(local) && entity.Properties["SourceUpdatedAt"].DateTimeOffsetValue > source.UpdatedAt)
+            {
+                // A newer marketplace version was synced since (the local change is gone): nothing to apply.
+                applied = true;
+                return false;
+            }
+
             applied = overrideLocal || string.IsNullOrEmpty(local) || local == hash;
             if (applied)
             {
