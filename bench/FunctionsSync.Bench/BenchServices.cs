@@ -16,8 +16,8 @@ internal static class BenchServices
         {
             ["Storage:ConnectionString"] = storage,
             ["Storage:TablePrefix"] = prefix,
-            ["Sync:PageSize"] = "250",
-            ["Sync:MaxPageSize"] = "250",
+            // The largest batch size a connection may ask for (Sync:MaxPageSize): a page is two full table batches.
+            ["Sync:PageSize"] = "200",
             ["Marketplaces:RateLimitsEnabled"] = "false",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
