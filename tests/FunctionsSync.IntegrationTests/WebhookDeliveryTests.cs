@@ -127,6 +127,31 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
     }
 
     [Fact]
+    public async Task A_receiver_slower_than_the_timeout_holds_up_neither_the_sync_nor_its_data()
+    {
+        await using var host = new HostApp(storage, "whslow", FastDelivery(("Webhooks:RequestTimeout", "00:00:00.500"), ("Webhooks:MaxAttempts", "2")));
+        var client = host.Client();
+        var connectionId = await RegisterAsync(client, "org-slow", "hook-slow-store");
+        var receiver = $"slow-{Guid.NewGuid():N}";
+        var endpoint = await CreateEndpointAsync(client, "org-slow", receiver, ["sync.started", "sync.completed", "sync.failed", "conflict.created"]);
+        await ConfigureReceiverAsync(receiver, endpoint.GetProperty("secret").GetString()!, failNext: 0);
+        using (var http = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) })
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsJsonAsync($"/mock/webhooks/{receiver}/delay", new { milliseconds = 30_000 })).StatusCode);
+        }
+
+        var trigger = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
+        var run = await client.WaitForRunAsync(trigger.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(20));
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(30, (await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync()).GetProperty("records").GetProperty("orders").GetInt64());
+
+        var deliveries = await WaitForAsync(
+            async () => (await (await client.GetAsync($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).ReadJsonAsync()).GetProperty("deliveries"),
+            d => d.GetArrayLength() == 2 && d.EnumerateArray().All(x => x.GetProperty("status").GetString() == "failed"));
+        Assert.All(deliveries.EnumerateArray(), d => Assert.Contains("No answer within", d.GetProperty("lastError").GetString()));
+    }
+
+    [Fact]
     public async Task The_simulated_receiver_verifies_signatures_dedupes_and_fails_when_told()
     {
         var receiver = $"direct-{Guid.NewGuid():N}";

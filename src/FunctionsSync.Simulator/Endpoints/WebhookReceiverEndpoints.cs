@@ -7,7 +7,8 @@ namespace FunctionsSync.Simulator.Endpoints;
 /// <summary>
 /// A webhook receiver at <c>POST /mock/webhooks/{name}</c>. It fails a request carrying <c>x-fail: true</c>, a payload
 /// whose <c>receipt</c> ends in 5, and its next N requests after <c>POST /mock/webhooks/{name}/fail {count}</c>;
-/// <c>PUT .../secret {secret}</c> turns signature checks on; <c>GET</c> shows what it got.
+/// <c>PUT .../secret {secret}</c> turns signature checks on; <c>POST .../delay {milliseconds}</c> makes it slow;
+/// <c>GET</c> shows what it got.
 /// </summary>
 internal static class WebhookReceiverEndpoints
 {
@@ -18,6 +19,11 @@ internal static class WebhookReceiverEndpoints
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(http.RequestAborted);
+            if (receivers.Get(name).Delay is { } delay && delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, http.RequestAborted);
+            }
+
             var headers = http.Request.Headers;
             var status = receivers.Get(name).Receive(
                 headers["webhook-id"].FirstOrDefault(),
@@ -37,6 +43,11 @@ internal static class WebhookReceiverEndpoints
         group.MapPost("/fail", (WebhookReceivers receivers, string name, FailRequest request) =>
         {
             receivers.Get(name).FailNext(Math.Clamp(request.Count, 0, 1000));
+            return Results.NoContent();
+        });
+        group.MapPost("/delay", (WebhookReceivers receivers, string name, DelayRequest request) =>
+        {
+            receivers.Get(name).Delay = TimeSpan.FromMilliseconds(Math.Clamp(request.Milliseconds, 0, 600_000));
             return Results.NoContent();
         });
         group.MapGet("", (WebhookReceivers receivers, string name) => Results.Ok(receivers.Get(name).Snapshot()));
@@ -67,4 +78,6 @@ internal static class WebhookReceiverEndpoints
     internal sealed record SecretRequest(string? Secret);
 
     internal sealed record FailRequest(int Count);
+
+    internal sealed record DelayRequest(int Milliseconds);
 }

@@ -19,6 +19,9 @@ public sealed class WebhookReceiver
 
     public string? Secret { get; set; }
 
+    /// <summary>How long the receiver takes to answer (a slow downstream system).</summary>
+    public TimeSpan Delay { get; set; }
+
     public void FailNext(int count)
     {
         lock (gate)
