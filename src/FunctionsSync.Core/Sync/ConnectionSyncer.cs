@@ -13,8 +13,8 @@ namespace FunctionsSync.Core.Sync;
 
 /// <summary>
 /// Runs one sync of one connection: page by page, fetch → ingest → checkpoint (cursor, counters, lease renewal in
-/// one atomic write). A page is ingested before its checkpoint, so a run killed anywhere repeats at most one page,
-/// which idempotent ingestion absorbs.
+/// one atomic write). A page is ingested before its checkpoint, so a run killed anywhere repeats at most the two pages
+/// after its last checkpoint (the pipeline's depth), which idempotent ingestion absorbs.
 /// </summary>
 public sealed partial class ConnectionSyncer(
     IConnectionStore connections,
@@ -66,9 +66,9 @@ public sealed partial class ConnectionSyncer(
         var pages = 0;
         var lastControlCheck = DateTimeOffset.MinValue;
 
-        // The checkpoint of page N is written while page N+1 is ingested; it must land before checkpoint N+1 (the lease's
-        // ETag chains them) and before anything else uses the lease. Safe because ingestion is idempotent per
-        // (run, page): a crash in between repeats pages N and N+1 exactly as they were.
+        // The checkpoint of page N is written while later pages are ingested; it must land before checkpoint N+1 (the
+        // lease's ETag chains them) and before anything else uses the lease. Safe because ingestion is idempotent per
+        // (run, page): a crash in between repeats the pages after the last landed checkpoint exactly as they were.
         Task<SyncLease>? landing = null;
         async Task SettleAsync()
         {
@@ -113,14 +113,46 @@ public sealed partial class ConnectionSyncer(
                     ReportPhase(run.RunId, RunPhase.Fetching);
                 }
 
+                // Pages flow three deep: page N+1 is fetched and page N written while page N−1 is applied and
+                // checkpointed. A page's checkpoint is still written only after its records are, so a crash anywhere
+                // repeats at most the pages after the last checkpoint, which idempotent ingestion absorbs.
                 Task<FetchPage>? readAhead = null;
+                PendingPage? pending = null;
+                async Task CompleteAsync(PendingPage? page)
+                {
+                    if (page is null)
+                    {
+                        return;
+                    }
+
+                    var result = await page.Ingest;
+                    var detected = Detected(type, page.Page, result);
+                    // Conflicts are stored (with their events) before the checkpoint that counts them; a replayed page finds them.
+                    await SignalAsync(await conflicts.RecordAsync(run, page.Seq, detected, cancellationToken));
+                    (run, cursor) = ApplyPage(run, cursor, page.Page, result, page.Seq, detected);
+                    await SettleAsync();
+                    // Not cancellable: a checkpoint that was started is worth finishing, even on shutdown.
+                    landing = state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), CancellationToken.None);
+                    cursors[type] = cursor;
+                }
+
                 try
                 {
-                    while (!cursor.Completed)
+                    var token = cursor.PageToken;
+                    var more = !cursor.Completed;
+                    var nextSeq = run.PageSeq + 1;
+                    while (more)
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
+                        if (cancellationToken.IsCancellationRequested)
+                        {
+                            // Stopping between pages keeps the page whose records are already written.
+                            await CompleteAsync(Take(ref pending));
+                            cancellationToken.ThrowIfCancellationRequested();
+                        }
+
                         if (pages++ >= maxPages)
                         {
+                            await CompleteAsync(Take(ref pending));
                             await SettleAsync();
                             return new(SyncOutcomeKind.InProgress, run, $"Stopped after {maxPages} page(s); the run continues on the next call.");
                         }
@@ -129,6 +161,7 @@ public sealed partial class ConnectionSyncer(
                         if (Now - lastControlCheck >= Options.ControlCheckInterval)
                         {
                             lastControlCheck = Now;
+                            await CompleteAsync(Take(ref pending));
                             await SettleAsync();
                             if (await ControlledStopAsync(run, lease, connection) is { } stopped)
                             {
@@ -136,8 +169,7 @@ public sealed partial class ConnectionSyncer(
                             }
                         }
 
-                        var pageSeq = run.PageSeq + 1;
-                        var page = await (readAhead ?? adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, cursor.PageToken, PageSize(connection)), cancellationToken));
+                        var page = await (readAhead ?? adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, token, PageSize(connection)), cancellationToken));
                         readAhead = null;
 
                         // Read ahead: the next page is fetched while this one is written. Fetching has no side effects, so a
@@ -147,22 +179,21 @@ public sealed partial class ConnectionSyncer(
                             readAhead = adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, next, PageSize(connection)), cancellationToken);
                         }
 
-                        var result = await ingestion.IngestAsync(new IngestContext(connection.Id, run.RunId, pageSeq, type, run.Mode), page.Records, cancellationToken);
-                        var detected = Detected(type, page, result);
-                        // Conflicts are stored (with their events) before the checkpoint that counts them; a replayed page finds them.
-                        await SignalAsync(await conflicts.RecordAsync(run, pageSeq, detected, cancellationToken));
-                        (run, cursor) = ApplyPage(run, cursor, page, result, pageSeq, detected);
-                        await SettleAsync();
-                        // Not cancellable: a checkpoint that was started is worth finishing, even on shutdown.
-                        landing = state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), CancellationToken.None);
-                        cursors[type] = cursor;
+                        var seq = nextSeq++;
+                        var previous = Take(ref pending);
+                        pending = new PendingPage(page, seq, ingestion.IngestAsync(new IngestContext(connection.Id, run.RunId, seq, type, run.Mode), page.Records, cancellationToken));
+                        await CompleteAsync(previous);
+                        token = page.NextPageToken;
+                        more = token is not null;
                     }
 
+                    await CompleteAsync(Take(ref pending));
                     await SettleAsync();
                 }
                 finally
                 {
                     Abandon(readAhead);
+                    Abandon(pending?.Ingest);
                 }
             }
 
@@ -245,9 +276,19 @@ public sealed partial class ConnectionSyncer(
         }
     }
 
-    /// <summary>A read-ahead page nobody will use: its failure (if any) must not go unobserved.</summary>
-    private static void Abandon(Task<FetchPage>? readAhead) =>
-        readAhead?.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+    /// <summary>A read-ahead page or a write nobody will wait for: its failure (if any) must not go unobserved.</summary>
+    private static void Abandon(Task? task) =>
+        task?.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+
+    private static PendingPage? Take(ref PendingPage? pending)
+    {
+        var taken = pending;
+        pending = null;
+        return taken;
+    }
+
+    /// <summary>A fetched page whose records are being written.</summary>
+    private sealed record PendingPage(FetchPage Page, long Seq, Task<IngestResult> Ingest);
 
     private DateTimeOffset LeaseUntil => Now + Options.LeaseDuration;
 
