@@ -106,8 +106,9 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             lastSyncAt = finished.FirstOrDefault(r => r.Status is RunStatus.Succeeded or RunStatus.Partial)?.FinishedAt,
             // Orders pulled by syncs plus orders pushed as receipts.
             importedOrders = orders + imported.Success,
-            // Runs that ended rate limited plus receipts waiting out a rate limit.
+            // A failed or rate-limited receipt makes an otherwise successful connection partial.
             syncStatus = syncStatus == "success" && imported.Failed + imported.RateLimited > 0 ? "partial" : syncStatus,
+            // Runs that ended rate limited plus receipts waiting out a rate limit.
             rateLimitedCount = finished.Count(r => r.ErrorKind == Adapters.MarketplaceErrorKind.RateLimited) + imported.RateLimited,
             receipts = new { success = imported.Success, failed = imported.Failed, rateLimited = imported.RateLimited, pending = imported.Pending },
         });
