@@ -1,17 +1,17 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Orchestration;
+using FunctionsSync.Core.Receipts;
 using FunctionsSync.Core.Scheduling;
-using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Sync;
+using FunctionsSync.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-
-using FunctionsSync.Core.Conflicts;
-using FunctionsSync.Core.Receipts;
-using FunctionsSync.Core.Webhooks;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Core;
 
@@ -37,6 +37,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ConflictRecorder>();
         services.TryAddSingleton<ConflictResolver>();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => new WebhookUrlPolicy(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowedHosts));
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<WebhookDispatcher>();
         services.AddOptions<ReceiptOptions>().BindConfiguration(ReceiptOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -1,9 +1,9 @@
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Receipts;
-using FunctionsSync.Marketplaces.Receipts;
 using FunctionsSync.Marketplaces.Amazon;
 using FunctionsSync.Marketplaces.Etsy;
 using FunctionsSync.Marketplaces.Http;
+using FunctionsSync.Marketplaces.Receipts;
 using FunctionsSync.Marketplaces.Resilience;
 using FunctionsSync.Marketplaces.Shopify;
 using FunctionsSync.Marketplaces.WooCommerce;

@@ -1,31 +1,30 @@
 using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Activity;
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Concurrency;
+using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Connections;
-using FunctionsSync.Core.Jobs;
-using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Receipts;
+using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
+using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Storage.Access;
+using FunctionsSync.Storage.Activity;
 using FunctionsSync.Storage.Concurrency;
+using FunctionsSync.Storage.Conflicts;
 using FunctionsSync.Storage.Connections;
 using FunctionsSync.Storage.Health;
-using FunctionsSync.Storage.Jobs;
-using FunctionsSync.Storage.Scheduling;
 using FunctionsSync.Storage.Ingestion;
+using FunctionsSync.Storage.Jobs;
+using FunctionsSync.Storage.Receipts;
+using FunctionsSync.Storage.Scheduling;
 using FunctionsSync.Storage.Sync;
+using FunctionsSync.Storage.Webhooks;
 using FunctionsSync.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-
-using FunctionsSync.Core.Activity;
-using FunctionsSync.Core.Conflicts;
-using FunctionsSync.Core.Receipts;
-using FunctionsSync.Core.Webhooks;
-using FunctionsSync.Storage.Activity;
-using FunctionsSync.Storage.Conflicts;
-using FunctionsSync.Storage.Receipts;
-using FunctionsSync.Storage.Webhooks;
 
 namespace FunctionsSync.Storage;
 

@@ -21,13 +21,7 @@ public sealed class ConflictFlowTests(AzuriteFixture storage, SimulatorFixture s
         await using var host = new HostApp(storage, "conflictflow", new Dictionary<string, string?> { ["Conflicts:RetryDelay"] = "01:00:00" });
         var client = host.Client();
         const string storeId = "conflict-store";
-        var credentials = SyncHarness.CredentialsFor("woocommerce", storeId);
-        var store = simulator.State.PutStore("woocommerce", storeId, new SimStoreConfig { Orders = 40, Products = 10, Customers = 5, Seed = 5, Credentials = credentials });
-        var connectionId = (await (await client.PostJsonAsync("/api/connections", new
-        {
-            organizationId = Org, marketplace = "woocommerce", externalStoreId = storeId, name = storeId, credentials,
-            settings = new Dictionary<string, string> { ["baseUrl"] = $"{simulator.BaseUrl}/woocommerce/{storeId}" },
-        })).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        var (connectionId, _, store) = await client.RegisterSimulatedAsync(simulator, Org, "woocommerce", storeId, new SimStoreConfig { Orders = 40, Products = 10, Customers = 5, Seed = 5 });
         await SyncAsync(client, connectionId, "full");
 
         // Two orders are changed here; then every order changes at the marketplace.

@@ -53,12 +53,9 @@ public sealed class ReceiptImportTests(AzuriteFixture storage, SimulatorFixture 
         Assert.Equal("rate_limited", rateLimited.GetProperty("status").GetString());
 
         // The worker asks again on the schedule until the attempts are spent; then the outcome is final.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (simulator.State.Validations.GetValueOrDefault(invalid) < 3 || simulator.State.Validations.GetValueOrDefault(limited) < 3)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the worker did not retry");
-            await Task.Delay(100);
-        }
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(simulator.State.Validations),
+            v => v.GetValueOrDefault(invalid) >= 3 && v.GetValueOrDefault(limited) >= 3);
 
         await Task.Delay(800);
         Assert.Equal(3, simulator.State.Validations[invalid]);
@@ -107,13 +104,7 @@ public sealed class ReceiptImportTests(AzuriteFixture storage, SimulatorFixture 
 
     private async Task<(string ConnectionId, string SyncToken)> RegisterAsync(HttpClient client, string storeId)
     {
-        var credentials = SyncHarness.CredentialsFor("shopify", storeId);
-        simulator.State.PutStore("shopify", storeId, new SimStoreConfig { Orders = 0, Products = 0, Customers = 0, Credentials = credentials });
-        var body = await (await client.PostJsonAsync("/api/connections", new
-        {
-            organizationId = "org-receipts", marketplace = "shopify", externalStoreId = storeId, name = storeId, credentials,
-            settings = new Dictionary<string, string> { ["baseUrl"] = $"{simulator.BaseUrl}/shopify/{storeId}" },
-        })).ReadJsonAsync();
-        return (body.GetProperty("connectionId").GetString()!, body.GetProperty("syncToken").GetString()!);
+        var (connectionId, syncToken, _) = await client.RegisterSimulatedAsync(simulator, "org-receipts", "shopify", storeId, new SimStoreConfig { Orders = 0, Products = 0, Customers = 0 });
+        return (connectionId, syncToken);
     }
 }

@@ -71,7 +71,7 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
         Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
         got = await WaitForReceiverAsync(receiver, r => r.GetProperty("duplicates").GetInt32() == 1);
         Assert.Equal(1, got.GetProperty("accepted").GetArrayLength());
-        var replayed = await WaitForAsync(async () =>
+        var replayed = await Eventually.WaitForAsync(async () =>
             (await (await client.GetAsync($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).ReadJsonAsync()).GetProperty("deliveries")[0],
             d => d.GetProperty("log").GetArrayLength() == 5 && d.GetProperty("status").GetString() == "delivered");
         Assert.Equal(5, replayed.GetProperty("log")[4].GetProperty("number").GetInt32());
@@ -91,7 +91,7 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
         var run = await client.WaitForRunAsync(trigger.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));
         Assert.Equal("succeeded", run.GetProperty("status").GetString());
 
-        var deliveries = await WaitForAsync(
+        var deliveries = await Eventually.WaitForAsync(
             async () => (await (await client.GetAsync($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).ReadJsonAsync()).GetProperty("deliveries"),
             d => d.GetArrayLength() == 2 && d.EnumerateArray().All(x => x.GetProperty("status").GetString() == "failed"));
         Assert.All(deliveries.EnumerateArray(), d =>
@@ -116,11 +116,11 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
         var trigger = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
         await client.WaitForRunAsync(trigger.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));
 
-        var listed = await WaitForAsync(
+        var listed = await Eventually.WaitForAsync(
             async () => (await (await client.GetAsync("/api/webhooks?organizationId=org-disable")).ReadJsonAsync()).GetProperty("webhooks")[0],
             e => e.TryGetProperty("disabledAt", out _));
         Assert.Contains("500", listed.GetProperty("disabledReason").GetString());
-        var delivery = await WaitForAsync(
+        var delivery = await Eventually.WaitForAsync(
             async () => (await (await client.GetAsync($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).ReadJsonAsync()).GetProperty("deliveries")[0],
             d => d.GetProperty("status").GetString() == "failed");
         Assert.InRange(delivery.GetProperty("log").GetArrayLength(), 3, 19);
@@ -145,7 +145,7 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
         Assert.Equal("succeeded", run.GetProperty("status").GetString());
         Assert.Equal(30, (await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync()).GetProperty("records").GetProperty("orders").GetInt64());
 
-        var deliveries = await WaitForAsync(
+        var deliveries = await Eventually.WaitForAsync(
             async () => (await (await client.GetAsync($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).ReadJsonAsync()).GetProperty("deliveries"),
             d => d.GetArrayLength() == 2 && d.EnumerateArray().All(x => x.GetProperty("status").GetString() == "failed"));
         Assert.All(deliveries.EnumerateArray(), d => Assert.Contains("No answer within", d.GetProperty("lastError").GetString()));
@@ -225,7 +225,7 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
         Assert.Equal([("sync.completed", runId), ("sync.started", runId)], types.OrderBy(t => t.Type));
         Assert.Equal(0, got.GetProperty("badSignatures").GetInt32());
         await using var after = new SyncHarness(storage, simulator, prefix);
-        await WaitForAsync(
+        await Eventually.WaitForAsync(
             async () => await after.Services.GetRequiredService<IOutbox>().ListWaitingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, CancellationToken.None),
             rows => rows.Count == 0);
     }
@@ -270,17 +270,8 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/webhooks/{id}/deliveries")).StatusCode);
     }
 
-    private async Task<string> RegisterAsync(HttpClient client, string organizationId, string storeId)
-    {
-        var credentials = SyncHarness.CredentialsFor("woocommerce", storeId);
-        simulator.State.PutStore("woocommerce", storeId, new SimStoreConfig { Orders = 30, Products = 5, Customers = 5, Seed = 3, Credentials = credentials });
-        var response = await client.PostJsonAsync("/api/connections", new
-        {
-            organizationId, marketplace = "woocommerce", externalStoreId = storeId, name = storeId, credentials,
-            settings = new Dictionary<string, string> { ["baseUrl"] = $"{simulator.BaseUrl}/woocommerce/{storeId}" },
-        });
-        return (await response.ReadJsonAsync()).GetProperty("connectionId").GetString()!;
-    }
+    private async Task<string> RegisterAsync(HttpClient client, string organizationId, string storeId) =>
+        (await client.RegisterSimulatedAsync(simulator, organizationId, "woocommerce", storeId, new SimStoreConfig { Orders = 30, Products = 5, Customers = 5, Seed = 3 })).ConnectionId;
 
     private async Task<JsonElement> CreateEndpointAsync(HttpClient client, string organizationId, string receiver, string[] events)
     {
@@ -303,23 +294,7 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
     }
 
     private Task<JsonElement> WaitForReceiverAsync(string receiver, Func<JsonElement, bool> condition) =>
-        WaitForAsync(() => ReceiverAsync(receiver), condition);
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"condition not reached: {(value is JsonElement e ? e.ToString() : value?.ToString())}");
-            await Task.Delay(100);
-        }
-    }
+        Eventually.WaitForAsync(() => ReceiverAsync(receiver), condition);
 
     /// <summary>The process dies after its checkpoint and before its enqueue: the signal never goes out.</summary>
     private sealed class KilledBeforeEnqueue : IWebhookSignal

@@ -15,7 +15,7 @@ public sealed class ActivityApi(IActivityLog log, ConnectionsApi connectionsApi)
 
         if (await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null)
         {
-            return Problems.NotFound($"Connection {connectionId} does not exist.");
+            return ConnectionsApi.NotFound(connectionId);
         }
 
         var entries = await log.ListAsync(connectionId, take ?? 100, cancellationToken);

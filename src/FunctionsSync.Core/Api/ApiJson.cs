@@ -14,6 +14,25 @@ public static class ApiJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>An enum value as the API writes it (<c>DataMismatch</c> → <c>data_mismatch</c>).</summary>
+    public static string WireName<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    /// <summary>The enum value whose <see cref="WireName{T}"/> is <paramref name="wire"/> (ignoring case, as the JSON reader does).</summary>
+    public static bool TryParseWireName<T>(string wire, out T value) where T : struct, Enum
+    {
+        foreach (var candidate in Enum.GetValues<T>())
+        {
+            if (string.Equals(WireName(candidate), wire, StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
     /// <summary>Parses a request body; a malformed one yields a 400 problem naming what is wrong.</summary>
     public static bool TryRead<T>(string? body, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out ApiResult? problem, bool allowEmpty = false)
         where T : class, new()

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Conflicts;
 
@@ -17,12 +16,14 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
         ConflictStatus? wanted = null;
         if (!string.IsNullOrEmpty(status))
         {
-            if (!TryParse<ConflictStatus>(status, out var parsed))
+            if (ApiJson.TryParseWireName<ConflictStatus>(status, out var parsed))
+            {
+                wanted = parsed;
+            }
+            else
             {
                 errors["status"] = ["Must be open, retrying, resolved or skipped."];
             }
-
-            wanted = parsed;
         }
 
         if (pageSize is < 1 or > MaxPageSize)
@@ -47,7 +48,7 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
 
         if (connectionId is not null && await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null)
         {
-            return Problems.NotFound($"Connection {connectionId} does not exist.");
+            return ConnectionsApi.NotFound(connectionId);
         }
 
         try
@@ -96,18 +97,4 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
         ConflictTypes.TryParseId(id, out _) && await store.GetAsync(id, cancellationToken) is { } conflict && caller.CanSee(conflict.OrganizationId) ? conflict : null;
 
     private static ApiResult NotFound(string id) => Problems.NotFound($"Conflict {id} does not exist.");
-
-    private static bool TryParse<T>(string value, out T? parsed) where T : struct, Enum
-    {
-        try
-        {
-            parsed = JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value), ApiJson.Options);
-            return true;
-        }
-        catch (JsonException)
-        {
-            parsed = null;
-            return false;
-        }
-    }
 }

@@ -211,5 +211,6 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         return connection is not null && connection.DeletedAt is null && caller.CanSee(connection.OrganizationId) ? connection : null;
     }
 
-    private static ApiResult NotFound(string connectionId) => Problems.NotFound($"Connection {connectionId} does not exist.");
+    /// <summary>The answer for a connection that does not exist or that the caller may not see.</summary>
+    public static ApiResult NotFound(string connectionId) => Problems.NotFound($"Connection {connectionId} does not exist.");
 }

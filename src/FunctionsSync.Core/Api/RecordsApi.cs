@@ -66,7 +66,7 @@ public sealed class RecordsApi(IStoredRecords records, ConnectionsApi connection
         }
 
         return await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null
-            ? (null, Problems.NotFound($"Connection {connectionId} does not exist."))
+            ? (null, ConnectionsApi.NotFound(connectionId))
             : (type, null);
     }
 

@@ -1,11 +1,10 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Webhooks;
-using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/webhooks</c> routes.</summary>
-public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatcher, IWebhookSignal signal, IOptions<WebhookOptions> options, TimeProvider time)
+public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatcher, IWebhookSignal signal, WebhookUrlPolicy urlPolicy, TimeProvider time)
 {
     private const int DeliveryPage = 100;
 
@@ -33,7 +32,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
             errors["events"] = [$"One or more of: {string.Join(", ", WebhookEventTypes.All)}."];
         }
 
-        if (new WebhookUrlPolicy(options.Value.AllowedHosts).Check(request.TargetUrl) is { } urlProblem)
+        if (urlPolicy.Check(request.TargetUrl) is { } urlProblem)
         {
             errors["targetUrl"] = [urlProblem];
         }

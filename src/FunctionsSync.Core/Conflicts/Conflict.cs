@@ -21,7 +21,6 @@ public sealed record Conflict
 
     /// <summary>The marketplace's version (record JSON) that could not be applied, where there is one.</summary>
     public string? SourceJson { get; init; }
-    public string? SourceHash { get; init; }
 
     /// <summary>The run (and page) that detected it last; a replayed page recognises its own detection.</summary>
     public required string RunId { get; init; }

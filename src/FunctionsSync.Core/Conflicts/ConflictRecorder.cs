@@ -53,19 +53,19 @@ public sealed class ConflictRecorder(IConflictStore store, IOptions<ConflictOpti
 
     private (Conflict, OutboxEvent?)? Decide(SyncRun run, long pageSeq, string id, DetectedConflict detection, Conflict? existing)
     {
-        var now = time.GetUtcNow();
-        var source = detection.Source is { } record ? RecordJson.Serialize(record) : null;
-        var sourceHash = detection.Source is { } r ? RecordJson.ContentHash(r) : null;
         if (existing is not null && existing.RunId == run.RunId && existing.PageSeq == pageSeq && pageSeq > 0)
         {
             // The same page again (a crash before its checkpoint): the first attempt wrote the conflict and its event.
             return null;
         }
 
+        var now = time.GetUtcNow();
+        var source = detection.Source is { } record ? RecordJson.Serialize(record) : null;
+
         if (existing is { IsClosed: false })
         {
             // Still the same open problem: keep it current, no new event.
-            return (existing with { Message = detection.Message, SourceJson = source, SourceHash = sourceHash, RunId = run.RunId, PageSeq = pageSeq, UpdatedAt = now }, null);
+            return (existing with { Message = detection.Message, SourceJson = source, RunId = run.RunId, PageSeq = pageSeq, UpdatedAt = now }, null);
         }
 
         var opened = WithPolicy(new Conflict
@@ -78,7 +78,6 @@ public sealed class ConflictRecorder(IConflictStore store, IOptions<ConflictOpti
             ExternalId = detection.ExternalId,
             Message = detection.Message,
             SourceJson = source,
-            SourceHash = sourceHash,
             RunId = run.RunId,
             PageSeq = pageSeq,
             Occurrence = (existing?.Occurrence ?? 0) + 1,

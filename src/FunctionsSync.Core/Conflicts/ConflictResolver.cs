@@ -1,4 +1,5 @@
 using FunctionsSync.Core.Activity;
+using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Jobs;
@@ -26,7 +27,7 @@ public sealed partial class ConflictResolver(
     {
         if (conflict.IsClosed)
         {
-            return new(conflict, $"The conflict is already {conflict.Status.ToString().ToLowerInvariant()}.", RefusalIsConflict: true);
+            return new(conflict, $"The conflict is already {ApiJson.WireName(conflict.Status)}.", RefusalIsConflict: true);
         }
 
         var source = conflict.SourceJson is { } json ? RecordJson.Deserialize(json) : null;
@@ -92,7 +93,7 @@ public sealed partial class ConflictResolver(
         }
 
         await activity.AppendAsync(new ActivityEntry(conflict.ConnectionId, Now, actor, "conflict.resolved", conflict.Id,
-            $"{resolution.ToWire()} on {conflict.Type.ToWire()}{Subject(conflict)}: {outcome}{(note is null ? "" : $". Note: {note}")}"), cancellationToken);
+            $"{ApiJson.WireName(resolution)} on {conflict.Type.ToWire()}{Subject(conflict)}: {outcome}{(note is null ? "" : $". Note: {note}")}"), cancellationToken);
         return new(changed);
     }
 

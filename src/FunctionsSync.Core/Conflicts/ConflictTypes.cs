@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
+using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Records;
 
 namespace FunctionsSync.Core.Conflicts;
@@ -8,15 +9,8 @@ namespace FunctionsSync.Core.Conflicts;
 /// <summary>Wire names and ids of conflicts.</summary>
 public static class ConflictTypes
 {
-    public static string ToWire(this ConflictType type) => type switch
-    {
-        ConflictType.ValidationError => "validation_error",
-        ConflictType.DuplicateKey => "duplicate_key",
-        ConflictType.DataMismatch => "data_mismatch",
-        ConflictType.AuthError => "auth_error",
-        ConflictType.RetryExhausted => "retry_exhausted",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
+    /// <summary>The name the API and run status use (<c>data_mismatch</c>); it is also part of the conflict id.</summary>
+    public static string ToWire(this ConflictType type) => ApiJson.WireName(type);
 
     /// <summary>
     /// <c>cf_{connectionId}_{hash}</c>: one id per (connection, type, record), so detecting the same problem again

@@ -10,6 +10,7 @@ public interface IConnectionStore
     /// <summary>The connection a receipt import's sync token belongs to.</summary>
     Task<Connection?> FindBySyncTokenAsync(string syncToken, CancellationToken cancellationToken);
 
+
     Task<IReadOnlyList<Connection>> ListAsync(string? organizationId, CancellationToken cancellationToken);
 
     /// <summary>Writes the connection unconditionally (last writer wins; connection rows change rarely).</summary>

@@ -8,8 +8,6 @@ public static class DeliveryIds
 {
     public static string NewEndpointId() => "wh_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
-    public static string NewEventId() => "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-
     /// <summary>An event id derived from what the event reports, so reporting it again yields the same id.</summary>
     public static string EventIdFor(string source) =>
         "evt_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source)))[..32];

@@ -10,6 +10,7 @@ public interface IWebhookStore
     /// <summary>Endpoints of one organization, or of all when <paramref name="organizationId"/> is null.</summary>
     Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? organizationId, CancellationToken cancellationToken);
 
+    /// <summary>Writes the endpoint if it still exists (an endpoint deleted meanwhile stays deleted).</summary>
     Task UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken);
 
     /// <summary>Removes the endpoint; its deliveries stay readable until they age out.</summary>

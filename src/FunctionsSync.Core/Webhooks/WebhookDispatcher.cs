@@ -56,20 +56,16 @@ public sealed partial class WebhookDispatcher(
         await AttemptAllAsync(deliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= Now), cancellationToken);
     }
 
-    /// <summary>Dispatches events whose signal was lost and attempts deliveries that are due. Returns how much it did.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    /// <summary>Dispatches events whose signal was lost and attempts deliveries that are due.</summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
     {
-        var done = 0;
         foreach (var waiting in await outbox.ListWaitingAsync(Now - Options.SweepAfter, 200, cancellationToken))
         {
             LogSweptEvent(waiting.EventId, waiting.Type);
             await DispatchAsync(waiting.ConnectionId, waiting.EventId, cancellationToken);
-            done++;
         }
 
-        var due = await store.ListDueDeliveriesAsync(Now, 500, cancellationToken);
-        await AttemptAllAsync(due, cancellationToken);
-        return done + due.Count;
+        await AttemptAllAsync(await store.ListDueDeliveriesAsync(Now, 500, cancellationToken), cancellationToken);
     }
 
     /// <summary>Attempts a delivery now if it is pending (a replay, a signal for it).</summary>
@@ -159,11 +155,8 @@ public sealed partial class WebhookDispatcher(
 
         if (changed is not null)
         {
-            // Re-read so a concurrent delete is not undone.
-            if (await store.GetEndpointAsync(endpoint.Id, cancellationToken) is not null)
-            {
-                await store.UpdateEndpointAsync(changed, cancellationToken);
-            }
+            // The store's update never brings back an endpoint deleted meanwhile.
+            await store.UpdateEndpointAsync(changed, cancellationToken);
         }
     }
 

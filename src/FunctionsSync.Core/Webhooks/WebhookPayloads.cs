@@ -27,9 +27,11 @@ public static class WebhookPayloads
             conflicts = run.Conflicts.Count == 0 ? null : run.Conflicts,
             error = run.Error,
         };
-        // One event per run and type: a checkpoint written again after a crash yields the same id.
-        return Make(DeliveryIds.EventIdFor($"{run.RunId}|{type}"), type, run.OrganizationId, run.ConnectionId, now, data);
+        return Make(RunEventId(run.RunId, type), type, run.OrganizationId, run.ConnectionId, now, data);
     }
+
+    /// <summary>One event per run and type: a checkpoint written again after a crash yields the same id.</summary>
+    public static string RunEventId(string runId, string type) => DeliveryIds.EventIdFor($"{runId}|{type}");
 
     public static OutboxEvent ForConflict(Conflict conflict, DateTimeOffset now)
     {

@@ -15,10 +15,9 @@ public sealed class WebhookSender : IDisposable
     private readonly HttpClient client;
     private readonly TimeProvider time;
 
-    public WebhookSender(IOptions<WebhookOptions> options, TimeProvider time)
+    public WebhookSender(IOptions<WebhookOptions> options, WebhookUrlPolicy policy, TimeProvider time)
     {
         this.time = time;
-        var policy = new WebhookUrlPolicy(options.Value.AllowedHosts);
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,

@@ -65,7 +65,7 @@ public sealed class OnceRunner(CyclePlanner planner, ISyncStateStore state, ICon
     {
         var expected = runs
             .SelectMany(r => demo.Endpoints.Where(e => e.OrganizationId == r.OrganizationId)
-                .Select(e => (EndpointId: e.Id, EventId: DeliveryIds.EventIdFor($"{r.RunId}|{WebhookEventTypes.SyncCompleted}"))))
+                .Select(e => (EndpointId: e.Id, EventId: WebhookPayloads.RunEventId(r.RunId, WebhookEventTypes.SyncCompleted))))
             .ToList();
         if (expected.Count == 0)
         {

@@ -10,6 +10,7 @@ public sealed class SimulatorState(TimeProvider time)
 
     private readonly ConcurrentDictionary<(string Marketplace, string StoreId), SimStore> stores = new();
     private readonly ConcurrentQueue<SimRequest> requests = new();
+    private readonly ConcurrentDictionary<string, int> validations = new(StringComparer.Ordinal);
     private readonly Lock faultGate = new();
     private long diceRolls;
     private int malformedLeft;
@@ -76,8 +77,6 @@ public sealed class SimulatorState(TimeProvider time)
     public IReadOnlyList<SimRequest> Requests => [.. requests];
 
     public void ClearRequests() => requests.Clear();
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> validations = new(StringComparer.Ordinal);
 
     /// <summary>How often each receipt was validated (tests check that stored outcomes are not asked again).</summary>
     public IReadOnlyDictionary<string, int> Validations => validations;

@@ -19,13 +19,14 @@ internal static class WebhookReceiverEndpoints
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(http.RequestAborted);
-            if (receivers.Get(name).Delay is { } delay && delay > TimeSpan.Zero)
+            var receiver = receivers.Get(name);
+            if (receiver.Delay > TimeSpan.Zero)
             {
-                await Task.Delay(delay, http.RequestAborted);
+                await Task.Delay(receiver.Delay, http.RequestAborted);
             }
 
             var headers = http.Request.Headers;
-            var status = receivers.Get(name).Receive(
+            var status = receiver.Receive(
                 headers["webhook-id"].FirstOrDefault(),
                 headers["webhook-timestamp"].FirstOrDefault(),
                 headers["webhook-signature"].FirstOrDefault(),

@@ -84,7 +84,7 @@ public sealed class WebhookReceiver
         }
 
         var key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
-        var expected = Convert.FromBase64String(Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}"))));
+        var expected = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}"));
         // The header may carry several space-separated signatures (key rotation); one match is enough.
         foreach (var candidate in signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -107,9 +107,3 @@ public sealed class WebhookReceiver
         return false;
     }
 }
-
-public sealed record ReceivedWebhook(string WebhookId, DateTimeOffset ReceivedAt, string Body);
-
-public sealed record ReceiverAttempt(string? WebhookId, DateTimeOffset At, int Status, string Outcome);
-
-public sealed record ReceiverSnapshot(IReadOnlyList<ReceivedWebhook> Accepted, IReadOnlyList<ReceiverAttempt> Attempts, int Duplicates, int BadSignatures);

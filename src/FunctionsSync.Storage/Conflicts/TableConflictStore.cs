@@ -85,10 +85,8 @@ public sealed class TableConflictStore(TableProvider tables) : IConflictStore
     public async Task<ConflictPage> ListAsync(ConflictQuery query, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var filter = TableQuery.CombineFilters(
-            TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.GreaterThanOrEqual, IdPrefix),
-            TableOperators.And,
-            TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.LessThan, IdPrefix[..^1] + (char)(IdPrefix[^1] + 1)));
+        // The partitions also hold the conflicts' outbox rows.
+        var filter = TableQueries.RowKeyPrefix(IdPrefix);
         if (query.ConnectionId is not null)
         {
             filter = TableQuery.CombineFilters(filter, TableOperators.And, TableQueries.Partition(TableKeys.Encode(query.ConnectionId)));

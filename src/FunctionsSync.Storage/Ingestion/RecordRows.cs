@@ -38,6 +38,9 @@ internal static class RecordRows
         Enum.Parse<RecordChange>(entity.Properties["Change"].StringValue),
         entity.Properties.TryGetValue("LocalHash", out var local) && !string.IsNullOrEmpty(local.StringValue) ? local.StringValue : null);
 
+    public static StoredRecord Stored(DynamicTableEntity entity) =>
+        new(RecordJson.Deserialize(entity.Properties["Data"].StringValue), State(entity), entity.Timestamp);
+
     public static async Task<Dictionary<string, (StoredRecordState State, string ETag)>> ReadAsync(
         CloudTable table, string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ public sealed class TableRecordQuery(TableProvider tables) : IRecordQuery
         var query = new TableQuery<DynamicTableEntity>().Where(TableQueries.Partition(RecordRows.Partition(connectionId, entityType)));
         await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
         {
-            yield return new StoredRecord(RecordJson.Deserialize(entity.Properties["Data"].StringValue), RecordRows.State(entity), entity.Timestamp);
+            yield return RecordRows.Stored(entity);
         }
     }
 

@@ -19,9 +19,7 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
     private const string ResolutionWriter = "conflict-resolution";
 
     public async Task<StoredRecord?> GetAsync(string connectionId, EntityType entityType, string externalId, CancellationToken cancellationToken) =>
-        await ReadAsync(connectionId, entityType, externalId, cancellationToken) is { } entity
-            ? new StoredRecord(RecordJson.Deserialize(entity.Properties["Data"].StringValue), RecordRows.State(entity), entity.Timestamp)
-            : null;
+        await ReadAsync(connectionId, entityType, externalId, cancellationToken) is { } entity ? RecordRows.Stored(entity) : null;
 
     public Task<bool> EditLocallyAsync(string connectionId, CanonicalRecord record, CancellationToken cancellationToken) =>
         ChangeAsync(connectionId, record.EntityType, record.ExternalId, entity =>
@@ -65,7 +63,7 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
         }, cancellationToken);
         if (!exists)
         {
-            // Deleted locally meanwhile: the marketplace's version is all there is.
+            // The row is gone (removed meanwhile): the marketplace's version is all there is.
             var table = await tables.GetAsync(TableNames.Records, cancellationToken);
             var entity = new DynamicTableEntity(RecordRows.Partition(connectionId, source.EntityType), TableKeys.Encode(source.ExternalId));
             WriteSource(entity, source, hash);

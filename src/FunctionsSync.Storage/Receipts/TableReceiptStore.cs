@@ -31,17 +31,7 @@ public sealed class TableReceiptStore(TableProvider tables) : IReceiptStore
     public async Task<ReceiptImport?> TrySaveAsync(ReceiptImport receipt, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var entity = ToEntity(receipt);
-        entity.ETag = receipt.Version ?? "*";
-        try
-        {
-            var result = await table.ExecuteAsync(TableOperation.Replace(entity), null, null, cancellationToken);
-            return receipt with { Version = result.Etag };
-        }
-        catch (StorageException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
-        {
-            return null;
-        }
+        return await table.TryReplaceAsync(ToEntity(receipt), receipt.Version, cancellationToken) is { } version ? receipt with { Version = version } : null;
     }
 
     public async Task<IReadOnlyList<ReceiptImport>> ListDueAsync(DateTimeOffset now, DateTimeOffset staleBefore, int take, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Microsoft.WindowsAzure.Storage;
 using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Tables;
@@ -9,13 +10,31 @@ internal static class TableQueries
 
     /// <summary>Rows of one partition whose row key starts with <paramref name="prefix"/>.</summary>
     public static string PartitionPrefix(string partitionKey, string prefix) =>
+        TableQuery.CombineFilters(Partition(partitionKey), TableOperators.And, RowKeyPrefix(prefix));
+
+    /// <summary>Rows (of any partition) whose row key starts with <paramref name="prefix"/>.</summary>
+    public static string RowKeyPrefix(string prefix) =>
         TableQuery.CombineFilters(
-            Partition(partitionKey),
+            TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.GreaterThanOrEqual, prefix),
             TableOperators.And,
-            TableQuery.CombineFilters(
-                TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.GreaterThanOrEqual, prefix),
-                TableOperators.And,
-                TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.LessThan, prefix[..^1] + (char)(prefix[^1] + 1))));
+            TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.LessThan, prefix[..^1] + (char)(prefix[^1] + 1)));
+
+    /// <summary>
+    /// Replaces <paramref name="entity"/> if it is still at <paramref name="version"/> (any version when null).
+    /// Returns the new version, or null when the row changed or vanished meanwhile.
+    /// </summary>
+    public static async Task<string?> TryReplaceAsync(this CloudTable table, DynamicTableEntity entity, string? version, CancellationToken cancellationToken)
+    {
+        entity.ETag = version ?? "*";
+        try
+        {
+            return (await table.ExecuteAsync(TableOperation.Replace(entity), null, null, cancellationToken)).Etag;
+        }
+        catch (StorageException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
+        {
+            return null;
+        }
+    }
 
     public static async IAsyncEnumerable<DynamicTableEntity> ExecuteAllAsync(
         this CloudTable table, TableQuery<DynamicTableEntity> query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Storage.Jobs;
 using FunctionsSync.Storage.Tables;
@@ -13,12 +12,12 @@ public sealed class StorageWebhookSignal(QueueProvider queues) : IWebhookSignal
     {
         var queue = await queues.GetAsync(TableNames.WebhookQueue, cancellationToken);
         await Task.WhenAll(events.Select(e => queue.AddMessageAsync(
-            new CloudQueueMessage(JsonSerializer.Serialize(new WebhookSignalMessage(e.ConnectionId, e.EventId, null))), null, null, null, null, cancellationToken)));
+            new CloudQueueMessage(StorageJson.Serialize(new WebhookSignalMessage(e.ConnectionId, e.EventId, null))), null, null, null, null, cancellationToken)));
     }
 
     public async Task SignalDeliveryAsync(string deliveryId, CancellationToken cancellationToken)
     {
         var queue = await queues.GetAsync(TableNames.WebhookQueue, cancellationToken);
-        await queue.AddMessageAsync(new CloudQueueMessage(JsonSerializer.Serialize(new WebhookSignalMessage(null, null, deliveryId))), null, null, null, null, cancellationToken);
+        await queue.AddMessageAsync(new CloudQueueMessage(StorageJson.Serialize(new WebhookSignalMessage(null, null, deliveryId))), null, null, null, null, cancellationToken);
     }
 }

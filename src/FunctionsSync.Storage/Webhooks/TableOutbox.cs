@@ -28,10 +28,7 @@ public sealed class TableOutbox(TableProvider tables) : IOutbox
     public async Task<IReadOnlyList<OutboxEvent>> ListWaitingAsync(DateTimeOffset before, int take, CancellationToken cancellationToken)
     {
         var filter = TableQuery.CombineFilters(
-            TableQuery.CombineFilters(
-                TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.GreaterThanOrEqual, OutboxRows.Prefix),
-                TableOperators.And,
-                TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.LessThan, OutboxRows.Prefix[..^1] + (char)(OutboxRows.Prefix[^1] + 1))),
+            TableQueries.RowKeyPrefix(OutboxRows.Prefix),
             TableOperators.And,
             TableQuery.GenerateFilterConditionForDate("CreatedAt", QueryComparisons.LessThan, before));
         var waiting = new List<OutboxEvent>();

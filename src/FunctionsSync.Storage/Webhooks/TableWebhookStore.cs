@@ -46,17 +46,9 @@ public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
 
     public async Task UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
     {
+        // A replace never inserts: an endpoint deleted meanwhile stays deleted.
         var table = await Endpoints(cancellationToken);
-        var entity = ToEntity(endpoint);
-        entity.ETag = "*";
-        try
-        {
-            await table.ExecuteAsync(TableOperation.Replace(entity), null, null, cancellationToken);
-        }
-        catch (StorageException ex) when (ex.IsNotFound())
-        {
-            // Deleted meanwhile: stays deleted.
-        }
+        await table.TryReplaceAsync(ToEntity(endpoint), null, cancellationToken);
     }
 
     public async Task<bool> DeleteEndpointAsync(string endpointId, CancellationToken cancellationToken)
@@ -126,17 +118,7 @@ public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
     public async Task<WebhookDelivery?> TrySaveDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         var table = await Deliveries(cancellationToken);
-        var entity = ToEntity(delivery);
-        entity.ETag = delivery.Version ?? "*";
-        try
-        {
-            var result = await table.ExecuteAsync(TableOperation.Replace(entity), null, null, cancellationToken);
-            return delivery with { Version = result.Etag };
-        }
-        catch (StorageException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
-        {
-            return null;
-        }
+        return await table.TryReplaceAsync(ToEntity(delivery), delivery.Version, cancellationToken) is { } version ? delivery with { Version = version } : null;
     }
 
     private Task<CloudTable> Endpoints(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Webhooks, cancellationToken);

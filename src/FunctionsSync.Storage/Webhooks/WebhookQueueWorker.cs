@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Storage.Jobs;
 using FunctionsSync.Storage.Tables;
@@ -38,7 +37,7 @@ public sealed partial class WebhookQueueWorker(QueueProvider queues, WebhookDisp
 
     public async Task HandleAsync(string body, CancellationToken cancellationToken)
     {
-        var message = JsonSerializer.Deserialize<WebhookSignalMessage>(body);
+        var message = StorageJson.Deserialize<WebhookSignalMessage>(body);
         if (message?.DeliveryId is { } deliveryId && DeliveryIds.TryParse(deliveryId, out var endpointId, out var eventId))
         {
             await dispatcher.AttemptByIdAsync(endpointId, eventId, cancellationToken);

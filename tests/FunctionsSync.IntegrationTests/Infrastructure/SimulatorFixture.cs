@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Connections;
 using FunctionsSync.Simulator;
 using FunctionsSync.Simulator.Data;
 using Microsoft.AspNetCore.Builder;
@@ -12,6 +13,10 @@ public sealed class SimulatorFixture : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
 
     public SimulatorState State => app!.State();
+
+    /// <summary>What a connection's <c>settings.baseUrl</c> is for a store of the simulator.</summary>
+    public string BaseUrlFor(string marketplace, string storeId) =>
+        marketplace == MarketplaceNames.Etsy ? $"{BaseUrl}/etsy" : $"{BaseUrl}/{marketplace}/{storeId}";
 
     public async Task InitializeAsync()
     {

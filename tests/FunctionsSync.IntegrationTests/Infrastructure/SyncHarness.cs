@@ -72,8 +72,7 @@ public sealed class SyncHarness : IAsyncDisposable
         return (result.Connection, store);
     }
 
-    public string BaseUrlFor(string marketplace, string storeId) =>
-        marketplace == MarketplaceNames.Etsy ? $"{Simulator.BaseUrl}/etsy" : $"{Simulator.BaseUrl}/{marketplace}/{storeId}";
+    public string BaseUrlFor(string marketplace, string storeId) => Simulator.BaseUrlFor(marketplace, storeId);
 
     public static Dictionary<string, string> CredentialsFor(string marketplace, string storeId) => marketplace switch
     {

@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace FunctionsSync.IntegrationTests.Infrastructure;
+
+/// <summary>Polls until a condition holds, failing the test with the last value seen when it does not in time.</summary>
+public static class Eventually
+{
+    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var value = await read();
+            if (condition(value))
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"condition not reached: {(value is JsonElement e ? e.ToString() : value?.ToString())}");
+            await Task.Delay(100);
+        }
+    }
+}
