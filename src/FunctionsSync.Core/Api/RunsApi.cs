@@ -113,5 +113,6 @@ public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, Ti
 
     private static string Wire(RunStatus status) => status.ToString().ToLowerInvariant();
 
-    private static ApiResult NotFound(string runId) => Problems.NotFound($"Run {runId} does not exist.");
+    // A scheduled run is recorded only when its job starts, so an id from a cycle record may not exist yet.
+    private static ApiResult NotFound(string runId) => Problems.NotFound($"Run {runId} does not exist (a scheduled run exists once its job starts).");
 }

@@ -17,6 +17,7 @@ public sealed partial class JobProcessor(
     ISyncStateStore state,
     IOrganizationSlots slots,
     ConnectionSyncer syncer,
+    RunLauncher launcher,
     IOptions<WorkerOptions> workerOptions,
     IOptions<SchedulerOptions> schedulerOptions,
     IOptions<SyncOptions> syncOptions,
@@ -42,6 +43,22 @@ public sealed partial class JobProcessor(
         }
 
         var run = await state.GetRunAsync(job.RunId, cancellationToken);
+        Connection? connection = null;
+        if (run is null && job.PlannedAt is not null)
+        {
+            // A scheduled cycle's job: its run is recorded now, unless the cycle would no longer plan it.
+            connection = await connections.GetAsync(job.ConnectionId, cancellationToken);
+            var start = await launcher.StartPlannedAsync(job, connection, cancellationToken);
+            if (start.Run is null)
+            {
+                LogPlannedJobDropped(job.RunId, start.DroppedBecause);
+                await message.CompleteAsync(cancellationToken);
+                return JobOutcome.Completed;
+            }
+
+            run = start.Run;
+        }
+
         if (run is null || run.Status.IsFinal())
         {
             // Already done (a duplicate message, or another replica finished it).
@@ -49,7 +66,7 @@ public sealed partial class JobProcessor(
             return JobOutcome.Completed;
         }
 
-        var connection = await connections.GetAsync(job.ConnectionId, cancellationToken);
+        connection ??= await connections.GetAsync(job.ConnectionId, cancellationToken);
         if (connection is null || connection.DeletedAt is not null)
         {
             await state.FailUnheldRunAsync(job.RunId, "The connection was deleted.", time.GetUtcNow(), cancellationToken);
@@ -134,6 +151,9 @@ public sealed partial class JobProcessor(
 
     [LoggerMessage(2002, LogLevel.Debug, "Run {RunId}: organization {OrganizationId} is at its concurrency cap; deferred")]
     private partial void LogOrganizationBusy(string runId, string organizationId);
+
+    [LoggerMessage(2004, LogLevel.Information, "Run {RunId}: scheduled job dropped at start: {Reason}")]
+    private partial void LogPlannedJobDropped(string runId, string? reason);
 
     [LoggerMessage(2003, LogLevel.Warning, "Run {RunId}: could not keep the job message or the organization slot alive")]
     private partial void LogKeepAliveFailed(Exception exception, string? runId);

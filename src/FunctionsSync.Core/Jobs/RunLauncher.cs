@@ -5,7 +5,12 @@ using FunctionsSync.Core.Sync;
 
 namespace FunctionsSync.Core.Jobs;
 
-/// <summary>Creates a queued run for a connection (unless one is in flight) and dispatches it.</summary>
+/// <summary>
+/// Records runs as their connection's active run (a connection never has two in flight) and dispatches them. Runs
+/// asked for by a person are recorded at once (<see cref="QueueAsync"/>); a scheduled cycle's runs are recorded when
+/// they start (<see cref="PlanJob"/>, <see cref="StartPlannedAsync"/>), which keeps a cycle of thousands of
+/// connections to one queue message each.
+/// </summary>
 public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher, TimeProvider time)
 {
     /// <summary>Queues the run and hands it to the dispatcher.</summary>
@@ -32,10 +37,53 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
         Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, CancellationToken cancellationToken, ConnectionSyncState? known = null)
     {
         var now = time.GetUtcNow();
-        var types = EntityTypes.InRunOrder(entityTypes is { Count: > 0 } ? entityTypes : EntityTypes.All);
-        var run = new SyncRun
+        var run = NewRun(RunIds.New(connection.Id, now), connection, mode, entityTypes, trigger, now);
+        var queued = await state.TryQueueRunAsync(run, known, null, cancellationToken);
+        return queued.Queued ? new LaunchResult(run, null) : new LaunchResult(null, queued.ActiveRunId);
+    }
+
+    /// <summary>A scheduled cycle's job for <paramref name="connection"/>: its run id is fixed now, its run recorded at start.</summary>
+    public static SyncJob PlanJob(Connection connection, SyncMode mode, RunTrigger trigger, string cycleId, DateTimeOffset plannedAt) =>
+        new(RunIds.New(connection.Id, plannedAt), connection.Id, connection.OrganizationId, mode, EntityTypes.InRunOrder(EntityTypes.All), trigger, cycleId, plannedAt);
+
+    /// <summary>
+    /// Records a planned job's run as the connection's active run, as it starts. The job is dropped (nothing recorded)
+    /// when the cycle would not plan it now: the connection is gone, disabled or waiting for credentials, a run is in
+    /// flight, or a run finished after the job was planned (a slow queue let the next cycle plan it again, or a person
+    /// synced it meanwhile).
+    /// </summary>
+    public async Task<PlannedStart> StartPlannedAsync(SyncJob job, Connection? connection, CancellationToken cancellationToken)
+    {
+        var plannedAt = job.PlannedAt ?? throw new ArgumentException("Only a planned job (with PlannedAt) is started this way.", nameof(job));
+        if (connection is null || connection.DeletedAt is not null)
         {
-            RunId = RunIds.New(connection.Id, now),
+            return PlannedStart.Dropped("the connection was deleted");
+        }
+
+        if (!connection.Enabled || connection.Health == ConnectionHealth.NeedsAttention)
+        {
+            return PlannedStart.Dropped(connection.Enabled ? "the connection needs attention" : "the connection is disabled");
+        }
+
+        var run = NewRun(job.RunId, connection, job.Mode, job.EntityTypes, job.Trigger, plannedAt) with { UpdatedAt = time.GetUtcNow() };
+        var queued = await state.TryQueueRunAsync(run, null, plannedAt, cancellationToken);
+        return queued switch
+        {
+            { Queued: true } => PlannedStart.Started(run),
+            // A duplicate delivery of this job recorded it a moment ago: carry on like any copy of a queued run's job.
+            { ActiveRunId: { } active } when active == job.RunId => PlannedStart.Started(await state.GetRunAsync(active, cancellationToken) ?? run),
+            { ActiveRunId: { } active } => PlannedStart.Dropped($"run {active} is in flight"),
+            _ => PlannedStart.Dropped($"run {queued.SyncedByRunId} synced the connection after the job was planned"),
+        };
+    }
+
+    private static SyncRun NewRun(
+        string runId, Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, DateTimeOffset createdAt)
+    {
+        var types = EntityTypes.InRunOrder(entityTypes is { Count: > 0 } ? entityTypes : EntityTypes.All);
+        return new SyncRun
+        {
+            RunId = runId,
             ConnectionId = connection.Id,
             OrganizationId = connection.OrganizationId,
             Marketplace = connection.Marketplace,
@@ -45,10 +93,8 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
             // Entity states are settled by the runner, which knows what the marketplace supports.
             Entities = [.. types.Select(t => new EntityProgress(t, EntityRunState.Pending, RunCounters.Zero))],
             Status = RunStatus.Queued,
-            CreatedAt = now,
-            UpdatedAt = now,
+            CreatedAt = createdAt,
+            UpdatedAt = createdAt,
         };
-        var queued = await state.TryQueueRunAsync(run, known, cancellationToken);
-        return queued.Queued ? new LaunchResult(run, null) : new LaunchResult(null, queued.ActiveRunId);
     }
 }

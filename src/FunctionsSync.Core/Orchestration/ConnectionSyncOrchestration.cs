@@ -14,7 +14,7 @@ public static class ConnectionSyncOrchestration
         for (var page = 0; page < input.PagesPerGeneration; page++)
         {
             var result = await context.CallActivityAsync<PageResult>(
-                OrchestrationNames.SyncPage, new PageRequest(input.RunId, input.ConnectionId, context.InstanceId), input.Retry);
+                OrchestrationNames.SyncPage, new PageRequest(input.RunId, input.ConnectionId, context.InstanceId, input.Planned), input.Retry);
             context.SetStatus(new { runId = input.RunId, kind = result.Kind.ToString(), result.Processed, result.Total, input.Generation });
             switch (result.Kind)
             {

@@ -11,6 +11,8 @@ namespace FunctionsSync.Core.Orchestration;
 public sealed class SyncActivities(
     CyclePlanner planner,
     ConnectionSyncer syncer,
+    RunLauncher launcher,
+    IConnectionStore connections,
     ISyncStateStore state,
     IScheduleStore schedule,
     IOptions<OrchestrationOptions> orchestration,
@@ -24,7 +26,10 @@ public sealed class SyncActivities(
         var selection = plan.Selection;
         return new CyclePlan(
             plan.CycleId,
-            [.. plan.Queued.Concat(plan.Requeued).Select(r => new PlannedRun(r.RunId, r.ConnectionId, r.OrganizationId, InstanceIdFor(r.RunId)))],
+            [
+                .. plan.Queued.Select(j => new PlannedRun(j.RunId, j.ConnectionId, j.OrganizationId, InstanceIdFor(j.RunId), j.PlannedAt is null ? null : j)),
+                .. plan.Requeued.Select(r => new PlannedRun(r.RunId, r.ConnectionId, r.OrganizationId, InstanceIdFor(r.RunId))),
+            ],
             scheduler.Value.OrganizationConcurrency,
             o.GlobalConcurrency,
             o.PagesPerGeneration,
@@ -36,6 +41,18 @@ public sealed class SyncActivities(
     public async Task<PageResult> SyncPageAsync(PageRequest request, CancellationToken cancellationToken)
     {
         var run = await state.GetRunAsync(request.RunId, cancellationToken);
+        if (run is null && request.Planned is { } job)
+        {
+            // A scheduled cycle's run is recorded as it starts, unless the cycle would no longer plan it.
+            var start = await launcher.StartPlannedAsync(job, await connections.GetAsync(job.ConnectionId, cancellationToken), cancellationToken);
+            if (start.Run is null)
+            {
+                return new PageResult(PageResultKind.Done, null, 0, 0, null, $"Scheduled job dropped at start: {start.DroppedBecause}.");
+            }
+
+            run = start.Run;
+        }
+
         if (run is null)
         {
             return new PageResult(PageResultKind.Done, RunStatus.Failed, 0, 0, null, $"Run {request.RunId} does not exist.");

@@ -22,7 +22,7 @@ public static class SyncCycleOrchestration
             {
                 pending.Remove(run);
                 perOrganization[run.OrganizationId] = perOrganization.GetValueOrDefault(run.OrganizationId) + 1;
-                var input2 = new ConnectionSyncInput(run.RunId, run.ConnectionId, plan.PagesPerGeneration, plan.Retry, plan.PausedRecheckInterval);
+                var input2 = new ConnectionSyncInput(run.RunId, run.ConnectionId, plan.PagesPerGeneration, plan.Retry, plan.PausedRecheckInterval, Planned: run.Planned);
                 running.Add(context.CallSubOrchestratorAsync<PageResult>(OrchestrationNames.ConnectionSync, run.InstanceId, input2), run);
             }
 
@@ -38,8 +38,9 @@ public static class SyncCycleOrchestration
             plan.CycleId,
             plan.Runs.Count,
             results.Count(r => r.Status is Runs.RunStatus.Succeeded or Runs.RunStatus.Partial),
-            results.Count(r => r.Status is not (Runs.RunStatus.Succeeded or Runs.RunStatus.Partial)),
-            results);
+            results.Count(r => r.Status is not (null or Runs.RunStatus.Succeeded or Runs.RunStatus.Partial)),
+            results,
+            results.Count(r => r.Status is null));
         await context.CallActivityAsync<bool>(OrchestrationNames.RecordCycle, new CycleRecord(plan, result), plan.Retry);
         return result;
     }

@@ -8,8 +8,11 @@ using Microsoft.Extensions.Options;
 namespace FunctionsSync.Core.Scheduling;
 
 /// <summary>
-/// One cycle: pick the due connections and queue a run for each. The self-hosted runtime then dispatches them to
-/// the job queue spread over time (<see cref="RunAsync"/>); the Functions app starts one sub-orchestration each.
+/// One cycle: pick the due connections and give each a job. A scheduled cycle only plans its jobs (a run id each) and
+/// the run is recorded when the job starts, so planning 10,000 connections costs 10,000 queue messages and nothing
+/// else; a full cycle (asked for by a person, who expects to see its runs at once) records each run as queued first.
+/// The self-hosted runtime dispatches the jobs to the job queue spread over time (<see cref="RunAsync"/>); the
+/// Functions app starts one sub-orchestration each.
 /// </summary>
 public sealed class CyclePlanner(
     IConnectionStore connections,
@@ -22,8 +25,8 @@ public sealed class CyclePlanner(
 {
     /// <param name="kind"><c>scheduled</c> (due connections, incremental) or <c>full</c> (every enabled connection, full mode).</param>
     /// <param name="organizationId">Restrict to one organization (an organization key's run-full).</param>
-    /// <param name="spread">When set, each queued run is dispatched as soon as it is queued, its start delayed by its
-    /// share of the spread; null leaves dispatching to the caller (an orchestrator).</param>
+    /// <param name="spread">When set, each job is dispatched as soon as it is planned, its start delayed by its share
+    /// of the spread; null leaves dispatching to the caller (an orchestrator).</param>
     public async Task<PlannedCycle> PlanAsync(string kind, string? organizationId, CancellationToken cancellationToken, TimeSpan? spread = null)
     {
         var started = time.GetUtcNow();
@@ -34,7 +37,7 @@ public sealed class CyclePlanner(
         var selection = DueSelector.Select(all, states, started, ignoreInterval: full);
         var stale = await StaleQueuedRunsAsync(all, states, started, cancellationToken);
 
-        var queued = new ConcurrentDictionary<int, SyncRun>();
+        var planned = new ConcurrentDictionary<int, SyncJob>();
         var conflicts = 0;
         var trigger = full ? RunTrigger.Manual : RunTrigger.Schedule;
         var mode = full ? SyncMode.Full : SyncMode.Incremental;
@@ -44,19 +47,27 @@ public sealed class CyclePlanner(
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.PlanningParallelism, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                var known = states.GetValueOrDefault(item.connection.Id) ?? new ConnectionSyncState(item.connection.Id, null, null, null, null, null, null, null);
-                var result = await launcher.QueueAsync(item.connection, mode, null, trigger, ct, known);
-                if (result.Run is { } run)
+                SyncJob job;
+                if (full)
                 {
-                    queued[item.index] = run;
-                    if (spread is { } window)
+                    var known = states.GetValueOrDefault(item.connection.Id) ?? new ConnectionSyncState(item.connection.Id, null, null, null, null, null, null, null);
+                    if ((await launcher.QueueAsync(item.connection, mode, null, trigger, ct, known)).Run is not { } run)
                     {
-                        await dispatcher.DispatchAsync(RunLauncher.JobFor(run, cycleId), DueSelector.SpreadDelay(item.index, total, window), ct);
+                        Interlocked.Increment(ref conflicts);
+                        return;
                     }
+
+                    job = RunLauncher.JobFor(run, cycleId);
                 }
                 else
                 {
-                    Interlocked.Increment(ref conflicts);
+                    job = RunLauncher.PlanJob(item.connection, mode, trigger, cycleId, started);
+                }
+
+                planned[item.index] = job;
+                if (spread is { } window)
+                {
+                    await dispatcher.DispatchAsync(job, DueSelector.SpreadDelay(item.index, total, window), ct);
                 }
             });
 
@@ -68,7 +79,7 @@ public sealed class CyclePlanner(
             }
         }
 
-        return new PlannedCycle(cycleId, kind, started, all.Count, selection, [.. queued.OrderBy(q => q.Key).Select(q => q.Value)], stale, conflicts);
+        return new PlannedCycle(cycleId, kind, started, all.Count, selection, [.. planned.OrderBy(q => q.Key).Select(q => q.Value)], stale, conflicts);
     }
 
     /// <summary>Plans a cycle and dispatches its runs as it goes, spread over <paramref name="spread"/>; records the summary.</summary>

@@ -1,8 +1,10 @@
+using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Runs;
 
 namespace FunctionsSync.Core.Scheduling;
 
-/// <param name="Queued">Runs queued by this cycle, in start order.</param>
+/// <param name="Queued">The jobs of this cycle, in start order: a full cycle's runs are recorded (queued) already, a
+/// scheduled cycle's are recorded when they start (<see cref="SyncJob.PlannedAt"/>).</param>
 /// <param name="Requeued">Runs queued long ago that never started; to be dispatched again.</param>
 /// <param name="Conflicts">Due connections that got an active run between selection and queuing.</param>
 public sealed record PlannedCycle(
@@ -11,7 +13,7 @@ public sealed record PlannedCycle(
     DateTimeOffset StartedAt,
     int Considered,
     DueSelection Selection,
-    IReadOnlyList<SyncRun> Queued,
+    IReadOnlyList<SyncJob> Queued,
     IReadOnlyList<SyncRun> Requeued,
     int Conflicts)
 {

@@ -30,7 +30,9 @@ public interface ISyncStateStore
     /// a connection never has two runs in flight. The queued run is what the next lease holder picks up.
     /// </summary>
     /// <param name="known">The connection's state as just listed (saves a read); null when unknown.</param>
-    Task<QueueRunResult> TryQueueRunAsync(SyncRun run, ConnectionSyncState? known, CancellationToken cancellationToken);
+    /// <param name="unlessSyncedSince">When set, also refuses if the connection's last run finished after this moment
+    /// (a scheduled job planned before that run ended has nothing left to do).</param>
+    Task<QueueRunResult> TryQueueRunAsync(SyncRun run, ConnectionSyncState? known, DateTimeOffset? unlessSyncedSince, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends a run that no runner holds (a job that could not be processed): marks it failed with the reason and frees

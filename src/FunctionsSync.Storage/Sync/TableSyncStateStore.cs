@@ -136,7 +136,7 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         }
     }
 
-    public async Task<QueueRunResult> TryQueueRunAsync(SyncRun run, ConnectionSyncState? known, CancellationToken cancellationToken)
+    public async Task<QueueRunResult> TryQueueRunAsync(SyncRun run, ConnectionSyncState? known, DateTimeOffset? unlessSyncedSince, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
@@ -144,13 +144,19 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
             // First try on what the caller just listed (a free connection: no row, or a row without an active run);
             // a stale view fails the ETag condition and the loop reads the row.
             // A known state without a version means "no lease row yet".
-            var current = attempt == 0 && known is { ActiveRunId: null }
+            var current = attempt == 0 && known is { ActiveRunId: null } && unlessSyncedSince is null
                 ? known.Version is null ? null : new DynamicTableEntity(Partition(run.ConnectionId), LeaseRow) { ETag = known.Version }
                 : await ReadLeaseEntityAsync(table, run.ConnectionId, cancellationToken);
             if (current is not null && ActiveRunId(current) is { } active
                 && await GetRunAsync(active, cancellationToken) is { } activeRun && !activeRun.Status.IsFinal())
             {
                 return new(false, active);
+            }
+
+            // Checked on the row whose ETag guards the write below, so a run finishing meanwhile fails the write.
+            if (unlessSyncedSince is { } since && current is not null && Date(current, "LastRunFinishedAt") > since)
+            {
+                return new(false, null, Text(current, "LastRunId"));
             }
 
             var leaseEntity = new DynamicTableEntity(Partition(run.ConnectionId), LeaseRow)

@@ -5,6 +5,7 @@ using FunctionsSync.Core.Concurrency;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
@@ -28,7 +29,7 @@ public sealed class JobProcessorTests
         var syncer = new ConnectionSyncer(connections.Object, state.Object, Mock.Of<IMarketplaceAdapterRegistry>(), Mock.Of<IIngestionDispatcher>(),
             new ConflictRecorder(Mock.Of<IConflictStore>(), Options.Create(new ConflictOptions()), TimeProvider.System), Mock.Of<IWebhookSignal>(),
             Options.Create(new SyncOptions()), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
-        return new JobProcessor(connections.Object, state.Object, slots.Object, syncer,
+        return new JobProcessor(connections.Object, state.Object, slots.Object, syncer, new RunLauncher(state.Object, Mock.Of<IRunDispatcher>(), TimeProvider.System),
             Options.Create(new WorkerOptions { MaxDequeueCount = 5, BusyRetryDelay = TimeSpan.FromSeconds(7) }), Options.Create(new SchedulerOptions { OrganizationConcurrency = 5 }),
             Options.Create(new SyncOptions()), TimeProvider.System, NullLogger<JobProcessor>.Instance);
     }
@@ -89,5 +90,84 @@ public sealed class JobProcessorTests
         Assert.Equal(JobOutcome.Deferred, await Processor().ProcessAsync(message.Object, "w", CancellationToken.None));
         message.Verify(m => m.DeferAsync(TimeSpan.FromSeconds(7), It.IsAny<CancellationToken>()));
         state.Verify(s => s.TryAcquireLeaseAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    private static readonly DateTimeOffset PlannedAt = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
+
+    private static readonly SyncJob Planned = Job with { PlannedAt = PlannedAt, CycleId = "scheduled-1" };
+
+    private void ConnectionIs(bool enabled = true, ConnectionHealth health = ConnectionHealth.Active) =>
+        connections.Setup(c => c.GetAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(new Connection
+        {
+            Id = "c1", OrganizationId = "o1", Marketplace = "shopify", ExternalStoreId = "s", Name = "n", SyncToken = "t", Enabled = enabled, Health = health,
+        });
+
+    [Theory]
+    [InlineData(null, "c1-0000")]
+    [InlineData("c1-0009", null)]
+    public async Task A_scheduled_job_is_dropped_at_start_when_the_connection_synced_since_it_was_planned_or_is_syncing(string? active, string? syncedBy)
+    {
+        message.SetupGet(m => m.Job).Returns(Planned);
+        message.SetupGet(m => m.DequeueCount).Returns(1);
+        ConnectionIs();
+        state.Setup(s => s.TryQueueRunAsync(It.IsAny<SyncRun>(), null, PlannedAt, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new QueueRunResult(false, active, syncedBy));
+
+        Assert.Equal(JobOutcome.Completed, await Processor().ProcessAsync(message.Object, "w", CancellationToken.None));
+
+        message.Verify(m => m.CompleteAsync(It.IsAny<CancellationToken>()));
+        slots.VerifyNoOtherCalls();
+        state.Verify(s => s.TryAcquireLeaseAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(false, ConnectionHealth.Active)]
+    [InlineData(true, ConnectionHealth.NeedsAttention)]
+    public async Task A_scheduled_job_of_a_connection_disabled_or_refused_since_planning_is_dropped_without_a_write(bool enabled, ConnectionHealth health)
+    {
+        message.SetupGet(m => m.Job).Returns(Planned);
+        message.SetupGet(m => m.DequeueCount).Returns(1);
+        ConnectionIs(enabled, health);
+
+        Assert.Equal(JobOutcome.Completed, await Processor().ProcessAsync(message.Object, "w", CancellationToken.None));
+
+        state.Verify(s => s.TryQueueRunAsync(It.IsAny<SyncRun>(), It.IsAny<ConnectionSyncState?>(), It.IsAny<DateTimeOffset?>(), It.IsAny<CancellationToken>()), Times.Never);
+        message.Verify(m => m.CompleteAsync(It.IsAny<CancellationToken>()));
+        slots.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task A_scheduled_job_records_its_run_at_start_under_the_planned_id_and_then_goes_on_like_any_queued_run()
+    {
+        message.SetupGet(m => m.Job).Returns(Planned);
+        message.SetupGet(m => m.DequeueCount).Returns(1);
+        ConnectionIs();
+        SyncRun? recorded = null;
+        state.Setup(s => s.TryQueueRunAsync(It.IsAny<SyncRun>(), null, PlannedAt, It.IsAny<CancellationToken>()))
+            .Callback<SyncRun, ConnectionSyncState?, DateTimeOffset?, CancellationToken>((run, _, _, _) => recorded = run)
+            .ReturnsAsync(new QueueRunResult(true, null));
+        slots.Setup(s => s.TryTakeAsync("o1", 5, "w", It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>())).ReturnsAsync((SlotLease?)null);
+
+        Assert.Equal(JobOutcome.Deferred, await Processor().ProcessAsync(message.Object, "w", CancellationToken.None));
+
+        Assert.NotNull(recorded);
+        Assert.Equal(("c1-0001", RunStatus.Queued, RunTrigger.Schedule, PlannedAt), (recorded.RunId, recorded.Status, recorded.Trigger, recorded.CreatedAt));
+        Assert.Equal(EntityTypes.All, recorded.EntityTypes);
+        message.Verify(m => m.DeferAsync(TimeSpan.FromSeconds(7), It.IsAny<CancellationToken>()));
+    }
+
+    [Fact]
+    public async Task A_second_copy_of_a_scheduled_job_that_finds_its_own_run_recorded_goes_on_instead_of_dropping_it()
+    {
+        message.SetupGet(m => m.Job).Returns(Planned);
+        message.SetupGet(m => m.DequeueCount).Returns(1);
+        ConnectionIs();
+        state.Setup(s => s.TryQueueRunAsync(It.IsAny<SyncRun>(), null, PlannedAt, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new QueueRunResult(false, "c1-0001"));
+        slots.Setup(s => s.TryTakeAsync("o1", 5, "w", It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>())).ReturnsAsync((SlotLease?)null);
+
+        Assert.Equal(JobOutcome.Deferred, await Processor().ProcessAsync(message.Object, "w", CancellationToken.None));
+
+        message.Verify(m => m.CompleteAsync(It.IsAny<CancellationToken>()), Times.Never);
     }
 }
