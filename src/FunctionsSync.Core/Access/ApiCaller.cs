@@ -11,4 +11,14 @@ public sealed record ApiCaller(bool IsAdmin, string? OrganizationId)
     public string Actor => IsAdmin ? "admin" : $"org:{OrganizationId}";
 
     public bool CanSee(string organizationId) => IsAdmin || OrganizationId == organizationId;
+
+    /// <summary>
+    /// The organization a list request may filter on: the admin's choice (null: all), an organization key's own.
+    /// False when an organization key asked for another organization (the answer is an empty list).
+    /// </summary>
+    public bool TryScope(string? requested, out string? organizationId)
+    {
+        organizationId = IsAdmin ? requested : OrganizationId;
+        return IsAdmin || requested is null || requested == OrganizationId;
+    }
 }

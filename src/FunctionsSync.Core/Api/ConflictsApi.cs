@@ -36,14 +36,9 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
             return Problems.BadRequest("The query is not valid.", errors);
         }
 
-        if (!caller.IsAdmin)
+        if (!caller.TryScope(organizationId, out var scope))
         {
-            if (organizationId is not null && organizationId != caller.OrganizationId)
-            {
-                return new ApiResult(200, new { conflicts = Array.Empty<ConflictView>() });
-            }
-
-            organizationId = caller.OrganizationId;
+            return new ApiResult(200, new { conflicts = Array.Empty<ConflictView>() });
         }
 
         if (connectionId is not null && await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null)
@@ -53,7 +48,7 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
 
         try
         {
-            var page = await store.ListAsync(new ConflictQuery(organizationId, connectionId, wanted, pageSize ?? DefaultPageSize, continuationToken), cancellationToken);
+            var page = await store.ListAsync(new ConflictQuery(scope, connectionId, wanted, pageSize ?? DefaultPageSize, continuationToken), cancellationToken);
             return new ApiResult(200, new { conflicts = page.Items.Select(ConflictView.From), continuationToken = page.ContinuationToken });
         }
         catch (FormatException)

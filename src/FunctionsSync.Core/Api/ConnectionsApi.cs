@@ -52,12 +52,12 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
 
     public async Task<ApiResult> ListAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
     {
-        if (!caller.IsAdmin && organizationId is not null && organizationId != caller.OrganizationId)
+        if (!caller.TryScope(organizationId, out var scope))
         {
             return new ApiResult(200, new { connections = Array.Empty<ConnectionView>() });
         }
 
-        var list = await connections.ListAsync(caller.IsAdmin ? organizationId : caller.OrganizationId, cancellationToken);
+        var list = await connections.ListAsync(scope, cancellationToken);
         var states = await state.ListConnectionStatesAsync(cancellationToken);
         var views = list
             .Where(c => c.DeletedAt is null)

@@ -63,12 +63,12 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
 
     public async Task<ApiResult> ListAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
     {
-        if (!caller.IsAdmin && organizationId is not null && organizationId != caller.OrganizationId)
+        if (!caller.TryScope(organizationId, out var scope))
         {
             return new ApiResult(200, new { webhooks = Array.Empty<WebhookEndpointView>() });
         }
 
-        var endpoints = await store.ListEndpointsAsync(caller.IsAdmin ? organizationId : caller.OrganizationId, cancellationToken);
+        var endpoints = await store.ListEndpointsAsync(scope, cancellationToken);
         return new ApiResult(200, new { webhooks = endpoints.OrderBy(e => e.CreatedAt).Select(WebhookEndpointView.From) });
     }
 

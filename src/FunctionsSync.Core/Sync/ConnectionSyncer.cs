@@ -88,8 +88,7 @@ public sealed partial class ConnectionSyncer(
                 var firstStart = run.Attempts == 0;
                 run = run with { Status = RunStatus.Running, StartedAt = run.StartedAt ?? Now, UpdatedAt = Now, Attempts = run.Attempts + 1 };
                 IReadOnlyList<OutboxEvent> started = firstStart ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncStarted, run, Now)] : [];
-                lease = await state.CheckpointAsync(lease, new(run, [], LeaseUntil, Release: false, run.RunId, started), cancellationToken);
-                await SignalAsync(started);
+                lease = await CheckpointAndSignalAsync(lease, new(run, [], LeaseUntil, Release: false, run.RunId, started), cancellationToken);
                 LogRunStarted(run.RunId, connection.Id, run.Mode, run.Attempts);
             }
 
@@ -207,9 +206,7 @@ public sealed partial class ConnectionSyncer(
                 FinishedAt = Now,
                 UpdatedAt = Now,
             };
-            IReadOnlyList<OutboxEvent> completed = [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)];
-            await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, completed), CancellationToken.None);
-            await SignalAsync(completed);
+            await CheckpointAndSignalAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)]), CancellationToken.None);
             await state.SetControlAsync(run.RunId, null, CancellationToken.None);
             await UpdateConnectionAsync(connection, ConnectionHealth.Active, null, failed: false);
             LogRunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
@@ -418,7 +415,7 @@ public sealed partial class ConnectionSyncer(
     {
         try
         {
-            await state.CheckpointAsync(lease, checkpoint, CancellationToken.None);
+            await CheckpointAndSignalAsync(lease, checkpoint, CancellationToken.None);
             return true;
         }
         catch (LeaseLostException)
@@ -437,13 +434,11 @@ public sealed partial class ConnectionSyncer(
     /// <summary>Ends the run as failed with its <c>sync.failed</c> event, and opens a connection-level conflict where a person must act.</summary>
     private async Task FailAsync(SyncLease lease, SyncRun run, ConflictType? conflictType)
     {
-        IReadOnlyList<OutboxEvent> failed = [WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, run, Now)];
-        if (!await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, failed)))
+        if (!await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, [WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, run, Now)])))
         {
             return;
         }
 
-        await SignalAsync(failed);
         if (conflictType is { } type)
         {
             try
@@ -465,6 +460,14 @@ public sealed partial class ConnectionSyncer(
         detected.AddRange(page.Rejected.Select(r => new DetectedConflict(ConflictType.ValidationError, type, r.ExternalId, r.Reason)));
         detected.AddRange(result.Detected);
         return detected;
+    }
+
+    /// <summary>Writes the checkpoint, then signals the outbox events it carried.</summary>
+    private async Task<SyncLease> CheckpointAndSignalAsync(SyncLease lease, Checkpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var renewed = await state.CheckpointAsync(lease, checkpoint, cancellationToken);
+        await SignalAsync(checkpoint.Events ?? []);
+        return renewed;
     }
 
     /// <summary>Hands written outbox events to the dispatcher. A lost signal only delays them: the sweeper finds their rows.</summary>

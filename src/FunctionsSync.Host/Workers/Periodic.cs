@@ -3,6 +3,14 @@ namespace FunctionsSync.Host.Workers;
 /// <summary>A loop that does some work every interval until shutdown, surviving failures of single passes.</summary>
 internal static class Periodic
 {
+    /// <summary>Runs <paramref name="work"/> once per interval.</summary>
+    public static Task RunAsync(Func<TimeSpan> interval, Func<CancellationToken, Task> work, Action<Exception> onError, TimeProvider time, CancellationToken stoppingToken) =>
+        RunAsync(interval, async ct =>
+        {
+            await work(ct);
+            return false;
+        }, onError, time, stoppingToken);
+
     /// <param name="work">One pass; returns true when there may be more work right away (then it runs again at once).</param>
     public static async Task RunAsync(Func<TimeSpan> interval, Func<CancellationToken, Task<bool>> work, Action<Exception> onError, TimeProvider time, CancellationToken stoppingToken)
     {

@@ -14,8 +14,8 @@ public sealed partial class RetryWorkerService(
     ILogger<RetryWorkerService> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        Periodic.RunAsync(() => receiptOptions.Value.RetryInterval, async ct => { await receipts.RetryDueAsync(ct); return false; }, ex => LogFailed(ex, "receipt"), time, stoppingToken),
-        Periodic.RunAsync(() => conflictOptions.Value.RetryInterval, async ct => { await conflicts.RetryDueAsync(ct); return false; }, ex => LogFailed(ex, "conflict"), time, stoppingToken));
+        Periodic.RunAsync(() => receiptOptions.Value.RetryInterval, receipts.RetryDueAsync, ex => LogFailed(ex, "receipt"), time, stoppingToken),
+        Periodic.RunAsync(() => conflictOptions.Value.RetryInterval, conflicts.RetryDueAsync, ex => LogFailed(ex, "conflict"), time, stoppingToken));
 
     [LoggerMessage(6101, LogLevel.Error, "The {Kind} retry pass failed; retrying on the next one")]
     private partial void LogFailed(Exception exception, string kind);

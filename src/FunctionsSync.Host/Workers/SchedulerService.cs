@@ -13,33 +13,8 @@ public sealed partial class SchedulerService(
     TimeProvider time,
     ILogger<SchedulerService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await TickAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogTickFailed(ex);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.TickInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(() => options.Value.TickInterval, TickAsync, LogTickFailed, time, stoppingToken);
 
     public async Task<CycleSummary?> TickAsync(CancellationToken cancellationToken)
     {

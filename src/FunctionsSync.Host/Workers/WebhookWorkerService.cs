@@ -26,7 +26,7 @@ public sealed partial class WebhookWorkerService(
 
         return Task.WhenAll(
             Periodic.RunAsync(() => IdlePoll, async ct => await queueWorker.PollAsync(ct) > 0, ex => LogFailed(ex, "queue"), time, stoppingToken),
-            Periodic.RunAsync(() => options.Value.SweepInterval, async ct => { await dispatcher.SweepAsync(ct); return false; }, ex => LogFailed(ex, "sweep"), time, stoppingToken));
+            Periodic.RunAsync(() => options.Value.SweepInterval, dispatcher.SweepAsync, ex => LogFailed(ex, "sweep"), time, stoppingToken));
     }
 
     [LoggerMessage(6001, LogLevel.Error, "Webhook {Loop} pass failed; retrying on the next one")]

@@ -29,18 +29,12 @@ public sealed class TableActivityLog(TableProvider tables) : IActivityLog
     {
         var table = await tables.GetAsync(TableNames.Activity, cancellationToken);
         var query = new TableQuery<DynamicTableEntity>().Where(TableQueries.Partition(TableKeys.Encode(connectionId))).Take(take);
-        var entries = new List<ActivityEntry>();
-        await foreach (var e in table.ExecuteAllAsync(query, cancellationToken))
-        {
-            entries.Add(new ActivityEntry(
-                connectionId,
-                e.Properties["At"].DateTimeOffsetValue ?? e.Timestamp,
-                e.Properties["Actor"].StringValue,
-                e.Properties["Action"].StringValue,
-                e.Properties["Subject"].StringValue,
-                e.Properties.TryGetValue("Details", out var details) ? details.StringValue : null));
-        }
-
-        return entries;
+        return await table.ReadAllAsync(query, e => new ActivityEntry(
+            connectionId,
+            e.Properties["At"].DateTimeOffsetValue ?? e.Timestamp,
+            e.Properties["Actor"].StringValue,
+            e.Properties["Action"].StringValue,
+            e.Properties["Subject"].StringValue,
+            e.Properties.TryGetValue("Details", out var details) ? details.StringValue : null), cancellationToken);
     }
 }

@@ -128,13 +128,7 @@ public sealed class TableConflictStore(TableProvider tables) : IConflictStore
             TableQuery.GenerateFilterCondition("Status", QueryComparisons.Equal, nameof(ConflictStatus.Retrying)),
             TableOperators.And,
             TableQuery.GenerateFilterConditionForDate("NextAttemptAt", QueryComparisons.LessThanOrEqual, now));
-        var due = new List<Conflict>();
-        await foreach (var entity in table.ExecuteAllAsync(new TableQuery<DynamicTableEntity>().Where(filter).Take(take), cancellationToken))
-        {
-            due.Add(FromEntity(entity));
-        }
-
-        return due;
+        return await table.ReadAllAsync(new TableQuery<DynamicTableEntity>().Where(filter).Take(take), FromEntity, cancellationToken);
     }
 
     private Task<CloudTable> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Conflicts, cancellationToken);

@@ -96,13 +96,7 @@ public sealed class TableConnectionStore(TableProvider tables, TimeProvider time
             filter = TableQuery.CombineFilters(filter, TableOperators.And, TableQuery.GenerateFilterCondition("OrganizationId", QueryComparisons.Equal, organizationId));
         }
 
-        var list = new List<Connection>();
-        await foreach (var entity in table.ExecuteAllAsync(new TableQuery<DynamicTableEntity>().Where(filter), cancellationToken))
-        {
-            list.Add(FromEntity(entity));
-        }
-
-        return list;
+        return await table.ReadAllAsync(new TableQuery<DynamicTableEntity>().Where(filter), FromEntity, cancellationToken);
     }
 
     public async Task UpdateAsync(Connection connection, CancellationToken cancellationToken)

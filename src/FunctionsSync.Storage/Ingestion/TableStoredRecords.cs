@@ -24,18 +24,9 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
     public Task<bool> EditLocallyAsync(string connectionId, CanonicalRecord record, CancellationToken cancellationToken) =>
         ChangeAsync(connectionId, record.EntityType, record.ExternalId, entity =>
         {
-            var hash = RecordJson.ContentHash(record);
             entity.Properties["Data"] = new EntityProperty(RecordJson.Serialize(record));
             // Editing back to the marketplace's version is no local change at all.
-            if (hash == entity.Properties["Hash"].StringValue)
-            {
-                entity.Properties.Remove("LocalHash");
-            }
-            else
-            {
-                entity.Properties["LocalHash"] = new EntityProperty(hash);
-            }
-
+            MarkLocalChange(entity, RecordJson.ContentHash(record));
             return true;
         }, cancellationToken);
 
@@ -85,18 +76,23 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
                 entity.Properties["SourceUpdatedAt"] = new EntityProperty(source.UpdatedAt);
             }
 
-            // The stored data now differs from the version it is based on: it counts as a local change from here on.
-            if (dataHash == hash)
-            {
-                entity.Properties.Remove("LocalHash");
-            }
-            else
-            {
-                entity.Properties["LocalHash"] = new EntityProperty(dataHash);
-            }
-
+            // Where the stored data differs from the version it is now based on, it counts as a local change from here on.
+            MarkLocalChange(entity, dataHash);
             return true;
         }, cancellationToken);
+
+    /// <summary>Data hashing to <paramref name="dataHash"/> is a local change unless it is the marketplace version the row is based on.</summary>
+    private static void MarkLocalChange(DynamicTableEntity entity, string dataHash)
+    {
+        if (dataHash == entity.Properties["Hash"].StringValue)
+        {
+            entity.Properties.Remove("LocalHash");
+        }
+        else
+        {
+            entity.Properties["LocalHash"] = new EntityProperty(dataHash);
+        }
+    }
 
     private static void WriteSource(DynamicTableEntity entity, CanonicalRecord source, string hash)
     {

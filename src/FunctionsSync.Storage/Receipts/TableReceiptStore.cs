@@ -46,13 +46,7 @@ public sealed class TableReceiptStore(TableProvider tables) : IReceiptStore
             TableOperators.And,
             TableQuery.GenerateFilterConditionForDate("UpdatedAt", QueryComparisons.LessThan, staleBefore));
         var query = new TableQuery<DynamicTableEntity>().Where(TableQuery.CombineFilters(due, TableOperators.Or, abandoned)).Take(take);
-        var list = new List<ReceiptImport>();
-        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
-        {
-            list.Add(FromEntity(entity));
-        }
-
-        return list;
+        return await table.ReadAllAsync(query, FromEntity, cancellationToken);
     }
 
     public async Task<ReceiptCounts> CountAsync(string connectionId, CancellationToken cancellationToken)

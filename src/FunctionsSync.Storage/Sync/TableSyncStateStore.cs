@@ -347,13 +347,7 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
     {
         var table = await Table(cancellationToken);
         var query = new TableQuery<DynamicTableEntity>().Where(TableQueries.PartitionPrefix(Partition(connectionId), RunPrefix)).Take(take);
-        var runs = new List<SyncRun>();
-        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
-        {
-            runs.Add(RunOf(entity));
-        }
-
-        return runs;
+        return await table.ReadAllAsync(query, RunOf, cancellationToken);
     }
 
     private Task<CloudTable> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.SyncState, cancellationToken);

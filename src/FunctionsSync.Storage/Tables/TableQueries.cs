@@ -36,6 +36,19 @@ internal static class TableQueries
         }
     }
 
+    /// <summary>Every row <paramref name="query"/> returns (up to its Take), mapped.</summary>
+    public static async Task<List<T>> ReadAllAsync<T>(
+        this CloudTable table, TableQuery<DynamicTableEntity> query, Func<DynamicTableEntity, T> map, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
+        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
+        {
+            list.Add(map(entity));
+        }
+
+        return list;
+    }
+
     public static async IAsyncEnumerable<DynamicTableEntity> ExecuteAllAsync(
         this CloudTable table, TableQuery<DynamicTableEntity> query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -35,10 +35,7 @@ public sealed class TableOutbox(TableProvider tables) : IOutbox
         foreach (var name in OutboxTables)
         {
             var table = await tables.GetAsync(name, cancellationToken);
-            await foreach (var entity in table.ExecuteAllAsync(new TableQuery<DynamicTableEntity>().Where(filter).Take(take - waiting.Count), cancellationToken))
-            {
-                waiting.Add(OutboxRows.FromEntity(entity));
-            }
+            waiting.AddRange(await table.ReadAllAsync(new TableQuery<DynamicTableEntity>().Where(filter).Take(take - waiting.Count), OutboxRows.FromEntity, cancellationToken));
 
             if (waiting.Count >= take)
             {

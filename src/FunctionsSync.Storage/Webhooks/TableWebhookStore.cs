@@ -23,7 +23,7 @@ public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
     {
         var table = await Endpoints(cancellationToken);
         var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(endpointId, EndpointRow), null, null, cancellationToken);
-        return result.Result is DynamicTableEntity entity ? StorageJson.Deserialize<WebhookEndpoint>(entity.Properties["Json"].StringValue) : null;
+        return result.Result is DynamicTableEntity entity ? EndpointOf(entity) : null;
     }
 
     public async Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? organizationId, CancellationToken cancellationToken)
@@ -35,13 +35,7 @@ public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
             query = query.Where(TableQuery.GenerateFilterCondition("OrganizationId", QueryComparisons.Equal, organizationId));
         }
 
-        var list = new List<WebhookEndpoint>();
-        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
-        {
-            list.Add(StorageJson.Deserialize<WebhookEndpoint>(entity.Properties["Json"].StringValue));
-        }
-
-        return list;
+        return await table.ReadAllAsync(query, EndpointOf, cancellationToken);
     }
 
     public async Task UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
@@ -90,13 +84,8 @@ public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
     public async Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string endpointId, int take, CancellationToken cancellationToken)
     {
         var table = await Deliveries(cancellationToken);
-        var list = new List<WebhookDelivery>();
-        await foreach (var entity in table.ExecuteAllAsync(new TableQuery<DynamicTableEntity>().Where(TableQueries.Partition(endpointId)), cancellationToken))
-        {
-            list.Add(FromEntity(entity));
-        }
-
-        return [.. list.OrderByDescending(d => d.CreatedAt).Take(take)];
+        var all = await table.ReadAllAsync(new TableQuery<DynamicTableEntity>().Where(TableQueries.Partition(endpointId)), FromEntity, cancellationToken);
+        return [.. all.OrderByDescending(d => d.CreatedAt).Take(take)];
     }
 
     public async Task<IReadOnlyList<WebhookDelivery>> ListDueDeliveriesAsync(DateTimeOffset now, int take, CancellationToken cancellationToken)
@@ -106,13 +95,7 @@ public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
             TableQuery.GenerateFilterCondition("Status", QueryComparisons.Equal, nameof(DeliveryStatus.Pending)),
             TableOperators.And,
             TableQuery.GenerateFilterConditionForDate("NextAttemptAt", QueryComparisons.LessThanOrEqual, now));
-        var list = new List<WebhookDelivery>();
-        await foreach (var entity in table.ExecuteAllAsync(new TableQuery<DynamicTableEntity>().Where(filter).Take(take), cancellationToken))
-        {
-            list.Add(FromEntity(entity));
-        }
-
-        return list;
+        return await table.ReadAllAsync(new TableQuery<DynamicTableEntity>().Where(filter).Take(take), FromEntity, cancellationToken);
     }
 
     public async Task<WebhookDelivery?> TrySaveDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
@@ -143,6 +126,8 @@ public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
             ["Json"] = new EntityProperty(StorageJson.Serialize(delivery with { Version = null })),
         },
     };
+
+    private static WebhookEndpoint EndpointOf(DynamicTableEntity entity) => StorageJson.Deserialize<WebhookEndpoint>(entity.Properties["Json"].StringValue);
 
     private static WebhookDelivery FromEntity(DynamicTableEntity entity) =>
         StorageJson.Deserialize<WebhookDelivery>(entity.Properties["Json"].StringValue) with { Version = entity.ETag };
