@@ -11,9 +11,7 @@ using FunctionsSync.Simulator;
 using FunctionsSync.Simulator.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Queue;
-using Microsoft.WindowsAzure.Storage.Table;
+using FunctionsSync.Storage.Tables;
 
 // FunctionsSync benchmark: scripts/bench.sh starts Azurite and runs this in Release.
 //   FunctionsSync.Bench --storage <connection string> [--only name]
@@ -85,9 +83,12 @@ if (only is null or "full_sync_300k_peak_rss_mb")
     (await FullSync300k.RunAsync(storage, sim, simulatorUrl)).Print();
 }
 
-if (only is null or "schedule_10k_ratio")
+if (only is null or "schedule_10k_ratio" or "plan_history_ratio")
 {
-    (await Schedule10k.RunAsync(storage)).Print();
+    foreach (var figure in await Schedule10k.RunAsync(storage))
+    {
+        figure.Print();
+    }
 }
 
 await simulator.StopAsync();
@@ -157,37 +158,8 @@ namespace FunctionsSync.Bench
             var e2e = records / watch.Elapsed.TotalSeconds;
 
             // The same rows, written raw: batches of 100 per partition, one after another like the syncer's writes.
-            var client = CloudStorageAccount.Parse(storage).CreateCloudTableClient();
-            var source = client.GetTableReference(prefix + "records");
-            var target = client.GetTableReference(prefix + "rawcopy");
-            await target.CreateIfNotExistsAsync();
-            var rows = new List<DynamicTableEntity>();
-            TableContinuationToken? token = null;
-            do
-            {
-                var segment = await source.ExecuteQuerySegmentedAsync(new TableQuery<DynamicTableEntity>(), token);
-                rows.AddRange(segment.Results);
-                token = segment.ContinuationToken;
-            }
-            while (token is not null);
-
-            watch.Restart();
-            foreach (var partition in rows.GroupBy(r => r.PartitionKey))
-            {
-                foreach (var chunk in partition.Chunk(100))
-                {
-                    var batch = new TableBatchOperation();
-                    foreach (var row in chunk)
-                    {
-                        batch.Insert(new DynamicTableEntity(row.PartitionKey, row.RowKey) { Properties = row.Properties });
-                    }
-
-                    await target.ExecuteBatchAsync(batch);
-                }
-            }
-
-            watch.Stop();
-            var raw = rows.Count / watch.Elapsed.TotalSeconds;
+            var (rows, rawElapsed) = await services.GetRequiredService<StorageProbe>().CopyTableRawAsync(TableNames.Records, "rawcopy", CancellationToken.None);
+            var raw = rows / rawElapsed.TotalSeconds;
             return new Figure("ingest_ratio", e2e / raw, new { e2eRecordsPerSecond = Math.Round(e2e), rawInsertRecordsPerSecond = Math.Round(raw), records }, ">= 0.6");
         }
     }
@@ -307,7 +279,7 @@ namespace FunctionsSync.Bench
     /// <summary>Connections planned and enqueued per second in a 10,000-connection cycle ÷ raw enqueue rate on the same Azurite.</summary>
     internal static class Schedule10k
     {
-        public static async Task<Figure> RunAsync(string storage)
+        public static async Task<Figure[]> RunAsync(string storage)
         {
             var prefix = "bs" + DateTime.UtcNow.ToString("HHmmss");
             await using var services = BenchServices.Create(storage, prefix);
@@ -320,17 +292,22 @@ namespace FunctionsSync.Bench
             var summary = await services.GetRequiredService<CyclePlanner>().RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
             watch.Stop();
             var planned = summary.Queued / watch.Elapsed.TotalSeconds;
+            var planSeconds = watch.Elapsed.TotalSeconds;
 
-            var queue = CloudStorageAccount.Parse(storage).CreateCloudQueueClient().GetQueueReference(prefix + "rawqueue");
-            await queue.CreateIfNotExistsAsync();
-            var body = new string('x', 300);
-            watch.Restart();
-            await Parallel.ForEachAsync(Enumerable.Range(0, 10_000), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, ct) =>
-                await queue.AddMessageAsync(new CloudQueueMessage(body), null, null, null, null, ct));
-            watch.Stop();
-            var raw = 10_000 / watch.Elapsed.TotalSeconds;
-            return new Figure("schedule_10k_ratio", planned / raw,
+            var rawElapsed = await services.GetRequiredService<StorageProbe>().EnqueueRawAsync("rawqueue", 10_000, parallelism, new string('x', 300), CancellationToken.None);
+            var raw = 10_000 / rawElapsed.TotalSeconds;
+            var scheduleFigure = new Figure("schedule_10k_ratio", planned / raw,
                 new { plannedPerSecond = Math.Round(planned), rawEnqueuePerSecond = Math.Round(raw), queued = summary.Queued, parallelism }, ">= 0.5");
+
+            // The same cycle again once every connection has 20 finished runs (finished long enough ago to be due
+            // again, so both cycles plan all 10,000): planning must not read the history.
+            await RunHistory.SeedAsync(services, store, runsPerConnection: 20);
+            watch.Restart();
+            var withHistory = await services.GetRequiredService<CyclePlanner>().RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
+            watch.Stop();
+            var historyFigure = new Figure("plan_history_ratio", watch.Elapsed.TotalSeconds / planSeconds,
+                new { planSecondsWithHistory = Math.Round(watch.Elapsed.TotalSeconds, 2), planSecondsWithoutRuns = Math.Round(planSeconds, 2), runsPerConnection = 20, queued = withHistory.Queued }, "<= 1.3");
+            return [scheduleFigure, historyFigure];
         }
     }
 }

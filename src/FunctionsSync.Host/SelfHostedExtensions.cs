@@ -61,6 +61,7 @@ public static class SelfHostedExtensions
         builder.Services.AddHostedService<QueueWorkerService>();
         builder.Services.AddHostedService<WebhookWorkerService>();
         builder.Services.AddHostedService<RetryWorkerService>();
+        builder.Services.AddHostedService<RetentionWorkerService>();
         return builder;
     }
 }

@@ -7,6 +7,7 @@ using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Receipts;
+using FunctionsSync.Core.Retention;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
 using FunctionsSync.Core.Webhooks;
@@ -19,12 +20,14 @@ using FunctionsSync.Storage.Health;
 using FunctionsSync.Storage.Ingestion;
 using FunctionsSync.Storage.Jobs;
 using FunctionsSync.Storage.Receipts;
+using FunctionsSync.Storage.Retention;
 using FunctionsSync.Storage.Scheduling;
 using FunctionsSync.Storage.Sync;
-using FunctionsSync.Storage.Webhooks;
 using FunctionsSync.Storage.Tables;
+using FunctionsSync.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace FunctionsSync.Storage;
 
@@ -34,8 +37,16 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddFunctionsSyncStorage(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageRequestCounter>();
+        services.TryAddSingleton<StorageClients>();
         services.TryAddSingleton<TableProvider>();
+        services.TryAddSingleton<QueueProvider>();
+        services.TryAddSingleton<ConnectionStateIndex>();
+        services.TryAddSingleton<OutboxIndex>();
+        services.TryAddSingleton<RecordLayouts>();
+        services.TryAddSingleton<RecordCounters>();
         services.TryAddSingleton<IConnectionStore, TableConnectionStore>();
         services.TryAddSingleton<ISyncStateStore, TableSyncStateStore>();
         services.TryAddSingleton<IRecordQuery, TableRecordQuery>();
@@ -44,7 +55,6 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IApiKeyStore, TableApiKeyStore>();
         services.TryAddSingleton<IOrganizationSlots, TableOrganizationSlots>();
         services.TryAddSingleton<IStorageHealth, StorageHealth>();
-        services.TryAddSingleton<QueueProvider>();
         services.TryAddSingleton<StorageJobQueue>();
         services.TryAddSingleton<IJobQueue>(sp => sp.GetRequiredService<StorageJobQueue>());
         // The self-hosted default; the Functions app replaces it with a Durable dispatcher.
@@ -56,7 +66,12 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IWebhookStore, TableWebhookStore>();
         services.TryAddSingleton<IOutbox, TableOutbox>();
         services.TryAddSingleton<IWebhookSignal, StorageWebhookSignal>();
-        services.TryAddSingleton<WebhookQueueWorker>();
+        // Public types with internal constructors (their dependencies are Storage's own): built here.
+        services.TryAddSingleton(sp => new WebhookQueueWorker(
+            sp.GetRequiredService<QueueProvider>(), sp.GetRequiredService<WebhookDispatcher>(), sp.GetRequiredService<ILogger<WebhookQueueWorker>>()));
+        services.TryAddSingleton(sp => new StorageProbe(sp.GetRequiredService<TableProvider>(), sp.GetRequiredService<QueueProvider>(), sp.GetRequiredService<RecordLayouts>()));
+        services.TryAddSingleton<SettledIndexes>();
+        services.TryAddSingleton<IRetention, RetentionPass>();
         return services;
     }
 }

@@ -234,8 +234,10 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         var run = await client.WaitForRunAsync(runId, TimeSpan.FromSeconds(30));
         Assert.Equal("failed", run.GetProperty("status").GetString());
         Assert.Equal("auth", run.GetProperty("errorKind").GetString());
-        var connection = await (await client.GetAsync($"/api/connections/{id}")).ReadJsonAsync();
-        Assert.Equal("needs_attention", connection.GetProperty("health").GetString());
+        // The connection is flagged right after its run ends (a separate write).
+        await Eventually.WaitForAsync(
+            async () => await (await client.GetAsync($"/api/connections/{id}")).ReadJsonAsync(),
+            connection => connection.GetProperty("health").GetString() == "needs_attention");
         Assert.Equal("failed", (await (await client.GetAsync($"/api/connections/{id}/status")).ReadJsonAsync()).GetProperty("syncStatus").GetString());
 
         // The refusal waits for a person as an auth_error conflict; a retry is refused while the credentials are the old ones.

@@ -5,6 +5,7 @@ using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using FunctionsSync.Storage;
 using FunctionsSync.Storage.Jobs;
+using FunctionsSync.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsSync.IntegrationTests;
@@ -44,10 +45,10 @@ public sealed class PoisonQueueTests(AzuriteFixture storage, SimulatorFixture si
         Assert.Contains(waiting, e => e.ConnectionId == connection.Id && e.Type == WebhookEventTypes.SyncFailed && e.Payload.Contains(launched.Run.RunId));
         Assert.Null(await queue.ReceiveAsync(TimeSpan.FromSeconds(1), CancellationToken.None));
 
-        var poison = await harness.Services.GetRequiredService<StorageJobQueue>().PoisonQueueAsync(CancellationToken.None);
-        var dead = await poison.GetMessageAsync();
-        Assert.Contains(launched.Run.RunId, dead.AsString);
-        Assert.Contains("poison", dead.AsString);
+        var dead = await harness.Services.GetRequiredService<StorageProbe>().ReceiveMessageAsync(TableNames.JobQueue + StorageJobQueue.PoisonSuffix, CancellationToken.None);
+        Assert.NotNull(dead);
+        Assert.Contains(launched.Run.RunId, dead);
+        Assert.Contains("poison", dead);
 
         // The connection is free for the next run.
         var next = await harness.Services.GetRequiredService<RunLauncher>()

@@ -211,8 +211,7 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
             // The status changes and their events are stored; no message announces them.
             var waiting = await crashed.Services.GetRequiredService<IOutbox>().ListWaitingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, CancellationToken.None);
             Assert.Equal(["sync.completed", "sync.started"], waiting.Where(e => e.ConnectionId == connection.Id).Select(e => e.Type).Order());
-            var queue = await crashed.Services.GetRequiredService<QueueProvider>().GetAsync(TableNames.WebhookQueue, CancellationToken.None);
-            Assert.Null(await queue.PeekMessageAsync());
+            Assert.Null(await crashed.Services.GetRequiredService<StorageProbe>().PeekMessageAsync(TableNames.WebhookQueue, CancellationToken.None));
         }
 
         await using var host = new HostApp(storage, prefix, FastDelivery());

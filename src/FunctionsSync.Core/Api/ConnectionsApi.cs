@@ -78,12 +78,12 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         var syncState = await state.GetConnectionStateAsync(connection.Id, cancellationToken);
         var lastRuns = await state.ListRunsAsync(connection.Id, 1, cancellationToken);
         var cursors = await state.GetCursorsAsync(connection.Id, cancellationToken);
-        var counts = await Task.WhenAll(EntityTypes.All.Select(t => records.CountAsync(connection.Id, t, cancellationToken)));
+        var counts = await records.CountAsync(connection.Id, cancellationToken);
         return new ApiResult(200, ConnectionView.From(connection) with
         {
             ActiveRunId = syncState?.ActiveRunId,
             LastRun = lastRuns.Count > 0 ? RunView.From(lastRuns[0], now) : null,
-            Records = new RecordCountsView(counts[0], counts[2], counts[1], counts[3]),
+            Records = new RecordCountsView(counts[EntityType.Orders], counts[EntityType.Products], counts[EntityType.Customers], counts[EntityType.Prices]),
             Cursors = [.. cursors.Values.OrderBy(c => c.EntityType).Select(c => new CursorView(c.EntityType.ToWire(), c.HighWaterMark, c.LastSyncedAt, c.RunId is not null && !c.Completed))],
         });
     }
@@ -98,7 +98,7 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
 
         var runs = await state.ListRunsAsync(connection.Id, StatusWindow, cancellationToken);
         var finished = runs.Where(r => r.Status.IsFinal()).ToList();
-        var orders = await records.CountAsync(connection.Id, EntityType.Orders, cancellationToken);
+        var orders = (await records.CountAsync(connection.Id, cancellationToken))[EntityType.Orders];
         var imported = await receipts.CountAsync(connection.Id, cancellationToken);
         var syncStatus = SyncStatusOf(finished);
         return new ApiResult(200, new

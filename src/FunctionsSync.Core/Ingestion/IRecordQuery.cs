@@ -7,5 +7,6 @@ public interface IRecordQuery
 {
     IAsyncEnumerable<StoredRecord> ListAsync(string connectionId, EntityType entityType, CancellationToken cancellationToken);
 
-    Task<long> CountAsync(string connectionId, EntityType entityType, CancellationToken cancellationToken);
+    /// <summary>Records stored per entity type, from counters ingestion maintains: the cost does not grow with the records.</summary>
+    Task<IReadOnlyDictionary<EntityType, long>> CountAsync(string connectionId, CancellationToken cancellationToken);
 }

@@ -351,6 +351,7 @@ public sealed partial class ConnectionSyncer(
             HoldAll = cursor.HoldAll || page.Rejected.Any(r => r.UpdatedAt is null),
             Completed = page.NextPageToken is null,
             ReportedTotal = firstPage ? page.TotalCount : cursor.ReportedTotal,
+            StoredRecords = cursor.StoredRecords + result.Created,
         };
         if (cursor.Completed)
         {

@@ -36,4 +36,10 @@ public sealed record EntityCursor
     public long? ReportedTotal { get; init; }
 
     public DateTimeOffset? LastSyncedAt { get; init; }
+
+    /// <summary>
+    /// Records of this entity type that runs have stored for the connection, ever: each page adds what it created,
+    /// in the checkpoint that saves its cursor, so a page repeated after a crash is counted once.
+    /// </summary>
+    public long StoredRecords { get; init; }
 }

@@ -1,13 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
+using Azure.Data.Tables;
 using FunctionsSync.Core.Access;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Access;
 
-/// <summary>Organization keys in table <c>apikeys</c>, keyed by the SHA-256 of the key: the key itself is never stored.</summary>
-public sealed class TableApiKeyStore(TableProvider tables, TimeProvider time) : IApiKeyStore
+/// <summary>
+/// Organization keys in table <c>apikeys</c> (partition <c>key</c>, row = SHA-256 of the key, <c>OrganizationId</c>,
+/// <c>IssuedAt</c>): the key itself is never stored.
+/// </summary>
+internal sealed class TableApiKeyStore(TableProvider tables, TimeProvider time) : IApiKeyStore
 {
     private const string Partition = "key";
 
@@ -15,22 +18,14 @@ public sealed class TableApiKeyStore(TableProvider tables, TimeProvider time) : 
     {
         var key = "fsk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var table = await tables.GetAsync(TableNames.ApiKeys, cancellationToken);
-        await table.ExecuteAsync(TableOperation.Insert(new DynamicTableEntity(Partition, Hash(key))
-        {
-            Properties =
-            {
-                ["OrganizationId"] = new EntityProperty(organizationId),
-                ["IssuedAt"] = new EntityProperty(time.GetUtcNow()),
-            },
-        }), null, null, cancellationToken);
+        await table.AddEntityAsync(new TableEntity(Partition, Hash(key)) { ["OrganizationId"] = organizationId, ["IssuedAt"] = time.GetUtcNow() }, cancellationToken);
         return key;
     }
 
     public async Task<string?> FindOrganizationAsync(string key, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.ApiKeys, cancellationToken);
-        var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(Partition, Hash(key)), null, null, cancellationToken);
-        return (result.Result as DynamicTableEntity)?.Properties["OrganizationId"].StringValue;
+        return (await table.GetAsync(Partition, Hash(key), cancellationToken))?.GetString("OrganizationId");
     }
 
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

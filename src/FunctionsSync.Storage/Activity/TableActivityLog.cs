@@ -1,40 +1,42 @@
+using Azure.Data.Tables;
 using FunctionsSync.Core.Activity;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Activity;
 
-/// <summary>Table <c>activity</c>: partition = connection, row key = inverted time so a partition reads newest first.</summary>
-public sealed class TableActivityLog(TableProvider tables) : IActivityLog
+/// <summary>
+/// Table <c>activity</c>: partition = connection, row key = inverted time + a random suffix so a partition reads
+/// newest first (and an age cut-off is a key range); columns <c>At</c>, <c>Actor</c>, <c>Action</c>, <c>Subject</c>, <c>Details</c>.
+/// </summary>
+internal sealed class TableActivityLog(TableProvider tables) : IActivityLog
 {
     public async Task AppendAsync(ActivityEntry entry, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Activity, cancellationToken);
-        var rowKey = $"{DateTimeOffset.MaxValue.UtcTicks - entry.At.UtcTicks:D19}_{Guid.NewGuid():N}";
-        var entity = new DynamicTableEntity(TableKeys.Encode(entry.ConnectionId), rowKey)
+        var entity = new TableEntity(TableKeys.Encode(entry.ConnectionId), $"{KeyAt(entry.At)}_{Guid.NewGuid():N}")
         {
-            Properties =
-            {
-                ["At"] = new EntityProperty(entry.At),
-                ["Actor"] = new EntityProperty(entry.Actor),
-                ["Action"] = new EntityProperty(entry.Action),
-                ["Subject"] = new EntityProperty(entry.Subject),
-                ["Details"] = new EntityProperty(entry.Details),
-            },
+            ["At"] = entry.At,
+            ["Actor"] = entry.Actor,
+            ["Action"] = entry.Action,
+            ["Subject"] = entry.Subject,
+            ["Details"] = entry.Details,
         };
-        await table.ExecuteAsync(TableOperation.Insert(entity), null, null, cancellationToken);
+        await table.AddEntityAsync(entity, cancellationToken);
     }
 
+    /// <summary>The first rows of the connection's partition: newest first.</summary>
     public async Task<IReadOnlyList<ActivityEntry>> ListAsync(string connectionId, int take, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Activity, cancellationToken);
-        var query = new TableQuery<DynamicTableEntity>().Where(TableQueries.Partition(TableKeys.Encode(connectionId))).Take(take);
-        return await table.ReadAllAsync(query, e => new ActivityEntry(
+        return await table.ReadAllAsync(TableQueries.Partition(TableKeys.Encode(connectionId)), e => new ActivityEntry(
             connectionId,
-            e.Properties["At"].DateTimeOffsetValue ?? e.Timestamp,
-            e.Properties["Actor"].StringValue,
-            e.Properties["Action"].StringValue,
-            e.Properties["Subject"].StringValue,
-            e.Properties.TryGetValue("Details", out var details) ? details.StringValue : null), cancellationToken);
+            e.GetDateTimeOffset("At") ?? e.Timestamp ?? DateTimeOffset.MinValue,
+            e.GetString("Actor"),
+            e.GetString("Action"),
+            e.GetString("Subject"),
+            e.GetString("Details")), cancellationToken, take);
     }
+
+    /// <summary>Row keys of entries older than <paramref name="at"/> sort at or after this key.</summary>
+    public static string KeyAt(DateTimeOffset at) => $"{DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks:D19}";
 }

@@ -1,47 +1,44 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
 using FunctionsSync.Core.Concurrency;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Concurrency;
 
-/// <summary>Slot rows per organization (table <c>orgslots</c>, partition = organization, row = slot number).</summary>
-public sealed class TableOrganizationSlots(TableProvider tables, TimeProvider time) : IOrganizationSlots
+/// <summary>
+/// Slot rows per organization (table <c>orgslots</c>, partition = organization, row = slot number, <c>Owner</c> and
+/// <c>ExpiresAt</c>): taking a slot is an ETag-conditional write, so two workers never hold the same one.
+/// </summary>
+internal sealed class TableOrganizationSlots(TableProvider tables, TimeProvider time) : IOrganizationSlots
 {
     public async Task<SlotLease?> TryTakeAsync(string organizationId, int capacity, string owner, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.OrganizationSlots, cancellationToken);
+        var table = await Table(cancellationToken);
         var now = time.GetUtcNow();
-        var existing = new Dictionary<int, DynamicTableEntity>();
-        var query = new TableQuery<DynamicTableEntity>().Where(TableQueries.Partition(TableKeys.Encode(organizationId)));
-        await foreach (var row in table.ExecuteAllAsync(query, cancellationToken))
-        {
-            existing[int.Parse(row.RowKey)] = row;
-        }
-
+        var existing = (await ReadSlotsAsync(table, organizationId, cancellationToken)).ToDictionary(r => int.Parse(r.RowKey, CultureInfo.InvariantCulture));
         for (var slot = 0; slot < capacity; slot++)
         {
             var entity = SlotEntity(organizationId, slot, owner, now + duration);
             try
             {
-                TableResult result;
+                Response response;
                 if (!existing.TryGetValue(slot, out var row))
                 {
-                    result = await table.ExecuteAsync(TableOperation.Insert(entity), null, null, cancellationToken);
+                    response = await table.AddEntityAsync(entity, cancellationToken);
                 }
-                else if (string.IsNullOrEmpty(row.Properties["Owner"].StringValue) || row.Properties["ExpiresAt"].DateTimeOffsetValue <= now)
+                else if (!Busy(row, now))
                 {
-                    entity.ETag = row.ETag;
-                    result = await table.ExecuteAsync(TableOperation.Replace(entity), null, null, cancellationToken);
+                    response = await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
                 else
                 {
                     continue;
                 }
 
-                return new SlotLease(organizationId, slot, owner, now + duration, result.Etag);
+                return new SlotLease(organizationId, slot, owner, now + duration, response.Headers.ETag.ToString()!);
             }
-            catch (StorageException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+            catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
             {
                 // Taken a moment ago by another worker; try the next slot.
             }
@@ -52,56 +49,34 @@ public sealed class TableOrganizationSlots(TableProvider tables, TimeProvider ti
 
     public async Task<SlotLease?> RenewAsync(SlotLease slot, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.OrganizationSlots, cancellationToken);
+        var table = await Table(cancellationToken);
         var until = time.GetUtcNow() + duration;
-        var entity = SlotEntity(slot.OrganizationId, slot.Slot, slot.Owner, until);
-        entity.ETag = slot.ETag;
-        try
-        {
-            var result = await table.ExecuteAsync(TableOperation.Replace(entity), null, null, cancellationToken);
-            return slot with { ExpiresAt = until, ETag = result.Etag };
-        }
-        catch (StorageException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
-        {
-            return null;
-        }
+        var version = await table.TryReplaceAsync(SlotEntity(slot.OrganizationId, slot.Slot, slot.Owner, until), slot.ETag, cancellationToken);
+        return version is null ? null : slot with { ExpiresAt = until, ETag = version };
     }
 
     public async Task ReleaseAsync(SlotLease slot, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.OrganizationSlots, cancellationToken);
-        var entity = SlotEntity(slot.OrganizationId, slot.Slot, "", time.GetUtcNow());
-        entity.ETag = slot.ETag;
-        try
-        {
-            await table.ExecuteAsync(TableOperation.Replace(entity), null, null, cancellationToken);
-        }
-        catch (StorageException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
-        {
-            // Expired and taken by someone else already: nothing of ours to release.
-        }
+        // Expired and taken by someone else already: nothing of ours to release (the conditional write does nothing).
+        var table = await Table(cancellationToken);
+        await table.TryReplaceAsync(SlotEntity(slot.OrganizationId, slot.Slot, "", time.GetUtcNow()), slot.ETag, cancellationToken);
     }
 
     public async Task<int> CountBusyAsync(string organizationId, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.OrganizationSlots, cancellationToken);
+        var table = await Table(cancellationToken);
         var now = time.GetUtcNow();
-        var busy = 0;
-        var query = new TableQuery<DynamicTableEntity>().Where(TableQueries.Partition(TableKeys.Encode(organizationId)));
-        await foreach (var row in table.ExecuteAllAsync(query, cancellationToken))
-        {
-            if (!string.IsNullOrEmpty(row.Properties["Owner"].StringValue) && row.Properties["ExpiresAt"].DateTimeOffsetValue > now)
-            {
-                busy++;
-            }
-        }
-
-        return busy;
+        return (await ReadSlotsAsync(table, organizationId, cancellationToken)).Count(r => Busy(r, now));
     }
 
-    private static DynamicTableEntity SlotEntity(string organizationId, int slot, string owner, DateTimeOffset expiresAt) =>
-        new(TableKeys.Encode(organizationId), slot.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        {
-            Properties = { ["Owner"] = new EntityProperty(owner), ["ExpiresAt"] = new EntityProperty(expiresAt) },
-        };
+    /// <summary>The organization's partition: as many rows as its cap.</summary>
+    private static Task<List<TableEntity>> ReadSlotsAsync(TableClient table, string organizationId, CancellationToken cancellationToken) =>
+        table.ReadAllAsync(TableQueries.Partition(TableKeys.Encode(organizationId)), e => e, cancellationToken);
+
+    private static bool Busy(TableEntity row, DateTimeOffset now) => !string.IsNullOrEmpty(row.GetString("Owner")) && row.GetDateTimeOffset("ExpiresAt") > now;
+
+    private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.OrganizationSlots, cancellationToken);
+
+    private static TableEntity SlotEntity(string organizationId, int slot, string owner, DateTimeOffset expiresAt) =>
+        new(TableKeys.Encode(organizationId), slot.ToString(CultureInfo.InvariantCulture)) { ["Owner"] = owner, ["ExpiresAt"] = expiresAt };
 }

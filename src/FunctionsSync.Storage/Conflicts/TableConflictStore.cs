@@ -1,23 +1,20 @@
 using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
 using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Storage.Tables;
 using FunctionsSync.Storage.Webhooks;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Conflicts;
 
-/// <summary>
-/// Table <c>conflicts</c>: partition = connection, row = conflict id, the conflict as JSON plus the columns queries
-/// filter on. The partition also holds the <c>conflict.created</c> outbox rows, written in the conflict's batch.
-/// </summary>
-public sealed class TableConflictStore(TableProvider tables) : IConflictStore
+/// <summary>Conflicts (schema in <see cref="ConflictRows"/>); the automatic retries are found through a <see cref="DueIndex"/>.</summary>
+internal sealed class TableConflictStore(TableProvider tables, OutboxIndex outboxIndex) : IConflictStore
 {
-    private const string IdPrefix = "cf_";
+    /// <summary>A conflict and its event are two actions; a transaction holds 100.</summary>
+    private const int PairsPerBatch = TableBatch.MaxActions / 2;
 
-    /// <summary>A conflict and its event are two operations; a batch holds 100.</summary>
-    private const int PairsPerBatch = 50;
+    private readonly DueIndex due = new(tables, "conflicts");
 
     public async Task<IReadOnlyDictionary<string, Conflict>> GetManyAsync(string connectionId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
@@ -25,10 +22,9 @@ public sealed class TableConflictStore(TableProvider tables) : IConflictStore
         var found = new ConcurrentDictionary<string, Conflict>();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
         {
-            var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(TableKeys.Encode(connectionId), id), null, null, ct);
-            if (result.Result is DynamicTableEntity entity)
+            if (await table.GetAsync(TableKeys.Encode(connectionId), id, ct) is { } entity)
             {
-                found[id] = FromEntity(entity);
+                found[id] = ConflictRows.FromEntity(entity);
             }
         });
         return found;
@@ -51,108 +47,89 @@ public sealed class TableConflictStore(TableProvider tables) : IConflictStore
         var partition = TableKeys.Encode(connectionId);
         foreach (var chunk in changes.Chunk(PairsPerBatch))
         {
-            var batch = new TableBatchOperation();
+            // Index entries first (see DueIndex, OutboxIndex): an entry without its row is dropped by its reader.
+            foreach (var (conflict, _) in chunk.Where(c => c.Conflict is { Status: ConflictStatus.Retrying, NextAttemptAt: not null }))
+            {
+                await due.AddAsync(conflict.NextAttemptAt!.Value, conflict.Id, cancellationToken);
+            }
+
+            await outboxIndex.AddAsync(TableNames.Conflicts, partition, [.. chunk.Where(c => c.Event is not null).Select(c => c.Event!)], cancellationToken);
+
+            var batch = new TableBatch();
             foreach (var (conflict, outboxEvent) in chunk)
             {
-                var entity = ToEntity(partition, conflict);
+                var entity = ConflictRows.ToEntity(partition, conflict);
                 if (conflict.Version is null)
                 {
-                    batch.Insert(entity);
+                    batch.Add(entity);
                 }
                 else
                 {
-                    entity.ETag = conflict.Version;
-                    batch.Replace(entity);
+                    batch.Replace(entity, conflict.Version);
                 }
 
                 if (outboxEvent is not null)
                 {
-                    batch.InsertOrReplace(OutboxRows.ToEntity(partition, outboxEvent));
+                    batch.UpsertReplace(OutboxRows.ToEntity(partition, outboxEvent));
                 }
             }
 
             try
             {
-                await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
+                await batch.SubmitAsync(table, cancellationToken);
             }
-            catch (StorageException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+            catch (RequestFailedException ex) when (ex.IsStaleView())
             {
                 throw new ConcurrencyException($"A conflict of connection {connectionId} changed since it was read.");
             }
         }
     }
 
+    /// <summary>
+    /// One connection's conflicts are a key range of its partition. Across connections (an organization's or the
+    /// admin's listing) this filters the table on the organization and status columns.
+    /// </summary>
     public async Task<ConflictPage> ListAsync(ConflictQuery query, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
         // The partitions also hold the conflicts' outbox rows.
-        var filter = TableQueries.RowKeyPrefix(IdPrefix);
-        if (query.ConnectionId is not null)
-        {
-            filter = TableQuery.CombineFilters(filter, TableOperators.And, TableQueries.Partition(TableKeys.Encode(query.ConnectionId)));
-        }
-
+        var filter = query.ConnectionId is not null
+            ? TableQueries.PartitionPrefix(TableKeys.Encode(query.ConnectionId), ConflictRows.IdPrefix)
+            : TableClient.CreateQueryFilter($"RowKey ge {ConflictRows.IdPrefix} and RowKey lt {TableQueries.After(ConflictRows.IdPrefix)}");
         if (query.OrganizationId is not null)
         {
-            filter = TableQuery.CombineFilters(filter, TableOperators.And, TableQuery.GenerateFilterCondition("OrganizationId", QueryComparisons.Equal, query.OrganizationId));
+            filter += TableClient.CreateQueryFilter($" and OrganizationId eq {query.OrganizationId}");
         }
 
         if (query.Status is { } status)
         {
-            filter = TableQuery.CombineFilters(filter, TableOperators.And, TableQuery.GenerateFilterCondition("Status", QueryComparisons.Equal, status.ToString()));
+            filter += TableClient.CreateQueryFilter($" and Status eq {status.ToString()}");
         }
 
-        var tableQuery = new TableQuery<DynamicTableEntity>().Where(filter).Take(query.PageSize);
-        var items = new List<Conflict>();
-        var token = Continuation.Decode(query.ContinuationToken);
-        // A segment may come back short (or empty) with a token; keep reading until the page is full or the table ends.
-        do
-        {
-            var segment = await table.ExecuteQuerySegmentedAsync(tableQuery, token, null, null, cancellationToken);
-            items.AddRange(segment.Results.Select(FromEntity));
-            token = segment.ContinuationToken;
-            if (items.Count < query.PageSize)
-            {
-                tableQuery.TakeCount = query.PageSize - items.Count;
-            }
-        }
-        while (token is not null && items.Count < query.PageSize);
-
+        var (items, token) = await table.ReadPageAsync(filter, query.PageSize, Continuation.Decode(query.ContinuationToken), ConflictRows.FromEntity, cancellationToken);
         return new ConflictPage(items, Continuation.Encode(token));
     }
 
+    /// <summary>Due index entries up to now (a key range), each checked against its conflict (a point read).</summary>
     public async Task<IReadOnlyList<Conflict>> ListDueRetriesAsync(DateTimeOffset now, int take, CancellationToken cancellationToken)
     {
-        var table = await Table(cancellationToken);
-        var filter = TableQuery.CombineFilters(
-            TableQuery.GenerateFilterCondition("Status", QueryComparisons.Equal, nameof(ConflictStatus.Retrying)),
-            TableOperators.And,
-            TableQuery.GenerateFilterConditionForDate("NextAttemptAt", QueryComparisons.LessThanOrEqual, now));
-        return await table.ReadAllAsync(new TableQuery<DynamicTableEntity>().Where(filter).Take(take), FromEntity, cancellationToken);
-    }
-
-    private Task<CloudTable> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Conflicts, cancellationToken);
-
-    private static DynamicTableEntity ToEntity(string partition, Conflict conflict)
-    {
-        var entity = new DynamicTableEntity(partition, conflict.Id)
+        var found = new List<Conflict>();
+        foreach (var (dueAt, id) in await due.ListDueAsync(now, take, cancellationToken))
         {
-            Properties =
+            var conflict = await GetAsync(id, cancellationToken);
+            if (conflict is { Status: ConflictStatus.Retrying } && conflict.NextAttemptAt <= now)
             {
-                ["OrganizationId"] = new EntityProperty(conflict.OrganizationId),
-                ["Status"] = new EntityProperty(conflict.Status.ToString()),
-                ["Type"] = new EntityProperty(conflict.Type.ToString()),
-                ["Json"] = new EntityProperty(StorageJson.Serialize(conflict)),
-            },
-        };
-        if (conflict.NextAttemptAt is { } next)
-        {
-            entity.Properties["NextAttemptAt"] = new EntityProperty(next);
+                found.Add(conflict);
+            }
+
+            if (conflict is not { Status: ConflictStatus.Retrying } || conflict.NextAttemptAt != dueAt)
+            {
+                await due.RemoveAsync(dueAt, id, cancellationToken);
+            }
         }
 
-        return entity;
+        return found;
     }
 
-    private static Conflict FromEntity(DynamicTableEntity entity) =>
-        StorageJson.Deserialize<Conflict>(entity.Properties["Json"].StringValue) with { Version = entity.ETag };
+    private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Conflicts, cancellationToken);
 }

@@ -1,14 +1,16 @@
+using Azure.Data.Tables;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Connections;
 
-/// <summary>One row per connection (partition = connection id), the connection as JSON.</summary>
-public sealed class TableConnectionStore(TableProvider tables, TimeProvider time) : IConnectionStore
+/// <summary>
+/// Connections (schema in <see cref="ConnectionRows"/>). Index rows are written before the connection row, so a crash
+/// leaves at most an entry pointing at nothing (readers skip it), never a connection its index misses.
+/// </summary>
+internal sealed class TableConnectionStore(TableProvider tables, TimeProvider time) : IConnectionStore
 {
-    private const string RowKey = "connection";
+    private const int ParallelReads = 16;
 
     public async Task<ConnectionRegistrationResult> RegisterAsync(ConnectionRegistration registration, CancellationToken cancellationToken)
     {
@@ -26,95 +28,73 @@ public sealed class TableConnectionStore(TableProvider tables, TimeProvider time
             CreatedAt = now,
             UpdatedAt = now,
         };
-        var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
-        try
+        var table = await Table(cancellationToken);
+        if (await GetAsync(connection.Id, cancellationToken) is { } registered)
         {
-            await table.ExecuteAsync(TableOperation.Insert(ToEntity(connection)), null, null, cancellationToken);
+            // Registered before: the first registration's id and token stand.
+            return new(registered, Created: false);
+        }
+
+        await Task.WhenAll(
+            table.UpsertEntityAsync(ConnectionRows.OrganizationEntry(connection), TableUpdateMode.Replace, cancellationToken),
+            table.UpsertEntityAsync(ConnectionRows.TokenEntry(connection), TableUpdateMode.Replace, cancellationToken));
+        if (await table.TryAddAsync(ConnectionRows.ToEntity(connection), cancellationToken) is not null)
+        {
             return new(connection, Created: true);
         }
-        catch (StorageException ex) when (ex.IsConflict())
-        {
-            // Registered before (or by a concurrent request): the first registration's id and token stand.
-            var existing = await GetAsync(connection.Id, cancellationToken)
-                ?? throw new InvalidOperationException($"Connection {connection.Id} conflicted but cannot be read.");
-            return new(existing, Created: false);
-        }
+
+        // A concurrent registration won: its token stands, ours points at nothing.
+        await table.DeleteIfExistsAsync(ConnectionRows.TokenPartition(connection.SyncToken), ConnectionRows.TokenRow, cancellationToken);
+        var existing = await GetAsync(connection.Id, cancellationToken)
+            ?? throw new InvalidOperationException($"Connection {connection.Id} conflicted but cannot be read.");
+        return new(existing, Created: false);
     }
 
     public async Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
-        var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(TableKeys.Encode(connectionId), RowKey), null, null, cancellationToken);
-        return result.Result is DynamicTableEntity entity ? FromEntity(entity) : null;
+        var table = await Table(cancellationToken);
+        return await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.ConnectionRow, cancellationToken) is { } entity ? ConnectionRows.FromEntity(entity) : null;
     }
 
+    /// <summary>Two point reads: the token's index row, then the connection it names (which must still carry the token).</summary>
     public async Task<Connection?> FindBySyncTokenAsync(string syncToken, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
-        var query = new TableQuery<DynamicTableEntity>().Where(TableQuery.CombineFilters(
-            TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.Equal, RowKey),
-            TableOperators.And,
-            TableQuery.GenerateFilterCondition("SyncToken", QueryComparisons.Equal, syncToken)));
-        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
+        var table = await Table(cancellationToken);
+        if (await table.GetAsync(ConnectionRows.TokenPartition(syncToken), ConnectionRows.TokenRow, cancellationToken) is not { } entry
+            || entry.GetString("ConnectionId") is not { } connectionId)
         {
-            return FromEntity(entity);
+            return null;
         }
 
-        // Rows written before the token had a column of its own get it, once per process; unknown tokens then cost
-        // one query, however many arrive.
-        if (!tokenColumnsBackfilled)
-        {
-            await foreach (var entity in table.ExecuteAllAsync(new TableQuery<DynamicTableEntity>().Where(TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.Equal, RowKey)), cancellationToken))
-            {
-                if (!entity.Properties.ContainsKey("SyncToken"))
-                {
-                    var connection = FromEntity(entity);
-                    // A merge of the one column: a concurrent update of the connection is not undone.
-                    var column = new DynamicTableEntity(entity.PartitionKey, entity.RowKey) { ETag = "*", Properties = { ["SyncToken"] = new EntityProperty(connection.SyncToken) } };
-                    await table.ExecuteAsync(TableOperation.Merge(column), null, null, cancellationToken);
-                    if (connection.SyncToken == syncToken)
-                    {
-                        return connection;
-                    }
-                }
-            }
-
-            tokenColumnsBackfilled = true;
-        }
-
-        return null;
+        return await GetAsync(connectionId, cancellationToken) is { } connection && connection.SyncToken == syncToken ? connection : null;
     }
 
-    private volatile bool tokenColumnsBackfilled;
-
+    /// <summary>
+    /// An organization's connections: a key-range read of its index partition, then a point read of each. Every
+    /// connection (the planner, the admin): the connection rows of the table.
+    /// </summary>
     public async Task<IReadOnlyList<Connection>> ListAsync(string? organizationId, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
-        var filter = TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.Equal, RowKey);
-        if (organizationId is not null)
+        var table = await Table(cancellationToken);
+        if (organizationId is null)
         {
-            filter = TableQuery.CombineFilters(filter, TableOperators.And, TableQuery.GenerateFilterCondition("OrganizationId", QueryComparisons.Equal, organizationId));
+            return await table.ReadAllAsync(ConnectionRows.AllConnections, ConnectionRows.FromEntity, cancellationToken);
         }
 
-        return await table.ReadAllAsync(new TableQuery<DynamicTableEntity>().Where(filter), FromEntity, cancellationToken);
+        var ids = await table.ReadAllAsync(TableQueries.Partition(ConnectionRows.OrganizationPartition(organizationId)), e => TableKeys.Decode(e.RowKey), cancellationToken, select: ["RowKey"]);
+        var found = new Connection?[ids.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (i, ct) => found[i] = await GetAsync(ids[i], ct));
+        return [.. found.Where(c => c is not null && c.OrganizationId == organizationId).Select(c => c!)];
     }
 
     public async Task UpdateAsync(Connection connection, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
-        await table.ExecuteAsync(TableOperation.InsertOrReplace(ToEntity(connection)), null, null, cancellationToken);
+        var table = await Table(cancellationToken);
+        // The token's entry first, should the token have changed (see the class comment).
+        await table.UpsertEntityAsync(ConnectionRows.TokenEntry(connection), TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(ConnectionRows.ToEntity(connection), TableUpdateMode.Replace, cancellationToken);
     }
 
-    private static DynamicTableEntity ToEntity(Connection connection) => new(TableKeys.Encode(connection.Id), RowKey)
-    {
-        Properties =
-        {
-            ["OrganizationId"] = new EntityProperty(connection.OrganizationId),
-            ["Marketplace"] = new EntityProperty(connection.Marketplace),
-            ["SyncToken"] = new EntityProperty(connection.SyncToken),
-            ["Json"] = new EntityProperty(StorageJson.Serialize(connection)),
-        },
-    };
-
-    private static Connection FromEntity(DynamicTableEntity entity) => StorageJson.Deserialize<Connection>(entity.Properties["Json"].StringValue);
+    private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Connections, cancellationToken);
 }

@@ -1,19 +1,19 @@
 using FunctionsSync.Core.Api;
 using FunctionsSync.Storage.Jobs;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Health;
 
-public sealed class StorageHealth(TableProvider tables, QueueProvider queues) : IStorageHealth
+/// <summary>One point read of the schedule row and one queue properties call: what answers says the service can reach each.</summary>
+internal sealed class StorageHealth(TableProvider tables, QueueProvider queues) : IStorageHealth
 {
     public async Task<IReadOnlyDictionary<string, string>> CheckAsync(CancellationToken cancellationToken)
     {
         var checks = new Dictionary<string, string>();
         try
         {
-            var table = await tables.GetAsync(TableNames.Connections, cancellationToken);
-            await table.ExecuteQuerySegmentedAsync(new TableQuery<DynamicTableEntity>().Take(1), null, null, null, cancellationToken);
+            var table = await tables.GetAsync(TableNames.Schedule, cancellationToken);
+            await table.GetAsync("schedule", "state", cancellationToken);
             checks["tables"] = "ok";
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -24,7 +24,7 @@ public sealed class StorageHealth(TableProvider tables, QueueProvider queues) : 
         try
         {
             var queue = await queues.GetAsync(TableNames.JobQueue, cancellationToken);
-            await queue.FetchAttributesAsync(null, null, cancellationToken);
+            await queue.GetPropertiesAsync(cancellationToken);
             checks["queues"] = "ok";
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

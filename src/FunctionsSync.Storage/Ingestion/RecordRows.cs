@@ -1,12 +1,17 @@
 using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Ingestion;
 
-/// <summary>The row shape of a stored record, and reading rows back by key.</summary>
+/// <summary>
+/// The row of a stored record in table <c>records</c>: partition <see cref="RecordLayouts.Partition"/> (its bucket),
+/// row key = the marketplace id (escaped). <c>Hash</c> is the marketplace version the row is based on; <c>LocalHash</c>,
+/// when set, the content of a local change.
+/// </summary>
 internal static class RecordRows
 {
     /// <summary>Azure Table Storage accepts at most 15 comparisons in one filter.</summary>
@@ -14,54 +19,47 @@ internal static class RecordRows
 
     private const int ParallelQueries = 8;
 
-    public static string Partition(string connectionId, EntityType type) => $"{TableKeys.Encode(connectionId)}|{type.ToWire()}";
+    private static readonly string[] StateColumns = ["RowKey", "Hash", "SourceUpdatedAt", "RunId", "PageSeq", "Change", "LocalHash"];
 
-    public static DynamicTableEntity ToEntity(string partition, PreparedRecord item, IngestContext context, RecordChange change) =>
+    public static TableEntity ToEntity(string partition, PreparedRecord item, IngestContext context, RecordChange change) =>
         new(partition, item.RowKey)
         {
-            Properties =
-            {
-                ["Data"] = new EntityProperty(item.Json),
-                ["Hash"] = new EntityProperty(item.Hash),
-                ["SourceUpdatedAt"] = new EntityProperty(item.Record.UpdatedAt),
-                ["RunId"] = new EntityProperty(context.RunId),
-                ["PageSeq"] = new EntityProperty(context.PageSeq),
-                ["Change"] = new EntityProperty(change.ToString()),
-            },
+            ["Data"] = item.Json,
+            ["Hash"] = item.Hash,
+            ["SourceUpdatedAt"] = item.Record.UpdatedAt,
+            ["RunId"] = context.RunId,
+            ["PageSeq"] = context.PageSeq,
+            ["Change"] = change.ToString(),
         };
 
-    public static StoredRecordState State(DynamicTableEntity entity) => new(
-        entity.Properties["Hash"].StringValue,
-        entity.Properties["SourceUpdatedAt"].DateTimeOffsetValue ?? DateTimeOffset.MinValue,
-        entity.Properties["RunId"].StringValue,
-        entity.Properties["PageSeq"].Int64Value ?? 0,
-        Enum.Parse<RecordChange>(entity.Properties["Change"].StringValue),
-        entity.Properties.TryGetValue("LocalHash", out var local) && !string.IsNullOrEmpty(local.StringValue) ? local.StringValue : null);
+    public static StoredRecordState State(TableEntity entity) => new(
+        entity.GetString("Hash"),
+        entity.GetDateTimeOffset("SourceUpdatedAt") ?? DateTimeOffset.MinValue,
+        entity.GetString("RunId"),
+        entity.GetInt64("PageSeq") ?? 0,
+        Enum.Parse<RecordChange>(entity.GetString("Change")),
+        entity.GetString("LocalHash") is { Length: > 0 } local ? local : null);
 
-    public static StoredRecord Stored(DynamicTableEntity entity) =>
-        new(RecordJson.Deserialize(entity.Properties["Data"].StringValue), State(entity), entity.Timestamp);
+    public static StoredRecord Stored(TableEntity entity) =>
+        new(RecordJson.Deserialize(entity.GetString("Data")), State(entity), entity.Timestamp ?? DateTimeOffset.MinValue);
 
-    public static async Task<Dictionary<string, (StoredRecordState State, string ETag)>> ReadAsync(
-        CloudTable table, string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
+    /// <summary>The state columns of the rows with these keys in one partition: batches of 15 keys per filter, in parallel.</summary>
+    public static async Task<Dictionary<string, (StoredRecordState State, ETag ETag)>> ReadAsync(
+        TableClient table, string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
     {
-        var found = new ConcurrentDictionary<string, (StoredRecordState, string)>();
-        var columns = new List<string> { "Hash", "SourceUpdatedAt", "RunId", "PageSeq", "Change", "LocalHash" };
+        var found = new ConcurrentDictionary<string, (StoredRecordState, ETag)>();
         await Parallel.ForEachAsync(
             rowKeys.Chunk(KeysPerQuery),
             new ParallelOptions { MaxDegreeOfParallelism = ParallelQueries, CancellationToken = cancellationToken },
             async (keys, ct) =>
             {
-                var keyFilter = keys
-                    .Select(k => TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.Equal, k))
-                    .Aggregate((a, b) => TableQuery.CombineFilters(a, TableOperators.Or, b));
-                var query = new TableQuery<DynamicTableEntity>()
-                    .Where(TableQuery.CombineFilters(TableQueries.Partition(partition), TableOperators.And, keyFilter))
-                    .Select(columns);
-                await foreach (var entity in table.ExecuteAllAsync(query, ct))
+                var keyFilter = string.Join(" or ", keys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}")));
+                var filter = $"{TableQueries.Partition(partition)} and ({keyFilter})";
+                await foreach (var entity in table.QueryAllAsync(filter, ct, select: StateColumns))
                 {
                     found[entity.RowKey] = (State(entity), entity.ETag);
                 }
             });
-        return new Dictionary<string, (StoredRecordState State, string ETag)>(found);
+        return new Dictionary<string, (StoredRecordState State, ETag ETag)>(found);
     }
 }

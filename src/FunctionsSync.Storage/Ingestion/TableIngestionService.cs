@@ -1,22 +1,21 @@
+using Azure;
+using Azure.Data.Tables;
 using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Ingestion;
 
 /// <summary>
-/// The default ingestion: canonical records in table <c>records</c>, partition <c>{connectionId}|{entityType}</c>,
-/// row key = the marketplace id. Writes go in entity-group batches of up to 100; unchanged records are not written.
+/// The default ingestion: canonical records in table <c>records</c> (schema in <see cref="RecordRows"/>), spread over
+/// the connection's buckets. Writes go in entity-group transactions of up to 100 rows of one bucket; unchanged records
+/// are not written.
 /// </summary>
-public sealed class TableIngestionService<TRecord>(TableProvider tables) : IIngestionService<TRecord>
+internal sealed class TableIngestionService<TRecord>(TableProvider tables, RecordLayouts layouts) : IIngestionService<TRecord>
     where TRecord : CanonicalRecord
 {
-    private const int BatchLimit = 100;
-
     /// <summary>Table string properties hold 64 KiB (32K UTF-16 chars).</summary>
     private const int MaxDataChars = 32_000;
 
@@ -30,7 +29,7 @@ public sealed class TableIngestionService<TRecord>(TableProvider tables) : IInge
         }
 
         var table = await tables.GetAsync(TableNames.Records, cancellationToken);
-        var partition = RecordRows.Partition(context.ConnectionId, context.EntityType);
+        var buckets = await layouts.ForWriteAsync(context.ConnectionId, cancellationToken);
         var result = IngestResult.Empty;
         var prepared = new List<PreparedRecord>(records.Count);
 
@@ -58,42 +57,45 @@ public sealed class TableIngestionService<TRecord>(TableProvider tables) : IInge
         }
 
         // A full sync mostly meets new rows, so it tries a blind insert first; an incremental one mostly meets
-        // existing rows, so it reads first. A page's chunks are independent rows, so they are written in parallel.
+        // existing rows, so it reads first. Chunks are independent rows of one bucket each, written in parallel.
         var insertFirst = context.Mode == SyncMode.Full;
-        var chunkResults = await Task.WhenAll(prepared.Chunk(BatchLimit).Select(async chunk =>
-            (insertFirst ? await TryInsertAllAsync(table, partition, context, chunk, cancellationToken) : null)
-            ?? await UpsertAsync(table, partition, context, chunk, cancellationToken)));
+        var chunks = prepared
+            .GroupBy(p => RecordLayouts.BucketOf(p.Record.ExternalId, buckets))
+            .SelectMany(bucket => bucket.Chunk(TableBatch.MaxActions).Select(chunk => (Partition: RecordLayouts.Partition(context.ConnectionId, context.EntityType, bucket.Key), Chunk: chunk)));
+        var chunkResults = await Task.WhenAll(chunks.Select(async c =>
+            (insertFirst ? await TryInsertAllAsync(table, c.Partition, context, c.Chunk, cancellationToken) : null)
+            ?? await UpsertAsync(table, c.Partition, context, c.Chunk, cancellationToken)));
         result = chunkResults.Aggregate(result, (sum, next) => sum.Add(next));
         return duplicates.Count == 0 ? result : result.Add(IngestResult.Empty with { Conflicts = duplicates });
     }
 
-    private static async Task<IngestResult?> TryInsertAllAsync(CloudTable table, string partition, IngestContext context, PreparedRecord[] chunk, CancellationToken cancellationToken)
+    private static async Task<IngestResult?> TryInsertAllAsync(TableClient table, string partition, IngestContext context, PreparedRecord[] chunk, CancellationToken cancellationToken)
     {
-        var batch = new TableBatchOperation();
+        var batch = new TableBatch();
         foreach (var item in chunk)
         {
-            batch.Insert(RecordRows.ToEntity(partition, item, context, RecordChange.Created));
+            batch.Add(RecordRows.ToEntity(partition, item, context, RecordChange.Created));
         }
 
         try
         {
-            await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
+            await batch.SubmitAsync(table, cancellationToken);
             return new(chunk.Length, 0, 0, 0, []);
         }
-        catch (StorageException ex) when (ex.IsConflict())
+        catch (RequestFailedException ex) when (ex.IsConflict())
         {
             return null;
         }
     }
 
-    private static async Task<IngestResult> UpsertAsync(CloudTable table, string partition, IngestContext context, PreparedRecord[] chunk, CancellationToken cancellationToken)
+    private static async Task<IngestResult> UpsertAsync(TableClient table, string partition, IngestContext context, PreparedRecord[] chunk, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var existing = await RecordRows.ReadAsync(table, partition, chunk.Select(c => c.RowKey), cancellationToken);
             int created = 0, updated = 0, unchanged = 0, skipped = 0;
             var conflicts = new List<DetectedConflict>();
-            var batch = new TableBatchOperation();
+            var batch = new TableBatch();
             foreach (var item in chunk)
             {
                 var found = existing.TryGetValue(item.RowKey, out var stored);
@@ -114,26 +116,20 @@ public sealed class TableIngestionService<TRecord>(TableProvider tables) : IInge
 
                 if (decision.Action == WriteAction.Insert)
                 {
-                    batch.Insert(RecordRows.ToEntity(partition, item, context, RecordChange.Created));
+                    batch.Add(RecordRows.ToEntity(partition, item, context, RecordChange.Created));
                 }
                 else if (decision.Action == WriteAction.Replace)
                 {
-                    var entity = RecordRows.ToEntity(partition, item, context, RecordChange.Updated);
-                    entity.ETag = stored.ETag;
-                    batch.Replace(entity);
+                    batch.Replace(RecordRows.ToEntity(partition, item, context, RecordChange.Updated), stored.ETag.ToString());
                 }
             }
 
             try
             {
-                if (batch.Count > 0)
-                {
-                    await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
-                }
-
+                await batch.SubmitAsync(table, cancellationToken);
                 return new(created, updated, unchanged, 0, [], skipped, conflicts);
             }
-            catch (StorageException ex) when ((ex.IsConflict() || ex.IsPreconditionFailed()) && attempt < MaxRaceRetries)
+            catch (RequestFailedException ex) when ((ex.IsConflict() || ex.IsPreconditionFailed()) && attempt < MaxRaceRetries)
             {
                 // Someone wrote one of these rows between our read and our write; decide again on fresh rows.
             }

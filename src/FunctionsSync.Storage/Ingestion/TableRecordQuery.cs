@@ -2,34 +2,25 @@ using System.Runtime.CompilerServices;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Ingestion;
 
-public sealed class TableRecordQuery(TableProvider tables) : IRecordQuery
+internal sealed class TableRecordQuery(TableProvider tables, RecordLayouts layouts, RecordCounters counters) : IRecordQuery
 {
+    /// <summary>Reads the connection's partitions of the entity type, bucket after bucket (exports and tests: it reads every record).</summary>
     public async IAsyncEnumerable<StoredRecord> ListAsync(string connectionId, EntityType entityType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Records, cancellationToken);
-        var query = new TableQuery<DynamicTableEntity>().Where(TableQueries.Partition(RecordRows.Partition(connectionId, entityType)));
-        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
+        var buckets = await layouts.ForReadAsync(connectionId, cancellationToken);
+        for (var bucket = 0; bucket < buckets; bucket++)
         {
-            yield return RecordRows.Stored(entity);
+            await foreach (var entity in table.QueryAllAsync(TableQueries.Partition(RecordLayouts.Partition(connectionId, entityType, bucket)), cancellationToken))
+            {
+                yield return RecordRows.Stored(entity);
+            }
         }
     }
 
-    public async Task<long> CountAsync(string connectionId, EntityType entityType, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(TableNames.Records, cancellationToken);
-        var query = new TableQuery<DynamicTableEntity>()
-            .Where(TableQueries.Partition(RecordRows.Partition(connectionId, entityType)))
-            .Select(["RowKey"]);
-        long count = 0;
-        await foreach (var _ in table.ExecuteAllAsync(query, cancellationToken))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    public Task<IReadOnlyDictionary<EntityType, long>> CountAsync(string connectionId, CancellationToken cancellationToken) =>
+        counters.CountAsync(connectionId, cancellationToken);
 }

@@ -1,17 +1,17 @@
+using Azure;
+using Azure.Data.Tables;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Ingestion;
 
 /// <summary>
-/// Single-record reads and writes on table <c>records</c>. A local change replaces <c>Data</c> and sets
-/// <c>LocalHash</c>, leaving <c>Hash</c> (the marketplace version it is based on) alone. Every write is conditional on
-/// the row's ETag, so a sync writing the same row meanwhile makes it decide again.
+/// Single-record reads and writes on table <c>records</c> (a point read of the record's bucket). A local change
+/// replaces <c>Data</c> and sets <c>LocalHash</c>, leaving <c>Hash</c> (the marketplace version it is based on) alone.
+/// Every write is conditional on the row's ETag, so a sync writing the same row meanwhile makes it decide again.
 /// </summary>
-public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
+internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts layouts, RecordCounters counters) : IStoredRecords
 {
     private const int MaxRaceRetries = 5;
 
@@ -24,7 +24,7 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
     public Task<bool> EditLocallyAsync(string connectionId, CanonicalRecord record, CancellationToken cancellationToken) =>
         ChangeAsync(connectionId, record.EntityType, record.ExternalId, entity =>
         {
-            entity.Properties["Data"] = new EntityProperty(RecordJson.Serialize(record));
+            entity["Data"] = RecordJson.Serialize(record);
             // Editing back to the marketplace's version is no local change at all.
             MarkLocalChange(entity, RecordJson.ContentHash(record));
             return true;
@@ -36,8 +36,8 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
         var applied = false;
         var exists = await ChangeAsync(connectionId, source.EntityType, source.ExternalId, entity =>
         {
-            var local = entity.Properties.TryGetValue("LocalHash", out var l) ? l.StringValue : null;
-            if (string.IsNullOrEmpty(local) && entity.Properties["SourceUpdatedAt"].DateTimeOffsetValue > source.UpdatedAt)
+            var local = entity.GetString("LocalHash");
+            if (string.IsNullOrEmpty(local) && entity.GetDateTimeOffset("SourceUpdatedAt") > source.UpdatedAt)
             {
                 // A newer marketplace version was synced since (the local change is gone): nothing to apply.
                 applied = true;
@@ -54,11 +54,21 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
         }, cancellationToken);
         if (!exists)
         {
-            // The row is gone (removed meanwhile): the marketplace's version is all there is.
+            // No row (a record the marketplace sent that was never stored): the marketplace's version is all there is.
             var table = await tables.GetAsync(TableNames.Records, cancellationToken);
-            var entity = new DynamicTableEntity(RecordRows.Partition(connectionId, source.EntityType), TableKeys.Encode(source.ExternalId));
+            var buckets = await layouts.ForWriteAsync(connectionId, cancellationToken);
+            var entity = new TableEntity(PartitionOf(connectionId, source.EntityType, source.ExternalId, buckets), TableKeys.Encode(source.ExternalId));
             WriteSource(entity, source, hash);
-            await table.ExecuteAsync(TableOperation.InsertOrReplace(entity), null, null, cancellationToken);
+            if (await table.TryAddAsync(entity, cancellationToken) is not null)
+            {
+                await counters.AddOutsideRunAsync(connectionId, source.EntityType, cancellationToken);
+            }
+            else
+            {
+                // A run stored it meanwhile: apply as over any row.
+                return await ApplySourceAsync(connectionId, source, overrideLocal, cancellationToken);
+            }
+
             return true;
         }
 
@@ -69,11 +79,11 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
         ChangeAsync(connectionId, source.EntityType, source.ExternalId, entity =>
         {
             var hash = RecordJson.ContentHash(source);
-            var dataHash = RecordJson.ContentHash(RecordJson.Deserialize(entity.Properties["Data"].StringValue));
-            entity.Properties["Hash"] = new EntityProperty(hash);
-            if (source.UpdatedAt > (entity.Properties["SourceUpdatedAt"].DateTimeOffsetValue ?? DateTimeOffset.MinValue))
+            var dataHash = RecordJson.ContentHash(RecordJson.Deserialize(entity.GetString("Data")));
+            entity["Hash"] = hash;
+            if (source.UpdatedAt > (entity.GetDateTimeOffset("SourceUpdatedAt") ?? DateTimeOffset.MinValue))
             {
-                entity.Properties["SourceUpdatedAt"] = new EntityProperty(source.UpdatedAt);
+                entity["SourceUpdatedAt"] = source.UpdatedAt;
             }
 
             // Where the stored data differs from the version it is now based on, it counts as a local change from here on.
@@ -82,31 +92,31 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
         }, cancellationToken);
 
     /// <summary>Data hashing to <paramref name="dataHash"/> is a local change unless it is the marketplace version the row is based on.</summary>
-    private static void MarkLocalChange(DynamicTableEntity entity, string dataHash)
+    private static void MarkLocalChange(TableEntity entity, string dataHash)
     {
-        if (dataHash == entity.Properties["Hash"].StringValue)
+        if (dataHash == entity.GetString("Hash"))
         {
-            entity.Properties.Remove("LocalHash");
+            entity.Remove("LocalHash");
         }
         else
         {
-            entity.Properties["LocalHash"] = new EntityProperty(dataHash);
+            entity["LocalHash"] = dataHash;
         }
     }
 
-    private static void WriteSource(DynamicTableEntity entity, CanonicalRecord source, string hash)
+    private static void WriteSource(TableEntity entity, CanonicalRecord source, string hash)
     {
-        entity.Properties["Data"] = new EntityProperty(RecordJson.Serialize(source));
-        entity.Properties["Hash"] = new EntityProperty(hash);
-        entity.Properties["SourceUpdatedAt"] = new EntityProperty(source.UpdatedAt);
-        entity.Properties["RunId"] = new EntityProperty(ResolutionWriter);
-        entity.Properties["PageSeq"] = new EntityProperty(0L);
-        entity.Properties["Change"] = new EntityProperty(nameof(RecordChange.Updated));
-        entity.Properties.Remove("LocalHash");
+        entity["Data"] = RecordJson.Serialize(source);
+        entity["Hash"] = hash;
+        entity["SourceUpdatedAt"] = source.UpdatedAt;
+        entity["RunId"] = ResolutionWriter;
+        entity["PageSeq"] = 0L;
+        entity["Change"] = nameof(RecordChange.Updated);
+        entity.Remove("LocalHash");
     }
 
     /// <summary>Reads the row, lets <paramref name="change"/> edit it (false: leave it), replaces it on its ETag. False when there is no row.</summary>
-    private async Task<bool> ChangeAsync(string connectionId, EntityType type, string externalId, Func<DynamicTableEntity, bool> change, CancellationToken cancellationToken)
+    private async Task<bool> ChangeAsync(string connectionId, EntityType type, string externalId, Func<TableEntity, bool> change, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Records, cancellationToken);
         for (var attempt = 1; ; attempt++)
@@ -123,20 +133,22 @@ public sealed class TableStoredRecords(TableProvider tables) : IStoredRecords
 
             try
             {
-                await table.ExecuteAsync(TableOperation.Replace(entity), null, null, cancellationToken);
+                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 return true;
             }
-            catch (StorageException ex) when (ex.IsPreconditionFailed() && attempt < MaxRaceRetries)
+            catch (RequestFailedException ex) when (ex.IsPreconditionFailed() && attempt < MaxRaceRetries)
             {
             }
         }
     }
 
-    private async Task<DynamicTableEntity?> ReadAsync(string connectionId, EntityType type, string externalId, CancellationToken cancellationToken)
+    private async Task<TableEntity?> ReadAsync(string connectionId, EntityType type, string externalId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Records, cancellationToken);
-        var result = await table.ExecuteAsync(
-            TableOperation.Retrieve<DynamicTableEntity>(RecordRows.Partition(connectionId, type), TableKeys.Encode(externalId)), null, null, cancellationToken);
-        return result.Result as DynamicTableEntity;
+        var buckets = await layouts.ForReadAsync(connectionId, cancellationToken);
+        return await table.GetAsync(PartitionOf(connectionId, type, externalId, buckets), TableKeys.Encode(externalId), cancellationToken);
     }
+
+    private static string PartitionOf(string connectionId, EntityType type, string externalId, int buckets) =>
+        RecordLayouts.Partition(connectionId, type, RecordLayouts.BucketOf(externalId, buckets));
 }

@@ -1,30 +1,30 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Queue;
+using Azure.Storage.Queues;
+using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.Storage.Jobs;
 
-/// <summary>Hands out queues by logical name, creating each once per process.</summary>
-public sealed class QueueProvider
+/// <summary>Hands out queues by logical name (with <c>Storage:TablePrefix</c>, as tables are), creating each once per process.</summary>
+internal sealed class QueueProvider(StorageClients clients)
 {
-    private readonly CloudQueueClient client;
-    private readonly string prefix;
-    private readonly ConcurrentDictionary<string, Lazy<Task<CloudQueue>>> queues = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<QueueClient>>> queues = new();
 
-    public QueueProvider(IOptions<StorageOptions> options)
+    public Task<QueueClient> GetAsync(string name, CancellationToken cancellationToken) =>
+        queues.GetOrAdd(name, n => new Lazy<Task<QueueClient>>(() => CreateAsync(n))).Value.WaitAsync(cancellationToken);
+
+    private async Task<QueueClient> CreateAsync(string name)
     {
-        client = CloudStorageAccount.Parse(options.Value.ConnectionString).CreateCloudQueueClient();
-        prefix = options.Value.TablePrefix;
-    }
+        var queue = clients.Queues.GetQueueClient(StorageNames.Full(clients.Prefix, name));
+        try
+        {
+            await queue.CreateIfNotExistsAsync();
+        }
+        catch
+        {
+            queues.TryRemove(name, out _);
+            throw;
+        }
 
-    public Task<CloudQueue> GetAsync(string name, CancellationToken cancellationToken) =>
-        queues.GetOrAdd(name, n => new Lazy<Task<CloudQueue>>(() => CreateAsync(prefix + n))).Value.WaitAsync(cancellationToken);
-
-    private async Task<CloudQueue> CreateAsync(string fullName)
-    {
-        var queue = client.GetQueueReference(fullName);
-        await queue.CreateIfNotExistsAsync();
         return queue;
     }
 }

@@ -1,12 +1,14 @@
 using System.Text.Json;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage.Queue;
 
 namespace FunctionsSync.Storage.Jobs;
 
 /// <summary>Run jobs on an Azure Storage queue (<c>syncjobs</c>, poison messages on <c>syncjobs-poison</c>).</summary>
-public sealed class StorageJobQueue(QueueProvider queues, TimeProvider time) : IJobQueue, IRunDispatcher
+internal sealed class StorageJobQueue(QueueProvider queues, TimeProvider time) : IJobQueue, IRunDispatcher
 {
     public const string PoisonSuffix = "-poison";
 
@@ -24,7 +26,7 @@ public sealed class StorageJobQueue(QueueProvider queues, TimeProvider time) : I
     public async Task<IJobMessage?> ReceiveAsync(TimeSpan visibility, CancellationToken cancellationToken)
     {
         var queue = await queues.GetAsync(TableNames.JobQueue, cancellationToken);
-        var message = await queue.GetMessageAsync(visibility, null, null, cancellationToken);
+        var message = (await queue.ReceiveMessageAsync(visibility, cancellationToken)).Value;
         if (message is null)
         {
             return null;
@@ -33,7 +35,7 @@ public sealed class StorageJobQueue(QueueProvider queues, TimeProvider time) : I
         SyncJob? job;
         try
         {
-            job = StorageJson.Deserialize<SyncJob>(message.AsString);
+            job = StorageJson.Deserialize<SyncJob>(message.Body.ToString());
         }
         catch (JsonException)
         {
@@ -46,48 +48,68 @@ public sealed class StorageJobQueue(QueueProvider queues, TimeProvider time) : I
     public async Task<int?> ApproximateCountAsync(CancellationToken cancellationToken)
     {
         var queue = await queues.GetAsync(TableNames.JobQueue, cancellationToken);
-        await queue.FetchAttributesAsync(null, null, cancellationToken);
-        return queue.ApproximateMessageCount;
+        return (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
     }
 
-    private static Task AddAsync(CloudQueue queue, string body, TimeSpan delay, CancellationToken cancellationToken)
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public Task<QueueClient> PoisonQueueAsync(CancellationToken cancellationToken) => queues.GetAsync(TableNames.JobQueue + PoisonSuffix, cancellationToken);
+
+    private static Task AddAsync(QueueClient queue, string body, TimeSpan delay, CancellationToken cancellationToken)
     {
         TimeSpan? visibleAfter = delay > TimeSpan.Zero ? (delay > MaxDelay ? MaxDelay : delay) : null;
-        return queue.AddMessageAsync(new CloudQueueMessage(body), null, visibleAfter, null, null, cancellationToken);
+        return queue.SendMessageAsync(body, visibleAfter, null, cancellationToken);
     }
 
-    private sealed class Message(StorageJobQueue owner, CloudQueue queue, CloudQueueMessage message, SyncJob? job) : IJobMessage
+    /// <summary>
+    /// A received message. Every update hands back a new pop receipt, and only the newest one extends or deletes the
+    /// message again (an older one answers 400 PopReceiptMismatch), so it is kept here.
+    /// </summary>
+    private sealed class Message(StorageJobQueue owner, QueueClient queue, QueueMessage message, SyncJob? job) : IJobMessage
     {
+        private string popReceipt = message.PopReceipt;
+
         public SyncJob? Job => job;
 
-        public int DequeueCount => message.DequeueCount;
+        public int DequeueCount => (int)message.DequeueCount;
 
-        public Task ExtendAsync(TimeSpan visibility, CancellationToken cancellationToken) =>
-            queue.UpdateMessageAsync(message, visibility, MessageUpdateFields.Visibility, null, null, cancellationToken);
+        private string Body => message.Body.ToString();
 
-        public Task CompleteAsync(CancellationToken cancellationToken) =>
-            queue.DeleteMessageAsync(message.Id, message.PopReceipt, null, null, cancellationToken);
+        public Task ExtendAsync(TimeSpan visibility, CancellationToken cancellationToken) => HideAsync(visibility, cancellationToken);
 
-        public Task AbandonAsync(TimeSpan after, CancellationToken cancellationToken) =>
-            queue.UpdateMessageAsync(message, after, MessageUpdateFields.Visibility, null, null, cancellationToken);
+        public async Task CompleteAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await queue.DeleteMessageAsync(message.MessageId, popReceipt, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.IsNotFound())
+            {
+                // Deleted already (a retried delete whose first attempt went through).
+            }
+        }
+
+        public Task AbandonAsync(TimeSpan after, CancellationToken cancellationToken) => HideAsync(after, cancellationToken);
 
         public async Task DeferAsync(TimeSpan delay, CancellationToken cancellationToken)
         {
             // Add the copy first: a crash between the two leaves a duplicate (harmless, runs are idempotent), never nothing.
-            await AddAsync(queue, message.AsString, delay, cancellationToken);
+            await AddAsync(queue, Body, delay, cancellationToken);
             await CompleteAsync(cancellationToken);
         }
 
         public async Task MoveToPoisonAsync(string reason, CancellationToken cancellationToken)
         {
             var poison = await owner.PoisonQueueAsync(cancellationToken);
-            var body = JsonSerializer.Serialize(new { reason, dequeueCount = message.DequeueCount, movedAt = owner.Now, message = message.AsString });
+            var body = JsonSerializer.Serialize(new { reason, dequeueCount = message.DequeueCount, movedAt = owner.Now, message = Body });
             await AddAsync(poison, body, TimeSpan.Zero, cancellationToken);
             await CompleteAsync(cancellationToken);
         }
+
+        private async Task HideAsync(TimeSpan visibility, CancellationToken cancellationToken)
+        {
+            var receipt = await queue.UpdateMessageAsync(message.MessageId, popReceipt, (string?)null, visibility, cancellationToken);
+            popReceipt = receipt.Value.PopReceipt;
+        }
     }
-
-    private DateTimeOffset Now => time.GetUtcNow();
-
-    public Task<CloudQueue> PoisonQueueAsync(CancellationToken cancellationToken) => queues.GetAsync(TableNames.JobQueue + PoisonSuffix, cancellationToken);
 }

@@ -1,62 +1,71 @@
-using System.Security.Cryptography;
-using System.Text;
+using Azure.Data.Tables;
 using FunctionsSync.Core.Receipts;
+using FunctionsSync.Storage.Retention;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Receipts;
 
-/// <summary>
-/// Table <c>receipts</c>: partition = connection, row key = SHA-256 of the receipt (receipts may hold any character),
-/// the outcome as JSON plus the columns the retry worker filters on.
-/// </summary>
-public sealed class TableReceiptStore(TableProvider tables) : IReceiptStore
+/// <summary>Receipt outcomes (schema in <see cref="ReceiptRows"/>); retries and abandoned claims are found through a <see cref="DueIndex"/>.</summary>
+internal sealed class TableReceiptStore(TableProvider tables, SettledIndexes settled) : IReceiptStore
 {
+    private readonly DueIndex due = new(tables, "receipts");
+
     public async Task<(ReceiptImport Stored, bool Claimed)> ClaimAsync(ReceiptImport pending, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        try
+        await IndexAsync(pending, cancellationToken);
+        if (await table.TryAddAsync(ReceiptRows.ToEntity(pending), cancellationToken) is { } version)
         {
-            var result = await table.ExecuteAsync(TableOperation.Insert(ToEntity(pending)), null, null, cancellationToken);
-            return (pending with { Version = result.Etag }, true);
+            return (pending with { Version = version }, true);
         }
-        catch (StorageException ex) when (ex.IsConflict())
-        {
-            var existing = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(Partition(pending.ConnectionId), RowKey(pending.Receipt)), null, null, cancellationToken);
-            return (FromEntity((DynamicTableEntity)existing.Result), false);
-        }
+
+        var existing = await table.GetAsync(ReceiptRows.Partition(pending.ConnectionId), ReceiptRows.RowKey(pending.Receipt), cancellationToken)
+            ?? throw new InvalidOperationException("A receipt conflicted but cannot be read.");
+        return (ReceiptRows.FromEntity(existing), false);
     }
 
     public async Task<ReceiptImport?> TrySaveAsync(ReceiptImport receipt, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        return await table.TryReplaceAsync(ToEntity(receipt), receipt.Version, cancellationToken) is { } version ? receipt with { Version = version } : null;
+        await IndexAsync(receipt, cancellationToken);
+        return await table.TryReplaceAsync(ReceiptRows.ToEntity(receipt), receipt.Version, cancellationToken) is { } version ? receipt with { Version = version } : null;
     }
 
+    /// <summary>Due index entries up to now (a key range), each checked against its receipt (a point read).</summary>
     public async Task<IReadOnlyList<ReceiptImport>> ListDueAsync(DateTimeOffset now, DateTimeOffset staleBefore, int take, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var due = TableQuery.CombineFilters(
-            TableQuery.GenerateFilterCondition("Status", QueryComparisons.NotEqual, nameof(ReceiptStatus.Success)),
-            TableOperators.And,
-            TableQuery.GenerateFilterConditionForDate("NextAttemptAt", QueryComparisons.LessThanOrEqual, now));
-        var abandoned = TableQuery.CombineFilters(
-            TableQuery.GenerateFilterCondition("Status", QueryComparisons.Equal, nameof(ReceiptStatus.Pending)),
-            TableOperators.And,
-            TableQuery.GenerateFilterConditionForDate("UpdatedAt", QueryComparisons.LessThan, staleBefore));
-        var query = new TableQuery<DynamicTableEntity>().Where(TableQuery.CombineFilters(due, TableOperators.Or, abandoned)).Take(take);
-        return await table.ReadAllAsync(query, FromEntity, cancellationToken);
+        var found = new List<ReceiptImport>();
+        foreach (var (dueAt, key) in await due.ListDueAsync(now, take, cancellationToken))
+        {
+            var bar = key.IndexOf('|');
+            var receipt = bar > 0 && await table.GetAsync(key[..bar], key[(bar + 1)..], cancellationToken) is { } entity ? ReceiptRows.FromEntity(entity) : null;
+            if (receipt is null || ReceiptRows.DueAt(receipt) != dueAt)
+            {
+                // Settled, or rescheduled under an entry of its own.
+                await due.RemoveAsync(dueAt, key, cancellationToken);
+                continue;
+            }
+
+            var retryDue = receipt.Status != ReceiptStatus.Success && receipt.NextAttemptAt <= now;
+            var abandoned = receipt.Status == ReceiptStatus.Pending && receipt.UpdatedAt < staleBefore;
+            if (retryDue || abandoned)
+            {
+                found.Add(receipt);
+            }
+        }
+
+        return found;
     }
 
+    /// <summary>Counts the connection's receipts by status: reads its partition (the status column only).</summary>
     public async Task<ReceiptCounts> CountAsync(string connectionId, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var query = new TableQuery<DynamicTableEntity>().Where(TableQueries.Partition(Partition(connectionId))).Select(["Status"]);
         long success = 0, failed = 0, limited = 0, pending = 0;
-        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
+        await foreach (var entity in table.QueryAllAsync(TableQueries.Partition(ReceiptRows.Partition(connectionId)), cancellationToken, select: ["Status"]))
         {
-            switch (entity.Properties["Status"].StringValue)
+            switch (entity.GetString("Status"))
             {
                 case nameof(ReceiptStatus.Success): success++; break;
                 case nameof(ReceiptStatus.Failed): failed++; break;
@@ -68,31 +77,18 @@ public sealed class TableReceiptStore(TableProvider tables) : IReceiptStore
         return new ReceiptCounts(success, failed, limited, pending);
     }
 
-    private Task<CloudTable> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Receipts, cancellationToken);
-
-    private static string Partition(string connectionId) => TableKeys.Encode(connectionId);
-
-    private static string RowKey(string receipt) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(receipt)));
-
-    private static DynamicTableEntity ToEntity(ReceiptImport receipt)
+    private async Task IndexAsync(ReceiptImport receipt, CancellationToken cancellationToken)
     {
-        var entity = new DynamicTableEntity(Partition(receipt.ConnectionId), RowKey(receipt.Receipt))
+        if (ReceiptRows.DueAt(receipt) is { } at)
         {
-            Properties =
-            {
-                ["Status"] = new EntityProperty(receipt.Status.ToString()),
-                ["UpdatedAt"] = new EntityProperty(receipt.UpdatedAt),
-                ["Json"] = new EntityProperty(StorageJson.Serialize(receipt)),
-            },
-        };
-        if (receipt.NextAttemptAt is { } next)
-        {
-            entity.Properties["NextAttemptAt"] = new EntityProperty(next);
+            await due.AddAsync(at, ReceiptRows.DueKey(receipt), cancellationToken);
         }
 
-        return entity;
+        if (SettledIndexes.SettledAt(receipt) is { } settledAt)
+        {
+            await settled.Receipts.AddAsync(settledAt, ReceiptRows.DueKey(receipt), cancellationToken);
+        }
     }
 
-    private static ReceiptImport FromEntity(DynamicTableEntity entity) =>
-        StorageJson.Deserialize<ReceiptImport>(entity.Properties["Json"].StringValue) with { Version = entity.ETag };
+    private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Receipts, cancellationToken);
 }

@@ -1,83 +1,57 @@
+using Azure;
+using Azure.Data.Tables;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Storage.Tables;
 using Microsoft.Extensions.Options;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Scheduling;
 
-/// <summary>The schedule as one row (table <c>schedule</c>), so every replica sees the same switch and cron.</summary>
-public sealed class TableScheduleStore(TableProvider tables, IOptions<SchedulerOptions> options, TimeProvider time) : IScheduleStore
+/// <summary>
+/// The schedule as one row (table <c>schedule</c>, partition <c>schedule</c>, row <c>state</c>: <c>Enabled</c>,
+/// <c>Cron</c>, <c>LastOccurrence</c>, <c>LastCycle</c> as JSON), so every replica sees the same switch and cron.
+/// </summary>
+internal sealed class TableScheduleStore(TableProvider tables, IOptions<SchedulerOptions> options, TimeProvider time) : IScheduleStore
 {
     private const string Partition = "schedule";
     private const string Row = "state";
 
+    /// <summary>A cycle's run ids stay out of the row above this many: a 10,000-connection cycle would not fit in a property.</summary>
+    private const int MaxStoredRunIds = 200;
+
     public async Task<ScheduleState> GetAsync(CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.Schedule, cancellationToken);
-        var entity = await ReadAsync(table, cancellationToken);
-        if (entity is not null)
+        var table = await Table(cancellationToken);
+        if (await table.GetAsync(Partition, Row, cancellationToken) is { } entity)
         {
             return StateOf(entity);
         }
 
-        var fresh = new DynamicTableEntity(Partition, Row)
+        var fresh = new TableEntity(Partition, Row)
         {
-            Properties =
-            {
-                ["Enabled"] = new EntityProperty(options.Value.EnabledByDefault),
-                ["Cron"] = new EntityProperty(options.Value.DefaultCron),
-                ["LastOccurrence"] = new EntityProperty(time.GetUtcNow()),
-            },
+            ["Enabled"] = options.Value.EnabledByDefault,
+            ["Cron"] = options.Value.DefaultCron,
+            ["LastOccurrence"] = time.GetUtcNow(),
         };
-        try
-        {
-            await table.ExecuteAsync(TableOperation.Insert(fresh), null, null, cancellationToken);
-        }
-        catch (StorageException ex) when (ex.IsConflict())
-        {
-            // Another replica created it first.
-        }
-
-        return StateOf((await ReadAsync(table, cancellationToken))!);
+        // Another replica may create it first; either way the row read next is the one that stands.
+        await table.TryAddAsync(fresh, cancellationToken);
+        return StateOf((await table.GetAsync(Partition, Row, cancellationToken))!);
     }
 
-    public async Task<ScheduleState> SetEnabledAsync(bool enabled, CancellationToken cancellationToken)
-    {
-        await GetAsync(cancellationToken);
-        var table = await tables.GetAsync(TableNames.Schedule, cancellationToken);
-        var entity = new DynamicTableEntity(Partition, Row) { ETag = "*", Properties = { ["Enabled"] = new EntityProperty(enabled) } };
-        await table.ExecuteAsync(TableOperation.Merge(entity), null, null, cancellationToken);
-        return await GetAsync(cancellationToken);
-    }
+    public Task<ScheduleState> SetEnabledAsync(bool enabled, CancellationToken cancellationToken) =>
+        MergeAsync(new TableEntity(Partition, Row) { ["Enabled"] = enabled }, cancellationToken);
 
-    public async Task<ScheduleState> SetCronAsync(string cron, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await GetAsync(cancellationToken);
-        var table = await tables.GetAsync(TableNames.Schedule, cancellationToken);
-        var entity = new DynamicTableEntity(Partition, Row)
-        {
-            ETag = "*",
-            Properties = { ["Cron"] = new EntityProperty(cron), ["LastOccurrence"] = new EntityProperty(now) },
-        };
-        await table.ExecuteAsync(TableOperation.Merge(entity), null, null, cancellationToken);
-        return await GetAsync(cancellationToken);
-    }
+    public Task<ScheduleState> SetCronAsync(string cron, DateTimeOffset now, CancellationToken cancellationToken) =>
+        MergeAsync(new TableEntity(Partition, Row) { ["Cron"] = cron, ["LastOccurrence"] = now }, cancellationToken);
 
     public async Task<bool> TryClaimCycleAsync(ScheduleState seen, DateTimeOffset occurrence, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableNames.Schedule, cancellationToken);
-        var entity = new DynamicTableEntity(Partition, Row)
-        {
-            ETag = seen.Version,
-            Properties = { ["LastOccurrence"] = new EntityProperty(occurrence) },
-        };
+        var table = await Table(cancellationToken);
         try
         {
-            await table.ExecuteAsync(TableOperation.Merge(entity), null, null, cancellationToken);
+            await table.UpdateEntityAsync(new TableEntity(Partition, Row) { ["LastOccurrence"] = occurrence }, new ETag(seen.Version), TableUpdateMode.Merge, cancellationToken);
             return true;
         }
-        catch (StorageException ex) when (ex.IsPreconditionFailed())
+        catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
         {
             return false;
         }
@@ -85,25 +59,24 @@ public sealed class TableScheduleStore(TableProvider tables, IOptions<SchedulerO
 
     public async Task SaveCycleAsync(CycleSummary summary, CancellationToken cancellationToken)
     {
-        await GetAsync(cancellationToken);
-        var table = await tables.GetAsync(TableNames.Schedule, cancellationToken);
-        // Run ids are left out of the row: a 10,000-connection cycle would not fit in a property.
-        var stored = summary with { RunIds = summary.RunIds.Count <= 200 ? summary.RunIds : [] };
-        var entity = new DynamicTableEntity(Partition, Row)
-        {
-            ETag = "*",
-            Properties = { ["LastCycle"] = new EntityProperty(StorageJson.Serialize(stored)) },
-        };
-        await table.ExecuteAsync(TableOperation.Merge(entity), null, null, cancellationToken);
+        var stored = summary with { RunIds = summary.RunIds.Count <= MaxStoredRunIds ? summary.RunIds : [] };
+        await MergeAsync(new TableEntity(Partition, Row) { ["LastCycle"] = StorageJson.Serialize(stored) }, cancellationToken);
     }
 
-    private static async Task<DynamicTableEntity?> ReadAsync(CloudTable table, CancellationToken cancellationToken) =>
-        (await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(Partition, Row), null, null, cancellationToken)).Result as DynamicTableEntity;
+    private async Task<ScheduleState> MergeAsync(TableEntity change, CancellationToken cancellationToken)
+    {
+        await GetAsync(cancellationToken);
+        var table = await Table(cancellationToken);
+        await table.UpdateEntityAsync(change, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        return await GetAsync(cancellationToken);
+    }
 
-    private static ScheduleState StateOf(DynamicTableEntity entity) => new(
-        entity.Properties["Enabled"].BooleanValue ?? true,
-        entity.Properties["Cron"].StringValue,
-        entity.Properties["LastOccurrence"].DateTimeOffsetValue ?? DateTimeOffset.UnixEpoch,
-        entity.Properties.TryGetValue("LastCycle", out var cycle) && !string.IsNullOrEmpty(cycle.StringValue) ? StorageJson.Deserialize<CycleSummary>(cycle.StringValue) : null,
-        entity.ETag);
+    private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Schedule, cancellationToken);
+
+    private static ScheduleState StateOf(TableEntity entity) => new(
+        entity.GetBoolean("Enabled") ?? true,
+        entity.GetString("Cron"),
+        entity.GetDateTimeOffset("LastOccurrence") ?? DateTimeOffset.UnixEpoch,
+        entity.GetString("LastCycle") is { Length: > 0 } cycle ? StorageJson.Deserialize<CycleSummary>(cycle) : null,
+        entity.ETag.ToString());
 }

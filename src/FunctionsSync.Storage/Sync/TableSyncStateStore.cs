@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using FunctionsSync.Core.Leasing;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
@@ -5,88 +7,66 @@ using FunctionsSync.Core.Sync;
 using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Storage.Tables;
 using FunctionsSync.Storage.Webhooks;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Sync;
 
 /// <summary>
-/// One partition per connection holding its lease row (<c>lease</c>), its cursors (<c>cursor|orders</c>, ...) and its
-/// runs (<c>run|{key}</c>, newest first). Sharing the partition is what lets a checkpoint be one entity-group
-/// transaction whose first operation is the ETag-conditional lease renewal: a runner that lost its lease writes nothing.
-/// The lease row also carries the active run and the last run's outcome, so the scheduler reads every connection's
-/// situation with one query. Lease writes are merges, so each writer changes only the columns it owns.
+/// One partition per connection holding its lease row (<see cref="LeaseRow"/>), its cursors (<see cref="CursorRow"/>),
+/// its runs (<see cref="RunRow"/>, newest first), operator requests (<see cref="ControlRow"/>) and run outbox rows.
+/// Sharing the partition is what lets a checkpoint be one entity-group transaction whose first action is the
+/// ETag-conditional lease renewal: a runner that lost its lease writes nothing. Listing every connection's situation
+/// reads <see cref="ConnectionStateIndex"/>, never this table across partitions.
 /// </summary>
-public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time) : ISyncStateStore
+internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateIndex index, OutboxIndex outboxIndex, TimeProvider time) : ISyncStateStore
 {
-    private const string LeaseRow = "lease";
-    private const string CursorPrefix = "cursor|";
-    private const string RunPrefix = "run|";
-    private const string ControlPrefix = "control|";
     private const int MaxRaceRetries = 10;
 
     public async Task<LeaseAttempt> TryAcquireLeaseAsync(string connectionId, string owner, TimeSpan duration, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
         var now = time.GetUtcNow();
-        var current = await ReadLeaseEntityAsync(table, connectionId, cancellationToken);
+        var current = await ReadLeaseAsync(table, connectionId, cancellationToken);
         var renewed = false;
         if (current is not null)
         {
-            var heldBy = Text(current, "Owner");
-            var until = current.Properties.TryGetValue("ExpiresAt", out var e) ? e.DateTimeOffsetValue ?? DateTimeOffset.MinValue : DateTimeOffset.MinValue;
-            if (!string.IsNullOrEmpty(heldBy) && until > now && heldBy != owner)
+            if (current.HeldAt(now) && current.Owner != owner)
             {
-                return new(null, heldBy, until);
+                return new(null, current.Owner, current.ExpiresAt);
             }
 
-            renewed = heldBy == owner && until > now;
+            renewed = current.Owner == owner && current.ExpiresAt > now;
         }
 
-        var entity = new DynamicTableEntity(Partition(connectionId), LeaseRow)
-        {
-            Properties =
-            {
-                ["Owner"] = new EntityProperty(owner),
-                ["ExpiresAt"] = new EntityProperty(now + duration),
-            },
-        };
+        var row = new LeaseRow(connectionId) { Owner = owner, ExpiresAt = now + duration };
         try
         {
-            TableResult result;
+            string? etag;
             if (current is null)
             {
-                entity.Properties["ActiveRunId"] = new EntityProperty("");
-                result = await table.ExecuteAsync(TableOperation.Insert(entity), null, null, cancellationToken);
+                row = row with { ActiveRunId = "" };
+                etag = (await table.AddEntityAsync(row.ToEntity(), cancellationToken)).Headers.ETag?.ToString();
             }
             else
             {
-                entity.ETag = current.ETag;
-                result = await table.ExecuteAsync(TableOperation.Merge(entity), null, null, cancellationToken);
+                etag = (await table.UpdateEntityAsync(row.ToEntity(), new ETag(current.ETag!), TableUpdateMode.Merge, cancellationToken)).Headers.ETag?.ToString();
             }
 
-            return new(new SyncLease(connectionId, owner, now + duration, result.Etag, current is null ? null : ActiveRunId(current)), null, null, renewed);
+            return new(new SyncLease(connectionId, owner, now + duration, etag!, current?.ActiveRunId), null, null, renewed);
         }
-        catch (StorageException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+        catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
         {
             // Another runner won the race between our read and our write.
-            var winner = await ReadLeaseEntityAsync(table, connectionId, cancellationToken);
-            return new(null, winner is null ? null : Text(winner, "Owner"), winner?.Properties["ExpiresAt"].DateTimeOffsetValue);
+            var winner = await ReadLeaseAsync(table, connectionId, cancellationToken);
+            return new(null, winner?.Owner, winner?.ExpiresAt);
         }
     }
 
     public async Task<SyncLease?> GetLeaseAsync(string connectionId, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var entity = await ReadLeaseEntityAsync(table, connectionId, cancellationToken);
-        return entity is null
-            ? null
-            : new SyncLease(
-                connectionId,
-                Text(entity, "Owner") ?? "",
-                entity.Properties.TryGetValue("ExpiresAt", out var e) ? e.DateTimeOffsetValue ?? DateTimeOffset.MinValue : DateTimeOffset.MinValue,
-                entity.ETag,
-                ActiveRunId(entity));
+        return await ReadLeaseAsync(table, connectionId, cancellationToken) is { } row
+            ? new SyncLease(connectionId, row.Owner ?? "", row.ExpiresAt ?? DateTimeOffset.MinValue, row.ETag!, row.ActiveRunId)
+            : null;
     }
 
     public async Task<SyncLease> CheckpointAsync(SyncLease lease, Checkpoint checkpoint, CancellationToken cancellationToken)
@@ -94,46 +74,49 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         var table = await Table(cancellationToken);
         var owner = checkpoint.Release ? "" : lease.Owner;
         var expiresAt = checkpoint.Release ? time.GetUtcNow() : checkpoint.LeaseUntil;
-        var leaseEntity = new DynamicTableEntity(Partition(lease.ConnectionId), LeaseRow)
+        var row = new LeaseRow(lease.ConnectionId)
         {
-            ETag = lease.ETag,
-            Properties =
-            {
-                ["Owner"] = new EntityProperty(owner),
-                ["ExpiresAt"] = new EntityProperty(expiresAt),
-                ["ActiveRunId"] = new EntityProperty(checkpoint.ActiveRunId ?? ""),
-                ["OrganizationId"] = new EntityProperty(checkpoint.Run.OrganizationId),
-            },
+            Owner = owner,
+            ExpiresAt = expiresAt,
+            ActiveRunId = checkpoint.ActiveRunId ?? "",
+            OrganizationId = checkpoint.Run.OrganizationId,
         };
         if (checkpoint.Run.Status.IsFinal())
         {
-            AddLastRun(leaseEntity, checkpoint.Run);
+            row = row.WithLastRun(checkpoint.Run);
         }
 
-        var batch = new TableBatchOperation { TableOperation.Merge(leaseEntity) };
-        batch.InsertOrReplace(RunEntity(checkpoint.Run));
-        foreach (var outboxEvent in checkpoint.Events ?? [])
+        var events = checkpoint.Events ?? [];
+        // Indexed before they are written: an index entry without its row is skipped by the sweep, a row without one would be missed.
+        await outboxIndex.AddAsync(TableNames.SyncState, LeaseRow.Partition(lease.ConnectionId), events, cancellationToken);
+        var batch = new TableBatch().Merge(row.ToEntity(), lease.ETag).UpsertReplace(RunRow.ToEntity(checkpoint.Run));
+        foreach (var outboxEvent in events)
         {
-            batch.InsertOrReplace(OutboxRows.ToEntity(Partition(lease.ConnectionId), outboxEvent));
+            batch.UpsertReplace(OutboxRows.ToEntity(LeaseRow.Partition(lease.ConnectionId), outboxEvent));
         }
 
         foreach (var cursor in checkpoint.Cursors)
         {
-            batch.InsertOrReplace(new DynamicTableEntity(Partition(lease.ConnectionId), CursorPrefix + cursor.EntityType.ToWire())
-            {
-                Properties = { ["Json"] = new EntityProperty(StorageJson.Serialize(cursor)) },
-            });
+            batch.UpsertReplace(CursorRow.ToEntity(lease.ConnectionId, cursor));
         }
 
+        IReadOnlyList<string?> versions;
         try
         {
-            var results = await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
-            return lease with { Owner = owner, ExpiresAt = expiresAt, ETag = results[0].Etag, ActiveRunId = checkpoint.ActiveRunId };
+            versions = await batch.SubmitAsync(table, cancellationToken);
         }
-        catch (StorageException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
+        catch (RequestFailedException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
         {
             throw new LeaseLostException(lease.ConnectionId);
         }
+
+        // Most checkpoints only renew the lease; the index copies what the cycle planner and the status listing read.
+        if (checkpoint.Release || checkpoint.Run.Status.IsFinal() || lease.ActiveRunId != checkpoint.ActiveRunId)
+        {
+            await index.WriteAsync(row with { ETag = versions[0] }, cancellationToken);
+        }
+
+        return lease with { Owner = owner, ExpiresAt = expiresAt, ETag = versions[0]!, ActiveRunId = checkpoint.ActiveRunId };
     }
 
     public async Task<QueueRunResult> TryQueueRunAsync(SyncRun run, ConnectionSyncState? known, DateTimeOffset? unlessSyncedSince, CancellationToken cancellationToken)
@@ -145,48 +128,40 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
             // a stale view fails the ETag condition and the loop reads the row.
             // A known state without a version means "no lease row yet".
             var current = attempt == 0 && known is { ActiveRunId: null } && unlessSyncedSince is null
-                ? known.Version is null ? null : new DynamicTableEntity(Partition(run.ConnectionId), LeaseRow) { ETag = known.Version }
-                : await ReadLeaseEntityAsync(table, run.ConnectionId, cancellationToken);
-            if (current is not null && ActiveRunId(current) is { } active
+                ? known.Version is null ? null : new LeaseRow(run.ConnectionId) { ETag = known.Version }
+                : await ReadLeaseAsync(table, run.ConnectionId, cancellationToken);
+            if (current?.ActiveRunId is { } active
                 && await GetRunAsync(active, cancellationToken) is { } activeRun && !activeRun.Status.IsFinal())
             {
                 return new(false, active);
             }
 
             // Checked on the row whose ETag guards the write below, so a run finishing meanwhile fails the write.
-            if (unlessSyncedSince is { } since && current is not null && Date(current, "LastRunFinishedAt") > since)
+            if (unlessSyncedSince is { } since && current?.LastRunFinishedAt > since)
             {
-                return new(false, null, Text(current, "LastRunId"));
+                return new(false, null, current.LastRunId);
             }
 
-            var leaseEntity = new DynamicTableEntity(Partition(run.ConnectionId), LeaseRow)
-            {
-                Properties =
-                {
-                    ["ActiveRunId"] = new EntityProperty(run.RunId),
-                    ["OrganizationId"] = new EntityProperty(run.OrganizationId),
-                },
-            };
-            var batch = new TableBatchOperation();
+            var row = new LeaseRow(run.ConnectionId) { ActiveRunId = run.RunId, OrganizationId = run.OrganizationId };
+            var batch = new TableBatch();
             if (current is null)
             {
-                leaseEntity.Properties["Owner"] = new EntityProperty("");
-                leaseEntity.Properties["ExpiresAt"] = new EntityProperty(DateTimeOffset.UnixEpoch);
-                batch.Insert(leaseEntity);
+                row = row with { Owner = "", ExpiresAt = DateTimeOffset.UnixEpoch };
+                batch.Add(row.ToEntity());
             }
             else
             {
-                leaseEntity.ETag = current.ETag;
-                batch.Merge(leaseEntity);
+                batch.Merge(row.ToEntity(), current.ETag);
             }
 
-            batch.Insert(RunEntity(run));
+            batch.Add(RunRow.ToEntity(run));
             try
             {
-                await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
+                var versions = await batch.SubmitAsync(table, cancellationToken);
+                await index.WriteAsync(row with { ETag = versions[0] }, cancellationToken);
                 return new(true, null);
             }
-            catch (StorageException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+            catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
             {
                 // Someone changed the lease row (a runner, another trigger); look again.
             }
@@ -214,42 +189,48 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
                 return null;
             }
 
-            var current = await ReadLeaseEntityAsync(table, connectionId, cancellationToken);
-            var held = current is not null && !string.IsNullOrEmpty(Text(current, "Owner"))
-                && current.Properties["ExpiresAt"].DateTimeOffsetValue > now;
-            if (held || change(run) is not { } changed)
+            var current = await ReadLeaseAsync(table, connectionId, cancellationToken);
+            if (current?.HeldAt(now) == true || change(run) is not { } changed)
             {
                 return null;
             }
 
             // The lease row is part of the batch either way: its ETag makes the change lose to a runner taking the lease.
-            var leaseEntity = new DynamicTableEntity(Partition(connectionId), LeaseRow) { ETag = current?.ETag ?? "*" };
-            if (current is not null && ActiveRunId(current) == runId && changed.Status.IsFinal())
+            var row = new LeaseRow(connectionId);
+            var freed = current?.ActiveRunId == runId && changed.Status.IsFinal();
+            if (freed)
             {
-                leaseEntity.Properties["ActiveRunId"] = new EntityProperty("");
-                AddLastRun(leaseEntity, changed);
+                row = row.WithLastRun(changed) with { ActiveRunId = "" };
             }
 
-            var batch = new TableBatchOperation();
+            var batch = new TableBatch();
             if (current is not null)
             {
-                batch.Merge(leaseEntity);
+                batch.Merge(row.ToEntity(), current.ETag);
             }
 
-            batch.InsertOrReplace(RunEntity(changed));
+            batch.UpsertReplace(RunRow.ToEntity(changed));
+            OutboxEvent? failedEvent = null;
             if (changed.Status == RunStatus.Failed)
             {
                 // A run failed without a runner (a poison job): its sync.failed event is written with it; no signal
                 // follows, so the sweeper announces it.
-                batch.InsertOrReplace(OutboxRows.ToEntity(Partition(connectionId), WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, changed, now)));
+                failedEvent = WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, changed, now);
+                await outboxIndex.AddAsync(TableNames.SyncState, LeaseRow.Partition(connectionId), [failedEvent], cancellationToken);
+                batch.UpsertReplace(OutboxRows.ToEntity(LeaseRow.Partition(connectionId), failedEvent));
             }
 
             try
             {
-                await table.ExecuteBatchAsync(batch, null, null, cancellationToken);
+                var versions = await batch.SubmitAsync(table, cancellationToken);
+                if (freed)
+                {
+                    await index.WriteAsync(row with { ETag = versions[0] }, cancellationToken);
+                }
+
                 return changed;
             }
-            catch (StorageException ex) when (ex.IsPreconditionFailed())
+            catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
             {
             }
         }
@@ -265,8 +246,7 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         }
 
         var table = await Table(cancellationToken);
-        var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(Partition(connectionId), ControlPrefix + runKey), null, null, cancellationToken);
-        return result.Result is DynamicTableEntity entity && Enum.TryParse<RunControl>(entity.Properties["Request"].StringValue, out var control) ? control : null;
+        return ControlRow.FromEntity(await table.GetAsync(LeaseRow.Partition(connectionId), ControlRow.Prefix + runKey, cancellationToken));
     }
 
     public async Task SetControlAsync(string runId, RunControl? control, CancellationToken cancellationToken)
@@ -277,12 +257,7 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         }
 
         var table = await Table(cancellationToken);
-        var entity = new DynamicTableEntity(Partition(connectionId), ControlPrefix + runKey)
-        {
-            ETag = "*",
-            Properties = { ["Request"] = new EntityProperty(control?.ToString() ?? "") },
-        };
-        await table.ExecuteAsync(TableOperation.InsertOrReplace(entity), null, null, cancellationToken);
+        await table.UpsertEntityAsync(ControlRow.ToEntity(connectionId, runKey, control), TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task SetPhaseAsync(string runId, string phase, CancellationToken cancellationToken)
@@ -293,42 +268,54 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         }
 
         var table = await Table(cancellationToken);
-        var entity = new DynamicTableEntity(Partition(connectionId), RunPrefix + runKey) { ETag = "*", Properties = { ["Phase"] = new EntityProperty(phase) } };
-        await table.ExecuteAsync(TableOperation.Merge(entity), null, null, cancellationToken);
+        try
+        {
+            // A merge into the existing row only: a phase never creates a run.
+            await table.UpdateEntityAsync(RunRow.PhaseOnly(connectionId, runKey, phase), ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.IsNotFound())
+        {
+        }
     }
 
     public async Task<IReadOnlyDictionary<string, ConnectionSyncState>> ListConnectionStatesAsync(CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var query = new TableQuery<DynamicTableEntity>().Where(TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.Equal, LeaseRow));
-        var states = new Dictionary<string, ConnectionSyncState>();
-        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
-        {
-            var state = StateOf(entity);
-            states[state.ConnectionId] = state;
-        }
+        var rows = await index.ListAsync(cancellationToken);
+        var states = rows.ToDictionary(r => r.ConnectionId, r => r.ToState());
 
+        // The copy may lag its lease row. A lag that shows a finished run as active would keep the connection from
+        // being planned, so those few rows (at most the runs in flight) are read from their lease rows.
+        await Parallel.ForEachAsync(rows.Where(r => r.ActiveRunId is not null).ToList(),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (row, ct) =>
+            {
+                if (await ReadLeaseAsync(table, row.ConnectionId, ct) is { } lease)
+                {
+                    lock (states)
+                    {
+                        states[row.ConnectionId] = lease.ToState();
+                    }
+
+                    if (lease.ActiveRunId != row.ActiveRunId)
+                    {
+                        await index.WriteAsync(lease, ct);
+                    }
+                }
+            });
         return states;
     }
 
     public async Task<ConnectionSyncState?> GetConnectionStateAsync(string connectionId, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        return await ReadLeaseEntityAsync(table, connectionId, cancellationToken) is { } entity ? StateOf(entity) : null;
+        return (await ReadLeaseAsync(table, connectionId, cancellationToken))?.ToState();
     }
 
     public async Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var query = new TableQuery<DynamicTableEntity>().Where(TableQueries.PartitionPrefix(Partition(connectionId), CursorPrefix));
-        var cursors = new Dictionary<EntityType, EntityCursor>();
-        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
-        {
-            var cursor = StorageJson.Deserialize<EntityCursor>(entity.Properties["Json"].StringValue);
-            cursors[cursor.EntityType] = cursor;
-        }
-
-        return cursors;
+        var cursors = await table.ReadAllAsync(TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), CursorRow.Prefix), CursorRow.FromEntity, cancellationToken);
+        return cursors.ToDictionary(c => c.EntityType);
     }
 
     public async Task<SyncRun?> GetRunAsync(string runId, CancellationToken cancellationToken)
@@ -339,74 +326,17 @@ public sealed class TableSyncStateStore(TableProvider tables, TimeProvider time)
         }
 
         var table = await Table(cancellationToken);
-        var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(Partition(connectionId), RunPrefix + runKey), null, null, cancellationToken);
-        return result.Result is DynamicTableEntity entity ? RunOf(entity) : null;
+        return await table.GetAsync(LeaseRow.Partition(connectionId), RunRow.Key(runKey), cancellationToken) is { } entity ? RunRow.FromEntity(entity) : null;
     }
 
     public async Task<IReadOnlyList<SyncRun>> ListRunsAsync(string connectionId, int take, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var query = new TableQuery<DynamicTableEntity>().Where(TableQueries.PartitionPrefix(Partition(connectionId), RunPrefix)).Take(take);
-        return await table.ReadAllAsync(query, RunOf, cancellationToken);
+        return await table.ReadAllAsync(TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), RunRow.Prefix), RunRow.FromEntity, cancellationToken, take);
     }
 
-    private Task<CloudTable> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.SyncState, cancellationToken);
+    private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.SyncState, cancellationToken);
 
-    private static string Partition(string connectionId) => TableKeys.Encode(connectionId);
-
-    private static async Task<DynamicTableEntity?> ReadLeaseEntityAsync(CloudTable table, string connectionId, CancellationToken cancellationToken)
-    {
-        var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(Partition(connectionId), LeaseRow), null, null, cancellationToken);
-        return result.Result as DynamicTableEntity;
-    }
-
-    private static string? Text(DynamicTableEntity entity, string name) =>
-        entity.Properties.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value.StringValue) ? value.StringValue : null;
-
-    private static DateTimeOffset? Date(DynamicTableEntity entity, string name) =>
-        entity.Properties.TryGetValue(name, out var value) ? value.DateTimeOffsetValue : null;
-
-    private static string? ActiveRunId(DynamicTableEntity lease) => Text(lease, "ActiveRunId");
-
-    private static ConnectionSyncState StateOf(DynamicTableEntity entity) => new(
-        TableKeys.Decode(entity.PartitionKey),
-        ActiveRunId(entity),
-        Text(entity, "Owner"),
-        Date(entity, "ExpiresAt"),
-        Text(entity, "LastRunId"),
-        Text(entity, "LastRunStatus") is { } status ? Enum.Parse<RunStatus>(status) : null,
-        Date(entity, "LastRunFinishedAt"),
-        Date(entity, "LastSuccessAt"),
-        entity.ETag);
-
-    private static void AddLastRun(DynamicTableEntity lease, SyncRun run)
-    {
-        lease.Properties["LastRunId"] = new EntityProperty(run.RunId);
-        lease.Properties["LastRunStatus"] = new EntityProperty(run.Status.ToString());
-        lease.Properties["LastRunFinishedAt"] = new EntityProperty(run.FinishedAt ?? run.UpdatedAt);
-        if (run.Status is RunStatus.Succeeded or RunStatus.Partial)
-        {
-            lease.Properties["LastSuccessAt"] = new EntityProperty(run.FinishedAt ?? run.UpdatedAt);
-        }
-    }
-
-    /// <summary>The run as last checkpointed, with the phase merged in since (when there is one).</summary>
-    private static SyncRun RunOf(DynamicTableEntity entity)
-    {
-        var run = StorageJson.Deserialize<SyncRun>(entity.Properties["Json"].StringValue);
-        return run.Status == RunStatus.Running && Text(entity, "Phase") is { } phase ? run with { Phase = phase } : run;
-    }
-
-    private static DynamicTableEntity RunEntity(SyncRun run)
-    {
-        RunIds.TryParse(run.RunId, out var connectionId, out var runKey);
-        return new DynamicTableEntity(Partition(connectionId), RunPrefix + runKey)
-        {
-            Properties =
-            {
-                ["Status"] = new EntityProperty(run.Status.ToString()),
-                ["Json"] = new EntityProperty(StorageJson.Serialize(run)),
-            },
-        };
-    }
+    private static async Task<LeaseRow?> ReadLeaseAsync(TableClient table, string connectionId, CancellationToken cancellationToken) =>
+        await table.GetAsync(LeaseRow.Partition(connectionId), LeaseRow.Key, cancellationToken) is { } entity ? LeaseRow.FromEntity(entity) : null;
 }

@@ -55,5 +55,18 @@ public static class TableKeys
         return builder.ToString();
     }
 
+    /// <summary>FNV-1a over the UTF-16 code units: the same in every process and release (unlike <see cref="string.GetHashCode()"/>).</summary>
+    public static uint StableHash(string value)
+    {
+        var hash = 2166136261u;
+        foreach (var c in value)
+        {
+            hash = (hash ^ (uint)(c & 0xFF)) * 16777619u;
+            hash = (hash ^ (uint)(c >> 8)) * 16777619u;
+        }
+
+        return hash;
+    }
+
     private static bool NeedsEscape(char c) => c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c);
 }

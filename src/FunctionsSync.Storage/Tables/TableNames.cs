@@ -1,5 +1,6 @@
 namespace FunctionsSync.Storage.Tables;
 
+/// <summary>Logical table and queue names; <see cref="StorageNames.Full"/> adds <c>Storage:TablePrefix</c>.</summary>
 public static class TableNames
 {
     public const string Connections = "connections";
@@ -15,4 +16,7 @@ public static class TableNames
     public const string Webhooks = "webhooks";
     public const string WebhookDeliveries = "webhookdeliveries";
     public const string WebhookQueue = "webhookevents";
+
+    /// <summary>Index partitions (one per purpose) that turn listings across partitions into key-range reads.</summary>
+    public const string Indexes = "indexes";
 }

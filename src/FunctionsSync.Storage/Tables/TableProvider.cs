@@ -1,34 +1,33 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
+using Azure.Data.Tables;
 
 namespace FunctionsSync.Storage.Tables;
 
-/// <summary>Hands out tables by logical name, creating each once per process.</summary>
-public sealed class TableProvider
+/// <summary>Hands out tables by logical name (with <c>Storage:TablePrefix</c>), creating each once per process.</summary>
+internal sealed class TableProvider(StorageClients clients)
 {
-    private readonly CloudTableClient client;
-    private readonly string prefix;
-    private readonly ConcurrentDictionary<string, Lazy<Task<CloudTable>>> tables = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> tables = new();
 
-    public TableProvider(IOptions<StorageOptions> options)
+    public Task<TableClient> GetAsync(string name, CancellationToken cancellationToken)
     {
-        var account = CloudStorageAccount.Parse(options.Value.ConnectionString);
-        client = account.CreateCloudTableClient();
-        prefix = options.Value.TablePrefix;
-    }
-
-    public Task<CloudTable> GetAsync(string name, CancellationToken cancellationToken)
-    {
-        var lazy = tables.GetOrAdd(name, n => new Lazy<Task<CloudTable>>(() => CreateAsync(prefix + n)));
+        var lazy = tables.GetOrAdd(name, n => new Lazy<Task<TableClient>>(() => CreateAsync(n)));
         return lazy.Value.WaitAsync(cancellationToken);
     }
 
-    private async Task<CloudTable> CreateAsync(string fullName)
+    private async Task<TableClient> CreateAsync(string name)
     {
-        var table = client.GetTableReference(fullName);
-        await table.CreateIfNotExistsAsync();
+        var table = clients.Tables.GetTableClient(StorageNames.Full(clients.Prefix, name));
+        try
+        {
+            await table.CreateIfNotExistsAsync();
+        }
+        catch
+        {
+            // Not cached as failed: the next call tries again (storage may be back).
+            tables.TryRemove(name, out _);
+            throw;
+        }
+
         return table;
     }
 }

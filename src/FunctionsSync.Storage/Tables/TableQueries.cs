@@ -1,47 +1,79 @@
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
 
 namespace FunctionsSync.Storage.Tables;
 
+/// <summary>Key-range filters and the reads every store shares. Every filter here names the partition or a row-key range.</summary>
 internal static class TableQueries
 {
-    public static string Partition(string partitionKey) =>
-        TableQuery.GenerateFilterCondition("PartitionKey", QueryComparisons.Equal, partitionKey);
+    public static string Partition(string partitionKey) => TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}");
 
     /// <summary>Rows of one partition whose row key starts with <paramref name="prefix"/>.</summary>
     public static string PartitionPrefix(string partitionKey, string prefix) =>
-        TableQuery.CombineFilters(Partition(partitionKey), TableOperators.And, RowKeyPrefix(prefix));
+        TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {prefix} and RowKey lt {After(prefix)}");
 
-    /// <summary>Rows (of any partition) whose row key starts with <paramref name="prefix"/>.</summary>
-    public static string RowKeyPrefix(string prefix) =>
-        TableQuery.CombineFilters(
-            TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.GreaterThanOrEqual, prefix),
-            TableOperators.And,
-            TableQuery.GenerateFilterCondition("RowKey", QueryComparisons.LessThan, prefix[..^1] + (char)(prefix[^1] + 1)));
+    /// <summary>Rows of one partition whose row key lies in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public static string PartitionRange(string partitionKey, string from, string to) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {from} and RowKey lt {to}");
+
+    /// <summary>The smallest string greater than every string starting with <paramref name="prefix"/>.</summary>
+    public static string After(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+
+    public static async Task<TableEntity?> GetAsync(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken, IEnumerable<string>? select = null)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, select, cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
 
     /// <summary>
     /// Replaces <paramref name="entity"/> if it is still at <paramref name="version"/> (any version when null).
     /// Returns the new version, or null when the row changed or vanished meanwhile.
     /// </summary>
-    public static async Task<string?> TryReplaceAsync(this CloudTable table, DynamicTableEntity entity, string? version, CancellationToken cancellationToken)
+    public static async Task<string?> TryReplaceAsync(this TableClient table, ITableEntity entity, string? version, CancellationToken cancellationToken)
     {
-        entity.ETag = version ?? "*";
         try
         {
-            return (await table.ExecuteAsync(TableOperation.Replace(entity), null, null, cancellationToken)).Etag;
+            var response = await table.UpdateEntityAsync(entity, version is null ? ETag.All : new ETag(version), TableUpdateMode.Replace, cancellationToken);
+            return response.Headers.ETag?.ToString();
         }
-        catch (StorageException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
+        catch (RequestFailedException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
         {
             return null;
         }
     }
 
-    /// <summary>Every row <paramref name="query"/> returns (up to its Take), mapped.</summary>
+    /// <summary>Inserts the row; false when it exists already.</summary>
+    public static async Task<string?> TryAddAsync(this TableClient table, ITableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await table.AddEntityAsync(entity, cancellationToken)).Headers.ETag?.ToString();
+        }
+        catch (RequestFailedException ex) when (ex.IsConflict())
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Deletes the row if it is there (any version).</summary>
+    public static async Task DeleteIfExistsAsync(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.IsNotFound())
+        {
+        }
+    }
+
+    /// <summary>Every row <paramref name="filter"/> returns (up to <paramref name="take"/>), mapped.</summary>
     public static async Task<List<T>> ReadAllAsync<T>(
-        this CloudTable table, TableQuery<DynamicTableEntity> query, Func<DynamicTableEntity, T> map, CancellationToken cancellationToken)
+        this TableClient table, string filter, Func<TableEntity, T> map, CancellationToken cancellationToken, int? take = null, IEnumerable<string>? select = null)
     {
         var list = new List<T>();
-        await foreach (var entity in table.ExecuteAllAsync(query, cancellationToken))
+        await foreach (var entity in table.QueryAllAsync(filter, cancellationToken, take, select))
         {
             list.Add(map(entity));
         }
@@ -49,25 +81,52 @@ internal static class TableQueries
         return list;
     }
 
-    public static async IAsyncEnumerable<DynamicTableEntity> ExecuteAllAsync(
-        this CloudTable table, TableQuery<DynamicTableEntity> query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<TableEntity> QueryAllAsync(
+        this TableClient table, string filter, [EnumeratorCancellation] CancellationToken cancellationToken, int? take = null, IEnumerable<string>? select = null)
     {
-        TableContinuationToken? token = null;
-        var remaining = query.TakeCount;
+        var remaining = take;
+        var pageSize = take is { } t && t < 1000 ? t : (int?)null;
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, pageSize, select, cancellationToken))
+        {
+            yield return entity;
+            if (remaining is not null && --remaining <= 0)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One page of up to <paramref name="pageSize"/> rows from <paramref name="continuation"/>. A segment may come back
+    /// short (or empty) with a token, so segments are read until the page is full or the range ends.
+    /// </summary>
+    public static async Task<(List<T> Items, string? Continuation)> ReadPageAsync<T>(
+        this TableClient table, string filter, int pageSize, string? continuation, Func<TableEntity, T> map, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        var token = continuation;
         do
         {
-            var segment = await table.ExecuteQuerySegmentedAsync(query, token, null, null, cancellationToken);
-            foreach (var entity in segment.Results)
+            var enumerator = table.QueryAsync<TableEntity>(filter, pageSize - items.Count, null, cancellationToken)
+                .AsPages(token, pageSize - items.Count).GetAsyncEnumerator(cancellationToken);
+            try
             {
-                yield return entity;
-                if (remaining is not null && --remaining <= 0)
+                if (!await enumerator.MoveNextAsync())
                 {
-                    yield break;
+                    return (items, null);
                 }
-            }
 
-            token = segment.ContinuationToken;
+                var page = enumerator.Current;
+                items.AddRange(page.Values.Take(pageSize - items.Count).Select(map));
+                token = page.ContinuationToken;
+            }
+            finally
+            {
+                await enumerator.DisposeAsync();
+            }
         }
-        while (token is not null);
+        while (token is not null && items.Count < pageSize);
+
+        return (items, token);
     }
 }

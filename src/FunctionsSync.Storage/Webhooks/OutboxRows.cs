@@ -1,5 +1,5 @@
+using Azure.Data.Tables;
 using FunctionsSync.Core.Webhooks;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Webhooks;
 
@@ -11,23 +11,20 @@ internal static class OutboxRows
 {
     public const string Prefix = "outbox|";
 
-    public static DynamicTableEntity ToEntity(string partition, OutboxEvent e) => new(partition, Prefix + e.EventId)
+    public static TableEntity ToEntity(string partition, OutboxEvent e) => new(partition, Prefix + e.EventId)
     {
-        Properties =
-        {
-            ["Type"] = new EntityProperty(e.Type),
-            ["OrganizationId"] = new EntityProperty(e.OrganizationId),
-            ["ConnectionId"] = new EntityProperty(e.ConnectionId),
-            ["CreatedAt"] = new EntityProperty(e.CreatedAt),
-            ["Payload"] = new EntityProperty(e.Payload),
-        },
+        ["Type"] = e.Type,
+        ["OrganizationId"] = e.OrganizationId,
+        ["ConnectionId"] = e.ConnectionId,
+        ["CreatedAt"] = e.CreatedAt,
+        ["Payload"] = e.Payload,
     };
 
-    public static OutboxEvent FromEntity(DynamicTableEntity entity) => new(
+    public static OutboxEvent FromEntity(TableEntity entity) => new(
         entity.RowKey[Prefix.Length..],
-        entity.Properties["Type"].StringValue,
-        entity.Properties["OrganizationId"].StringValue,
-        entity.Properties["ConnectionId"].StringValue,
-        entity.Properties["CreatedAt"].DateTimeOffsetValue ?? DateTimeOffset.MinValue,
-        entity.Properties["Payload"].StringValue);
+        entity.GetString("Type"),
+        entity.GetString("OrganizationId"),
+        entity.GetString("ConnectionId"),
+        entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        entity.GetString("Payload"));
 }

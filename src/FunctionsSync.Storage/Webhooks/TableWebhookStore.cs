@@ -1,48 +1,43 @@
+using Azure;
+using Azure.Data.Tables;
 using FunctionsSync.Core.Webhooks;
+using FunctionsSync.Storage.Retention;
 using FunctionsSync.Storage.Tables;
-using Microsoft.WindowsAzure.Storage;
-using Microsoft.WindowsAzure.Storage.Table;
 
 namespace FunctionsSync.Storage.Webhooks;
 
-/// <summary>
-/// Table <c>webhooks</c> (one row per endpoint) and table <c>webhookdeliveries</c> (partition = endpoint, row = event
-/// id, so an event dispatched twice still makes one delivery per endpoint).
-/// </summary>
-public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
+/// <summary>Endpoints and deliveries (schema in <see cref="WebhookRows"/>); pending deliveries are found through a <see cref="DueIndex"/>.</summary>
+internal sealed class TableWebhookStore(TableProvider tables, SettledIndexes settled) : IWebhookStore
 {
-    private const string EndpointRow = "endpoint";
+    private readonly DueIndex due = new(tables, "deliveries");
 
     public async Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
     {
         var table = await Endpoints(cancellationToken);
-        await table.ExecuteAsync(TableOperation.Insert(ToEntity(endpoint)), null, null, cancellationToken);
+        await table.AddEntityAsync(WebhookRows.ToEntity(endpoint), cancellationToken);
     }
 
     public async Task<WebhookEndpoint?> GetEndpointAsync(string endpointId, CancellationToken cancellationToken)
     {
         var table = await Endpoints(cancellationToken);
-        var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(endpointId, EndpointRow), null, null, cancellationToken);
-        return result.Result is DynamicTableEntity entity ? EndpointOf(entity) : null;
+        return await table.GetAsync(endpointId, WebhookRows.EndpointRow, cancellationToken) is { } entity ? WebhookRows.EndpointOf(entity) : null;
     }
 
+    /// <summary>Reads the endpoints table (one row per endpoint: it grows with endpoints, not with deliveries).</summary>
     public async Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? organizationId, CancellationToken cancellationToken)
     {
         var table = await Endpoints(cancellationToken);
-        var query = new TableQuery<DynamicTableEntity>();
-        if (organizationId is not null)
-        {
-            query = query.Where(TableQuery.GenerateFilterCondition("OrganizationId", QueryComparisons.Equal, organizationId));
-        }
-
-        return await table.ReadAllAsync(query, EndpointOf, cancellationToken);
+        var filter = organizationId is null
+            ? TableClient.CreateQueryFilter($"RowKey eq {WebhookRows.EndpointRow}")
+            : TableClient.CreateQueryFilter($"RowKey eq {WebhookRows.EndpointRow} and OrganizationId eq {organizationId}");
+        return await table.ReadAllAsync(filter, WebhookRows.EndpointOf, cancellationToken);
     }
 
     public async Task UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
     {
         // A replace never inserts: an endpoint deleted meanwhile stays deleted.
         var table = await Endpoints(cancellationToken);
-        await table.TryReplaceAsync(ToEntity(endpoint), null, cancellationToken);
+        await table.TryReplaceAsync(WebhookRows.ToEntity(endpoint), null, cancellationToken);
     }
 
     public async Task<bool> DeleteEndpointAsync(string endpointId, CancellationToken cancellationToken)
@@ -50,10 +45,10 @@ public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
         var table = await Endpoints(cancellationToken);
         try
         {
-            await table.ExecuteAsync(TableOperation.Delete(new DynamicTableEntity(endpointId, EndpointRow) { ETag = "*" }), null, null, cancellationToken);
+            await table.DeleteEntityAsync(endpointId, WebhookRows.EndpointRow, ETag.All, cancellationToken);
             return true;
         }
-        catch (StorageException ex) when (ex.IsNotFound())
+        catch (RequestFailedException ex) when (ex.IsNotFound())
         {
             return false;
         }
@@ -62,12 +57,17 @@ public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
     public async Task<WebhookDelivery> AddDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         var table = await Deliveries(cancellationToken);
+        if (delivery.Status == DeliveryStatus.Pending)
+        {
+            await due.AddAsync(delivery.NextAttemptAt, WebhookRows.DueKey(delivery.EndpointId, delivery.EventId), cancellationToken);
+        }
+
         try
         {
-            var result = await table.ExecuteAsync(TableOperation.Insert(ToEntity(delivery)), null, null, cancellationToken);
-            return delivery with { Version = result.Etag };
+            var versions = await new TableBatch().Add(WebhookRows.ToEntity(delivery)).UpsertReplace(WebhookRows.ToLogEntity(delivery)).SubmitAsync(table, cancellationToken);
+            return delivery with { Version = versions[0] };
         }
-        catch (StorageException ex) when (ex.IsConflict())
+        catch (RequestFailedException ex) when (ex.IsConflict())
         {
             return await GetDeliveryAsync(delivery.EndpointId, delivery.EventId, cancellationToken)
                 ?? throw new InvalidOperationException($"Delivery {delivery.Id} conflicted but cannot be read.");
@@ -77,58 +77,67 @@ public sealed class TableWebhookStore(TableProvider tables) : IWebhookStore
     public async Task<WebhookDelivery?> GetDeliveryAsync(string endpointId, string eventId, CancellationToken cancellationToken)
     {
         var table = await Deliveries(cancellationToken);
-        var result = await table.ExecuteAsync(TableOperation.Retrieve<DynamicTableEntity>(endpointId, eventId), null, null, cancellationToken);
-        return result.Result is DynamicTableEntity entity ? FromEntity(entity) : null;
+        return await table.GetAsync(endpointId, eventId, cancellationToken) is { } entity ? WebhookRows.FromEntity(entity) : null;
     }
 
+    /// <summary>The first <paramref name="take"/> log rows of the endpoint's partition: newest first, one key range.</summary>
     public async Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string endpointId, int take, CancellationToken cancellationToken)
     {
         var table = await Deliveries(cancellationToken);
-        var all = await table.ReadAllAsync(new TableQuery<DynamicTableEntity>().Where(TableQueries.Partition(endpointId)), FromEntity, cancellationToken);
-        return [.. all.OrderByDescending(d => d.CreatedAt).Take(take)];
+        var logs = await table.ReadAllAsync(TableQueries.PartitionPrefix(endpointId, WebhookRows.LogPrefix), WebhookRows.FromEntity, cancellationToken, take);
+        return [.. logs.Select(d => d with { Version = null })];
     }
 
+    /// <summary>Due index entries up to now (a key range), each checked against its delivery (a point read).</summary>
     public async Task<IReadOnlyList<WebhookDelivery>> ListDueDeliveriesAsync(DateTimeOffset now, int take, CancellationToken cancellationToken)
     {
-        var table = await Deliveries(cancellationToken);
-        var filter = TableQuery.CombineFilters(
-            TableQuery.GenerateFilterCondition("Status", QueryComparisons.Equal, nameof(DeliveryStatus.Pending)),
-            TableOperators.And,
-            TableQuery.GenerateFilterConditionForDate("NextAttemptAt", QueryComparisons.LessThanOrEqual, now));
-        return await table.ReadAllAsync(new TableQuery<DynamicTableEntity>().Where(filter).Take(take), FromEntity, cancellationToken);
+        var found = new List<WebhookDelivery>();
+        foreach (var (dueAt, key) in await due.ListDueAsync(now, take, cancellationToken))
+        {
+            var bar = key.IndexOf('|');
+            var delivery = bar > 0 ? await GetDeliveryAsync(key[..bar], key[(bar + 1)..], cancellationToken) : null;
+            if (delivery is { Status: DeliveryStatus.Pending } && delivery.NextAttemptAt <= now)
+            {
+                found.Add(delivery);
+            }
+
+            if (delivery is not { Status: DeliveryStatus.Pending } || delivery.NextAttemptAt != dueAt)
+            {
+                // Delivered, failed for good, or rescheduled (its new time has an entry of its own).
+                await due.RemoveAsync(dueAt, key, cancellationToken);
+            }
+        }
+
+        return found;
     }
 
     public async Task<WebhookDelivery?> TrySaveDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         var table = await Deliveries(cancellationToken);
-        return await table.TryReplaceAsync(ToEntity(delivery), delivery.Version, cancellationToken) is { } version ? delivery with { Version = version } : null;
+        if (delivery.Status == DeliveryStatus.Pending)
+        {
+            await due.AddAsync(delivery.NextAttemptAt, WebhookRows.DueKey(delivery.EndpointId, delivery.EventId), cancellationToken);
+        }
+        else if (SettledIndexes.SettledAt(delivery) is { } settledAt)
+        {
+            await settled.Deliveries.AddAsync(settledAt, WebhookRows.DueKey(delivery.EndpointId, delivery.EventId), cancellationToken);
+        }
+
+        try
+        {
+            var versions = await new TableBatch()
+                .Replace(WebhookRows.ToEntity(delivery), delivery.Version)
+                .UpsertReplace(WebhookRows.ToLogEntity(delivery))
+                .SubmitAsync(table, cancellationToken);
+            return delivery with { Version = versions[0] };
+        }
+        catch (RequestFailedException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
+        {
+            return null;
+        }
     }
 
-    private Task<CloudTable> Endpoints(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Webhooks, cancellationToken);
+    private Task<TableClient> Endpoints(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Webhooks, cancellationToken);
 
-    private Task<CloudTable> Deliveries(CancellationToken cancellationToken) => tables.GetAsync(TableNames.WebhookDeliveries, cancellationToken);
-
-    private static DynamicTableEntity ToEntity(WebhookEndpoint endpoint) => new(endpoint.Id, EndpointRow)
-    {
-        Properties =
-        {
-            ["OrganizationId"] = new EntityProperty(endpoint.OrganizationId),
-            ["Json"] = new EntityProperty(StorageJson.Serialize(endpoint)),
-        },
-    };
-
-    private static DynamicTableEntity ToEntity(WebhookDelivery delivery) => new(delivery.EndpointId, delivery.EventId)
-    {
-        Properties =
-        {
-            ["Status"] = new EntityProperty(delivery.Status.ToString()),
-            ["NextAttemptAt"] = new EntityProperty(delivery.NextAttemptAt),
-            ["Json"] = new EntityProperty(StorageJson.Serialize(delivery with { Version = null })),
-        },
-    };
-
-    private static WebhookEndpoint EndpointOf(DynamicTableEntity entity) => StorageJson.Deserialize<WebhookEndpoint>(entity.Properties["Json"].StringValue);
-
-    private static WebhookDelivery FromEntity(DynamicTableEntity entity) =>
-        StorageJson.Deserialize<WebhookDelivery>(entity.Properties["Json"].StringValue) with { Version = entity.ETag };
+    private Task<TableClient> Deliveries(CancellationToken cancellationToken) => tables.GetAsync(TableNames.WebhookDeliveries, cancellationToken);
 }

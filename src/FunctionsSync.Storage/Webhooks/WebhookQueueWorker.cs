@@ -6,8 +6,19 @@ using Microsoft.Extensions.Logging;
 namespace FunctionsSync.Storage.Webhooks;
 
 /// <summary>Reads <c>webhookevents</c> and hands each message to the dispatcher (the Functions app binds a queue trigger to <see cref="HandleAsync"/>).</summary>
-public sealed partial class WebhookQueueWorker(QueueProvider queues, WebhookDispatcher dispatcher, ILogger<WebhookQueueWorker> logger)
+public sealed partial class WebhookQueueWorker
 {
+    private readonly QueueProvider queues;
+    private readonly WebhookDispatcher dispatcher;
+    private readonly ILogger<WebhookQueueWorker> logger;
+
+    internal WebhookQueueWorker(QueueProvider queues, WebhookDispatcher dispatcher, ILogger<WebhookQueueWorker> logger)
+    {
+        this.queues = queues;
+        this.dispatcher = dispatcher;
+        this.logger = logger;
+    }
+
     /// <summary>A message that keeps failing is dropped: its event is still in the outbox (the sweeper) or its delivery is still due.</summary>
     private const int MaxDequeueCount = 5;
 
@@ -15,24 +26,24 @@ public sealed partial class WebhookQueueWorker(QueueProvider queues, WebhookDisp
     public async Task<int> PollAsync(CancellationToken cancellationToken)
     {
         var queue = await queues.GetAsync(TableNames.WebhookQueue, cancellationToken);
-        var messages = (await queue.GetMessagesAsync(16, TimeSpan.FromMinutes(2), null, null, cancellationToken)).ToList();
+        var messages = (await queue.ReceiveMessagesAsync(16, TimeSpan.FromMinutes(2), cancellationToken)).Value;
         await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (message, ct) =>
         {
             try
             {
-                await HandleAsync(message.AsString, ct);
-                await queue.DeleteMessageAsync(message.Id, message.PopReceipt, null, null, ct);
+                await HandleAsync(message.Body.ToString(), ct);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogMessageFailed(ex, message.Id, message.DequeueCount);
+                LogMessageFailed(ex, message.MessageId, message.DequeueCount);
                 if (message.DequeueCount >= MaxDequeueCount)
                 {
-                    await queue.DeleteMessageAsync(message.Id, message.PopReceipt, null, null, ct);
+                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
                 }
             }
         });
-        return messages.Count;
+        return messages.Length;
     }
 
     public async Task HandleAsync(string body, CancellationToken cancellationToken)
@@ -49,5 +60,5 @@ public sealed partial class WebhookQueueWorker(QueueProvider queues, WebhookDisp
     }
 
     [LoggerMessage(3101, LogLevel.Warning, "Webhook message {MessageId} failed (dequeue {Count})")]
-    private partial void LogMessageFailed(Exception exception, string messageId, int count);
+    private partial void LogMessageFailed(Exception exception, string messageId, long count);
 }

@@ -1,0 +1,4 @@
+namespace FunctionsSync.Core.Retention;
+
+/// <param name="More">True when the pass stopped at its batch limits with work left (the caller may run it again at once).</param>
+public sealed record RetentionResult(int ConnectionsVisited, int RunsDeleted, int ActivityDeleted, int ReceiptsDeleted, int DeliveriesDeleted, bool More);

@@ -1,0 +1,72 @@
+using Azure;
+using Azure.Data.Tables;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Sync;
+using FunctionsSync.Storage.Sync;
+using FunctionsSync.Storage.Tables;
+
+namespace FunctionsSync.Storage.Ingestion;
+
+/// <summary>
+/// How many records a connection has stored, per entity type, without reading them: what runs stored is counted in
+/// each cursor (<see cref="EntityCursor.StoredRecords"/>, saved in the checkpoint transaction with the page's cursor,
+/// so a page repeated after a crash is counted once); the rare row written outside a run (a conflict resolution that
+/// brings back a record never stored) is counted in row <c>added|{entityType}</c> of partition <c>{connection}|meta</c>.
+/// </summary>
+internal sealed class RecordCounters(TableProvider tables)
+{
+    private const string AddedPrefix = "added|";
+    private const int MaxRaceRetries = 10;
+
+    /// <summary>Two key-range reads: the connection's cursor rows and its meta partition's counters.</summary>
+    public async Task<IReadOnlyDictionary<EntityType, long>> CountAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        var state = await tables.GetAsync(TableNames.SyncState, cancellationToken);
+        var records = await tables.GetAsync(TableNames.Records, cancellationToken);
+        var cursorsTask = state.ReadAllAsync(TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), CursorRow.Prefix), CursorRow.FromEntity, cancellationToken);
+        var addedTask = records.ReadAllAsync(TableQueries.PartitionPrefix(RecordLayouts.MetaPartition(connectionId), AddedPrefix),
+            e => (Type: EntityTypes.Parse(e.RowKey[AddedPrefix.Length..]), Count: e.GetInt64("Count") ?? 0), cancellationToken);
+        var counts = EntityTypes.All.ToDictionary(t => t, _ => 0L);
+        foreach (var cursor in await cursorsTask)
+        {
+            counts[cursor.EntityType] += cursor.StoredRecords;
+        }
+
+        foreach (var (type, count) in await addedTask)
+        {
+            counts[type] += count;
+        }
+
+        return counts;
+    }
+
+    public async Task AddOutsideRunAsync(string connectionId, EntityType type, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Records, cancellationToken);
+        var partition = RecordLayouts.MetaPartition(connectionId);
+        var rowKey = AddedPrefix + type.ToWire();
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var current = await table.GetAsync(partition, rowKey, cancellationToken);
+            var next = new TableEntity(partition, rowKey) { ["Count"] = (current?.GetInt64("Count") ?? 0) + 1 };
+            try
+            {
+                if (current is null)
+                {
+                    await table.AddEntityAsync(next, cancellationToken);
+                }
+                else
+                {
+                    await table.UpdateEntityAsync(next, current.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+            {
+            }
+        }
+
+        throw new InvalidOperationException($"The record counter of {connectionId} kept changing.");
+    }
+}

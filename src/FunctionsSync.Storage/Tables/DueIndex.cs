@@ -1,0 +1,43 @@
+using Azure.Data.Tables;
+
+namespace FunctionsSync.Storage.Tables;
+
+/// <summary>
+/// A partition <c>due|{purpose}</c> of table <c>indexes</c> listing items by the time they fall due
+/// (row key <c>{dueTicks}|{itemKey}</c>), so a periodic pass reads the due ones as one key range instead of filtering
+/// a whole table on non-key columns. The store writes an entry before it saves the item as due and removes it after
+/// the item stops being due at that time; readers check each entry against its item and drop the stale ones. So a
+/// crash can leave an extra entry (harmless), never a due item without one.
+/// </summary>
+internal sealed class DueIndex(TableProvider tables, string purpose)
+{
+    private readonly string partition = "due|" + purpose;
+
+    public async Task AddAsync(DateTimeOffset dueAt, string itemKey, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(partition, Key(dueAt, itemKey)), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task RemoveAsync(DateTimeOffset dueAt, string itemKey, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        await table.DeleteIfExistsAsync(partition, Key(dueAt, itemKey), cancellationToken);
+    }
+
+    /// <summary>Entries due at or before <paramref name="now"/>, oldest first: one key-range read.</summary>
+    public async Task<IReadOnlyList<(DateTimeOffset DueAt, string ItemKey)>> ListDueAsync(DateTimeOffset now, int take, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        var upTo = (now.UtcTicks + 1).ToString("D19");
+        return await table.ReadAllAsync(TableQueries.PartitionRange(partition, "", upTo), e =>
+        {
+            var bar = e.RowKey.IndexOf('|');
+            return (new DateTimeOffset(long.Parse(e.RowKey[..bar], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero), e.RowKey[(bar + 1)..]);
+        }, cancellationToken, take, ["RowKey"]);
+    }
+
+    private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Indexes, cancellationToken);
+
+    private static string Key(DateTimeOffset dueAt, string itemKey) => $"{dueAt.UtcTicks:D19}|{itemKey}";
+}
