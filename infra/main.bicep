@@ -1,5 +1,6 @@
-// FunctionsSync on Azure: a Flex Consumption Function App (.NET 10 isolated), its storage used through managed
-// identity (Durable Functions, deployment package), Application Insights, and a Key Vault for secrets.
+// FunctionsSync on Azure: a Flex Consumption Function App (.NET 10 isolated), one storage account used through its
+// managed identity only (Durable Functions, the deployment package, FunctionsSync's own tables and queues),
+// Application Insights, and a Key Vault for secrets.
 targetScope = 'resourceGroup'
 
 @description('Name prefix of every resource (lowercase letters and digits).')
@@ -24,7 +25,6 @@ param maximumInstanceCount int = 100
 
 var suffix = uniqueString(resourceGroup().id, name)
 var storageName = take('${name}st${suffix}', 24)
-var dataStorageName = take('${name}data${suffix}', 24)
 var vaultName = take('${name}-kv-${suffix}', 24)
 var deploymentContainer = 'deployments'
 
@@ -41,7 +41,8 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   location: location
 }
 
-// Host storage: Durable Functions task hub and the deployment package, through managed identity only.
+// The one storage account: Durable Functions task hub, deployment package, and FunctionsSync's tables and queues
+// (Azure.Data.Tables / Azure.Storage.Queues with DefaultAzureCredential). Shared keys are off.
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageName
   location: location
@@ -62,20 +63,6 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: deploymentContainer
-}
-
-// FunctionsSync's own tables and queues. The data layer runs on WindowsAzure.Storage 9.3.3, whose Table client
-// has no Entra ID support, so this account keeps shared keys; its connection string lives in Key Vault only.
-resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: dataStorageName
-  location: location
-  kind: 'StorageV2'
-  sku: { name: 'Standard_LRS' }
-  properties: {
-    allowSharedKeyAccess: true
-    allowBlobPublicAccess: false
-    minimumTlsVersion: 'TLS1_2'
-  }
 }
 
 resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [roles.blobDataOwner, roles.queueDataContributor, roles.tableDataContributor]: {
@@ -143,14 +130,6 @@ resource adminKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: adminApiKey }
 }
 
-resource dataConnectionSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'data-storage-connection'
-  properties: {
-    value: 'DefaultEndpointsProtocol=https;AccountName=${dataStorage.name};AccountKey=${dataStorage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
-  }
-}
-
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${name}-plan-${suffix}'
   location: location
@@ -191,9 +170,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         { name: 'SyncSchedule', value: syncSchedule }
-        { name: 'Storage__ConnectionString', value: '@Microsoft.KeyVault(SecretUri=${dataConnectionSecret.properties.secretUri})' }
-        // The webhook queue trigger's connection: the data account, where the outbox signals are enqueued.
-        { name: 'DataStorage', value: '@Microsoft.KeyVault(SecretUri=${dataConnectionSecret.properties.secretUri})' }
+        // FunctionsSync's tables and queues: the same account, keyless (Table and Queue Data Contributor above).
+        { name: 'Storage__AccountName', value: storage.name }
+        { name: 'Storage__ManagedIdentityClientId', value: identity.properties.clientId }
+        // The webhook queue trigger's connection (identity-based): where the outbox signals are enqueued.
+        { name: 'DataStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
+        { name: 'DataStorage__credential', value: 'managedidentity' }
+        { name: 'DataStorage__clientId', value: identity.properties.clientId }
+        // Storage__TablePrefix (empty here) + 'webhookevents'; the app checks the two agree at start-up.
         { name: 'WebhookQueueName', value: 'webhookevents' }
         { name: 'MaintenanceSchedule', value: maintenanceSchedule }
         { name: 'Api__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${adminKeySecret.properties.secretUri})' }

@@ -1,4 +1,5 @@
 using FunctionsSync.Core.Jobs;
+using FunctionsSync.Functions.Webhooks;
 using FunctionsSync.Hosting;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,5 +13,6 @@ builder.ConfigureFunctionsWebApplication();
 builder.Services.AddSingleton<IRunDispatcher, CollectingRunDispatcher>();
 builder.AddFunctionsSync();
 builder.Services.AddSingleton<FunctionsSync.Functions.Http.HttpApi>();
+builder.Services.AddWebhookQueueBindingCheck();
 
 builder.Build().Run();

@@ -4,8 +4,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace FunctionsSync.Functions.Webhooks;
 
 /// <summary>
-/// <c>webhookevents</c> messages in the data account (app setting <c>DataStorage</c>, the same account as
-/// <c>Storage__ConnectionString</c>) (base64, as WindowsAzure.Storage writes them and the trigger expects). The queue's
+/// <c>webhookevents</c> messages (app setting <c>WebhookQueueName</c>, checked at start-up against the name the storage
+/// layer writes: see <see cref="WebhookQueueBinding"/>) in the account of connection <c>DataStorage</c> (the same account as
+/// <c>Storage__*</c>). Messages are Base64, as the storage layer writes them and the trigger expects. The queue's
 /// retries and poison queue (host.json <c>maxDequeueCount</c>) apply; a lost message is covered by the sweeper.
 /// </summary>
 public sealed class WebhookQueueFunction(WebhookQueueWorker worker)

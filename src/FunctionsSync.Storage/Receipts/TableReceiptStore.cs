@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using FunctionsSync.Core.Receipts;
 using FunctionsSync.Storage.Retention;
@@ -8,27 +9,71 @@ namespace FunctionsSync.Storage.Receipts;
 /// <summary>Receipt outcomes (schema in <see cref="ReceiptRows"/>); retries and abandoned claims are found through a <see cref="DueIndex"/>.</summary>
 internal sealed class TableReceiptStore(TableProvider tables, SettledIndexes settled) : IReceiptStore
 {
+    private const int MaxRaceRetries = 20;
+
     private readonly DueIndex due = new(tables, "receipts");
 
     public async Task<(ReceiptImport Stored, bool Claimed)> ClaimAsync(ReceiptImport pending, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
         await IndexAsync(pending, cancellationToken);
-        if (await table.TryAddAsync(ReceiptRows.ToEntity(pending), cancellationToken) is { } version)
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            return (pending with { Version = version }, true);
+            if (await ReadAsync(table, pending, cancellationToken) is { } existing)
+            {
+                return (existing, false);
+            }
+
+            var counts = await ReadCountsAsync(table, pending.ConnectionId, cancellationToken);
+            var batch = new TableBatch().Add(ReceiptRows.ToEntity(pending));
+            AddCounts(batch, counts.Move(null, pending.Status));
+            try
+            {
+                var versions = await batch.SubmitAsync(table, cancellationToken);
+                return (pending with { Version = versions[0] }, true);
+            }
+            catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+            {
+                // The receipt was claimed meanwhile (read above next time), or another receipt moved the counts.
+            }
         }
 
-        var existing = await table.GetAsync(ReceiptRows.Partition(pending.ConnectionId), ReceiptRows.RowKey(pending.Receipt), cancellationToken)
-            ?? throw new InvalidOperationException("A receipt conflicted but cannot be read.");
-        return (ReceiptRows.FromEntity(existing), false);
+        throw new InvalidOperationException($"Could not claim a receipt of connection {pending.ConnectionId}: its counts kept changing.");
     }
 
     public async Task<ReceiptImport?> TrySaveAsync(ReceiptImport receipt, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
         await IndexAsync(receipt, cancellationToken);
-        return await table.TryReplaceAsync(ReceiptRows.ToEntity(receipt), receipt.Version, cancellationToken) is { } version ? receipt with { Version = version } : null;
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            if (await ReadAsync(table, receipt, cancellationToken) is not { } stored || stored.Version != receipt.Version)
+            {
+                return null;
+            }
+
+            var batch = new TableBatch().Replace(ReceiptRows.ToEntity(receipt), receipt.Version);
+            if (stored.Status != receipt.Status)
+            {
+                AddCounts(batch, (await ReadCountsAsync(table, receipt.ConnectionId, cancellationToken)).Move(stored.Status, receipt.Status));
+            }
+
+            try
+            {
+                var versions = await batch.SubmitAsync(table, cancellationToken);
+                return receipt with { Version = versions[0] };
+            }
+            catch (RequestFailedException ex) when (ex.IsPreconditionFailed() && ex.FailedAction() is not 0)
+            {
+                // Another receipt moved the counts; the receipt itself is still ours to write.
+            }
+            catch (RequestFailedException ex) when (ex.IsStaleView())
+            {
+                return null;
+            }
+        }
+
+        throw new InvalidOperationException($"Could not save a receipt of connection {receipt.ConnectionId}: its counts kept changing.");
     }
 
     /// <summary>Due index entries up to now (a key range), each checked against its receipt (a point read).</summary>
@@ -58,23 +103,29 @@ internal sealed class TableReceiptStore(TableProvider tables, SettledIndexes set
         return found;
     }
 
-    /// <summary>Counts the connection's receipts by status: reads its partition (the status column only).</summary>
-    public async Task<ReceiptCounts> CountAsync(string connectionId, CancellationToken cancellationToken)
-    {
-        var table = await Table(cancellationToken);
-        long success = 0, failed = 0, limited = 0, pending = 0;
-        await foreach (var entity in table.QueryAllAsync(TableQueries.Partition(ReceiptRows.Partition(connectionId)), cancellationToken, select: ["Status"]))
-        {
-            switch (entity.GetString("Status"))
-            {
-                case nameof(ReceiptStatus.Success): success++; break;
-                case nameof(ReceiptStatus.Failed): failed++; break;
-                case nameof(ReceiptStatus.RateLimited): limited++; break;
-                default: pending++; break;
-            }
-        }
+    /// <summary>One point read: the counts row (see <see cref="ReceiptCountRow"/>).</summary>
+    public async Task<ReceiptCounts> CountAsync(string connectionId, CancellationToken cancellationToken) =>
+        (await ReadCountsAsync(await Table(cancellationToken), connectionId, cancellationToken)).ToCounts();
 
-        return new ReceiptCounts(success, failed, limited, pending);
+    private static async Task<ReceiptImport?> ReadAsync(TableClient table, ReceiptImport receipt, CancellationToken cancellationToken) =>
+        await table.GetAsync(ReceiptRows.Partition(receipt.ConnectionId), ReceiptRows.RowKey(receipt.Receipt), cancellationToken) is { } entity ? ReceiptRows.FromEntity(entity) : null;
+
+    private static async Task<ReceiptCountRow> ReadCountsAsync(TableClient table, string connectionId, CancellationToken cancellationToken)
+    {
+        var partition = ReceiptRows.Partition(connectionId);
+        return await table.GetAsync(partition, ReceiptCountRow.Key, cancellationToken) is { } entity ? ReceiptCountRow.FromEntity(entity) : ReceiptCountRow.Empty(partition);
+    }
+
+    private static void AddCounts(TableBatch batch, ReceiptCountRow counts)
+    {
+        if (counts.ETag is null)
+        {
+            batch.Add(counts.ToEntity());
+        }
+        else
+        {
+            batch.Replace(counts.ToEntity(), counts.ETag);
+        }
     }
 
     private async Task IndexAsync(ReceiptImport receipt, CancellationToken cancellationToken)

@@ -298,7 +298,8 @@ internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateI
 
                     if (lease.ActiveRunId != row.ActiveRunId)
                     {
-                        await index.WriteAsync(lease, ct);
+                        // Empty, not null: a merge leaves null columns as they are.
+                        await index.WriteAsync(lease with { ActiveRunId = lease.ActiveRunId ?? "", Owner = lease.Owner ?? "" }, ct);
                     }
                 }
             });
