@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: builds in Release, starts Azurite (in memory, free ports); the bench starts the simulator itself.
 # Prints one JSON line per figure: {"name", "value", "reference", "target"}.
-#   scripts/bench.sh [--only ingest_ratio|rate_limit_utilization|full_sync_300k_peak_rss_mb|schedule_10k_ratio]
+#   scripts/bench.sh [--only ingest_ratio|rate_limit_utilization|full_sync_300k_peak_rss_mb|schedule_10k_ratio|plan_history_ratio]
+#   (schedule_10k_ratio and plan_history_ratio come from one 10,000-connection set-up and print together)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/azurite.sh

@@ -168,14 +168,14 @@ public sealed partial class ConnectionSyncer(
                             }
                         }
 
-                        var page = await (readAhead ?? adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, token, PageSize(connection)), cancellationToken));
+                        var page = await (readAhead ?? FetchWriteAsync(adapter, connection, new FetchRequest(type, cursor.RunSince, token, PageSize(connection)), cancellationToken));
                         readAhead = null;
 
                         // Read ahead: the next page is fetched while this one is written. Fetching has no side effects, so a
                         // read-ahead page that is never used (pause, crash) costs nothing but the request.
                         if (page.NextPageToken is { } next && pages < maxPages)
                         {
-                            readAhead = adapter.FetchPageAsync(connection, new FetchRequest(type, cursor.RunSince, next, PageSize(connection)), cancellationToken);
+                            readAhead = FetchWriteAsync(adapter, connection, new FetchRequest(type, cursor.RunSince, next, PageSize(connection)), cancellationToken);
                         }
 
                         var seq = nextSeq++;
@@ -288,6 +288,31 @@ public sealed partial class ConnectionSyncer(
     private sealed record PendingPage(FetchPage Page, long Seq, Task<IngestResult> Ingest);
 
     private DateTimeOffset LeaseUntil => Now + Options.LeaseDuration;
+
+    /// <summary>
+    /// The records of one write: marketplace pages fetched one after another from <paramref name="request"/> until
+    /// <see cref="SyncOptions.MinRecordsPerWrite"/> records or the feed's end, as one page (the last page's token next).
+    /// </summary>
+    private async Task<FetchPage> FetchWriteAsync(IMarketplaceAdapter adapter, Connection connection, FetchRequest request, CancellationToken cancellationToken)
+    {
+        var page = await adapter.FetchPageAsync(connection, request, cancellationToken);
+        if (page.NextPageToken is null || page.Records.Count + page.Rejected.Count >= Options.MinRecordsPerWrite)
+        {
+            return page;
+        }
+
+        var records = new List<CanonicalRecord>(page.Records);
+        var rejected = new List<RejectedRecord>(page.Rejected);
+        var last = page;
+        while (last.NextPageToken is { } next && records.Count + rejected.Count < Options.MinRecordsPerWrite)
+        {
+            last = await adapter.FetchPageAsync(connection, request with { PageToken = next }, cancellationToken);
+            records.AddRange(last.Records);
+            rejected.AddRange(last.Rejected);
+        }
+
+        return new FetchPage(records, rejected, last.NextPageToken, page.TotalCount, last.RateLimit ?? page.RateLimit);
+    }
 
     private int PageSize(Connection connection) =>
         int.TryParse(connection.Setting("batchSize") ?? connection.Setting("pageSize"), out var size) ? Math.Clamp(size, 1, Options.MaxPageSize) : Options.PageSize;

@@ -15,6 +15,15 @@ public sealed class SyncOptions
     [Range(1, 250)]
     public int MaxPageSize { get; set; } = 200;
 
+    /// <summary>
+    /// Marketplace pages are gathered into one write (ingested, then checkpointed) until it holds this many records or
+    /// the feed ends. Stored records are spread over buckets (<c>Storage:RecordBuckets</c>, 8), so a write of
+    /// buckets × 100 records fills each bucket's 100-row transaction where a single page of 200 would send eight
+    /// quarter-full ones. 1 writes every page on its own.
+    /// </summary>
+    [Range(1, 5_000)]
+    public int MinRecordsPerWrite { get; set; } = 800;
+
     /// <summary>Consecutive failed runs after which a connection is flagged with a warning.</summary>
     [Range(1, 1000)]
     public int FailureWarningThreshold { get; set; } = 20;

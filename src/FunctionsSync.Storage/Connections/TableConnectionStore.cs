@@ -31,13 +31,13 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
         var table = await Table(cancellationToken);
         if (await GetAsync(connection.Id, cancellationToken) is { } registered)
         {
-            // Registered before: the first registration's id and token stand.
+            // Registered before: the first registration's id and token stand. Its index rows are written again
+            // (idempotent), which also indexes a connection stored before the indexes existed.
+            await WriteIndexRowsAsync(table, registered, cancellationToken);
             return new(registered, Created: false);
         }
 
-        await Task.WhenAll(
-            table.UpsertEntityAsync(ConnectionRows.OrganizationEntry(connection), TableUpdateMode.Replace, cancellationToken),
-            table.UpsertEntityAsync(ConnectionRows.TokenEntry(connection), TableUpdateMode.Replace, cancellationToken));
+        await WriteIndexRowsAsync(table, connection, cancellationToken);
         if (await table.TryAddAsync(ConnectionRows.ToEntity(connection), cancellationToken) is not null)
         {
             return new(connection, Created: true);
@@ -95,6 +95,10 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
         await table.UpsertEntityAsync(ConnectionRows.TokenEntry(connection), TableUpdateMode.Replace, cancellationToken);
         await table.UpsertEntityAsync(ConnectionRows.ToEntity(connection), TableUpdateMode.Replace, cancellationToken);
     }
+
+    private static Task WriteIndexRowsAsync(TableClient table, Connection connection, CancellationToken cancellationToken) => Task.WhenAll(
+        table.UpsertEntityAsync(ConnectionRows.OrganizationEntry(connection), TableUpdateMode.Replace, cancellationToken),
+        table.UpsertEntityAsync(ConnectionRows.TokenEntry(connection), TableUpdateMode.Replace, cancellationToken));
 
     private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Connections, cancellationToken);
 }

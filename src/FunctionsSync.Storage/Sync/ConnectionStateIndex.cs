@@ -17,6 +17,21 @@ internal sealed class ConnectionStateIndex(TableProvider tables)
 
     private const string PartitionPrefix = "states|";
 
+    /// <summary>
+    /// Copies what a lease write just wrote. Best effort: the lease write it follows has landed and must not be reported
+    /// as failed, and a copy that lags is what readers are built for (see the class comment).
+    /// </summary>
+    public async Task TryWriteAsync(LeaseRow written, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteAsync(written, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+        }
+    }
+
     public async Task WriteAsync(LeaseRow written, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Indexes, cancellationToken);

@@ -113,7 +113,7 @@ internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateI
         // Most checkpoints only renew the lease; the index copies what the cycle planner and the status listing read.
         if (checkpoint.Release || checkpoint.Run.Status.IsFinal() || lease.ActiveRunId != checkpoint.ActiveRunId)
         {
-            await index.WriteAsync(row with { ETag = versions[0] }, cancellationToken);
+            await index.TryWriteAsync(row with { ETag = versions[0] }, cancellationToken);
         }
 
         return lease with { Owner = owner, ExpiresAt = expiresAt, ETag = versions[0]!, ActiveRunId = checkpoint.ActiveRunId };
@@ -158,7 +158,7 @@ internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateI
             try
             {
                 var versions = await batch.SubmitAsync(table, cancellationToken);
-                await index.WriteAsync(row with { ETag = versions[0] }, cancellationToken);
+                await index.TryWriteAsync(row with { ETag = versions[0] }, cancellationToken);
                 return new(true, null);
             }
             catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
@@ -225,7 +225,7 @@ internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateI
                 var versions = await batch.SubmitAsync(table, cancellationToken);
                 if (freed)
                 {
-                    await index.WriteAsync(row with { ETag = versions[0] }, cancellationToken);
+                    await index.TryWriteAsync(row with { ETag = versions[0] }, cancellationToken);
                 }
 
                 return changed;
@@ -299,7 +299,7 @@ internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateI
                     if (lease.ActiveRunId != row.ActiveRunId)
                     {
                         // Empty, not null: a merge leaves null columns as they are.
-                        await index.WriteAsync(lease with { ActiveRunId = lease.ActiveRunId ?? "", Owner = lease.Owner ?? "" }, ct);
+                        await index.TryWriteAsync(lease with { ActiveRunId = lease.ActiveRunId ?? "", Owner = lease.Owner ?? "" }, ct);
                     }
                 }
             });

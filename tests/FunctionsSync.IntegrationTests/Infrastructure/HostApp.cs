@@ -27,6 +27,7 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
             ["Workers:Count"] = "3",
             ["Workers:PollInterval"] = "00:00:00.100",
             ["Sync:PageSize"] = "250",
+            ["Sync:MinRecordsPerWrite"] = "1",
             ["Marketplaces:BaseDelay"] = "00:00:00.050",
             ["Marketplaces:RateLimitsEnabled"] = "false",
             ["Marketplaces:MaxDelay"] = "00:00:00.500",

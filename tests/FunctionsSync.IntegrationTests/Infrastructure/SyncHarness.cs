@@ -27,6 +27,8 @@ public sealed class SyncHarness : IAsyncDisposable
             ["Storage:ConnectionString"] = storage.ConnectionString,
             ["Storage:TablePrefix"] = tablePrefix,
             ["Sync:PageSize"] = "250",
+            // Page-by-page writes: many tests follow single pages (stops, crashes, faults after page N).
+            ["Sync:MinRecordsPerWrite"] = "1",
             ["Sync:LeaseDuration"] = "00:00:30",
             ["Marketplaces:BaseDelay"] = "00:00:00.050",
             ["Marketplaces:RateLimitsEnabled"] = "false",

@@ -17,11 +17,14 @@ public sealed class RecordBucketTests(AzuriteFixture storage, SimulatorFixture s
     public async Task A_full_sync_lands_in_every_bucket_exactly_once_and_a_point_read_is_one_request()
     {
         var prefix = StorageServices.NewPrefix("buckets");
-        await using var harness = new SyncHarness(storage, simulator, prefix, new Dictionary<string, string?> { ["Storage:RecordBuckets"] = "8" });
+        await using var harness = new SyncHarness(storage, simulator, prefix, new Dictionary<string, string?> { ["Storage:RecordBuckets"] = "8", ["Sync:MinRecordsPerWrite"] = "800" });
         var (connection, store) = await harness.AddStoreAsync("woocommerce", "bucket-store", new SimStoreConfig { Orders = 2_000, Products = 300, Customers = 0, Seed = 21 });
         var outcome = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
         Assert.Equal(RunStatus.Succeeded, outcome.Run!.Status);
 
+        // WooCommerce pages hold 100 records: the 2,000 orders alone are 20 pages, written as 3 writes of up to 800
+        // (products, prices and the empty customer feed add one write each).
+        Assert.InRange(outcome.Run.PageSeq, 4, 8);
         var probe = harness.Services.GetRequiredService<StorageProbe>();
         foreach (var type in new[] { EntityType.Orders, EntityType.Products })
         {

@@ -51,13 +51,15 @@ public sealed class ConnectionSyncerTests
             .ReturnsAsync((IngestContext _, IReadOnlyList<CanonicalRecord> records, CancellationToken _) => new IngestResult(records.Count, 0, 0, 0, []));
     }
 
+    /// <summary>The syncer with page-by-page writes unless <paramref name="options"/> says otherwise: these tests follow single pages.</summary>
     private ConnectionSyncer Syncer(SyncOptions? options = null)
     {
+        options ??= new SyncOptions { MinRecordsPerWrite = 1 };
         var registry = new Mock<IMarketplaceAdapterRegistry>();
         registry.Setup(r => r.Get("shopify")).Returns(adapter.Object);
         return new ConnectionSyncer(connections.Object, state.Object, registry.Object, ingestion.Object,
             new ConflictRecorder(conflictStore.Object, Options.Create(new ConflictOptions()), TimeProvider.System), signal.Object,
-            Options.Create(options ?? new SyncOptions()), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
+            Options.Create(options), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
     }
 
     private static OrderRecord Order(string id, DateTimeOffset at) => new() { ExternalId = id, UpdatedAt = at, Status = "paid", Currency = "USD", Total = 1 };
@@ -109,6 +111,39 @@ public sealed class ConnectionSyncerTests
     }
 
     [Fact]
+    public async Task Pages_are_gathered_into_writes_of_at_least_MinRecordsPerWrite_records_each_checkpointed_after_its_records()
+    {
+        Feed(EntityType.Orders,
+            new FetchPage([Order("1", T0), Order("2", T0)], [], "p2", 9),
+            new FetchPage([Order("3", T0), Order("4", T0)], [], "p3"),
+            new FetchPage([Order("5", T0), Order("6", T0)], [], "p4"),
+            new FetchPage([Order("7", T0), Order("8", T0)], [], "p5"),
+            new FetchPage([Order("9", T0.AddSeconds(1))], [], null));
+        Feed(EntityType.Products, new FetchPage([], [], null));
+        var writes = new List<int>();
+        ingestion.Setup(i => i.IngestAsync(It.IsAny<IngestContext>(), It.IsAny<IReadOnlyList<CanonicalRecord>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IngestContext context, IReadOnlyList<CanonicalRecord> records, CancellationToken _) =>
+            {
+                if (context.EntityType == EntityType.Orders)
+                {
+                    writes.Add(records.Count);
+                }
+
+                return new IngestResult(records.Count, 0, 0, 0, []);
+            });
+
+        var outcome = await Syncer(new SyncOptions { MinRecordsPerWrite = 4 }).RunAsync(new SyncRequest("c1"), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Run!.Status);
+        Assert.Equal([4, 4, 1], writes);
+        var orderCheckpoints = checkpoints.Where(c => c.Cursors.Any(k => k.EntityType == EntityType.Orders)).Select(c => c.Cursors.Single(k => k.EntityType == EntityType.Orders)).ToList();
+        Assert.Equal(["p3", "p5", null], orderCheckpoints.Select(c => c.PageToken));
+        Assert.Equal([4L, 8L, 9L], orderCheckpoints.Select(c => c.StoredRecords));
+        Assert.Equal(9, outcome.Run.Entity(EntityType.Orders)!.Counters.ReportedTotal);
+        Assert.Equal(T0.AddSeconds(1), orderCheckpoints[^1].HighWaterMark);
+    }
+
+    [Fact]
     public async Task The_first_start_and_the_end_write_their_events_in_the_same_checkpoint_and_then_signal_them()
     {
         Feed(EntityType.Orders, new FetchPage([Order("1", T0)], [new RejectedRecord("9", T0, "orders 9: total is missing")], null));
@@ -156,7 +191,7 @@ public sealed class ConnectionSyncerTests
         adapter.Setup(a => a.FetchPageAsync(connection, It.IsAny<FetchRequest>(), It.IsAny<CancellationToken>()))
             .Callback((Connection _, FetchRequest r, CancellationToken _) => requests.Add(r))
             .ReturnsAsync(new FetchPage([], [], null));
-        var syncer = Syncer(new SyncOptions { OverlapWindow = TimeSpan.FromMinutes(3) });
+        var syncer = Syncer(new SyncOptions { OverlapWindow = TimeSpan.FromMinutes(3), MinRecordsPerWrite = 1 });
 
         await syncer.RunAsync(new SyncRequest("c1", SyncMode.Incremental, [EntityType.Orders]), CancellationToken.None);
         await syncer.RunAsync(new SyncRequest("c1", SyncMode.Full, [EntityType.Orders]), CancellationToken.None);
@@ -251,7 +286,7 @@ public sealed class ConnectionSyncerTests
         adapter.Setup(a => a.FetchPageAsync(It.IsAny<Connection>(), It.IsAny<FetchRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new MarketplaceException(MarketplaceErrorKind.Transient, "server error 503", 503));
 
-        await Syncer(new SyncOptions { FailureWarningThreshold = 20, FailureDisableThreshold = 30 }).RunAsync(new SyncRequest("c1"), CancellationToken.None);
+        await Syncer(new SyncOptions { FailureWarningThreshold = 20, FailureDisableThreshold = 30, MinRecordsPerWrite = 1 }).RunAsync(new SyncRequest("c1"), CancellationToken.None);
 
         connections.Verify(c => c.UpdateAsync(It.Is<Connection>(x => x.ConsecutiveFailures == previousFailures + 1 && x.Enabled == stillEnabled && x.Flags.SequenceEqual(flags)), It.IsAny<CancellationToken>()));
     }
