@@ -1,18 +1,8 @@
-using FunctionsSync.Core.Jobs;
-using FunctionsSync.Functions.Webhooks;
-using FunctionsSync.Hosting;
+using FunctionsSync.Functions;
 using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-
-// Runs start as Durable orchestrations with the client bound to each HTTP call, so dispatching only collects them.
-// Registered before AddFunctionsSync, whose storage registration only adds a dispatcher when none exists.
-builder.Services.AddSingleton<IRunDispatcher, CollectingRunDispatcher>();
-builder.AddFunctionsSync();
-builder.Services.AddSingleton<FunctionsSync.Functions.Http.HttpApi>();
-builder.Services.AddWebhookQueueBindingCheck();
-
+builder.AddFunctionsSyncApp();
 builder.Build().Run();

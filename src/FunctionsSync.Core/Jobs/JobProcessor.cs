@@ -90,6 +90,21 @@ public sealed partial class JobProcessor(
         {
             outcome = await syncer.RunAsync(new SyncRequest(job.ConnectionId, run.Mode, run.EntityTypes, run.Trigger, run.RunId, owner), cancellationToken);
         }
+        catch (StorageUnavailableException)
+        {
+            // The run is as last checkpointed; a fresh copy of the job resumes it once storage answers (if storage
+            // cannot take the copy either, the message reappears after its visibility timeout).
+            try
+            {
+                await message.DeferAsync(StorageRetryDelay, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogDeferFailed(ex, job.RunId);
+            }
+
+            return JobOutcome.HandedOver;
+        }
         finally
         {
             await keepAlive.CancelAsync();
@@ -145,6 +160,12 @@ public sealed partial class JobProcessor(
             return slot;
         }
     }
+
+    /// <summary>How long a job waits after storage became unreachable under it.</summary>
+    private static readonly TimeSpan StorageRetryDelay = TimeSpan.FromSeconds(15);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Run {RunId}: storage unreachable and the job could not be re-queued; it reappears after its visibility timeout")]
+    private partial void LogDeferFailed(Exception exception, string runId);
 
     [LoggerMessage(2001, LogLevel.Warning, "Run {RunId}: job moved to the poison queue after {Count} attempts")]
     private partial void LogPoisoned(string runId, int count);

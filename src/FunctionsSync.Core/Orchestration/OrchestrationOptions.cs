@@ -11,7 +11,19 @@ public sealed class OrchestrationOptions
     [Range(1, 1000)]
     public int GlobalConcurrency { get; set; } = 50;
 
-    /// <summary>Pages per orchestration generation before ContinueAsNew keeps the history small.</summary>
+    /// <summary>
+    /// How long one SyncPage activity syncs before handing back to its orchestration: a slice of pages, each
+    /// checkpointed as the self-hosted runner does, so Durable's queue and history round trip is paid per slice, not
+    /// per page. Well under host.json's functionTimeout.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan SliceDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>At most this many writes (pages) per slice.</summary>
+    [Range(1, 10_000)]
+    public int SlicePages { get; set; } = 500;
+
+    /// <summary>Activities (slices) per orchestration generation before ContinueAsNew keeps the history small.</summary>
     [Range(1, 1000)]
     public int PagesPerGeneration { get; set; } = 50;
 

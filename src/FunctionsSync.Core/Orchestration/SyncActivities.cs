@@ -63,8 +63,11 @@ public sealed class SyncActivities(
             return Result(PageResultKind.Done, run, null, null);
         }
 
+        // One slice: pages until SlicePages or SliceDuration, each checkpointed (a retried slice repeats at most what a
+        // crashed self-hosted runner repeats). StorageUnavailableException escapes: Durable retries the activity.
         var outcome = await syncer.RunPagesAsync(
-            new SyncRequest(request.ConnectionId, run.Mode, run.EntityTypes, run.Trigger, run.RunId, request.Owner), 1, cancellationToken);
+            new SyncRequest(request.ConnectionId, run.Mode, run.EntityTypes, run.Trigger, run.RunId, request.Owner),
+            orchestration.Value.SlicePages, cancellationToken, orchestration.Value.SliceDuration);
         switch (outcome.Kind)
         {
             case SyncOutcomeKind.Finished:

@@ -34,11 +34,14 @@ public sealed partial class ConnectionSyncer(
         RunPagesAsync(request, int.MaxValue, cancellationToken);
 
     /// <summary>
-    /// Runs at most <paramref name="maxPages"/> pages, then returns <see cref="SyncOutcomeKind.InProgress"/> keeping the
-    /// lease for <see cref="SyncRequest.Owner"/>: how a Durable orchestration steps a run one activity per page.
+    /// Runs at most <paramref name="maxPages"/> pages (writes), and none started after <paramref name="maxDuration"/>, then
+    /// returns <see cref="SyncOutcomeKind.InProgress"/> keeping the lease for <see cref="SyncRequest.Owner"/>: how a
+    /// Durable orchestration steps a run one slice per activity.
     /// </summary>
-    public async Task<SyncOutcome> RunPagesAsync(SyncRequest request, int maxPages, CancellationToken cancellationToken)
+    /// <exception cref="StorageUnavailableException">Storage could not be reached; the run is left as last checkpointed.</exception>
+    public async Task<SyncOutcome> RunPagesAsync(SyncRequest request, int maxPages, CancellationToken cancellationToken, TimeSpan? maxDuration = null)
     {
+        var sliceEnds = maxDuration is { } limit ? Now + limit : DateTimeOffset.MaxValue;
         var connection = await connections.GetAsync(request.ConnectionId, cancellationToken);
         if (connection is null)
         {
@@ -149,7 +152,7 @@ public sealed partial class ConnectionSyncer(
                             cancellationToken.ThrowIfCancellationRequested();
                         }
 
-                        if (pages++ >= maxPages)
+                        if (pages++ >= maxPages || (pages > 1 && Now >= sliceEnds))
                         {
                             await CompleteAsync(Take(ref pending));
                             await SettleAsync();
@@ -216,6 +219,14 @@ public sealed partial class ConnectionSyncer(
         {
             LogLeaseLost(run.RunId, connection.Id);
             return new(SyncOutcomeKind.LeaseLost, run, "The lease was taken over; the new holder resumes the run.");
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // Nothing is written (storage is what failed): the run stays as last checkpointed, under this owner's lease
+            // until it expires, and the caller's retry (the same owner renews at once) carries on from there.
+            Abandon(landing);
+            LogStorageUnavailable(ex, run.RunId);
+            throw;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -610,6 +621,9 @@ public sealed partial class ConnectionSyncer(
 
     [LoggerMessage(1008, LogLevel.Warning, "Could not write the final checkpoint of run {RunId}")]
     private partial void LogCheckpointFailed(Exception exception, string runId);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Run {RunId} stopped: storage is unreachable; it resumes from its last checkpoint on the next attempt")]
+    private partial void LogStorageUnavailable(Exception exception, string runId);
 
     [LoggerMessage(1009, LogLevel.Warning, "Could not update connection {ConnectionId} after its run")]
     private partial void LogConnectionUpdateFailed(Exception exception, string connectionId);

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using FunctionsSync.Core.Sync;
 
 namespace FunctionsSync.Storage.Tables;
 
@@ -34,6 +35,7 @@ internal sealed class TableBatch
 
     /// <summary>Sends the transaction; returns the new version of each row, in the order the actions were added.</summary>
     /// <exception cref="RequestFailedException">The service refused it (a failed condition names its action in <see cref="TableErrors.FailedAction"/>).</exception>
+    /// <exception cref="StorageUnavailableException">It could not be reached, or failed on the server, after the client's retries.</exception>
     public async Task<IReadOnlyList<string?>> SubmitAsync(TableClient table, CancellationToken cancellationToken)
     {
         if (actions.Count == 0)
@@ -41,8 +43,16 @@ internal sealed class TableBatch
             return [];
         }
 
-        var response = await table.SubmitTransactionAsync(actions, cancellationToken);
-        return [.. response.Value.Select(r => r.Headers.ETag?.ToString())];
+        try
+        {
+            var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+            return [.. response.Value.Select(r => r.Headers.ETag?.ToString())];
+        }
+        catch (RequestFailedException ex) when (ex.IsUnavailable())
+        {
+            // Core's word for it: the sync stops without failing the run, and resumes from its last checkpoint.
+            throw new StorageUnavailableException($"Table storage is unavailable ({ex.Status} {ex.ErrorCode}).", ex);
+        }
     }
 
     private TableBatch Push(TableTransactionActionType type, ITableEntity entity, ETag version)

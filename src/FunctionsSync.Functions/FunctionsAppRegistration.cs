@@ -1,0 +1,23 @@
+using FunctionsSync.Core.Jobs;
+using FunctionsSync.Functions.Http;
+using FunctionsSync.Functions.Webhooks;
+using FunctionsSync.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FunctionsSync.Functions;
+
+/// <summary>The app's services, as Program.cs registers them (and the tests, which run these functions on an in-process Durable engine).</summary>
+public static class FunctionsAppRegistration
+{
+    public static IHostApplicationBuilder AddFunctionsSyncApp(this IHostApplicationBuilder builder)
+    {
+        // Runs start as Durable orchestrations with the client bound to each HTTP call, so dispatching only collects them.
+        // Registered before AddFunctionsSync, whose storage registration only adds a dispatcher when none exists.
+        builder.Services.AddSingleton<IRunDispatcher, CollectingRunDispatcher>();
+        builder.AddFunctionsSync();
+        builder.Services.AddSingleton<HttpApi>();
+        builder.Services.AddWebhookQueueBindingCheck();
+        return builder;
+    }
+}

@@ -1,0 +1,156 @@
+using DurableTask.AzureStorage;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Orchestration;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Functions;
+using FunctionsSync.Functions.Activities;
+using FunctionsSync.Functions.Orchestration;
+using FunctionsSync.IntegrationTests.Infrastructure;
+using FunctionsSync.Simulator.Data;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsSync.FunctionsTests.Infrastructure;
+
+/// <summary>
+/// The Functions app as Program.cs wires it (<see cref="FunctionsAppRegistration.AddFunctionsSyncApp"/>), its real
+/// orchestrator functions and activity classes registered on the Durable Task SDK's in-process engine under their
+/// function names, on Azurite (a table prefix of its own) and the simulator.
+/// </summary>
+public sealed class FunctionsApp : IAsyncDisposable
+{
+    public const string AdminKey = "functions-admin-key-0123456789";
+
+    private readonly IHost app;
+    private DurableTaskTestHost? inMemory;
+    private AzureStorageDurableHost? azureStorage;
+
+    private FunctionsApp(IHost app, SimulatorFixture simulator, string prefix)
+    {
+        this.app = app;
+        Simulator = simulator;
+        Prefix = prefix;
+    }
+
+    public SimulatorFixture Simulator { get; }
+
+    public string Prefix { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    public DurableTaskClient Client => inMemory?.Client ?? azureStorage!.Client;
+
+    public static async Task<FunctionsApp> StartAsync(
+        AzuriteFixture storage, SimulatorFixture simulator, string name, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? after = null,
+        Func<string, AzureStorageOrchestrationServiceSettings>? azureStorageBackend = null)
+    {
+        var prefix = name + Guid.NewGuid().ToString("N")[..6];
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = storage.ConnectionString,
+            ["Storage:TablePrefix"] = prefix,
+            ["WebhookQueueName"] = prefix + "webhookevents",
+            ["Api:AdminKey"] = AdminKey,
+            ["Sync:PageSize"] = "250",
+            ["Marketplaces:BaseDelay"] = "00:00:00.050",
+            ["Marketplaces:MaxDelay"] = "00:00:00.500",
+            ["Marketplaces:RateLimitsEnabled"] = "false",
+            ["Orchestration:ActivityFirstRetryInterval"] = "00:00:01",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Logging.AddFilter(_ => false);
+        builder.AddFunctionsSyncApp();
+        after?.Invoke(builder.Services);
+        var host = builder.Build();
+        await host.StartAsync();
+        var functionsApp = new FunctionsApp(host, simulator, prefix);
+        if (azureStorageBackend is not null)
+        {
+            functionsApp.azureStorage = await AzureStorageDurableHost.StartAsync(azureStorageBackend(prefix), functionsApp.Register);
+        }
+        else
+        {
+            functionsApp.inMemory = await DurableTaskTestHost.StartAsync(functionsApp.Register);
+        }
+
+        return functionsApp;
+    }
+
+    /// <summary>A function class as the worker creates it: constructed from the app's services.</summary>
+    public T Function<T>() => ActivatorUtilities.CreateInstance<T>(app.Services);
+
+    public async Task<(Connection Connection, SimStore Store)> AddStoreAsync(string marketplace, string storeId, SimStoreConfig config, string organizationId = "org-functions")
+    {
+        var credentials = Credentials(marketplace, storeId);
+        var store = Simulator.State.PutStore(marketplace, storeId, config with { Credentials = credentials });
+        var result = await Services.GetRequiredService<IConnectionStore>().RegisterAsync(
+            new ConnectionRegistration(organizationId, marketplace, storeId, $"{marketplace} {storeId}", credentials,
+                new Dictionary<string, string> { ["baseUrl"] = Simulator.BaseUrlFor(marketplace, storeId) }),
+            CancellationToken.None);
+        return (result.Connection, store);
+    }
+
+    /// <summary>Asserts the connection holds exactly the simulated store's records.</summary>
+    public async Task AssertStoredEqualsSimulatorAsync(Connection connection, SimStore store)
+    {
+        var records = Services.GetRequiredService<IRecordQuery>();
+        foreach (var type in EntityTypes.All)
+        {
+            var stored = new Dictionary<string, StoredRecord>();
+            await foreach (var row in records.ListAsync(connection.Id, type, CancellationToken.None))
+            {
+                Assert.True(stored.TryAdd(row.Record.ExternalId, row), $"{type} {row.Record.ExternalId} stored twice");
+            }
+
+            Expected.Matches(Expected.For(store, type), stored, $"{store.Marketplace} {type.ToWire()}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (inMemory is not null)
+        {
+            await inMemory.DisposeAsync();
+        }
+
+        if (azureStorage is not null)
+        {
+            await azureStorage.DisposeAsync();
+        }
+
+        await app.StopAsync();
+        app.Dispose();
+    }
+
+    private static Dictionary<string, string> Credentials(string marketplace, string storeId) => marketplace switch
+    {
+        MarketplaceNames.Shopify => new() { ["accessToken"] = $"shpat_{storeId}" },
+        MarketplaceNames.WooCommerce => new() { ["consumerKey"] = $"ck_{storeId}", ["consumerSecret"] = $"cs_{storeId}" },
+        MarketplaceNames.Etsy => new() { ["apiKey"] = $"key_{storeId}", ["accessToken"] = $"etsy_{storeId}" },
+        _ => new() { ["accessToken"] = $"Atza|{storeId}" },
+    };
+
+    /// <summary>
+    /// The app's orchestrator and activity functions under their [Function] names. Orchestrators are registered typed:
+    /// the untyped form hands <c>GetInput&lt;T&gt;</c> a JsonElement.
+    /// </summary>
+    private void Register(DurableTaskRegistry registry)
+    {
+        registry.AddOrchestratorFunc<CycleInput, CycleResult>(OrchestrationNames.SyncCycle, (context, _) => SyncCycleOrchestrator.RunAsync(context));
+        registry.AddOrchestratorFunc<ConnectionSyncInput, PageResult?>(OrchestrationNames.ConnectionSync, (context, _) => ConnectionSyncOrchestrator.RunAsync(context));
+        registry.AddActivityFunc<CycleInput, CyclePlan>(OrchestrationNames.PlanCycle, (_, input) => Function<PlanCycleActivity>().RunAsync(input, CancellationToken.None));
+        registry.AddActivityFunc<PageRequest, PageResult>(OrchestrationNames.SyncPage, (_, input) => Function<SyncPageActivity>().RunAsync(input, CancellationToken.None));
+        registry.AddActivityFunc<CycleRecord, bool>(OrchestrationNames.RecordCycle, (_, input) => Function<RecordCycleActivity>().RunAsync(input, CancellationToken.None));
+    }
+}

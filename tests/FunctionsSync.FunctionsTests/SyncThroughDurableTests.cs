@@ -1,0 +1,92 @@
+using FunctionsSync.Core.Orchestration;
+using FunctionsSync.FunctionsTests.Infrastructure;
+using FunctionsSync.Functions.Http;
+using FunctionsSync.Functions.Timer;
+using FunctionsSync.IntegrationTests.Infrastructure;
+using FunctionsSync.Simulator.Data;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace FunctionsSync.FunctionsTests;
+
+/// <summary>The three ways a sync starts in the Functions app, each through its real trigger and the Durable engine, ending with the simulator's data stored.</summary>
+[Collection(FunctionsCollection.Name)]
+public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFixture simulator)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
+    [Theory]
+    [InlineData("shopify")]
+    [InlineData("woocommerce")]
+    [InlineData("etsy")]
+    [InlineData("amazon")]
+    public async Task A_manual_trigger_runs_ConnectionSync_to_the_simulators_data(string marketplace)
+    {
+        await using var app = await FunctionsApp.StartAsync(storage, simulator, "fmanual");
+        var (connection, store) = await app.AddStoreAsync(marketplace, $"fmanual-{marketplace}", new SimStoreConfig { Orders = 700, Products = 120, Customers = 60, Seed = 31 });
+        var sync = app.Function<SyncFunctions>();
+
+        var answer = await HttpCall.InvokeAsync(r => sync.TriggerAsync(r, app.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
+
+        Assert.Equal(202, answer.Status);
+        var runId = answer.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!;
+        var instance = await WaitAsync(app, SyncActivities.InstanceIdFor(runId));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        var run = await HttpCall.InvokeAsync(r => app.Function<RunFunctions>().GetAsync(r, runId), "GET", $"/api/runs/{runId}");
+        Assert.Equal("succeeded", run.Json.GetProperty("status").GetString());
+        await app.AssertStoredEqualsSimulatorAsync(connection, store);
+    }
+
+    [Fact]
+    public async Task The_timer_starts_a_scheduled_cycle_that_syncs_every_due_connection()
+    {
+        await using var app = await FunctionsApp.StartAsync(storage, simulator, "ftimer", new Dictionary<string, string?> { ["Scheduler:DefaultCron"] = "* * * * * *" });
+        var stores = new[] { "shopify", "woocommerce", "etsy", "amazon" }
+            .Select(m => app.AddStoreAsync(m, $"ftimer-{m}", new SimStoreConfig { Orders = 300, Products = 50, Customers = 20, Seed = 32 }).Result)
+            .ToList();
+        var timer = app.Function<SyncTimer>();
+
+        // The persisted schedule fires every second: the timer starts the cycle at its first tick with an occurrence due.
+        var cycle = await Eventually.WaitForAsync(async () =>
+        {
+            await timer.RunAsync(new TimerInfo(), app.Client, CancellationToken.None);
+            return await app.Client.GetInstanceAsync(OrchestrationNames.CycleInstanceId);
+        }, instance => instance is not null);
+
+        var done = await WaitAsync(app, OrchestrationNames.CycleInstanceId, getOutput: true);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        var result = done.ReadOutputAs<CycleResult>()!;
+        Assert.Equal((4, 4, 0), (result.Started, result.Succeeded, result.Failed));
+        foreach (var (connection, store) in stores)
+        {
+            await app.AssertStoredEqualsSimulatorAsync(connection, store);
+        }
+    }
+
+    [Fact]
+    public async Task Run_full_starts_a_full_cycle_of_every_enabled_connection()
+    {
+        await using var app = await FunctionsApp.StartAsync(storage, simulator, "ffull");
+        var (first, firstStore) = await app.AddStoreAsync("shopify", "ffull-a", new SimStoreConfig { Orders = 400, Products = 40, Customers = 10, Seed = 33 });
+        var (second, secondStore) = await app.AddStoreAsync("woocommerce", "ffull-b", new SimStoreConfig { Orders = 250, Products = 30, Customers = 10, Seed = 34 });
+        var sync = app.Function<SyncFunctions>();
+
+        var answer = await HttpCall.InvokeAsync(r => sync.RunFullAsync(r, app.Client), "POST", "/api/sync/run-full");
+
+        Assert.Equal(202, answer.Status);
+        var cycleId = answer.Json.GetProperty("cycleId").GetString()!;
+        var done = await WaitAsync(app, cycleId, getOutput: true);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(2, done.ReadOutputAs<CycleResult>()!.Succeeded);
+        await app.AssertStoredEqualsSimulatorAsync(first, firstStore);
+        await app.AssertStoredEqualsSimulatorAsync(second, secondStore);
+    }
+
+    private static async Task<OrchestrationMetadata> WaitAsync(FunctionsApp app, string instanceId, bool getOutput = false)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        // The instance may not exist yet when scheduling raced the wait.
+        await Eventually.WaitForAsync(() => app.Client.GetInstanceAsync(instanceId), i => i is not null);
+        return await app.Client.WaitForInstanceCompletionAsync(instanceId, getOutput, timeout.Token);
+    }
+}
