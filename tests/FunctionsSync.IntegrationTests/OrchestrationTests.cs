@@ -58,9 +58,9 @@ public sealed class OrchestrationTests(AzuriteFixture storage, SimulatorFixture 
     }
 
     [Fact]
-    public async Task Connection_sync_steps_one_page_per_activity_continues_as_new_and_waits_out_a_busy_connection()
+    public async Task Connection_sync_with_one_page_slices_steps_one_page_per_activity_continues_as_new_and_waits_out_a_busy_connection()
     {
-        await using var harness = new SyncHarness(storage, simulator, "orchconn", new Dictionary<string, string?> { ["Sync:PageSize"] = "100" });
+        await using var harness = new SyncHarness(storage, simulator, "orchconn", new Dictionary<string, string?> { ["Sync:PageSize"] = "100", ["Orchestration:SlicePages"] = "1" });
         var (connection, store) = await harness.AddStoreAsync("woocommerce", "orch-conn", new SimStoreConfig { Orders = 950, Products = 120, Customers = 40 });
         var launched = await harness.Services.GetRequiredService<RunLauncher>().QueueAsync(connection, SyncMode.Full, null, RunTrigger.Manual, CancellationToken.None);
         var activities = harness.Services.GetRequiredService<SyncActivities>();
@@ -89,5 +89,28 @@ public sealed class OrchestrationTests(AzuriteFixture storage, SimulatorFixture 
         }
 
         Assert.Null((await harness.State.GetLeaseAsync(connection.Id, CancellationToken.None))!.ActiveRunId);
+    }
+
+    [Fact]
+    public async Task A_slice_runs_pages_until_its_page_limit_each_checkpointed_so_an_activity_pays_for_several_pages()
+    {
+        await using var harness = new SyncHarness(storage, simulator, "orchslice", new Dictionary<string, string?> { ["Sync:PageSize"] = "100", ["Orchestration:SlicePages"] = "4" });
+        var (connection, store) = await harness.AddStoreAsync("woocommerce", "orch-slice", new SimStoreConfig { Orders = 950, Products = 120, Customers = 40 });
+        var launched = await harness.Services.GetRequiredService<RunLauncher>().QueueAsync(connection, SyncMode.Full, null, RunTrigger.Manual, CancellationToken.None);
+        var activities = harness.Services.GetRequiredService<SyncActivities>();
+
+        var context = new LocalOrchestrationCalls(activities, SyncActivities.InstanceIdFor(launched.Run!.RunId), TimeProvider.System, CancellationToken.None);
+        var result = await LocalOrchestrationCalls.RunConnectionSyncAsync(context, activities.InputFor(launched.Run));
+
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        // 15 pages (10 order, 1 customer, 2 product, 2 price) in slices of at most 4.
+        Assert.Equal(4, context.ActivityLog.Count(a => a == OrchestrationNames.SyncPage));
+        var run = (await harness.State.GetRunAsync(launched.Run.RunId, CancellationToken.None))!;
+        Assert.Equal(15, run.PageSeq);
+        var snapshot = await harness.SnapshotAsync(connection.Id);
+        foreach (var type in EntityTypes.All)
+        {
+            Expected.Matches(Expected.For(store, type), snapshot[type], $"woocommerce {type.ToWire()}");
+        }
     }
 }
