@@ -19,6 +19,10 @@ public static class Problems
 
     public static ApiResult Unavailable(string detail) => Make(503, "unavailable", "Service unavailable.", detail);
 
+    /// <summary>An unexpected failure: says nothing of its cause (logged with the trace id instead).</summary>
+    public static ApiResult Internal(string traceId) =>
+        Make(500, "internal", "An unexpected error occurred.", $"The request failed on the server; its trace id is {traceId}.");
+
     private static ApiResult Make(int status, string type, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
         new(status, new ProblemBody(TypeBase + type, title, status, detail, errors));
 }

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using FunctionsSync.Core.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsSync.Functions.Middleware;
+
+/// <summary>
+/// The one exception handler of the Functions app: an HTTP trigger that throws answers a problem-details 500 (the
+/// self-hosted runtime's <c>UseExceptionHandler</c> does the same), never the host's bare 500. Other triggers rethrow,
+/// so their own retries (Durable, queue) apply.
+/// </summary>
+public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> logger) : IFunctionsWorkerMiddleware
+{
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
+        {
+            LogUnhandled(ex, context.FunctionDefinition.Name, context.InvocationId);
+            await WriteAsync(http, context.InvocationId);
+        }
+    }
+
+    /// <summary>Writes the 500 problem into <paramref name="http"/>'s response.</summary>
+    public static async Task WriteAsync(HttpContext http, string traceId)
+    {
+        var problem = Problems.Internal(traceId);
+        http.Response.StatusCode = problem.Status;
+        http.Response.ContentType = "application/problem+json";
+        await http.Response.WriteAsync(JsonSerializer.Serialize(problem.Body, ApiJson.Options), http.RequestAborted);
+    }
+
+    [LoggerMessage(7001, LogLevel.Error, "Function {Function} (invocation {InvocationId}) failed")]
+    private partial void LogUnhandled(Exception exception, string function, string invocationId);
+}
