@@ -22,8 +22,10 @@ fi
 export FUNCTIONSSYNC_TEST_STORAGE="$AZURITE_CONNECTION_STRING"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+STARTED=$SECONDS
 echo "== building"
 dotnet build FunctionsSync.sln -c "$CONFIGURATION" -nologo -v quiet
+BUILT=$SECONDS
 
 echo "== testing"
 rm -rf "$RESULTS"
@@ -47,5 +49,6 @@ if [ "${#trx_files[@]}" -eq 0 ]; then
   failed=$((failed + 1)); STATUS=1
 fi
 if [ "$failed" -gt 0 ] && [ "$STATUS" -eq 0 ]; then STATUS=1; fi
+echo "wall time: $((SECONDS - STARTED)) s (build $((BUILT - STARTED)) s, tests $((SECONDS - BUILT)) s)"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$STATUS"

@@ -67,19 +67,48 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
     public async Task Run_full_starts_a_full_cycle_of_every_enabled_connection()
     {
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "ffull");
-        var (first, firstStore) = await app.AddStoreAsync("shopify", "ffull-a", new SimStoreConfig { Orders = 400, Products = 40, Customers = 10, Seed = 33 });
-        var (second, secondStore) = await app.AddStoreAsync("woocommerce", "ffull-b", new SimStoreConfig { Orders = 250, Products = 30, Customers = 10, Seed = 34 });
-        var sync = app.Function<SyncFunctions>();
+        var stores = new List<(Core.Connections.Connection Connection, SimStore Store)>();
+        foreach (var marketplace in new[] { "shopify", "woocommerce", "etsy", "amazon" })
+        {
+            stores.Add(await app.AddStoreAsync(marketplace, $"ffull-{marketplace}", new SimStoreConfig { Orders = 400, Products = 40, Customers = 10, Seed = 33 }));
+        }
 
+        var sync = app.Function<SyncFunctions>();
         var answer = await HttpCall.InvokeAsync(r => sync.RunFullAsync(r, app.Client), "POST", "/api/sync/run-full");
 
         Assert.Equal(202, answer.Status);
         var cycleId = answer.Json.GetProperty("cycleId").GetString()!;
         var done = await WaitAsync(app, cycleId, getOutput: true);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
-        Assert.Equal(2, done.ReadOutputAs<CycleResult>()!.Succeeded);
-        await app.AssertStoredEqualsSimulatorAsync(first, firstStore);
-        await app.AssertStoredEqualsSimulatorAsync(second, secondStore);
+        Assert.Equal(4, done.ReadOutputAs<CycleResult>()!.Succeeded);
+        foreach (var (connection, store) in stores)
+        {
+            await app.AssertStoredEqualsSimulatorAsync(connection, store);
+        }
+    }
+
+    [Fact]
+    public async Task The_maintenance_timer_purges_finished_instances_older_than_the_history_retention()
+    {
+        // On the Azure Storage provider: the in-memory engine has no purge by filter.
+        await using var app = await FunctionsApp.StartAsync(storage, simulator, "fpurge", new Dictionary<string, string?> { ["Orchestration:HistoryRetention"] = "00:00:01" },
+            azureStorageBackend: prefix => DurableBackend.Settings(storage.ConnectionString, prefix));
+        var (connection, _) = await app.AddStoreAsync("shopify", "fpurge", new SimStoreConfig { Orders = 50, Products = 5, Customers = 5, Seed = 35 });
+        var sync = app.Function<SyncFunctions>();
+        var answer = await HttpCall.InvokeAsync(r => sync.TriggerAsync(r, app.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id } });
+        var runId = answer.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!;
+        var instanceId = SyncActivities.InstanceIdFor(runId);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await WaitAsync(app, instanceId)).RuntimeStatus);
+
+        // Once it is older than the retention, the timer's purge removes its history (the run's own record stays).
+        var maintenance = app.Function<MaintenanceTimer>();
+        await Eventually.WaitForAsync(async () =>
+        {
+            await maintenance.PurgeHistoryAsync(app.Client, CancellationToken.None);
+            return await app.Client.GetInstanceAsync(instanceId);
+        }, instance => instance is null);
+        var run = await HttpCall.InvokeAsync(r => app.Function<RunFunctions>().GetAsync(r, runId), "GET", $"/api/runs/{runId}");
+        Assert.Equal("succeeded", run.Json.GetProperty("status").GetString());
     }
 
     private static async Task<OrchestrationMetadata> WaitAsync(FunctionsApp app, string instanceId, bool getOutput = false)

@@ -36,6 +36,10 @@ public sealed class OrchestrationOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ActivityMaxRetryInterval { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Finished orchestration instances (completed, failed, terminated) older than this are purged by the maintenance timer.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How long a paused run waits for <c>resume</c> before checking its state again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PausedRecheckInterval { get; set; } = TimeSpan.FromMinutes(10);

@@ -75,6 +75,9 @@ public sealed class FunctionsApp : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         var functionsApp = new FunctionsApp(host, simulator, prefix);
+        // The test host's gRPC sidecar is a default host that logs every request to the console; its configuration
+        // reads the environment, so this keeps the test output to warnings.
+        Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
         if (azureStorageBackend is not null)
         {
             functionsApp.azureStorage = await AzureStorageDurableHost.StartAsync(azureStorageBackend(prefix), functionsApp.Register);
