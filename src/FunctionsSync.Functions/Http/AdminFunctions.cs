@@ -8,6 +8,6 @@ namespace FunctionsSync.Functions.Http;
 public sealed class AdminFunctions(HttpApi http, AdminApi api)
 {
     [Function("AdminIssueKey")]
-    public Task<IActionResult> IssueKeyAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/keys")] HttpRequest request) =>
+    public Task<IActionResult> IssueKeyAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.AdminKeys)] HttpRequest request) =>
         http.WithCallerAsync(request, async caller => await api.IssueKeyAsync(caller, await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
 }

@@ -10,7 +10,7 @@ namespace FunctionsSync.Functions.Http;
 public sealed class ConflictFunctions(HttpApi http, ConflictsApi conflicts, ActivityApi activity, RecordsApi records)
 {
     [Function("ConflictList")]
-    public Task<IActionResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conflicts")] HttpRequest request) =>
+    public Task<IActionResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Conflicts)] HttpRequest request) =>
         http.WithCallerAsync(request, caller => conflicts.ListAsync(
             caller,
             request.Query["organizationId"].FirstOrDefault(),
@@ -21,27 +21,27 @@ public sealed class ConflictFunctions(HttpApi http, ConflictsApi conflicts, Acti
             request.HttpContext.RequestAborted));
 
     [Function("ConflictGet")]
-    public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conflicts/{id}")] HttpRequest request, string id) =>
+    public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Conflict)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => conflicts.GetAsync(caller, id, request.HttpContext.RequestAborted));
 
     /// <summary>A <c>retry</c> of a connection-level conflict queues a run, which starts as a ConnectionSync orchestration.</summary>
     [Function("ConflictResolve")]
     public Task<IActionResult> ResolveAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "conflicts/{id}/resolve")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ConflictResolve)] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
         http.WithRunsAsync(request, client, async caller => await conflicts.ResolveAsync(caller, id, await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
 
     [Function("ConnectionActivity")]
-    public Task<IActionResult> ActivityAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "connections/{id}/activity")] HttpRequest request, string id) =>
+    public Task<IActionResult> ActivityAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ConnectionActivity)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => activity.ListAsync(
             caller, id, int.TryParse(request.Query["take"].FirstOrDefault(), out var take) ? take : null, request.HttpContext.RequestAborted));
 
     [Function("RecordGet")]
     public Task<IActionResult> RecordGetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "connections/{id}/records/{entityType}/{externalId}")] HttpRequest request, string id, string entityType, string externalId) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Record)] HttpRequest request, string id, string entityType, string externalId) =>
         http.WithCallerAsync(request, caller => records.GetAsync(caller, id, entityType, externalId, request.HttpContext.RequestAborted));
 
     [Function("RecordEdit")]
     public Task<IActionResult> RecordEditAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "connections/{id}/records/{entityType}/{externalId}")] HttpRequest request, string id, string entityType, string externalId) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = ApiRoutes.Record)] HttpRequest request, string id, string entityType, string externalId) =>
         http.WithCallerAsync(request, async caller => await records.EditAsync(caller, id, entityType, externalId, await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
 }

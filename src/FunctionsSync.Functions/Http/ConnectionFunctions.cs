@@ -8,26 +8,26 @@ namespace FunctionsSync.Functions.Http;
 public sealed class ConnectionFunctions(HttpApi http, ConnectionsApi api)
 {
     [Function("ConnectionRegister")]
-    public Task<IActionResult> RegisterAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "connections")] HttpRequest request) =>
+    public Task<IActionResult> RegisterAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Connections)] HttpRequest request) =>
         http.WithCallerAsync(request, async caller => await api.RegisterAsync(caller, await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
 
     [Function("ConnectionList")]
-    public Task<IActionResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "connections")] HttpRequest request) =>
+    public Task<IActionResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Connections)] HttpRequest request) =>
         http.WithCallerAsync(request, caller => api.ListAsync(caller, request.Query["organizationId"].FirstOrDefault(), request.HttpContext.RequestAborted));
 
     [Function("ConnectionGet")]
-    public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "connections/{id}")] HttpRequest request, string id) =>
+    public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Connection)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => api.GetAsync(caller, id, request.HttpContext.RequestAborted));
 
     [Function("ConnectionStatus")]
-    public Task<IActionResult> StatusAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "connections/{id}/status")] HttpRequest request, string id) =>
+    public Task<IActionResult> StatusAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ConnectionStatus)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => api.StatusAsync(caller, id, request.HttpContext.RequestAborted));
 
     [Function("ConnectionPatch")]
-    public Task<IActionResult> PatchAsync([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "connections/{id}")] HttpRequest request, string id) =>
+    public Task<IActionResult> PatchAsync([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = ApiRoutes.Connection)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, async caller => await api.PatchAsync(caller, id, await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
 
     [Function("ConnectionDelete")]
-    public Task<IActionResult> DeleteAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "connections/{id}")] HttpRequest request, string id) =>
+    public Task<IActionResult> DeleteAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ApiRoutes.Connection)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => api.DeleteAsync(caller, id, request.HttpContext.RequestAborted));
 }

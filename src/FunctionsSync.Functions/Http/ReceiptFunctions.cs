@@ -9,6 +9,6 @@ namespace FunctionsSync.Functions.Http;
 public sealed class ReceiptFunctions(ReceiptsApi api)
 {
     [Function("OrdersImport")]
-    public async Task<IActionResult> ImportAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders/import")] HttpRequest request) =>
+    public async Task<IActionResult> ImportAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.OrdersImport)] HttpRequest request) =>
         HttpApi.ToActionResult(request, await api.ImportAsync(await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
 }

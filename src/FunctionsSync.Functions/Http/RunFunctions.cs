@@ -10,20 +10,20 @@ namespace FunctionsSync.Functions.Http;
 public sealed class RunFunctions(HttpApi http, RunsApi api)
 {
     [Function("RunGet")]
-    public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "runs/{runId}")] HttpRequest request, string runId) =>
+    public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Run)] HttpRequest request, string runId) =>
         http.WithCallerAsync(request, caller => api.GetAsync(caller, runId, request.HttpContext.RequestAborted));
 
     [Function("RunPause")]
-    public Task<IActionResult> PauseAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{runId}/pause")] HttpRequest request, string runId) =>
+    public Task<IActionResult> PauseAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RunPause)] HttpRequest request, string runId) =>
         http.WithCallerAsync(request, caller => api.PauseAsync(caller, runId, request.HttpContext.RequestAborted));
 
     /// <summary>The paused run's ConnectionSync instance waits for the <c>resume</c> event: raise it instead of starting a new one.</summary>
     [Function("RunResume")]
     public Task<IActionResult> ResumeAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{runId}/resume")] HttpRequest request, string runId, [DurableClient] DurableTaskClient client) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RunResume)] HttpRequest request, string runId, [DurableClient] DurableTaskClient client) =>
         http.WithResumedRunsAsync(request, client, caller => api.ResumeAsync(caller, runId, request.HttpContext.RequestAborted));
 
     [Function("RunCancel")]
-    public Task<IActionResult> CancelAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "runs/{runId}/cancel")] HttpRequest request, string runId) =>
+    public Task<IActionResult> CancelAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.RunCancel)] HttpRequest request, string runId) =>
         http.WithCallerAsync(request, caller => api.CancelAsync(caller, runId, request.HttpContext.RequestAborted));
 }

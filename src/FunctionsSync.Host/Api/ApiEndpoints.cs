@@ -8,55 +8,53 @@ public static class ApiEndpoints
 {
     private const string CallerKey = "FunctionsSync.Caller";
 
+    /// <summary>Maps every route of <see cref="ApiRoutes"/> (the Functions app's triggers name the same constants).</summary>
     public static IEndpointRouteBuilder MapFunctionsSyncApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health", async (HealthApi api, CancellationToken ct) => ToResult(await api.GetAsync(ct)));
+        var open = app.MapGroup("/" + ApiRoutes.Prefix);
+        open.MapGet(ApiRoutes.Health, async (HealthApi api, CancellationToken ct) => ToResult(await api.GetAsync(ct)));
 
         // The push path authenticates with the connection's sync token in the body, not an API key.
-        app.MapPost("/api/orders/import", async (HttpContext http, ReceiptsApi h, CancellationToken ct) => ToResult(await h.ImportAsync(await BodyAsync(http), ct)));
+        open.MapPost(ApiRoutes.OrdersImport, async (HttpContext http, ReceiptsApi h, CancellationToken ct) => ToResult(await h.ImportAsync(await BodyAsync(http), ct)));
 
-        var api = app.MapGroup("/api").AddEndpointFilter(AuthenticateAsync);
+        var api = app.MapGroup("/" + ApiRoutes.Prefix).AddEndpointFilter(AuthenticateAsync);
 
-        var sync = api.MapGroup("/sync");
-        sync.MapGet("/status", async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.StatusAsync(Caller(http), ct)));
-        sync.MapPost("/start", async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetEnabledAsync(Caller(http), true, ct)));
-        sync.MapPost("/stop", async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetEnabledAsync(Caller(http), false, ct)));
-        sync.MapPost("/interval", async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetIntervalAsync(Caller(http), await BodyAsync(http), ct)));
-        sync.MapPost("/trigger", async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.TriggerAsync(Caller(http), await BodyAsync(http), ct)));
-        sync.MapPost("/run-full", async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.RunFullAsync(Caller(http), ct)));
+        api.MapGet(ApiRoutes.SyncStatus, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.StatusAsync(Caller(http), ct)));
+        api.MapPost(ApiRoutes.SyncStart, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetEnabledAsync(Caller(http), true, ct)));
+        api.MapPost(ApiRoutes.SyncStop, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetEnabledAsync(Caller(http), false, ct)));
+        api.MapPost(ApiRoutes.SyncInterval, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetIntervalAsync(Caller(http), await BodyAsync(http), ct)));
+        api.MapPost(ApiRoutes.SyncTrigger, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.TriggerAsync(Caller(http), await BodyAsync(http), ct)));
+        api.MapPost(ApiRoutes.SyncRunFull, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.RunFullAsync(Caller(http), ct)));
 
-        api.MapGet("/runs/{runId}", async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), runId, ct)));
-        api.MapPost("/runs/{runId}/pause", async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.PauseAsync(Caller(http), runId, ct)));
-        api.MapPost("/runs/{runId}/resume", async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.ResumeAsync(Caller(http), runId, ct)));
-        api.MapPost("/runs/{runId}/cancel", async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.CancelAsync(Caller(http), runId, ct)));
+        api.MapGet(ApiRoutes.Run, async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), runId, ct)));
+        api.MapPost(ApiRoutes.RunPause, async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.PauseAsync(Caller(http), runId, ct)));
+        api.MapPost(ApiRoutes.RunResume, async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.ResumeAsync(Caller(http), runId, ct)));
+        api.MapPost(ApiRoutes.RunCancel, async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.CancelAsync(Caller(http), runId, ct)));
 
-        var connections = api.MapGroup("/connections");
-        connections.MapPost("", async (HttpContext http, ConnectionsApi h, CancellationToken ct) => ToResult(await h.RegisterAsync(Caller(http), await BodyAsync(http), ct)));
-        connections.MapGet("", async (HttpContext http, ConnectionsApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), organizationId, ct)));
-        connections.MapGet("/{id}", async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), id, ct)));
-        connections.MapGet("/{id}/status", async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.StatusAsync(Caller(http), id, ct)));
-        connections.MapPatch("/{id}", async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.PatchAsync(Caller(http), id, await BodyAsync(http), ct)));
-        connections.MapDelete("/{id}", async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));
-        connections.MapGet("/{id}/activity", async (HttpContext http, ActivityApi h, string id, int? take, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), id, take, ct)));
-        connections.MapGet("/{id}/records/{entityType}/{externalId}", async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.Connections, async (HttpContext http, ConnectionsApi h, CancellationToken ct) => ToResult(await h.RegisterAsync(Caller(http), await BodyAsync(http), ct)));
+        api.MapGet(ApiRoutes.Connections, async (HttpContext http, ConnectionsApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), organizationId, ct)));
+        api.MapGet(ApiRoutes.Connection, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), id, ct)));
+        api.MapGet(ApiRoutes.ConnectionStatus, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.StatusAsync(Caller(http), id, ct)));
+        api.MapPatch(ApiRoutes.Connection, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.PatchAsync(Caller(http), id, await BodyAsync(http), ct)));
+        api.MapDelete(ApiRoutes.Connection, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));
+        api.MapGet(ApiRoutes.ConnectionActivity, async (HttpContext http, ActivityApi h, string id, int? take, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), id, take, ct)));
+        api.MapGet(ApiRoutes.Record, async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
             ToResult(await h.GetAsync(Caller(http), id, entityType, externalId, ct)));
-        connections.MapPut("/{id}/records/{entityType}/{externalId}", async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
+        api.MapPut(ApiRoutes.Record, async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
             ToResult(await h.EditAsync(Caller(http), id, entityType, externalId, await BodyAsync(http), ct)));
 
-        var conflicts = api.MapGroup("/conflicts");
-        conflicts.MapGet("", async (HttpContext http, ConflictsApi h, string? organizationId, string? connectionId, string? status, int? pageSize, string? continuationToken, CancellationToken ct) =>
+        api.MapGet(ApiRoutes.Conflicts, async (HttpContext http, ConflictsApi h, string? organizationId, string? connectionId, string? status, int? pageSize, string? continuationToken, CancellationToken ct) =>
             ToResult(await h.ListAsync(Caller(http), organizationId, connectionId, status, pageSize, continuationToken, ct)));
-        conflicts.MapGet("/{id}", async (HttpContext http, ConflictsApi h, string id, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), id, ct)));
-        conflicts.MapPost("/{id}/resolve", async (HttpContext http, ConflictsApi h, string id, CancellationToken ct) => ToResult(await h.ResolveAsync(Caller(http), id, await BodyAsync(http), ct)));
+        api.MapGet(ApiRoutes.Conflict, async (HttpContext http, ConflictsApi h, string id, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), id, ct)));
+        api.MapPost(ApiRoutes.ConflictResolve, async (HttpContext http, ConflictsApi h, string id, CancellationToken ct) => ToResult(await h.ResolveAsync(Caller(http), id, await BodyAsync(http), ct)));
 
-        var webhooks = api.MapGroup("/webhooks");
-        webhooks.MapPost("", async (HttpContext http, WebhooksApi h, CancellationToken ct) => ToResult(await h.CreateAsync(Caller(http), await BodyAsync(http), ct)));
-        webhooks.MapGet("", async (HttpContext http, WebhooksApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), organizationId, ct)));
-        webhooks.MapDelete("/{id}", async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));
-        webhooks.MapGet("/{id}/deliveries", async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeliveriesAsync(Caller(http), id, ct)));
-        webhooks.MapPost("/deliveries/{id}/replay", async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.ReplayAsync(Caller(http), id, ct)));
+        api.MapPost(ApiRoutes.Webhooks, async (HttpContext http, WebhooksApi h, CancellationToken ct) => ToResult(await h.CreateAsync(Caller(http), await BodyAsync(http), ct)));
+        api.MapGet(ApiRoutes.Webhooks, async (HttpContext http, WebhooksApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), organizationId, ct)));
+        api.MapDelete(ApiRoutes.Webhook, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));
+        api.MapGet(ApiRoutes.WebhookDeliveries, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeliveriesAsync(Caller(http), id, ct)));
+        api.MapPost(ApiRoutes.WebhookReplay, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.ReplayAsync(Caller(http), id, ct)));
 
-        api.MapPost("/admin/keys", async (HttpContext http, AdminApi h, CancellationToken ct) => ToResult(await h.IssueKeyAsync(Caller(http), await BodyAsync(http), ct)));
+        api.MapPost(ApiRoutes.AdminKeys, async (HttpContext http, AdminApi h, CancellationToken ct) => ToResult(await h.IssueKeyAsync(Caller(http), await BodyAsync(http), ct)));
         return app;
     }
 
