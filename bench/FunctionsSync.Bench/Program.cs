@@ -83,6 +83,11 @@ if (only is null or "full_sync_300k_peak_rss_mb")
     (await FullSync300k.RunAsync(storage, sim, simulatorUrl)).Print();
 }
 
+if (only is null or "durable_sync_ratio")
+{
+    (await DurableSyncRatio.RunAsync(storage, sim, simulatorUrl)).Print();
+}
+
 if (only is null or "schedule_10k_ratio" or "plan_history_ratio")
 {
     foreach (var figure in await Schedule10k.RunAsync(storage))

@@ -144,16 +144,5 @@ public sealed class FunctionsApp : IAsyncDisposable
         _ => new() { ["accessToken"] = $"Atza|{storeId}" },
     };
 
-    /// <summary>
-    /// The app's orchestrator and activity functions under their [Function] names. Orchestrators are registered typed:
-    /// the untyped form hands <c>GetInput&lt;T&gt;</c> a JsonElement.
-    /// </summary>
-    private void Register(DurableTaskRegistry registry)
-    {
-        registry.AddOrchestratorFunc<CycleInput, CycleResult>(OrchestrationNames.SyncCycle, (context, _) => SyncCycleOrchestrator.RunAsync(context));
-        registry.AddOrchestratorFunc<ConnectionSyncInput, PageResult?>(OrchestrationNames.ConnectionSync, (context, _) => ConnectionSyncOrchestrator.RunAsync(context));
-        registry.AddActivityFunc<CycleInput, CyclePlan>(OrchestrationNames.PlanCycle, (_, input) => Function<PlanCycleActivity>().RunAsync(input, CancellationToken.None));
-        registry.AddActivityFunc<PageRequest, PageResult>(OrchestrationNames.SyncPage, (_, input) => Function<SyncPageActivity>().RunAsync(input, CancellationToken.None));
-        registry.AddActivityFunc<CycleRecord, bool>(OrchestrationNames.RecordCycle, (_, input) => Function<RecordCycleActivity>().RunAsync(input, CancellationToken.None));
-    }
+    private void Register(DurableTaskRegistry registry) => AppDurableFunctions.Register(registry, app.Services);
 }
