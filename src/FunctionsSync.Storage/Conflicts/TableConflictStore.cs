@@ -113,22 +113,8 @@ internal sealed class TableConflictStore(TableProvider tables, OutboxIndex outbo
     /// <summary>Due index entries up to now (a key range), each checked against its conflict (a point read).</summary>
     public async Task<IReadOnlyList<Conflict>> ListDueRetriesAsync(DateTimeOffset now, int take, CancellationToken cancellationToken)
     {
-        var found = new List<Conflict>();
-        foreach (var (dueAt, id) in await due.ListDueAsync(now, take, cancellationToken))
-        {
-            var conflict = await GetAsync(id, cancellationToken);
-            if (conflict is { Status: ConflictStatus.Retrying } && conflict.NextAttemptAt <= now)
-            {
-                found.Add(conflict);
-            }
-
-            if (conflict is not { Status: ConflictStatus.Retrying } || conflict.NextAttemptAt != dueAt)
-            {
-                await due.RemoveAsync(dueAt, id, cancellationToken);
-            }
-        }
-
-        return found;
+        var due = await this.due.ReadDueAsync(now, take, (id, ct) => GetAsync(id, ct), c => c.Status == ConflictStatus.Retrying ? c.NextAttemptAt : null, cancellationToken);
+        return [.. due.Select(d => d.Item)];
     }
 
     private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Conflicts, cancellationToken);

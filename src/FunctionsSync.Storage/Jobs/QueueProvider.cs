@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Storage.Queues;
 using FunctionsSync.Storage.Tables;
 
@@ -7,24 +6,12 @@ namespace FunctionsSync.Storage.Jobs;
 /// <summary>Hands out queues by logical name (with <c>Storage:TablePrefix</c>, as tables are), creating each once per process.</summary>
 internal sealed class QueueProvider(StorageClients clients)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<QueueClient>>> queues = new();
-
-    public Task<QueueClient> GetAsync(string name, CancellationToken cancellationToken) =>
-        queues.GetOrAdd(name, n => new Lazy<Task<QueueClient>>(() => CreateAsync(n))).Value.WaitAsync(cancellationToken);
-
-    private async Task<QueueClient> CreateAsync(string name)
+    private readonly CreatedOnce<QueueClient> queues = new(async name =>
     {
         var queue = clients.Queues.GetQueueClient(StorageNames.Full(clients.Prefix, name));
-        try
-        {
-            await queue.CreateIfNotExistsAsync();
-        }
-        catch
-        {
-            queues.TryRemove(name, out _);
-            throw;
-        }
-
+        await queue.CreateIfNotExistsAsync();
         return queue;
-    }
+    });
+
+    public Task<QueueClient> GetAsync(string name, CancellationToken cancellationToken) => queues.GetAsync(name, cancellationToken);
 }

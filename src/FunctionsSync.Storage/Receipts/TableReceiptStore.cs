@@ -80,28 +80,15 @@ internal sealed class TableReceiptStore(TableProvider tables, SettledIndexes set
     public async Task<IReadOnlyList<ReceiptImport>> ListDueAsync(DateTimeOffset now, DateTimeOffset staleBefore, int take, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var found = new List<ReceiptImport>();
-        foreach (var (dueAt, key) in await due.ListDueAsync(now, take, cancellationToken))
-        {
-            var bar = key.IndexOf('|');
-            var receipt = bar > 0 && await table.GetAsync(key[..bar], key[(bar + 1)..], cancellationToken) is { } entity ? ReceiptRows.FromEntity(entity) : null;
-            if (receipt is null || ReceiptRows.DueAt(receipt) != dueAt)
-            {
-                // Settled, or rescheduled under an entry of its own.
-                await due.RemoveAsync(dueAt, key, cancellationToken);
-                continue;
-            }
-
-            var retryDue = receipt.Status != ReceiptStatus.Success && receipt.NextAttemptAt <= now;
-            var abandoned = receipt.Status == ReceiptStatus.Pending && receipt.UpdatedAt < staleBefore;
-            if (retryDue || abandoned)
-            {
-                found.Add(receipt);
-            }
-        }
-
-        return found;
+        var due = await this.due.ReadDueAsync(now, take, (key, ct) => LoadAsync(table, key, ct), ReceiptRows.DueAt, cancellationToken);
+        // A claim in progress is indexed at its claim time: it is due once its next attempt comes or once it is stale.
+        return [.. due.Select(d => d.Item).Where(r =>
+            r.Status != ReceiptStatus.Success && r.NextAttemptAt <= now || r.Status == ReceiptStatus.Pending && r.UpdatedAt < staleBefore)];
     }
+
+    /// <summary>A receipt by its index key (partition and row key).</summary>
+    internal static async Task<ReceiptImport?> LoadAsync(TableClient table, string key, CancellationToken cancellationToken) =>
+        DueIndex.TrySplit(key, out var partition, out var row) && await table.GetAsync(partition, row, cancellationToken) is { } entity ? ReceiptRows.FromEntity(entity) : null;
 
     /// <summary>One point read: the counts row (see <see cref="ReceiptCountRow"/>).</summary>
     public async Task<ReceiptCounts> CountAsync(string connectionId, CancellationToken cancellationToken) =>

@@ -112,45 +112,33 @@ internal sealed class RetentionPass(TableProvider tables, ConnectionStateIndex s
     private async Task<int> DeleteSettledReceiptsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Receipts, cancellationToken);
-        var deleted = 0;
-        foreach (var (at, key) in await settled.Receipts.ListDueAsync(cutoff, Options.ItemsPerPass, cancellationToken))
+        var settledOld = await settled.Receipts.ReadDueAsync(cutoff, Options.ItemsPerPass, (key, ct) => TableReceiptStore.LoadAsync(table, key, ct), SettledIndexes.SettledAt, cancellationToken);
+        foreach (var (at, key, receipt) in settledOld)
         {
-            var bar = key.IndexOf('|');
-            if (bar > 0 && await table.GetAsync(key[..bar], key[(bar + 1)..], cancellationToken) is { } row
-                && SettledIndexes.SettledAt(ReceiptRows.FromEntity(row)) is { } settledAt && settledAt <= cutoff)
-            {
-                await table.DeleteIfExistsAsync(key[..bar], key[(bar + 1)..], cancellationToken);
-                deleted++;
-            }
-
+            await table.DeleteIfExistsAsync(ReceiptRows.Partition(receipt.ConnectionId), ReceiptRows.RowKey(receipt.Receipt), cancellationToken);
             await settled.Receipts.RemoveAsync(at, key, cancellationToken);
         }
 
-        return deleted;
+        return settledOld.Count;
     }
 
     private async Task<int> DeleteFinishedDeliveriesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.WebhookDeliveries, cancellationToken);
-        var deleted = 0;
-        foreach (var (at, key) in await settled.Deliveries.ListDueAsync(cutoff, Options.ItemsPerPass, cancellationToken))
+        var finishedOld = await settled.Deliveries.ReadDueAsync(cutoff, Options.ItemsPerPass, async (key, ct) =>
+            DueIndex.TrySplit(key, out var endpointId, out var eventId) && await table.GetAsync(endpointId, eventId, ct) is { } row ? WebhookRows.FromEntity(row) : null,
+            SettledIndexes.SettledAt, cancellationToken);
+        foreach (var (at, key, delivery) in finishedOld)
         {
-            var bar = key.IndexOf('|');
-            if (bar > 0 && await table.GetAsync(key[..bar], key[(bar + 1)..], cancellationToken) is { } row
-                && SettledIndexes.SettledAt(WebhookRows.FromEntity(row)) is { } settledAt && settledAt <= cutoff)
-            {
-                var delivery = WebhookRows.FromEntity(row);
-                await new TableBatch()
-                    .Delete(new TableEntity(delivery.EndpointId, delivery.EventId), null)
-                    .Delete(new TableEntity(delivery.EndpointId, WebhookRows.LogKey(delivery.CreatedAt, delivery.EventId)), null)
-                    .SubmitAsync(table, cancellationToken);
-                deleted++;
-            }
-
+            // The delivery and its log row, in one transaction.
+            await new TableBatch()
+                .Delete(new TableEntity(delivery.EndpointId, delivery.EventId), null)
+                .Delete(new TableEntity(delivery.EndpointId, WebhookRows.LogKey(delivery.CreatedAt, delivery.EventId)), null)
+                .SubmitAsync(table, cancellationToken);
             await settled.Deliveries.RemoveAsync(at, key, cancellationToken);
         }
 
-        return deleted;
+        return finishedOld.Count;
     }
 
     private static string RunKeyOf(string runId) => RunIds.TryParse(runId, out _, out var key) ? key : "";

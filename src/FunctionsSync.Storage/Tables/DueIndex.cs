@@ -37,6 +37,42 @@ internal sealed class DueIndex(TableProvider tables, string purpose)
         }, cancellationToken, take, ["RowKey"]);
     }
 
+    /// <summary>
+    /// The items of the entries due by <paramref name="now"/> (oldest first) whose entry still matches them: an item is
+    /// loaded by its key, and its entry is stale when the item is gone or <paramref name="dueAt"/> of the item (null:
+    /// no longer due) differs from the entry's time; stale entries are removed here. Each returned item comes with its
+    /// entry's time.
+    /// </summary>
+    public async Task<List<(DateTimeOffset DueAt, string ItemKey, T Item)>> ReadDueAsync<T>(
+        DateTimeOffset now, int take, Func<string, CancellationToken, Task<T?>> load, Func<T, DateTimeOffset?> dueAt, CancellationToken cancellationToken)
+        where T : class
+    {
+        var found = new List<(DateTimeOffset, string, T)>();
+        foreach (var (at, key) in await ListDueAsync(now, take, cancellationToken))
+        {
+            if (await load(key, cancellationToken) is { } item && dueAt(item) == at)
+            {
+                found.Add((at, key, item));
+            }
+            else
+            {
+                // Settled, gone, or rescheduled under an entry of its own.
+                await RemoveAsync(at, key, cancellationToken);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Splits an item key made of two parts joined by <c>|</c> (partition and row of the item).</summary>
+    public static bool TrySplit(string itemKey, out string first, out string second)
+    {
+        var bar = itemKey.IndexOf('|');
+        first = bar > 0 ? itemKey[..bar] : "";
+        second = bar > 0 ? itemKey[(bar + 1)..] : "";
+        return bar > 0;
+    }
+
     private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Indexes, cancellationToken);
 
     private static string Key(DateTimeOffset dueAt, string itemKey) => $"{dueAt.UtcTicks:D19}|{itemKey}";

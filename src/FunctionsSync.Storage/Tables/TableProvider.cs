@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Data.Tables;
 
 namespace FunctionsSync.Storage.Tables;
@@ -6,28 +5,12 @@ namespace FunctionsSync.Storage.Tables;
 /// <summary>Hands out tables by logical name (with <c>Storage:TablePrefix</c>), creating each once per process.</summary>
 internal sealed class TableProvider(StorageClients clients)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> tables = new();
-
-    public Task<TableClient> GetAsync(string name, CancellationToken cancellationToken)
-    {
-        var lazy = tables.GetOrAdd(name, n => new Lazy<Task<TableClient>>(() => CreateAsync(n)));
-        return lazy.Value.WaitAsync(cancellationToken);
-    }
-
-    private async Task<TableClient> CreateAsync(string name)
+    private readonly CreatedOnce<TableClient> tables = new(async name =>
     {
         var table = clients.Tables.GetTableClient(StorageNames.Full(clients.Prefix, name));
-        try
-        {
-            await table.CreateIfNotExistsAsync();
-        }
-        catch
-        {
-            // Not cached as failed: the next call tries again (storage may be back).
-            tables.TryRemove(name, out _);
-            throw;
-        }
-
+        await table.CreateIfNotExistsAsync();
         return table;
-    }
+    });
+
+    public Task<TableClient> GetAsync(string name, CancellationToken cancellationToken) => tables.GetAsync(name, cancellationToken);
 }

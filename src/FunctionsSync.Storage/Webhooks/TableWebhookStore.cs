@@ -91,24 +91,10 @@ internal sealed class TableWebhookStore(TableProvider tables, SettledIndexes set
     /// <summary>Due index entries up to now (a key range), each checked against its delivery (a point read).</summary>
     public async Task<IReadOnlyList<WebhookDelivery>> ListDueDeliveriesAsync(DateTimeOffset now, int take, CancellationToken cancellationToken)
     {
-        var found = new List<WebhookDelivery>();
-        foreach (var (dueAt, key) in await due.ListDueAsync(now, take, cancellationToken))
-        {
-            var bar = key.IndexOf('|');
-            var delivery = bar > 0 ? await GetDeliveryAsync(key[..bar], key[(bar + 1)..], cancellationToken) : null;
-            if (delivery is { Status: DeliveryStatus.Pending } && delivery.NextAttemptAt <= now)
-            {
-                found.Add(delivery);
-            }
-
-            if (delivery is not { Status: DeliveryStatus.Pending } || delivery.NextAttemptAt != dueAt)
-            {
-                // Delivered, failed for good, or rescheduled (its new time has an entry of its own).
-                await due.RemoveAsync(dueAt, key, cancellationToken);
-            }
-        }
-
-        return found;
+        var due = await this.due.ReadDueAsync(now, take,
+            (key, ct) => DueIndex.TrySplit(key, out var endpointId, out var eventId) ? GetDeliveryAsync(endpointId, eventId, ct) : Task.FromResult<WebhookDelivery?>(null),
+            d => d.Status == DeliveryStatus.Pending ? d.NextAttemptAt : null, cancellationToken);
+        return [.. due.Select(d => d.Item)];
     }
 
     public async Task<WebhookDelivery?> TrySaveDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken)

@@ -115,18 +115,5 @@ public sealed class RetentionTests(AzuriteFixture storage)
         Assert.Empty(await activity.ListAsync(connectionId, 10, CancellationToken.None));
     }
 
-    private static SyncRun Run(string connectionId, DateTimeOffset at, RunStatus status) => new()
-    {
-        RunId = RunIds.New(connectionId, at),
-        ConnectionId = connectionId,
-        OrganizationId = "org-retention",
-        Marketplace = "shopify",
-        Mode = SyncMode.Incremental,
-        Trigger = RunTrigger.Schedule,
-        EntityTypes = [EntityType.Orders],
-        Status = status,
-        CreatedAt = at,
-        UpdatedAt = at,
-        FinishedAt = status.IsFinal() ? at : null,
-    };
+    private static SyncRun Run(string connectionId, DateTimeOffset at, RunStatus status) => TestRuns.New(connectionId, at, status, RunTrigger.Schedule);
 }

@@ -79,21 +79,5 @@ public sealed class SyncStateStoreContractTests(AzuriteFixture storage)
         Assert.Null((await index.GetAsync("cindex1", CancellationToken.None))!.ActiveRunId);
     }
 
-    private static SyncRun NewRun(string connectionId, RunStatus status, DateTimeOffset? at = null)
-    {
-        var now = at ?? DateTimeOffset.UtcNow;
-        return new SyncRun
-        {
-            RunId = RunIds.New(connectionId, now),
-            ConnectionId = connectionId,
-            OrganizationId = "org-contract",
-            Marketplace = "shopify",
-            Mode = SyncMode.Incremental,
-            Trigger = RunTrigger.Manual,
-            EntityTypes = [EntityType.Orders],
-            Status = status,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-    }
+    private static SyncRun NewRun(string connectionId, RunStatus status, DateTimeOffset? at = null) => TestRuns.New(connectionId, at ?? DateTimeOffset.UtcNow, status);
 }
