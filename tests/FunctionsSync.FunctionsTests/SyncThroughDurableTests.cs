@@ -6,6 +6,8 @@ using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using FunctionsSync.Core.Sync;
 
 namespace FunctionsSync.FunctionsTests;
 
@@ -78,9 +80,70 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
 
         Assert.Equal(202, answer.Status);
         var cycleId = answer.Json.GetProperty("cycleId").GetString()!;
+        Assert.Equal(4, answer.Json.GetProperty("queued").GetInt32());
+        Assert.Equal(4, answer.Json.GetProperty("runIds").GetArrayLength());
         var done = await WaitAsync(app, cycleId, getOutput: true);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(4, done.ReadOutputAs<CycleResult>()!.Succeeded);
+        foreach (var (connection, store) in stores)
+        {
+            await app.AssertStoredEqualsSimulatorAsync(connection, store);
+        }
+    }
+
+    [Fact]
+    public async Task A_cycle_larger_than_a_lane_generation_continues_its_lanes_as_new_within_the_organization_cap()
+    {
+        // Two lanes of two runs per generation, one run per organization at a time: 7 runs of 3 organizations take
+        // each lane through several generations.
+        await using var app = await FunctionsApp.StartAsync(storage, simulator, "flanes", new Dictionary<string, string?>
+        {
+            ["Orchestration:CycleLanes"] = "2",
+            ["Orchestration:RunsPerLaneGeneration"] = "2",
+            ["Scheduler:OrganizationConcurrency"] = "1",
+        });
+        var stores = new List<(Core.Connections.Connection Connection, SimStore Store)>();
+        foreach (var (org, count) in new[] { ("org-a", 3), ("org-b", 2), ("org-c", 2) })
+        {
+            for (var i = 0; i < count; i++)
+            {
+                stores.Add(await app.AddStoreAsync("woocommerce", $"flanes-{org}-{i}", new SimStoreConfig { Orders = 60, Products = 10, Customers = 5, Seed = 36 + i }, org));
+            }
+        }
+
+        var sync = app.Function<SyncFunctions>();
+        var answer = await HttpCall.InvokeAsync(r => sync.RunFullAsync(r, app.Client), "POST", "/api/sync/run-full");
+        var cycleId = answer.Json.GetProperty("cycleId").GetString()!;
+        var done = await WaitAsync(app, cycleId, getOutput: true);
+
+        var result = done.ReadOutputAs<CycleResult>()!;
+        Assert.Equal((2, 7, 7, 0), (result.Lanes, result.Started, result.Succeeded, result.Failed));
+        var generations = new List<int>();
+        for (var lane = 0; lane < 2; lane++)
+        {
+            var instance = await app.Client.GetInstanceAsync(CycleLanes.InstanceId(cycleId, lane), getInputsAndOutputs: true);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, instance!.RuntimeStatus);
+            generations.Add(instance.ReadInputAs<LaneInput>()!.Generation);
+        }
+
+        // Lane 0 holds org-a (3 runs: 2 generations), lane 1 org-b and org-c (4 runs: 2 generations).
+        Assert.Equal([1, 1], generations);
+        var state = app.Services.GetRequiredService<ISyncStateStore>();
+        foreach (var group in stores.GroupBy(s => s.Connection.OrganizationId))
+        {
+            var runs = new List<Core.Runs.SyncRun>();
+            foreach (var (connection, _) in group)
+            {
+                runs.Add(Assert.Single(await state.ListRunsAsync(connection.Id, 5, CancellationToken.None)));
+            }
+
+            var ordered = runs.OrderBy(r => r.StartedAt).ToList();
+            for (var i = 1; i < ordered.Count; i++)
+            {
+                Assert.True(ordered[i].StartedAt >= ordered[i - 1].FinishedAt, $"{group.Key}: two runs overlapped beyond the cap of 1");
+            }
+        }
+
         foreach (var (connection, store) in stores)
         {
             await app.AssertStoredEqualsSimulatorAsync(connection, store);

@@ -206,7 +206,7 @@ public sealed class SyncApi(
     public async Task<ApiResult> RunFullAsync(ApiCaller caller, CancellationToken cancellationToken)
     {
         var summary = await planner.RunAsync("full", caller.IsAdmin ? null : caller.OrganizationId, TimeSpan.Zero, cancellationToken);
-        return new ApiResult(202, new { cycleId = summary.CycleId, queued = summary.Queued, skippedActive = summary.SkippedActive, runIds = summary.RunIds });
+        return new ApiResult(202, new RunFullAccepted(summary.CycleId, summary.Queued, summary.SkippedActive, summary.RunIds));
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

@@ -1,6 +1,8 @@
 namespace FunctionsSync.Core.Orchestration;
 
-/// <summary>Output of the PlanCycle activity: the runs to start, with the caps the orchestrator must respect.</summary>
+/// <summary>Output of the PlanCycle activity: the runs to start, with the caps and sizes the orchestrators must respect.</summary>
+/// <param name="Lanes">At most this many CycleLane orchestrations share the runs.</param>
+/// <param name="RunsPerLaneGeneration">Runs a lane starts before it continues as new.</param>
 public sealed record CyclePlan(
     string CycleId,
     IReadOnlyList<PlannedRun> Runs,
@@ -9,4 +11,10 @@ public sealed record CyclePlan(
     int PagesPerGeneration,
     ActivityRetry Retry,
     TimeSpan PausedRecheckInterval,
-    CycleCounts Counts);
+    CycleCounts Counts,
+    int Lanes = 8,
+    int RunsPerLaneGeneration = 100)
+{
+    /// <summary>The runs this cycle queued (the requeued ones are not its own), as a cycle summary lists them.</summary>
+    public IEnumerable<string> QueuedRunIds => Runs.Take(Runs.Count - Counts.Requeued).Select(r => r.RunId);
+}

@@ -1,4 +1,13 @@
 namespace FunctionsSync.Core.Orchestration;
 
-/// <param name="Dropped">Scheduled jobs dropped at start (no run recorded): the cycle would no longer have planned them.</param>
-public sealed record CycleResult(string CycleId, int Started, int Succeeded, int Failed, IReadOnlyList<PageResult> Runs, int Dropped = 0);
+/// <param name="Lanes">How many CycleLane orchestrations ran the cycle's runs.</param>
+public sealed record CycleResult(string CycleId, int Lanes, CycleTotals Totals)
+{
+    public int Started => Totals.Started;
+
+    public int Succeeded => Totals.Succeeded;
+
+    public int Failed => Totals.Failed;
+
+    public int Dropped => Totals.Dropped;
+}

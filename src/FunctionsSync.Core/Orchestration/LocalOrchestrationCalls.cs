@@ -24,20 +24,24 @@ public sealed class LocalOrchestrationCalls(SyncActivities activities, string in
     public static Task<CycleResult> RunCycleAsync(SyncActivities activities, CycleInput input, TimeProvider time, CancellationToken cancellationToken) =>
         SyncCycleOrchestration.RunAsync(new LocalOrchestrationCalls(activities, OrchestrationNames.CycleInstanceId, time, cancellationToken), input);
 
-    public static async Task<PageResult> RunConnectionSyncAsync(LocalOrchestrationCalls context, ConnectionSyncInput input)
+    public static async Task<PageResult> RunConnectionSyncAsync(LocalOrchestrationCalls context, ConnectionSyncInput input) =>
+        (await context.RunGenerationsAsync(input, ConnectionSyncOrchestration.RunAsync))!;
+
+    /// <summary>Runs <paramref name="orchestration"/> until it returns without continuing as new, as Durable restarts it.</summary>
+    private async Task<TResult?> RunGenerationsAsync<TInput, TResult>(TInput input, Func<IOrchestrationCalls, TInput, Task<TResult?>> orchestration)
     {
         while (true)
         {
-            var result = await ConnectionSyncOrchestration.RunAsync(context, input);
-            if (context.continueWith is ConnectionSyncInput next)
+            var result = await orchestration(this, input);
+            if (continueWith is TInput next)
             {
-                context.continueWith = null;
-                context.Generations++;
+                continueWith = null;
+                Generations++;
                 input = next;
                 continue;
             }
 
-            return result!;
+            return result;
         }
     }
 
@@ -74,16 +78,16 @@ public sealed class LocalOrchestrationCalls(SyncActivities activities, string in
 
     public async Task<TResult> CallSubOrchestratorAsync<TResult>(string name, string subInstanceId, object input)
     {
-        if (name != OrchestrationNames.ConnectionSync)
-        {
-            throw new InvalidOperationException($"Unknown orchestration {name}.");
-        }
-
         // Off the caller's stack, as Durable runs sub-orchestrations on their own.
         await Task.Yield();
         var child = new LocalOrchestrationCalls(activities, subInstanceId, time, cancellationToken);
-        object result = await RunConnectionSyncAsync(child, (ConnectionSyncInput)input);
-        return (TResult)result;
+        object? result = name switch
+        {
+            OrchestrationNames.CycleLane => await child.RunGenerationsAsync((LaneInput)input, CycleLaneOrchestration.RunAsync),
+            OrchestrationNames.ConnectionSync => await child.RunGenerationsAsync((ConnectionSyncInput)input, ConnectionSyncOrchestration.RunAsync),
+            _ => throw new InvalidOperationException($"Unknown orchestration {name}."),
+        };
+        return (TResult)result!;
     }
 
     public Task DelayAsync(TimeSpan delay) => Task.Delay(delay, time, cancellationToken);

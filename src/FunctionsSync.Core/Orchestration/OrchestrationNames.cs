@@ -4,6 +4,7 @@ namespace FunctionsSync.Core.Orchestration;
 public static class OrchestrationNames
 {
     public const string SyncCycle = "SyncCycle";
+    public const string CycleLane = "CycleLane";
     public const string ConnectionSync = "ConnectionSync";
     public const string PlanCycle = "PlanCycle";
     public const string SyncPage = "SyncPage";

@@ -12,6 +12,20 @@ public sealed class OrchestrationOptions
     public int GlobalConcurrency { get; set; } = 50;
 
     /// <summary>
+    /// CycleLane orchestrations a cycle splits its runs into (an organization's runs share one lane). Each lane runs
+    /// its share of <see cref="GlobalConcurrency"/>; a lane waiting on a long run at the end of a generation holds only its share.
+    /// </summary>
+    [Range(1, 100)]
+    public int CycleLanes { get; set; } = 8;
+
+    /// <summary>
+    /// Runs a lane starts per history generation before it continues as new: its history then stays at about four
+    /// events per run of one generation, whatever the number of connections.
+    /// </summary>
+    [Range(1, 1000)]
+    public int RunsPerLaneGeneration { get; set; } = 100;
+
+    /// <summary>
     /// How long one SyncPage activity syncs before handing back to its orchestration: a slice of pages, each
     /// checkpointed as the self-hosted runner does, so Durable's queue and history round trip is paid per slice, not
     /// per page. Well under host.json's functionTimeout.

@@ -35,7 +35,9 @@ public sealed class SyncActivities(
             o.PagesPerGeneration,
             Retry(),
             o.PausedRecheckInterval,
-            new CycleCounts(plan.Considered, selection.Due.Count, selection.Disabled, selection.NeedsAttention, selection.Active + plan.Conflicts, selection.NotDue));
+            new CycleCounts(plan.Considered, selection.Due.Count, selection.Disabled, selection.NeedsAttention, selection.Active + plan.Conflicts, selection.NotDue, plan.Requeued.Count),
+            o.CycleLanes,
+            o.RunsPerLaneGeneration);
     }
 
     public async Task<PageResult> SyncPageAsync(PageRequest request, CancellationToken cancellationToken)
@@ -97,12 +99,13 @@ public sealed class SyncActivities(
             FinishedAt = time.GetUtcNow(),
             Considered = plan.Counts.Considered,
             Due = plan.Counts.Due,
-            Queued = plan.Runs.Count,
+            Queued = plan.Runs.Count - plan.Counts.Requeued,
+            Requeued = plan.Counts.Requeued,
             SkippedDisabled = plan.Counts.Disabled,
             SkippedNeedsAttention = plan.Counts.NeedsAttention,
             SkippedActive = plan.Counts.Active,
             SkippedNotDue = plan.Counts.NotDue,
-            RunIds = [.. plan.Runs.Select(r => r.RunId)],
+            RunIds = [.. plan.QueuedRunIds],
         }, cancellationToken);
         return true;
     }

@@ -11,7 +11,7 @@ using Microsoft.DurableTask.Client;
 namespace FunctionsSync.Functions.Http;
 
 /// <summary>What every HTTP function shares: API-key authentication, raw bodies, Core's results as HTTP responses.</summary>
-public sealed class HttpApi(ApiKeyAuthenticator authenticator, SyncActivities activities)
+public sealed class HttpApi(ApiKeyAuthenticator authenticator, SyncActivities activities, TimeProvider time)
 {
     /// <summary>Authenticates, then runs <paramref name="handle"/> with the caller; 401 problem without a valid key.</summary>
     public async Task<IActionResult> WithCallerAsync(HttpRequest request, Func<ApiCaller, Task<ApiResult>> handle)
@@ -34,7 +34,7 @@ public sealed class HttpApi(ApiKeyAuthenticator authenticator, SyncActivities ac
                 await client.ScheduleNewOrchestrationInstanceAsync(
                     OrchestrationNames.ConnectionSync,
                     activities.InputFor(job.RunId, job.ConnectionId),
-                    new StartOrchestrationOptions(InstanceId: SyncActivities.InstanceIdFor(job.RunId), StartAt: delay > TimeSpan.Zero ? DateTimeOffset.UtcNow + delay : null),
+                    new StartOrchestrationOptions(InstanceId: SyncActivities.InstanceIdFor(job.RunId), StartAt: delay > TimeSpan.Zero ? time.GetUtcNow() + delay : null),
                     request.HttpContext.RequestAborted);
             }
 

@@ -9,7 +9,7 @@ using Microsoft.DurableTask.Client;
 namespace FunctionsSync.Functions.Http;
 
 /// <summary>The <c>/api/sync</c> routes. Keys are checked by Core (X-Api-Key), so the triggers are anonymous to Functions.</summary>
-public sealed class SyncFunctions(HttpApi http, SyncApi api)
+public sealed class SyncFunctions(HttpApi http, SyncApi api, SyncActivities activities)
 {
     [Function("SyncStatus")]
     public Task<IActionResult> StatusAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.SyncStatus)] HttpRequest request) =>
@@ -32,16 +32,20 @@ public sealed class SyncFunctions(HttpApi http, SyncApi api)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.SyncTrigger)] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         http.WithRunsAsync(request, client, async caller => await api.TriggerAsync(caller, await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
 
-    /// <summary>A full cycle is a SyncCycle orchestration (kind full), so the per-organization and global caps apply.</summary>
+    /// <summary>
+    /// A full cycle is a SyncCycle orchestration (kind full, instance id = cycle id), so the per-organization and global
+    /// caps apply. It is planned here, as the self-hosted runtime plans it, so the answer names the runs it queued; a
+    /// crash before the orchestration starts leaves them queued, and the next cycle dispatches stale queued runs again.
+    /// </summary>
     [Function("SyncRunFull")]
     public Task<IActionResult> RunFullAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.SyncRunFull)] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         http.WithCallerAsync(request, async caller =>
         {
-            var instanceId = $"{OrchestrationNames.CycleInstanceId}-full-{Guid.NewGuid():N}";
+            var input = new CycleInput("full", caller.IsAdmin ? null : caller.OrganizationId);
+            var plan = await activities.PlanCycleAsync(input, request.HttpContext.RequestAborted);
             await client.ScheduleNewOrchestrationInstanceAsync(
-                OrchestrationNames.SyncCycle, new CycleInput("full", caller.IsAdmin ? null : caller.OrganizationId),
-                new StartOrchestrationOptions(InstanceId: instanceId), request.HttpContext.RequestAborted);
-            return new ApiResult(StatusCodes.Status202Accepted, new { cycleId = instanceId });
+                OrchestrationNames.SyncCycle, input with { Plan = plan }, new StartOrchestrationOptions(InstanceId: plan.CycleId), request.HttpContext.RequestAborted);
+            return new ApiResult(StatusCodes.Status202Accepted, new RunFullAccepted(plan.CycleId, plan.Runs.Count - plan.Counts.Requeued, plan.Counts.Active, [.. plan.QueuedRunIds]));
         });
 }

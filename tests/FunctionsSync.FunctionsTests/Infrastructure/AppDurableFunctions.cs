@@ -17,6 +17,7 @@ public static class AppDurableFunctions
     {
         T Function<T>() => ActivatorUtilities.CreateInstance<T>(app);
         registry.AddOrchestratorFunc<CycleInput, CycleResult>(OrchestrationNames.SyncCycle, (context, _) => SyncCycleOrchestrator.RunAsync(context));
+        registry.AddOrchestratorFunc<LaneInput, CycleTotals?>(OrchestrationNames.CycleLane, (context, _) => CycleLaneOrchestrator.RunAsync(context));
         registry.AddOrchestratorFunc<ConnectionSyncInput, PageResult?>(OrchestrationNames.ConnectionSync, (context, _) => ConnectionSyncOrchestrator.RunAsync(context));
         registry.AddActivityFunc<CycleInput, CyclePlan>(OrchestrationNames.PlanCycle, (_, input) => Function<PlanCycleActivity>().RunAsync(input, CancellationToken.None));
         registry.AddActivityFunc<PageRequest, PageResult>(OrchestrationNames.SyncPage, (_, input) => Function<SyncPageActivity>().RunAsync(input, CancellationToken.None));
