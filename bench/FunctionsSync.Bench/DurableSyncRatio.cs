@@ -59,7 +59,7 @@ internal static class DurableSyncRatio
         using var app = builder.Build();
         await app.StartAsync();
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
-        await using var durable = await AzureStorageDurableHost.StartAsync(new AzureStorageOrchestrationServiceSettings
+        await using var durable = await SidecarDurableHost.OnAzureStorageAsync(new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = "hub" + durablePrefix,
             StorageAccountClientProvider = new StorageAccountClientProvider(storage),

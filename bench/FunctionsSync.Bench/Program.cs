@@ -88,6 +88,12 @@ if (only is null or "durable_sync_ratio")
     (await DurableSyncRatio.RunAsync(storage, sim, simulatorUrl)).Print();
 }
 
+if (only is null or "durable_cycle_scaling")
+{
+    // --cycle-size N: the smaller cycle's connection count (default 1,000), for a quick look.
+    (await DurableCycleScaling.RunAsync(storage, sim, simulatorUrl, int.Parse(arguments.Optional("cycle-size") ?? "1000"))).Print();
+}
+
 if (only is null or "schedule_10k_ratio" or "plan_history_ratio")
 {
     foreach (var figure in await Schedule10k.RunAsync(storage))

@@ -96,12 +96,13 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
     {
         // Two lanes of two runs per generation, one run per organization at a time: 7 runs of 3 organizations take
         // each lane through several generations.
+        var meter = new HistoryMeter();
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "flanes", new Dictionary<string, string?>
         {
             ["Orchestration:CycleLanes"] = "2",
             ["Orchestration:RunsPerLaneGeneration"] = "2",
             ["Scheduler:OrganizationConcurrency"] = "1",
-        });
+        }, historyMeter: meter);
         var stores = new List<(Core.Connections.Connection Connection, SimStore Store)>();
         foreach (var (org, count) in new[] { ("org-a", 3), ("org-b", 2), ("org-c", 2) })
         {
@@ -128,6 +129,11 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
 
         // Lane 0 holds org-a (3 runs: 2 generations), lane 1 org-b and org-c (4 runs: 2 generations).
         Assert.Equal([1, 1], generations);
+
+        // A generation's history: its start, two events per run (created, completed), two per replay (started,
+        // completed) with at most one replay per run plus the first: 4 × 2 + 3. A lane that kept all its 4 runs in
+        // one history would replay 4 × 4 + 3 events.
+        Assert.True(meter.LargestByOrchestration[OrchestrationNames.CycleLane] <= (4 * 2) + 3, $"largest lane history {meter.LargestByOrchestration[OrchestrationNames.CycleLane]}");
         var state = app.Services.GetRequiredService<ISyncStateStore>();
         foreach (var group in stores.GroupBy(s => s.Connection.OrganizationId))
         {

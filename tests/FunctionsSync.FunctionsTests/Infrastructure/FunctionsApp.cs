@@ -29,7 +29,7 @@ public sealed class FunctionsApp : IAsyncDisposable
 
     private readonly IHost app;
     private DurableTaskTestHost? inMemory;
-    private AzureStorageDurableHost? azureStorage;
+    private SidecarDurableHost? sidecar;
 
     private FunctionsApp(IHost app, SimulatorFixture simulator, string prefix)
     {
@@ -44,14 +44,14 @@ public sealed class FunctionsApp : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public DurableTaskClient Client => inMemory?.Client ?? azureStorage!.Client;
+    public DurableTaskClient Client => inMemory?.Client ?? sidecar!.Client;
 
     public static async Task<FunctionsApp> StartAsync(
         AzuriteFixture storage, SimulatorFixture simulator, string name, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? after = null,
-        Func<string, AzureStorageOrchestrationServiceSettings>? azureStorageBackend = null)
+        Func<string, AzureStorageOrchestrationServiceSettings>? azureStorageBackend = null, HistoryMeter? historyMeter = null)
     {
         var prefix = name + Guid.NewGuid().ToString("N")[..6];
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = storage.ConnectionString,
@@ -80,7 +80,12 @@ public sealed class FunctionsApp : IAsyncDisposable
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
         if (azureStorageBackend is not null)
         {
-            functionsApp.azureStorage = await AzureStorageDurableHost.StartAsync(azureStorageBackend(prefix), functionsApp.Register);
+            functionsApp.sidecar = await SidecarDurableHost.OnAzureStorageAsync(azureStorageBackend(prefix), functionsApp.Register);
+        }
+        else if (historyMeter is not null)
+        {
+            // The in-memory engine behind our own sidecar, whose worker stream the meter reads.
+            functionsApp.sidecar = await SidecarDurableHost.InMemoryAsync(functionsApp.Register, 10, historyMeter);
         }
         else
         {
@@ -127,9 +132,9 @@ public sealed class FunctionsApp : IAsyncDisposable
             await inMemory.DisposeAsync();
         }
 
-        if (azureStorage is not null)
+        if (sidecar is not null)
         {
-            await azureStorage.DisposeAsync();
+            await sidecar.DisposeAsync();
         }
 
         await app.StopAsync();

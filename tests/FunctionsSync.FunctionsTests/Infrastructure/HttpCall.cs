@@ -20,7 +20,9 @@ public static class HttpCall
     {
         var context = new DefaultHttpContext { RequestServices = ResultServices };
         context.Request.Method = method;
-        context.Request.Path = path;
+        var query = path.IndexOf('?');
+        context.Request.Path = query < 0 ? path : path[..query];
+        context.Request.QueryString = query < 0 ? QueryString.Empty : new QueryString(path[query..]);
         if (key is not null)
         {
             context.Request.Headers["X-Api-Key"] = key;

@@ -8,26 +8,30 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FunctionsSync.FunctionsTests.Infrastructure;
 
 /// <summary>
-/// The backend Durable Functions uses by default, <see cref="AzureStorageOrchestrationService"/> on Azurite, behind the
-/// test host's public gRPC sidecar (<see cref="TaskHubGrpcServer"/> on Kestrel, HTTP/2, a free port), with a Durable
-/// Task worker and client connected to it: the app's functions run on the same engine as in Azure.
+/// A Durable backend behind the test host's public gRPC sidecar (<see cref="TaskHubGrpcServer"/> on Kestrel, HTTP/2, a
+/// free port), with a Durable Task worker and client connected to it. On <see cref="AzureStorageOrchestrationService"/>
+/// (Azurite), the backend Durable Functions uses by default, the app's functions run on the same engine as in Azure;
+/// on the test host's <see cref="InMemoryOrchestrationService"/> with a <see cref="HistoryMeter"/>, the benchmark sees
+/// every history the worker replays.
 /// </summary>
-public sealed class AzureStorageDurableHost : IAsyncDisposable
+public sealed class SidecarDurableHost : IAsyncDisposable
 {
     private readonly WebApplication sidecar;
     private readonly IHost worker;
     private readonly GrpcChannel channel;
 
-    private AzureStorageDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel)
+    private SidecarDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel)
     {
         this.sidecar = sidecar;
         this.worker = worker;
@@ -38,31 +42,50 @@ public sealed class AzureStorageDurableHost : IAsyncDisposable
     public DurableTaskClient Client { get; }
 
     /// <param name="settings">The provider settings (task hub, partitions, lease and polling intervals).</param>
-    public static async Task<AzureStorageDurableHost> StartAsync(AzureStorageOrchestrationServiceSettings settings, Action<DurableTaskRegistry> registry)
+    public static async Task<SidecarDurableHost> OnAzureStorageAsync(AzureStorageOrchestrationServiceSettings settings, Action<DurableTaskRegistry> registry)
     {
         var service = new AzureStorageOrchestrationService(settings);
         await service.CreateIfNotExistsAsync();
+        return await StartAsync(service, service, registry, null);
+    }
 
+    /// <param name="concurrency">Orchestration and activity work items at once, as host.json's maxConcurrent* settings give a deployment.</param>
+    public static async Task<SidecarDurableHost> InMemoryAsync(Action<DurableTaskRegistry> registry, int concurrency, HistoryMeter? meter = null)
+    {
+        var service = new InMemoryOrchestrationService(NullLoggerFactory.Instance);
+        await service.CreateIfNotExistsAsync();
+        return await StartAsync(new WorkItemConcurrency(service, concurrency, concurrency), service, registry, meter);
+    }
+
+    private static async Task<SidecarDurableHost> StartAsync(IOrchestrationService service, IOrchestrationServiceClient serviceClient, Action<DurableTaskRegistry> registry, HistoryMeter? meter)
+    {
         var port = FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<IOrchestrationService>(service);
-        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddSingleton(serviceClient);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var sidecar = builder.Build();
         sidecar.MapGrpcService<TaskHubGrpcServer>();
         await sidecar.StartAsync();
 
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        var worker = Host.CreateDefaultBuilder()
+        var worker = Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders())
             .ConfigureServices(services =>
             {
                 services.AddDurableTaskWorker(b =>
                 {
-                    b.UseGrpc(channel);
+                    b.UseGrpc(o =>
+                    {
+                        o.Channel = channel;
+                        if (meter is not null)
+                        {
+                            o.Interceptors.Add(meter);
+                        }
+                    });
                     b.AddTasks(registry);
                 });
                 services.AddDurableTaskClient(b =>
@@ -73,7 +96,7 @@ public sealed class AzureStorageDurableHost : IAsyncDisposable
             })
             .Build();
         await worker.StartAsync();
-        return new AzureStorageDurableHost(sidecar, worker, channel);
+        return new SidecarDurableHost(sidecar, worker, channel);
     }
 
     public async ValueTask DisposeAsync()

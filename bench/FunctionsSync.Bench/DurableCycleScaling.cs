@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Orchestration;
+using FunctionsSync.Functions;
+using FunctionsSync.FunctionsTests.Infrastructure;
+using FunctionsSync.Simulator.Data;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsSync.Bench;
+
+/// <summary>
+/// The time of a scheduled SyncCycle of 4,000 connections ÷ 4 × the time of one of 1,000 (empty simulated stores, the
+/// in-memory Durable engine, the app's orchestrations and activities on Azurite): 1.0 when the fan-out scales
+/// linearly. Beside it, the largest history any instance reached (every history the worker replayed, seen on its
+/// gRPC work-item stream), which must not grow with the connection count.
+/// </summary>
+internal static class DurableCycleScaling
+{
+    private const int ConnectionsPerOrganization = 10;
+
+    /// <summary>host.json's maxConcurrentOrchestratorFunctions and maxConcurrentActivityFunctions.</summary>
+    private const int Concurrency = 10;
+
+    public static async Task<Figure> RunAsync(string storage, SimulatorState sim, string simulatorUrl, int smallSize = 1_000)
+    {
+        var small = await CycleAsync(storage, sim, simulatorUrl, smallSize);
+        var large = await CycleAsync(storage, sim, simulatorUrl, 4 * smallSize);
+        return new Figure("durable_cycle_scaling", large.Seconds / (4 * small.Seconds),
+            new { connections = new[] { smallSize, 4 * smallSize }, seconds = new[] { Math.Round(small.Seconds, 2), Math.Round(large.Seconds, 2) } },
+            "<= 1.3",
+            new
+            {
+                // The largest history any instance reached, per connection count: must not grow with it.
+                largestHistory = new[] { small.Largest.Values.Max(), large.Largest.Values.Max() },
+                largestHistoryByOrchestration = new { small = small.Largest, large = large.Largest },
+                lanes = large.Lanes,
+                runsPerLaneGeneration = new OrchestrationOptions().RunsPerLaneGeneration,
+                workItemConcurrency = Concurrency,
+            });
+    }
+
+    private static async Task<(double Seconds, IReadOnlyDictionary<string, int> Largest, int Lanes)> CycleAsync(string storage, SimulatorState sim, string simulatorUrl, int connections)
+    {
+        var prefix = $"bc{connections}" + DateTime.UtcNow.ToString("HHmmss");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = storage,
+            ["Storage:TablePrefix"] = prefix,
+            ["WebhookQueueName"] = prefix + "webhookevents",
+            ["Api:AdminKey"] = "bench-admin-key-0123456789",
+            ["Marketplaces:RateLimitsEnabled"] = "false",
+        });
+        builder.Logging.AddFilter(_ => false);
+        builder.AddFunctionsSyncApp();
+        using var app = builder.Build();
+        await app.StartAsync();
+        var store = app.Services.GetRequiredService<IConnectionStore>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            var storeId = $"{prefix}-{i}";
+            var credentials = new Dictionary<string, string> { ["accessToken"] = $"token-{storeId}" };
+            sim.PutStore("shopify", storeId, new SimStoreConfig { Orders = 0, Products = 0, Customers = 0, Credentials = credentials });
+            await store.RegisterAsync(new ConnectionRegistration(
+                $"org-{i / ConnectionsPerOrganization}", "shopify", storeId, storeId, credentials, new Dictionary<string, string> { ["baseUrl"] = $"{simulatorUrl}/shopify/{storeId}" }), ct);
+        });
+
+        var meter = new HistoryMeter();
+        await using var durable = await SidecarDurableHost.InMemoryAsync(registry => AppDurableFunctions.Register(registry, app.Services), Concurrency, meter);
+        var client = durable.Client;
+        var instanceId = $"{OrchestrationNames.CycleInstanceId}-{prefix}";
+        Console.Error.WriteLine($"durable_cycle_scaling: {connections} connections registered");
+        var watch = Stopwatch.StartNew();
+        await client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.SyncCycle, new CycleInput("scheduled", null), new StartOrchestrationOptions(instanceId));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        var done = await client.WaitForInstanceCompletionAsync(instanceId, true, timeout.Token);
+        watch.Stop();
+        var result = done.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? done.ReadOutputAs<CycleResult>()! : throw new InvalidOperationException($"bench cycle ended {done.RuntimeStatus}");
+        if (result.Succeeded != connections)
+        {
+            throw new InvalidOperationException($"bench cycle synced {result.Succeeded} of {connections}: {string.Join("; ", result.Totals.Errors)}");
+        }
+
+        await app.StopAsync();
+        Console.Error.WriteLine($"durable_cycle_scaling: {connections} connections in {watch.Elapsed.TotalSeconds:0.0} s ({meter.Streamed} histories streamed)");
+        return (watch.Elapsed.TotalSeconds, meter.LargestByOrchestration, result.Lanes);
+    }
+}

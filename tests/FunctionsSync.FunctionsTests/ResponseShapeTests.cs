@@ -1,0 +1,152 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FunctionsSync.Core.Api;
+using FunctionsSync.FunctionsTests.Infrastructure;
+using FunctionsSync.IntegrationTests.Infrastructure;
+using FunctionsSync.Simulator.Data;
+
+namespace FunctionsSync.FunctionsTests;
+
+/// <summary>
+/// One client script, run against the self-hosted runtime (TestServer) and the Functions app (its HTTP triggers
+/// invoked as the Functions host routes them), over every route of the table: each step must answer the same status
+/// and the same JSON shape on both hosts. A route or payload that drifts on one host fails here.
+/// </summary>
+[Collection(FunctionsCollection.Name)]
+public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture simulator)
+{
+    private const string Organization = "org-shape";
+
+    private static readonly Dictionary<string, string?> Aligned = new()
+    {
+        ["Scheduler:EnabledByDefault"] = "false",
+        ["Sync:PageSize"] = "250",
+        ["Conflicts:RetryDelay"] = "01:00:00",
+    };
+
+    private delegate Task<HttpAnswer> Send(string method, string path, object? body = null, bool authenticated = true);
+
+    [Fact]
+    public async Task Every_route_answers_the_same_status_and_shape_on_both_hosts()
+    {
+        await using var host = new HostApp(storage, "shapeself" + Guid.NewGuid().ToString("N")[..6], Aligned);
+        using var client = host.CreateClient();
+        var selfHosted = await RunScriptAsync("self", async (method, path, body, authenticated) =>
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path);
+            if (authenticated)
+            {
+                request.Headers.Add("X-Api-Key", HostApp.AdminKey);
+            }
+
+            if (body is not null)
+            {
+                request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body, HostApp.Json), Encoding.UTF8, "application/json");
+            }
+
+            using var response = await client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            return new HttpAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text.Length == 0 ? null : JsonDocument.Parse(text).RootElement.Clone());
+        });
+
+        await using var app = await FunctionsApp.StartAsync(storage, simulator, "shapefn", Aligned);
+        var router = new FunctionsRouter(app);
+        var functions = await RunScriptAsync("func", (method, path, body, authenticated) => router.SendAsync(method, path, body, authenticated ? FunctionsApp.AdminKey : null));
+
+        Assert.Equal(ApiRoutes.All.Select(r => r.Name).Order(), router.Matched.Order());
+        Assert.Equal(selfHosted.Select(s => s.Step), functions.Select(s => s.Step));
+        var differences = selfHosted.Zip(functions)
+            .SelectMany(pair => (pair.First.Status == pair.Second.Status
+                    ? JsonShape.Differences(pair.First.Answer.Body, pair.Second.Answer.Body)
+                    : [$"status {pair.First.Status} vs {pair.Second.Status}"])
+                .Concat(pair.First.Answer.ContentType == pair.Second.Answer.ContentType ? [] : [$"content type {pair.First.Answer.ContentType} vs {pair.Second.Answer.ContentType}"])
+                .Select(d => $"{pair.First.Step}: {d}"))
+            .ToList();
+        Assert.True(differences.Count == 0, "self-hosted vs Functions:\n" + string.Join("\n", differences));
+    }
+
+    /// <summary>The script: every route, with the data a client would have (a synced store, a conflict, a webhook).</summary>
+    private async Task<List<(string Step, int Status, HttpAnswer Answer)>> RunScriptAsync(string tag, Send send)
+    {
+        var steps = new List<(string Step, int Status, HttpAnswer Answer)>();
+        async Task<JsonElement?> Step(string name, string method, string path, object? body = null, bool authenticated = true)
+        {
+            var answer = await send(method, path, body, authenticated);
+            steps.Add((name, answer.Status, answer));
+            return answer.Body;
+        }
+
+        async Task WaitForRunAsync(string runId) => await Eventually.WaitForAsync(
+            async () => (await send("GET", $"/api/runs/{runId}")).Json.GetProperty("status").GetString(),
+            status => status is "succeeded" or "partial" or "failed" or "cancelled", TimeSpan.FromMinutes(2));
+
+        var storeId = $"shape-{tag}-{Guid.NewGuid():N}"[..24];
+        var credentials = new Dictionary<string, string> { ["consumerKey"] = $"ck_{storeId}", ["consumerSecret"] = $"cs_{storeId}" };
+        var store = simulator.State.PutStore("woocommerce", storeId, new SimStoreConfig { Orders = 40, Products = 10, Customers = 5, Seed = 41, Credentials = credentials });
+
+        await Step("health", "GET", "/api/health");
+        await Step("unauthenticated", "GET", "/api/connections", authenticated: false);
+        await Step("issue key", "POST", "/api/admin/keys", new { organizationId = Organization });
+        var registered = (await Step("register", "POST", "/api/connections", new
+        {
+            organizationId = Organization, marketplace = "woocommerce", externalStoreId = storeId, name = storeId, credentials,
+            settings = new Dictionary<string, string> { ["baseUrl"] = simulator.BaseUrlFor("woocommerce", storeId) },
+        }))!.Value;
+        var connectionId = registered.GetProperty("connectionId").GetString()!;
+        var syncToken = registered.GetProperty("syncToken").GetString()!;
+        await Step("list connections", "GET", $"/api/connections?organizationId={Organization}");
+        await Step("get connection", "GET", $"/api/connections/{connectionId}");
+        await Step("patch connection", "PATCH", $"/api/connections/{connectionId}", new { name = "renamed" });
+        await Step("bad patch", "PATCH", $"/api/connections/{connectionId}", "{\"name\": 5}");
+
+        var triggered = (await Step("trigger", "POST", "/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" }))!.Value;
+        var runId = triggered.GetProperty("runs")[0].GetProperty("runId").GetString()!;
+        await WaitForRunAsync(runId);
+        await Step("get run", "GET", $"/api/runs/{runId}");
+        await Step("pause finished run", "POST", $"/api/runs/{runId}/pause");
+        await Step("resume finished run", "POST", $"/api/runs/{runId}/resume");
+        await Step("cancel finished run", "POST", $"/api/runs/{runId}/cancel");
+        await Step("connection status", "GET", $"/api/connections/{connectionId}/status");
+        await Step("activity", "GET", $"/api/connections/{connectionId}/activity?take=5");
+
+        // A local change, then the marketplace changes the same order: a conflict.
+        var orderId = SimCatalog.OrderId(3).ToString();
+        var record = (await Step("get record", "GET", $"/api/connections/{connectionId}/records/orders/{orderId}"))!.Value.GetProperty("record");
+        var edited = JsonNode.Parse(record.GetRawText())!.AsObject();
+        edited["status"] = "held-by-warehouse";
+        await Step("edit record", "PUT", $"/api/connections/{connectionId}/records/orders/{orderId}", edited.ToJsonString());
+        store.Mutate(SimKind.Orders, 40, DateTimeOffset.UtcNow.AddMinutes(-5));
+        var incremental = (await send("POST", "/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "incremental" })).Json;
+        await WaitForRunAsync(incremental.GetProperty("runs")[0].GetProperty("runId").GetString()!);
+        var conflicts = (await Step("list conflicts", "GET", $"/api/conflicts?connectionId={connectionId}"))!.Value.GetProperty("conflicts");
+        var conflictId = conflicts[0].GetProperty("id").GetString()!;
+        await Step("get conflict", "GET", $"/api/conflicts/{conflictId}");
+        await Step("resolve conflict", "POST", $"/api/conflicts/{conflictId}/resolve", new { resolution = "keep_target", note = "warehouse hold stands" });
+        await Step("missing conflict", "GET", "/api/conflicts/no-such-conflict");
+
+        var webhook = (await Step("create webhook", "POST", "/api/webhooks", new { organizationId = Organization, events = new[] { "sync.completed" }, targetUrl = "https://hooks.example.com/shape" }))!.Value;
+        var webhookId = webhook.GetProperty("id").GetString()!;
+        await Step("list webhooks", "GET", $"/api/webhooks?organizationId={Organization}");
+        await Step("deliveries", "GET", $"/api/webhooks/{webhookId}/deliveries");
+        await Step("replay missing delivery", "POST", "/api/webhooks/deliveries/no-such-delivery/replay");
+        await Step("import receipt", "POST", "/api/orders/import", new { syncToken, receipt = "R-100002" });
+
+        await Step("sync status", "GET", "/api/sync/status");
+        await Step("start", "POST", "/api/sync/start");
+        await Step("interval", "POST", "/api/sync/interval", new { minutes = 30 });
+        await Step("bad interval", "POST", "/api/sync/interval", new { cron = "not a cron" });
+        await Step("stop", "POST", "/api/sync/stop");
+        var full = (await Step("run full", "POST", "/api/sync/run-full"))!.Value;
+        foreach (var id in full.GetProperty("runIds").EnumerateArray())
+        {
+            await WaitForRunAsync(id.GetString()!);
+        }
+
+        await Step("delete webhook", "DELETE", $"/api/webhooks/{webhookId}");
+        await Step("delete connection", "DELETE", $"/api/connections/{connectionId}");
+        await Step("deleted connection", "GET", $"/api/connections/{connectionId}");
+        return steps;
+    }
+}
