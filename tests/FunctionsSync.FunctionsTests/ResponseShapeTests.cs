@@ -19,21 +19,24 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
 {
     private const string Organization = "org-shape";
 
-    private static readonly Dictionary<string, string?> Aligned = new()
+    private Dictionary<string, string?> Aligned => new()
     {
         ["Scheduler:EnabledByDefault"] = "false",
         ["Sync:PageSize"] = "250",
         ["Conflicts:RetryDelay"] = "01:00:00",
+        ["Receipts:ValidatorUrl"] = simulator.BaseUrl + "/mock/{marketplace}/validate",
+        ["Receipts:ValidatorUser"] = "simulator",
+        ["Receipts:ValidatorPassword"] = "simulator",
     };
 
-    private delegate Task<HttpAnswer> Send(string method, string path, object? body = null, bool authenticated = true);
+    private delegate Task<HttpAnswer> Send(string method, string path, object? body = null, bool authenticated = true, string contentType = "application/json");
 
     [Fact]
     public async Task Every_route_answers_the_same_status_and_shape_on_both_hosts()
     {
         await using var host = new HostApp(storage, "shapeself" + Guid.NewGuid().ToString("N")[..6], Aligned);
         using var client = host.CreateClient();
-        var selfHosted = await RunScriptAsync("self", async (method, path, body, authenticated) =>
+        var selfHosted = await RunScriptAsync("self", async (method, path, body, authenticated, contentType) =>
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path);
             if (authenticated)
@@ -43,7 +46,8 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
 
             if (body is not null)
             {
-                request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body, HostApp.Json), Encoding.UTF8, "application/json");
+                request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body, HostApp.Json), Encoding.UTF8);
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
             }
 
             using var response = await client.SendAsync(request);
@@ -53,7 +57,7 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
 
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "shapefn", Aligned);
         var router = new FunctionsRouter(app);
-        var functions = await RunScriptAsync("func", (method, path, body, authenticated) => router.SendAsync(method, path, body, authenticated ? FunctionsApp.AdminKey : null));
+        var functions = await RunScriptAsync("func", (method, path, body, authenticated, contentType) => router.SendAsync(method, path, body, authenticated ? FunctionsApp.AdminKey : null, contentType));
 
         Assert.Equal(ApiRoutes.All.Select(r => r.Name).Order(), router.Matched.Order());
         Assert.Equal(selfHosted.Select(s => s.Step), functions.Select(s => s.Step));
@@ -65,15 +69,28 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
                 .Select(d => $"{pair.First.Step}: {d}"))
             .ToList();
         Assert.True(differences.Count == 0, "self-hosted vs Functions:\n" + string.Join("\n", differences));
+
+        // And on both: no 5xx, and every refusal is a problem body.
+        foreach (var (step, status, answer) in selfHosted.Concat(functions))
+        {
+            Assert.True(status < 500, $"{step}: {status}");
+            if (status >= 400)
+            {
+                Assert.True(answer.ContentType == "application/problem+json" && answer.Body?.GetProperty("status").GetInt32() == status, $"{step}: {status} without a problem body");
+            }
+        }
+
+        Assert.Equal(415, selfHosted.Single(s => s.Step == "not JSON").Status);
+        Assert.Equal(413, selfHosted.Single(s => s.Step == "too large").Status);
     }
 
     /// <summary>The script: every route, with the data a client would have (a synced store, a conflict, a webhook).</summary>
     private async Task<List<(string Step, int Status, HttpAnswer Answer)>> RunScriptAsync(string tag, Send send)
     {
         var steps = new List<(string Step, int Status, HttpAnswer Answer)>();
-        async Task<JsonElement?> Step(string name, string method, string path, object? body = null, bool authenticated = true)
+        async Task<JsonElement?> Step(string name, string method, string path, object? body = null, bool authenticated = true, string contentType = "application/json")
         {
-            var answer = await send(method, path, body, authenticated);
+            var answer = await send(method, path, body, authenticated, contentType);
             steps.Add((name, answer.Status, answer));
             return answer.Body;
         }
@@ -126,6 +143,18 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         await Step("resolve conflict", "POST", $"/api/conflicts/{conflictId}/resolve", new { resolution = "keep_target", note = "warehouse hold stands" });
         await Step("missing conflict", "GET", "/api/conflicts/no-such-conflict");
 
+        // Refusals both hosts must answer alike (4xx problems, nothing changed).
+        await Step("not JSON", "POST", "/api/connections", "organizationId=o", contentType: "application/x-www-form-urlencoded");
+        await Step("too large", "POST", "/api/connections", new string(' ', 1_100_000) + "{}");
+        await Step("duplicate key", "POST", "/api/sync/interval", "{\"minutes\": 5, \"minutes\": 6}");
+        await Step("cron every second", "POST", "/api/sync/interval", new { cron = "* * * * * *" });
+        await Step("cron never", "POST", "/api/sync/interval", new { cron = "0 0 31 2 *" });
+        await Step("control character in organization", "POST", "/api/admin/keys", new { organizationId = "org\u0001shape" });
+        await Step("slash in organization", "POST", "/api/sync/run-full", new { organizationId = "org/shape" });
+        await Step("take not a number", "GET", $"/api/connections/{connectionId}/activity?take=five");
+        await Step("record duplicate key", "PUT", $"/api/connections/{connectionId}/records/orders/{orderId}", "{\"status\": \"a\", \"status\": \"b\"}");
+        await Step("record unknown field", "PUT", $"/api/connections/{connectionId}/records/orders/{orderId}", new { status = "a", colour = "blue" });
+
         var webhook = (await Step("create webhook", "POST", "/api/webhooks", new { organizationId = Organization, events = new[] { "sync.completed" }, targetUrl = "https://hooks.example.com/shape" }))!.Value;
         var webhookId = webhook.GetProperty("id").GetString()!;
         await Step("list webhooks", "GET", $"/api/webhooks?organizationId={Organization}");
@@ -138,7 +167,9 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         await Step("interval", "POST", "/api/sync/interval", new { minutes = 30 });
         await Step("bad interval", "POST", "/api/sync/interval", new { cron = "not a cron" });
         await Step("stop", "POST", "/api/sync/stop");
-        var full = (await Step("run full", "POST", "/api/sync/run-full"))!.Value;
+        await Step("trigger without scope", "POST", "/api/sync/trigger", "{}");
+        await Step("run full without scope", "POST", "/api/sync/run-full");
+        var full = (await Step("run full", "POST", "/api/sync/run-full", new { organizationId = Organization }))!.Value;
         foreach (var id in full.GetProperty("runIds").EnumerateArray())
         {
             await WaitForRunAsync(id.GetString()!);

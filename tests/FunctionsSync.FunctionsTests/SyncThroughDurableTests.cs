@@ -76,7 +76,7 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
         }
 
         var sync = app.Function<SyncFunctions>();
-        var answer = await HttpCall.InvokeAsync(r => sync.RunFullAsync(r, app.Client), "POST", "/api/sync/run-full");
+        var answer = await HttpCall.InvokeAsync(r => sync.RunFullAsync(r, app.Client), "POST", "/api/sync/run-full", new { all = true });
 
         Assert.Equal(202, answer.Status);
         var cycleId = answer.Json.GetProperty("cycleId").GetString()!;
@@ -113,7 +113,7 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
         }
 
         var sync = app.Function<SyncFunctions>();
-        var answer = await HttpCall.InvokeAsync(r => sync.RunFullAsync(r, app.Client), "POST", "/api/sync/run-full");
+        var answer = await HttpCall.InvokeAsync(r => sync.RunFullAsync(r, app.Client), "POST", "/api/sync/run-full", new { all = true });
         var cycleId = answer.Json.GetProperty("cycleId").GetString()!;
         var done = await WaitAsync(app, cycleId, getOutput: true);
 

@@ -101,6 +101,34 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         await AssertProblemAsync(await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { "cdoesnotexist" } }), HttpStatusCode.NotFound, "cdoesnotexist");
         await AssertProblemAsync(await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "sometimes" }), HttpStatusCode.BadRequest, "mode");
         await AssertProblemAsync(await client.PostRawAsync("/api/sync/trigger", "[1,2"), HttpStatusCode.BadRequest, "not valid JSON");
+        // Bodies: JSON only, bounded, each key once; schedules between once a minute and once a year; safe ids.
+        await AssertProblemAsync(await client.PostAsync("/api/connections", new StringContent("organizationId=o", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded")), HttpStatusCode.UnsupportedMediaType, "application/json");
+        await AssertProblemAsync(await client.PostRawAsync("/api/connections", new string(' ', 1_100_000) + "{}"), HttpStatusCode.RequestEntityTooLarge, "at most");
+        var unsized = new StreamContent(new MemoryStream(new byte[2_000_000]));
+        unsized.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/connections") { Content = unsized };
+        chunked.Headers.TransferEncodingChunked = true;
+        await AssertProblemAsync(await client.SendAsync(chunked), HttpStatusCode.RequestEntityTooLarge, "at most");
+        await AssertProblemAsync(await client.PostRawAsync("/api/sync/interval", "{\"minutes\": 5, \"minutes\": 6}"), HttpStatusCode.BadRequest, "not valid JSON");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/interval", new { cron = "* * * * * *" }), HttpStatusCode.BadRequest, "more often than every 60 seconds");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/interval", new { cron = "0,30 * * 1 * *" }), HttpStatusCode.BadRequest, "more often than every 60 seconds");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/interval", new { cron = "0 0 31 2 *" }), HttpStatusCode.BadRequest, "within a year");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/connections", Registration("org/bad", "shopify", "host-bad-2")), HttpStatusCode.BadRequest, "not valid");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/connections", Registration("org-bad", "shopify", "store\u0007bell")), HttpStatusCode.BadRequest, "not valid");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/admin/keys", new { organizationId = "org\u0000bad" }), HttpStatusCode.BadRequest, "organizationId");
+        await AssertProblemAsync(await client.GetAsync($"/api/connections/{connectionId}/activity?take=five"), HttpStatusCode.BadRequest, "take must be a whole number");
+        await AssertProblemAsync(await client.GetAsync("/api/conflicts?pageSize=-1"), HttpStatusCode.BadRequest, "pageSize must be a whole number");
+        await AssertProblemAsync(await client.PutAsync($"/api/connections/{connectionId}/records/orders/1", new StringContent("{\"status\": \"a\", \"status\": \"b\"}", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "not a valid orders record");
+        await AssertProblemAsync(await client.PutAsync($"/api/connections/{connectionId}/records/orders/1", new StringContent("{\"status\": \"a\", \"colour\": \"blue\"}", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "not a valid orders record");
+        await AssertProblemAsync(await client.PutAsync($"/api/connections/{connectionId}/records/orders/1", new StringContent($"{{\"status\": \"{new string('x', 40_000)}\"}}", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "too large");
+
+        // No scope means nothing, not everything: an empty body, {}, two scopes at once, a run-full without one.
+        await AssertProblemAsync(await client.PostRawAsync("/api/sync/trigger", ""), HttpStatusCode.BadRequest, "Name what to sync");
+        await AssertProblemAsync(await client.PostRawAsync("/api/sync/trigger", "{}"), HttpStatusCode.BadRequest, "Name what to sync");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/trigger", new { mode = "full" }), HttpStatusCode.BadRequest, "Name what to sync");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, all = true }), HttpStatusCode.BadRequest, "one scope only");
+        await AssertProblemAsync(await client.PostAsync("/api/sync/run-full", null), HttpStatusCode.BadRequest, "Name what to sync");
+        await AssertProblemAsync(await client.PostJsonAsync("/api/sync/run-full", new { organizationId = "org-bad", all = true }), HttpStatusCode.BadRequest, "one scope only");
         await AssertProblemAsync(await client.PostRawAsync("/api/connections", "{\"organizationId\": \"o\", \"marketplace\": \"ebay\", \"externalStoreId\": \"s\", \"name\": \"n\"}"), HttpStatusCode.BadRequest, "not valid");
         await AssertProblemAsync(await client.GetAsync("/api/runs/nope"), HttpStatusCode.NotFound, "nope");
         await AssertProblemAsync(await host.Client(null).GetAsync("/api/sync/status"), HttpStatusCode.Unauthorized, "X-Api-Key");
@@ -110,6 +138,7 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         Assert.Equal(before.GetProperty("schedule").GetString(), after.GetProperty("schedule").GetString());
         Assert.Equal(before.GetProperty("enabled").GetBoolean(), after.GetProperty("enabled").GetBoolean());
         Assert.Equal(0, after.GetProperty("activeRuns").GetArrayLength());
+        Assert.Equal("pending", (await (await client.GetAsync($"/api/connections/{connectionId}/status")).ReadJsonAsync()).GetProperty("syncStatus").GetString());
         var list = await (await client.GetAsync("/api/connections")).ReadJsonAsync();
         Assert.Equal(1, list.GetProperty("connections").GetArrayLength());
         Assert.Equal(HttpStatusCode.OK, (await host.Client(null).GetAsync("/api/health")).StatusCode);
@@ -119,7 +148,9 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
     public async Task Stop_survives_a_restart_and_start_and_interval_take_effect_on_the_next_tick()
     {
         string connectionId;
-        await using (var host = new HostApp(storage, "hostsched"))
+        // A schedule of every second, which the API refuses by default, keeps this test short.
+        var fast = new Dictionary<string, string?> { ["Scheduler:MinimumCronInterval"] = "00:00:01" };
+        await using (var host = new HostApp(storage, "hostsched", fast))
         {
             var client = host.Client();
             Store("etsy", "host-sched");
@@ -129,7 +160,7 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
             Assert.False(stopped.GetProperty("enabled").GetBoolean());
         }
 
-        await using (var restarted = new HostApp(storage, "hostsched"))
+        await using (var restarted = new HostApp(storage, "hostsched", fast))
         {
             var client = restarted.Client();
             var status = await (await client.GetAsync("/api/sync/status")).ReadJsonAsync();
@@ -175,7 +206,7 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         Assert.Equal(HttpStatusCode.NotFound, (await orgA.GetAsync($"/api/connections/{b}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await orgA.GetAsync($"/api/connections/{b}/status")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await orgA.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { b } })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await orgA.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/connections/{b}") { Content = new StringContent("{\"enabled\": false}") })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await orgA.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/connections/{b}") { Content = new StringContent("{\"enabled\": false}", System.Text.Encoding.UTF8, "application/json") })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await orgA.DeleteAsync($"/api/connections/{b}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await orgA.PostAsync("/api/sync/stop", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await orgA.PostJsonAsync("/api/admin/keys", new { organizationId = "org-b" })).StatusCode);

@@ -60,7 +60,7 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
 
         // Slow pages, so runs are still going when a replica dies.
         simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 60 };
-        var cycle = await (await client.PostAsync("/api/sync/run-full", null)).ReadJsonAsync();
+        var cycle = await (await client.PostJsonAsync("/api/sync/run-full", new { all = true })).ReadJsonAsync();
         var runIds = cycle.GetProperty("runIds").EnumerateArray().Select(r => r.GetString()!).ToList();
         Assert.Equal(8, runIds.Count);
 

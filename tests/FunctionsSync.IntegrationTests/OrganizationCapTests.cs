@@ -46,7 +46,7 @@ public sealed class OrganizationCapTests(AzuriteFixture storage, SimulatorFixtur
         }
 
         simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 40 };
-        var cycle = await (await client.PostAsync("/api/sync/run-full", null)).ReadJsonAsync();
+        var cycle = await (await client.PostJsonAsync("/api/sync/run-full", new { all = true })).ReadJsonAsync();
         var runIds = cycle.GetProperty("runIds").EnumerateArray().Select(r => r.GetString()!).ToList();
         Assert.Equal(5, runIds.Count);
 

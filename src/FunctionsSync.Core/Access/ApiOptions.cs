@@ -11,4 +11,9 @@ public sealed class ApiOptions
     [Required(ErrorMessage = "Api:AdminKey is required (environment Api__AdminKey).")]
     [MinLength(16, ErrorMessage = "Api:AdminKey must be at least 16 characters.")]
     public string AdminKey { get; set; } = "";
+
+    /// <summary>The largest request body either host reads (413 beyond): far below Kestrel's 30 MB, and above the
+    /// largest legitimate body (a connection's credentials and settings, a record).</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
 }

@@ -17,12 +17,12 @@ public sealed class AdminApi(IApiKeyStore keys)
             return problem;
         }
 
-        if (string.IsNullOrWhiteSpace(request.OrganizationId) || request.OrganizationId.Length > 128)
+        if (request.OrganizationId is not { } organizationId || IdRules.OrganizationIdError(organizationId) is { } error)
         {
-            return Problems.BadRequest("organizationId is required.", new Dictionary<string, string[]> { ["organizationId"] = ["Required, at most 128 characters."] });
+            return Problems.BadRequest("organizationId is not valid.", new Dictionary<string, string[]> { ["organizationId"] = [IdRules.OrganizationIdError(request.OrganizationId)!] });
         }
 
-        var key = await keys.IssueAsync(request.OrganizationId.Trim(), cancellationToken);
-        return new ApiResult(201, new { organizationId = request.OrganizationId.Trim(), key });
+        var key = await keys.IssueAsync(organizationId, cancellationToken);
+        return new ApiResult(201, new { organizationId, key });
     }
 }

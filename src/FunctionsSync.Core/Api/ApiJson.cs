@@ -12,6 +12,7 @@ public static class ApiJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>An enum value as the API writes it (<c>DataMismatch</c> → <c>data_mismatch</c>).</summary>

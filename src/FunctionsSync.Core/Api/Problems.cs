@@ -15,6 +15,12 @@ public static class Problems
 
     public static ApiResult Conflict(string detail) => Make(409, "conflict", "Conflict.", detail);
 
+    public static ApiResult TooLarge(long limit) =>
+        Make(413, "too-large", "The request body is too large.", $"A request body may have at most {limit} bytes.");
+
+    public static ApiResult UnsupportedMediaType(string? contentType) =>
+        Make(415, "unsupported-media-type", "The request body must be JSON.", $"Send the body as application/json{(string.IsNullOrEmpty(contentType) ? "" : $", not {Printable(contentType)}")}.");
+
     public static ApiResult Unprocessable(string detail) => Make(422, "unprocessable", "The request cannot be applied.", detail);
 
     public static ApiResult Unavailable(string detail) => Make(503, "unavailable", "Service unavailable.", detail);
@@ -22,6 +28,13 @@ public static class Problems
     /// <summary>An unexpected failure: says nothing of its cause (logged with the trace id instead).</summary>
     public static ApiResult Internal(string traceId) =>
         Make(500, "internal", "An unexpected error occurred.", $"The request failed on the server; its trace id is {traceId}.");
+
+    /// <summary>Client text echoed in a problem: control characters replaced, at most 100 characters.</summary>
+    public static string Printable(string text)
+    {
+        var clean = new string([.. text.Take(100).Select(c => char.IsControl(c) ? '?' : c)]);
+        return text.Length > 100 ? clean + "…" : clean;
+    }
 
     private static ApiResult Make(int status, string type, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
         new(status, new ProblemBody(TypeBase + type, title, status, detail, errors));

@@ -13,6 +13,17 @@ namespace FunctionsSync.Core.Api;
 /// </summary>
 public sealed class RecordsApi(IStoredRecords records, ConnectionsApi connectionsApi, IActivityLog activity, TimeProvider time)
 {
+    /// <summary>A table string property holds 64 KiB (UTF-16): 32,768 characters, less room to spare.</summary>
+    public const int MaxRecordJsonChars = 30_000;
+
+    private static readonly JsonDocumentOptions StrictDocument = new() { AllowDuplicateProperties = false };
+
+    /// <summary>A local edit names the record's own fields only, once each: no field is dropped silently.</summary>
+    private static readonly JsonSerializerOptions StrictRecord = new(RecordJson.Options)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
     public async Task<ApiResult> GetAsync(ApiCaller caller, string connectionId, string entityType, string externalId, CancellationToken cancellationToken)
     {
         var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
@@ -34,14 +45,20 @@ public sealed class RecordsApi(IStoredRecords records, ConnectionsApi connection
             return problem;
         }
 
+        // A record is stored as one JSON property of a table row, which holds at most 32 K characters.
+        if (body?.Length > MaxRecordJsonChars)
+        {
+            return Problems.BadRequest($"The record is too large: at most {MaxRecordJsonChars} characters of JSON.", new Dictionary<string, string[]> { ["body"] = [$"At most {MaxRecordJsonChars} characters."] });
+        }
+
         CanonicalRecord record;
         try
         {
-            var node = JsonNode.Parse(body ?? "") as JsonObject ?? throw new JsonException("The body must be a JSON object.");
+            var node = JsonNode.Parse(body ?? "", documentOptions: StrictDocument) as JsonObject ?? throw new JsonException("The body must be a JSON object.");
             node.Remove("$type");
             node["externalId"] = externalId;
             node["updatedAt"] ??= time.GetUtcNow();
-            record = (CanonicalRecord?)node.Deserialize(ClrType(type!.Value), RecordJson.Options) ?? throw new JsonException("The body must be a JSON object.");
+            record = (CanonicalRecord?)node.Deserialize(ClrType(type!.Value), StrictRecord) ?? throw new JsonException("The body must be a JSON object.");
         }
         catch (JsonException ex)
         {

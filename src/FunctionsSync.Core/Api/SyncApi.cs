@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Jobs;
@@ -5,6 +6,7 @@ using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Core.Api;
 
@@ -16,6 +18,7 @@ public sealed class SyncApi(
     RunLauncher launcher,
     CyclePlanner planner,
     ConnectionsApi connectionsApi,
+    IOptions<SchedulerOptions> schedulerOptions,
     TimeProvider time)
 {
     public async Task<ApiResult> StatusAsync(ApiCaller caller, CancellationToken cancellationToken)
@@ -111,12 +114,12 @@ public sealed class SyncApi(
             return Problems.BadRequest("Give cron (e.g. \"0 */15 * * * *\") or minutes.");
         }
 
-        if (!CronSchedule.TryParse(expression, out var cron, out var error))
+        var now = time.GetUtcNow();
+        if (!CronSchedule.TryParseSchedule(expression, now, schedulerOptions.Value.MinimumCronInterval, out var cron, out var error))
         {
             return Problems.BadRequest(error!, new Dictionary<string, string[]> { ["cron"] = [error!] });
         }
 
-        var now = time.GetUtcNow();
         var updated = await schedule.SetCronAsync(cron!.Expression, now, cancellationToken);
         return new ApiResult(200, new { enabled = updated.Enabled, schedule = updated.Cron, nextRunAt = cron.NextAfter(now) });
     }
@@ -150,6 +153,11 @@ public sealed class SyncApi(
             types.Add(type.Value);
         }
 
+        if (!SyncScope.TryResolve(caller, request.ConnectionIds is { Count: > 0 }, request.OrganizationId, request.All, out var organizationId, out var scopeProblem))
+        {
+            return scopeProblem!;
+        }
+
         List<Connection> targets;
         if (request.ConnectionIds is { Count: > 0 } ids)
         {
@@ -171,12 +179,7 @@ public sealed class SyncApi(
         }
         else
         {
-            var organizationId = request.OrganizationId ?? caller.OrganizationId;
-            if (!caller.IsAdmin && organizationId != caller.OrganizationId)
-            {
-                return Problems.NotFound($"Organization {organizationId} has no connections.");
-            }
-
+            // One organization's connection rows, or (an admin's "all") every organization's.
             targets = [.. (await connections.ListAsync(organizationId, cancellationToken)).Where(c => c.DeletedAt is null && c.Enabled)];
         }
 
@@ -203,10 +206,27 @@ public sealed class SyncApi(
         return new ApiResult(202, new { runs, conflicts });
     }
 
-    public async Task<ApiResult> RunFullAsync(ApiCaller caller, CancellationToken cancellationToken)
+    public async Task<ApiResult> RunFullAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
     {
-        var summary = await planner.RunAsync("full", caller.IsAdmin ? null : caller.OrganizationId, TimeSpan.Zero, cancellationToken);
+        if (!TryRunFullScope(caller, body, out var organizationId, out var problem))
+        {
+            return problem;
+        }
+
+        var summary = await planner.RunAsync("full", organizationId, TimeSpan.Zero, cancellationToken);
         return new ApiResult(202, new RunFullAccepted(summary.CycleId, summary.Queued, summary.SkippedActive, summary.RunIds));
+    }
+
+    /// <summary>A run-full body's scope (both hosts): an organization, or every one the caller may see.</summary>
+    public static bool TryRunFullScope(ApiCaller caller, string? body, out string? organizationId, [NotNullWhen(false)] out ApiResult? problem)
+    {
+        organizationId = null;
+        if (!ApiJson.TryRead<RunFullRequest>(body, out var request, out problem, allowEmpty: true))
+        {
+            return false;
+        }
+
+        return SyncScope.TryResolve(caller, false, request.OrganizationId, request.All, out organizationId, out problem);
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

@@ -6,4 +6,7 @@ public sealed class TriggerRequest
     public string? OrganizationId { get; set; }
     public List<string>? EntityTypes { get; set; }
     public string? Mode { get; set; }
+
+    /// <summary>Every enabled connection the caller may see; the scope must be named (see <see cref="SyncScope"/>).</summary>
+    public bool? All { get; set; }
 }

@@ -17,9 +17,9 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
 
         var organizationId = request.OrganizationId?.Trim() ?? caller.OrganizationId ?? "";
         var errors = new Dictionary<string, string[]>();
-        if (organizationId.Length is 0 or > 64)
+        if (IdRules.OrganizationIdError(organizationId) is { } organizationError)
         {
-            errors["organizationId"] = ["Required, at most 64 characters."];
+            errors["organizationId"] = [organizationError];
         }
         else if (!caller.CanSee(organizationId))
         {

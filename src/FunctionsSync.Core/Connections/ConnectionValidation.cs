@@ -1,3 +1,5 @@
+using FunctionsSync.Core.Api;
+
 namespace FunctionsSync.Core.Connections;
 
 /// <summary>Checks a registration before anything is written; returns field → message for problem details.</summary>
@@ -6,9 +8,9 @@ public static class ConnectionValidation
     public static IReadOnlyDictionary<string, string[]> Validate(ConnectionRegistration registration)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(registration.OrganizationId) || registration.OrganizationId.Length > 128)
+        if (IdRules.OrganizationIdError(registration.OrganizationId) is { } organizationError)
         {
-            errors["organizationId"] = ["Required, at most 128 characters."];
+            errors["organizationId"] = [organizationError];
         }
 
         if (!MarketplaceNames.IsKnown(registration.Marketplace))
@@ -16,9 +18,9 @@ public static class ConnectionValidation
             errors["marketplace"] = [$"Must be one of: {string.Join(", ", MarketplaceNames.All)}."];
         }
 
-        if (string.IsNullOrWhiteSpace(registration.ExternalStoreId) || registration.ExternalStoreId.Length > 256)
+        if (IdRules.Error(registration.ExternalStoreId, IdRules.StoreIdMax) is { } storeError)
         {
-            errors["externalStoreId"] = ["Required, at most 256 characters."];
+            errors["externalStoreId"] = [storeError];
         }
 
         if (string.IsNullOrWhiteSpace(registration.Name) || registration.Name.Length > 256)

@@ -41,6 +41,42 @@ public sealed class CronSchedule
         return true;
     }
 
+    /// <summary>
+    /// <see cref="TryParse"/>, for a schedule of sync cycles: its first occurrence after <paramref name="from"/> comes
+    /// within a year (<c>0 0 31 2 *</c> never fires), and no two of the 1,000 occurrences from there are closer than
+    /// <paramref name="minimumInterval"/> (a pattern fires at its fastest on the days it fires at all, so that sample
+    /// sees it).
+    /// </summary>
+    public static bool TryParseSchedule(string? expression, DateTimeOffset from, TimeSpan minimumInterval, out CronSchedule? cron, out string? error)
+    {
+        if (!TryParse(expression, out cron, out error))
+        {
+            return false;
+        }
+
+        var previous = cron!.NextAfter(from);
+        if (previous - from > MaxGap)
+        {
+            error = $"'{cron.Expression}' does not fire within a year.";
+        }
+
+        for (var i = 0; error is null && i < 1_000; i++)
+        {
+            var next = cron.NextAfter(previous);
+            if (next - previous < minimumInterval)
+            {
+                error = $"'{cron.Expression}' fires more often than every {minimumInterval.TotalSeconds:0} seconds.";
+            }
+
+            previous = next;
+        }
+
+        cron = error is null ? cron : null;
+        return error is null;
+    }
+
+    private static readonly TimeSpan MaxGap = TimeSpan.FromDays(366);
+
     public static CronSchedule Parse(string expression) =>
         TryParse(expression, out var cron, out var error) ? cron! : throw new FormatException(error);
 

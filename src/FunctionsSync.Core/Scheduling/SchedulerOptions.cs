@@ -29,6 +29,13 @@ public sealed class SchedulerOptions : IValidatableObject
     [Range(1, 128)]
     public int PlanningParallelism { get; set; } = 32;
 
+    /// <summary>
+    /// The closest two cycles may follow each other under a schedule set through <c>/api/sync/interval</c> (the
+    /// configured <see cref="DefaultCron"/> is the operator's and may be faster, e.g. in tests).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MinimumCronInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>A queued run older than this that never started is dispatched again by the next cycle.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan QueuedRunTimeout { get; set; } = TimeSpan.FromHours(1);

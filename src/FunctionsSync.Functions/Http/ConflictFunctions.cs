@@ -11,14 +11,16 @@ public sealed class ConflictFunctions(HttpApi http, ConflictsApi conflicts, Acti
 {
     [Function("ConflictList")]
     public Task<IActionResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Conflicts)] HttpRequest request) =>
-        http.WithCallerAsync(request, caller => conflicts.ListAsync(
-            caller,
-            request.Query["organizationId"].FirstOrDefault(),
-            request.Query["connectionId"].FirstOrDefault(),
-            request.Query["status"].FirstOrDefault(),
-            int.TryParse(request.Query["pageSize"].FirstOrDefault(), out var size) ? size : null,
-            request.Query["continuationToken"].FirstOrDefault(),
-            request.HttpContext.RequestAborted));
+        http.WithCallerAsync(request, async caller => ApiQuery.TryInt(request.Query["pageSize"].FirstOrDefault(), "pageSize", out var size, out var problem)
+            ? await conflicts.ListAsync(
+                caller,
+                request.Query["organizationId"].FirstOrDefault(),
+                request.Query["connectionId"].FirstOrDefault(),
+                request.Query["status"].FirstOrDefault(),
+                size,
+                request.Query["continuationToken"].FirstOrDefault(),
+                request.HttpContext.RequestAborted)
+            : problem);
 
     [Function("ConflictGet")]
     public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Conflict)] HttpRequest request, string id) =>
@@ -32,8 +34,9 @@ public sealed class ConflictFunctions(HttpApi http, ConflictsApi conflicts, Acti
 
     [Function("ConnectionActivity")]
     public Task<IActionResult> ActivityAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ConnectionActivity)] HttpRequest request, string id) =>
-        http.WithCallerAsync(request, caller => activity.ListAsync(
-            caller, id, int.TryParse(request.Query["take"].FirstOrDefault(), out var take) ? take : null, request.HttpContext.RequestAborted));
+        http.WithCallerAsync(request, async caller => ApiQuery.TryInt(request.Query["take"].FirstOrDefault(), "take", out var take, out var problem)
+            ? await activity.ListAsync(caller, id, take, request.HttpContext.RequestAborted)
+            : problem);
 
     [Function("RecordGet")]
     public Task<IActionResult> RecordGetAsync(

@@ -7,17 +7,46 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Functions.Http;
 
 /// <summary>What every HTTP function shares: API-key authentication, raw bodies, Core's results as HTTP responses.</summary>
-public sealed class HttpApi(ApiKeyAuthenticator authenticator, SyncActivities activities, TimeProvider time)
+public sealed class HttpApi(ApiKeyAuthenticator authenticator, SyncActivities activities, TimeProvider time, IOptions<ApiOptions> options)
 {
+    private const string BodyKey = "FunctionsSync.Body";
+
     /// <summary>Authenticates, then runs <paramref name="handle"/> with the caller; 401 problem without a valid key.</summary>
     public async Task<IActionResult> WithCallerAsync(HttpRequest request, Func<ApiCaller, Task<ApiResult>> handle)
     {
         var caller = await authenticator.AuthenticateAsync(request.Headers[ApiKeyAuthenticator.HeaderName], request.HttpContext.RequestAborted);
-        return ToActionResult(request, caller is null ? Problems.Unauthorized() : await handle(caller));
+        return ToActionResult(request, caller is null ? Problems.Unauthorized() : await CheckedBodyAsync(request) ?? await handle(caller));
+    }
+
+    /// <summary>For the route without an API key (the push path): the same body rules.</summary>
+    public async Task<IActionResult> WithBodyAsync(HttpRequest request, Func<Task<ApiResult>> handle) =>
+        ToActionResult(request, await CheckedBodyAsync(request) ?? await handle());
+
+    /// <summary>
+    /// The body rules both hosts apply (<see cref="ApiBodies"/>): 415 unless JSON, 413 beyond <c>Api:MaxBodyBytes</c>.
+    /// The body is read here once and kept for <see cref="BodyAsync"/>.
+    /// </summary>
+    private async Task<ApiResult?> CheckedBodyAsync(HttpRequest request)
+    {
+        var max = options.Value.MaxBodyBytes;
+        if (ApiBodies.Check(request.Method, request.ContentType, request.ContentLength, request.Headers.TransferEncoding.Count > 0, max) is { } refused)
+        {
+            return refused;
+        }
+
+        if (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
+        {
+            var (body, tooLarge) = await ApiBodies.ReadAsync(request.Body, max, request.HttpContext.RequestAborted);
+            request.HttpContext.Items[BodyKey] = body;
+            return tooLarge;
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -55,12 +84,8 @@ public sealed class HttpApi(ApiKeyAuthenticator authenticator, SyncActivities ac
             return result;
         });
 
-    public static async Task<string?> BodyAsync(HttpRequest request)
-    {
-        using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-        return body.Length == 0 ? null : body;
-    }
+    /// <summary>The body <see cref="WithCallerAsync"/> (or <see cref="WithBodyAsync"/>) read and checked.</summary>
+    public static Task<string?> BodyAsync(HttpRequest request) => Task.FromResult(request.HttpContext.Items[BodyKey] as string);
 
     public static IActionResult ToActionResult(HttpRequest request, ApiResult result)
     {

@@ -6,9 +6,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace FunctionsSync.Functions.Http;
 
 /// <summary>The push path: the body's sync token authenticates, so there is no API-key check.</summary>
-public sealed class ReceiptFunctions(ReceiptsApi api)
+public sealed class ReceiptFunctions(HttpApi http, ReceiptsApi api)
 {
     [Function("OrdersImport")]
-    public async Task<IActionResult> ImportAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.OrdersImport)] HttpRequest request) =>
-        HttpApi.ToActionResult(request, await api.ImportAsync(await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
+    public Task<IActionResult> ImportAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.OrdersImport)] HttpRequest request) =>
+        http.WithBodyAsync(request, async () => await api.ImportAsync(await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
 }

@@ -42,7 +42,12 @@ public sealed class SyncFunctions(HttpApi http, SyncApi api, SyncActivities acti
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.SyncRunFull)] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         http.WithCallerAsync(request, async caller =>
         {
-            var input = new CycleInput("full", caller.IsAdmin ? null : caller.OrganizationId);
+            if (!SyncApi.TryRunFullScope(caller, await HttpApi.BodyAsync(request), out var organizationId, out var problem))
+            {
+                return problem;
+            }
+
+            var input = new CycleInput("full", organizationId);
             var plan = await activities.PlanCycleAsync(input, request.HttpContext.RequestAborted);
             await client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestrationNames.SyncCycle, input with { Plan = plan }, new StartOrchestrationOptions(InstanceId: plan.CycleId), request.HttpContext.RequestAborted);

@@ -1,5 +1,6 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Api;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Host.Api;
 
@@ -7,24 +8,26 @@ namespace FunctionsSync.Host.Api;
 public static class ApiEndpoints
 {
     private const string CallerKey = "FunctionsSync.Caller";
+    private const string BodyKey = "FunctionsSync.Body";
 
     /// <summary>Maps every route of <see cref="ApiRoutes"/> (the Functions app's triggers name the same constants).</summary>
     public static IEndpointRouteBuilder MapFunctionsSyncApi(this IEndpointRouteBuilder app)
     {
-        var open = app.MapGroup("/" + ApiRoutes.Prefix);
+        var open = app.MapGroup("/" + ApiRoutes.Prefix).AddEndpointFilter(ReadBodyAsync);
         open.MapGet(ApiRoutes.Health, async (HealthApi api, CancellationToken ct) => ToResult(await api.GetAsync(ct)));
 
         // The push path authenticates with the connection's sync token in the body, not an API key.
         open.MapPost(ApiRoutes.OrdersImport, async (HttpContext http, ReceiptsApi h, CancellationToken ct) => ToResult(await h.ImportAsync(await BodyAsync(http), ct)));
 
-        var api = app.MapGroup("/" + ApiRoutes.Prefix).AddEndpointFilter(AuthenticateAsync);
+        // Authentication first: an unauthenticated request's body is never read.
+        var api = app.MapGroup("/" + ApiRoutes.Prefix).AddEndpointFilter(AuthenticateAsync).AddEndpointFilter(ReadBodyAsync);
 
         api.MapGet(ApiRoutes.SyncStatus, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.StatusAsync(Caller(http), ct)));
         api.MapPost(ApiRoutes.SyncStart, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetEnabledAsync(Caller(http), true, ct)));
         api.MapPost(ApiRoutes.SyncStop, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetEnabledAsync(Caller(http), false, ct)));
         api.MapPost(ApiRoutes.SyncInterval, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetIntervalAsync(Caller(http), await BodyAsync(http), ct)));
         api.MapPost(ApiRoutes.SyncTrigger, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.TriggerAsync(Caller(http), await BodyAsync(http), ct)));
-        api.MapPost(ApiRoutes.SyncRunFull, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.RunFullAsync(Caller(http), ct)));
+        api.MapPost(ApiRoutes.SyncRunFull, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.RunFullAsync(Caller(http), await BodyAsync(http), ct)));
 
         api.MapGet(ApiRoutes.Run, async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), runId, ct)));
         api.MapPost(ApiRoutes.RunPause, async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.PauseAsync(Caller(http), runId, ct)));
@@ -37,14 +40,17 @@ public static class ApiEndpoints
         api.MapGet(ApiRoutes.ConnectionStatus, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.StatusAsync(Caller(http), id, ct)));
         api.MapPatch(ApiRoutes.Connection, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.PatchAsync(Caller(http), id, await BodyAsync(http), ct)));
         api.MapDelete(ApiRoutes.Connection, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));
-        api.MapGet(ApiRoutes.ConnectionActivity, async (HttpContext http, ActivityApi h, string id, int? take, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), id, take, ct)));
+        api.MapGet(ApiRoutes.ConnectionActivity, async (HttpContext http, ActivityApi h, string id, string? take, CancellationToken ct) =>
+            ToResult(ApiQuery.TryInt(take, "take", out var count, out var problem) ? await h.ListAsync(Caller(http), id, count, ct) : problem));
         api.MapGet(ApiRoutes.Record, async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
             ToResult(await h.GetAsync(Caller(http), id, entityType, externalId, ct)));
         api.MapPut(ApiRoutes.Record, async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
             ToResult(await h.EditAsync(Caller(http), id, entityType, externalId, await BodyAsync(http), ct)));
 
-        api.MapGet(ApiRoutes.Conflicts, async (HttpContext http, ConflictsApi h, string? organizationId, string? connectionId, string? status, int? pageSize, string? continuationToken, CancellationToken ct) =>
-            ToResult(await h.ListAsync(Caller(http), organizationId, connectionId, status, pageSize, continuationToken, ct)));
+        api.MapGet(ApiRoutes.Conflicts, async (HttpContext http, ConflictsApi h, string? organizationId, string? connectionId, string? status, string? pageSize, string? continuationToken, CancellationToken ct) =>
+            ToResult(ApiQuery.TryInt(pageSize, "pageSize", out var size, out var problem)
+                ? await h.ListAsync(Caller(http), organizationId, connectionId, status, size, continuationToken, ct)
+                : problem));
         api.MapGet(ApiRoutes.Conflict, async (HttpContext http, ConflictsApi h, string id, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), id, ct)));
         api.MapPost(ApiRoutes.ConflictResolve, async (HttpContext http, ConflictsApi h, string id, CancellationToken ct) => ToResult(await h.ResolveAsync(Caller(http), id, await BodyAsync(http), ct)));
 
@@ -74,18 +80,35 @@ public static class ApiEndpoints
 
     private static ApiCaller Caller(HttpContext http) => (ApiCaller)http.Items[CallerKey]!;
 
-    /// <summary>Bodies are read raw so Core turns malformed JSON into the same problem on every host.</summary>
-    private static async Task<string?> BodyAsync(HttpContext http)
+    /// <summary>
+    /// Reads the body once, raw, so Core turns malformed JSON into the same problem on every host: 415 unless JSON, 413
+    /// beyond <c>Api:MaxBodyBytes</c> (by its length, or while reading one sent without).
+    /// </summary>
+    private static async ValueTask<object?> ReadBodyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (http.Request.ContentLength == 0)
+        var http = context.HttpContext;
+        var request = http.Request;
+        var max = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxBodyBytes;
+        if (ApiBodies.Check(request.Method, request.ContentType, request.ContentLength, request.Headers.TransferEncoding.Count > 0, max) is { } refused)
         {
-            return null;
+            return ToResult(refused);
         }
 
-        using var reader = new StreamReader(http.Request.Body);
-        var body = await reader.ReadToEndAsync(http.RequestAborted);
-        return body.Length == 0 ? null : body;
+        if (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
+        {
+            var (body, tooLarge) = await ApiBodies.ReadAsync(request.Body, max, http.RequestAborted);
+            if (tooLarge is not null)
+            {
+                return ToResult(tooLarge);
+            }
+
+            http.Items[BodyKey] = body;
+        }
+
+        return await next(context);
     }
+
+    private static Task<string?> BodyAsync(HttpContext http) => Task.FromResult(http.Items[BodyKey] as string);
 
     public static IResult ToResult(ApiResult result)
     {

@@ -25,7 +25,7 @@ public sealed class FunctionsRouter(FunctionsApp app)
     /// <summary>Routes each call matched, by function name.</summary>
     public HashSet<string> Matched { get; } = [];
 
-    public async Task<HttpAnswer> SendAsync(string method, string path, object? body, string? key)
+    public async Task<HttpAnswer> SendAsync(string method, string path, object? body, string? key, string contentType = "application/json")
     {
         if (!new PathString(path.Split('?')[0]).StartsWithSegments("/" + ApiRoutes.Prefix, out var rest))
         {
@@ -52,7 +52,7 @@ public sealed class FunctionsRouter(FunctionsApp app)
                         : p.ParameterType == typeof(string) ? Uri.UnescapeDataString((string)values[p.Name!]!)
                         : throw new InvalidOperationException($"{route.Name}: cannot bind {p.Name}")).ToArray();
                     return (Task<IActionResult>)trigger.Invoke(instance, arguments)!;
-                }, method, path, body, key);
+                }, method, path, body, key, contentType);
             }
         }
 

@@ -16,7 +16,8 @@ public static class HttpCall
 {
     private static readonly IServiceProvider ResultServices = new ServiceCollection().AddLogging().AddMvcCore().Services.BuildServiceProvider();
 
-    public static async Task<HttpAnswer> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string method, string path, object? body = null, string? key = FunctionsApp.AdminKey)
+    public static async Task<HttpAnswer> InvokeAsync(
+        Func<HttpRequest, Task<IActionResult>> function, string method, string path, object? body = null, string? key = FunctionsApp.AdminKey, string contentType = "application/json")
     {
         var context = new DefaultHttpContext { RequestServices = ResultServices };
         context.Request.Method = method;
@@ -31,7 +32,7 @@ public static class HttpCall
         if (body is not null)
         {
             var bytes = Encoding.UTF8.GetBytes(body as string ?? JsonSerializer.Serialize(body, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
-            context.Request.ContentType = "application/json";
+            context.Request.ContentType = contentType;
             context.Request.ContentLength = bytes.Length;
             context.Request.Body = new MemoryStream(bytes);
         }
