@@ -1,11 +1,13 @@
 using System.Net;
-using System.Text.Json;
 using System.Net.Http.Json;
+using System.Text.Json;
 using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
-using Microsoft.Extensions.DependencyInjection;
+using FunctionsSync.Core.Sync;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsSync.IntegrationTests;
 
@@ -121,6 +123,15 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         await AssertProblemAsync(await client.PutAsync($"/api/connections/{connectionId}/records/orders/1", new StringContent("{\"status\": \"a\", \"status\": \"b\"}", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "not a valid orders record");
         await AssertProblemAsync(await client.PutAsync($"/api/connections/{connectionId}/records/orders/1", new StringContent("{\"status\": \"a\", \"colour\": \"blue\"}", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "not a valid orders record");
         await AssertProblemAsync(await client.PutAsync($"/api/connections/{connectionId}/records/orders/1", new StringContent($"{{\"status\": \"{new string('x', 40_000)}\"}}", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "too large");
+
+        // Credentials and settings stay far inside a table row's limits (they answered 500 over 64 KiB).
+        await AssertProblemAsync(await client.PostJsonAsync("/api/connections", new
+        {
+            organizationId = "org-bad", marketplace = "shopify", externalStoreId = "host-bad-3", name = "big", credentials = new Dictionary<string, string> { ["accessToken"] = new string('k', 70_000) },
+        }), HttpStatusCode.BadRequest, "not valid");
+        var manySettings = Enumerable.Range(0, 51).ToDictionary(i => $"s{i}", i => "v");
+        await AssertProblemAsync(await client.PatchAsync($"/api/connections/{connectionId}", JsonContent.Create(new { settings = manySettings })), HttpStatusCode.BadRequest, "not valid");
+        await AssertProblemAsync(await client.PatchAsync($"/api/connections/{connectionId}", JsonContent.Create(new { credentials = new Dictionary<string, string> { ["accessToken"] = new string('k', 70_000) } })), HttpStatusCode.BadRequest, "not valid");
 
         // No scope means nothing, not everything: an empty body, {}, two scopes at once, a run-full without one.
         await AssertProblemAsync(await client.PostRawAsync("/api/sync/trigger", ""), HttpStatusCode.BadRequest, "Name what to sync");
@@ -242,6 +253,30 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         Assert.Equal("queued", queued.GetProperty("status").GetString());
         var status = await (await client.GetAsync("/api/sync/status")).ReadJsonAsync();
         Assert.Equal(runId, status.GetProperty("activeRuns")[0].GetProperty("runId").GetString());
+    }
+
+    [Fact]
+    public async Task A_running_run_whose_runner_stops_renewing_its_lease_shows_stale_with_its_last_heartbeat()
+    {
+        // No workers: the run is made "running" under a lease its runner then stops renewing, as a crashed runner leaves it.
+        await using var host = new HostApp(storage, "hoststale", new Dictionary<string, string?> { ["Workers:Count"] = "0" });
+        var client = host.Client();
+        Store("shopify", "host-stale");
+        var id = (await (await client.PostJsonAsync("/api/connections", Registration("org-stale", "shopify", "host-stale"))).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        var runId = (await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { id } })).ReadJsonAsync()).GetProperty("runs")[0].GetProperty("runId").GetString()!;
+        var state = host.Services.GetRequiredService<ISyncStateStore>();
+        var now = DateTimeOffset.UtcNow;
+        Assert.NotNull(await state.ChangeUnheldRunAsync(runId, r => r with { Status = RunStatus.Running, StartedAt = now, UpdatedAt = now }, now, CancellationToken.None));
+        Assert.NotNull((await state.TryAcquireLeaseAsync(id, "runner-that-dies", TimeSpan.FromSeconds(3), CancellationToken.None)).Lease);
+
+        var held = await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync();
+        Assert.False(held.GetProperty("stale").GetBoolean());
+        Assert.True(held.TryGetProperty("lastHeartbeatAt", out _));
+
+        var stale = await Eventually.WaitForAsync(async () => await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync(), r => r.GetProperty("stale").GetBoolean());
+        Assert.Equal("running", stale.GetProperty("status").GetString());
+        var finished = await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync();
+        Assert.True(finished.GetProperty("lastHeartbeatAt").GetDateTimeOffset() >= now.AddSeconds(-3));
     }
 
     [Fact]

@@ -27,6 +27,23 @@ public static class ApiBodies
         return contentLength > maxBytes ? Problems.TooLarge(maxBytes) : null;
     }
 
+    /// <summary>
+    /// <see cref="Check"/>, then, for a method that carries a body, <see cref="ReadAsync"/>: the body (null when empty)
+    /// or the problem to answer instead. The one entry point both hosts call.
+    /// </summary>
+    public static async Task<(string? Body, ApiResult? Problem)> ReadRequestAsync(
+        string method, string? contentType, long? contentLength, bool chunked, Stream body, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (Check(method, contentType, contentLength, chunked, maxBytes) is { } refused)
+        {
+            return (null, refused);
+        }
+
+        return HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method)
+            ? await ReadAsync(body, maxBytes, cancellationToken)
+            : (null, null);
+    }
+
     /// <summary><c>application/json</c> or <c>application/*+json</c>, parameters (charset) allowed.</summary>
     public static bool IsJson(string? contentType)
     {
@@ -37,7 +54,7 @@ public static class ApiBodies
 
     /// <summary>
     /// Reads a body of at most <paramref name="maxBytes"/> bytes as UTF-8; null when empty. A longer body stops the read
-    /// and answers 413 through <paramref name="problem"/>.
+    /// and answers 413 instead.
     /// </summary>
     public static async Task<(string? Body, ApiResult? Problem)> ReadAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
     {

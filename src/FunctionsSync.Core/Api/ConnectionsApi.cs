@@ -160,10 +160,9 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             errors["intervalMinutes"] = ["Must be between 1 and 10080 (a week)."];
         }
 
-        if (request.Settings?.TryGetValue("baseUrl", out var baseUrl) == true
-            && !(Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        foreach (var (field, message) in ConnectionValidation.ValidateMaps(request.Credentials, request.Settings))
         {
-            errors["settings.baseUrl"] = ["Must be an absolute http(s) URL."];
+            errors[field] = message;
         }
 
         if (errors.Count > 0)

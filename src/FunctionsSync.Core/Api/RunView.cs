@@ -31,6 +31,12 @@ public sealed record RunView
     public DateTimeOffset? FinishedAt { get; init; }
     public long? DurationMs { get; init; }
     public int Attempts { get; init; }
+
+    /// <summary>While running: when its runner last showed life (see <see cref="RunLiveness"/>).</summary>
+    public DateTimeOffset? LastHeartbeatAt { get; init; }
+
+    /// <summary>While running: true when no runner holds it (its runner died; the next one resumes it).</summary>
+    public bool? Stale { get; init; }
     public string? Error { get; init; }
     public MarketplaceErrorKind? ErrorKind { get; init; }
     public IReadOnlyList<string> RecordErrors { get; init; } = [];

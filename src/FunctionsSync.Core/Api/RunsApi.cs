@@ -2,11 +2,12 @@ using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/runs</c> routes: status, and pause / resume / cancel honoured between pages.</summary>
-public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, TimeProvider time)
+public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, IOptions<SyncOptions> syncOptions, TimeProvider time)
 {
     public async Task<ApiResult> GetAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
     {
@@ -16,7 +17,15 @@ public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, Ti
             return NotFound(runId);
         }
 
-        var view = RunView.From(run, time.GetUtcNow()) with { Requested = await state.GetControlAsync(run.RunId, cancellationToken) };
+        var now = time.GetUtcNow();
+        var view = RunView.From(run, now) with { Requested = await state.GetControlAsync(run.RunId, cancellationToken) };
+        if (run.Status == RunStatus.Running)
+        {
+            // One more point read (the connection's lease row), for running runs only.
+            var liveness = RunLiveness.Of(run, await state.GetLeaseAsync(run.ConnectionId, cancellationToken), syncOptions.Value.LeaseDuration, now);
+            view = view with { LastHeartbeatAt = liveness?.LastHeartbeatAt, Stale = liveness?.Stale };
+        }
+
         return new ApiResult(200, view);
     }
 

@@ -28,12 +28,54 @@ public static class ConnectionValidation
             errors["name"] = ["Required, at most 256 characters."];
         }
 
-        if (registration.Settings?.TryGetValue("baseUrl", out var baseUrl) == true
-            && !(Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        foreach (var (field, message) in ValidateMaps(registration.Credentials, registration.Settings))
         {
-            errors["settings.baseUrl"] = ["Must be an absolute http(s) URL."];
+            errors[field] = message;
         }
 
         return errors;
+    }
+
+    public const int MaxEntries = 50;
+    public const int MaxKeyLength = 128;
+    public const int MaxValueLength = 4_096;
+
+    /// <summary>
+    /// Credentials and settings, at registration and on PATCH: bounded so a connection row stays far inside Table
+    /// Storage's 64 KiB property and 1 MiB entity limits (50 entries of at most 128 + 4,096 characters), keys without
+    /// control characters, and <c>settings.baseUrl</c> an absolute http(s) URL.
+    /// </summary>
+    public static IEnumerable<(string Field, string[] Message)> ValidateMaps(IReadOnlyDictionary<string, string>? credentials, IReadOnlyDictionary<string, string>? settings)
+    {
+        foreach (var (name, map) in new[] { ("credentials", credentials), ("settings", settings) })
+        {
+            if (map is null)
+            {
+                continue;
+            }
+
+            if (map.Count > MaxEntries)
+            {
+                yield return (name, [$"At most {MaxEntries} entries."]);
+            }
+
+            foreach (var (key, value) in map)
+            {
+                if (key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))
+                {
+                    yield return ($"{name}.{Problems.Printable(key)}", [$"Keys have 1 to {MaxKeyLength} characters, no control characters."]);
+                }
+                else if (value is null || value.Length > MaxValueLength)
+                {
+                    yield return ($"{name}.{key}", [$"A string of at most {MaxValueLength} characters."]);
+                }
+            }
+        }
+
+        if (settings?.TryGetValue("baseUrl", out var baseUrl) == true
+            && !(Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        {
+            yield return ("settings.baseUrl", ["Must be an absolute http(s) URL."]);
+        }
     }
 }

@@ -33,20 +33,10 @@ public sealed class HttpApi(ApiKeyAuthenticator authenticator, SyncActivities ac
     /// </summary>
     private async Task<ApiResult?> CheckedBodyAsync(HttpRequest request)
     {
-        var max = options.Value.MaxBodyBytes;
-        if (ApiBodies.Check(request.Method, request.ContentType, request.ContentLength, request.Headers.TransferEncoding.Count > 0, max) is { } refused)
-        {
-            return refused;
-        }
-
-        if (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
-        {
-            var (body, tooLarge) = await ApiBodies.ReadAsync(request.Body, max, request.HttpContext.RequestAborted);
-            request.HttpContext.Items[BodyKey] = body;
-            return tooLarge;
-        }
-
-        return null;
+        var (body, problem) = await ApiBodies.ReadRequestAsync(
+            request.Method, request.ContentType, request.ContentLength, request.Headers.TransferEncoding.Count > 0, request.Body, options.Value.MaxBodyBytes, request.HttpContext.RequestAborted);
+        request.HttpContext.Items[BodyKey] = body;
+        return problem;
     }
 
     /// <summary>

@@ -88,23 +88,15 @@ public static class ApiEndpoints
     {
         var http = context.HttpContext;
         var request = http.Request;
-        var max = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxBodyBytes;
-        if (ApiBodies.Check(request.Method, request.ContentType, request.ContentLength, request.Headers.TransferEncoding.Count > 0, max) is { } refused)
+        var (body, problem) = await ApiBodies.ReadRequestAsync(
+            request.Method, request.ContentType, request.ContentLength, request.Headers.TransferEncoding.Count > 0, request.Body,
+            http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxBodyBytes, http.RequestAborted);
+        if (problem is not null)
         {
-            return ToResult(refused);
+            return ToResult(problem);
         }
 
-        if (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
-        {
-            var (body, tooLarge) = await ApiBodies.ReadAsync(request.Body, max, http.RequestAborted);
-            if (tooLarge is not null)
-            {
-                return ToResult(tooLarge);
-            }
-
-            http.Items[BodyKey] = body;
-        }
-
+        http.Items[BodyKey] = body;
         return await next(context);
     }
 
