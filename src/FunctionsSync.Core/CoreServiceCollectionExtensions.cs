@@ -6,6 +6,7 @@ using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Orchestration;
 using FunctionsSync.Core.Receipts;
+using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
 using FunctionsSync.Core.Webhooks;
@@ -53,6 +54,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<HealthApi>();
         services.TryAddSingleton<AdminApi>();
         services.TryAddSingleton<RunsApi>();
+        services.TryAddSingleton<RunCancellation>();
         services.TryAddSingleton<ConnectionsApi>();
         services.TryAddSingleton<SyncApi>();
         services.TryAddSingleton<ConflictsApi>();

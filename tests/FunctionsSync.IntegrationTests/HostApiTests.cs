@@ -224,6 +224,11 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         var listed = (await (await orgA.GetAsync("/api/connections")).ReadJsonAsync()).GetProperty("connections");
         Assert.Equal(new[] { a! }, listed.EnumerateArray().Select(c => c.GetProperty("connectionId").GetString()!).ToArray());
 
+        // The sync token (the receipt import's credential) is the admin's to read, not an organization key's.
+        Assert.False(listed[0].TryGetProperty("syncToken", out _));
+        Assert.False((await (await orgA.GetAsync($"/api/connections/{a}")).ReadJsonAsync()).TryGetProperty("syncToken", out _));
+        Assert.StartsWith("st_", (await (await admin.GetAsync($"/api/connections/{a}")).ReadJsonAsync()).GetProperty("syncToken").GetString());
+
         // Its own: trigger works, and the run is visible to it but not the other organization's runs.
         var runB = (await (await admin.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { b } })).ReadJsonAsync()).GetProperty("runs")[0].GetProperty("runId").GetString();
         Assert.Equal(HttpStatusCode.NotFound, (await orgA.GetAsync($"/api/runs/{runB}")).StatusCode);
@@ -277,6 +282,30 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         Assert.Equal("running", stale.GetProperty("status").GetString());
         var finished = await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync();
         Assert.True(finished.GetProperty("lastHeartbeatAt").GetDateTimeOffset() >= now.AddSeconds(-3));
+    }
+
+    [Fact]
+    public async Task Deleting_a_connection_cancels_its_active_run_and_erases_its_credentials()
+    {
+        await using var host = new HostApp(storage, "hostdelete", new Dictionary<string, string?> { ["Workers:Count"] = "0" });
+        var client = host.Client();
+        Store("shopify", "host-delete");
+        var id = (await (await client.PostJsonAsync("/api/connections", Registration("org-delete", "shopify", "host-delete"))).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        var runId = (await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { id } })).ReadJsonAsync()).GetProperty("runs")[0].GetProperty("runId").GetString()!;
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/connections/{id}")).StatusCode);
+
+        var run = await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync();
+        Assert.Equal("cancelled", run.GetProperty("status").GetString());
+        Assert.Contains("deleted", run.GetProperty("error").GetString());
+        var stored = await host.Services.GetRequiredService<FunctionsSync.Core.Connections.IConnectionStore>().GetAsync(id, CancellationToken.None);
+        Assert.Empty(stored!.Credentials);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/connections/{id}")).StatusCode);
+
+        // Registered again, it carries the credentials it is registered with.
+        var again = await (await client.PostJsonAsync("/api/connections", Registration("org-delete", "shopify", "host-delete"))).ReadJsonAsync();
+        Assert.Equal(id, again.GetProperty("connectionId").GetString());
+        Assert.NotEmpty((await host.Services.GetRequiredService<FunctionsSync.Core.Connections.IConnectionStore>().GetAsync(id, CancellationToken.None))!.Credentials);
     }
 
     [Fact]

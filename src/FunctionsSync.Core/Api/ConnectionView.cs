@@ -2,7 +2,7 @@ using FunctionsSync.Core.Connections;
 
 namespace FunctionsSync.Core.Api;
 
-/// <summary>A connection as the API shows it: never its credentials.</summary>
+/// <summary>A connection as the API shows it: never its credentials; its sync token to the admin and at registration only.</summary>
 public sealed record ConnectionView
 {
     public required string ConnectionId { get; init; }
@@ -10,7 +10,8 @@ public sealed record ConnectionView
     public required string Marketplace { get; init; }
     public required string ExternalStoreId { get; init; }
     public required string Name { get; init; }
-    public required string SyncToken { get; init; }
+    /// <summary>The credential of <c>POST /api/orders/import</c>: shown at registration and to the admin key.</summary>
+    public string? SyncToken { get; init; }
     public bool Enabled { get; init; }
     public int Priority { get; init; }
     public int IntervalMinutes { get; init; }
@@ -25,14 +26,14 @@ public sealed record ConnectionView
     public RecordCountsView? Records { get; init; }
     public IReadOnlyList<CursorView>? Cursors { get; init; }
 
-    public static ConnectionView From(Connection c) => new()
+    public static ConnectionView From(Connection c, bool withSyncToken) => new()
     {
         ConnectionId = c.Id,
         OrganizationId = c.OrganizationId,
         Marketplace = c.Marketplace,
         ExternalStoreId = c.ExternalStoreId,
         Name = c.Name,
-        SyncToken = c.SyncToken,
+        SyncToken = withSyncToken ? c.SyncToken : null,
         Enabled = c.Enabled,
         Priority = c.Priority,
         IntervalMinutes = c.IntervalMinutes,

@@ -9,7 +9,7 @@ using FunctionsSync.Core.Sync;
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/connections</c> routes.</summary>
-public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore state, IRecordQuery records, IReceiptStore receipts, TimeProvider time)
+public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore state, IRecordQuery records, IReceiptStore receipts, RunCancellation cancellation, TimeProvider time)
 {
     private const int StatusWindow = 20;
 
@@ -47,7 +47,7 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             await connections.UpdateAsync(connection, cancellationToken);
         }
 
-        return new ApiResult(result.Created ? 201 : 200, ConnectionView.From(connection), $"/api/connections/{connection.Id}");
+        return new ApiResult(result.Created ? 201 : 200, ConnectionView.From(connection, withSyncToken: true), $"/api/connections/{connection.Id}");
     }
 
     public async Task<ApiResult> ListAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
@@ -62,7 +62,7 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         var views = list
             .Where(c => c.DeletedAt is null)
             .OrderBy(c => c.OrganizationId, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)
-            .Select(c => ConnectionView.From(c) with { ActiveRunId = states.GetValueOrDefault(c.Id)?.ActiveRunId })
+            .Select(c => ConnectionView.From(c, caller.IsAdmin) with { ActiveRunId = states.GetValueOrDefault(c.Id)?.ActiveRunId })
             .ToList();
         return new ApiResult(200, new { connections = views });
     }
@@ -79,7 +79,7 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         var lastRuns = await state.ListRunsAsync(connection.Id, 1, cancellationToken);
         var cursors = await state.GetCursorsAsync(connection.Id, cancellationToken);
         var counts = await records.CountAsync(connection.Id, cancellationToken);
-        return new ApiResult(200, ConnectionView.From(connection) with
+        return new ApiResult(200, ConnectionView.From(connection, caller.IsAdmin) with
         {
             ActiveRunId = syncState?.ActiveRunId,
             LastRun = lastRuns.Count > 0 ? RunView.From(lastRuns[0], now) : null,
@@ -184,7 +184,7 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             UpdatedAt = time.GetUtcNow(),
         };
         await connections.UpdateAsync(updated, cancellationToken);
-        return new ApiResult(200, ConnectionView.From(updated));
+        return new ApiResult(200, ConnectionView.From(updated, caller.IsAdmin));
     }
 
     public async Task<ApiResult> DeleteAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
@@ -194,7 +194,16 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             return NotFound(connectionId);
         }
 
-        await connections.UpdateAsync(connection with { Enabled = false, DeletedAt = time.GetUtcNow(), UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        // Its active run is cancelled (at once, or by its runner after the page in flight) and its credentials are
+        // erased: registering it again needs new ones.
+        if ((await state.GetConnectionStateAsync(connection.Id, cancellationToken))?.ActiveRunId is { } runId
+            && await state.GetRunAsync(runId, cancellationToken) is { } run && !run.Status.IsFinal())
+        {
+            await cancellation.CancelAsync(runId, "The connection was deleted.", cancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        await connections.UpdateAsync(connection with { Enabled = false, DeletedAt = now, UpdatedAt = now, Credentials = new Dictionary<string, string>() }, cancellationToken);
         return new ApiResult(204, null);
     }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/runs</c> routes: status, and pause / resume / cancel honoured between pages.</summary>
-public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, IOptions<SyncOptions> syncOptions, TimeProvider time)
+public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, RunCancellation cancellation, IOptions<SyncOptions> syncOptions, TimeProvider time)
 {
     public async Task<ApiResult> GetAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
     {
@@ -94,14 +94,9 @@ public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, IO
             return Problems.Conflict($"Run {runId} already ended ({Wire(run.Status)}).");
         }
 
-        await state.SetControlAsync(run.RunId, RunControl.Cancel, cancellationToken);
-        var now = time.GetUtcNow();
-        var cancelled = await state.ChangeUnheldRunAsync(
-            run.RunId, r => r with { Status = RunStatus.Cancelled, Phase = null, Error = "Cancelled by an operator.", FinishedAt = now, UpdatedAt = now }, now, cancellationToken);
-        if (cancelled is not null)
+        if (await cancellation.CancelAsync(run.RunId, "Cancelled by an operator.", cancellationToken) is { } cancelled)
         {
-            await state.SetControlAsync(run.RunId, null, cancellationToken);
-            return new ApiResult(200, RunView.From(cancelled, now));
+            return new ApiResult(200, RunView.From(cancelled, time.GetUtcNow()));
         }
 
         // A runner holds it: it stops after the page in flight.
