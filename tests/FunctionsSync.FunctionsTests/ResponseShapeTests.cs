@@ -105,7 +105,10 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
 
         await Step("health", "GET", "/api/health");
         await Step("unauthenticated", "GET", "/api/connections", authenticated: false);
-        await Step("issue key", "POST", "/api/admin/keys", new { organizationId = Organization });
+        var keyId = (await Step("issue key", "POST", "/api/admin/keys", new { organizationId = Organization }))!.Value.GetProperty("id").GetString()!;
+        await Step("list keys", "GET", $"/api/admin/keys?organizationId={Organization}");
+        await Step("revoke key", "DELETE", $"/api/admin/keys/{keyId}");
+        await Step("revoke missing key", "DELETE", "/api/admin/keys/knosuchkey");
         var registered = (await Step("register", "POST", "/api/connections", new
         {
             organizationId = Organization, marketplace = "woocommerce", externalStoreId = storeId, name = storeId, credentials,

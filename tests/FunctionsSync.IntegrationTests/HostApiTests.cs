@@ -309,6 +309,36 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
     }
 
     [Fact]
+    public async Task Organization_keys_are_listed_without_secrets_and_a_revoked_key_is_refused_on_every_replica()
+    {
+        var prefix = "hostrevoke" + Guid.NewGuid().ToString("N")[..6];
+        await using var replicaA = new HostApp(storage, prefix);
+        await using var replicaB = new HostApp(storage, prefix);
+        var admin = replicaA.Client();
+        var issued = await (await admin.PostJsonAsync("/api/admin/keys", new { organizationId = "org-revoke" })).ReadJsonAsync();
+        var keyId = issued.GetProperty("id").GetString()!;
+        var key = issued.GetProperty("key").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await replicaB.Client(key).GetAsync("/api/connections")).StatusCode);
+
+        var listed = (await (await admin.GetAsync("/api/admin/keys?organizationId=org-revoke")).ReadJsonAsync()).GetProperty("keys");
+        var entry = Assert.Single(listed.EnumerateArray());
+        Assert.Equal((keyId, "org-revoke"), (entry.GetProperty("id").GetString(), entry.GetProperty("organizationId").GetString()));
+        Assert.True(entry.TryGetProperty("createdAt", out _));
+        Assert.True(entry.TryGetProperty("lastUsedAt", out _));
+        Assert.DoesNotContain(key, listed.GetRawText());
+        Assert.Contains(keyId, (await (await admin.GetAsync("/api/admin/keys")).ReadJsonAsync()).GetRawText());
+        Assert.Equal(HttpStatusCode.Forbidden, (await replicaB.Client(key).GetAsync("/api/admin/keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await replicaB.Client(key).DeleteAsync($"/api/admin/keys/{keyId}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await replicaB.Client().DeleteAsync($"/api/admin/keys/{keyId}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await replicaA.Client(key).GetAsync("/api/connections")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await replicaB.Client(key).GetAsync("/api/connections")).StatusCode);
+        Assert.Empty((await (await admin.GetAsync("/api/admin/keys?organizationId=org-revoke")).ReadJsonAsync()).GetProperty("keys").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/admin/keys/{keyId}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Refused_credentials_mark_the_connection_and_the_next_cycle_skips_it_until_they_are_replaced()
     {
         await using var host = new HostApp(storage, "hostauth");

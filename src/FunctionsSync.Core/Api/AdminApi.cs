@@ -2,6 +2,7 @@ using FunctionsSync.Core.Access;
 
 namespace FunctionsSync.Core.Api;
 
+/// <summary><c>/api/admin/keys</c>: organization keys, issued, listed and revoked by the admin key only.</summary>
 public sealed class AdminApi(IApiKeyStore keys)
 {
     /// <summary><c>POST /api/admin/keys</c>: issues an organization key; it is shown once.</summary>
@@ -17,12 +18,44 @@ public sealed class AdminApi(IApiKeyStore keys)
             return problem;
         }
 
-        if (request.OrganizationId is not { } organizationId || IdRules.OrganizationIdError(organizationId) is { } error)
+        if (IdRules.OrganizationIdError(request.OrganizationId) is { } error)
         {
-            return Problems.BadRequest("organizationId is not valid.", new Dictionary<string, string[]> { ["organizationId"] = [IdRules.OrganizationIdError(request.OrganizationId)!] });
+            return Problems.BadRequest("organizationId is not valid.", new Dictionary<string, string[]> { ["organizationId"] = [error] });
         }
 
-        var key = await keys.IssueAsync(organizationId, cancellationToken);
-        return new ApiResult(201, new { organizationId, key });
+        var issued = await keys.IssueAsync(request.OrganizationId!, cancellationToken);
+        return new ApiResult(201, new IssuedKeyView(issued.Id, request.OrganizationId!, issued.Key));
+    }
+
+    /// <summary><c>GET /api/admin/keys[?organizationId=]</c>: ids, organizations, creation and last use; never the secrets.</summary>
+    public async Task<ApiResult> ListKeysAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Problems.Forbidden("Only the admin key lists organization keys.");
+        }
+
+        if (organizationId is not null && IdRules.OrganizationIdError(organizationId) is { } error)
+        {
+            return Problems.BadRequest("organizationId is not valid.", new Dictionary<string, string[]> { ["organizationId"] = [error] });
+        }
+
+        return new ApiResult(200, new ApiKeyList([.. (await keys.ListAsync(organizationId, cancellationToken)).OrderBy(k => k.CreatedAt)]));
+    }
+
+    /// <summary><c>DELETE /api/admin/keys/{id}</c>: the key is refused from the next request on, on every replica.</summary>
+    public async Task<ApiResult> RevokeKeyAsync(ApiCaller caller, string keyId, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Problems.Forbidden("Only the admin key revokes organization keys.");
+        }
+
+        var known = keyId.Length is > 0 and <= 64 && keyId.All(char.IsAsciiLetterOrDigit) && await keys.RevokeAsync(keyId, cancellationToken);
+        return known ? new ApiResult(204, null) : Problems.NotFound($"Key {Problems.Printable(keyId)} does not exist.");
     }
 }
+
+public sealed record IssuedKeyView(string Id, string OrganizationId, string Key);
+
+public sealed record ApiKeyList(IReadOnlyList<ApiKeyInfo> Keys);

@@ -34,6 +34,7 @@ public static class ApiRoutes
     public const string WebhookDeliveries = "webhooks/{id}/deliveries";
     public const string WebhookReplay = "webhooks/deliveries/{id}/replay";
     public const string AdminKeys = "admin/keys";
+    public const string AdminKey = "admin/keys/{id}";
 
     /// <summary>Every route: its Functions function name, verb and template.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -68,5 +69,7 @@ public static class ApiRoutes
         new("WebhookDeliveries", "GET", WebhookDeliveries),
         new("WebhookReplay", "POST", WebhookReplay),
         new("AdminIssueKey", "POST", AdminKeys),
+        new("AdminListKeys", "GET", AdminKeys),
+        new("AdminRevokeKey", "DELETE", AdminKey),
     ];
 }

@@ -61,6 +61,8 @@ public static class ApiEndpoints
         api.MapPost(ApiRoutes.WebhookReplay, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.ReplayAsync(Caller(http), id, ct)));
 
         api.MapPost(ApiRoutes.AdminKeys, async (HttpContext http, AdminApi h, CancellationToken ct) => ToResult(await h.IssueKeyAsync(Caller(http), await BodyAsync(http), ct)));
+        api.MapGet(ApiRoutes.AdminKeys, async (HttpContext http, AdminApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListKeysAsync(Caller(http), organizationId, ct)));
+        api.MapDelete(ApiRoutes.AdminKey, async (HttpContext http, AdminApi h, string id, CancellationToken ct) => ToResult(await h.RevokeKeyAsync(Caller(http), id, ct)));
         return app;
     }
 

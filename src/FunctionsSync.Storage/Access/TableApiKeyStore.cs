@@ -7,26 +7,111 @@ using FunctionsSync.Storage.Tables;
 namespace FunctionsSync.Storage.Access;
 
 /// <summary>
-/// Organization keys in table <c>apikeys</c> (partition <c>key</c>, row = SHA-256 of the key, <c>OrganizationId</c>,
-/// <c>IssuedAt</c>): the key itself is never stored.
+/// Organization keys in table <c>apikeys</c>; the key itself is never stored. Three rows per key:
+/// <list type="bullet">
+/// <item>partition <c>key</c>, row = SHA-256 of the key: <c>OrganizationId</c>, <c>KeyId</c>, <c>IssuedAt</c> — the
+/// lookup of every authenticated request (one point read; no cache, so a revocation holds on every replica at once);</item>
+/// <item>partition <c>org|{organization}</c>, row = key id: <c>Hash</c>, <c>IssuedAt</c>, <c>LastUsedAt</c> — the listing
+/// (one partition, or the <c>org|</c> range for the admin's list of all);</item>
+/// <item>partition <c>id</c>, row = key id: <c>OrganizationId</c> — revocation by id.</item>
+/// </list>
+/// Keys issued before the id rows existed get them on their next use.
 /// </summary>
 internal sealed class TableApiKeyStore(TableProvider tables, TimeProvider time) : IApiKeyStore
 {
-    private const string Partition = "key";
+    private const string KeyPartition = "key";
+    private const string IdPartition = "id";
+    private static readonly TimeSpan UsageResolution = TimeSpan.FromMinutes(1);
 
-    public async Task<string> IssueAsync(string organizationId, CancellationToken cancellationToken)
+    public async Task<IssuedKey> IssueAsync(string organizationId, CancellationToken cancellationToken)
     {
         var key = "fsk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var id = "k" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var table = await tables.GetAsync(TableNames.ApiKeys, cancellationToken);
-        await table.AddEntityAsync(new TableEntity(Partition, Hash(key)) { ["OrganizationId"] = organizationId, ["IssuedAt"] = time.GetUtcNow() }, cancellationToken);
-        return key;
+        var now = time.GetUtcNow();
+        // Index rows first: a key row never exists without the rows that list and revoke it.
+        await IndexAsync(table, id, organizationId, Hash(key), now, cancellationToken);
+        await table.AddEntityAsync(new TableEntity(KeyPartition, Hash(key)) { ["OrganizationId"] = organizationId, ["KeyId"] = id, ["IssuedAt"] = now }, cancellationToken);
+        return new IssuedKey(id, key);
     }
 
     public async Task<string?> FindOrganizationAsync(string key, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.ApiKeys, cancellationToken);
-        return (await table.GetAsync(Partition, Hash(key), cancellationToken))?.GetString("OrganizationId");
+        var hash = Hash(key);
+        if (await table.GetAsync(KeyPartition, hash, cancellationToken) is not { } row || row.GetString("OrganizationId") is not { } organizationId)
+        {
+            return null;
+        }
+
+        await RecordUseAsync(table, row, organizationId, hash, cancellationToken);
+        return organizationId;
     }
+
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(string? organizationId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.ApiKeys, cancellationToken);
+        // One organization's partition, or every "org|" partition (one row per key; keys do not grow with history).
+        var filter = organizationId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey ge {"org|"} and PartitionKey lt {"org}"}")
+            : TableQueries.Partition(OrgPartition(organizationId));
+        return await table.ReadAllAsync(filter, e => new ApiKeyInfo(
+            e.RowKey, e.PartitionKey["org|".Length..], e.GetDateTimeOffset("IssuedAt") ?? DateTimeOffset.MinValue, e.GetDateTimeOffset("LastUsedAt")), cancellationToken);
+    }
+
+    public async Task<bool> RevokeAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.ApiKeys, cancellationToken);
+        if (await table.GetAsync(IdPartition, keyId, cancellationToken) is not { } index || index.GetString("OrganizationId") is not { } organizationId)
+        {
+            return false;
+        }
+
+        var listed = await table.GetAsync(OrgPartition(organizationId), keyId, cancellationToken);
+        // The key row first: from here on the key is refused; the index rows follow.
+        if (listed?.GetString("Hash") is { } hash)
+        {
+            await TableQueries.DeleteIfExistsAsync(table, KeyPartition, hash, cancellationToken);
+        }
+
+        await TableQueries.DeleteIfExistsAsync(table, OrgPartition(organizationId), keyId, cancellationToken);
+        await TableQueries.DeleteIfExistsAsync(table, IdPartition, keyId, cancellationToken);
+        return true;
+    }
+
+    private async Task RecordUseAsync(TableClient table, TableEntity row, string organizationId, string hash, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (row.GetString("KeyId") is not { } id)
+        {
+            // A key issued before keys had ids: give it one, so it can be listed and revoked. The id is claimed on the
+            // key row first (conditionally: another replica may be doing the same), then indexed.
+            id = "k" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            if (await table.TryReplaceAsync(new TableEntity(KeyPartition, hash) { ["OrganizationId"] = organizationId, ["KeyId"] = id, ["IssuedAt"] = row.GetDateTimeOffset("IssuedAt") ?? now }, row.ETag.ToString(), cancellationToken) is null)
+            {
+                return;
+            }
+
+            await IndexAsync(table, id, organizationId, hash, row.GetDateTimeOffset("IssuedAt") ?? now, cancellationToken);
+        }
+
+        // Last use, at most once a minute per key: an authenticated request costs a write only that often.
+        if (row.GetDateTimeOffset("LastUsedAt") is { } last && now - last < UsageResolution)
+        {
+            return;
+        }
+
+        await table.UpsertEntityAsync(new TableEntity(KeyPartition, hash) { ["LastUsedAt"] = now }, TableUpdateMode.Merge, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(OrgPartition(organizationId), id) { ["LastUsedAt"] = now }, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    private static async Task IndexAsync(TableClient table, string id, string organizationId, string hash, DateTimeOffset issuedAt, CancellationToken cancellationToken)
+    {
+        await table.UpsertEntityAsync(new TableEntity(IdPartition, id) { ["OrganizationId"] = organizationId }, TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(OrgPartition(organizationId), id) { ["Hash"] = hash, ["IssuedAt"] = issuedAt }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    private static string OrgPartition(string organizationId) => "org|" + organizationId;
 
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }
