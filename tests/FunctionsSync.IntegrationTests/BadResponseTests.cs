@@ -87,7 +87,7 @@ public sealed class BadResponseTests(AzuriteFixture storage, SimulatorFixture si
         var before = await harness.SnapshotAsync(connection.Id);
         simulator.State.ClearRequests();
 
-        await harness.Connections.UpdateAsync(connection with { Credentials = new Dictionary<string, string> { ["accessToken"] = "revoked" } }, CancellationToken.None);
+        await harness.Connections.UpdateAsync(connection.Id, c => c with { Credentials = new Dictionary<string, string> { ["accessToken"] = "revoked" } }, CancellationToken.None);
         var outcome = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
 
         Assert.Equal(RunStatus.Failed, outcome.Run!.Status);

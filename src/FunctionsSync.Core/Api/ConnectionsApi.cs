@@ -43,8 +43,10 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         if (!result.Created && connection.DeletedAt is not null)
         {
             // Registering a deleted connection again brings it back, with its id, token and history.
-            connection = connection with { DeletedAt = null, Enabled = true, Credentials = registration.Credentials, Settings = registration.Settings ?? connection.Settings, UpdatedAt = time.GetUtcNow() };
-            await connections.UpdateAsync(connection, cancellationToken);
+            connection = await connections.UpdateAsync(
+                connection.Id,
+                c => c with { DeletedAt = null, Enabled = true, Credentials = registration.Credentials, Settings = registration.Settings ?? c.Settings, UpdatedAt = time.GetUtcNow() },
+                cancellationToken) ?? connection;
         }
 
         return new ApiResult(result.Created ? 201 : 200, ConnectionView.From(connection, withSyncToken: true), $"/api/connections/{connection.Id}");
@@ -171,20 +173,20 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         }
 
         var credentialsChanged = request.Credentials is not null;
-        var updated = connection with
+        // Only the fields the request names change, on the row as stored now (a run's end may be writing its health).
+        var updated = await connections.UpdateAsync(connection.Id, c => c.DeletedAt is not null ? null : c with
         {
-            Enabled = request.Enabled ?? connection.Enabled,
-            Priority = request.Priority ?? connection.Priority,
-            IntervalMinutes = request.IntervalMinutes ?? connection.IntervalMinutes,
-            Credentials = request.Credentials ?? connection.Credentials,
-            Settings = request.Settings ?? connection.Settings,
+            Enabled = request.Enabled ?? c.Enabled,
+            Priority = request.Priority ?? c.Priority,
+            IntervalMinutes = request.IntervalMinutes ?? c.IntervalMinutes,
+            Credentials = request.Credentials ?? c.Credentials,
+            Settings = request.Settings ?? c.Settings,
             // New credentials are the operator's answer to a refusal: schedule the connection again.
-            Health = credentialsChanged ? ConnectionHealth.Active : connection.Health,
-            LastError = credentialsChanged ? null : connection.LastError,
+            Health = credentialsChanged ? ConnectionHealth.Active : c.Health,
+            LastError = credentialsChanged ? null : c.LastError,
             UpdatedAt = time.GetUtcNow(),
-        };
-        await connections.UpdateAsync(updated, cancellationToken);
-        return new ApiResult(200, ConnectionView.From(updated, caller.IsAdmin));
+        }, cancellationToken);
+        return updated is null or { DeletedAt: not null } ? NotFound(connectionId) : new ApiResult(200, ConnectionView.From(updated, caller.IsAdmin));
     }
 
     public async Task<ApiResult> DeleteAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
@@ -203,7 +205,7 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         }
 
         var now = time.GetUtcNow();
-        await connections.UpdateAsync(connection with { Enabled = false, DeletedAt = now, UpdatedAt = now, Credentials = new Dictionary<string, string>() }, cancellationToken);
+        await connections.UpdateAsync(connection.Id, c => c with { Enabled = false, DeletedAt = now, UpdatedAt = now, Credentials = new Dictionary<string, string>() }, cancellationToken);
         return new ApiResult(204, null);
     }
 

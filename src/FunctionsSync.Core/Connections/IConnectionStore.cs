@@ -13,6 +13,11 @@ public interface IConnectionStore
 
     Task<IReadOnlyList<Connection>> ListAsync(string? organizationId, CancellationToken cancellationToken);
 
-    /// <summary>Writes the connection unconditionally (last writer wins; connection rows change rarely).</summary>
-    Task UpdateAsync(Connection connection, CancellationToken cancellationToken);
+    /// <summary>
+    /// Changes the connection as stored now: <paramref name="change"/> is applied to the current row and written only
+    /// if nobody wrote it meanwhile (its ETag); otherwise the row is read again and the change re-applied, so a PATCH
+    /// and a run's end each keep the other's fields. <paramref name="change"/> returning null writes nothing.
+    /// </summary>
+    /// <returns>The connection as written, or as it is when nothing was written; null when it does not exist.</returns>
+    Task<Connection?> UpdateAsync(string connectionId, Func<Connection, Connection?> change, CancellationToken cancellationToken);
 }

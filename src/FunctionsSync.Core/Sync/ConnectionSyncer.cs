@@ -533,27 +533,27 @@ public sealed partial class ConnectionSyncer(
     {
         try
         {
-            // Re-read: the connection may have been changed (credentials, disabled) while the run went on.
-            var current = await connections.GetAsync(connection.Id, CancellationToken.None) ?? connection;
-            var streak = failed ? current.ConsecutiveFailures + 1 : 0;
-            var flags = current.Flags.Where(f => f is not (FlagFailing or FlagDisabled)).ToList();
-            var enabled = current.Enabled;
-            if (streak >= Options.FailureDisableThreshold)
+            // Applied to the row as stored now (credentials or settings may have changed while the run went on), and
+            // again should a PATCH land between the read and the write: both changes are kept.
+            await connections.UpdateAsync(connection.Id, current =>
             {
-                flags.Add(FlagDisabled);
-                enabled = false;
-            }
-            else if (streak >= Options.FailureWarningThreshold)
-            {
-                flags.Add(FlagFailing);
-            }
+                var streak = failed ? current.ConsecutiveFailures + 1 : 0;
+                var flags = current.Flags.Where(f => f is not (FlagFailing or FlagDisabled)).ToList();
+                var enabled = current.Enabled;
+                if (streak >= Options.FailureDisableThreshold)
+                {
+                    flags.Add(FlagDisabled);
+                    enabled = false;
+                }
+                else if (streak >= Options.FailureWarningThreshold)
+                {
+                    flags.Add(FlagFailing);
+                }
 
-            if (current.Health == health && current.LastError == error && current.ConsecutiveFailures == streak && current.Enabled == enabled && flags.SequenceEqual(current.Flags))
-            {
-                return;
-            }
-
-            await connections.UpdateAsync(current with { Health = health, LastError = error, ConsecutiveFailures = streak, Flags = flags, Enabled = enabled, UpdatedAt = Now }, CancellationToken.None);
+                return current.Health == health && current.LastError == error && current.ConsecutiveFailures == streak && current.Enabled == enabled && flags.SequenceEqual(current.Flags)
+                    ? null
+                    : current with { Health = health, LastError = error, ConsecutiveFailures = streak, Flags = flags, Enabled = enabled, UpdatedAt = Now };
+            }, CancellationToken.None);
         }
         catch (Exception ex)
         {

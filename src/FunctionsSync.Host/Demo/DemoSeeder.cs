@@ -60,8 +60,7 @@ public sealed partial class DemoSeeder(
                 var connection = result.Connection;
                 if (!result.Created && (connection.DeletedAt is not null || !settings.All(s => connection.Setting(s.Key) == s.Value)))
                 {
-                    connection = connection with { DeletedAt = null, Enabled = true, Credentials = credentials, Settings = settings };
-                    await connections.UpdateAsync(connection, cancellationToken);
+                    connection = await connections.UpdateAsync(connection.Id, c => c with { DeletedAt = null, Enabled = true, Credentials = credentials, Settings = settings }, cancellationToken) ?? connection;
                 }
 
                 seeded.Add(connection);

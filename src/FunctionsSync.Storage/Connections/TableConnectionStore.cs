@@ -88,13 +88,38 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
         return [.. found.Where(c => c is not null && c.OrganizationId == organizationId).Select(c => c!)];
     }
 
-    public async Task UpdateAsync(Connection connection, CancellationToken cancellationToken)
+    /// <summary>Read, change, conditional replace (If-Match); on a lost race, again from a fresh read.</summary>
+    public async Task<Connection?> UpdateAsync(string connectionId, Func<Connection, Connection?> change, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        // The token's entry first, should the token have changed (see the class comment).
-        await table.UpsertEntityAsync(ConnectionRows.TokenEntry(connection), TableUpdateMode.Replace, cancellationToken);
-        await table.UpsertEntityAsync(ConnectionRows.ToEntity(connection), TableUpdateMode.Replace, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.ConnectionRow, cancellationToken) is not { } entity)
+            {
+                return null;
+            }
+
+            var current = ConnectionRows.FromEntity(entity);
+            if (change(current) is not { } changed)
+            {
+                return current;
+            }
+
+            // The token's entry first, should the token have changed (see the class comment).
+            await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, cancellationToken);
+            if (await table.TryReplaceAsync(ConnectionRows.ToEntity(changed), entity.ETag.ToString(), cancellationToken) is not null)
+            {
+                return changed;
+            }
+
+            if (attempt == MaxUpdateAttempts)
+            {
+                throw new InvalidOperationException($"Connection {connectionId} changed {MaxUpdateAttempts} times while one update was applied.");
+            }
+        }
     }
+
+    private const int MaxUpdateAttempts = 10;
 
     private static Task WriteIndexRowsAsync(TableClient table, Connection connection, CancellationToken cancellationToken) => Task.WhenAll(
         table.UpsertEntityAsync(ConnectionRows.OrganizationEntry(connection), TableUpdateMode.Replace, cancellationToken),
