@@ -43,6 +43,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<WebhookDispatcher>();
         services.AddOptions<ReceiptOptions>().BindConfiguration(ReceiptOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ReceiptImporter>();
+        services.TryAddSingleton<RunCancellation>();
         return services;
     }
 
@@ -54,7 +55,6 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<HealthApi>();
         services.TryAddSingleton<AdminApi>();
         services.TryAddSingleton<RunsApi>();
-        services.TryAddSingleton<RunCancellation>();
         services.TryAddSingleton<ConnectionsApi>();
         services.TryAddSingleton<SyncApi>();
         services.TryAddSingleton<ConflictsApi>();

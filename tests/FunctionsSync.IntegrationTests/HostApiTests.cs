@@ -133,6 +133,16 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         await AssertProblemAsync(await client.PatchAsync($"/api/connections/{connectionId}", JsonContent.Create(new { settings = manySettings })), HttpStatusCode.BadRequest, "not valid");
         await AssertProblemAsync(await client.PatchAsync($"/api/connections/{connectionId}", JsonContent.Create(new { credentials = new Dictionary<string, string> { ["accessToken"] = new string('k', 70_000) } })), HttpStatusCode.BadRequest, "not valid");
 
+        // Each marketplace's credentials and numeric settings are checked when they are given, with the reason.
+        await AssertProblemAsync(await client.PostRawAsync("/api/connections", "{\"organizationId\": \"org-bad\", \"marketplace\": \"shopify\", \"externalStoreId\": \"s4\", \"name\": \"n\", \"credentials\": {}}"), HttpStatusCode.BadRequest, "not valid");
+        await AssertProblemAsync(await client.PostRawAsync("/api/connections", "{\"organizationId\": \"org-bad\", \"marketplace\": \"shopify\", \"externalStoreId\": \"s5\", \"name\": \"n\", \"credentials\": {\"accessToken\": null}}"), HttpStatusCode.BadRequest, "not valid");
+        var refused = await client.PatchAsync($"/api/connections/{connectionId}", JsonContent.Create(new { settings = new Dictionary<string, string> { ["batchSize"] = "-5", ["rateLimitPerSecond"] = "0" } }));
+        var refusal = await refused.ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True(refusal.GetProperty("errors").TryGetProperty("settings.batchSize", out _));
+        Assert.True(refusal.GetProperty("errors").TryGetProperty("settings.rateLimitPerSecond", out _));
+        await AssertProblemAsync(await client.PatchAsync($"/api/connections/{connectionId}", JsonContent.Create(new { credentials = new Dictionary<string, string> { ["apiKey"] = "k" } })), HttpStatusCode.BadRequest, "not valid");
+
         // No scope means nothing, not everything: an empty body, {}, two scopes at once, a run-full without one.
         await AssertProblemAsync(await client.PostRawAsync("/api/sync/trigger", ""), HttpStatusCode.BadRequest, "Name what to sync");
         await AssertProblemAsync(await client.PostRawAsync("/api/sync/trigger", "{}"), HttpStatusCode.BadRequest, "Name what to sync");

@@ -162,7 +162,8 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             errors["intervalMinutes"] = ["Must be between 1 and 10080 (a week)."];
         }
 
-        foreach (var (field, message) in ConnectionValidation.ValidateMaps(request.Credentials, request.Settings))
+        foreach (var (field, message) in ConnectionValidation.ValidateMaps(request.Credentials, request.Settings)
+            .Concat(MarketplaceRequirements.Validate(connection.Marketplace, request.Credentials, request.Settings)))
         {
             errors[field] = message;
         }

@@ -28,7 +28,8 @@ public static class ConnectionValidation
             errors["name"] = ["Required, at most 256 characters."];
         }
 
-        foreach (var (field, message) in ValidateMaps(registration.Credentials, registration.Settings))
+        foreach (var (field, message) in ValidateMaps(registration.Credentials, registration.Settings)
+            .Concat(MarketplaceNames.IsKnown(registration.Marketplace) ? MarketplaceRequirements.Validate(registration.Marketplace, registration.Credentials, registration.Settings) : []))
         {
             errors[field] = message;
         }

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace FunctionsSync.Core.Connections;
+
+/// <summary>
+/// What each marketplace's adapter needs of a connection, checked at registration and on PATCH so a connection that
+/// cannot sync is refused with the reason instead of failing its first run: the credential keys it sends, non-empty,
+/// and the numeric settings the sync reads, in range. Settings are strings (a connection's settings map); a number
+/// must parse as an invariant-culture number.
+/// </summary>
+public static class MarketplaceRequirements
+{
+    private static readonly IReadOnlyDictionary<string, string[]> CredentialKeys = new Dictionary<string, string[]>
+    {
+        [MarketplaceNames.Shopify] = ["accessToken"],
+        [MarketplaceNames.WooCommerce] = ["consumerKey", "consumerSecret"],
+        [MarketplaceNames.Etsy] = ["apiKey", "accessToken"],
+        [MarketplaceNames.Amazon] = ["accessToken"],
+    };
+
+    /// <summary>Numeric settings: name → inclusive range (the sync clamps page sizes to its own maximum).</summary>
+    private static readonly IReadOnlyDictionary<string, (double Min, double Max)> NumericSettings = new Dictionary<string, (double, double)>
+    {
+        ["batchSize"] = (1, 1000),
+        ["pageSize"] = (1, 1000),
+        ["rateLimitPerSecond"] = (0.01, 1000),
+        ["rateLimitCapacity"] = (1, 10_000),
+    };
+
+    public static IReadOnlyList<string> RequiredCredentials(string marketplace) => CredentialKeys.GetValueOrDefault(marketplace) ?? [];
+
+    public static IEnumerable<(string Field, string[] Message)> Validate(string marketplace, IReadOnlyDictionary<string, string>? credentials, IReadOnlyDictionary<string, string>? settings)
+    {
+        if (credentials is not null)
+        {
+            foreach (var key in RequiredCredentials(marketplace).Where(k => string.IsNullOrWhiteSpace(credentials.GetValueOrDefault(k))))
+            {
+                yield return ($"credentials.{key}", [$"Required for {marketplace}: {string.Join(", ", RequiredCredentials(marketplace))}."]);
+            }
+        }
+
+        foreach (var (name, (min, max)) in NumericSettings)
+        {
+            if (settings?.GetValueOrDefault(name) is { } raw
+                && !(double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max))
+            {
+                yield return ($"settings.{name}", [$"A number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}."]);
+            }
+        }
+    }
+}
