@@ -19,6 +19,8 @@ internal static class BenchServices
             // The largest batch size a connection may ask for (Sync:MaxPageSize): a page is two full table batches.
             ["Sync:PageSize"] = "200",
             ["Marketplaces:RateLimitsEnabled"] = "false",
+            // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
+            ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -56,6 +56,8 @@ internal static class DurableCycleScaling
             ["WebhookQueueName"] = prefix + "webhookevents",
             ["Api:AdminKey"] = "bench-admin-key-0123456789",
             ["Marketplaces:RateLimitsEnabled"] = "false",
+            // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
+            ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
         });
         builder.Logging.AddFilter(_ => false);
         builder.AddFunctionsSyncApp();

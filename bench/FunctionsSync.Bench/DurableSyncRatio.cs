@@ -53,6 +53,8 @@ internal static class DurableSyncRatio
             ["Api:AdminKey"] = "bench-admin-key-0123456789",
             ["Sync:PageSize"] = "200",
             ["Marketplaces:RateLimitsEnabled"] = "false",
+            // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
+            ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
         });
         builder.Logging.AddFilter(_ => false);
         builder.AddFunctionsSyncApp();

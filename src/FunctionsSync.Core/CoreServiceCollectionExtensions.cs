@@ -5,6 +5,7 @@ using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Orchestration;
+using FunctionsSync.Core.Outbound;
 using FunctionsSync.Core.Receipts;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
@@ -38,7 +39,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ConflictRecorder>();
         services.TryAddSingleton<ConflictResolver>();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(sp => new WebhookUrlPolicy(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowedHosts));
+        services.TryAddSingleton(sp => new WebhookTargets(new OutboundUrlPolicy(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowedHosts, "webhook targets")));
+        services.AddOptions<MarketplaceTargetOptions>().BindConfiguration(MarketplaceTargetOptions.SectionName);
+        services.TryAddSingleton(sp => new MarketplaceTargets(new OutboundUrlPolicy(sp.GetRequiredService<IOptions<MarketplaceTargetOptions>>().Value.AllowedHosts, "marketplace addresses")));
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<WebhookDispatcher>();
         services.AddOptions<ReceiptOptions>().BindConfiguration(ReceiptOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

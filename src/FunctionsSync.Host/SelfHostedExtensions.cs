@@ -41,6 +41,12 @@ public static class SelfHostedExtensions
                 defaults["Webhooks:AllowedHosts:99"] = simulator.Authority;
             }
 
+            // The demo's connections point at the simulator on loopback: that one address (host and port) is allowed.
+            if (builder.Configuration.GetSection("Marketplaces:AllowedHosts").GetChildren().All(c => c.Value != simulator.Authority))
+            {
+                defaults["Marketplaces:AllowedHosts:99"] = simulator.Authority;
+            }
+
             builder.Configuration.AddInMemoryCollection(defaults);
         }
 

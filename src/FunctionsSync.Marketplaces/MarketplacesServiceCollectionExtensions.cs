@@ -1,4 +1,5 @@
 using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Outbound;
 using FunctionsSync.Core.Receipts;
 using FunctionsSync.Marketplaces.Amazon;
 using FunctionsSync.Marketplaces.Etsy;
@@ -20,7 +21,14 @@ public static class MarketplacesServiceCollectionExtensions
         services.AddOptions<MarketplaceHttpOptions>().BindConfiguration(MarketplaceHttpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         // The pipeline enforces per-attempt timeouts; HttpClient's own 100 s limit must not cut across retries.
-        services.AddHttpClient(MarketplaceHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // Connections name their own addresses (settings.baseUrl): every connection dialled is checked against the
+        // outbound policy, so credentials never go to a loopback, private or metadata address that is not allow-listed.
+        services.AddHttpClient(MarketplaceHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                ConnectCallback = sp.GetRequiredService<MarketplaceTargets>().Policy.ConnectAsync,
+            });
         services.TryAddSingleton<ConnectionPipelines>();
         services.TryAddSingleton<MarketplaceHttp>();
         services.AddSingleton<IMarketplaceAdapter, ShopifyAdapter>();

@@ -105,6 +105,24 @@ public sealed class BadResponseTests(AzuriteFixture storage, SimulatorFixture si
         Assert.Null(lease!.ActiveRunId);
     }
 
+    [Fact]
+    public async Task A_base_url_whose_name_resolves_to_loopback_is_refused_at_connect_time_and_no_credential_leaves()
+    {
+        // Stored past the API (which refuses "localhost" by name): the connect-time check is what stops it. The
+        // allow-list names 127.0.0.1 (the simulator), not the name localhost, which resolves to the same address.
+        await using var harness = new SyncHarness(storage, simulator, "badtarget");
+        var (connection, _) = await harness.AddStoreAsync("shopify", "bad-target", Size);
+        var local = new Uri(simulator.BaseUrlFor("shopify", "bad-target")) is var uri ? $"http://localhost:{uri.Port}{uri.AbsolutePath}" : "";
+        await harness.Connections.UpdateAsync(connection.Id, c => c with { Settings = new Dictionary<string, string>(c.Settings) { ["baseUrl"] = local } }, CancellationToken.None);
+        simulator.State.ClearRequests();
+
+        var outcome = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Failed, outcome.Run!.Status);
+        Assert.Contains("internal address", outcome.Run.Error);
+        Assert.DoesNotContain(simulator.State.Requests, r => r.StoreId == "bad-target");
+    }
+
     private static async Task<(Connection, SimStore)> SyncedStoreAsync(SyncHarness harness, string marketplace, string storeId)
     {
         var (connection, store) = await harness.AddStoreAsync(marketplace, storeId, Size);

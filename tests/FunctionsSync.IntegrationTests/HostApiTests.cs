@@ -143,6 +143,25 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         Assert.True(refusal.GetProperty("errors").TryGetProperty("settings.rateLimitPerSecond", out _));
         await AssertProblemAsync(await client.PatchAsync($"/api/connections/{connectionId}", JsonContent.Create(new { credentials = new Dictionary<string, string> { ["apiKey"] = "k" } })), HttpStatusCode.BadRequest, "not valid");
 
+        // A connection's address is where its credentials go: metadata, private, link-local, CGNAT and loopback
+        // addresses (in each spelling) are refused unless allow-listed (these tests allow only 127.0.0.1, the simulator).
+        foreach (var address in new[]
+        {
+            "http://169.254.169.254/latest/meta-data", "http://[::ffff:169.254.169.254]/", "http://10.0.0.7/", "http://172.16.0.1/", "http://192.168.1.1/",
+            "http://100.64.0.1/", "http://[fd00::1]/", "http://[::1]:7071/api", "http://localhost:7071/api", "http://0.0.0.0/", "file:///etc/passwd",
+        })
+        {
+            var registration = new
+            {
+                organizationId = "org-bad", marketplace = "shopify", externalStoreId = "host-bad-url", name = "n", credentials = new Dictionary<string, string> { ["accessToken"] = "t" },
+                settings = new Dictionary<string, string> { ["baseUrl"] = address },
+            };
+            var refusedAddress = await client.PostJsonAsync("/api/connections", registration);
+            Assert.True(refusedAddress.StatusCode == HttpStatusCode.BadRequest, $"{address}: {refusedAddress.StatusCode}");
+            Assert.True((await refusedAddress.ReadJsonAsync()).GetProperty("errors").TryGetProperty("settings.baseUrl", out _), address);
+            await AssertProblemAsync(await client.PatchAsync($"/api/connections/{connectionId}", JsonContent.Create(new { settings = new Dictionary<string, string> { ["baseUrl"] = address } })), HttpStatusCode.BadRequest, "not valid");
+        }
+
         // No scope means nothing, not everything: an empty body, {}, two scopes at once, a run-full without one.
         await AssertProblemAsync(await client.PostRawAsync("/api/sync/trigger", ""), HttpStatusCode.BadRequest, "Name what to sync");
         await AssertProblemAsync(await client.PostRawAsync("/api/sync/trigger", "{}"), HttpStatusCode.BadRequest, "Name what to sync");

@@ -1,6 +1,7 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Outbound;
 using FunctionsSync.Core.Receipts;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
@@ -9,7 +10,7 @@ using FunctionsSync.Core.Sync;
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/connections</c> routes.</summary>
-public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore state, IRecordQuery records, IReceiptStore receipts, RunCancellation cancellation, TimeProvider time)
+public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore state, IRecordQuery records, IReceiptStore receipts, RunCancellation cancellation, MarketplaceTargets targets, TimeProvider time)
 {
     private const int StatusWindow = 20;
 
@@ -28,6 +29,10 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             request.Credentials ?? [],
             request.Settings);
         var errors = new Dictionary<string, string[]>(ConnectionValidation.Validate(registration));
+        if (BaseUrlError(registration.Settings) is { } baseUrlError)
+        {
+            errors["settings.baseUrl"] = [baseUrlError];
+        }
         if (!caller.CanSee(registration.OrganizationId))
         {
             errors["organizationId"] = ["An organization key registers connections of its own organization only."];
@@ -168,6 +173,11 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             errors[field] = message;
         }
 
+        if (BaseUrlError(request.Settings) is { } baseUrlError)
+        {
+            errors["settings.baseUrl"] = [baseUrlError];
+        }
+
         if (errors.Count > 0)
         {
             return Problems.BadRequest("The change is not valid.", errors);
@@ -221,6 +231,13 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         var connection = await connections.GetAsync(connectionId, cancellationToken);
         return connection is not null && connection.DeletedAt is null && caller.CanSee(connection.OrganizationId) ? connection : null;
     }
+
+    /// <summary>
+    /// A <c>baseUrl</c> the marketplace calls are sent to (with the connection's credentials): public, or on the
+    /// allow-list; checked again against the address dialled on every connection.
+    /// </summary>
+    private string? BaseUrlError(IReadOnlyDictionary<string, string>? settings) =>
+        settings?.GetValueOrDefault("baseUrl") is { } baseUrl ? targets.Policy.Check(baseUrl) : null;
 
     /// <summary>The answer for a connection that does not exist or that the caller may not see.</summary>
     public static ApiResult NotFound(string connectionId) => Problems.NotFound($"Connection {connectionId} does not exist.");

@@ -1,10 +1,11 @@
 using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Outbound;
 using FunctionsSync.Core.Webhooks;
 
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/webhooks</c> routes.</summary>
-public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatcher, IWebhookSignal signal, WebhookUrlPolicy urlPolicy, TimeProvider time)
+public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatcher, IWebhookSignal signal, WebhookTargets targets, TimeProvider time)
 {
     private const int DeliveryPage = 100;
 
@@ -32,7 +33,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
             errors["events"] = [$"One or more of: {string.Join(", ", WebhookEventTypes.All)}."];
         }
 
-        if (urlPolicy.Check(request.TargetUrl) is { } urlProblem)
+        if (targets.Policy.Check(request.TargetUrl) is { } urlProblem)
         {
             errors["targetUrl"] = [urlProblem];
         }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using FunctionsSync.Core.Outbound;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Core.Webhooks;
@@ -15,7 +14,7 @@ public sealed class WebhookSender : IDisposable
     private readonly HttpClient client;
     private readonly TimeProvider time;
 
-    public WebhookSender(IOptions<WebhookOptions> options, WebhookUrlPolicy policy, TimeProvider time)
+    public WebhookSender(IOptions<WebhookOptions> options, WebhookTargets targets, TimeProvider time)
     {
         this.time = time;
         var handler = new SocketsHttpHandler
@@ -23,28 +22,7 @@ public sealed class WebhookSender : IDisposable
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = options.Value.RequestTimeout,
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var host = context.DnsEndPoint.Host;
-                var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-                var allowed = addresses.Where(a => policy.MayConnect(host, context.DnsEndPoint.Port, a)).ToArray();
-                if (allowed.Length == 0)
-                {
-                    throw new HttpRequestException($"{host} resolves to an internal address; webhook targets must be public or allow-listed.");
-                }
-
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
+            ConnectCallback = targets.Policy.ConnectAsync,
         };
         client = new HttpClient(handler) { Timeout = options.Value.RequestTimeout };
     }

@@ -62,6 +62,8 @@ public sealed class FunctionsApp : IAsyncDisposable
             ["Marketplaces:BaseDelay"] = "00:00:00.050",
             ["Marketplaces:MaxDelay"] = "00:00:00.500",
             ["Marketplaces:RateLimitsEnabled"] = "false",
+            // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
+            ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
             ["Orchestration:ActivityFirstRetryInterval"] = "00:00:01",
         });
         if (settings is not null)

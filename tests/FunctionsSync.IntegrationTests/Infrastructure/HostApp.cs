@@ -30,6 +30,8 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
             ["Sync:MinRecordsPerWrite"] = "1",
             ["Marketplaces:BaseDelay"] = "00:00:00.050",
             ["Marketplaces:RateLimitsEnabled"] = "false",
+            // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
+            ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
             ["Marketplaces:MaxDelay"] = "00:00:00.500",
             ["Logging:LogLevel:Default"] = "Warning",
         };

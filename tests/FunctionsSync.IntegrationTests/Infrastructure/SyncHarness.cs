@@ -32,6 +32,8 @@ public sealed class SyncHarness : IAsyncDisposable
             ["Sync:LeaseDuration"] = "00:00:30",
             ["Marketplaces:BaseDelay"] = "00:00:00.050",
             ["Marketplaces:RateLimitsEnabled"] = "false",
+            // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
+            ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
             ["Marketplaces:MaxDelay"] = "00:00:00.500",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -1,11 +1,11 @@
 using System.Net;
-using FunctionsSync.Core.Webhooks;
+using FunctionsSync.Core.Outbound;
 
-namespace FunctionsSync.UnitTests.Webhooks;
+namespace FunctionsSync.UnitTests.Outbound;
 
-public sealed class WebhookUrlPolicyTests
+public sealed class OutboundUrlPolicyTests
 {
-    private static readonly WebhookUrlPolicy Strict = new([]);
+    private static readonly OutboundUrlPolicy Strict = new([], "targets");
 
     [Theory]
     [InlineData("https://hooks.example.com/sync")]
@@ -34,7 +34,7 @@ public sealed class WebhookUrlPolicyTests
     [Fact]
     public void The_allow_list_admits_a_named_host_and_port_only()
     {
-        var policy = new WebhookUrlPolicy(["127.0.0.1:7080"]);
+        var policy = new OutboundUrlPolicy(["127.0.0.1:7080"], "targets");
         Assert.Null(policy.Check("http://127.0.0.1:7080/mock/webhooks/demo"));
         Assert.NotNull(policy.Check("http://127.0.0.1:9999/x"));
         Assert.True(policy.MayConnect("127.0.0.1", 7080, IPAddress.Loopback));

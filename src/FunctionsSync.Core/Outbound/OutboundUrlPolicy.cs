@@ -1,14 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace FunctionsSync.Core.Webhooks;
+namespace FunctionsSync.Core.Outbound;
 
 /// <summary>
-/// Which targets a webhook may call: http(s) only, and never loopback, private, link-local or otherwise internal
-/// addresses (SSRF) unless the allow-list names the host. Checked when an endpoint is created and again on every
-/// connection, against the address actually dialled, so DNS cannot smuggle an internal address in later.
+/// Where the service may send a request to an address a client chose (a webhook target, a connection's
+/// <c>settings.baseUrl</c>): http(s) only, and never loopback, private, link-local, CGNAT, metadata or otherwise
+/// internal addresses (SSRF) unless the allow-list names the host. Checked when the address is registered and again
+/// on every connection, against the address actually dialled (<see cref="ConnectAsync"/>), so DNS cannot smuggle an
+/// internal address in later.
 /// </summary>
-public sealed class WebhookUrlPolicy(IReadOnlyCollection<string> allowedHosts)
+public sealed class OutboundUrlPolicy(IReadOnlyCollection<string> allowedHosts, string purpose)
 {
     /// <summary>Null when <paramref name="url"/> may be registered; otherwise why not.</summary>
     public string? Check(string? url)
@@ -45,6 +47,30 @@ public sealed class WebhookUrlPolicy(IReadOnlyCollection<string> allowedHosts)
 
     /// <summary>Whether a connection to <paramref name="address"/> (resolved from <paramref name="host"/>) may be made.</summary>
     public bool MayConnect(string host, int port, IPAddress address) => IsAllowListed(host, port) || !IsInternal(address);
+
+    /// <summary>A <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves, keeps the addresses the policy allows, dials one.</summary>
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var allowed = addresses.Where(a => MayConnect(host, context.DnsEndPoint.Port, a)).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new HttpRequestException($"{host} resolves to an internal address; {purpose} must be public or allow-listed.");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     private bool IsAllowListed(string host, int port) =>
         allowedHosts.Any(a => a.Equals(host, StringComparison.OrdinalIgnoreCase) || a.Equals($"{host}:{port}", StringComparison.OrdinalIgnoreCase));
