@@ -164,6 +164,9 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         await Step("deliveries", "GET", $"/api/webhooks/{webhookId}/deliveries");
         await Step("replay missing delivery", "POST", "/api/webhooks/deliveries/no-such-delivery/replay");
         await Step("import receipt", "POST", "/api/orders/import", new { syncToken, receipt = "R-100002" });
+        var rotated = (await Step("rotate sync token", "POST", $"/api/connections/{connectionId}/sync-token"))!.Value.GetProperty("syncToken").GetString()!;
+        await Step("import with the old token", "POST", "/api/orders/import", new { syncToken, receipt = "R-100004" });
+        await Step("import with the new token", "POST", "/api/orders/import", new { syncToken = rotated, receipt = "R-100004" });
 
         await Step("sync status", "GET", "/api/sync/status");
         await Step("start", "POST", "/api/sync/start");

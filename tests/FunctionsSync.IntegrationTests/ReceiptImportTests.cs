@@ -86,6 +86,25 @@ public sealed class ReceiptImportTests(AzuriteFixture storage, SimulatorFixture 
         Assert.Equal(2, simulator.State.Validations[receipt]);
     }
 
+    [Fact]
+    public async Task A_rotated_sync_token_replaces_the_old_one_at_once()
+    {
+        await using var host = Host("receipts3");
+        var client = host.Client();
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var (connectionId, old) = await RegisterAsync(client, $"receipt-r-{unique}");
+
+        var rotated = await client.PostAsync($"/api/connections/{connectionId}/sync-token", null);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var token = (await rotated.ReadJsonAsync()).GetProperty("syncToken").GetString()!;
+        Assert.NotEqual(old, token);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostJsonAsync("/api/orders/import", new { syncToken = old, receipt = $"RR-{unique}-3001" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/orders/import", new { syncToken = token, receipt = $"RR-{unique}-3001" })).StatusCode);
+        Assert.Equal(token, (await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync()).GetProperty("syncToken").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/connections/cnosuchconnection/sync-token", null)).StatusCode);
+    }
+
     [Theory]
     [InlineData("{\"syncToken\":\"st_unknown\",\"receipt\":\"R-1\"}", HttpStatusCode.NotFound)]
     [InlineData("{\"syncToken\":\"\",\"receipt\":\"R-1\"}", HttpStatusCode.BadRequest)]

@@ -24,6 +24,7 @@ public static class ApiRoutes
     public const string Connections = "connections";
     public const string Connection = "connections/{id}";
     public const string ConnectionStatus = "connections/{id}/status";
+    public const string ConnectionSyncToken = "connections/{id}/sync-token";
     public const string ConnectionActivity = "connections/{id}/activity";
     public const string Record = "connections/{id}/records/{entityType}/{externalId}";
     public const string Conflicts = "conflicts";
@@ -55,6 +56,7 @@ public static class ApiRoutes
         new("ConnectionList", "GET", Connections),
         new("ConnectionGet", "GET", Connection),
         new("ConnectionStatus", "GET", ConnectionStatus),
+        new("ConnectionRotateSyncToken", "POST", ConnectionSyncToken),
         new("ConnectionPatch", "PATCH", Connection),
         new("ConnectionDelete", "DELETE", Connection),
         new("ConnectionActivity", "GET", ConnectionActivity),

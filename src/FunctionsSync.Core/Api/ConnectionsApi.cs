@@ -200,6 +200,22 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         return updated is null or { DeletedAt: not null } ? NotFound(connectionId) : new ApiResult(200, ConnectionView.From(updated, caller.IsAdmin));
     }
 
+    /// <summary>
+    /// <c>POST /api/connections/{id}/sync-token</c>: a new receipt-import token, shown this once; the old one is refused
+    /// from now on (the token index names the connection, which must still carry the token).
+    /// </summary>
+    public async Task<ApiResult> RotateSyncTokenAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(caller, connectionId, cancellationToken) is null)
+        {
+            return NotFound(connectionId);
+        }
+
+        var token = ConnectionIds.NewSyncToken();
+        var updated = await connections.UpdateAsync(connectionId, c => c.DeletedAt is not null ? null : c with { SyncToken = token, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        return updated is null || updated.SyncToken != token ? NotFound(connectionId) : new ApiResult(200, new RotatedSyncToken(connectionId, token));
+    }
+
     public async Task<ApiResult> DeleteAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
     {
         if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)

@@ -19,6 +19,10 @@ public sealed class ConnectionFunctions(HttpApi http, ConnectionsApi api)
     public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Connection)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => api.GetAsync(caller, id, request.HttpContext.RequestAborted));
 
+    [Function("ConnectionRotateSyncToken")]
+    public Task<IActionResult> RotateSyncTokenAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ConnectionSyncToken)] HttpRequest request, string id) =>
+        http.WithCallerAsync(request, caller => api.RotateSyncTokenAsync(caller, id, request.HttpContext.RequestAborted));
+
     [Function("ConnectionStatus")]
     public Task<IActionResult> StatusAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ConnectionStatus)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => api.StatusAsync(caller, id, request.HttpContext.RequestAborted));

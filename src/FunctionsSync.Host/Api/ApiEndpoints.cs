@@ -37,6 +37,7 @@ public static class ApiEndpoints
         api.MapPost(ApiRoutes.Connections, async (HttpContext http, ConnectionsApi h, CancellationToken ct) => ToResult(await h.RegisterAsync(Caller(http), await BodyAsync(http), ct)));
         api.MapGet(ApiRoutes.Connections, async (HttpContext http, ConnectionsApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), organizationId, ct)));
         api.MapGet(ApiRoutes.Connection, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), id, ct)));
+        api.MapPost(ApiRoutes.ConnectionSyncToken, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.RotateSyncTokenAsync(Caller(http), id, ct)));
         api.MapGet(ApiRoutes.ConnectionStatus, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.StatusAsync(Caller(http), id, ct)));
         api.MapPatch(ApiRoutes.Connection, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.PatchAsync(Caller(http), id, await BodyAsync(http), ct)));
         api.MapDelete(ApiRoutes.Connection, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));

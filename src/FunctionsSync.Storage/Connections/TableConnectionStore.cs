@@ -109,6 +109,12 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
             await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, cancellationToken);
             if (await table.TryReplaceAsync(ConnectionRows.ToEntity(changed), entity.ETag.ToString(), cancellationToken) is not null)
             {
+                if (changed.SyncToken != current.SyncToken)
+                {
+                    // A rotated token: its entry goes (it was refused already, naming a connection that no longer carries it).
+                    await table.DeleteIfExistsAsync(ConnectionRows.TokenPartition(current.SyncToken), ConnectionRows.TokenRow, cancellationToken);
+                }
+
                 return changed;
             }
 
