@@ -162,6 +162,7 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         var webhookId = webhook.GetProperty("id").GetString()!;
         await Step("list webhooks", "GET", $"/api/webhooks?organizationId={Organization}");
         await Step("deliveries", "GET", $"/api/webhooks/{webhookId}/deliveries");
+        await Step("rotate webhook secret", "POST", $"/api/webhooks/{webhookId}/secret");
         await Step("replay missing delivery", "POST", "/api/webhooks/deliveries/no-such-delivery/replay");
         await Step("import receipt", "POST", "/api/orders/import", new { syncToken, receipt = "R-100002" });
         var rotated = (await Step("rotate sync token", "POST", $"/api/connections/{connectionId}/sync-token"))!.Value.GetProperty("syncToken").GetString()!;

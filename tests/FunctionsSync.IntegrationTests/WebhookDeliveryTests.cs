@@ -269,6 +269,43 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/webhooks/{id}/deliveries")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_rotated_secret_signs_beside_the_previous_one_so_the_receiver_can_switch_without_a_rejection()
+    {
+        await using var host = new HostApp(storage, "whrotate", FastDelivery());
+        var client = host.Client();
+        var connectionId = await RegisterAsync(client, "org-rotate", "hook-rotate-store");
+        var receiver = $"rotate-{Guid.NewGuid():N}";
+        var endpoint = await CreateEndpointAsync(client, "org-rotate", receiver, ["sync.completed"]);
+        var id = endpoint.GetProperty("id").GetString()!;
+        var old = endpoint.GetProperty("secret").GetString()!;
+        await ConfigureReceiverAsync(receiver, old, failNext: 0);
+
+        var rotated = await (await client.PostAsync($"/api/webhooks/{id}/secret", null)).ReadJsonAsync();
+        var fresh = rotated.GetProperty("secret").GetString()!;
+        Assert.NotEqual(old, fresh);
+        Assert.True(rotated.GetProperty("previousSecretExpiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddHours(23));
+        Assert.False((await (await client.GetAsync("/api/webhooks?organizationId=org-rotate")).ReadJsonAsync()).GetProperty("webhooks")[0].TryGetProperty("secret", out _));
+
+        // The receiver still checks the old secret: the delivery carries both signatures and verifies.
+        await SyncAsync(client, connectionId);
+        var got = await WaitForReceiverAsync(receiver, r => r.GetProperty("accepted").GetArrayLength() == 1);
+        Assert.Equal(0, got.GetProperty("badSignatures").GetInt32());
+
+        // Switched to the new secret: verifies too.
+        await ConfigureReceiverAsync(receiver, fresh, failNext: 0);
+        await SyncAsync(client, connectionId);
+        got = await WaitForReceiverAsync(receiver, r => r.GetProperty("accepted").GetArrayLength() == 2);
+        Assert.Equal(0, got.GetProperty("badSignatures").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/webhooks/wnosuchendpoint/secret", null)).StatusCode);
+    }
+
+    private static async Task SyncAsync(HttpClient client, string connectionId)
+    {
+        var trigger = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
+        await client.WaitForRunAsync(trigger.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));
+    }
+
     private async Task<string> RegisterAsync(HttpClient client, string organizationId, string storeId) =>
         (await client.RegisterSimulatedAsync(simulator, organizationId, "woocommerce", storeId, new SimStoreConfig { Orders = 30, Products = 5, Customers = 5, Seed = 3 })).ConnectionId;
 

@@ -33,6 +33,7 @@ public static class ApiRoutes
     public const string Webhooks = "webhooks";
     public const string Webhook = "webhooks/{id}";
     public const string WebhookDeliveries = "webhooks/{id}/deliveries";
+    public const string WebhookSecret = "webhooks/{id}/secret";
     public const string WebhookReplay = "webhooks/deliveries/{id}/replay";
     public const string AdminKeys = "admin/keys";
     public const string AdminKey = "admin/keys/{id}";
@@ -69,6 +70,7 @@ public static class ApiRoutes
         new("WebhookList", "GET", Webhooks),
         new("WebhookDelete", "DELETE", Webhook),
         new("WebhookDeliveries", "GET", WebhookDeliveries),
+        new("WebhookRotateSecret", "POST", WebhookSecret),
         new("WebhookReplay", "POST", WebhookReplay),
         new("AdminIssueKey", "POST", AdminKeys),
         new("AdminListKeys", "GET", AdminKeys),

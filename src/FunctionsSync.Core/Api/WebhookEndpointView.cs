@@ -2,11 +2,12 @@ using FunctionsSync.Core.Webhooks;
 
 namespace FunctionsSync.Core.Api;
 
-/// <param name="Secret">Only in the answer to the request that created the endpoint.</param>
+/// <param name="Secret">Only in the answer to the request that created the endpoint or rotated its secret.</param>
+/// <param name="PreviousSecretExpiresAt">After a rotation: until when the previous secret also signs.</param>
 public sealed record WebhookEndpointView(
     string Id, string OrganizationId, string TargetUrl, IReadOnlyList<string> Events, string? Description, DateTimeOffset CreatedAt,
-    DateTimeOffset? DisabledAt, string? DisabledReason, DateTimeOffset? FailingSince, string? Secret = null)
+    DateTimeOffset? DisabledAt, string? DisabledReason, DateTimeOffset? FailingSince, string? Secret = null, DateTimeOffset? PreviousSecretExpiresAt = null)
 {
     public static WebhookEndpointView From(WebhookEndpoint e) =>
-        new(e.Id, e.OrganizationId, e.TargetUrl, e.Events, e.Description, e.CreatedAt, e.DisabledAt, e.DisabledReason, e.FailingSince);
+        new(e.Id, e.OrganizationId, e.TargetUrl, e.Events, e.Description, e.CreatedAt, e.DisabledAt, e.DisabledReason, e.FailingSince, PreviousSecretExpiresAt: e.PreviousSecretExpiresAt);
 }

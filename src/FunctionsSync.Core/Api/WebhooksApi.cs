@@ -1,11 +1,12 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Outbound;
 using FunctionsSync.Core.Webhooks;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/webhooks</c> routes.</summary>
-public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatcher, IWebhookSignal signal, WebhookTargets targets, TimeProvider time)
+public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatcher, IWebhookSignal signal, WebhookTargets targets, IOptions<WebhookOptions> options, TimeProvider time)
 {
     private const int DeliveryPage = 100;
 
@@ -82,6 +83,23 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
 
         await store.DeleteEndpointAsync(id, cancellationToken);
         return new ApiResult(204, null);
+    }
+
+    /// <summary>
+    /// <c>POST /api/webhooks/{id}/secret</c>: a new signing secret, shown once; the previous one signs beside it for
+    /// <c>Webhooks:SecretOverlap</c>, so the receiver can switch without rejecting a delivery.
+    /// </summary>
+    public async Task<ApiResult> RotateSecretAsync(ApiCaller caller, string id, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(caller, id, cancellationToken) is not { } endpoint)
+        {
+            return NotFound(id);
+        }
+
+        var now = time.GetUtcNow();
+        var rotated = endpoint with { Secret = WebhookSigner.NewSecret(), PreviousSecret = endpoint.Secret, PreviousSecretExpiresAt = now + options.Value.SecretOverlap };
+        await store.UpdateEndpointAsync(rotated, cancellationToken);
+        return new ApiResult(200, WebhookEndpointView.From(rotated) with { Secret = rotated.Secret, PreviousSecretExpiresAt = rotated.PreviousSecretExpiresAt });
     }
 
     public async Task<ApiResult> DeliveriesAsync(ApiCaller caller, string id, CancellationToken cancellationToken)

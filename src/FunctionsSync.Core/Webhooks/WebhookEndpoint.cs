@@ -11,6 +11,14 @@ public sealed record WebhookEndpoint
 
     /// <summary><c>whsec_</c> + base64 key (Standard Webhooks). Shown once, when the endpoint is created.</summary>
     public required string Secret { get; init; }
+
+    /// <summary>After a rotation: the secret before it, which also signs until <see cref="PreviousSecretExpiresAt"/>.</summary>
+    public string? PreviousSecret { get; init; }
+    public DateTimeOffset? PreviousSecretExpiresAt { get; init; }
+
+    /// <summary>The secrets that sign a delivery at <paramref name="now"/>: the current one, and the previous one during its overlap.</summary>
+    public IEnumerable<string> SigningSecrets(DateTimeOffset now) =>
+        PreviousSecret is { } previous && PreviousSecretExpiresAt > now ? [Secret, previous] : [Secret];
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>Set when the endpoint stopped receiving deliveries (failing for too long).</summary>

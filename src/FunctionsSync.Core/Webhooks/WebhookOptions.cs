@@ -46,6 +46,10 @@ public sealed class WebhookOptions : IValidatableObject
     /// </summary>
     public List<string> AllowedHosts { get; set; } = [];
 
+    /// <summary>After a secret rotation, how long the previous secret keeps signing beside the new one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Whether this process sends deliveries (queue worker and sweeper). Off for replicas that only sync.</summary>
     public bool DispatchEnabled { get; set; } = true;
 

@@ -38,7 +38,9 @@ public sealed class WebhookSender : IDisposable
         };
         request.Headers.Add("webhook-id", delivery.EventId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSigner.Sign(endpoint.Secret, delivery.EventId, timestamp, delivery.Payload));
+        // Standard Webhooks: space-separated signatures, one per secret in use, so a receiver still on the previous
+        // secret verifies during a rotation's overlap.
+        request.Headers.Add("webhook-signature", string.Join(' ', endpoint.SigningSecrets(startedAt).Select(s => WebhookSigner.Sign(s, delivery.EventId, timestamp, delivery.Payload))));
         request.Headers.UserAgent.ParseAdd("FunctionsSync-Webhooks/1.0");
         try
         {

@@ -19,6 +19,10 @@ public sealed class WebhookFunctions(HttpApi http, WebhooksApi api)
     public Task<IActionResult> DeleteAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ApiRoutes.Webhook)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => api.DeleteAsync(caller, id, request.HttpContext.RequestAborted));
 
+    [Function("WebhookRotateSecret")]
+    public Task<IActionResult> RotateSecretAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.WebhookSecret)] HttpRequest request, string id) =>
+        http.WithCallerAsync(request, caller => api.RotateSecretAsync(caller, id, request.HttpContext.RequestAborted));
+
     [Function("WebhookDeliveries")]
     public Task<IActionResult> DeliveriesAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.WebhookDeliveries)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => api.DeliveriesAsync(caller, id, request.HttpContext.RequestAborted));

@@ -58,6 +58,7 @@ public static class ApiEndpoints
         api.MapPost(ApiRoutes.Webhooks, async (HttpContext http, WebhooksApi h, CancellationToken ct) => ToResult(await h.CreateAsync(Caller(http), await BodyAsync(http), ct)));
         api.MapGet(ApiRoutes.Webhooks, async (HttpContext http, WebhooksApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), organizationId, ct)));
         api.MapDelete(ApiRoutes.Webhook, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));
+        api.MapPost(ApiRoutes.WebhookSecret, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.RotateSecretAsync(Caller(http), id, ct)));
         api.MapGet(ApiRoutes.WebhookDeliveries, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeliveriesAsync(Caller(http), id, ct)));
         api.MapPost(ApiRoutes.WebhookReplay, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.ReplayAsync(Caller(http), id, ct)));
 
