@@ -11,9 +11,13 @@ public sealed class WorkerOptions
     [Range(0, 64)]
     public int Count { get; set; } = 4;
 
-    /// <summary>How long a received message stays hidden; renewed while its run goes on.</summary>
+    /// <summary>
+    /// How long a received message stays hidden; renewed while its run goes on. It is also how soon a crashed
+    /// runner's job reappears, so it matches <c>Sync:LeaseDuration</c> (2 min): another worker resumes the run about
+    /// one lease after the crash (it was 5 min, and runs sat <c>stale</c> for up to that long).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Pause after finding the queue empty.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
