@@ -48,21 +48,7 @@ internal static class DurableCycleScaling
     private static async Task<(double Seconds, IReadOnlyDictionary<string, int> Largest, int Lanes)> CycleAsync(string storage, SimulatorState sim, string simulatorUrl, int connections)
     {
         var prefix = $"bc{connections}" + DateTime.UtcNow.ToString("HHmmss");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = storage,
-            ["Storage:TablePrefix"] = prefix,
-            ["WebhookQueueName"] = prefix + "webhookevents",
-            ["Api:AdminKey"] = "bench-admin-key-0123456789",
-            ["Marketplaces:RateLimitsEnabled"] = "false",
-            // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
-            ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
-        });
-        builder.Logging.AddFilter(_ => false);
-        builder.AddFunctionsSyncApp();
-        using var app = builder.Build();
-        await app.StartAsync();
+        using var app = await BenchFunctionsApp.StartAsync(storage, prefix);
         var store = app.Services.GetRequiredService<IConnectionStore>();
         await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {

@@ -44,22 +44,7 @@ internal static class DurableSyncRatio
 
         // The Functions app as Program.cs wires it, on the Durable Functions default backend.
         var durablePrefix = prefix + "f";
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = storage,
-            ["Storage:TablePrefix"] = durablePrefix,
-            ["WebhookQueueName"] = durablePrefix + "webhookevents",
-            ["Api:AdminKey"] = "bench-admin-key-0123456789",
-            ["Sync:PageSize"] = "200",
-            ["Marketplaces:RateLimitsEnabled"] = "false",
-            // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
-            ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
-        });
-        builder.Logging.AddFilter(_ => false);
-        builder.AddFunctionsSyncApp();
-        using var app = builder.Build();
-        await app.StartAsync();
+        using var app = await BenchFunctionsApp.StartAsync(storage, durablePrefix, new Dictionary<string, string?> { ["Sync:PageSize"] = "200" });
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
         await using var durable = await SidecarDurableHost.OnAzureStorageAsync(new AzureStorageOrchestrationServiceSettings
         {
