@@ -10,53 +10,37 @@ namespace FunctionsSync.Core.Api;
 /// </summary>
 public static class ApiBodies
 {
-    /// <returns>The problem to answer, or null when the body may be read.</returns>
-    public static ApiResult? Check(string method, string? contentType, long? contentLength, bool chunked, long maxBytes)
-    {
-        var hasBody = contentLength > 0 || (contentLength is null && chunked);
-        if (!hasBody || !(HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method)))
-        {
-            return null;
-        }
-
-        if (!IsJson(contentType))
-        {
-            return Problems.UnsupportedMediaType(contentType);
-        }
-
-        return contentLength > maxBytes ? Problems.TooLarge(maxBytes) : null;
-    }
-
     /// <summary>
-    /// <see cref="Check"/>, then, for a method that carries a body, <see cref="ReadAsync"/>: the body (null when empty)
-    /// or the problem to answer instead. The one entry point both hosts call.
+    /// The body of a POST, PUT or PATCH (null when empty, or for other methods), or the problem to answer instead: 415
+    /// when a body is sent as anything but JSON, 413 when its length, or what is read of a body sent without one,
+    /// exceeds <paramref name="maxBytes"/>. The one entry point both hosts call.
     /// </summary>
     public static async Task<(string? Body, ApiResult? Problem)> ReadRequestAsync(
         string method, string? contentType, long? contentLength, bool chunked, Stream body, long maxBytes, CancellationToken cancellationToken)
     {
-        if (Check(method, contentType, contentLength, chunked, maxBytes) is { } refused)
+        if (!(HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method)) || contentLength == 0)
         {
-            return (null, refused);
+            return (null, null);
         }
 
-        return HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method)
-            ? await ReadAsync(body, maxBytes, cancellationToken)
-            : (null, null);
+        if ((contentLength > 0 || chunked) && !IsJson(contentType))
+        {
+            return (null, Problems.UnsupportedMediaType(contentType));
+        }
+
+        return contentLength > maxBytes ? (null, Problems.TooLarge(maxBytes)) : await ReadAsync(body, maxBytes, cancellationToken);
     }
 
     /// <summary><c>application/json</c> or <c>application/*+json</c>, parameters (charset) allowed.</summary>
-    public static bool IsJson(string? contentType)
+    private static bool IsJson(string? contentType)
     {
         var mediaType = contentType?.Split(';')[0].Trim() ?? "";
         return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>
-    /// Reads a body of at most <paramref name="maxBytes"/> bytes as UTF-8; null when empty. A longer body stops the read
-    /// and answers 413 instead.
-    /// </summary>
-    public static async Task<(string? Body, ApiResult? Problem)> ReadAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>Reads at most <paramref name="maxBytes"/> bytes as UTF-8; null when empty; 413 as soon as there are more.</summary>
+    private static async Task<(string? Body, ApiResult? Problem)> ReadAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];

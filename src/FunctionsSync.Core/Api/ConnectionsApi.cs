@@ -28,11 +28,7 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             request.Name?.Trim() ?? "",
             request.Credentials ?? [],
             request.Settings);
-        var errors = new Dictionary<string, string[]>(ConnectionValidation.Validate(registration));
-        if (BaseUrlError(registration.Settings) is { } baseUrlError)
-        {
-            errors["settings.baseUrl"] = [baseUrlError];
-        }
+        var errors = new Dictionary<string, string[]>(ConnectionValidation.Validate(registration, targets.Policy));
         if (!caller.CanSee(registration.OrganizationId))
         {
             errors["organizationId"] = ["An organization key registers connections of its own organization only."];
@@ -167,15 +163,9 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             errors["intervalMinutes"] = ["Must be between 1 and 10080 (a week)."];
         }
 
-        foreach (var (field, message) in ConnectionValidation.ValidateMaps(request.Credentials, request.Settings)
-            .Concat(MarketplaceRequirements.Validate(connection.Marketplace, request.Credentials, request.Settings)))
+        foreach (var (field, message) in ConnectionValidation.ValidateSettings(connection.Marketplace, request.Credentials, request.Settings, targets.Policy))
         {
             errors[field] = message;
-        }
-
-        if (BaseUrlError(request.Settings) is { } baseUrlError)
-        {
-            errors["settings.baseUrl"] = [baseUrlError];
         }
 
         if (errors.Count > 0)
@@ -247,13 +237,6 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         var connection = await connections.GetAsync(connectionId, cancellationToken);
         return connection is not null && connection.DeletedAt is null && caller.CanSee(connection.OrganizationId) ? connection : null;
     }
-
-    /// <summary>
-    /// A <c>baseUrl</c> the marketplace calls are sent to (with the connection's credentials): public, or on the
-    /// allow-list; checked again against the address dialled on every connection.
-    /// </summary>
-    private string? BaseUrlError(IReadOnlyDictionary<string, string>? settings) =>
-        settings?.GetValueOrDefault("baseUrl") is { } baseUrl ? targets.Policy.Check(baseUrl) : null;
 
     /// <summary>The answer for a connection that does not exist or that the caller may not see.</summary>
     public static ApiResult NotFound(string connectionId) => Problems.NotFound($"Connection {connectionId} does not exist.");

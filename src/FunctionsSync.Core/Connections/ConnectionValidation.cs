@@ -1,11 +1,12 @@
 using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Outbound;
 
 namespace FunctionsSync.Core.Connections;
 
 /// <summary>Checks a registration before anything is written; returns field → message for problem details.</summary>
 public static class ConnectionValidation
 {
-    public static IReadOnlyDictionary<string, string[]> Validate(ConnectionRegistration registration)
+    public static IReadOnlyDictionary<string, string[]> Validate(ConnectionRegistration registration, OutboundUrlPolicy addresses)
     {
         var errors = new Dictionary<string, string[]>();
         if (IdRules.OrganizationIdError(registration.OrganizationId) is { } organizationError)
@@ -28,8 +29,7 @@ public static class ConnectionValidation
             errors["name"] = ["Required, at most 256 characters."];
         }
 
-        foreach (var (field, message) in ValidateMaps(registration.Credentials, registration.Settings)
-            .Concat(MarketplaceNames.IsKnown(registration.Marketplace) ? MarketplaceRequirements.Validate(registration.Marketplace, registration.Credentials, registration.Settings) : []))
+        foreach (var (field, message) in ValidateSettings(registration.Marketplace, registration.Credentials, registration.Settings, addresses))
         {
             errors[field] = message;
         }
@@ -42,11 +42,13 @@ public static class ConnectionValidation
     public const int MaxValueLength = 4_096;
 
     /// <summary>
-    /// Credentials and settings, at registration and on PATCH: bounded so a connection row stays far inside Table
-    /// Storage's 64 KiB property and 1 MiB entity limits (50 entries of at most 128 + 4,096 characters), keys without
-    /// control characters, and <c>settings.baseUrl</c> an absolute http(s) URL.
+    /// Credentials and settings, at registration and on PATCH (each when given): bounded so a connection row stays far
+    /// inside Table Storage's 64 KiB property and 1 MiB entity limits (50 entries of at most 128 + 4,096 characters),
+    /// keys without control characters, what the marketplace's adapter needs (<see cref="MarketplaceRequirements"/>),
+    /// and <c>settings.baseUrl</c> an address the outbound policy allows (its credentials are sent there).
     /// </summary>
-    public static IEnumerable<(string Field, string[] Message)> ValidateMaps(IReadOnlyDictionary<string, string>? credentials, IReadOnlyDictionary<string, string>? settings)
+    public static IEnumerable<(string Field, string[] Message)> ValidateSettings(
+        string marketplace, IReadOnlyDictionary<string, string>? credentials, IReadOnlyDictionary<string, string>? settings, OutboundUrlPolicy addresses)
     {
         foreach (var (name, map) in new[] { ("credentials", credentials), ("settings", settings) })
         {
@@ -73,10 +75,14 @@ public static class ConnectionValidation
             }
         }
 
-        if (settings?.TryGetValue("baseUrl", out var baseUrl) == true
-            && !(Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        foreach (var problem in MarketplaceRequirements.Validate(marketplace, credentials, settings))
         {
-            yield return ("settings.baseUrl", ["Must be an absolute http(s) URL."]);
+            yield return problem;
+        }
+
+        if (settings?.GetValueOrDefault("baseUrl") is { } baseUrl && addresses.Check(baseUrl) is { } refused)
+        {
+            yield return ("settings.baseUrl", [refused]);
         }
     }
 }

@@ -15,6 +15,9 @@ public sealed record CyclePlan(
     int Lanes = 8,
     int RunsPerLaneGeneration = 100)
 {
-    /// <summary>The runs this cycle queued (the requeued ones are not its own), as a cycle summary lists them.</summary>
-    public IEnumerable<string> QueuedRunIds => Runs.Take(Runs.Count - Counts.Requeued).Select(r => r.RunId);
+    /// <summary>How many runs this cycle queued (the requeued ones, last in <see cref="Runs"/>, are not its own).</summary>
+    public int Queued => Runs.Count - Counts.Requeued;
+
+    /// <summary>The runs this cycle queued, as a cycle summary lists them.</summary>
+    public IEnumerable<string> QueuedRunIds => Runs.Take(Queued).Select(r => r.RunId);
 }

@@ -99,7 +99,7 @@ public sealed class SyncActivities(
             FinishedAt = time.GetUtcNow(),
             Considered = plan.Counts.Considered,
             Due = plan.Counts.Due,
-            Queued = plan.Runs.Count - plan.Counts.Requeued,
+            Queued = plan.Queued,
             Requeued = plan.Counts.Requeued,
             SkippedDisabled = plan.Counts.Disabled,
             SkippedNeedsAttention = plan.Counts.NeedsAttention,

@@ -105,13 +105,18 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
                 return current;
             }
 
-            // The token's entry first, should the token have changed (see the class comment).
-            await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, cancellationToken);
+            // A rotated token's entry first (see the class comment); an unchanged token's entry is left as it is.
+            var rotated = changed.SyncToken != current.SyncToken;
+            if (rotated)
+            {
+                await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, cancellationToken);
+            }
+
             if (await table.TryReplaceAsync(ConnectionRows.ToEntity(changed), entity.ETag.ToString(), cancellationToken) is not null)
             {
-                if (changed.SyncToken != current.SyncToken)
+                if (rotated)
                 {
-                    // A rotated token: its entry goes (it was refused already, naming a connection that no longer carries it).
+                    // The old token's entry goes (it was refused already, naming a connection that no longer carries it).
                     await table.DeleteIfExistsAsync(ConnectionRows.TokenPartition(current.SyncToken), ConnectionRows.TokenRow, cancellationToken);
                 }
 
