@@ -4,6 +4,8 @@ using FunctionsSync.Host.Demo;
 using FunctionsSync.Host.Workers;
 using FunctionsSync.Hosting;
 
+using FunctionsSync.Host.Api;
+
 namespace FunctionsSync.Host;
 
 public static class SelfHostedExtensions
@@ -52,6 +54,7 @@ public static class SelfHostedExtensions
 
         builder.AddFunctionsSync();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
         builder.Services.AddHttpClient();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<DemoSeeder>();

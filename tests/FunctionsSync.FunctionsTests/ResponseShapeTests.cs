@@ -59,7 +59,7 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         var router = new FunctionsRouter(app);
         var functions = await RunScriptAsync("func", (method, path, body, authenticated, contentType) => router.SendAsync(method, path, body, authenticated ? FunctionsApp.AdminKey : null, contentType));
 
-        Assert.Equal(ApiRoutes.All.Select(r => r.Name).Order(), router.Matched.Order());
+        Assert.Equal(ApiRoutes.All.OrderBy(r => r.Name).ThenBy(r => r.Verb), router.Matched.OrderBy(r => r.Name).ThenBy(r => r.Verb));
         Assert.Equal(selfHosted.Select(s => s.Step), functions.Select(s => s.Step));
         var differences = selfHosted.Zip(functions)
             .SelectMany(pair => (pair.First.Status == pair.Second.Status
@@ -104,6 +104,7 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         var store = simulator.State.PutStore("woocommerce", storeId, new SimStoreConfig { Orders = 40, Products = 10, Customers = 5, Seed = 41, Credentials = credentials });
 
         await Step("health", "GET", "/api/health");
+        await Step("health head", "HEAD", "/api/health");
         await Step("unauthenticated", "GET", "/api/connections", authenticated: false);
         var keyId = (await Step("issue key", "POST", "/api/admin/keys", new { organizationId = Organization }))!.Value.GetProperty("id").GetString()!;
         await Step("list keys", "GET", $"/api/admin/keys?organizationId={Organization}");

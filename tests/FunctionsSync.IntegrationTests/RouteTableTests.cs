@@ -18,7 +18,6 @@ public sealed class RouteTableTests(AzuriteFixture storage)
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/" + ApiRoutes.Prefix + "/", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(verb => (Verb: verb, Template: e.RoutePattern.RawText![(ApiRoutes.Prefix.Length + 2)..])))
-            .Where(r => r.Verb != "HEAD")
             .OrderBy(r => r.Template).ThenBy(r => r.Verb)
             .ToList();
 

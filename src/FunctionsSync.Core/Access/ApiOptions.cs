@@ -16,4 +16,8 @@ public sealed class ApiOptions
     /// largest legitimate body (a connection's credentials and settings, a record).</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long <c>GET /api/health</c> waits for each dependency before it reports it as not answering.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

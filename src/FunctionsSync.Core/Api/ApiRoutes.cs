@@ -42,6 +42,7 @@ public static class ApiRoutes
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
         new("Health", "GET", Health),
+        new("Health", "HEAD", Health),
         new("OrdersImport", "POST", OrdersImport),
         new("SyncStatus", "GET", SyncStatus),
         new("SyncStart", "POST", SyncStart),

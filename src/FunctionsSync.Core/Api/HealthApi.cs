@@ -1,22 +1,24 @@
+using FunctionsSync.Core.Access;
+using Microsoft.Extensions.Options;
+
 namespace FunctionsSync.Core.Api;
 
-public sealed class HealthApi(IStorageHealth storage, TimeProvider time)
+/// <summary>
+/// <c>GET /api/health</c>: each dependency checked at once and in parallel, within <see cref="ApiOptions.HealthTimeout"/>
+/// (a load balancer's probe must not wait out the storage client's retries), each named with its state.
+/// </summary>
+public sealed class HealthApi(IStorageHealth storage, IOptions<ApiOptions> options, TimeProvider time)
 {
     public async Task<ApiResult> GetAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        IReadOnlyDictionary<string, string> checks;
-        try
+        var checks = await storage.CheckAsync(options.Value.HealthTimeout, cancellationToken);
+        var healthy = checks.Values.All(v => v == IStorageHealth.Ok);
+        return new ApiResult(healthy ? 200 : 503, new
         {
-            checks = await storage.CheckAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            checks = new Dictionary<string, string> { ["storage"] = "timeout" };
-        }
-
-        var healthy = checks.Values.All(v => v == "ok");
-        return new ApiResult(healthy ? 200 : 503, new { status = healthy ? "healthy" : "unhealthy", checks, time = time.GetUtcNow() });
+            status = healthy ? "healthy" : "unhealthy",
+            checks,
+            down = checks.Where(c => c.Value != IStorageHealth.Ok).Select(c => c.Key).Order().ToList(),
+            time = time.GetUtcNow(),
+        });
     }
 }

@@ -25,6 +25,13 @@ public static class Problems
 
     public static ApiResult Unavailable(string detail) => Make(503, "unavailable", "Service unavailable.", detail);
 
+    /// <summary>How long a client is told to wait (<c>Retry-After</c>) when storage cannot be reached.</summary>
+    public const int StorageRetryAfterSeconds = 5;
+
+    /// <summary>Storage could not be reached (after the storage client's retries): the client may try again shortly.</summary>
+    public static ApiResult StorageUnavailable() =>
+        Make(503, "storage-unavailable", "Storage is unreachable.", $"The service cannot reach its storage right now; try again in {StorageRetryAfterSeconds} seconds. GET /api/health names the dependency that is down.");
+
     /// <summary>An unexpected failure: says nothing of its cause (logged with the trace id instead).</summary>
     public static ApiResult Internal(string traceId) =>
         Make(500, "internal", "An unexpected error occurred.", $"The request failed on the server; its trace id is {traceId}.");

@@ -92,17 +92,10 @@ public sealed partial class JobProcessor(
         }
         catch (StorageUnavailableException)
         {
-            // The run is as last checkpointed; a fresh copy of the job resumes it once storage answers (if storage
-            // cannot take the copy either, the message reappears after its visibility timeout).
-            try
-            {
-                await message.DeferAsync(StorageRetryDelay, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogDeferFailed(ex, job.RunId);
-            }
-
+            // Storage stayed away past Sync:StorageOutageWait: the run is as last checkpointed; a fresh copy of the job
+            // resumes it once storage answers (if storage cannot take the copy either, the message reappears after its
+            // visibility timeout).
+            await HandOverAsync(message, job.RunId, StorageRetryDelay);
             return JobOutcome.HandedOver;
         }
         finally
@@ -126,6 +119,10 @@ public sealed partial class JobProcessor(
                 var wait = lease is null ? TimeSpan.FromSeconds(1) : lease.ExpiresAt - time.GetUtcNow() + TimeSpan.FromSeconds(1);
                 await message.DeferAsync(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, CancellationToken.None);
                 return JobOutcome.Deferred;
+            case SyncOutcomeKind.StorageInterrupted:
+                // Not the job's fault: a fresh copy (its dequeue count starts again) resumes the run at once.
+                await HandOverAsync(message, job.RunId);
+                return JobOutcome.HandedOver;
             case SyncOutcomeKind.Interrupted:
                 // Shutting down: make the job visible now so another replica resumes the run.
                 await message.AbandonAsync(TimeSpan.Zero, CancellationToken.None);
@@ -136,28 +133,41 @@ public sealed partial class JobProcessor(
         }
     }
 
+    private async Task HandOverAsync(IJobMessage message, string runId, TimeSpan delay = default)
+    {
+        try
+        {
+            await message.DeferAsync(delay, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogDeferFailed(ex, runId);
+        }
+    }
+
     private async Task<SlotLease> KeepAliveAsync(IJobMessage message, SlotLease slot, CancellationToken cancellationToken)
     {
         var visibility = workerOptions.Value.VisibilityTimeout;
         var leaseDuration = syncOptions.Value.LeaseDuration;
         var every = TimeSpan.FromTicks(Math.Min(visibility.Ticks, leaseDuration.Ticks) / 3);
-        try
+        while (true)
         {
-            while (true)
+            try
             {
                 await Task.Delay(every, time, cancellationToken);
                 await message.ExtendAsync(visibility, cancellationToken);
                 slot = await slots.RenewAsync(slot, leaseDuration, cancellationToken) ?? slot;
             }
-        }
-        catch (OperationCanceledException)
-        {
-            return slot;
-        }
-        catch (Exception ex)
-        {
-            LogKeepAliveFailed(ex, message.Job?.RunId);
-            return slot;
+            catch (OperationCanceledException)
+            {
+                return slot;
+            }
+            catch (Exception ex)
+            {
+                // Storage away for a while: keep trying, the run itself waits for it too. Once the message's
+                // visibility lapses another worker may receive it; it finds the connection leased and defers.
+                LogKeepAliveFailed(ex, message.Job?.RunId);
+            }
         }
     }
 

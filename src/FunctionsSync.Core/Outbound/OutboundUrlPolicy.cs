@@ -56,7 +56,7 @@ public sealed class OutboundUrlPolicy(IReadOnlyCollection<string> allowedHosts, 
         var allowed = addresses.Where(a => MayConnect(host, context.DnsEndPoint.Port, a)).ToArray();
         if (allowed.Length == 0)
         {
-            throw new HttpRequestException($"{host} resolves to an internal address; {purpose} must be public or allow-listed.");
+            throw new OutboundRefusedException($"{host} resolves to an internal address; {purpose} must be public or allow-listed.");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -222,10 +222,17 @@ public sealed partial class ConnectionSyncer(
         }
         catch (StorageUnavailableException ex)
         {
-            // Nothing is written (storage is what failed): the run stays as last checkpointed, under this owner's lease
-            // until it expires, and the caller's retry (the same owner renews at once) carries on from there.
+            // Not the run's fault, so it does not fail: once storage answers again it is marked interrupted at its last
+            // checkpoint (what landed; pages in flight are repeated, which idempotent ingestion absorbs). Should storage
+            // stay away past StorageOutageWait, the exception goes to the caller with the run as last checkpointed,
+            // under this owner's lease until it expires; whoever runs it next resumes it.
             Abandon(landing);
             LogStorageUnavailable(ex, run.RunId);
+            if (await InterruptWhenStorageAnswersAsync(connection.Id, owner, run, cancellationToken) is { } interrupted)
+            {
+                return interrupted;
+            }
+
             throw;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -264,6 +271,61 @@ public sealed partial class ConnectionSyncer(
     }
 
     private DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>
+    /// Probes storage (the lease, then the run: two point reads) with back-off until it answers, then ends the attempt
+    /// as <see cref="RunStatus.Interrupted"/> and frees the lease. Null when storage stays away past
+    /// <see cref="SyncOptions.StorageOutageWait"/> or the caller stops.
+    /// </summary>
+    private async Task<SyncOutcome?> InterruptWhenStorageAnswersAsync(string connectionId, string owner, SyncRun run, CancellationToken cancellationToken)
+    {
+        var giveUpAt = Now + Options.StorageOutageWait;
+        var delay = TimeSpan.FromSeconds(1);
+        while (Now < giveUpAt && !cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(delay, time, cancellationToken);
+                // The same owner renews its own lease whatever the version it last saw (a checkpoint may have landed
+                // without its answer reaching us).
+                var again = await state.TryAcquireLeaseAsync(connectionId, owner, Options.LeaseDuration, cancellationToken);
+                if (again.Lease is not { } lease)
+                {
+                    LogLeaseLost(run.RunId, connectionId);
+                    return new(SyncOutcomeKind.LeaseLost, null, "Storage answered again, but another runner holds the connection now; it resumes the run.");
+                }
+
+                // The run as last checkpointed; the attempt's own copy when not even its start landed.
+                var stored = await state.GetRunAsync(run.RunId, cancellationToken) ?? run;
+                if (stored.Status.IsFinal())
+                {
+                    await state.CheckpointAsync(lease, new(stored, [], Now, Release: true, ActiveRunId: null), CancellationToken.None);
+                    return new(SyncOutcomeKind.Finished, stored);
+                }
+
+                var interrupted = stored with { Status = RunStatus.Interrupted, Phase = null, UpdatedAt = Now };
+                await state.CheckpointAsync(lease, new(interrupted, [], Now, Release: true, run.RunId), CancellationToken.None);
+                LogRunInterrupted(run.RunId, interrupted.PageSeq);
+                return new(SyncOutcomeKind.StorageInterrupted, interrupted, "Storage was unreachable; the run resumes from its last checkpoint.");
+            }
+            catch (StorageUnavailableException)
+            {
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxStorageProbeDelay.Ticks));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (LeaseLostException)
+            {
+                return new(SyncOutcomeKind.LeaseLost, null, "Another runner took the connection over while storage was away.");
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly TimeSpan MaxStorageProbeDelay = TimeSpan.FromSeconds(10);
 
     /// <summary>Phase reports are informational: written without waiting, and a failed one is only logged.</summary>
     private void ReportPhase(string runId, string phase) =>

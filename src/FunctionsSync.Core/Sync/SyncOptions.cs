@@ -44,6 +44,14 @@ public sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan OverlapWindow { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a run whose storage became unreachable waits for it (probing with back-off) before handing the run back
+    /// to its caller as last checkpointed. Within it the run is marked interrupted as soon as storage answers and
+    /// resumed at once; past it, once its lease expires.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan StorageOutageWait { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Per-record failure reasons kept on a run.</summary>
     [Range(0, 200)]
     public int MaxRecordErrors { get; set; } = 20;

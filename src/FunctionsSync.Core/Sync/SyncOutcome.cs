@@ -21,6 +21,12 @@ public enum SyncOutcomeKind
     /// <summary>Paused by an operator between pages; the lease is free and the run waits for resume.</summary>
     Paused,
 
+    /// <summary>
+    /// Storage became unreachable under the run; once it answered again the run was marked interrupted at its last
+    /// checkpoint and its lease freed. Resume it at once.
+    /// </summary>
+    StorageInterrupted,
+
     /// <summary>Stopped after the requested number of pages with work left; the lease stays with the caller's owner.</summary>
     InProgress,
 }

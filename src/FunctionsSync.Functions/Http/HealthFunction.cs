@@ -8,6 +8,6 @@ namespace FunctionsSync.Functions.Http;
 public sealed class HealthFunction(HealthApi health)
 {
     [Function("Health")]
-    public async Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Health)] HttpRequest request) =>
+    public async Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.Health)] HttpRequest request) =>
         HttpApi.ToActionResult(request, await health.GetAsync(request.HttpContext.RequestAborted));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Sync;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
@@ -20,6 +21,12 @@ public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddl
         {
             await next(context);
         }
+        catch (StorageUnavailableException ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
+        {
+            // An outage, not a bug: 503 with Retry-After, as the self-hosted runtime answers.
+            LogStorageUnavailable(context.FunctionDefinition.Name, ex.Message);
+            await WriteAsync(http, Problems.StorageUnavailable());
+        }
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
         {
             LogUnhandled(ex, context.FunctionDefinition.Name, context.InvocationId);
@@ -28,13 +35,22 @@ public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddl
     }
 
     /// <summary>Writes the 500 problem into <paramref name="http"/>'s response.</summary>
-    public static async Task WriteAsync(HttpContext http, string traceId)
+    public static Task WriteAsync(HttpContext http, string traceId) => WriteAsync(http, Problems.Internal(traceId));
+
+    private static async Task WriteAsync(HttpContext http, ApiResult problem)
     {
-        var problem = Problems.Internal(traceId);
         http.Response.StatusCode = problem.Status;
+        if (problem.Status == 503)
+        {
+            http.Response.Headers.RetryAfter = Problems.StorageRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         http.Response.ContentType = "application/problem+json";
         await http.Response.WriteAsync(JsonSerializer.Serialize(problem.Body, ApiJson.Options), http.RequestAborted);
     }
+
+    [LoggerMessage(7002, LogLevel.Warning, "Function {Function}: storage unreachable ({Reason}); answered 503")]
+    private partial void LogStorageUnavailable(string function, string reason);
 
     [LoggerMessage(7001, LogLevel.Error, "Function {Function} (invocation {InvocationId}) failed")]
     private partial void LogUnhandled(Exception exception, string function, string invocationId);

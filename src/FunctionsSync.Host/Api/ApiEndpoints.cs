@@ -14,7 +14,7 @@ public static class ApiEndpoints
     public static IEndpointRouteBuilder MapFunctionsSyncApi(this IEndpointRouteBuilder app)
     {
         var open = app.MapGroup("/" + ApiRoutes.Prefix).AddEndpointFilter(ReadBodyAsync);
-        open.MapGet(ApiRoutes.Health, async (HealthApi api, CancellationToken ct) => ToResult(await api.GetAsync(ct)));
+        open.MapMethods(ApiRoutes.Health, ["GET", "HEAD"], async (HealthApi api, CancellationToken ct) => ToResult(await api.GetAsync(ct)));
 
         // The push path authenticates with the connection's sync token in the body, not an API key.
         open.MapPost(ApiRoutes.OrdersImport, async (HttpContext http, ReceiptsApi h, CancellationToken ct) => ToResult(await h.ImportAsync(await BodyAsync(http), ct)));

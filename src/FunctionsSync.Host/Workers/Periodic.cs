@@ -1,8 +1,13 @@
+using FunctionsSync.Core.Sync;
+
 namespace FunctionsSync.Host.Workers;
 
 /// <summary>A loop that does some work every interval until shutdown, surviving failures of single passes.</summary>
 internal static class Periodic
 {
+    /// <summary>The least time between passes while storage is unreachable.</summary>
+    private static readonly TimeSpan StorageRetryDelay = TimeSpan.FromSeconds(2);
+
     /// <summary>Runs <paramref name="work"/> once per interval.</summary>
     public static Task RunAsync(Func<TimeSpan> interval, Func<CancellationToken, Task> work, Action<Exception> onError, TimeProvider time, CancellationToken stoppingToken) =>
         RunAsync(interval, async ct =>
@@ -14,16 +19,28 @@ internal static class Periodic
     /// <param name="work">One pass; returns true when there may be more work right away (then it runs again at once).</param>
     public static async Task RunAsync(Func<TimeSpan> interval, Func<CancellationToken, Task<bool>> work, Action<Exception> onError, TimeProvider time, CancellationToken stoppingToken)
     {
+        var storageDown = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var more = false;
             try
             {
                 more = await work(stoppingToken);
+                storageDown = false;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (StorageUnavailableException ex)
+            {
+                // An outage is reported once, when it starts, not on every pass until it ends.
+                if (!storageDown)
+                {
+                    onError(ex);
+                }
+
+                storageDown = true;
             }
             catch (Exception ex)
             {
@@ -34,7 +51,8 @@ internal static class Periodic
             {
                 try
                 {
-                    await Task.Delay(interval(), time, stoppingToken);
+                    var wait = interval();
+                    await Task.Delay(storageDown && wait < StorageRetryDelay ? StorageRetryDelay : wait, time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

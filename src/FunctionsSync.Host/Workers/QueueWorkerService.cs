@@ -1,4 +1,5 @@
 using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Sync;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Host.Workers;
@@ -43,10 +44,20 @@ public sealed partial class QueueWorkerService(
             catch (Exception ex)
             {
                 // The message reappears after its visibility timeout and is retried (up to the poison threshold).
-                LogWorkerFailed(ex, owner);
+                // Storage away: the queue cannot be read either; wait longer between tries, and say so once per try.
+                var unavailable = ex is StorageUnavailableException;
+                if (unavailable)
+                {
+                    LogStorageUnavailable(owner, ex.Message);
+                }
+                else
+                {
+                    LogWorkerFailed(ex, owner);
+                }
+
                 try
                 {
-                    await Task.Delay(idle, time, stoppingToken);
+                    await Task.Delay(unavailable ? StorageRetryDelay : idle, time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -55,6 +66,11 @@ public sealed partial class QueueWorkerService(
             }
         }
     }
+
+    private static readonly TimeSpan StorageRetryDelay = TimeSpan.FromSeconds(2);
+
+    [LoggerMessage(4003, LogLevel.Warning, "{Worker}: storage is unreachable ({Reason}); retrying")]
+    private partial void LogStorageUnavailable(string worker, string reason);
 
     [LoggerMessage(4001, LogLevel.Debug, "{Worker}: run {RunId} {Outcome}")]
     private partial void LogProcessed(string worker, string? runId, JobOutcome outcome);

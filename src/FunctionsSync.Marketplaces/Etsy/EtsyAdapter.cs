@@ -40,7 +40,7 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
             throw AdapterSupport.BadToken(Marketplace, request.PageToken!);
         }
 
-        var query = new StringBuilder($"limit={limit}&offset={token.Skip}&sort_on=updated&sort_order=asc");
+        var query = new StringBuilder($"limit={limit}&offset={token.Offset(limit)}&sort_on=updated&sort_order=asc");
         if (token.Window is { } window)
         {
             query.Append("&min_last_modified=").Append(window.ToString(CultureInfo.InvariantCulture));
@@ -67,6 +67,9 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
         }
 
         var updatedField = request.EntityType == EntityType.Orders ? "updated_timestamp" : "last_modified_timestamp";
+        var idField = request.EntityType == EntityType.Orders ? "receipt_id" : "listing_id";
+        long? Second(JsonElement item) => item.Opt(updatedField) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var s) ? s : null;
+        string? Id(JsonElement item) => item.Opt(idField) is { ValueKind: JsonValueKind.Number or JsonValueKind.String } v ? (v.ValueKind == JsonValueKind.Number ? v.GetRawText() : v.GetString()) : null;
         var (records, rejected) = RecordMapper.Map(
             results,
             what,
@@ -76,13 +79,11 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
                 EntityType.Products => [MapListing(item)],
                 _ => [MapPrice(item)],
             },
-            item => item.OptId(request.EntityType == EntityType.Orders ? "receipt_id" : "listing_id"),
-            item => item.Opt(updatedField) is not null ? item.UnixDate(updatedField) : null);
+            item => item.OptId(idField),
+            item => item.Opt(updatedField) is not null ? item.UnixDate(updatedField) : null,
+            item => !token.AlreadyRead(Second(item), Id(item), exclusive: false));
 
-        var seconds = results.EnumerateArray()
-            .Select(item => item.Opt(updatedField) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var s) ? s : (long?)null)
-            .ToList();
-        var next = token.Next(seconds, limit, exclusive: false);
+        var next = token.Next([.. results.EnumerateArray().Select(item => (Second(item), Id(item)))], limit, exclusive: false);
         long? total = request.PageToken is null && response.Root.Opt("count") is { ValueKind: JsonValueKind.Number } count ? count.GetInt64() : null;
         return new FetchPage(records, rejected, next?.Encode(), total, RateLimit(response));
     }

@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Outbound;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -64,7 +65,10 @@ public sealed class MarketplaceHttp(IHttpClientFactory clients, ConnectionPipeli
         }
         catch (HttpRequestException ex)
         {
-            throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: {ex.Message}", null, ex);
+            // The outbound policy's refusal names its reason; any other transport failure only that it failed (which
+            // address answered how is not for the organization's key to probe).
+            var reason = (ex as OutboundRefusedException ?? ex.InnerException as OutboundRefusedException) is { } refused ? refused.Message : $"could not connect ({ex.HttpRequestError})";
+            throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: {reason}", null, ex);
         }
         finally
         {
@@ -77,16 +81,16 @@ public sealed class MarketplaceHttp(IHttpClientFactory clients, ConnectionPipeli
             var status = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode)
             {
-                var snippet = body.Length > 200 ? body[..200] + "…" : body;
+                var reason = UpstreamReason.Of(response.StatusCode, body);
                 throw response.StatusCode switch
                 {
                     HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-                        new MarketplaceException(MarketplaceErrorKind.Auth, $"{what}: credentials refused ({status}): {snippet}", status),
+                        new MarketplaceException(MarketplaceErrorKind.Auth, $"{what}: credentials refused ({reason})", status),
                     HttpStatusCode.TooManyRequests =>
                         new MarketplaceException(MarketplaceErrorKind.RateLimited, $"{what}: still rate limited (429) after {o.MaxRateLimitRetries} retries", status),
                     _ when status >= 500 =>
                         new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: server error {status} after {o.MaxRetries + 1} attempts", status),
-                    _ => new MarketplaceException(MarketplaceErrorKind.BadRequest, $"{what}: request refused ({status}): {snippet}", status),
+                    _ => new MarketplaceException(MarketplaceErrorKind.BadRequest, $"{what}: request refused ({reason})", status),
                 };
             }
 
@@ -96,7 +100,7 @@ public sealed class MarketplaceHttp(IHttpClientFactory clients, ConnectionPipeli
             }
             catch (JsonException ex)
             {
-                throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: malformed JSON ({ex.Message})", status, ex);
+                throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: malformed JSON ({status} answer, {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, {body.Length} characters)", status, ex);
             }
         }
     }

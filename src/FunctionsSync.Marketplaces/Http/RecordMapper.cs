@@ -4,7 +4,10 @@ using FunctionsSync.Core.Records;
 
 namespace FunctionsSync.Marketplaces.Http;
 
-/// <summary>Maps a page's wire records one by one, so one bad record is rejected with its reason and the rest go on.</summary>
+/// <summary>
+/// Maps a page's wire records one by one, so one bad record is rejected with its reason and the rest go on; items
+/// <c>include</c> turns down (read on the page before) are left out.
+/// </summary>
 public static class RecordMapper
 {
     public static (List<CanonicalRecord> Records, List<RejectedRecord> Rejected) Map(
@@ -12,7 +15,8 @@ public static class RecordMapper
         string what,
         Func<JsonElement, IEnumerable<CanonicalRecord>> map,
         Func<JsonElement, string?> idOf,
-        Func<JsonElement, DateTimeOffset?> updatedAtOf)
+        Func<JsonElement, DateTimeOffset?> updatedAtOf,
+        Func<JsonElement, bool>? include = null)
     {
         if (items.ValueKind != JsonValueKind.Array)
         {
@@ -23,6 +27,11 @@ public static class RecordMapper
         var rejected = new List<RejectedRecord>();
         foreach (var item in items.EnumerateArray())
         {
+            if (include is not null && !include(item))
+            {
+                continue;
+            }
+
             try
             {
                 records.AddRange(map(item));

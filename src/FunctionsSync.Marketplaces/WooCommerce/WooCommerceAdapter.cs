@@ -43,7 +43,7 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
             throw AdapterSupport.BadToken(Marketplace, request.PageToken!);
         }
 
-        var query = new StringBuilder($"per_page={perPage}&orderby=modified&order=asc&dates_are_gmt=true&offset={token.Skip}");
+        var query = new StringBuilder($"per_page={perPage}&orderby=modified&order=asc&dates_are_gmt=true&offset={token.Offset(perPage)}");
         if (token.Window is { } window)
         {
             query.Append("&modified_after=").Append(Uri.EscapeDataString(AdapterSupport.Iso(DateTimeOffset.FromUnixTimeSeconds(window))));
@@ -72,12 +72,28 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
                 _ => [MapPrice(item, connection.Setting("currency") ?? "USD")],
             },
             item => item.OptId("id"),
-            item => item.OptDate("date_modified_gmt", assumeUtc: true));
+            item => item.OptDate("date_modified_gmt", assumeUtc: true),
+            item => !token.AlreadyRead(Second(item), Id(item), exclusive: true));
 
-        var seconds = items.EnumerateArray().Select(item => Try(() => item.OptDate("date_modified_gmt", assumeUtc: true)?.ToUnixTimeSeconds())).ToList();
-        var next = token.Next(seconds, perPage, exclusive: true);
+        var next = token.Next([.. items.EnumerateArray().Select(item => (Second(item), Id(item)))], perPage, exclusive: true);
         long? total = long.TryParse(response.Header("X-WP-Total"), CultureInfo.InvariantCulture, out var t) ? t : null;
         return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null ? total : null);
+    }
+
+    private static long? Second(JsonElement item) => Try(() => item.OptDate("date_modified_gmt", assumeUtc: true)?.ToUnixTimeSeconds());
+
+    private static string? Id(JsonElement item) => TryId(() => item.OptId("id"));
+
+    private static string? TryId(Func<string?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (RecordFieldException)
+        {
+            return null;
+        }
     }
 
     private static long? Try(Func<long?> read)

@@ -75,6 +75,19 @@ public sealed class SimStore
         }
     }
 
+    /// <summary>Changes the records at <paramref name="indexes"/> at <paramref name="at"/> (whole seconds).</summary>
+    public void MutateAt(SimKind kind, IEnumerable<int> indexes, DateTimeOffset at)
+    {
+        at = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        lock (gate)
+        {
+            foreach (var index in indexes)
+            {
+                mutations[kind].Apply(index, at, BaseUpdatedAt(kind, index));
+            }
+        }
+    }
+
     /// <summary>Records in (time, index) order, lazily; callers take a page.</summary>
     public IEnumerable<SimRef> Feed(SimKind kind, FeedQuery query)
     {

@@ -20,6 +20,12 @@ public sealed class SimulatorState(TimeProvider time)
 
     public bool RateLimitsEnabled { get; set; } = true;
 
+    /// <summary>
+    /// Called as a data request arrives, before its answer is computed (store id, path and query): lets a test change
+    /// the store between two pages of a walk, exactly.
+    /// </summary>
+    public Action<string, string>? BeforeServing { get; set; }
+
     public SimFaults Faults
     {
         get { lock (faultGate) { return faults; } }

@@ -13,6 +13,7 @@ internal static class SimResponder
 {
     public static async Task<IResult> ServeAsync(HttpContext http, SimulatorState state, Dialect dialect, string storeId, Func<SimStore, SimResult> produce)
     {
+        state.BeforeServing?.Invoke(storeId, http.Request.Path + http.Request.QueryString);
         var store = state.GetStore(dialect.Marketplace, storeId);
         TimeSpan? retryAfter = null;
         IResult result;

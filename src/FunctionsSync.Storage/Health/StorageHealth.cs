@@ -4,34 +4,44 @@ using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.Storage.Health;
 
-/// <summary>One point read of the schedule row and one queue properties call: what answers says the service can reach each.</summary>
-internal sealed class StorageHealth(TableProvider tables, QueueProvider queues) : IStorageHealth
+/// <summary>
+/// One point read of the schedule row and one queue properties call, in parallel, each cut off at the timeout (which
+/// also ends the storage client's retries): what answers says the service can reach each.
+/// </summary>
+internal sealed class StorageHealth(TableProvider tables, QueueProvider queues, TimeProvider time) : IStorageHealth
 {
-    public async Task<IReadOnlyDictionary<string, string>> CheckAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>> CheckAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var checks = new Dictionary<string, string>();
+        var checks = await Task.WhenAll(
+            CheckAsync("tables", async ct =>
+            {
+                var table = await tables.GetAsync(TableNames.Schedule, ct);
+                await table.GetAsync("schedule", "state", ct);
+            }, timeout, cancellationToken),
+            CheckAsync("queues", async ct =>
+            {
+                var queue = await queues.GetAsync(TableNames.JobQueue, ct);
+                await queue.GetPropertiesAsync(ct);
+            }, timeout, cancellationToken));
+        return checks.ToDictionary(c => c.Name, c => c.State);
+    }
+
+    private async Task<(string Name, string State)> CheckAsync(string name, Func<CancellationToken, Task> probe, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var table = await tables.GetAsync(TableNames.Schedule, cancellationToken);
-            await table.GetAsync("schedule", "state", cancellationToken);
-            checks["tables"] = "ok";
+            await probe(linked.Token);
+            return (name, IStorageHealth.Ok);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (name, $"no answer within {timeout.TotalSeconds:0.#} s");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            checks["tables"] = "unreachable: " + ex.GetBaseException().Message;
+            return (name, "unreachable: " + ex.GetBaseException().Message);
         }
-
-        try
-        {
-            var queue = await queues.GetAsync(TableNames.JobQueue, cancellationToken);
-            await queue.GetPropertiesAsync(cancellationToken);
-            checks["queues"] = "ok";
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            checks["queues"] = "unreachable: " + ex.GetBaseException().Message;
-        }
-
-        return checks;
     }
 }

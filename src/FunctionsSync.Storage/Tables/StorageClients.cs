@@ -29,6 +29,9 @@ internal sealed class StorageClients
         // Per retry: each attempt the SDK sends is counted.
         tableOptions.AddPolicy(counter.Policy, HttpPipelinePosition.PerRetry);
         queueOptions.AddPolicy(counter.Policy, HttpPipelinePosition.PerRetry);
+        // Per call, outside the retries: what is left of an outage once they are spent becomes StorageUnavailableException.
+        tableOptions.AddPolicy(new StorageFaultPolicy(), HttpPipelinePosition.PerCall);
+        queueOptions.AddPolicy(new StorageFaultPolicy(), HttpPipelinePosition.PerCall);
 
         if (o.UsesDevelopmentDefault || !string.IsNullOrWhiteSpace(o.ConnectionString))
         {

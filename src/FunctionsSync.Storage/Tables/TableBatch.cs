@@ -43,16 +43,9 @@ internal sealed class TableBatch
             return [];
         }
 
-        try
-        {
-            var response = await table.SubmitTransactionAsync(actions, cancellationToken);
-            return [.. response.Value.Select(r => r.Headers.ETag?.ToString())];
-        }
-        catch (RequestFailedException ex) when (ex.IsUnavailable())
-        {
-            // Core's word for it: the sync stops without failing the run, and resumes from its last checkpoint.
-            throw new StorageUnavailableException($"Table storage is unavailable ({ex.Status} {ex.ErrorCode}).", ex);
-        }
+        // Unreachable storage surfaces as StorageUnavailableException from the client's pipeline (StorageFaultPolicy).
+        var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+        return [.. response.Value.Select(r => r.Headers.ETag?.ToString())];
     }
 
     private TableBatch Push(TableTransactionActionType type, ITableEntity entity, ETag version)

@@ -19,12 +19,6 @@ internal static class TableErrors
     /// <summary>The index of the action that failed a transaction, when the service named one.</summary>
     public static int? FailedAction(this RequestFailedException ex) => (ex as TableTransactionFailedException)?.FailedTransactionActionIndex;
 
-    /// <summary>
-    /// The service could not be reached or answered a server error after the client's retries: status 0 (no answer),
-    /// 408, 429 (the account's throttling) or 5xx.
-    /// </summary>
-    public static bool IsUnavailable(this RequestFailedException ex) => ex.Status is 0 or 408 or 429 or >= 500;
-
     /// <summary>A pop receipt that no longer matches: the message was received again by someone else (or it expired).</summary>
     public static bool IsPopReceiptMismatch(this RequestFailedException ex) =>
         ex.Status == (int)HttpStatusCode.BadRequest && ex.ErrorCode == "PopReceiptMismatch" || ex.IsNotFound();

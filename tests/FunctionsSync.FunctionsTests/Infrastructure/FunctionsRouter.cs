@@ -23,7 +23,7 @@ public sealed class FunctionsRouter(FunctionsApp app)
             .Single(m => m.GetCustomAttribute<FunctionAttribute>()?.Name == route.Name)))];
 
     /// <summary>Routes each call matched, by function name.</summary>
-    public HashSet<string> Matched { get; } = [];
+    public HashSet<ApiRoute> Matched { get; } = [];
 
     public async Task<HttpAnswer> SendAsync(string method, string path, object? body, string? key, string contentType = "application/json")
     {
@@ -37,7 +37,7 @@ public sealed class FunctionsRouter(FunctionsApp app)
             var values = new RouteValueDictionary();
             if (route.Verb == method && matcher.TryMatch(rest, values))
             {
-                Matched.Add(route.Name);
+                Matched.Add(route);
                 var instance = typeof(FunctionsApp).GetMethod(nameof(FunctionsApp.Function))!.MakeGenericMethod(trigger.DeclaringType!).Invoke(app, null);
                 return await HttpCall.InvokeAsync(request =>
                 {

@@ -13,6 +13,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private Process? azurite;
+    private int blobPort, queuePort, tablePort;
+
+    /// <summary>Where a private instance keeps its data (null: in memory).</summary>
+    private string? location;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -25,6 +29,25 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         }
 
+        (blobPort, queuePort, tablePort) = (FreePort(), FreePort(), FreePort());
+        await StartAsync();
+    }
+
+    /// <summary>
+    /// An Azurite of the caller's own, keeping its data on disk in <paramref name="dataDirectory"/>, which can be stopped
+    /// and started again on the same ports with its data (a storage outage).
+    /// </summary>
+    public static async Task<AzuriteFixture> StartPrivateAsync(string dataDirectory)
+    {
+        var fixture = new AzuriteFixture { location = dataDirectory };
+        (fixture.blobPort, fixture.queuePort, fixture.tablePort) = (FreePort(), FreePort(), FreePort());
+        await fixture.StartAsync();
+        return fixture;
+    }
+
+    /// <summary>Starts (again) on the same ports and data.</summary>
+    public async Task StartAsync()
+    {
         var root = RepoRoot();
         var exe = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (!File.Exists(exe))
@@ -32,9 +55,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed at {exe}; run 'npm ci' in {root} or use scripts/test.sh.");
         }
 
-        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        var persistence = location is null ? "--inMemoryPersistence" : $"--location \"{location}\"";
         azurite = Process.Start(new ProcessStartInfo(exe,
-            $"--silent --inMemoryPersistence --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --blobPort {blob} --queuePort {queue} --tablePort {table}")
+            $"--silent {persistence} --disableTelemetry --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --blobPort {blobPort} --queuePort {queuePort} --tablePort {tablePort}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -44,9 +67,40 @@ public sealed class AzuriteFixture : IAsyncLifetime
         azurite.ErrorDataReceived += (_, _) => { };
         azurite.BeginOutputReadLine();
         azurite.BeginErrorReadLine();
-        await WaitForPortAsync(table, TimeSpan.FromSeconds(30));
-        await WaitForPortAsync(queue, TimeSpan.FromSeconds(30));
-        ConnectionString = For(blob, queue, table);
+        await WaitForPortAsync(tablePort, TimeSpan.FromSeconds(60));
+        await WaitForPortAsync(queuePort, TimeSpan.FromSeconds(60));
+        ConnectionString = For(blobPort, queuePort, tablePort);
+    }
+
+    /// <summary>
+    /// Stops a private instance as an operator would (SIGTERM: Azurite closes its servers and saves its data), and
+    /// waits until it has exited; killed only should it not exit within a minute.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (azurite is not { HasExited: false } process)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", $"-TERM {process.Id}"))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+        azurite = null;
     }
 
     public Task DisposeAsync()

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Text.Json;
+using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Sync;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace FunctionsSync.Host.Api;
+
+/// <summary>
+/// A request that meets a storage outage answers 503 with <c>Retry-After</c> and the app's problem body (as the
+/// Functions app's middleware does), not the exception handler's 500: the client did nothing wrong and may retry.
+/// </summary>
+internal sealed partial class StorageUnavailableHandler(ILogger<StorageUnavailableHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not StorageUnavailableException || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        LogStorageUnavailable(httpContext.Request.Path, exception.Message);
+        var problem = Problems.StorageUnavailable();
+        httpContext.Response.StatusCode = problem.Status;
+        httpContext.Response.ContentType = "application/problem+json";
+        httpContext.Response.Headers.RetryAfter = Problems.StorageRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        await httpContext.Response.WriteAsync(JsonSerializer.Serialize(problem.Body, ApiJson.Options), cancellationToken);
+        return true;
+    }
+
+    [LoggerMessage(6203, LogLevel.Warning, "{Path}: storage unreachable ({Reason}); answered 503")]
+    private partial void LogStorageUnavailable(string path, string reason);
+}
