@@ -3,6 +3,8 @@ using System.Text.Json;
 using FunctionsSync.Host.Demo;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsSync.IntegrationTests.Infrastructure;
 
@@ -43,11 +45,19 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
         return all;
     }
 
+    /// <summary>Requests run in the caller's execution context (its async locals, e.g. a storage tally, flow into them).</summary>
+    public bool PreserveExecutionContext { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (PreserveExecutionContext)
+        {
+            builder.ConfigureTestServices(services => services.Configure<TestServerOptions>(o => o.PreserveExecutionContext = true));
         }
     }
 
