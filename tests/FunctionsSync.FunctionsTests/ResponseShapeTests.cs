@@ -105,6 +105,8 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
 
         await Step("health", "GET", "/api/health");
         await Step("health head", "HEAD", "/api/health");
+        await Step("no such route", "GET", "/api/no/such/route");
+        await Step("wrong verb", "DELETE", "/api/sync/status");
         await Step("unauthenticated", "GET", "/api/connections", authenticated: false);
         var keyId = (await Step("issue key", "POST", "/api/admin/keys", new { organizationId = Organization }))!.Value.GetProperty("id").GetString()!;
         await Step("list keys", "GET", $"/api/admin/keys?organizationId={Organization}");

@@ -13,6 +13,8 @@ public static class Problems
 
     public static ApiResult NotFound(string detail) => Make(404, "not-found", "Not found.", detail);
 
+    public static ApiResult MethodNotAllowed(string detail) => Make(405, "method-not-allowed", "Method not allowed.", detail);
+
     public static ApiResult Conflict(string detail) => Make(409, "conflict", "Conflict.", detail);
 
     public static ApiResult TooLarge(long limit) =>

@@ -22,6 +22,9 @@ public static class ApiEndpoints
         // Authentication first: an unauthenticated request's body is never read.
         var api = app.MapGroup("/" + ApiRoutes.Prefix).AddEndpointFilter(AuthenticateAsync).AddEndpointFilter(ReadBodyAsync);
 
+        // Anything else under /api: the same 404/405 problem as the Functions app's fallback trigger.
+        app.MapFallback("/" + ApiRoutes.Prefix + "/{**path}", (HttpContext http, string? path) => ToResult(ApiFallback.Answer(http.Request.Method, path ?? "")));
+
         api.MapGet(ApiRoutes.SyncStatus, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.StatusAsync(Caller(http), ct)));
         api.MapPost(ApiRoutes.SyncStart, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetEnabledAsync(Caller(http), true, ct)));
         api.MapPost(ApiRoutes.SyncStop, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.SetEnabledAsync(Caller(http), false, ct)));

@@ -56,7 +56,8 @@ public sealed class FunctionsRouter(FunctionsApp app)
             }
         }
 
-        // The Functions host's own answer for a path no trigger serves.
-        return new HttpAnswer(StatusCodes.Status404NotFound, null, null);
+        // No trigger of the table: the catch-all one (the host ranks it last).
+        var fallback = app.Function<Functions.Http.FallbackFunction>();
+        return await HttpCall.InvokeAsync(request => Task.FromResult(fallback.Run(request, rest.Value?.TrimStart('/'))), method, path, body, key, contentType);
     }
 }
