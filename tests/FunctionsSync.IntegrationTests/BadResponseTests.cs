@@ -92,7 +92,7 @@ public sealed class BadResponseTests(AzuriteFixture storage, SimulatorFixture si
 
         Assert.Equal(RunStatus.Failed, outcome.Run!.Status);
         Assert.Equal(MarketplaceErrorKind.Auth, outcome.Run.ErrorKind);
-        Assert.Contains("credentials refused (403)", outcome.Run.Error);
+        Assert.Contains("credentials refused (403 Forbidden", outcome.Run.Error);
         // Not retried: one request.
         Assert.Single(simulator.State.Requests, r => r.StoreId == "bad-auth");
         var flagged = await harness.Connections.GetAsync(connection.Id, CancellationToken.None);
