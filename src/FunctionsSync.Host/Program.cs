@@ -17,6 +17,7 @@ if (once)
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseUrlLengthLimit();
 app.MapFunctionsSyncApi();
 
 await app.StartAsync();

@@ -19,6 +19,10 @@ public static class SelfHostedExtensions
             builder.WebHost.UseUrls("http://127.0.0.1:7071");
         }
 
+        // Kestrel answers a request line beyond its limit itself, with an empty 414; well above Api:MaxUrlLength, the
+        // app's own 414 problem answers instead.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = 64 * 1024);
+
         var demo = builder.Configuration.GetValue<bool>($"{DemoOptions.SectionName}:Enabled");
         if (demo && string.IsNullOrEmpty(builder.Configuration[$"{ApiOptions.SectionName}:AdminKey"]))
         {

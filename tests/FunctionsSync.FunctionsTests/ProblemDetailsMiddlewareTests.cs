@@ -4,10 +4,12 @@ using FunctionsSync.Functions.Middleware;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using FunctionsSync.Core.Access;
 
 namespace FunctionsSync.FunctionsTests;
 
-/// <summary>The app's one exception middleware: a throwing HTTP trigger answers a problem-details 500; other triggers rethrow.</summary>
+/// <summary>The app's one exception middleware: a throwing HTTP trigger answers a problem-details 500; other triggers rethrow; an over-long URL is a 414 problem.</summary>
 public sealed class ProblemDetailsMiddlewareTests
 {
     [Fact]
@@ -18,7 +20,7 @@ public sealed class ProblemDetailsMiddlewareTests
         http.Response.Body = body;
         var context = new FakeFunctionContext("ConnectionGet", http);
 
-        await new ProblemDetailsMiddleware(NullLogger<ProblemDetailsMiddleware>.Instance)
+        await Middleware()
             .Invoke(context, _ => throw new InvalidOperationException("secret-connection-string-detail"));
 
         Assert.Equal(500, http.Response.StatusCode);
@@ -34,8 +36,32 @@ public sealed class ProblemDetailsMiddlewareTests
     {
         var context = new FakeFunctionContext("SyncPage", http: null);
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            new ProblemDetailsMiddleware(NullLogger<ProblemDetailsMiddleware>.Instance).Invoke(context, _ => throw new InvalidOperationException("boom")));
+            Middleware().Invoke(context, _ => throw new InvalidOperationException("boom")));
     }
+
+    [Fact]
+    public async Task A_URL_beyond_Api_MaxUrlLength_answers_a_problem_414_and_the_trigger_never_runs()
+    {
+        var http = new DefaultHttpContext();
+        var body = new MemoryStream();
+        http.Response.Body = body;
+        http.Request.Path = "/api/connections/" + new string('x', 5_000);
+        var ran = false;
+
+        await Middleware().Invoke(new FakeFunctionContext("ConnectionGet", http), _ =>
+        {
+            ran = true;
+            return Task.CompletedTask;
+        });
+
+        Assert.False(ran);
+        Assert.Equal(414, http.Response.StatusCode);
+        Assert.Equal("application/problem+json", http.Response.ContentType);
+        Assert.Equal(414, JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("status").GetInt32());
+    }
+
+    private static ProblemDetailsMiddleware Middleware() =>
+        new(Options.Create(new ApiOptions { AdminKey = "test-admin-key-0123456789" }), NullLogger<ProblemDetailsMiddleware>.Instance);
 
     /// <summary>A function invocation as the worker hands it to middleware; ASP.NET Core integration keeps the HttpContext in Items.</summary>
     private sealed class FakeFunctionContext : FunctionContext

@@ -96,6 +96,9 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
             Assert.Contains(detailPart, problem.GetProperty("detail").GetString());
         }
 
+        await AssertProblemAsync(await client.GetAsync("/api/connections/" + new string('x', 8_000)), HttpStatusCode.RequestUriTooLong, "at most 4096 characters");
+        await AssertProblemAsync(await client.GetAsync("/api/no/such/route"), HttpStatusCode.NotFound, "no route /api/no/such/route");
+        await AssertProblemAsync(await client.DeleteAsync("/api/sync/status"), HttpStatusCode.MethodNotAllowed, "takes GET, not DELETE");
         await AssertProblemAsync(await client.PostJsonAsync("/api/sync/interval", new { cron = "every day at noon" }), HttpStatusCode.BadRequest, "fields");
         await AssertProblemAsync(await client.PostJsonAsync("/api/sync/interval", new { cron = "0 61 * * * *" }), HttpStatusCode.BadRequest, "not a valid cron");
         await AssertProblemAsync(await client.PostJsonAsync("/api/sync/interval", new { minutes = 0 }), HttpStatusCode.BadRequest, "between 1 and 1440");

@@ -20,4 +20,11 @@ public sealed class ApiOptions
     /// <summary>How long <c>GET /api/health</c> waits for each dependency before it reports it as not answering.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest URL (path and query) either host serves (414 beyond); the self-hosted runtime lets Kestrel read
+    /// request lines up to 64 KiB so that it is this limit, with a problem body, that answers.
+    /// </summary>
+    [Range(256, 32 * 1024)]
+    public int MaxUrlLength { get; set; } = 4096;
 }

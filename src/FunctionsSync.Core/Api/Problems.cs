@@ -20,6 +20,12 @@ public static class Problems
     public static ApiResult TooLarge(long limit) =>
         Make(413, "too-large", "The request body is too large.", $"A request body may have at most {limit} bytes.");
 
+    public static ApiResult UriTooLong(int limit) =>
+        Make(414, "uri-too-long", "The URL is too long.", $"A request's path and query may have at most {limit} characters.");
+
+    /// <summary>The 414 for a URL (path and query) longer than <paramref name="limit"/>, else null.</summary>
+    public static ApiResult? UrlLength(int length, int limit) => length > limit ? UriTooLong(limit) : null;
+
     public static ApiResult UnsupportedMediaType(string? contentType) =>
         Make(415, "unsupported-media-type", "The request body must be JSON.", $"Send the body as application/json{(string.IsNullOrEmpty(contentType) ? "" : $", not {Printable(contentType)}")}.");
 

@@ -1,10 +1,12 @@
 using System.Text.Json;
+using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Sync;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Functions.Middleware;
 
@@ -13,10 +15,17 @@ namespace FunctionsSync.Functions.Middleware;
 /// self-hosted runtime's <c>UseExceptionHandler</c> does the same), never the host's bare 500. Other triggers rethrow,
 /// so their own retries (Durable, queue) apply.
 /// </summary>
-public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> logger) : IFunctionsWorkerMiddleware
+public sealed partial class ProblemDetailsMiddleware(IOptions<ApiOptions> options, ILogger<ProblemDetailsMiddleware> logger) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
+        if (context.GetHttpContext() is { } request
+            && Problems.UrlLength(request.Request.Path.ToUriComponent().Length + (request.Request.QueryString.Value?.Length ?? 0), options.Value.MaxUrlLength) is { } tooLong)
+        {
+            await WriteAsync(request, tooLong);
+            return;
+        }
+
         try
         {
             await next(context);

@@ -1,0 +1,22 @@
+using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Api;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsSync.Host.Api;
+
+/// <summary>A URL longer than <c>Api:MaxUrlLength</c> answers the app's 414 problem before routing (the Functions app's middleware does the same).</summary>
+public static class UrlLengthLimit
+{
+    public static IApplicationBuilder UseUrlLengthLimit(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var limit = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxUrlLength;
+        var length = http.Request.Path.ToUriComponent().Length + (http.Request.QueryString.Value?.Length ?? 0);
+        if (Problems.UrlLength(length, limit) is { } problem)
+        {
+            await ApiEndpoints.ToResult(problem).ExecuteAsync(http);
+            return;
+        }
+
+        await next(http);
+    });
+}
