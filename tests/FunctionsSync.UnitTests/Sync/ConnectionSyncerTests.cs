@@ -9,6 +9,7 @@ using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 
 namespace FunctionsSync.UnitTests.Sync;
@@ -66,14 +67,14 @@ public sealed class ConnectionSyncerTests
     }
 
     /// <summary>The syncer with page-by-page writes unless <paramref name="options"/> says otherwise: these tests follow single pages.</summary>
-    private ConnectionSyncer Syncer(SyncOptions? options = null)
+    private ConnectionSyncer Syncer(SyncOptions? options = null, TimeProvider? time = null)
     {
         options ??= new SyncOptions { MinRecordsPerWrite = 1 };
         var registry = new Mock<IMarketplaceAdapterRegistry>();
         registry.Setup(r => r.Get("shopify")).Returns(adapter.Object);
         return new ConnectionSyncer(connections.Object, state.Object, registry.Object, ingestion.Object,
             new ConflictRecorder(conflictStore.Object, Options.Create(new ConflictOptions()), TimeProvider.System), signal.Object,
-            Options.Create(options), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
+            Options.Create(options), time ?? TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
     }
 
     private static OrderRecord Order(string id, DateTimeOffset at) => new() { ExternalId = id, UpdatedAt = at, Status = "paid", Currency = "USD", Total = 1 };
@@ -240,6 +241,52 @@ public sealed class ConnectionSyncerTests
         Assert.Contains(written, x => x.Health == ConnectionHealth.NeedsAttention && x.LastError == outcome.Run.Error);
         Assert.True(checkpoints[^1].Release);
         Assert.Null(checkpoints[^1].ActiveRunId);
+    }
+
+    [Fact]
+    public async Task Storage_going_away_mid_run_interrupts_it_at_its_last_checkpoint_as_soon_as_storage_answers_again()
+    {
+        var clock = new FakeTimeProvider(T0);
+        Feed(EntityType.Orders,
+            new FetchPage([Order("1", T0), Order("2", T0)], [], "p2"),
+            new FetchPage([Order("3", T0)], [], "p3"),
+            new FetchPage([Order("4", T0)], [], null));
+        // The second write meets an outage.
+        var writes = 0;
+        ingestion.Setup(i => i.IngestAsync(It.IsAny<IngestContext>(), It.IsAny<IReadOnlyList<CanonicalRecord>>(), It.IsAny<CancellationToken>()))
+            .Returns((IngestContext _, IReadOnlyList<CanonicalRecord> records, CancellationToken _) => ++writes == 2
+                ? Task.FromException<IngestResult>(new StorageUnavailableException("Storage at 127.0.0.1:10002 is unreachable"))
+                : Task.FromResult(new IngestResult(records.Count, 0, 0, 0, [])));
+        // The lease is taken at the start; the first two probes find storage still away, the third answers.
+        var leaseCalls = 0;
+        state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .Returns((string id, string owner, TimeSpan d, CancellationToken _) => ++leaseCalls is 2 or 3
+                ? Task.FromException<LeaseAttempt>(new StorageUnavailableException("still away"))
+                : Task.FromResult(new LeaseAttempt(new SyncLease(id, owner, clock.GetUtcNow() + d, "e0", null), null, null)));
+        state.Setup(s => s.GetRunAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string runId, CancellationToken _) => checkpoints.LastOrDefault(c => c.Run.RunId == runId)?.Run);
+
+        var running = Syncer(new SyncOptions { MinRecordsPerWrite = 1, StorageOutageWait = TimeSpan.FromHours(1) }, clock)
+            .RunAsync(new SyncRequest("c1", EntityTypes: [EntityType.Orders]), CancellationToken.None);
+        while (!running.IsCompleted)
+        {
+            // The probes wait on the fake clock (1 s, then 2 s, then 4 s).
+            clock.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Yield();
+        }
+
+        var outcome = await running;
+        Assert.Equal(SyncOutcomeKind.StorageInterrupted, outcome.Kind);
+        Assert.Equal(4, leaseCalls);
+        var last = checkpoints[^1];
+        Assert.Equal(RunStatus.Interrupted, last.Run.Status);
+        Assert.True(last.Release);
+        Assert.Equal(last.Run.RunId, last.ActiveRunId);
+        // The run as last checkpointed: page 1 (2 records), not what was in flight when storage went away.
+        Assert.Equal(1, last.Run.PageSeq);
+        Assert.Equal(2, last.Run.Counters.Created);
+        Assert.DoesNotContain(checkpoints, c => c.Run.Status == RunStatus.Failed);
+        Assert.Empty(written);
     }
 
     [Fact]
