@@ -167,6 +167,6 @@ public sealed partial class ConflictResolver(
     private static string Subject(Conflict conflict) =>
         conflict.EntityType is { } type ? $" ({type.ToWire()} {conflict.ExternalId})" : "";
 
-    [LoggerMessage(4001, LogLevel.Warning, "Automatic retry of conflict {ConflictId} failed")]
+    [LoggerMessage(8001, LogLevel.Warning, "Automatic retry of conflict {ConflictId} failed")]
     private partial void LogRetryFailed(Exception exception, string conflictId);
 }

@@ -113,6 +113,6 @@ public sealed partial class DemoSeeder(
         _ => new() { ["accessToken"] = $"Atza|{storeId}" },
     };
 
-    [LoggerMessage(5001, LogLevel.Information, "Demo: {Count} connections for {Organizations} organizations on the simulator at {Url}")]
+    [LoggerMessage(6401, LogLevel.Information, "Demo: {Count} connections for {Organizations} organizations on the simulator at {Url}")]
     private partial void LogSeeded(int count, int organizations, string url);
 }

@@ -28,9 +28,9 @@ public sealed partial class SchedulerService(
         return summary;
     }
 
-    [LoggerMessage(3001, LogLevel.Information, "Cycle {CycleId}: {Considered} connections, {Queued} jobs enqueued, {Active} already running, {NotDue} not due")]
+    [LoggerMessage(6301, LogLevel.Information, "Cycle {CycleId}: {Considered} connections, {Queued} jobs enqueued, {Active} already running, {NotDue} not due")]
     private partial void LogCycle(string cycleId, int considered, int queued, int active, int notDue);
 
-    [LoggerMessage(3002, LogLevel.Error, "Scheduler tick failed; retrying on the next tick")]
+    [LoggerMessage(6302, LogLevel.Error, "Scheduler tick failed; retrying on the next tick")]
     private partial void LogTickFailed(Exception exception);
 }
