@@ -42,15 +42,21 @@ public static class SelfHostedExtensions
                 defaults["Receipts:ValidatorPassword"] = "simulator";
             }
 
-            if (builder.Configuration.GetSection("Webhooks:AllowedHosts").GetChildren().All(c => c.Value != simulator.Authority))
+            // The demo's webhooks go to the simulator's receivers and its connections to the simulator's marketplace
+            // paths, on loopback: those paths of that address are allowed, nothing else of it (not its control API).
+            var authority = simulator.Authority;
+            if (builder.Configuration.GetSection("Webhooks:AllowedHosts").GetChildren().All(c => c.Value?.StartsWith(authority, StringComparison.OrdinalIgnoreCase) != true))
             {
-                defaults["Webhooks:AllowedHosts:99"] = simulator.Authority;
+                defaults["Webhooks:AllowedHosts:99"] = authority + "/mock/webhooks/";
             }
 
-            // The demo's connections point at the simulator on loopback: that one address (host and port) is allowed.
-            if (builder.Configuration.GetSection("Marketplaces:AllowedHosts").GetChildren().All(c => c.Value != simulator.Authority))
+            if (builder.Configuration.GetSection("Marketplaces:AllowedHosts").GetChildren().All(c => c.Value?.StartsWith(authority, StringComparison.OrdinalIgnoreCase) != true))
             {
-                defaults["Marketplaces:AllowedHosts:99"] = simulator.Authority;
+                string[] marketplaces = ["shopify", "woocommerce", "etsy", "amazon"];
+                for (var i = 0; i < marketplaces.Length; i++)
+                {
+                    defaults[$"Marketplaces:AllowedHosts:{96 + i}"] = $"{authority}/{marketplaces[i]}";
+                }
             }
 
             builder.Configuration.AddInMemoryCollection(defaults);

@@ -6,7 +6,8 @@ namespace FunctionsSync.Core.Outbound;
 /// <summary>
 /// Where the service may send a request to an address a client chose (a webhook target, a connection's
 /// <c>settings.baseUrl</c>): http(s) only, and never loopback, private, link-local, CGNAT, metadata or otherwise
-/// internal addresses (SSRF) unless the allow-list names the host. Checked when the address is registered and again
+/// internal addresses (SSRF) unless the allow-list names the host (and, where an entry gives one, the path prefix: checked
+/// when the address is registered, since the dialler sees only host and port). Checked when the address is registered and again
 /// on every connection, against the address actually dialled (<see cref="ConnectAsync"/>), so DNS cannot smuggle an
 /// internal address in later.
 /// </summary>
@@ -32,7 +33,7 @@ public sealed class OutboundUrlPolicy(IReadOnlyCollection<string> allowedHosts, 
 
         if (IsAllowListed(uri.IdnHost, uri.Port))
         {
-            return null;
+            return AllowsPath(uri.IdnHost, uri.Port, uri) ? null : "This host is allow-listed for other paths only.";
         }
 
         if (uri.IsLoopback || uri.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || uri.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
@@ -72,8 +73,43 @@ public sealed class OutboundUrlPolicy(IReadOnlyCollection<string> allowedHosts, 
         }
     }
 
-    private bool IsAllowListed(string host, int port) =>
-        allowedHosts.Any(a => a.Equals(host, StringComparison.OrdinalIgnoreCase) || a.Equals($"{host}:{port}", StringComparison.OrdinalIgnoreCase));
+    /// <summary>Whether an entry names the host (any port, or this one), whatever its path: what the dialler can check.</summary>
+    private bool IsAllowListed(string host, int port) => entries.Any(e => e.Covers(host, port));
+
+    /// <summary>
+    /// Whether an entry naming the host allows this URL's path: an entry without a path allows all; one with a path
+    /// allows what lies under it, and never a path with an escaped dot, slash or backslash (which a server may decode
+    /// into a way out of the prefix after this check).
+    /// </summary>
+    private bool AllowsPath(string host, int port, Uri uri)
+    {
+        var path = uri.AbsolutePath;
+        var escaped = path.Contains("%2e", StringComparison.OrdinalIgnoreCase) || path.Contains("%2f", StringComparison.OrdinalIgnoreCase) || path.Contains("%5c", StringComparison.OrdinalIgnoreCase) || path.Contains('\\');
+        return entries.Any(e => e.Covers(host, port) && (e.PathPrefix is null || (!escaped && Under(path, e.PathPrefix))));
+    }
+
+    /// <summary><paramref name="path"/> is <paramref name="prefix"/> or below it (<c>/etsy</c> covers <c>/etsy/v3</c>, not <c>/etsyx</c>).</summary>
+    private static bool Under(string path, string prefix) =>
+        path.StartsWith(prefix, StringComparison.Ordinal) && (prefix.EndsWith('/') || path.Length == prefix.Length || path[prefix.Length] == '/');
+
+    private readonly IReadOnlyList<AllowEntry> entries = [.. allowedHosts.Select(AllowEntry.Parse)];
+
+    /// <summary>An allow-list entry: <c>host</c>, <c>host:port</c>, either followed by a path prefix (<c>127.0.0.1:7080/shopify/</c>).</summary>
+    private sealed record AllowEntry(string Host, int? Port, string? PathPrefix)
+    {
+        public static AllowEntry Parse(string entry)
+        {
+            var slash = entry.IndexOf('/', StringComparison.Ordinal);
+            var authority = slash < 0 ? entry : entry[..slash];
+            var path = slash < 0 ? null : entry[slash..];
+            var colon = authority.LastIndexOf(':');
+            return colon > 0 && int.TryParse(authority[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var port)
+                ? new AllowEntry(authority[..colon], port, path)
+                : new AllowEntry(authority, null, path);
+        }
+
+        public bool Covers(string host, int port) => Host.Equals(host, StringComparison.OrdinalIgnoreCase) && (Port is null || Port == port);
+    }
 
     public static bool IsInternal(IPAddress address)
     {

@@ -41,4 +41,22 @@ public sealed class OutboundUrlPolicyTests
         Assert.False(policy.MayConnect("evil.example.com", 80, IPAddress.Parse("10.0.0.7")));
         Assert.True(policy.MayConnect("hooks.example.com", 443, IPAddress.Parse("203.0.113.5")));
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:7080/shopify/demo-1", true)]
+    [InlineData("http://127.0.0.1:7080/etsy", true)]
+    [InlineData("http://127.0.0.1:7080/etsy/v3/application", true)]
+    [InlineData("http://127.0.0.1:7080/etsyx", false)]
+    [InlineData("http://127.0.0.1:7080/sim/stores", false)]
+    [InlineData("http://127.0.0.1:7080/shopify/../sim/stores", false)]
+    [InlineData("http://127.0.0.1:7080/shopify/%2e%2e/sim/stores", false)]
+    [InlineData("http://127.0.0.1:7080/shopify/%2E%2E%2Fsim", false)]
+    [InlineData("http://127.0.0.1:7081/shopify/demo-1", false)]
+    public void An_allow_list_entry_with_a_path_admits_only_what_lies_under_it(string url, bool allowed)
+    {
+        var policy = new OutboundUrlPolicy(["127.0.0.1:7080/shopify", "127.0.0.1:7080/etsy"], "targets");
+        Assert.Equal(allowed, policy.Check(url) is null);
+        // The dialler sees host and port only: the path was settled when the address was registered.
+        Assert.True(policy.MayConnect("127.0.0.1", 7080, IPAddress.Loopback));
+    }
 }
