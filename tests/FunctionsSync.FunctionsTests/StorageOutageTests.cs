@@ -19,27 +19,11 @@ namespace FunctionsSync.FunctionsTests;
 [Collection(FunctionsCollection.Name)]
 public sealed class StorageOutageTests(SimulatorFixture simulator) : IAsyncLifetime
 {
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), $"fs-foutage-{Guid.NewGuid():N}");
     private AzuriteFixture? azurite;
 
-    public async Task InitializeAsync() => azurite = await AzuriteFixture.StartPrivateAsync(dataDirectory);
+    public async Task InitializeAsync() => azurite = await AzuriteFixture.StartPrivateAsync();
 
-    public async Task DisposeAsync()
-    {
-        if (azurite is not null)
-        {
-            await azurite.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
-    }
+    public Task DisposeAsync() => azurite?.DisposeAsync() ?? Task.CompletedTask;
 
     [Fact]
     public async Task A_run_whose_data_storage_stops_for_20_s_is_interrupted_and_resumed_by_the_orchestration_and_ends_exact()

@@ -20,11 +20,11 @@ public static class Problems
     public static ApiResult TooLarge(long limit) =>
         Make(413, "too-large", "The request body is too large.", $"A request body may have at most {limit} bytes.");
 
-    public static ApiResult UriTooLong(int limit) =>
-        Make(414, "uri-too-long", "The URL is too long.", $"A request's path and query may have at most {limit} characters.");
-
-    /// <summary>The 414 for a URL (path and query) longer than <paramref name="limit"/>, else null.</summary>
-    public static ApiResult? UrlLength(int length, int limit) => length > limit ? UriTooLong(limit) : null;
+    /// <summary>The 414 for a URL (escaped path and query, as received) longer than <paramref name="limit"/>, else null.</summary>
+    public static ApiResult? UrlTooLong(string path, string? query, int limit) =>
+        path.Length + (query?.Length ?? 0) > limit
+            ? Make(414, "uri-too-long", "The URL is too long.", $"A request's path and query may have at most {limit} characters.")
+            : null;
 
     public static ApiResult UnsupportedMediaType(string? contentType) =>
         Make(415, "unsupported-media-type", "The request body must be JSON.", $"Send the body as application/json{(string.IsNullOrEmpty(contentType) ? "" : $", not {Printable(contentType)}")}.");
@@ -34,11 +34,12 @@ public static class Problems
     public static ApiResult Unavailable(string detail) => Make(503, "unavailable", "Service unavailable.", detail);
 
     /// <summary>How long a client is told to wait (<c>Retry-After</c>) when storage cannot be reached.</summary>
-    public const int StorageRetryAfterSeconds = 5;
+    private const int StorageRetryAfterSeconds = 5;
 
     /// <summary>Storage could not be reached (after the storage client's retries): the client may try again shortly.</summary>
     public static ApiResult StorageUnavailable() =>
-        Make(503, "storage-unavailable", "Storage is unreachable.", $"The service cannot reach its storage right now; try again in {StorageRetryAfterSeconds} seconds. GET /api/health names the dependency that is down.");
+        Make(503, "storage-unavailable", "Storage is unreachable.", $"The service cannot reach its storage right now; try again in {StorageRetryAfterSeconds} seconds. GET /api/health names the dependency that is down.")
+        with { RetryAfterSeconds = StorageRetryAfterSeconds };
 
     /// <summary>An unexpected failure: says nothing of its cause (logged with the trace id instead).</summary>
     public static ApiResult Internal(string traceId) =>

@@ -66,7 +66,8 @@ public sealed class SyncActivities(
         }
 
         // One slice: pages until SlicePages or SliceDuration, each checkpointed (a retried slice repeats at most what a
-        // crashed self-hosted runner repeats). Storage that stays away past Sync:StorageOutageWait escapes as StorageUnavailableException: Durable retries the activity.
+        // crashed self-hosted runner repeats). Storage that stays away past Sync:StorageOutageWait escapes as
+        // StorageUnavailableException: Durable retries the activity.
         var outcome = await syncer.RunPagesAsync(
             new SyncRequest(request.ConnectionId, run.Mode, run.EntityTypes, run.Trigger, run.RunId, request.Owner),
             orchestration.Value.SlicePages, cancellationToken, orchestration.Value.SliceDuration);

@@ -33,7 +33,7 @@ public sealed class OutboundUrlPolicy(IReadOnlyCollection<string> allowedHosts, 
 
         if (IsAllowListed(uri.IdnHost, uri.Port))
         {
-            return AllowsPath(uri.IdnHost, uri.Port, uri) ? null : "This host is allow-listed for other paths only.";
+            return entries.Any(e => e.Covers(uri.IdnHost, uri.Port) && e.Allows(uri.AbsolutePath)) ? null : "This host is allow-listed for other paths only.";
         }
 
         if (uri.IsLoopback || uri.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || uri.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
@@ -76,22 +76,6 @@ public sealed class OutboundUrlPolicy(IReadOnlyCollection<string> allowedHosts, 
     /// <summary>Whether an entry names the host (any port, or this one), whatever its path: what the dialler can check.</summary>
     private bool IsAllowListed(string host, int port) => entries.Any(e => e.Covers(host, port));
 
-    /// <summary>
-    /// Whether an entry naming the host allows this URL's path: an entry without a path allows all; one with a path
-    /// allows what lies under it, and never a path with an escaped dot, slash or backslash (which a server may decode
-    /// into a way out of the prefix after this check).
-    /// </summary>
-    private bool AllowsPath(string host, int port, Uri uri)
-    {
-        var path = uri.AbsolutePath;
-        var escaped = path.Contains("%2e", StringComparison.OrdinalIgnoreCase) || path.Contains("%2f", StringComparison.OrdinalIgnoreCase) || path.Contains("%5c", StringComparison.OrdinalIgnoreCase) || path.Contains('\\');
-        return entries.Any(e => e.Covers(host, port) && (e.PathPrefix is null || (!escaped && Under(path, e.PathPrefix))));
-    }
-
-    /// <summary><paramref name="path"/> is <paramref name="prefix"/> or below it (<c>/etsy</c> covers <c>/etsy/v3</c>, not <c>/etsyx</c>).</summary>
-    private static bool Under(string path, string prefix) =>
-        path.StartsWith(prefix, StringComparison.Ordinal) && (prefix.EndsWith('/') || path.Length == prefix.Length || path[prefix.Length] == '/');
-
     private readonly IReadOnlyList<AllowEntry> entries = [.. allowedHosts.Select(AllowEntry.Parse)];
 
     /// <summary>An allow-list entry: <c>host</c>, <c>host:port</c>, either followed by a path prefix (<c>127.0.0.1:7080/shopify/</c>).</summary>
@@ -109,6 +93,21 @@ public sealed class OutboundUrlPolicy(IReadOnlyCollection<string> allowedHosts, 
         }
 
         public bool Covers(string host, int port) => Host.Equals(host, StringComparison.OrdinalIgnoreCase) && (Port is null || Port == port);
+
+        /// <summary>
+        /// Without a path, every path; with one, what lies under it (<c>/etsy</c> covers <c>/etsy/v3</c>, not
+        /// <c>/etsyx</c>), and never a path with an escaped dot, slash or backslash, which a server may decode into a
+        /// way out of the prefix after this check.
+        /// </summary>
+        public bool Allows(string path) =>
+            PathPrefix is null
+            || (!EscapesOut(path) && path.StartsWith(PathPrefix, StringComparison.Ordinal)
+                && (PathPrefix.EndsWith('/') || path.Length == PathPrefix.Length || path[PathPrefix.Length] == '/'));
+
+        private static readonly string[] EscapedSeparators = ["%2e", "%2f", "%5c"];
+
+        private static bool EscapesOut(string path) =>
+            path.Contains('\\') || EscapedSeparators.Any(e => path.Contains(e, StringComparison.OrdinalIgnoreCase));
     }
 
     public static bool IsInternal(IPAddress address)

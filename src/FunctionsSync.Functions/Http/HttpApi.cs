@@ -79,9 +79,9 @@ public sealed class HttpApi(ApiKeyAuthenticator authenticator, SyncActivities ac
 
     public static IActionResult ToActionResult(HttpRequest request, ApiResult result)
     {
-        if (result.Location is not null && result.Status == StatusCodes.Status201Created)
+        foreach (var (name, value) in result.Headers())
         {
-            request.HttpContext.Response.Headers.Location = result.Location;
+            request.HttpContext.Response.Headers[name] = value;
         }
 
         return result.Body is null

@@ -20,7 +20,7 @@ public sealed partial class ProblemDetailsMiddleware(IOptions<ApiOptions> option
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         if (context.GetHttpContext() is { } request
-            && Problems.UrlLength(request.Request.Path.ToUriComponent().Length + (request.Request.QueryString.Value?.Length ?? 0), options.Value.MaxUrlLength) is { } tooLong)
+            && Problems.UrlTooLong(request.Request.Path.ToUriComponent(), request.Request.QueryString.Value, options.Value.MaxUrlLength) is { } tooLong)
         {
             await WriteAsync(request, tooLong);
             return;
@@ -49,9 +49,9 @@ public sealed partial class ProblemDetailsMiddleware(IOptions<ApiOptions> option
     private static async Task WriteAsync(HttpContext http, ApiResult problem)
     {
         http.Response.StatusCode = problem.Status;
-        if (problem.Status == 503)
+        foreach (var (name, value) in problem.Headers())
         {
-            http.Response.Headers.RetryAfter = Problems.StorageRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers[name] = value;
         }
 
         http.Response.ContentType = "application/problem+json";

@@ -117,16 +117,20 @@ public static class ApiEndpoints
         }
 
         var json = Results.Json(result.Body, ApiJson.Options, result.IsProblem ? "application/problem+json" : "application/json", result.Status);
-        return result.Location is null || result.Status != StatusCodes.Status201Created ? json : new WithLocation(json, result.Location);
+        return result.Headers().Any() ? new WithHeaders(json, result) : json;
     }
 
-    private sealed class WithLocation(IResult inner, string location) : IResult, IStatusCodeHttpResult
+    private sealed class WithHeaders(IResult inner, ApiResult result) : IResult, IStatusCodeHttpResult
     {
         public int? StatusCode => (inner as IStatusCodeHttpResult)?.StatusCode;
 
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.Location = location;
+            foreach (var (name, value) in result.Headers())
+            {
+                httpContext.Response.Headers[name] = value;
+            }
+
             return inner.ExecuteAsync(httpContext);
         }
     }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Sync;
 using Microsoft.AspNetCore.Diagnostics;
@@ -20,11 +18,7 @@ internal sealed partial class StorageUnavailableHandler(ILogger<StorageUnavailab
         }
 
         LogStorageUnavailable(httpContext.Request.Path, exception.Message);
-        var problem = Problems.StorageUnavailable();
-        httpContext.Response.StatusCode = problem.Status;
-        httpContext.Response.ContentType = "application/problem+json";
-        httpContext.Response.Headers.RetryAfter = Problems.StorageRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        await httpContext.Response.WriteAsync(JsonSerializer.Serialize(problem.Body, ApiJson.Options), cancellationToken);
+        await ApiEndpoints.ToResult(Problems.StorageUnavailable()).ExecuteAsync(httpContext);
         return true;
     }
 

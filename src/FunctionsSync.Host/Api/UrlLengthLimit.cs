@@ -10,8 +10,7 @@ public static class UrlLengthLimit
     public static IApplicationBuilder UseUrlLengthLimit(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         var limit = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxUrlLength;
-        var length = http.Request.Path.ToUriComponent().Length + (http.Request.QueryString.Value?.Length ?? 0);
-        if (Problems.UrlLength(length, limit) is { } problem)
+        if (Problems.UrlTooLong(http.Request.Path.ToUriComponent(), http.Request.QueryString.Value, limit) is { } problem)
         {
             await ApiEndpoints.ToResult(problem).ExecuteAsync(http);
             return;

@@ -5,8 +5,8 @@ namespace FunctionsSync.Host.Workers;
 /// <summary>A loop that does some work every interval until shutdown, surviving failures of single passes.</summary>
 internal static class Periodic
 {
-    /// <summary>The least time between passes while storage is unreachable.</summary>
-    private static readonly TimeSpan StorageRetryDelay = TimeSpan.FromSeconds(2);
+    /// <summary>The least time between passes while storage is unreachable (the queue workers wait as long).</summary>
+    internal static readonly TimeSpan StorageRetryDelay = TimeSpan.FromSeconds(2);
 
     /// <summary>Runs <paramref name="work"/> once per interval.</summary>
     public static Task RunAsync(Func<TimeSpan> interval, Func<CancellationToken, Task> work, Action<Exception> onError, TimeProvider time, CancellationToken stoppingToken) =>

@@ -57,7 +57,7 @@ public sealed partial class QueueWorkerService(
 
                 try
                 {
-                    await Task.Delay(unavailable ? StorageRetryDelay : idle, time, stoppingToken);
+                    await Task.Delay(unavailable ? Periodic.StorageRetryDelay : idle, time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -66,8 +66,6 @@ public sealed partial class QueueWorkerService(
             }
         }
     }
-
-    private static readonly TimeSpan StorageRetryDelay = TimeSpan.FromSeconds(2);
 
     [LoggerMessage(4003, LogLevel.Warning, "{Worker}: storage is unreachable ({Reason}); retrying")]
     private partial void LogStorageUnavailable(string worker, string reason);

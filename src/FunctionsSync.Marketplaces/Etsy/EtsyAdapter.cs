@@ -69,7 +69,7 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
         var updatedField = request.EntityType == EntityType.Orders ? "updated_timestamp" : "last_modified_timestamp";
         var idField = request.EntityType == EntityType.Orders ? "receipt_id" : "listing_id";
         long? Second(JsonElement item) => item.Opt(updatedField) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var s) ? s : null;
-        string? Id(JsonElement item) => item.Opt(idField) is { ValueKind: JsonValueKind.Number or JsonValueKind.String } v ? (v.ValueKind == JsonValueKind.Number ? v.GetRawText() : v.GetString()) : null;
+        string? Id(JsonElement item) => RecordMapper.Safe(() => item.OptId(idField));
         var (records, rejected) = RecordMapper.Map(
             results,
             what,

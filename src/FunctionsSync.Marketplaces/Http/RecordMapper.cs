@@ -46,7 +46,8 @@ public static class RecordMapper
         return (records, rejected);
     }
 
-    private static T? Safe<T>(Func<T?> read)
+    /// <summary>A field read that yields the default instead of failing on a malformed record.</summary>
+    public static T? Safe<T>(Func<T?> read)
     {
         try
         {

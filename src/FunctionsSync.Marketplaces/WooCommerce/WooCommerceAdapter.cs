@@ -80,33 +80,9 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
         return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null ? total : null);
     }
 
-    private static long? Second(JsonElement item) => Try(() => item.OptDate("date_modified_gmt", assumeUtc: true)?.ToUnixTimeSeconds());
+    private static long? Second(JsonElement item) => RecordMapper.Safe(() => item.OptDate("date_modified_gmt", assumeUtc: true)?.ToUnixTimeSeconds());
 
-    private static string? Id(JsonElement item) => TryId(() => item.OptId("id"));
-
-    private static string? TryId(Func<string?> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (RecordFieldException)
-        {
-            return null;
-        }
-    }
-
-    private static long? Try(Func<long?> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (RecordFieldException)
-        {
-            return null;
-        }
-    }
+    private static string? Id(JsonElement item) => RecordMapper.Safe(() => item.OptId("id"));
 
     private static OrderRecord MapOrder(JsonElement o) => new()
     {

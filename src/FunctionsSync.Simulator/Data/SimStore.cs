@@ -53,10 +53,8 @@ public sealed class SimStore
     /// <summary>Changes <paramref name="count"/> distinct records at <paramref name="at"/>; returns their indexes.</summary>
     public IReadOnlyList<int> Mutate(SimKind kind, int count, DateTimeOffset at)
     {
-        at = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         lock (gate)
         {
-            var set = mutations[kind];
             var total = Count(kind);
             count = Math.Min(count, total);
             var round = ++mutationRounds;
@@ -66,11 +64,7 @@ public sealed class SimStore
                 chosen.Add(SimRandom.For(Config.Seed, 77, round, n).Int(0, total));
             }
 
-            foreach (var index in chosen)
-            {
-                set.Apply(index, at, BaseUpdatedAt(kind, index));
-            }
-
+            MutateAt(kind, chosen, at);
             return [.. chosen.Order()];
         }
     }
@@ -79,6 +73,7 @@ public sealed class SimStore
     public void MutateAt(SimKind kind, IEnumerable<int> indexes, DateTimeOffset at)
     {
         at = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        // Re-entrant: Mutate calls it holding the gate.
         lock (gate)
         {
             foreach (var index in indexes)

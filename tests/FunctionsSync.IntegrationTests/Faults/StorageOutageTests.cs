@@ -22,27 +22,11 @@ public sealed class StorageOutageTests(SimulatorFixture simulator, ITestOutputHe
 
     private const int Small = 300;
 
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), $"fs-outage-{Guid.NewGuid():N}");
     private AzuriteFixture? azurite;
 
-    public async Task InitializeAsync() => azurite = await AzuriteFixture.StartPrivateAsync(dataDirectory);
+    public async Task InitializeAsync() => azurite = await AzuriteFixture.StartPrivateAsync();
 
-    public async Task DisposeAsync()
-    {
-        if (azurite is not null)
-        {
-            await azurite.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
-    }
+    public Task DisposeAsync() => azurite?.DisposeAsync() ?? Task.CompletedTask;
 
     [Fact]
     public async Task A_full_sync_survives_storage_stopped_for_20_s_and_then_90_s_and_ends_exact_without_rereading_from_page_1()

@@ -34,12 +34,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// An Azurite of the caller's own, keeping its data on disk in <paramref name="dataDirectory"/>, which can be stopped
-    /// and started again on the same ports with its data (a storage outage).
+    /// An Azurite of the caller's own, keeping its data on disk in a temporary folder (deleted with it), which can be
+    /// stopped and started again on the same ports with its data (a storage outage).
     /// </summary>
-    public static async Task<AzuriteFixture> StartPrivateAsync(string dataDirectory)
+    public static async Task<AzuriteFixture> StartPrivateAsync()
     {
-        var fixture = new AzuriteFixture { location = dataDirectory };
+        var fixture = new AzuriteFixture { location = Path.Combine(Path.GetTempPath(), $"fs-azurite-{Guid.NewGuid():N}") };
         (fixture.blobPort, fixture.queuePort, fixture.tablePort) = (FreePort(), FreePort(), FreePort());
         await fixture.StartAsync();
         return fixture;
@@ -112,6 +112,18 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         azurite?.Dispose();
+        if (location is not null)
+        {
+            try
+            {
+                Directory.Delete(location, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temporary folder left behind is harmless.
+            }
+        }
+
         return Task.CompletedTask;
     }
 
