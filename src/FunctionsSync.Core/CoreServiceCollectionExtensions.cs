@@ -2,6 +2,7 @@ using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Orchestration;
@@ -58,6 +59,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<HealthApi>();
         services.TryAddSingleton<AdminApi>();
         services.TryAddSingleton<RunsApi>();
+        services.TryAddSingleton<SyncHealthReader>();
         services.TryAddSingleton<ConnectionsApi>();
         services.TryAddSingleton<SyncApi>();
         services.TryAddSingleton<ConflictsApi>();

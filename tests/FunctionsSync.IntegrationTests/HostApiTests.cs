@@ -394,7 +394,7 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         // The connection is flagged right after its run ends (a separate write).
         await Eventually.WaitForAsync(
             async () => await (await client.GetAsync($"/api/connections/{id}")).ReadJsonAsync(),
-            connection => connection.GetProperty("health").GetString() == "needs_attention");
+            connection => connection.GetProperty("health").GetString() == "action_required");
         Assert.Equal("failed", (await (await client.GetAsync($"/api/connections/{id}/status")).ReadJsonAsync()).GetProperty("syncStatus").GetString());
 
         // The refusal waits for a person as an auth_error conflict; a retry is refused while the credentials are the old ones.
@@ -415,7 +415,8 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         {
             Content = JsonContent.Create(new { credentials = SyncHarness.CredentialsFor("shopify", "host-auth") }),
         };
-        Assert.Equal("active", (await (await client.SendAsync(patch)).ReadJsonAsync()).GetProperty("health").GetString());
+        // No longer waiting for a person; its last run still failed.
+        Assert.Equal("error", (await (await client.SendAsync(patch)).ReadJsonAsync()).GetProperty("health").GetString());
         var again = await planner.RunAsync("full", null, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(1, again.Queued);
         Assert.Equal("succeeded", (await client.WaitForRunAsync(again.RunIds[0], TimeSpan.FromSeconds(60))).GetProperty("status").GetString());

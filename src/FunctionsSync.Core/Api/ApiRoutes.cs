@@ -26,6 +26,7 @@ public static class ApiRoutes
     public const string ConnectionStatus = "connections/{id}/status";
     public const string ConnectionSyncToken = "connections/{id}/sync-token";
     public const string ConnectionActivity = "connections/{id}/activity";
+    public const string ConnectionRuns = "connections/{id}/runs";
     public const string Record = "connections/{id}/records/{entityType}/{externalId}";
     public const string Conflicts = "conflicts";
     public const string Conflict = "conflicts/{id}";
@@ -62,6 +63,7 @@ public static class ApiRoutes
         new("ConnectionPatch", "PATCH", Connection),
         new("ConnectionDelete", "DELETE", Connection),
         new("ConnectionActivity", "GET", ConnectionActivity),
+        new("ConnectionRuns", "GET", ConnectionRuns),
         new("RecordGet", "GET", Record),
         new("RecordEdit", "PUT", Record),
         new("ConflictList", "GET", Conflicts),
@@ -69,6 +71,8 @@ public static class ApiRoutes
         new("ConflictResolve", "POST", ConflictResolve),
         new("WebhookCreate", "POST", Webhooks),
         new("WebhookList", "GET", Webhooks),
+        new("WebhookGet", "GET", Webhook),
+        new("WebhookPatch", "PATCH", Webhook),
         new("WebhookDelete", "DELETE", Webhook),
         new("WebhookDeliveries", "GET", WebhookDeliveries),
         new("WebhookRotateSecret", "POST", WebhookSecret),

@@ -1,4 +1,6 @@
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Sync;
 
 namespace FunctionsSync.Core.Api;
 
@@ -15,7 +17,12 @@ public sealed record ConnectionView
     public bool Enabled { get; init; }
     public int Priority { get; init; }
     public int IntervalMinutes { get; init; }
-    public ConnectionHealth Health { get; init; }
+    /// <summary>Computed on every read (<see cref="SyncHealthRule"/>): pending, running, on_time, delayed, error, action_required, disabled.</summary>
+    public SyncHealth Health { get; init; }
+    /// <summary>When the last successful (or partial) run ended.</summary>
+    public DateTimeOffset? LastSyncAt { get; init; }
+    public RunStatus? LastRunStatus { get; init; }
+    public DateTimeOffset? LastRunFinishedAt { get; init; }
     public string? LastError { get; init; }
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> CredentialKeys { get; init; } = [];
@@ -26,7 +33,8 @@ public sealed record ConnectionView
     public RecordCountsView? Records { get; init; }
     public IReadOnlyList<CursorView>? Cursors { get; init; }
 
-    public static ConnectionView From(Connection c, bool withSyncToken) => new()
+    /// <param name="state">The connection's lease-row summary (null: never synced).</param>
+    public static ConnectionView From(Connection c, bool withSyncToken, ConnectionSyncState? state, SyncHealthContext health) => new()
     {
         ConnectionId = c.Id,
         OrganizationId = c.OrganizationId,
@@ -37,7 +45,11 @@ public sealed record ConnectionView
         Enabled = c.Enabled,
         Priority = c.Priority,
         IntervalMinutes = c.IntervalMinutes,
-        Health = c.Health,
+        Health = health.Of(c, state),
+        ActiveRunId = state?.ActiveRunId,
+        LastSyncAt = state?.LastSuccessAt,
+        LastRunStatus = state?.LastRunStatus,
+        LastRunFinishedAt = state?.LastRunFinishedAt,
         LastError = c.LastError,
         Settings = c.Settings,
         CredentialKeys = [.. c.Credentials.Keys.Order(StringComparer.Ordinal)],

@@ -10,9 +10,19 @@ using FunctionsSync.Core.Sync;
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/connections</c> routes.</summary>
-public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore state, IRecordQuery records, IReceiptStore receipts, RunCancellation cancellation, MarketplaceTargets targets, TimeProvider time)
+public sealed class ConnectionsApi(
+    IConnectionStore connections,
+    ISyncStateStore state,
+    IRecordQuery records,
+    IReceiptStore receipts,
+    RunCancellation cancellation,
+    MarketplaceTargets targets,
+    SyncHealthReader healthReader,
+    TimeProvider time)
 {
     private const int StatusWindow = 20;
+    private const int DefaultRunPage = 20;
+    private const int MaxRunPage = 100;
 
     public async Task<ApiResult> RegisterAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
     {
@@ -50,11 +60,27 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
                 cancellationToken) ?? connection;
         }
 
-        return new ApiResult(result.Created ? 201 : 200, ConnectionView.From(connection, withSyncToken: true), $"/api/connections/{connection.Id}");
+        var view = ConnectionView.From(connection, withSyncToken: true, await state.GetConnectionStateAsync(connection.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken));
+        return new ApiResult(result.Created ? 201 : 200, view, $"/api/connections/{connection.Id}");
     }
 
-    public async Task<ApiResult> ListAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>GET /api/connections?organizationId=&amp;health=</c>. Reads the organization's connection rows (or every
+    /// connection's, for the admin) and the connection-state index: both grow with connections, not with history.
+    /// </summary>
+    public async Task<ApiResult> ListAsync(ApiCaller caller, string? organizationId, string? health, CancellationToken cancellationToken)
     {
+        SyncHealth? wanted = null;
+        if (health is not null)
+        {
+            if (!SyncHealthRule.TryParse(health, out var parsed))
+            {
+                return Problems.BadRequest($"Unknown health '{health}'.", new Dictionary<string, string[]> { ["health"] = [$"One of {SyncHealthRule.WireNames}."] });
+            }
+
+            wanted = parsed;
+        }
+
         if (!caller.TryScope(organizationId, out var scope))
         {
             return new ApiResult(200, new { connections = Array.Empty<ConnectionView>() });
@@ -62,10 +88,12 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
 
         var list = await connections.ListAsync(scope, cancellationToken);
         var states = await state.ListConnectionStatesAsync(cancellationToken);
+        var context = await healthReader.ReadAsync(cancellationToken);
         var views = list
             .Where(c => c.DeletedAt is null)
             .OrderBy(c => c.OrganizationId, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)
-            .Select(c => ConnectionView.From(c, caller.IsAdmin) with { ActiveRunId = states.GetValueOrDefault(c.Id)?.ActiveRunId })
+            .Select(c => ConnectionView.From(c, caller.IsAdmin, states.GetValueOrDefault(c.Id), context))
+            .Where(v => wanted is null || v.Health == wanted)
             .ToList();
         return new ApiResult(200, new { connections = views });
     }
@@ -82,13 +110,39 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
         var lastRuns = await state.ListRunsAsync(connection.Id, 1, cancellationToken);
         var cursors = await state.GetCursorsAsync(connection.Id, cancellationToken);
         var counts = await records.CountAsync(connection.Id, cancellationToken);
-        return new ApiResult(200, ConnectionView.From(connection, caller.IsAdmin) with
+        return new ApiResult(200, ConnectionView.From(connection, caller.IsAdmin, syncState, await healthReader.ReadAsync(cancellationToken)) with
         {
-            ActiveRunId = syncState?.ActiveRunId,
             LastRun = lastRuns.Count > 0 ? RunView.From(lastRuns[0], now) : null,
             Records = new RecordCountsView(counts[EntityType.Orders], counts[EntityType.Products], counts[EntityType.Customers], counts[EntityType.Prices]),
             Cursors = [.. cursors.Values.OrderBy(c => c.EntityType).Select(c => new CursorView(c.EntityType.ToWire(), c.HighWaterMark, c.LastSyncedAt, c.RunId is not null && !c.Completed))],
         });
+    }
+
+    /// <summary><c>GET /api/connections/{id}/runs</c>: the connection's run history, newest first, paged (a key range of its partition).</summary>
+    public async Task<ApiResult> RunsAsync(ApiCaller caller, string connectionId, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        if (pageSize is < 1 or > MaxRunPage)
+        {
+            return Problems.BadRequest("The query is not valid.", new Dictionary<string, string[]> { ["pageSize"] = [$"Must be between 1 and {MaxRunPage}."] });
+        }
+
+        if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
+        {
+            return NotFound(connectionId);
+        }
+
+        RunPage page;
+        try
+        {
+            page = await state.ListRunsPageAsync(connection.Id, pageSize ?? DefaultRunPage, continuationToken, cancellationToken);
+        }
+        catch (FormatException)
+        {
+            return Problems.BadRequest("The continuation token is not valid.", new Dictionary<string, string[]> { ["continuationToken"] = ["Pass the token a previous page returned."] });
+        }
+
+        var now = time.GetUtcNow();
+        return new ApiResult(200, new RunHistoryView([.. page.Items.Select(r => RunView.From(r, now))], page.ContinuationToken));
     }
 
     /// <summary><c>GET /api/connections/{id}/status</c>: the summary a merchant-facing screen shows.</summary>
@@ -187,7 +241,9 @@ public sealed class ConnectionsApi(IConnectionStore connections, ISyncStateStore
             LastError = credentialsChanged ? null : c.LastError,
             UpdatedAt = time.GetUtcNow(),
         }, cancellationToken);
-        return updated is null or { DeletedAt: not null } ? NotFound(connectionId) : new ApiResult(200, ConnectionView.From(updated, caller.IsAdmin));
+        return updated is null or { DeletedAt: not null }
+            ? NotFound(connectionId)
+            : new ApiResult(200, ConnectionView.From(updated, caller.IsAdmin, await state.GetConnectionStateAsync(updated.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken)));
     }
 
     /// <summary>

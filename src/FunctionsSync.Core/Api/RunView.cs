@@ -44,13 +44,13 @@ public sealed record RunView
     public static RunView From(SyncRun run, DateTimeOffset now)
     {
         var c = run.Counters;
-        var done = c.Processed + c.Skipped;
-        var percent = run.Status is RunStatus.Succeeded or RunStatus.Partial ? 100
-            : c.Total > 0 ? Math.Round(100.0 * done / c.Total, 1) : 0;
+        var (done, expected) = RunProgress.Work(run);
+        var activeMs = RunProgress.ActiveMs(run, now);
         long? eta = null;
-        if (run.Status == RunStatus.Running && run.StartedAt is { } started && c.Processed > 0)
+        if (run.Status == RunStatus.Running && done > 0 && activeMs > 0)
         {
-            eta = (long)((now - started).TotalMilliseconds / c.Processed * c.Pending);
+            // The pace so far over what is left, all entity types included.
+            eta = (long)((double)activeMs / done * (expected - done));
         }
 
         return new RunView
@@ -67,13 +67,17 @@ public sealed record RunView
             Counters = CountersView.From(c),
             Conflicts = run.Conflicts,
             Entities = [.. run.Entities.Select(e => new EntityView(Records.EntityTypes.ToWire(e.EntityType), e.State, CountersView.From(e.Counters)))],
-            PercentComplete = percent,
+            PercentComplete = RunProgress.PercentOf(run),
             EstimatedTimeRemainingMs = eta,
             CreatedAt = run.CreatedAt,
             StartedAt = run.StartedAt,
             UpdatedAt = run.UpdatedAt,
             FinishedAt = run.FinishedAt,
-            DurationMs = run.StartedAt is { } s ? (long)((run.FinishedAt ?? now) - s).TotalMilliseconds : null,
+            // Time spent running: not paused, queued, or waiting for a runner to take over (runs stored before this
+            // was counted fall back to their wall time).
+            DurationMs = run.StartedAt is not { } s ? null
+                : run.ActiveMs is null && run.RunningSince is null ? (long)((run.FinishedAt ?? now) - s).TotalMilliseconds
+                : activeMs,
             Attempts = run.Attempts,
             Error = run.Error,
             ErrorKind = run.ErrorKind,

@@ -18,7 +18,7 @@ public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, Ru
         }
 
         var now = time.GetUtcNow();
-        var view = RunView.From(run, now) with { Requested = await state.GetControlAsync(run.RunId, cancellationToken) };
+        var view = RunView.From(run, now) with { Requested = Pending(run, await state.GetControlAsync(run.RunId, cancellationToken)) };
         if (run.Status == RunStatus.Running)
         {
             // One more point read (the connection's lease row), for running runs only.
@@ -106,8 +106,19 @@ public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, Ru
     private async Task<ApiResult> AcceptedAsync(string runId, RunControl? requested, CancellationToken cancellationToken)
     {
         var run = await state.GetRunAsync(runId, cancellationToken);
-        return new ApiResult(202, RunView.From(run!, time.GetUtcNow()) with { Requested = requested });
+        return new ApiResult(202, RunView.From(run!, time.GetUtcNow()) with { Requested = Pending(run!, requested) });
     }
+
+    /// <summary>
+    /// The operator request still waiting for the runner: none once the run shows it (a paused run keeps its pause row,
+    /// which is what holds it paused, but the pause is no longer "requested"), and none on a run that has ended.
+    /// </summary>
+    private static RunControl? Pending(SyncRun run, RunControl? control) => control switch
+    {
+        _ when run.Status.IsFinal() => null,
+        RunControl.Pause when run.Status == RunStatus.Paused => null,
+        _ => control,
+    };
 
     private async Task<SyncRun?> FindAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
     {

@@ -18,6 +18,7 @@ public sealed class SyncApi(
     RunLauncher launcher,
     CyclePlanner planner,
     ConnectionsApi connectionsApi,
+    SyncHealthReader healthReader,
     IOptions<SchedulerOptions> schedulerOptions,
     TimeProvider time)
 {
@@ -39,6 +40,13 @@ public sealed class SyncApi(
         }
 
         var lastStatuses = all.Select(c => states.GetValueOrDefault(c.Id)?.LastRunStatus).ToList();
+        var healthContext = await healthReader.ReadAsync(cancellationToken);
+        var byHealth = Enum.GetValues<SyncHealth>().ToDictionary(SyncHealthRule.WireName, _ => 0);
+        foreach (var c in all)
+        {
+            byHealth[SyncHealthRule.WireName(healthContext.Of(c, states.GetValueOrDefault(c.Id)))]++;
+        }
+
         var needsAttention = all.Count(c => c.Health == ConnectionHealth.NeedsAttention);
         var failing = lastStatuses.Count(s => s == RunStatus.Failed);
         return new ApiResult(200, new
@@ -53,6 +61,8 @@ public sealed class SyncApi(
                 enabled = all.Count(c => c.Enabled),
                 disabled = all.Count(c => !c.Enabled),
                 needsAttention,
+                // Every connection counted once by SyncHealthRule, as GET /api/connections shows it.
+                health = byHealth,
                 lastRun = new
                 {
                     never = lastStatuses.Count(s => s is null),

@@ -8,6 +8,9 @@ public sealed record WebhookEndpointView(
     string Id, string OrganizationId, string TargetUrl, IReadOnlyList<string> Events, string? Description, DateTimeOffset CreatedAt,
     DateTimeOffset? DisabledAt, string? DisabledReason, DateTimeOffset? FailingSince, string? Secret = null, DateTimeOffset? PreviousSecretExpiresAt = null)
 {
+    /// <summary>False once disabled, by an operator's PATCH or by the failure policy (<see cref="DisabledReason"/> says which).</summary>
+    public bool Enabled => DisabledAt is null;
+
     public static WebhookEndpointView From(WebhookEndpoint e) =>
         new(e.Id, e.OrganizationId, e.TargetUrl, e.Events, e.Description, e.CreatedAt, e.DisabledAt, e.DisabledReason, e.FailingSince, PreviousSecretExpiresAt: e.PreviousSecretExpiresAt);
 }

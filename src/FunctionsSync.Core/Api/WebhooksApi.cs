@@ -10,6 +10,27 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
 {
     private const int DeliveryPage = 100;
 
+    private static List<string> Events(IEnumerable<string?>? events) => events?.Select(e => e?.Trim() ?? "").Distinct().ToList() ?? [];
+
+    /// <summary>The rules an endpoint's fields follow, at creation and at every change.</summary>
+    private void CheckFields(IReadOnlyList<string> events, string? targetUrl, string? description, Dictionary<string, string[]> errors)
+    {
+        if (events.Count == 0 || events.Any(e => !WebhookEventTypes.All.Contains(e)))
+        {
+            errors["events"] = [$"One or more of: {string.Join(", ", WebhookEventTypes.All)}."];
+        }
+
+        if (targets.Policy.Check(targetUrl) is { } urlProblem)
+        {
+            errors["targetUrl"] = [urlProblem];
+        }
+
+        if (description?.Length > 500)
+        {
+            errors["description"] = ["At most 500 characters."];
+        }
+    }
+
     public async Task<ApiResult> CreateAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
     {
         if (!ApiJson.TryRead<CreateWebhookRequest>(body, out var request, out var problem))
@@ -28,22 +49,8 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
             errors["organizationId"] = ["An organization key manages webhooks of its own organization only."];
         }
 
-        var events = request.Events?.Select(e => e?.Trim() ?? "").Distinct().ToList() ?? [];
-        if (events.Count == 0 || events.Any(e => !WebhookEventTypes.All.Contains(e)))
-        {
-            errors["events"] = [$"One or more of: {string.Join(", ", WebhookEventTypes.All)}."];
-        }
-
-        if (targets.Policy.Check(request.TargetUrl) is { } urlProblem)
-        {
-            errors["targetUrl"] = [urlProblem];
-        }
-
-        if (request.Description?.Length > 500)
-        {
-            errors["description"] = ["At most 500 characters."];
-        }
-
+        var events = Events(request.Events);
+        CheckFields(events, request.TargetUrl, request.Description, errors);
         if (errors.Count > 0)
         {
             return Problems.BadRequest("The webhook is not valid.", errors);
@@ -72,6 +79,51 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
 
         var endpoints = await store.ListEndpointsAsync(scope, cancellationToken);
         return new ApiResult(200, new { webhooks = endpoints.OrderBy(e => e.CreatedAt).Select(WebhookEndpointView.From) });
+    }
+
+    public async Task<ApiResult> GetAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>
+        await FindAsync(caller, id, cancellationToken) is { } endpoint ? new ApiResult(200, WebhookEndpointView.From(endpoint)) : NotFound(id);
+
+    /// <summary>
+    /// <c>PATCH /api/webhooks/{id}</c>: changes the fields the body names (<c>events</c>, <c>targetUrl</c>,
+    /// <c>description</c>, <c>enabled</c>) under the rules of creation. Enabling an endpoint that the failure policy
+    /// disabled starts its failure window afresh; deliveries already given up stay so (replay them).
+    /// </summary>
+    public async Task<ApiResult> PatchAsync(ApiCaller caller, string id, string? body, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(caller, id, cancellationToken) is not { } endpoint)
+        {
+            return NotFound(id);
+        }
+
+        if (!ApiJson.TryRead<PatchWebhookRequest>(body, out var request, out var problem))
+        {
+            return problem;
+        }
+
+        var events = request.Events is null ? endpoint.Events : Events(request.Events);
+        var errors = new Dictionary<string, string[]>();
+        CheckFields(events, request.TargetUrl ?? endpoint.TargetUrl, request.Description, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest("The change is not valid.", errors);
+        }
+
+        var now = time.GetUtcNow();
+        var changed = endpoint with
+        {
+            Events = events,
+            TargetUrl = request.TargetUrl ?? endpoint.TargetUrl,
+            Description = request.Description ?? endpoint.Description,
+        };
+        changed = request.Enabled switch
+        {
+            true when endpoint.DisabledAt is not null => changed with { DisabledAt = null, DisabledReason = null, FailingSince = null },
+            false when endpoint.DisabledAt is null => changed with { DisabledAt = now, DisabledReason = "Disabled by an operator." },
+            _ => changed,
+        };
+        await store.UpdateEndpointAsync(changed, cancellationToken);
+        return new ApiResult(200, WebhookEndpointView.From(changed));
     }
 
     public async Task<ApiResult> DeleteAsync(ApiCaller caller, string id, CancellationToken cancellationToken)

@@ -35,6 +35,15 @@ public sealed record SyncRun
     /// <summary>Conflicts detected by type (<c>data_mismatch</c>, ...); their records are counted as skipped.</summary>
     public IReadOnlyDictionary<string, long> Conflicts { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>Running time of the stretches that ended (pauses, interruptions and dead runners not counted).</summary>
+    public long? ActiveMs { get; init; }
+
+    /// <summary>Start of the running stretch in progress; null while queued, paused, interrupted or ended.</summary>
+    public DateTimeOffset? RunningSince { get; init; }
+
+    /// <summary>The highest percent complete a checkpoint has shown (see <see cref="RunProgress"/>).</summary>
+    public double ProgressFloor { get; init; }
+
     /// <summary>How many times a runner picked this run up; above 1 it was resumed.</summary>
     public int Attempts { get; init; }
 

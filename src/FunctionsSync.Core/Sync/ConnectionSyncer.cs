@@ -89,7 +89,7 @@ public sealed partial class ConnectionSyncer(
             if (!(attempt.Renewed && run.Status == RunStatus.Running))
             {
                 var firstStart = run.Attempts == 0;
-                run = run with { Status = RunStatus.Running, StartedAt = run.StartedAt ?? Now, UpdatedAt = Now, Attempts = run.Attempts + 1 };
+                run = RunProgress.StartedRunning(run, Now) with { Attempts = run.Attempts + 1 };
                 IReadOnlyList<OutboxEvent> started = firstStart ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncStarted, run, Now)] : [];
                 lease = await CheckpointAndSignalAsync(lease, new(run, [], LeaseUntil, Release: false, run.RunId, started), cancellationToken);
                 LogRunStarted(run.RunId, connection.Id, run.Mode, run.Attempts);

@@ -62,4 +62,8 @@ public interface ISyncStateStore
 
     /// <summary>Runs of a connection, newest first.</summary>
     Task<IReadOnlyList<SyncRun>> ListRunsAsync(string connectionId, int take, CancellationToken cancellationToken);
+
+    /// <summary>One page of a connection's runs, newest first (a key range of its partition).</summary>
+    /// <exception cref="FormatException"><paramref name="continuationToken"/> is not one this store handed out.</exception>
+    Task<RunPage> ListRunsPageAsync(string connectionId, int pageSize, string? continuationToken, CancellationToken cancellationToken);
 }

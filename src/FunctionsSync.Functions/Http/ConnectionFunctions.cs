@@ -13,7 +13,7 @@ public sealed class ConnectionFunctions(HttpApi http, ConnectionsApi api)
 
     [Function("ConnectionList")]
     public Task<IActionResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Connections)] HttpRequest request) =>
-        http.WithCallerAsync(request, caller => api.ListAsync(caller, request.Query["organizationId"].FirstOrDefault(), request.HttpContext.RequestAborted));
+        http.WithCallerAsync(request, caller => api.ListAsync(caller, request.Query["organizationId"].FirstOrDefault(), request.Query["health"].FirstOrDefault(), request.HttpContext.RequestAborted));
 
     [Function("ConnectionGet")]
     public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Connection)] HttpRequest request, string id) =>
@@ -26,6 +26,12 @@ public sealed class ConnectionFunctions(HttpApi http, ConnectionsApi api)
     [Function("ConnectionStatus")]
     public Task<IActionResult> StatusAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ConnectionStatus)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => api.StatusAsync(caller, id, request.HttpContext.RequestAborted));
+
+    [Function("ConnectionRuns")]
+    public Task<IActionResult> RunsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.ConnectionRuns)] HttpRequest request, string id) =>
+        http.WithCallerAsync(request, async caller => ApiQuery.TryInt(request.Query["pageSize"].FirstOrDefault(), "pageSize", out var size, out var problem)
+            ? await api.RunsAsync(caller, id, size, request.Query["continuationToken"].FirstOrDefault(), request.HttpContext.RequestAborted)
+            : problem);
 
     [Function("ConnectionPatch")]
     public Task<IActionResult> PatchAsync([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = ApiRoutes.Connection)] HttpRequest request, string id) =>

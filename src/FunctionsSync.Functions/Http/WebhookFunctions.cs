@@ -15,6 +15,14 @@ public sealed class WebhookFunctions(HttpApi http, WebhooksApi api)
     public Task<IActionResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Webhooks)] HttpRequest request) =>
         http.WithCallerAsync(request, caller => api.ListAsync(caller, request.Query["organizationId"].FirstOrDefault(), request.HttpContext.RequestAborted));
 
+    [Function("WebhookGet")]
+    public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Webhook)] HttpRequest request, string id) =>
+        http.WithCallerAsync(request, caller => api.GetAsync(caller, id, request.HttpContext.RequestAborted));
+
+    [Function("WebhookPatch")]
+    public Task<IActionResult> PatchAsync([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = ApiRoutes.Webhook)] HttpRequest request, string id) =>
+        http.WithCallerAsync(request, async caller => await api.PatchAsync(caller, id, await HttpApi.BodyAsync(request), request.HttpContext.RequestAborted));
+
     [Function("WebhookDelete")]
     public Task<IActionResult> DeleteAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ApiRoutes.Webhook)] HttpRequest request, string id) =>
         http.WithCallerAsync(request, caller => api.DeleteAsync(caller, id, request.HttpContext.RequestAborted));

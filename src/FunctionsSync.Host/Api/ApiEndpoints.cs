@@ -38,7 +38,8 @@ public static class ApiEndpoints
         api.MapPost(ApiRoutes.RunCancel, async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.CancelAsync(Caller(http), runId, ct)));
 
         api.MapPost(ApiRoutes.Connections, async (HttpContext http, ConnectionsApi h, CancellationToken ct) => ToResult(await h.RegisterAsync(Caller(http), await BodyAsync(http), ct)));
-        api.MapGet(ApiRoutes.Connections, async (HttpContext http, ConnectionsApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), organizationId, ct)));
+        api.MapGet(ApiRoutes.Connections, async (HttpContext http, ConnectionsApi h, string? organizationId, string? health, CancellationToken ct) =>
+            ToResult(await h.ListAsync(Caller(http), organizationId, health, ct)));
         api.MapGet(ApiRoutes.Connection, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), id, ct)));
         api.MapPost(ApiRoutes.ConnectionSyncToken, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.RotateSyncTokenAsync(Caller(http), id, ct)));
         api.MapGet(ApiRoutes.ConnectionStatus, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.StatusAsync(Caller(http), id, ct)));
@@ -46,6 +47,8 @@ public static class ApiEndpoints
         api.MapDelete(ApiRoutes.Connection, async (HttpContext http, ConnectionsApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));
         api.MapGet(ApiRoutes.ConnectionActivity, async (HttpContext http, ActivityApi h, string id, string? take, CancellationToken ct) =>
             ToResult(ApiQuery.TryInt(take, "take", out var count, out var problem) ? await h.ListAsync(Caller(http), id, count, ct) : problem));
+        api.MapGet(ApiRoutes.ConnectionRuns, async (HttpContext http, ConnectionsApi h, string id, string? pageSize, string? continuationToken, CancellationToken ct) =>
+            ToResult(ApiQuery.TryInt(pageSize, "pageSize", out var size, out var problem) ? await h.RunsAsync(Caller(http), id, size, continuationToken, ct) : problem));
         api.MapGet(ApiRoutes.Record, async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
             ToResult(await h.GetAsync(Caller(http), id, entityType, externalId, ct)));
         api.MapPut(ApiRoutes.Record, async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
@@ -60,6 +63,8 @@ public static class ApiEndpoints
 
         api.MapPost(ApiRoutes.Webhooks, async (HttpContext http, WebhooksApi h, CancellationToken ct) => ToResult(await h.CreateAsync(Caller(http), await BodyAsync(http), ct)));
         api.MapGet(ApiRoutes.Webhooks, async (HttpContext http, WebhooksApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListAsync(Caller(http), organizationId, ct)));
+        api.MapGet(ApiRoutes.Webhook, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), id, ct)));
+        api.MapPatch(ApiRoutes.Webhook, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.PatchAsync(Caller(http), id, await BodyAsync(http), ct)));
         api.MapDelete(ApiRoutes.Webhook, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeleteAsync(Caller(http), id, ct)));
         api.MapPost(ApiRoutes.WebhookSecret, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.RotateSecretAsync(Caller(http), id, ct)));
         api.MapGet(ApiRoutes.WebhookDeliveries, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeliveriesAsync(Caller(http), id, ct)));

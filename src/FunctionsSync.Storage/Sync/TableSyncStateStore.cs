@@ -336,6 +336,14 @@ internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateI
         return await table.ReadAllAsync(TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), RunRow.Prefix), RunRow.FromEntity, cancellationToken, take);
     }
 
+    public async Task<RunPage> ListRunsPageAsync(string connectionId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        var filter = TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), RunRow.Prefix);
+        var (items, token) = await table.ReadPageAsync(filter, pageSize, Continuation.Decode(continuationToken), RunRow.FromEntity, cancellationToken);
+        return new RunPage(items, Continuation.Encode(token));
+    }
+
     private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.SyncState, cancellationToken);
 
     private static async Task<LeaseRow?> ReadLeaseAsync(TableClient table, string connectionId, CancellationToken cancellationToken) =>

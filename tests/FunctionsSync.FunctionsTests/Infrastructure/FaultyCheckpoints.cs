@@ -63,4 +63,7 @@ public sealed class FaultyCheckpoints(ISyncStateStore inner, int failAt) : ISync
     public Task<ConnectionSyncState?> GetConnectionStateAsync(string connectionId, CancellationToken cancellationToken) => inner.GetConnectionStateAsync(connectionId, cancellationToken);
 
     public Task<IReadOnlyList<SyncRun>> ListRunsAsync(string connectionId, int take, CancellationToken cancellationToken) => inner.ListRunsAsync(connectionId, take, cancellationToken);
+
+    public Task<RunPage> ListRunsPageAsync(string connectionId, int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        inner.ListRunsPageAsync(connectionId, pageSize, continuationToken, cancellationToken);
 }

@@ -48,11 +48,19 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
     /// <summary>Requests run in the caller's execution context (its async locals, e.g. a storage tally, flow into them).</summary>
     public bool PreserveExecutionContext { get; init; }
 
+    /// <summary>The host's clock, when the test moves time (e.g. an <see cref="OffsetClock"/>).</summary>
+    public TimeProvider? Clock { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
 
         if (PreserveExecutionContext)
