@@ -11,6 +11,7 @@ using FunctionsSync.Core.Receipts;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
+using FunctionsSync.Core.Telemetry;
 using FunctionsSync.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,9 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        // The FunctionsSync meter comes from the host's IMeterFactory (registered here when the host did not).
+        services.AddMetrics();
+        services.TryAddSingleton<SyncMetrics>();
         services.TryAddSingleton<IMarketplaceAdapterRegistry, MarketplaceAdapterRegistry>();
         services.TryAddSingleton<IIngestionDispatcher, IngestionDispatcher>();
         services.TryAddSingleton<ConnectionSyncer>();

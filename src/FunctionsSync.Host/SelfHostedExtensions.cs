@@ -81,6 +81,7 @@ public static class SelfHostedExtensions
         builder.Services.AddHostedService<WebhookWorkerService>();
         builder.Services.AddHostedService<RetryWorkerService>();
         builder.Services.AddHostedService<RetentionWorkerService>();
+        builder.Services.AddHostedService<QueueMetricsService>();
         return builder;
     }
 }

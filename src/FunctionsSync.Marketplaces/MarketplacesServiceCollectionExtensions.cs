@@ -28,14 +28,16 @@ public static class MarketplacesServiceCollectionExtensions
             {
                 AllowAutoRedirect = false,
                 ConnectCallback = sp.GetRequiredService<MarketplaceTargets>().Policy.ConnectAsync,
-            });
+            })
+            // Four Information lines per call buried everything else: MarketplaceHttp logs each call once, at Debug.
+            .RemoveAllLoggers();
         services.TryAddSingleton<ConnectionPipelines>();
         services.TryAddSingleton<MarketplaceHttp>();
         services.AddSingleton<IMarketplaceAdapter, ShopifyAdapter>();
         services.AddSingleton<IMarketplaceAdapter, WooCommerceAdapter>();
         services.AddSingleton<IMarketplaceAdapter, EtsyAdapter>();
         services.AddSingleton<IMarketplaceAdapter, AmazonAdapter>();
-        services.AddHttpClient(HttpReceiptValidator.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(HttpReceiptValidator.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.TryAddSingleton<IReceiptValidator, HttpReceiptValidator>();
         return services;
     }

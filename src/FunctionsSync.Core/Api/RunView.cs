@@ -32,6 +32,9 @@ public sealed record RunView
     public long? DurationMs { get; init; }
     public int Attempts { get; init; }
 
+    /// <summary>Marketplace requests sent (retries included), retries, 429 answers and time spent waiting on rate limits.</summary>
+    public Telemetry.RunCalls MarketplaceCalls { get; init; } = Telemetry.RunCalls.None;
+
     /// <summary>While running: when its runner last showed life (see <see cref="RunLiveness"/>).</summary>
     public DateTimeOffset? LastHeartbeatAt { get; init; }
 
@@ -79,6 +82,7 @@ public sealed record RunView
                 : run.ActiveMs is null && run.RunningSince is null ? (long)((run.FinishedAt ?? now) - s).TotalMilliseconds
                 : activeMs,
             Attempts = run.Attempts,
+            MarketplaceCalls = run.Calls ?? Telemetry.RunCalls.None,
             Error = run.Error,
             ErrorKind = run.ErrorKind,
             RecordErrors = run.RecordErrors,

@@ -9,4 +9,7 @@ public interface IJobQueue
     Task<IJobMessage?> ReceiveAsync(TimeSpan visibility, CancellationToken cancellationToken);
 
     Task<int?> ApproximateCountAsync(CancellationToken cancellationToken);
+
+    /// <summary>When the oldest visible job was enqueued (a peek: hides nothing); null when none is visible.</summary>
+    Task<DateTimeOffset?> OldestVisibleAsync(CancellationToken cancellationToken);
 }

@@ -41,6 +41,9 @@ public sealed record SyncRun
     /// <summary>Start of the running stretch in progress; null while queued, paused, interrupted or ended.</summary>
     public DateTimeOffset? RunningSince { get; init; }
 
+    /// <summary>The run's marketplace traffic so far, every attempt included.</summary>
+    public Telemetry.RunCalls? Calls { get; init; }
+
     /// <summary>The highest percent complete a checkpoint has shown (see <see cref="RunProgress"/>).</summary>
     public double ProgressFloor { get; init; }
 

@@ -5,6 +5,7 @@ using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Leasing;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Telemetry;
 using FunctionsSync.Core.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public sealed partial class ConnectionSyncer(
     IIngestionDispatcher ingestion,
     ConflictRecorder conflicts,
     IWebhookSignal signal,
+    SyncMetrics metrics,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<ConnectionSyncer> logger)
@@ -58,6 +60,12 @@ public sealed partial class ConnectionSyncer(
 
         var adapter = adapters.Get(connection.Marketplace);
         var run = await StartOrResumeAsync(connection, adapter, lease, request, cancellationToken);
+        using var activity = SyncTracing.Source.StartActivity("sync.run");
+        activity?.SetTag("functionssync.run_id", run.RunId);
+        activity?.SetTag("functionssync.connection_id", connection.Id);
+        activity?.SetTag("functionssync.marketplace", connection.Marketplace);
+        var calls = MarketplaceCallScope.Begin(run.RunId, run.Calls);
+        var lastProgressLog = Now;
         if (run.Status == RunStatus.Paused && await state.GetControlAsync(run.RunId, cancellationToken) == RunControl.Pause)
         {
             await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
@@ -132,6 +140,14 @@ public sealed partial class ConnectionSyncer(
                     // Conflicts are stored (with their events) before the checkpoint that counts them; a replayed page finds them.
                     await SignalAsync(await conflicts.RecordAsync(run, page.Seq, detected, cancellationToken));
                     (run, cursor) = ApplyPage(run, cursor, page.Page, result, page.Seq, detected);
+                    run = run with { Calls = calls.Total };
+                    metrics.RecordPage(connection.Marketplace, type, result, page.Page.Rejected.Count);
+                    if (Now - lastProgressLog >= ProgressLogInterval)
+                    {
+                        lastProgressLog = Now;
+                        var (done, expected) = RunProgress.Work(run);
+                        LogRunProgress(run.RunId, RunProgress.PercentOf(run), done, expected, run.Calls?.Throttled ?? 0);
+                    }
                     await SettleAsync();
                     // Not cancellable: a checkpoint that was started is worth finishing, even on shutdown.
                     landing = state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), CancellationToken.None);
@@ -208,11 +224,13 @@ public sealed partial class ConnectionSyncer(
                 Phase = null,
                 FinishedAt = Now,
                 UpdatedAt = Now,
+                Calls = calls.Total,
             };
             await CheckpointAndSignalAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)]), CancellationToken.None);
             await state.SetControlAsync(run.RunId, null, CancellationToken.None);
             await UpdateConnectionAsync(connection, ConnectionHealth.Active, null, failed: false);
             LogRunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
+            Ended(run, activity);
             return new(SyncOutcomeKind.Finished, run);
         }
         catch (LeaseLostException)
@@ -238,7 +256,7 @@ public sealed partial class ConnectionSyncer(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             lease = await SettledQuietlyAsync(landing, lease);
-            run = run with { Status = RunStatus.Interrupted, UpdatedAt = Now };
+            run = run with { Status = RunStatus.Interrupted, UpdatedAt = Now, Calls = calls.Total };
             await TryCheckpointAsync(lease, new(run, [], Now, Release: true, run.RunId));
             LogRunInterrupted(run.RunId, run.PageSeq);
             return new(SyncOutcomeKind.Interrupted, run, "Stopped between pages; the next run resumes from the last saved page.");
@@ -247,7 +265,7 @@ public sealed partial class ConnectionSyncer(
         {
             lease = await SettledQuietlyAsync(landing, lease);
             var where = current is { } type ? $"{connection.Marketplace} {type.ToWire()}" : connection.Marketplace;
-            run = run with { Status = RunStatus.Failed, Error = $"{where}: {ex.Message}", ErrorKind = ex.Kind, FinishedAt = Now, UpdatedAt = Now };
+            run = run with { Status = RunStatus.Failed, Error = $"{where}: {ex.Message}", ErrorKind = ex.Kind, FinishedAt = Now, UpdatedAt = Now, Calls = calls.Total };
             await FailAsync(lease, run, ex.Kind switch
             {
                 MarketplaceErrorKind.Auth => ConflictType.AuthError,
@@ -257,20 +275,42 @@ public sealed partial class ConnectionSyncer(
             var health = ex.Kind == MarketplaceErrorKind.Auth ? ConnectionHealth.NeedsAttention : connection.Health;
             await UpdateConnectionAsync(connection, health, run.Error, failed: true);
             LogRunFailed(run.RunId, run.Error);
+            Ended(run, activity);
             return new(SyncOutcomeKind.Finished, run);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             lease = await SettledQuietlyAsync(landing, lease);
-            run = run with { Status = RunStatus.Failed, Error = $"Internal error: {ex.Message}", FinishedAt = Now, UpdatedAt = Now };
+            run = run with { Status = RunStatus.Failed, Error = $"Internal error: {ex.Message}", FinishedAt = Now, UpdatedAt = Now, Calls = calls.Total };
             await FailAsync(lease, run, null);
             await UpdateConnectionAsync(connection, connection.Health, run.Error, failed: true);
             LogRunCrashed(ex, run.RunId);
+            Ended(run, activity);
             return new(SyncOutcomeKind.Finished, run);
         }
     }
 
     private DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>How often a running run logs a progress line (its start, throttling and end are logged as they happen).</summary>
+    private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>A run ended: its duration and pages go to the meter, its status to the trace, and a throttled run says so.</summary>
+    private void Ended(SyncRun run, System.Diagnostics.Activity? activity)
+    {
+        var activeMs = RunProgress.ActiveMs(RunProgress.Settled(run), Now);
+        metrics.RecordRunEnded(run, activeMs);
+        activity?.SetTag("functionssync.status", run.Status.ToString());
+        if (run.Status == RunStatus.Failed)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, run.Error);
+        }
+
+        if (run.Calls is { Throttled: > 0 } c)
+        {
+            LogRunThrottled(run.RunId, c.Throttled, c.Requests, c.RateLimitWaitMs);
+        }
+    }
 
     /// <summary>
     /// Probes storage (the lease, then the run: two point reads) with back-off until it answers, then ends the attempt
@@ -368,6 +408,9 @@ public sealed partial class ConnectionSyncer(
     /// </summary>
     private async Task<FetchPage> FetchWriteAsync(IMarketplaceAdapter adapter, Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {
+        // One span per page fetched; its marketplace calls are its children.
+        using var span = SyncTracing.Source.StartActivity("sync.page");
+        span?.SetTag("functionssync.entity_type", request.EntityType.ToWire());
         var page = await adapter.FetchPageAsync(connection, request, cancellationToken);
         if (page.NextPageToken is null || page.Records.Count + page.Rejected.Count >= Options.MinRecordsPerWrite)
         {
@@ -633,6 +676,7 @@ public sealed partial class ConnectionSyncer(
                 await state.CheckpointAsync(lease, new(cancelled, [], Now, Release: true, ActiveRunId: null), CancellationToken.None);
                 await state.SetControlAsync(run.RunId, null, CancellationToken.None);
                 LogRunControlled(run.RunId, "cancelled");
+                metrics.RecordRunEnded(cancelled, RunProgress.ActiveMs(RunProgress.Settled(cancelled), Now));
                 return new(SyncOutcomeKind.Finished, cancelled, "Cancelled by an operator.");
             case RunControl.Pause:
                 // The run stays the connection's active run, so nothing else starts while it is paused.
@@ -686,6 +730,12 @@ public sealed partial class ConnectionSyncer(
 
     [LoggerMessage(1014, LogLevel.Warning, "Run {RunId} stopped: storage is unreachable; it resumes from its last checkpoint on the next attempt")]
     private partial void LogStorageUnavailable(Exception exception, string runId);
+
+    [LoggerMessage(1015, LogLevel.Information, "Run {RunId}: {Percent}% ({Done} of about {Expected} records; {Throttled} rate-limit answers so far)")]
+    private partial void LogRunProgress(string runId, double percent, long done, long expected, long throttled);
+
+    [LoggerMessage(1016, LogLevel.Warning, "Run {RunId} was throttled: {Throttled} rate-limit answers in {Requests} requests, {WaitMs} ms spent waiting on rate limits")]
+    private partial void LogRunThrottled(string runId, long throttled, long requests, long waitMs);
 
     [LoggerMessage(1009, LogLevel.Warning, "Could not update connection {ConnectionId} after its run")]
     private partial void LogConnectionUpdateFailed(Exception exception, string connectionId);

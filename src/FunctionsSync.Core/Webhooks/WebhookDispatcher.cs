@@ -12,6 +12,7 @@ public sealed partial class WebhookDispatcher(
     IOutbox outbox,
     IWebhookStore store,
     WebhookSender sender,
+    Telemetry.SyncMetrics metrics,
     IOptions<WebhookOptions> options,
     TimeProvider time,
     ILogger<WebhookDispatcher> logger)
@@ -117,6 +118,7 @@ public sealed partial class WebhookDispatcher(
                     ? claim with { Status = DeliveryStatus.Failed, Attempts = attempts, LastError = attempt.Error, Log = log }
                     : claim with { Attempts = attempts, NextAttemptAt = Now + Options.DelayBefore(attempts + 1), LastError = attempt.Error, Log = log };
             await store.TrySaveDeliveryAsync(result, cancellationToken);
+            metrics.RecordWebhookAttempt(attempt.Error is null ? "delivered" : result.Status == DeliveryStatus.Failed ? "gave_up" : "failed");
             if (attempt.Error is null)
             {
                 LogDelivered(claim.Id, attempt.Number);

@@ -5,6 +5,8 @@ using System.Text.Json;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Marketplaces.Resilience;
+using FunctionsSync.Core.Telemetry;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -17,7 +19,13 @@ namespace FunctionsSync.Marketplaces.Http;
 /// about its limits back into the limiter, and turns what cannot be used into a <see cref="MarketplaceException"/>
 /// with a reason fit for an operator.
 /// </summary>
-public sealed class MarketplaceHttp(IHttpClientFactory clients, ConnectionPipelines pipelines, IOptions<MarketplaceHttpOptions> options, TimeProvider time)
+public sealed partial class MarketplaceHttp(
+    IHttpClientFactory clients,
+    ConnectionPipelines pipelines,
+    SyncMetrics metrics,
+    IOptions<MarketplaceHttpOptions> options,
+    TimeProvider time,
+    ILogger<MarketplaceHttp> logger)
 {
     public const string ClientName = "FunctionsSync.Marketplaces";
 
@@ -28,21 +36,63 @@ public sealed class MarketplaceHttp(IHttpClientFactory clients, ConnectionPipeli
         var client = clients.CreateClient(ClientName);
         var (pipeline, limiter) = pipelines.For(connection);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        // The run this call belongs to (its attempt scope), for the run's own request, retry and 429 counts.
+        var calls = MarketplaceCallScope.Current;
+        var attempts = 0;
+        DateTimeOffset? throttledAt = null;
         HttpResponseMessage response;
         try
         {
             response = await pipeline.ExecuteAsync(
                 async ctx =>
                 {
+                    var waitStarted = time.GetUtcNow();
                     if (limiter is not null)
                     {
                         await limiter.AcquireAsync(ctx.CancellationToken);
                     }
 
+                    // Rate-limit waiting: the limiter's delay, plus the back-off since a 429 answered the attempt before.
+                    var waited = time.GetUtcNow() - (throttledAt ?? waitStarted);
+                    if (waited > MinCountedWait)
+                    {
+                        calls?.Waited(waited);
+                        metrics.RecordRateLimitWait(connection.Marketplace, waited);
+                    }
+
+                    throttledAt = null;
                     using var request = new HttpRequestMessage(HttpMethod.Get, uri);
                     request.Headers.Accept.ParseAdd("application/json");
                     authorize(request);
-                    var r = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken);
+                    calls?.Sent(retry: attempts++ > 0);
+                    using var span = SyncTracing.Source.StartActivity("marketplace.request", System.Diagnostics.ActivityKind.Client);
+                    span?.SetTag("http.request.method", "GET");
+                    span?.SetTag("url.path", uri.AbsolutePath);
+                    span?.SetTag("functionssync.marketplace", connection.Marketplace);
+                    HttpResponseMessage r;
+                    try
+                    {
+                        r = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken);
+                    }
+                    catch (Exception) when (!ctx.CancellationToken.IsCancellationRequested)
+                    {
+                        metrics.RecordRequest(connection.Marketplace, null);
+                        span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+                        throw;
+                    }
+
+                    span?.SetTag("http.response.status_code", (int)r.StatusCode);
+                    metrics.RecordRequest(connection.Marketplace, (int)r.StatusCode);
+                    LogCall(connection.Marketplace, uri.AbsolutePath, (int)r.StatusCode);
+                    if (r.StatusCode == HttpStatusCode.TooManyRequests)
+                    {
+                        throttledAt = time.GetUtcNow();
+                        if (calls?.Throttled() == true)
+                        {
+                            LogThrottled(calls.RunId, connection.Marketplace, what);
+                        }
+                    }
+
                     var retryAfter = r.StatusCode == HttpStatusCode.TooManyRequests ? RetryAfter.From(r, time.GetUtcNow()) : null;
                     limiter?.Observe(Capacity(r), Level(r), PerSecond(r), retryAfter + ConnectionPipelines.RetryAfterMargin);
                     if (retryAfter > o.MaxRetryAfter)
@@ -104,6 +154,16 @@ public sealed class MarketplaceHttp(IHttpClientFactory clients, ConnectionPipeli
             }
         }
     }
+
+    /// <summary>Shorter waits are the limiter's bookkeeping, not a rate limit holding the run back.</summary>
+    private static readonly TimeSpan MinCountedWait = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Per call, at Debug: the path only (query strings carry keys on some marketplaces).</summary>
+    [LoggerMessage(4101, LogLevel.Debug, "{Marketplace} GET {Path} answered {Status}")]
+    private partial void LogCall(string marketplace, string path, int status);
+
+    [LoggerMessage(4102, LogLevel.Warning, "Run {RunId} is being throttled by {Marketplace} ({What} answered 429); it waits and retries")]
+    private partial void LogThrottled(string runId, string marketplace, string what);
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.NonValidated.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

@@ -51,6 +51,13 @@ internal sealed class StorageJobQueue(QueueProvider queues, TimeProvider time) :
         return (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
     }
 
+    public async Task<DateTimeOffset?> OldestVisibleAsync(CancellationToken cancellationToken)
+    {
+        var queue = await queues.GetAsync(TableNames.JobQueue, cancellationToken);
+        var peeked = (await queue.PeekMessagesAsync(1, cancellationToken)).Value;
+        return peeked.Length > 0 ? peeked[0].InsertedOn : null;
+    }
+
     private DateTimeOffset Now => time.GetUtcNow();
 
     public Task<QueueClient> PoisonQueueAsync(CancellationToken cancellationToken) => queues.GetAsync(TableNames.JobQueue + PoisonSuffix, cancellationToken);

@@ -22,7 +22,7 @@ public sealed class ConflictPolicyTests
     private readonly ManualClock clock = new(T0);
     private readonly ConflictOptions options = new() { MaxAutoRetries = 3, RetryDelay = TimeSpan.FromMinutes(5) };
 
-    private ConflictRecorder Recorder() => new(store, Options.Create(options), clock);
+    private ConflictRecorder Recorder() => new(store, Options.Create(options), clock, TestMetrics.Create());
 
     private ConflictResolver Resolver() => new(store, records.Object, Mock.Of<IConnectionStore>(),
         new RunLauncher(Mock.Of<ISyncStateStore>(), Mock.Of<IRunDispatcher>(), clock), Mock.Of<IActivityLog>(), Options.Create(options), clock,

@@ -27,7 +27,7 @@ public sealed class JobProcessorTests
     private JobProcessor Processor()
     {
         var syncer = new ConnectionSyncer(connections.Object, state.Object, Mock.Of<IMarketplaceAdapterRegistry>(), Mock.Of<IIngestionDispatcher>(),
-            new ConflictRecorder(Mock.Of<IConflictStore>(), Options.Create(new ConflictOptions()), TimeProvider.System), Mock.Of<IWebhookSignal>(),
+            new ConflictRecorder(Mock.Of<IConflictStore>(), Options.Create(new ConflictOptions()), TimeProvider.System, TestMetrics.Create()), Mock.Of<IWebhookSignal>(), TestMetrics.Create(),
             Options.Create(new SyncOptions()), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
         return new JobProcessor(connections.Object, state.Object, slots.Object, syncer, new RunLauncher(state.Object, Mock.Of<IRunDispatcher>(), TimeProvider.System),
             Options.Create(new WorkerOptions { MaxDequeueCount = 5, BusyRetryDelay = TimeSpan.FromSeconds(7) }), Options.Create(new SchedulerOptions { OrganizationConcurrency = 5 }),

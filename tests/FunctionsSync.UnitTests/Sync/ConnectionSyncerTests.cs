@@ -72,7 +72,7 @@ public sealed class ConnectionSyncerTests
         var registry = new Mock<IMarketplaceAdapterRegistry>();
         registry.Setup(r => r.Get("shopify")).Returns(adapter.Object);
         return new ConnectionSyncer(connections.Object, state.Object, registry.Object, ingestion.Object,
-            new ConflictRecorder(conflictStore.Object, Options.Create(new ConflictOptions()), TimeProvider.System), signal.Object,
+            new ConflictRecorder(conflictStore.Object, Options.Create(new ConflictOptions()), TimeProvider.System, TestMetrics.Create()), signal.Object, TestMetrics.Create(),
             Options.Create(options), time ?? TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
     }
 
