@@ -15,6 +15,6 @@ dotnet build bench/FunctionsSync.Bench -c Release -nologo -v quiet >&2
 
 LOG="$(mktemp)"
 start_azurite "$LOG" >&2
-trap 'kill "$AZURITE_PID" 2>/dev/null || true; wait "$AZURITE_PID" 2>/dev/null || true; rm -f "$LOG"' EXIT
+trap 'stop_pids "$AZURITE_PID"; rm -f "$LOG"' EXIT
 
 dotnet bench/FunctionsSync.Bench/bin/Release/net10.0/FunctionsSync.Bench.dll --storage "$AZURITE_CONNECTION_STRING" "$@"

@@ -12,7 +12,7 @@ source scripts/lib/azurite.sh
 ensure_azurite
 
 AZURITE_LOG="$(mktemp)"
-cleanup() { kill "${AZURITE_PID:-}" 2>/dev/null || true; wait "${AZURITE_PID:-}" 2>/dev/null || true; rm -f "$AZURITE_LOG"; }
+cleanup() { [ -z "${AZURITE_PID:-}" ] || stop_pids "$AZURITE_PID"; rm -f "$AZURITE_LOG"; }
 trap cleanup EXIT
 if ! start_azurite "$AZURITE_LOG"; then
   echo "tests: 0 passed, 1 failed"

@@ -41,3 +41,19 @@ start_azurite() {
   AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
   echo "== Azurite on 127.0.0.1 (blob $blob, queue $queue, table $table)"
 }
+
+# stop_pids PID...: SIGTERM to each (in the order given), then waits; one that is still up after 3 s gets a second
+# SIGTERM (Azurite's graceful close can stall on the first), and SIGKILL after 10 s.
+stop_pids() {
+  local pid
+  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do
+    for tick in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      [ "$tick" -eq 30 ] && kill "$pid" 2>/dev/null
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
