@@ -2,6 +2,7 @@ using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Events;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Jobs;
@@ -29,6 +30,10 @@ public static class CoreServiceCollectionExtensions
         // The FunctionsSync meter comes from the host's IMeterFactory (registered here when the host did not).
         services.AddMetrics();
         services.TryAddSingleton<SyncMetrics>();
+        services.AddOptions<LiveEventOptions>().BindConfiguration(LiveEventOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<LiveEvents>();
+        services.TryAddSingleton<LiveEventFeed>();
+        services.TryAddSingleton<SyncHealthReader>();
         services.TryAddSingleton<IMarketplaceAdapterRegistry, MarketplaceAdapterRegistry>();
         services.TryAddSingleton<IIngestionDispatcher, IngestionDispatcher>();
         services.TryAddSingleton<ConnectionSyncer>();
@@ -63,11 +68,11 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<HealthApi>();
         services.TryAddSingleton<AdminApi>();
         services.TryAddSingleton<RunsApi>();
-        services.TryAddSingleton<SyncHealthReader>();
         services.TryAddSingleton<ConnectionsApi>();
         services.TryAddSingleton<SyncApi>();
         services.TryAddSingleton<ConflictsApi>();
         services.TryAddSingleton<ActivityApi>();
+        services.TryAddSingleton<EventsApi>();
         services.TryAddSingleton<RecordsApi>();
         services.TryAddSingleton<WebhooksApi>();
         services.TryAddSingleton<ReceiptsApi>();

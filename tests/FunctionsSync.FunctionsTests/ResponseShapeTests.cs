@@ -133,6 +133,10 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         await Step("cancel finished run", "POST", $"/api/runs/{runId}/cancel");
         await Step("connection status", "GET", $"/api/connections/{connectionId}/status");
         await Step("activity", "GET", $"/api/connections/{connectionId}/activity?take=5");
+        await Step("run history", "GET", $"/api/connections/{connectionId}/runs?pageSize=1");
+        await Step("run history bad token", "GET", $"/api/connections/{connectionId}/runs?continuationToken=nope");
+        // A valid request holds the stream open (self-hosted) or answers the events so far (Functions): only its refusals compare.
+        await Step("events from a made-up position", "GET", "/api/events?lastEventId=nope");
 
         // A local change, then the marketplace changes the same order: a conflict.
         var orderId = SimCatalog.OrderId(3).ToString();
@@ -164,6 +168,9 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         var webhook = (await Step("create webhook", "POST", "/api/webhooks", new { organizationId = Organization, events = new[] { "sync.completed" }, targetUrl = "https://hooks.example.com/shape" }))!.Value;
         var webhookId = webhook.GetProperty("id").GetString()!;
         await Step("list webhooks", "GET", $"/api/webhooks?organizationId={Organization}");
+        await Step("get webhook", "GET", $"/api/webhooks/{webhookId}");
+        await Step("patch webhook", "PATCH", $"/api/webhooks/{webhookId}", new { description = "shape", enabled = false });
+        await Step("bad webhook patch", "PATCH", $"/api/webhooks/{webhookId}", new { events = new[] { "sync.exploded" } });
         await Step("deliveries", "GET", $"/api/webhooks/{webhookId}/deliveries");
         await Step("rotate webhook secret", "POST", $"/api/webhooks/{webhookId}/secret");
         await Step("replay missing delivery", "POST", "/api/webhooks/deliveries/no-such-delivery/replay");

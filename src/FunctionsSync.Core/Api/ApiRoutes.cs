@@ -36,6 +36,7 @@ public static class ApiRoutes
     public const string WebhookDeliveries = "webhooks/{id}/deliveries";
     public const string WebhookSecret = "webhooks/{id}/secret";
     public const string WebhookReplay = "webhooks/deliveries/{id}/replay";
+    public const string Events = "events";
     public const string AdminKeys = "admin/keys";
     public const string AdminKey = "admin/keys/{id}";
 
@@ -77,6 +78,7 @@ public static class ApiRoutes
         new("WebhookDeliveries", "GET", WebhookDeliveries),
         new("WebhookRotateSecret", "POST", WebhookSecret),
         new("WebhookReplay", "POST", WebhookReplay),
+        new("Events", "GET", Events),
         new("AdminIssueKey", "POST", AdminKeys),
         new("AdminListKeys", "GET", AdminKeys),
         new("AdminRevokeKey", "DELETE", AdminKey),

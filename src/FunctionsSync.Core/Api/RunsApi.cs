@@ -7,7 +7,13 @@ using Microsoft.Extensions.Options;
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/runs</c> routes: status, and pause / resume / cancel honoured between pages.</summary>
-public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, RunCancellation cancellation, IOptions<SyncOptions> syncOptions, TimeProvider time)
+public sealed class RunsApi(
+    ISyncStateStore state,
+    IRunDispatcher dispatcher,
+    RunCancellation cancellation,
+    Events.LiveEvents events,
+    IOptions<SyncOptions> syncOptions,
+    TimeProvider time)
 {
     public async Task<ApiResult> GetAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
     {
@@ -77,6 +83,7 @@ public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, Ru
         }
 
         await dispatcher.DispatchAsync(RunLauncher.JobFor(queued, null), TimeSpan.Zero, cancellationToken);
+        events.Run(Events.LiveEventTypes.RunQueued, queued);
         return new ApiResult(202, RunView.From(queued, time.GetUtcNow()));
     }
 
@@ -96,6 +103,7 @@ public sealed class RunsApi(ISyncStateStore state, IRunDispatcher dispatcher, Ru
 
         if (await cancellation.CancelAsync(run.RunId, "Cancelled by an operator.", cancellationToken) is { } cancelled)
         {
+            events.Run(Events.LiveEventTypes.RunFinished, cancelled);
             return new ApiResult(200, RunView.From(cancelled, time.GetUtcNow()));
         }
 

@@ -9,7 +9,7 @@ namespace FunctionsSync.Core.Conflicts;
 /// Stores what a run detected, applying the automatic policy: <c>duplicate_key</c> is skipped at once,
 /// <c>data_mismatch</c> is retried up to <see cref="ConflictOptions.MaxAutoRetries"/> times, the rest wait for a person.
 /// </summary>
-public sealed class ConflictRecorder(IConflictStore store, IOptions<ConflictOptions> options, TimeProvider time, Telemetry.SyncMetrics metrics)
+public sealed class ConflictRecorder(IConflictStore store, IOptions<ConflictOptions> options, TimeProvider time, Telemetry.SyncMetrics metrics, Events.LiveEvents events)
 {
     public const string PolicyActor = "policy";
 
@@ -45,6 +45,7 @@ public sealed class ConflictRecorder(IConflictStore store, IOptions<ConflictOpti
                 foreach (var (conflict, _) in changes.Where(c => c.Item2 is not null))
                 {
                     metrics.RecordConflictOpened(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(conflict.Type.ToString()));
+                    events.Conflict(Events.LiveEventTypes.ConflictOpened, conflict);
                 }
 
                 return [.. changes.Where(c => c.Item2 is not null).Select(c => c.Item2!)];

@@ -17,6 +17,7 @@ public sealed partial class ConflictResolver(
     IConnectionStore connections,
     RunLauncher launcher,
     IActivityLog activity,
+    Events.LiveEvents events,
     IOptions<ConflictOptions> options,
     TimeProvider time,
     ILogger<ConflictResolver> logger)
@@ -92,6 +93,8 @@ public sealed partial class ConflictResolver(
             return new(conflict, "The conflict changed meanwhile (a sync or another person); read it again.", RefusalIsConflict: true);
         }
 
+        events.Conflict(Events.LiveEventTypes.ConflictResolved, changed);
+
         await activity.AppendAsync(new ActivityEntry(conflict.ConnectionId, Now, actor, "conflict.resolved", conflict.Id,
             $"{ApiJson.WireName(resolution)} on {conflict.Type.ToWire()}{Subject(conflict)}: {outcome}{(note is null ? "" : $". Note: {note}")}"), cancellationToken);
         return new(changed);
@@ -117,6 +120,7 @@ public sealed partial class ConflictResolver(
                 if (applied)
                 {
                     settled++;
+                    events.Conflict(Events.LiveEventTypes.ConflictResolved, changed);
                     await activity.AppendAsync(new ActivityEntry(conflict.ConnectionId, Now, ConflictRecorder.PolicyActor, "conflict.resolved", conflict.Id,
                         $"retry on {conflict.Type.ToWire()}{Subject(conflict)}: applied automatically on attempt {attempts}"), cancellationToken);
                 }

@@ -11,7 +11,7 @@ namespace FunctionsSync.Core.Jobs;
 /// they start (<see cref="PlanJob"/>, <see cref="StartPlannedAsync"/>), which keeps a cycle of thousands of
 /// connections to one queue message each.
 /// </summary>
-public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher, TimeProvider time)
+public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher, Events.LiveEvents events, TimeProvider time)
 {
     /// <summary>Queues the run and hands it to the dispatcher.</summary>
     public async Task<LaunchResult> LaunchAsync(
@@ -39,7 +39,13 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
         var now = time.GetUtcNow();
         var run = NewRun(RunIds.New(connection.Id, now), connection, mode, entityTypes, trigger, now);
         var queued = await state.TryQueueRunAsync(run, known, null, cancellationToken);
-        return queued.Queued ? new LaunchResult(run, null) : new LaunchResult(null, queued.ActiveRunId);
+        if (!queued.Queued)
+        {
+            return new LaunchResult(null, queued.ActiveRunId);
+        }
+
+        events.Run(Events.LiveEventTypes.RunQueued, run);
+        return new LaunchResult(run, null);
     }
 
     /// <summary>A scheduled cycle's job for <paramref name="connection"/>: its run id is fixed now, its run recorded at start.</summary>

@@ -25,7 +25,9 @@ public sealed partial class ConnectionSyncer(
     ConflictRecorder conflicts,
     IWebhookSignal signal,
     SyncMetrics metrics,
+    Events.LiveEvents events,
     IOptions<SyncOptions> options,
+    IOptions<Events.LiveEventOptions> liveOptions,
     TimeProvider time,
     ILogger<ConnectionSyncer> logger)
 {
@@ -66,6 +68,7 @@ public sealed partial class ConnectionSyncer(
         activity?.SetTag("functionssync.marketplace", connection.Marketplace);
         var calls = MarketplaceCallScope.Begin(run.RunId, run.Calls);
         var lastProgressLog = Now;
+        var lastProgressEvent = DateTimeOffset.MinValue;
         if (run.Status == RunStatus.Paused && await state.GetControlAsync(run.RunId, cancellationToken) == RunControl.Pause)
         {
             await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
@@ -100,6 +103,7 @@ public sealed partial class ConnectionSyncer(
                 run = RunProgress.StartedRunning(run, Now) with { Attempts = run.Attempts + 1 };
                 IReadOnlyList<OutboxEvent> started = firstStart ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncStarted, run, Now)] : [];
                 lease = await CheckpointAndSignalAsync(lease, new(run, [], LeaseUntil, Release: false, run.RunId, started), cancellationToken);
+                events.Run(Events.LiveEventTypes.RunStarted, run);
                 LogRunStarted(run.RunId, connection.Id, run.Mode, run.Attempts);
             }
 
@@ -150,8 +154,14 @@ public sealed partial class ConnectionSyncer(
                     }
                     await SettleAsync();
                     // Not cancellable: a checkpoint that was started is worth finishing, even on shutdown.
-                    landing = state.CheckpointAsync(lease, new(run, [cursor], LeaseUntil, Release: false, run.RunId), CancellationToken.None);
+                    var checkpoint = new Checkpoint(run, [cursor], LeaseUntil, Release: false, run.RunId);
+                    landing = state.CheckpointAsync(lease, checkpoint, CancellationToken.None);
                     cursors[type] = cursor;
+                    if (Now - lastProgressEvent >= liveOptions.Value.ProgressInterval)
+                    {
+                        lastProgressEvent = Now;
+                        events.Run(Events.LiveEventTypes.RunProgress, checkpoint.Run);
+                    }
                 }
 
                 try
@@ -228,6 +238,7 @@ public sealed partial class ConnectionSyncer(
             };
             await CheckpointAndSignalAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)]), CancellationToken.None);
             await state.SetControlAsync(run.RunId, null, CancellationToken.None);
+            events.Run(Events.LiveEventTypes.RunFinished, run);
             await UpdateConnectionAsync(connection, ConnectionHealth.Active, null, failed: false);
             LogRunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
             Ended(run, activity);
@@ -581,6 +592,8 @@ public sealed partial class ConnectionSyncer(
             return;
         }
 
+        events.Run(Events.LiveEventTypes.RunFinished, run);
+
         if (conflictType is { } type)
         {
             try
@@ -676,6 +689,7 @@ public sealed partial class ConnectionSyncer(
                 await state.CheckpointAsync(lease, new(cancelled, [], Now, Release: true, ActiveRunId: null), CancellationToken.None);
                 await state.SetControlAsync(run.RunId, null, CancellationToken.None);
                 LogRunControlled(run.RunId, "cancelled");
+                events.Run(Events.LiveEventTypes.RunFinished, cancelled);
                 metrics.RecordRunEnded(cancelled, RunProgress.ActiveMs(RunProgress.Settled(cancelled), Now));
                 return new(SyncOutcomeKind.Finished, cancelled, "Cancelled by an operator.");
             case RunControl.Pause:
@@ -683,6 +697,7 @@ public sealed partial class ConnectionSyncer(
                 var paused = run with { Status = RunStatus.Paused, Phase = null, UpdatedAt = Now };
                 await state.CheckpointAsync(lease, new(paused, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
                 LogRunControlled(run.RunId, "paused");
+                events.Run(Events.LiveEventTypes.RunPaused, paused);
                 return new(SyncOutcomeKind.Paused, paused, "Paused by an operator.");
             default:
                 return null;

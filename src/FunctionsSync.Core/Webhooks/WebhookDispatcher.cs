@@ -13,6 +13,7 @@ public sealed partial class WebhookDispatcher(
     IWebhookStore store,
     WebhookSender sender,
     Telemetry.SyncMetrics metrics,
+    Events.LiveEvents events,
     IOptions<WebhookOptions> options,
     TimeProvider time,
     ILogger<WebhookDispatcher> logger)
@@ -119,6 +120,7 @@ public sealed partial class WebhookDispatcher(
                     : claim with { Attempts = attempts, NextAttemptAt = Now + Options.DelayBefore(attempts + 1), LastError = attempt.Error, Log = log };
             await store.TrySaveDeliveryAsync(result, cancellationToken);
             metrics.RecordWebhookAttempt(attempt.Error is null ? "delivered" : result.Status == DeliveryStatus.Failed ? "gave_up" : "failed");
+            events.Delivery(result);
             if (attempt.Error is null)
             {
                 LogDelivered(claim.Id, attempt.Number);

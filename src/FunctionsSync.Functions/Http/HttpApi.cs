@@ -84,13 +84,16 @@ public sealed class HttpApi(ApiKeyAuthenticator authenticator, SyncActivities ac
             request.HttpContext.Response.Headers[name] = value;
         }
 
-        return result.Body is null
-            ? new StatusCodeResult(result.Status)
-            : new ContentResult
+        return result.Body switch
+        {
+            null => new StatusCodeResult(result.Status),
+            RawBody raw => new ContentResult { StatusCode = result.Status, ContentType = raw.ContentType, Content = raw.Text },
+            _ => new ContentResult
             {
                 StatusCode = result.Status,
                 ContentType = result.IsProblem ? "application/problem+json" : "application/json",
                 Content = JsonSerializer.Serialize(result.Body, ApiJson.Options),
-            };
+            },
+        };
     }
 }

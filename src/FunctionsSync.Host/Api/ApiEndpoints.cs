@@ -70,6 +70,8 @@ public static class ApiEndpoints
         api.MapGet(ApiRoutes.WebhookDeliveries, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.DeliveriesAsync(Caller(http), id, ct)));
         api.MapPost(ApiRoutes.WebhookReplay, async (HttpContext http, WebhooksApi h, string id, CancellationToken ct) => ToResult(await h.ReplayAsync(Caller(http), id, ct)));
 
+        api.MapGet(ApiRoutes.Events, EventStream.StreamAsync);
+
         api.MapPost(ApiRoutes.AdminKeys, async (HttpContext http, AdminApi h, CancellationToken ct) => ToResult(await h.IssueKeyAsync(Caller(http), await BodyAsync(http), ct)));
         api.MapGet(ApiRoutes.AdminKeys, async (HttpContext http, AdminApi h, string? organizationId, CancellationToken ct) => ToResult(await h.ListKeysAsync(Caller(http), organizationId, ct)));
         api.MapDelete(ApiRoutes.AdminKey, async (HttpContext http, AdminApi h, string id, CancellationToken ct) => ToResult(await h.RevokeKeyAsync(Caller(http), id, ct)));
@@ -90,7 +92,7 @@ public static class ApiEndpoints
         return await next(context);
     }
 
-    private static ApiCaller Caller(HttpContext http) => (ApiCaller)http.Items[CallerKey]!;
+    internal static ApiCaller Caller(HttpContext http) => (ApiCaller)http.Items[CallerKey]!;
 
     /// <summary>
     /// Reads the body once, raw, so Core turns malformed JSON into the same problem on every host: 415 unless JSON, 413
@@ -119,6 +121,11 @@ public static class ApiEndpoints
         if (result.Body is null)
         {
             return Results.StatusCode(result.Status);
+        }
+
+        if (result.Body is RawBody raw)
+        {
+            return Results.Text(raw.Text, raw.ContentType, statusCode: result.Status);
         }
 
         var json = Results.Json(result.Body, ApiJson.Options, result.IsProblem ? "application/problem+json" : "application/json", result.Status);

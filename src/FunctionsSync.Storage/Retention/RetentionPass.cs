@@ -18,9 +18,17 @@ namespace FunctionsSync.Storage.Retention;
 /// where the previous pass stopped, kept in row <c>position</c> of partition <c>retention</c> of table <c>indexes</c>) and
 /// reads each one's run keys (a key range: at most the kept runs plus those added since) and its activity older than
 /// the cut-off (a key range). Settled receipts and finished deliveries: the oldest entries of their
-/// <see cref="SettledIndexes"/> partitions (a key range each), each checked against its row before deleting.
+/// <see cref="SettledIndexes"/> partitions (a key range each), each checked against its row before deleting. Live
+/// events: whole day tables, dropped.
 /// </summary>
-internal sealed class RetentionPass(TableProvider tables, ConnectionStateIndex states, SettledIndexes settled, IOptions<RetentionOptions> options, TimeProvider time) : IRetention
+internal sealed class RetentionPass(
+    TableProvider tables,
+    ConnectionStateIndex states,
+    SettledIndexes settled,
+    Events.TableLiveEventLog events,
+    IOptions<RetentionOptions> options,
+    IOptions<Core.Events.LiveEventOptions> eventOptions,
+    TimeProvider time) : IRetention
 {
     private const string PositionPartition = "retention";
     private const string PositionRow = "position";
@@ -33,6 +41,9 @@ internal sealed class RetentionPass(TableProvider tables, ConnectionStateIndex s
         var (visited, runs, activity, wrapped) = await TrimConnectionsAsync(cutoff, cancellationToken);
         var receipts = await DeleteSettledReceiptsAsync(cutoff, cancellationToken);
         var deliveries = await DeleteFinishedDeliveriesAsync(cutoff, cancellationToken);
+        // Live events are read at most ResumeWindow back: the day tables before that day go (a week of names is tried,
+        // each a 404 once gone).
+        await events.DropDaysBeforeAsync(time.GetUtcNow() - eventOptions.Value.ResumeWindow - TimeSpan.FromDays(1), 7, cancellationToken);
         var more = !wrapped || receipts >= Options.ItemsPerPass || deliveries >= Options.ItemsPerPass;
         return new RetentionResult(visited, runs, activity, receipts, deliveries, more);
     }

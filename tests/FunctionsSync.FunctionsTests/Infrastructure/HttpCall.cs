@@ -42,11 +42,15 @@ public static class HttpCall
         var result = await function(context.Request);
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
         var text = Encoding.UTF8.GetString(response.ToArray());
-        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, text.Length == 0 ? null : JsonDocument.Parse(text).RootElement.Clone());
+        var json = text.Length > 0 && context.Response.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != false;
+        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, json ? JsonDocument.Parse(text).RootElement.Clone() : null) { Text = text };
     }
 }
 
 public sealed record HttpAnswer(int Status, string? ContentType, JsonElement? Body)
 {
+    /// <summary>The body as sent (for what is not JSON, e.g. an event stream).</summary>
+    public string Text { get; init; } = "";
+
     public JsonElement Json => Body ?? throw new InvalidOperationException($"HTTP {Status} had no body.");
 }

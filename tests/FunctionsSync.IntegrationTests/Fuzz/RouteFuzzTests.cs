@@ -82,7 +82,7 @@ public sealed class RouteFuzzTests(AzuriteFixture storage, SimulatorFixture simu
         // The tally sees each request's own storage calls (a 404 looks its id up first): the write check is not vacuous.
         Assert.True(refusedAfterReading > 0);
         // The generator reaches every route of the table.
-        Assert.Equal(ApiRoutes.All.Select(r => r.Name + " " + r.Verb).Order(), routes.Where(r => ApiRoutes.All.Any(a => a.Name + " " + a.Verb == r)).Order());
+        Assert.Equal(FuzzRequest.Fuzzed.Select(r => r.Name + " " + r.Verb).Order(), routes.Where(r => ApiRoutes.All.Any(a => a.Name + " " + a.Verb == r)).Order());
     }
 
     /// <summary>A connection with a synced run, a webhook endpoint and an organization key: the real ids requests may name.</summary>
@@ -140,9 +140,15 @@ public sealed record FuzzRequest(ApiRoute Route, string Method, string Path, str
     public override string ToString() =>
         $"{Method} {Path} ({Route.Name}; key {Key}; {ContentType}) {(Body is null ? "no body" : Body.Length > 300 ? Body[..300] + $"… ({Body.Length} chars)" : Body)}";
 
+    /// <summary>
+    /// Every route but the event stream, whose valid requests hold the response open (its refusals are steps of
+    /// ResponseShapeTests and LiveEventTests).
+    /// </summary>
+    public static IEnumerable<ApiRoute> Fuzzed => ApiRoutes.All.Where(r => r.Name != "Events");
+
     public static Gen<FuzzRequest> Gen(KnownIds known)
     {
-        var route = Pick(ApiRoutes.All.ToArray());
+        var route = Pick(Fuzzed.ToArray());
         return route.SelectMany(r => CsCheck.Gen.Select(
             CsCheck.Gen.Frequency((12, CsCheck.Gen.Const(r.Verb)), (1, Pick(Verbs))),
             PathOf(r, known),
@@ -224,6 +230,7 @@ public sealed record FuzzRequest(ApiRoute Route, string Method, string Path, str
         "ConnectionPatch" => new JsonObject { ["enabled"] = true, ["priority"] = 5, ["intervalMinutes"] = 30, ["settings"] = new JsonObject { ["batchSize"] = "50" } },
         "RecordEdit" => new JsonObject { ["externalId"] = known.OrderId, ["status"] = "held" },
         "ConflictResolve" => new JsonObject { ["resolution"] = "keep_local", ["note"] = "fuzz" },
+        "WebhookPatch" => new JsonObject { ["events"] = new JsonArray("sync.completed", "sync.failed"), ["description"] = "fuzz", ["enabled"] = true },
         "WebhookCreate" => new JsonObject { ["organizationId"] = "org-fuzz", ["events"] = new JsonArray("sync.completed"), ["targetUrl"] = "https://hooks.example.com/x" },
         "AdminIssueKey" => new JsonObject { ["organizationId"] = "org-fuzz" },
         _ => null,

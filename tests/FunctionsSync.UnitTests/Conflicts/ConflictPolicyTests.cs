@@ -22,10 +22,10 @@ public sealed class ConflictPolicyTests
     private readonly ManualClock clock = new(T0);
     private readonly ConflictOptions options = new() { MaxAutoRetries = 3, RetryDelay = TimeSpan.FromMinutes(5) };
 
-    private ConflictRecorder Recorder() => new(store, Options.Create(options), clock, TestMetrics.Create());
+    private ConflictRecorder Recorder() => new(store, Options.Create(options), clock, TestMetrics.Create(), TestEvents.Create());
 
     private ConflictResolver Resolver() => new(store, records.Object, Mock.Of<IConnectionStore>(),
-        new RunLauncher(Mock.Of<ISyncStateStore>(), Mock.Of<IRunDispatcher>(), clock), Mock.Of<IActivityLog>(), Options.Create(options), clock,
+        new RunLauncher(Mock.Of<ISyncStateStore>(), Mock.Of<IRunDispatcher>(), TestEvents.Create(), clock), Mock.Of<IActivityLog>(), TestEvents.Create(), Options.Create(options), clock,
         NullLogger<ConflictResolver>.Instance);
 
     private static readonly SyncRun Run = new()

@@ -27,9 +27,9 @@ public sealed class JobProcessorTests
     private JobProcessor Processor()
     {
         var syncer = new ConnectionSyncer(connections.Object, state.Object, Mock.Of<IMarketplaceAdapterRegistry>(), Mock.Of<IIngestionDispatcher>(),
-            new ConflictRecorder(Mock.Of<IConflictStore>(), Options.Create(new ConflictOptions()), TimeProvider.System, TestMetrics.Create()), Mock.Of<IWebhookSignal>(), TestMetrics.Create(),
-            Options.Create(new SyncOptions()), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
-        return new JobProcessor(connections.Object, state.Object, slots.Object, syncer, new RunLauncher(state.Object, Mock.Of<IRunDispatcher>(), TimeProvider.System),
+            new ConflictRecorder(Mock.Of<IConflictStore>(), Options.Create(new ConflictOptions()), TimeProvider.System, TestMetrics.Create(), TestEvents.Create()), Mock.Of<IWebhookSignal>(), TestMetrics.Create(), TestEvents.Create(),
+            Options.Create(new SyncOptions()), TestEvents.Settings(), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
+        return new JobProcessor(connections.Object, state.Object, slots.Object, syncer, new RunLauncher(state.Object, Mock.Of<IRunDispatcher>(), TestEvents.Create(), TimeProvider.System),
             Options.Create(new WorkerOptions { MaxDequeueCount = 5, BusyRetryDelay = TimeSpan.FromSeconds(7) }), Options.Create(new SchedulerOptions { OrganizationConcurrency = 5 }),
             Options.Create(new SyncOptions()), TimeProvider.System, NullLogger<JobProcessor>.Instance);
     }

@@ -72,8 +72,8 @@ public sealed class ConnectionSyncerTests
         var registry = new Mock<IMarketplaceAdapterRegistry>();
         registry.Setup(r => r.Get("shopify")).Returns(adapter.Object);
         return new ConnectionSyncer(connections.Object, state.Object, registry.Object, ingestion.Object,
-            new ConflictRecorder(conflictStore.Object, Options.Create(new ConflictOptions()), TimeProvider.System, TestMetrics.Create()), signal.Object, TestMetrics.Create(),
-            Options.Create(options), time ?? TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
+            new ConflictRecorder(conflictStore.Object, Options.Create(new ConflictOptions()), TimeProvider.System, TestMetrics.Create(), TestEvents.Create()), signal.Object, TestMetrics.Create(), TestEvents.Create(),
+            Options.Create(options), TestEvents.Settings(), time ?? TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
     }
 
     private static OrderRecord Order(string id, DateTimeOffset at) => new() { ExternalId = id, UpdatedAt = at, Status = "paid", Currency = "USD", Total = 1 };

@@ -1,0 +1,16 @@
+namespace FunctionsSync.Core.Events;
+
+public static class LiveEventTypes
+{
+    public const string RunQueued = "run.queued";
+    public const string RunStarted = "run.started";
+    public const string RunProgress = "run.progress";
+    public const string RunPaused = "run.paused";
+    public const string RunFinished = "run.finished";
+    public const string ConflictOpened = "conflict.opened";
+    public const string ConflictResolved = "conflict.resolved";
+    public const string WebhookDelivery = "webhook.delivery";
+
+    /// <summary>First event of every stream: carries the position to resume from, nothing else.</summary>
+    public const string Ready = "ready";
+}
