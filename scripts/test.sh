@@ -10,6 +10,8 @@ CONFIGURATION="${CONFIGURATION:-Debug}"
 
 source scripts/lib/azurite.sh
 ensure_azurite
+# The dashboard's browser test needs it; a failed install leaves that one test to fail and say why.
+ensure_chromium || true
 
 AZURITE_LOG="$(mktemp)"
 cleanup() { [ -z "${AZURITE_PID:-}" ] || stop_pids "$AZURITE_PID"; rm -f "$AZURITE_LOG"; }
@@ -49,6 +51,7 @@ if [ "${#trx_files[@]}" -eq 0 ]; then
   failed=$((failed + 1)); STATUS=1
 fi
 if [ "$failed" -gt 0 ] && [ "$STATUS" -eq 0 ]; then STATUS=1; fi
+[ -d "$RESULTS/artifacts" ] && echo "artifacts (the dashboard's screenshot): $RESULTS/artifacts"
 echo "wall time: $((SECONDS - STARTED)) s (build $((BUILT - STARTED)) s, tests $((SECONDS - BUILT)) s)"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$STATUS"

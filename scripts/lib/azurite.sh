@@ -57,3 +57,15 @@ stop_pids() {
     wait "$pid" 2>/dev/null || true
   done
 }
+
+# ensure_chromium: Debian's chromium for the dashboard's browser test (Playwright drives it; its own browser download
+# does not work on these machines). Installed with apt when absent; FUNCTIONSSYNC_CHROMIUM names another executable.
+ensure_chromium() {
+  [ -n "${FUNCTIONSSYNC_CHROMIUM:-}" ] && return 0
+  command -v chromium >/dev/null && return 0
+  echo "== installing chromium (apt-get)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y -qq chromium >/dev/null 2>&1 || { $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq chromium >/dev/null; }
+  command -v chromium >/dev/null || { echo "chromium could not be installed: the dashboard's browser test will fail" >&2; return 1; }
+}

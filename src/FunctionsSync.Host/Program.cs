@@ -19,10 +19,12 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseUrlLengthLimit();
 app.MapFunctionsSyncApi();
+app.MapFunctionsSyncDashboard();
 
 await app.StartAsync();
 var adminKey = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.AdminKey;
 Console.WriteLine($"FunctionsSync API on {string.Join(", ", app.Urls)}");
+Console.WriteLine($"dashboard: {app.Urls.First().TrimEnd('/')}/");
 if (app.Configuration.GetValue<bool>("Demo:Enabled"))
 {
     Console.WriteLine($"admin key (X-Api-Key): {adminKey}");

@@ -43,7 +43,11 @@ public static class HttpCall
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
         var text = Encoding.UTF8.GetString(response.ToArray());
         var json = text.Length > 0 && context.Response.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != false;
-        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, json ? JsonDocument.Parse(text).RootElement.Clone() : null) { Text = text };
+        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, json ? JsonDocument.Parse(text).RootElement.Clone() : null)
+        {
+            Text = text,
+            Headers = context.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        };
     }
 }
 
@@ -51,6 +55,8 @@ public sealed record HttpAnswer(int Status, string? ContentType, JsonElement? Bo
 {
     /// <summary>The body as sent (for what is not JSON, e.g. an event stream).</summary>
     public string Text { get; init; } = "";
+
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     public JsonElement Json => Body ?? throw new InvalidOperationException($"HTTP {Status} had no body.");
 }

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Deque.AxeCore.Playwright;
+using FunctionsSync.IntegrationTests.Infrastructure;
+using FunctionsSync.Simulator.Data;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace FunctionsSync.IntegrationTests.Dashboard;
+
+/// <summary>
+/// The dashboard in a real browser (Debian's chromium, driven by Playwright) against the self-hosted runtime on a real
+/// port, Azurite and the simulator: what an operator does, checked in the page and through the API.
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simulator)
+{
+    private const string Organization = "org-dash";
+    private static readonly LocatorAssertionsToHaveAttributeOptions Long = new() { Timeout = 90_000 };
+
+    [Fact]
+    public async Task An_operator_signs_in_syncs_pauses_and_resumes_resolves_a_conflict_and_replays_a_delivery()
+    {
+        await using var host = new HostApp(storage, StorageServices.NewPrefix("dash"), new Dictionary<string, string?>
+        {
+            ["Sync:PageSize"] = "100",
+            ["Events:PollInterval"] = "00:00:00.200",
+            ["Events:ProgressInterval"] = "00:00:00.200",
+            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
+            ["Webhooks:SweepInterval"] = "00:00:00.200",
+            ["Webhooks:SweepAfter"] = "00:00:00",
+        });
+        host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        host.StartServer();
+        var baseUrl = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+
+        var smallStore = await RegisterAsync(api, "shopify", "dash-small", new SimStoreConfig { Orders = 200, Products = 30, Customers = 20, Seed = 51 });
+        await RegisterAsync(api, "woocommerce", "dash-large", new SimStoreConfig { Orders = 1_500, Products = 100, Customers = 50, Seed = 52 });
+        var receiver = $"dash-{Guid.NewGuid():N}"[..16];
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/webhooks", new { organizationId = Organization, events = new[] { "sync.completed" }, targetUrl = $"{simulator.BaseUrl}/mock/webhooks/{receiver}" })).StatusCode);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium.Path,
+            Headless = true,
+            // As root without a sandbox, and without the background traffic this machine's closed network refuses.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(baseUrl + "/");
+
+        // Sign in: the demo-like connections with their health.
+        await page.GetByLabel("API key").FillAsync(HostApp.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var small = page.Locator("tr[data-name='shopify dash-small']");
+        var large = page.Locator("tr[data-name='woocommerce dash-large']");
+        await Expect(small.Locator(".health")).ToHaveTextAsync("pending");
+        await Expect(large.Locator(".health")).ToHaveTextAsync("pending");
+        await page.EvaluateAsync("window.__sameDocument = true");
+
+        // A full sync of the small store: its bar reaches 100 % from the live events, without a reload.
+        await small.GetByRole(AriaRole.Button, new() { Name = "Full sync" }).ClickAsync();
+        await Expect(small.Locator("progress")).ToHaveAttributeAsync("data-status", "succeeded", Long);
+        await Expect(small.Locator("progress")).ToHaveAttributeAsync("value", "100");
+        await Expect(small.Locator(".health")).ToHaveTextAsync("on time");
+        Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"), "the page reloaded");
+
+        // Pause and resume a run of the larger store (its marketplace answers slowly, so the run is caught mid-way).
+        simulator.State.BeforeServing = (storeId, _) =>
+        {
+            if (storeId == "dash-large")
+            {
+                Thread.Sleep(150);
+            }
+        };
+        try
+        {
+            await large.GetByRole(AriaRole.Button, new() { Name = "Full sync" }).ClickAsync();
+            await large.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+            await Expect(large.Locator("progress")).ToHaveAttributeAsync("data-status", "paused", Long);
+            var pausedRun = (await ConnectionAsync(api, "dash-large")).GetProperty("activeRunId").GetString()!;
+            Assert.Equal("paused", (await api.GetFromJsonAsync<JsonElement>($"/api/runs/{pausedRun}")).GetProperty("status").GetString());
+            await large.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+        }
+        finally
+        {
+            simulator.State.BeforeServing = null;
+        }
+
+        await Expect(large.Locator("progress")).ToHaveAttributeAsync("data-status", "succeeded", Long);
+        await Expect(large.Locator("progress")).ToHaveAttributeAsync("value", "100");
+        Assert.Equal(1_500, (await ConnectionAsync(api, "dash-large")).GetProperty("records").GetProperty("orders").GetInt64());
+
+        // A conflict: a local change of an order the marketplace then changes too; resolved in the page.
+        var smallId = (await ConnectionAsync(api, "dash-small")).GetProperty("connectionId").GetString()!;
+        var orderId = SimCatalog.OrderId(3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var record = JsonNode.Parse((await api.GetFromJsonAsync<JsonElement>($"/api/connections/{smallId}/records/orders/{orderId}")).GetProperty("record").GetRawText())!.AsObject();
+        record["status"] = "held-by-warehouse";
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsync($"/api/connections/{smallId}/records/orders/{orderId}", new StringContent(record.ToJsonString(), System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        smallStore.Mutate(SimKind.Orders, 200, DateTimeOffset.UtcNow.AddMinutes(-5));
+        await small.GetByRole(AriaRole.Button, new() { Name = "Sync shopify dash-small", Exact = true }).ClickAsync();
+        var conflictRow = page.Locator("tr[data-conflict]").First;
+        await Expect(conflictRow).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var conflictId = await conflictRow.GetAttributeAsync("data-conflict");
+        await conflictRow.GetByLabel("Resolution").SelectOptionAsync("keep_target");
+        await conflictRow.GetByLabel("Note").FillAsync("the warehouse hold stands");
+        await conflictRow.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+        await Expect(page.Locator($"tr[data-conflict='{conflictId}']")).ToHaveCountAsync(0);
+        var conflict = await api.GetFromJsonAsync<JsonElement>($"/api/conflicts/{conflictId}");
+        Assert.Equal("resolved", conflict.GetProperty("status").GetString());
+        Assert.Equal("keep_target", conflict.GetProperty("resolution").GetString());
+
+        // A delivery of the small store's sync.completed, replayed from the page: the receiver gets it again, same id.
+        await Eventually.WaitForAsync(async () => (await ReceiverAsync(api, receiver)).GetProperty("accepted").GetArrayLength(), n => n >= 1);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Deliveries" }).ClickAsync();
+        var delivery = page.Locator("tr[data-delivery]").First;
+        await Expect(delivery).ToBeVisibleAsync();
+        var duplicatesBefore = (await ReceiverAsync(api, receiver)).GetProperty("duplicates").GetInt32();
+        await delivery.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+        await Expect(page.Locator("#live")).ToHaveTextAsync("Delivery replayed.");
+        await Eventually.WaitForAsync(async () => (await ReceiverAsync(api, receiver)).GetProperty("duplicates").GetInt32(), n => n == duplicatesBefore + 1);
+
+        // The page as it stands, for the record, and no serious or critical accessibility violation in it.
+        await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("dashboard.png"), FullPage = true });
+        var axe = await page.RunAxe();
+        var severe = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}").ToList();
+        Assert.True(severe.Count == 0, string.Join("\n", severe));
+    }
+
+    private async Task<SimStore> RegisterAsync(HttpClient api, string marketplace, string storeId, SimStoreConfig size)
+    {
+        var credentials = SyncHarness.CredentialsFor(marketplace, storeId);
+        var store = simulator.State.PutStore(marketplace, storeId, size with { Credentials = credentials });
+        var response = await api.PostAsJsonAsync("/api/connections", new
+        {
+            organizationId = Organization, marketplace, externalStoreId = storeId, name = $"{marketplace} {storeId}", credentials,
+            settings = new Dictionary<string, string> { ["baseUrl"] = simulator.BaseUrlFor(marketplace, storeId) },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return store;
+    }
+
+    private static async Task<JsonElement> ConnectionAsync(HttpClient api, string storeId)
+    {
+        var list = (await api.GetFromJsonAsync<JsonElement>($"/api/connections?organizationId={Organization}")).GetProperty("connections");
+        var id = list.EnumerateArray().Single(c => c.GetProperty("externalStoreId").GetString() == storeId).GetProperty("connectionId").GetString();
+        return await api.GetFromJsonAsync<JsonElement>($"/api/connections/{id}");
+    }
+
+    private async Task<JsonElement> ReceiverAsync(HttpClient api, string receiver) =>
+        await api.GetFromJsonAsync<JsonElement>($"{simulator.BaseUrl}/mock/webhooks/{receiver}");
+}
