@@ -20,6 +20,7 @@ app.UseStatusCodePages();
 app.UseUrlLengthLimit();
 app.MapFunctionsSyncApi();
 app.MapFunctionsSyncDashboard();
+app.MapOpenApi();
 
 await app.StartAsync();
 var adminKey = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.AdminKey;

@@ -66,6 +66,7 @@ public static class SelfHostedExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
         builder.Services.AddHttpClient();
+        builder.Services.AddFunctionsSyncOpenApi();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddSingleton<OnceRunner>();

@@ -19,6 +19,6 @@ public sealed class ActivityApi(IActivityLog log, ConnectionsApi connectionsApi)
         }
 
         var entries = await log.ListAsync(connectionId, take ?? 100, cancellationToken);
-        return new ApiResult(200, new { activity = entries.Select(e => new { at = e.At, actor = e.Actor, action = e.Action, subject = e.Subject, details = e.Details }) });
+        return new ApiResult(200, new ActivityListView([.. entries.Select(e => new ActivityView(e.At, e.Actor, e.Action, e.Subject, e.Details))]));
     }
 }

@@ -38,7 +38,7 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
 
         if (!caller.TryScope(organizationId, out var scope))
         {
-            return new ApiResult(200, new { conflicts = Array.Empty<ConflictView>() });
+            return new ApiResult(200, new ConflictPageView([], null));
         }
 
         if (connectionId is not null && await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null)
@@ -49,7 +49,7 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
         try
         {
             var page = await store.ListAsync(new ConflictQuery(scope, connectionId, wanted, pageSize ?? DefaultPageSize, continuationToken), cancellationToken);
-            return new ApiResult(200, new { conflicts = page.Items.Select(ConflictView.From), continuationToken = page.ContinuationToken });
+            return new ApiResult(200, new ConflictPageView([.. page.Items.Select(ConflictView.From)], page.ContinuationToken));
         }
         catch (FormatException)
         {

@@ -83,7 +83,7 @@ public sealed class ConnectionsApi(
 
         if (!caller.TryScope(organizationId, out var scope))
         {
-            return new ApiResult(200, new { connections = Array.Empty<ConnectionView>() });
+            return new ApiResult(200, new ConnectionListView([]));
         }
 
         var list = await connections.ListAsync(scope, cancellationToken);
@@ -95,7 +95,7 @@ public sealed class ConnectionsApi(
             .Select(c => ConnectionView.From(c, caller.IsAdmin, states.GetValueOrDefault(c.Id), context))
             .Where(v => wanted is null || v.Health == wanted)
             .ToList();
-        return new ApiResult(200, new { connections = views });
+        return new ApiResult(200, new ConnectionListView(views));
     }
 
     public async Task<ApiResult> GetAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)

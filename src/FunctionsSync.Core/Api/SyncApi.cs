@@ -85,7 +85,7 @@ public sealed class SyncApi(
         }
 
         var updated = await schedule.SetEnabledAsync(enabled, cancellationToken);
-        return new ApiResult(200, new { enabled = updated.Enabled, schedule = updated.Cron });
+        return new ApiResult(200, new ScheduleView(updated.Enabled, updated.Cron));
     }
 
     public async Task<ApiResult> SetIntervalAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
@@ -131,7 +131,7 @@ public sealed class SyncApi(
         }
 
         var updated = await schedule.SetCronAsync(cron!.Expression, now, cancellationToken);
-        return new ApiResult(200, new { enabled = updated.Enabled, schedule = updated.Cron, nextRunAt = cron.NextAfter(now) });
+        return new ApiResult(200, new ScheduleView(updated.Enabled, updated.Cron, cron.NextAfter(now)));
     }
 
     public async Task<ApiResult> TriggerAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
@@ -213,7 +213,7 @@ public sealed class SyncApi(
             return Problems.Conflict($"Connection {targets[0].Id} already has an active run. See its status at {conflicts[0].StatusUrl}.");
         }
 
-        return new ApiResult(202, new { runs, conflicts });
+        return new ApiResult(202, new TriggerAccepted(runs, conflicts));
     }
 
     public async Task<ApiResult> RunFullAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)

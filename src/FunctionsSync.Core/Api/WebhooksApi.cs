@@ -74,11 +74,11 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
     {
         if (!caller.TryScope(organizationId, out var scope))
         {
-            return new ApiResult(200, new { webhooks = Array.Empty<WebhookEndpointView>() });
+            return new ApiResult(200, new WebhookListView([]));
         }
 
         var endpoints = await store.ListEndpointsAsync(scope, cancellationToken);
-        return new ApiResult(200, new { webhooks = endpoints.OrderBy(e => e.CreatedAt).Select(WebhookEndpointView.From) });
+        return new ApiResult(200, new WebhookListView([.. endpoints.OrderBy(e => e.CreatedAt).Select(WebhookEndpointView.From)]));
     }
 
     public async Task<ApiResult> GetAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>
@@ -162,7 +162,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         }
 
         var deliveries = await store.ListDeliveriesAsync(id, DeliveryPage, cancellationToken);
-        return new ApiResult(200, new { deliveries = deliveries.Select(WebhookDeliveryView.From) });
+        return new ApiResult(200, new DeliveryListView([.. deliveries.Select(WebhookDeliveryView.From)]));
     }
 
     /// <summary>Sends a delivery again with a fresh attempt budget, whatever its state; receivers dedupe on its unchanged <c>webhook-id</c>.</summary>

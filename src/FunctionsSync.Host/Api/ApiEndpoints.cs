@@ -14,6 +14,7 @@ public static class ApiEndpoints
     public static IEndpointRouteBuilder MapFunctionsSyncApi(this IEndpointRouteBuilder app)
     {
         var open = app.MapGroup("/" + ApiRoutes.Prefix).AddEndpointFilter(ReadBodyAsync);
+        ((IEndpointConventionBuilder)open).Add(ApiDescriptions.Describe);
         open.MapMethods(ApiRoutes.Health, ["GET", "HEAD"], async (HealthApi api, CancellationToken ct) => ToResult(await api.GetAsync(ct)));
 
         // The push path authenticates with the connection's sync token in the body, not an API key.
@@ -21,6 +22,7 @@ public static class ApiEndpoints
 
         // Authentication first: an unauthenticated request's body is never read.
         var api = app.MapGroup("/" + ApiRoutes.Prefix).AddEndpointFilter(AuthenticateAsync).AddEndpointFilter(ReadBodyAsync);
+        ((IEndpointConventionBuilder)api).Add(ApiDescriptions.Describe);
 
         // Anything else under /api: the same 404/405 problem as the Functions app's fallback trigger.
         app.MapFallback("/" + ApiRoutes.Prefix + "/{**path}", (HttpContext http, string? path) => ToResult(ApiFallback.Answer(http.Request.Method, path ?? "")));

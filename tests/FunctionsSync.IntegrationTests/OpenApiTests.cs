@@ -1,0 +1,63 @@
+using System.Text.Json;
+using FunctionsSync.Core.Api;
+using FunctionsSync.IntegrationTests.Infrastructure;
+
+namespace FunctionsSync.IntegrationTests;
+
+/// <summary><c>GET /openapi/v1.json</c> describes every route of the table: its body, its success answer and its problems.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class OpenApiTests(AzuriteFixture storage)
+{
+    [Fact]
+    public async Task Every_route_of_the_table_is_in_the_document_with_its_request_response_and_problem_schemas()
+    {
+        await using var host = new HostApp(storage, StorageServices.NewPrefix("openapi"));
+        var response = await host.Client(null).GetAsync("/openapi/v1.json");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var document = await response.ReadJsonAsync();
+        var paths = document.GetProperty("paths");
+        var missing = new List<string>();
+        foreach (var route in ApiRoutes.All)
+        {
+            var contract = ApiContracts.ByRoute[route.Name];
+            if (!paths.TryGetProperty("/" + ApiRoutes.Prefix + "/" + route.Template, out var path)
+                || !path.TryGetProperty(route.Verb.ToLowerInvariant(), out var operation))
+            {
+                missing.Add($"{route.Verb} {route.Template}: not in the document");
+                continue;
+            }
+
+            if (contract.Request is not null
+                && !(operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content").TryGetProperty("application/json", out var json) && json.TryGetProperty("schema", out _)))
+            {
+                missing.Add($"{route.Verb} {route.Template}: no request schema");
+            }
+
+            var responses = operation.GetProperty("responses");
+            if (!responses.TryGetProperty(contract.Success.ToString(System.Globalization.CultureInfo.InvariantCulture), out var success))
+            {
+                missing.Add($"{route.Verb} {route.Template}: no {contract.Success} answer");
+            }
+            else if (contract.Response is not null && !(success.TryGetProperty("content", out var content) && content.TryGetProperty(contract.ResponseType, out var media) && media.TryGetProperty("schema", out _)))
+            {
+                missing.Add($"{route.Verb} {route.Template}: no {contract.Success} schema");
+            }
+
+            if (!(responses.TryGetProperty("400", out var problem) && problem.GetProperty("content").TryGetProperty("application/problem+json", out _)))
+            {
+                missing.Add($"{route.Verb} {route.Template}: no problem answer");
+            }
+
+            Assert.Equal(route.Name, operation.GetProperty("operationId").GetString());
+        }
+
+        Assert.True(missing.Count == 0, string.Join("\n", missing));
+
+        // The schemas say what a client sends and gets, e.g. the registration's fields and a run's counters.
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("RegisterConnectionRequest").GetProperty("properties").TryGetProperty("externalStoreId", out _));
+        Assert.True(schemas.GetProperty("RunView").GetProperty("properties").TryGetProperty("percentComplete", out _));
+        Assert.True(schemas.GetProperty("ProblemBody").GetProperty("properties").TryGetProperty("detail", out _));
+        Assert.Equal("apiKey", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("X-Api-Key").GetProperty("type").GetString());
+    }
+}
