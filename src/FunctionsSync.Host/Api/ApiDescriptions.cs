@@ -1,14 +1,15 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Api;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace FunctionsSync.Host.Api;
 
 /// <summary>
-/// The OpenAPI document (<c>GET /openapi/v1.json</c>): each endpoint of the route table gets its name, tag, request body,
-/// success answer and problem answers from <see cref="ApiContracts"/> (the handlers read raw bodies and return
+/// The OpenAPI document (<c>GET /openapi/v1.json</c>): each endpoint of the route table gets its name, tag, success
+/// answer and problem answers (endpoint metadata) and its request body (an operation transformer) from <see cref="ApiContracts"/> (the handlers read raw bodies and return
 /// <see cref="ApiResult"/>, so nothing is inferred from their signatures but the path and query parameters).
 /// </summary>
 public static class ApiDescriptions
@@ -35,6 +36,26 @@ public static class ApiDescriptions
                 };
                 return Task.CompletedTask;
             });
+
+            // The request body from the contract. Not as AcceptsMetadata on the endpoint: routing would then choose
+            // endpoints by content type and answer a wrong one itself, before the API's own 415 problem could.
+            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                var name = context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+                if (name is null || !ApiContracts.ByRoute.TryGetValue(name, out var contract) || contract.Request is not { } request)
+                {
+                    return;
+                }
+
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(request, null, cancellationToken) },
+                    },
+                };
+            });
         });
 
     /// <summary>A group convention: adds what the document says about the endpoint, found in the route table.</summary>
@@ -55,11 +76,6 @@ public static class ApiDescriptions
 
         endpoint.Metadata.Add(new EndpointNameMetadata(entry.Name));
         endpoint.Metadata.Add(new TagsAttribute(entry.Template.Split('/')[0]));
-        if (contract.Request is { } request)
-        {
-            endpoint.Metadata.Add(new AcceptsMetadata(["application/json"], request));
-        }
-
         endpoint.Metadata.Add(new ProducesResponseTypeMetadata(contract.Success, contract.Response ?? typeof(void), contract.Response is null ? [] : [contract.ResponseType]));
         foreach (var status in ApiContracts.ProblemStatuses)
         {

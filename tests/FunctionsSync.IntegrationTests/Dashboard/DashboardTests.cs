@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Deque.AxeCore.Playwright;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
+using FunctionsSync.Simulator.Faults;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,14 +74,9 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         await Expect(small.Locator(".health")).ToHaveTextAsync("on time");
         Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"), "the page reloaded");
 
-        // Pause and resume a run of the larger store (its marketplace answers slowly, so the run is caught mid-way).
-        simulator.State.BeforeServing = (storeId, _) =>
-        {
-            if (storeId == "dash-large")
-            {
-                Thread.Sleep(150);
-            }
-        };
+        // Pause and resume a run of the larger store (the marketplace answers every data request 150 ms late meanwhile, so
+        // the run is caught mid-way).
+        simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 150 };
         try
         {
             await large.GetByRole(AriaRole.Button, new() { Name = "Full sync" }).ClickAsync();
@@ -92,7 +88,7 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         }
         finally
         {
-            simulator.State.BeforeServing = null;
+            simulator.State.Faults = new SimFaults();
         }
 
         await Expect(large.Locator("progress")).ToHaveAttributeAsync("data-status", "succeeded", Long);
