@@ -140,6 +140,8 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
 
         // A local change, then the marketplace changes the same order: a conflict.
         var orderId = SimCatalog.OrderId(3).ToString();
+        await Step("list records", "GET", $"/api/connections/{connectionId}/records/orders?pageSize=5");
+        await Step("list records bad type", "GET", $"/api/connections/{connectionId}/records/planets");
         var record = (await Step("get record", "GET", $"/api/connections/{connectionId}/records/orders/{orderId}"))!.Value.GetProperty("record");
         var edited = JsonNode.Parse(record.GetRawText())!.AsObject();
         edited["status"] = "held-by-warehouse";

@@ -157,6 +157,42 @@ public sealed class OperatorViewTests(AzuriteFixture storage, SimulatorFixture s
     }
 
     [Fact]
+    public async Task Stored_records_page_through_every_bucket_without_loss_or_repeat()
+    {
+        await using var host = new HostApp(storage, StorageServices.NewPrefix("opsrecords"), new Dictionary<string, string?> { ["Storage:RecordBuckets"] = "4" });
+        var client = host.Client();
+        simulator.State.PutStore("shopify", "ops-records", new SimStoreConfig { Orders = 230, Products = 10, Customers = 5, Seed = 8, Credentials = SyncHarness.CredentialsFor("shopify", "ops-records") });
+        var store = simulator.State.GetStore("shopify", "ops-records")!;
+        var id = (await (await client.PostJsonAsync("/api/connections", Registration("org-records", "ops-records"))).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        Assert.Equal("succeeded", (await client.WaitForRunAsync(await TriggerAsync(client, id), TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
+
+        var seen = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await (await client.GetAsync($"/api/connections/{id}/records/orders?pageSize=40" + (token is null ? "" : $"&continuationToken={Uri.EscapeDataString(token)}"))).ReadJsonAsync();
+            var records = page.GetProperty("records").EnumerateArray().ToList();
+            Assert.InRange(records.Count, 1, 40);
+            seen.AddRange(records.Select(r => r.GetProperty("record").GetProperty("externalId").GetString()!));
+            Assert.All(records, r => Assert.False(r.GetProperty("changedLocally").GetBoolean()));
+            token = page.TryGetProperty("continuationToken", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(Expected.For(store, Core.Records.EntityType.Orders).Keys.Order(), seen.Order());
+        Assert.InRange(pages, 6, 10);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/connections/{id}/records/orders?continuationToken=nope")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/connections/{id}/records/orders?pageSize=501")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/connections/{id}/records/planets")).StatusCode);
+        var otherKey = (await (await client.PostJsonAsync("/api/admin/keys", new { organizationId = "org-records-other" })).ReadJsonAsync()).GetProperty("key").GetString()!;
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client(otherKey).GetAsync($"/api/connections/{id}/records/orders")).StatusCode);
+    }
+
+    [Fact]
     public async Task Percent_complete_never_goes_back_across_entity_types_and_reads_100_only_at_the_end()
     {
         await using var host = new HostApp(storage, "opsprogress", new Dictionary<string, string?> { ["Sync:PageSize"] = "50" });

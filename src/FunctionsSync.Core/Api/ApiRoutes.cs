@@ -27,6 +27,7 @@ public static class ApiRoutes
     public const string ConnectionSyncToken = "connections/{id}/sync-token";
     public const string ConnectionActivity = "connections/{id}/activity";
     public const string ConnectionRuns = "connections/{id}/runs";
+    public const string Records = "connections/{id}/records/{entityType}";
     public const string Record = "connections/{id}/records/{entityType}/{externalId}";
     public const string Conflicts = "conflicts";
     public const string Conflict = "conflicts/{id}";
@@ -65,6 +66,7 @@ public static class ApiRoutes
         new("ConnectionDelete", "DELETE", Connection),
         new("ConnectionActivity", "GET", ConnectionActivity),
         new("ConnectionRuns", "GET", ConnectionRuns),
+        new("RecordList", "GET", Records),
         new("RecordGet", "GET", Record),
         new("RecordEdit", "PUT", Record),
         new("ConflictList", "GET", Conflicts),

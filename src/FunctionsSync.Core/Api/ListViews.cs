@@ -20,3 +20,8 @@ public sealed record ScheduleView(bool Enabled, string Schedule, DateTimeOffset?
 
 /// <param name="Conflicts">Connections that already had an active run (nothing was queued for them).</param>
 public sealed record TriggerAccepted(IReadOnlyList<TriggeredRun> Runs, IReadOnlyList<TriggerConflict> Conflicts);
+
+/// <param name="ChangedLocally">A downstream system changed it (PUT) since the marketplace version it is based on.</param>
+public sealed record RecordView(System.Text.Json.JsonElement Record, bool ChangedLocally, DateTimeOffset SourceUpdatedAt, DateTimeOffset WrittenAt);
+
+public sealed record RecordListView(IReadOnlyList<RecordView> Records, string? ContinuationToken);

@@ -11,7 +11,7 @@ namespace FunctionsSync.Core.Api;
 /// <c>/api/connections/{id}/records/{entityType}/{externalId}</c>: one stored record, and local changes to it by
 /// downstream systems (which the next sync weighs against the marketplace's changes).
 /// </summary>
-public sealed class RecordsApi(IStoredRecords records, ConnectionsApi connectionsApi, IActivityLog activity, TimeProvider time)
+public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, ConnectionsApi connectionsApi, IActivityLog activity, TimeProvider time)
 {
     /// <summary>A table string property holds 64 KiB (UTF-16): 32,768 characters, less room to spare.</summary>
     public const int MaxRecordJsonChars = 30_000;
@@ -36,6 +36,34 @@ public sealed class RecordsApi(IStoredRecords records, ConnectionsApi connection
             ? new ApiResult(200, View(stored))
             : Problems.NotFound($"No {type.Value.ToWire()} record {externalId} on connection {connectionId}.");
     }
+
+    /// <summary><c>GET /api/connections/{id}/records/{entityType}?pageSize=&amp;continuationToken=</c>: the stored records, paged.</summary>
+    public async Task<ApiResult> ListAsync(ApiCaller caller, string connectionId, string entityType, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        if (pageSize is < 1 or > MaxListPage)
+        {
+            return Problems.BadRequest("The query is not valid.", new Dictionary<string, string[]> { ["pageSize"] = [$"Must be between 1 and {MaxListPage}."] });
+        }
+
+        var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            var page = await query.ListPageAsync(connectionId, type!.Value, pageSize ?? DefaultListPage, continuationToken, cancellationToken);
+            return new ApiResult(200, new RecordListView([.. page.Items.Select(View)], page.ContinuationToken));
+        }
+        catch (FormatException)
+        {
+            return Problems.BadRequest("The continuation token is not valid.", new Dictionary<string, string[]> { ["continuationToken"] = ["Pass the token a previous page returned."] });
+        }
+    }
+
+    private const int DefaultListPage = 100;
+    private const int MaxListPage = 500;
 
     public async Task<ApiResult> EditAsync(ApiCaller caller, string connectionId, string entityType, string externalId, string? body, CancellationToken cancellationToken)
     {
@@ -95,11 +123,9 @@ public sealed class RecordsApi(IStoredRecords records, ConnectionsApi connection
         _ => typeof(PriceRecord),
     };
 
-    private static object View(StoredRecord stored) => new
-    {
-        record = JsonSerializer.SerializeToElement(stored.Record, RecordJson.Options),
-        changedLocally = stored.State.LocalHash is not null,
-        sourceUpdatedAt = stored.State.SourceUpdatedAt,
-        writtenAt = stored.WrittenAt,
-    };
+    private static RecordView View(StoredRecord stored) => new(
+        JsonSerializer.SerializeToElement(stored.Record, RecordJson.Options),
+        stored.State.LocalHash is not null,
+        stored.State.SourceUpdatedAt,
+        stored.WrittenAt);
 }

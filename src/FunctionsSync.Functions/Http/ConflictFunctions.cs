@@ -38,6 +38,12 @@ public sealed class ConflictFunctions(HttpApi http, ConflictsApi conflicts, Acti
             ? await activity.ListAsync(caller, id, take, request.HttpContext.RequestAborted)
             : problem);
 
+    [Function("RecordList")]
+    public Task<IActionResult> RecordListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Records)] HttpRequest request, string id, string entityType) =>
+        http.WithCallerAsync(request, async caller => ApiQuery.TryInt(request.Query["pageSize"].FirstOrDefault(), "pageSize", out var size, out var problem)
+            ? await records.ListAsync(caller, id, entityType, size, request.Query["continuationToken"].FirstOrDefault(), request.HttpContext.RequestAborted)
+            : problem);
+
     [Function("RecordGet")]
     public Task<IActionResult> RecordGetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Record)] HttpRequest request, string id, string entityType, string externalId) =>

@@ -51,6 +51,8 @@ public static class ApiEndpoints
             ToResult(ApiQuery.TryInt(take, "take", out var count, out var problem) ? await h.ListAsync(Caller(http), id, count, ct) : problem));
         api.MapGet(ApiRoutes.ConnectionRuns, async (HttpContext http, ConnectionsApi h, string id, string? pageSize, string? continuationToken, CancellationToken ct) =>
             ToResult(ApiQuery.TryInt(pageSize, "pageSize", out var size, out var problem) ? await h.RunsAsync(Caller(http), id, size, continuationToken, ct) : problem));
+        api.MapGet(ApiRoutes.Records, async (HttpContext http, RecordsApi h, string id, string entityType, string? pageSize, string? continuationToken, CancellationToken ct) =>
+            ToResult(ApiQuery.TryInt(pageSize, "pageSize", out var size, out var problem) ? await h.ListAsync(Caller(http), id, entityType, size, continuationToken, ct) : problem));
         api.MapGet(ApiRoutes.Record, async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>
             ToResult(await h.GetAsync(Caller(http), id, entityType, externalId, ct)));
         api.MapPut(ApiRoutes.Record, async (HttpContext http, RecordsApi h, string id, string entityType, string externalId, CancellationToken ct) =>

@@ -21,6 +21,35 @@ internal sealed class TableRecordQuery(TableProvider tables, RecordLayouts layou
         }
     }
 
+    public async Task<RecordPage> ListPageAsync(string connectionId, EntityType entityType, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        // The token is "{bucket}|{the table's token within it}".
+        var (bucket, token) = (0, (string?)null);
+        if (Continuation.Decode(continuationToken) is { } position)
+        {
+            var bar = position.IndexOf('|', StringComparison.Ordinal);
+            if (bar < 1 || !int.TryParse(position.AsSpan(0, bar), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out bucket))
+            {
+                throw new FormatException("Not a continuation token.");
+            }
+
+            token = bar + 1 < position.Length ? position[(bar + 1)..] : null;
+        }
+
+        var table = await tables.GetAsync(TableNames.Records, cancellationToken);
+        var buckets = await layouts.ForReadAsync(connectionId, cancellationToken);
+        var items = new List<StoredRecord>(pageSize);
+        while (bucket < buckets && items.Count < pageSize)
+        {
+            var filter = TableQueries.Partition(RecordLayouts.Partition(connectionId, entityType, bucket));
+            var (page, next) = await table.ReadPageAsync(filter, pageSize - items.Count, token, RecordRows.Stored, cancellationToken);
+            items.AddRange(page);
+            (bucket, token) = next is null ? (bucket + 1, null) : (bucket, next);
+        }
+
+        return new RecordPage(items, bucket < buckets ? Continuation.Encode($"{bucket}|{token}") : null);
+    }
+
     public Task<IReadOnlyDictionary<EntityType, long>> CountAsync(string connectionId, CancellationToken cancellationToken) =>
         counters.CountAsync(connectionId, cancellationToken);
 }
