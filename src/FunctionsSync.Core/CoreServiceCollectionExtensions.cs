@@ -73,6 +73,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ConflictsApi>();
         services.TryAddSingleton<ActivityApi>();
         services.TryAddSingleton<EventsApi>();
+        services.TryAddSingleton<RunListApi>();
         services.TryAddSingleton<RecordsApi>();
         services.TryAddSingleton<WebhooksApi>();
         services.TryAddSingleton<ReceiptsApi>();

@@ -128,6 +128,8 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         var runId = triggered.GetProperty("runs")[0].GetProperty("runId").GetString()!;
         await WaitForRunAsync(runId);
         await Step("get run", "GET", $"/api/runs/{runId}");
+        await Step("runs by status", "GET", $"/api/runs?status=succeeded&organizationId={Organization}");
+        await Step("runs by unknown status", "GET", "/api/runs?status=sleeping");
         await Step("pause finished run", "POST", $"/api/runs/{runId}/pause");
         await Step("resume finished run", "POST", $"/api/runs/{runId}/resume");
         await Step("cancel finished run", "POST", $"/api/runs/{runId}/cancel");

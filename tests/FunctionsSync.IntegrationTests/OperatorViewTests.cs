@@ -157,6 +157,57 @@ public sealed class OperatorViewTests(AzuriteFixture storage, SimulatorFixture s
     }
 
     [Fact]
+    public async Task Runs_across_connections_by_status_are_each_connections_active_or_last_run_and_an_organization_sees_its_own()
+    {
+        await using var host = new HostApp(storage, StorageServices.NewPrefix("opsruns"));
+        var client = host.Client();
+        Store("ops-runs-ok", new SimStoreConfig { Orders = 40, Products = 5, Customers = 5, Seed = 9 });
+        Store("ops-runs-held", new SimStoreConfig { Orders = 40, Products = 5, Customers = 5, Seed = 10 });
+        Store("ops-runs-bad", new SimStoreConfig { Orders = 40, Products = 5, Customers = 5, Seed = 11 });
+        var ok = (await (await client.PostJsonAsync("/api/connections", Registration("org-runs", "ops-runs-ok"))).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        var bad = (await (await client.PostJsonAsync("/api/connections", Registration("org-runs", "ops-runs-bad", new Dictionary<string, string> { ["accessToken"] = "shpat_revoked" }))).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        var held = (await (await client.PostJsonAsync("/api/connections", Registration("org-runs-other", "ops-runs-held"))).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        var okRun = await TriggerAsync(client, ok);
+        Assert.Equal("succeeded", (await client.WaitForRunAsync(okRun, TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
+        var badRun = await TriggerAsync(client, bad);
+        Assert.Equal("failed", (await client.WaitForRunAsync(badRun, TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
+
+        // A run held by the simulator stays running while the lists are read.
+        using var hold = new ManualResetEventSlim(false);
+        simulator.State.BeforeServing = (storeId, _) =>
+        {
+            if (storeId == "ops-runs-held")
+            {
+                hold.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+        try
+        {
+            var heldRun = await TriggerAsync(client, held);
+            async Task<List<string>> IdsAsync(HttpClient c, string query) =>
+                [.. (await (await c.GetAsync("/api/runs" + query)).ReadJsonAsync()).GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("runId").GetString()!)];
+
+            Assert.Equal([okRun], await IdsAsync(client, "?status=succeeded"));
+            Assert.Equal([badRun], await IdsAsync(client, "?status=failed"));
+            Assert.Equal([heldRun], await Eventually.WaitForAsync(() => IdsAsync(client, "?status=running"), ids => ids.Count == 1));
+            Assert.Equal([heldRun], await IdsAsync(client, ""));
+            Assert.Empty(await IdsAsync(client, "?status=paused"));
+            Assert.Empty(await IdsAsync(client, "?status=failed&organizationId=org-runs-other"));
+
+            var orgKey = (await (await client.PostJsonAsync("/api/admin/keys", new { organizationId = "org-runs" })).ReadJsonAsync()).GetProperty("key").GetString()!;
+            Assert.Empty(await IdsAsync(host.Client(orgKey), "?status=active"));
+            Assert.Equal([badRun], await IdsAsync(host.Client(orgKey), "?status=failed"));
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/runs?status=sleeping")).StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/runs?take=0")).StatusCode);
+        }
+        finally
+        {
+            hold.Set();
+            simulator.State.BeforeServing = null;
+        }
+    }
+
+    [Fact]
     public async Task Stored_records_page_through_every_bucket_without_loss_or_repeat()
     {
         await using var host = new HostApp(storage, StorageServices.NewPrefix("opsrecords"), new Dictionary<string, string?> { ["Storage:RecordBuckets"] = "4" });

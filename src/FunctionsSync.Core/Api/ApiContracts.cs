@@ -21,6 +21,7 @@ public static class ApiContracts
         ["SyncInterval"] = new(typeof(IntervalRequest), 200, typeof(ScheduleView)),
         ["SyncTrigger"] = new(typeof(TriggerRequest), 202, typeof(TriggerAccepted)),
         ["SyncRunFull"] = new(typeof(RunFullRequest), 202, typeof(RunFullAccepted)),
+        ["RunList"] = new(null, 200, typeof(RunListView)),
         ["RunGet"] = new(null, 200, typeof(RunView)),
         ["RunPause"] = new(null, 202, typeof(RunView)),
         ["RunResume"] = new(null, 202, typeof(RunView)),

@@ -17,6 +17,7 @@ public static class ApiRoutes
     public const string SyncInterval = "sync/interval";
     public const string SyncTrigger = "sync/trigger";
     public const string SyncRunFull = "sync/run-full";
+    public const string Runs = "runs";
     public const string Run = "runs/{runId}";
     public const string RunPause = "runs/{runId}/pause";
     public const string RunResume = "runs/{runId}/resume";
@@ -53,6 +54,7 @@ public static class ApiRoutes
         new("SyncInterval", "POST", SyncInterval),
         new("SyncTrigger", "POST", SyncTrigger),
         new("SyncRunFull", "POST", SyncRunFull),
+        new("RunList", "GET", Runs),
         new("RunGet", "GET", Run),
         new("RunPause", "POST", RunPause),
         new("RunResume", "POST", RunResume),

@@ -25,3 +25,5 @@ public sealed record TriggerAccepted(IReadOnlyList<TriggeredRun> Runs, IReadOnly
 public sealed record RecordView(System.Text.Json.JsonElement Record, bool ChangedLocally, DateTimeOffset SourceUpdatedAt, DateTimeOffset WrittenAt);
 
 public sealed record RecordListView(IReadOnlyList<RecordView> Records, string? ContinuationToken);
+
+public sealed record RunListView(IReadOnlyList<RunView> Runs);

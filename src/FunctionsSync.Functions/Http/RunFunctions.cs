@@ -7,8 +7,14 @@ using Microsoft.DurableTask.Client;
 
 namespace FunctionsSync.Functions.Http;
 
-public sealed class RunFunctions(HttpApi http, RunsApi api)
+public sealed class RunFunctions(HttpApi http, RunsApi api, RunListApi list)
 {
+    [Function("RunList")]
+    public Task<IActionResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Runs)] HttpRequest request) =>
+        http.WithCallerAsync(request, async caller => ApiQuery.TryInt(request.Query["take"].FirstOrDefault(), "take", out var take, out var problem)
+            ? await list.ListAsync(caller, request.Query["status"].FirstOrDefault(), request.Query["organizationId"].FirstOrDefault(), take, request.HttpContext.RequestAborted)
+            : problem);
+
     [Function("RunGet")]
     public Task<IActionResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Run)] HttpRequest request, string runId) =>
         http.WithCallerAsync(request, caller => api.GetAsync(caller, runId, request.HttpContext.RequestAborted));

@@ -34,6 +34,8 @@ public static class ApiEndpoints
         api.MapPost(ApiRoutes.SyncTrigger, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.TriggerAsync(Caller(http), await BodyAsync(http), ct)));
         api.MapPost(ApiRoutes.SyncRunFull, async (HttpContext http, SyncApi h, CancellationToken ct) => ToResult(await h.RunFullAsync(Caller(http), await BodyAsync(http), ct)));
 
+        api.MapGet(ApiRoutes.Runs, async (HttpContext http, RunListApi h, string? status, string? organizationId, string? take, CancellationToken ct) =>
+            ToResult(ApiQuery.TryInt(take, "take", out var count, out var problem) ? await h.ListAsync(Caller(http), status, organizationId, count, ct) : problem));
         api.MapGet(ApiRoutes.Run, async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.GetAsync(Caller(http), runId, ct)));
         api.MapPost(ApiRoutes.RunPause, async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.PauseAsync(Caller(http), runId, ct)));
         api.MapPost(ApiRoutes.RunResume, async (HttpContext http, RunsApi h, string runId, CancellationToken ct) => ToResult(await h.ResumeAsync(Caller(http), runId, ct)));
