@@ -16,6 +16,7 @@ public static class FunctionsAppRegistration
         // Registered before AddFunctionsSync, whose storage registration only adds a dispatcher when none exists.
         builder.Services.AddSingleton<IRunDispatcher, CollectingRunDispatcher>();
         builder.AddFunctionsSync();
+        builder.AddAzureMonitorTelemetry();
         builder.Services.AddSingleton<HttpApi>();
         builder.Services.AddWebhookQueueBindingCheck();
         return builder;
