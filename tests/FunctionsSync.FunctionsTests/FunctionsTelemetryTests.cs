@@ -34,4 +34,13 @@ public sealed class FunctionsTelemetryTests
         Assert.NotNull(configured.Services.GetService<TracerProvider>());
         Assert.True(SyncTracing.Source.HasListeners(), "the FunctionsSync activity source has no listener");
     }
+
+    [Fact]
+    public void The_authentication_string_of_the_deployment_signs_in_as_the_managed_identity()
+    {
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(FunctionsTelemetry.CredentialFor("ClientId=11111111-2222-3333-4444-555555555555;Authorization=AAD"));
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(FunctionsTelemetry.CredentialFor("Authorization=AAD"));
+        Assert.Null(FunctionsTelemetry.CredentialFor(null));
+        Assert.Null(FunctionsTelemetry.CredentialFor("ClientId=abc"));
+    }
 }
