@@ -10,7 +10,7 @@ public sealed class ActivityApi(IActivityLog log, ConnectionsApi connectionsApi)
     {
         if (take is < 1 or > 500)
         {
-            return Problems.BadRequest("The query is not valid.", new Dictionary<string, string[]> { ["take"] = ["Must be between 1 and 500."] });
+            return Problems.OutOfRange("take", 1, 500);
         }
 
         if (await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null)

@@ -53,7 +53,7 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
         }
         catch (FormatException)
         {
-            return Problems.BadRequest("The continuation token is not valid.", new Dictionary<string, string[]> { ["continuationToken"] = ["Pass the token a previous page returned."] });
+            return Problems.BadContinuation();
         }
     }
 

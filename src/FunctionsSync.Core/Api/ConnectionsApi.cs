@@ -123,7 +123,7 @@ public sealed class ConnectionsApi(
     {
         if (pageSize is < 1 or > MaxRunPage)
         {
-            return Problems.BadRequest("The query is not valid.", new Dictionary<string, string[]> { ["pageSize"] = [$"Must be between 1 and {MaxRunPage}."] });
+            return Problems.OutOfRange("pageSize", 1, MaxRunPage);
         }
 
         if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
@@ -138,7 +138,7 @@ public sealed class ConnectionsApi(
         }
         catch (FormatException)
         {
-            return Problems.BadRequest("The continuation token is not valid.", new Dictionary<string, string[]> { ["continuationToken"] = ["Pass the token a previous page returned."] });
+            return Problems.BadContinuation();
         }
 
         var now = time.GetUtcNow();

@@ -7,6 +7,14 @@ public static class Problems
     public static ApiResult BadRequest(string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
         Make(400, "validation", "The request is not valid.", detail, errors);
 
+    /// <summary>A continuation token this service did not issue (or that no longer decodes).</summary>
+    public static ApiResult BadContinuation() =>
+        BadRequest("The continuation token is not valid.", new Dictionary<string, string[]> { ["continuationToken"] = ["Pass the token a previous page returned."] });
+
+    /// <summary>A numeric query parameter outside its range.</summary>
+    public static ApiResult OutOfRange(string parameter, int min, int max) =>
+        BadRequest("The query is not valid.", new Dictionary<string, string[]> { [parameter] = [$"Must be between {min} and {max}."] });
+
     public static ApiResult Unauthorized() => Make(401, "unauthorized", "An API key is required.", "Send a valid key in the X-Api-Key header.");
 
     public static ApiResult Forbidden(string detail) => Make(403, "forbidden", "Not allowed with this key.", detail);

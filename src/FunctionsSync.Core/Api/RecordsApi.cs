@@ -42,7 +42,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
     {
         if (pageSize is < 1 or > MaxListPage)
         {
-            return Problems.BadRequest("The query is not valid.", new Dictionary<string, string[]> { ["pageSize"] = [$"Must be between 1 and {MaxListPage}."] });
+            return Problems.OutOfRange("pageSize", 1, MaxListPage);
         }
 
         var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
@@ -58,7 +58,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
         }
         catch (FormatException)
         {
-            return Problems.BadRequest("The continuation token is not valid.", new Dictionary<string, string[]> { ["continuationToken"] = ["Pass the token a previous page returned."] });
+            return Problems.BadContinuation();
         }
     }
 

@@ -21,7 +21,7 @@ public sealed class RunListApi(IConnectionStore connections, ISyncStateStore sta
     {
         if (take is < 1 or > MaxTake)
         {
-            return Problems.BadRequest("The query is not valid.", new Dictionary<string, string[]> { ["take"] = [$"Must be between 1 and {MaxTake}."] });
+            return Problems.OutOfRange("take", 1, MaxTake);
         }
 
         RunStatus? wanted = null;
