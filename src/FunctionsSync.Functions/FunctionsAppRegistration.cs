@@ -2,6 +2,7 @@ using FunctionsSync.Core.Jobs;
 using FunctionsSync.Functions.Http;
 using FunctionsSync.Functions.Webhooks;
 using FunctionsSync.Hosting;
+using FunctionsSync.Hosting.Api;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -18,6 +19,7 @@ public static class FunctionsAppRegistration
         builder.AddFunctionsSync();
         builder.AddAzureMonitorTelemetry();
         builder.Services.AddSingleton<HttpApi>();
+        builder.Services.AddSingleton<ApiDocument>();
         builder.Services.AddWebhookQueueBindingCheck();
         return builder;
     }

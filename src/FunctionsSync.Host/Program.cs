@@ -1,6 +1,7 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Host;
 using FunctionsSync.Host.Api;
+using FunctionsSync.Hosting.Api;
 using FunctionsSync.Host.Demo;
 using Microsoft.Extensions.Options;
 

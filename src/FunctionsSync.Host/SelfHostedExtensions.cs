@@ -5,6 +5,7 @@ using FunctionsSync.Host.Workers;
 using FunctionsSync.Hosting;
 
 using FunctionsSync.Host.Api;
+using FunctionsSync.Hosting.Api;
 
 namespace FunctionsSync.Host;
 

@@ -13,7 +13,7 @@ public sealed class RouteTableTests
         var triggers = typeof(Functions.FunctionsAppRegistration).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods())
             .Select(m => (Function: m.GetCustomAttribute<FunctionAttribute>(), Trigger: m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null)))
-            .Where(f => f.Function is not null && f.Trigger is not null && f.Function.Name != Functions.Http.FallbackFunction.Name && f.Function.Name != Functions.Http.DashboardFunction.Name)
+            .Where(f => f.Function is not null && f.Trigger is not null && f.Function.Name != Functions.Http.FallbackFunction.Name && f.Function.Name != Functions.Http.DashboardFunction.Name && f.Function.Name != Functions.Http.OpenApiFunction.Name)
             .SelectMany(f => f.Trigger!.Methods!.Select(verb => new ApiRoute(f.Function!.Name, verb.ToUpperInvariant(), f.Trigger.Route!)))
             .OrderBy(r => r.Name)
             .ToList();

@@ -7,8 +7,9 @@ public static class DashboardEndpoints
 {
     public static IEndpointRouteBuilder MapFunctionsSyncDashboard(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", (HttpContext http) => Serve(http, null));
-        app.MapGet("/dashboard/{file}", (HttpContext http, string file) => Serve(http, file));
+        // Pages, not the API: left out of the OpenAPI document (which the Functions app serves too).
+        app.MapGet("/", (HttpContext http) => Serve(http, null)).ExcludeFromDescription();
+        app.MapGet("/dashboard/{file}", (HttpContext http, string file) => Serve(http, file)).ExcludeFromDescription();
         return app;
     }
 

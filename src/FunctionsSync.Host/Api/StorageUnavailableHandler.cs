@@ -1,5 +1,6 @@
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Sync;
+using FunctionsSync.Hosting.Api;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace FunctionsSync.Host.Api;

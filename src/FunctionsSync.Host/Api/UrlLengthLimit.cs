@@ -1,5 +1,6 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Api;
+using FunctionsSync.Hosting.Api;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Host.Api;

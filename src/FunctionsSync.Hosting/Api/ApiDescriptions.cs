@@ -1,11 +1,14 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Api;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
-namespace FunctionsSync.Host.Api;
+namespace FunctionsSync.Hosting.Api;
 
 /// <summary>
 /// The OpenAPI document (<c>GET /openapi/v1.json</c>): each endpoint of the route table gets its name, tag, success
@@ -14,8 +17,11 @@ namespace FunctionsSync.Host.Api;
 /// </summary>
 public static class ApiDescriptions
 {
+    /// <summary>The document's name: <c>/openapi/v1.json</c>.</summary>
+    public const string DocumentName = "v1";
+
     public static IServiceCollection AddFunctionsSyncOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options =>
+        services.AddOpenApi(DocumentName, options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
             {

@@ -1,8 +1,12 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace FunctionsSync.Host.Api;
+namespace FunctionsSync.Hosting.Api;
 
 /// <summary>The HTTP API: thin routes over Core's handlers (the Functions app maps the same handlers).</summary>
 public static class ApiEndpoints

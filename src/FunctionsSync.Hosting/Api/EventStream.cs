@@ -1,14 +1,18 @@
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Events;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace FunctionsSync.Host.Api;
+namespace FunctionsSync.Hosting.Api;
 
 /// <summary>
 /// <c>GET /api/events</c> held open: a <c>ready</c> event with the start position, then every event as the shared log
 /// receives it (whichever replica wrote it), a heartbeat comment when quiet, until the client goes away.
 /// </summary>
-internal static class EventStream
+public static class EventStream
 {
     public static async Task<IResult> StreamAsync(HttpContext http, EventsApi api, LiveEventFeed feed, IOptions<LiveEventOptions> options, TimeProvider time, string? organizationId, string? lastEventId)
     {
