@@ -78,6 +78,11 @@ if (only is null or "rate_limit_utilization")
     (await RateLimitUtilization.RunAsync(storage, sim, simulatorUrl)).Print();
 }
 
+if (only is null or "amazon_full_sync_speedup")
+{
+    (await AmazonFullSyncSpeedup.RunAsync(storage, sim, simulatorUrl)).Print();
+}
+
 if (only is null or "full_sync_300k_peak_rss_mb")
 {
     (await FullSync300k.RunAsync(storage, sim, simulatorUrl)).Print();

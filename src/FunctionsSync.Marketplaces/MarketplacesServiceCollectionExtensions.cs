@@ -36,6 +36,10 @@ public static class MarketplacesServiceCollectionExtensions
         services.AddSingleton<IMarketplaceAdapter, ShopifyAdapter>();
         services.AddSingleton<IMarketplaceAdapter, WooCommerceAdapter>();
         services.AddSingleton<IMarketplaceAdapter, EtsyAdapter>();
+        services.AddOptions<AmazonReportOptions>().BindConfiguration(AmazonReportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<AmazonOrdersApi>();
+        services.TryAddSingleton<AmazonReportFiles>();
+        services.TryAddSingleton<AmazonOrderHistory>();
         services.AddSingleton<IMarketplaceAdapter, AmazonAdapter>();
         services.AddHttpClient(HttpReceiptValidator.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.TryAddSingleton<IReceiptValidator, HttpReceiptValidator>();

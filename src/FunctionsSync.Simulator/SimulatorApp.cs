@@ -41,6 +41,7 @@ public static class SimulatorApp
         WooCommerceEndpoints.Map(app);
         EtsyEndpoints.Map(app);
         AmazonEndpoints.Map(app);
+        AmazonReportEndpoints.Map(app);
         ValidateEndpoints.Map(app);
         WebhookReceiverEndpoints.Map(app);
         return app;

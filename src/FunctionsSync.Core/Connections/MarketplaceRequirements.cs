@@ -25,7 +25,19 @@ public static class MarketplaceRequirements
         ["pageSize"] = (1, 1000),
         ["rateLimitPerSecond"] = (0.01, 1000),
         ["rateLimitCapacity"] = (1, 10_000),
+        // Amazon full syncs: the days of history one order report covers.
+        ["reportWindowDays"] = (0.001, 3650),
     };
+
+    /// <summary>Settings with a fixed set of values: name → the values.</summary>
+    private static readonly IReadOnlyDictionary<string, string[]> ChoiceSettings = new Dictionary<string, string[]>
+    {
+        // Amazon: a full sync from order reports (default) or from getOrders pages.
+        ["fullSync"] = ["report", "orders"],
+    };
+
+    /// <summary>Settings that are instants (ISO 8601), e.g. Amazon's <c>historyStart</c>: where a full sync's history begins.</summary>
+    private static readonly string[] DateSettings = ["historyStart"];
 
     public static IReadOnlyList<string> RequiredCredentials(string marketplace) => CredentialKeys.GetValueOrDefault(marketplace) ?? [];
 
@@ -45,6 +57,22 @@ public static class MarketplaceRequirements
                 && !(double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max))
             {
                 yield return ($"settings.{name}", [$"A number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}."]);
+            }
+        }
+
+        foreach (var (name, values) in ChoiceSettings)
+        {
+            if (settings?.GetValueOrDefault(name) is { } raw && !values.Contains(raw, StringComparer.Ordinal))
+            {
+                yield return ($"settings.{name}", [$"One of: {string.Join(", ", values)}."]);
+            }
+        }
+
+        foreach (var name in DateSettings)
+        {
+            if (settings?.GetValueOrDefault(name) is { } raw && !DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+            {
+                yield return ($"settings.{name}", ["An ISO 8601 instant, e.g. 2024-01-01T00:00:00Z."]);
             }
         }
     }

@@ -423,7 +423,9 @@ public sealed partial class ConnectionSyncer(
         using var span = SyncTracing.Source.StartActivity("sync.page");
         span?.SetTag("functionssync.entity_type", request.EntityType.ToWire());
         var page = await adapter.FetchPageAsync(connection, request, cancellationToken);
-        if (page.NextPageToken is null || page.Records.Count + page.Rejected.Count >= Options.MinRecordsPerWrite)
+        // An empty page with a next token is the marketplace saying "not yet" (a report being made): it goes back to the
+        // run's loop, which checkpoints, honours pauses and ends slices meanwhile.
+        if (page.NextPageToken is null || page.Records.Count + page.Rejected.Count >= Options.MinRecordsPerWrite || page.Records.Count + page.Rejected.Count == 0)
         {
             return page;
         }
@@ -436,6 +438,10 @@ public sealed partial class ConnectionSyncer(
             last = await adapter.FetchPageAsync(connection, request with { PageToken = next }, cancellationToken);
             records.AddRange(last.Records);
             rejected.AddRange(last.Rejected);
+            if (last.Records.Count + last.Rejected.Count == 0)
+            {
+                break;
+            }
         }
 
         return new FetchPage(records, rejected, last.NextPageToken, page.TotalCount, last.RateLimit ?? page.RateLimit);
@@ -492,7 +498,6 @@ public sealed partial class ConnectionSyncer(
 
     private (SyncRun Run, EntityCursor Cursor) ApplyPage(SyncRun run, EntityCursor cursor, FetchPage page, IngestResult result, long pageSeq, IReadOnlyList<DetectedConflict> detected)
     {
-        var firstPage = cursor.PageToken is null;
         var newestSeen = page.Records.Count > 0 ? page.Records.Max(r => r.UpdatedAt) : (DateTimeOffset?)null;
         var oldestRejected = page.Rejected.Where(r => r.UpdatedAt is not null).Select(r => r.UpdatedAt).Min();
         cursor = cursor with
@@ -502,7 +507,8 @@ public sealed partial class ConnectionSyncer(
             HoldBefore = Min(cursor.HoldBefore, oldestRejected),
             HoldAll = cursor.HoldAll || page.Rejected.Any(r => r.UpdatedAt is null),
             Completed = page.NextPageToken is null,
-            ReportedTotal = firstPage ? page.TotalCount : cursor.ReportedTotal,
+            // The first total the marketplace reports (a report's size is known only once it is made).
+            ReportedTotal = cursor.ReportedTotal ?? page.TotalCount,
             StoredRecords = cursor.StoredRecords + result.Created,
         };
         if (cursor.Completed)

@@ -43,6 +43,8 @@ public sealed partial class DemoSeeder(
                     credentials,
                     // Amazon's real getOrders allowance (0.0167 requests/s) would stretch a demo to an hour.
                     rateLimit = marketplace == MarketplaceNames.Amazon ? new { capacity = 20, perSecond = 5 } : null,
+                    // The demo's history (2024 onwards) in one order report, not forty 30-day ones.
+                    reportMaxDays = 3650,
                 };
                 var response = await client.PutAsJsonAsync($"{demo.SimulatorUrl.TrimEnd('/')}/sim/stores/{marketplace}/{storeId}", store, cancellationToken);
                 response.EnsureSuccessStatusCode();
@@ -52,6 +54,8 @@ public sealed partial class DemoSeeder(
                 {
                     // The demo store's allowance (above); the client shapes its pace to it.
                     settings["rateLimitPerSecond"] = "5";
+                    settings["historyStart"] = "2023-12-01T00:00:00Z";
+                    settings["reportWindowDays"] = "3650";
                 }
 
                 var result = await connections.RegisterAsync(

@@ -29,12 +29,74 @@ public sealed partial class MarketplaceHttp(
 {
     public const string ClientName = "FunctionsSync.Marketplaces";
 
+    /// <summary>The operation name of a file download (a pre-signed URL): retried like any call, never rate limited.</summary>
+    public const string Download = "download";
+
     /// <summary>GETs JSON. <paramref name="what"/> names the call in errors, e.g. "shopify orders page".</summary>
-    public async Task<MarketplaceResponse> GetJsonAsync(Connection connection, Uri uri, Action<HttpRequestMessage> authorize, string what, CancellationToken cancellationToken)
+    public Task<MarketplaceResponse> GetJsonAsync(Connection connection, Uri uri, Action<HttpRequestMessage> authorize, string what, CancellationToken cancellationToken) =>
+        SendJsonAsync(connection, null, HttpMethod.Get, uri, null, authorize, what, cancellationToken);
+
+    /// <summary>
+    /// Sends a request (with a JSON body when <paramref name="json"/> is given) and reads a JSON answer, under the rate
+    /// budget of <paramref name="operation"/> (null: the connection's one budget; see <see cref="ConnectionPipelines"/>).
+    /// </summary>
+    public async Task<MarketplaceResponse> SendJsonAsync(
+        Connection connection, string? operation, HttpMethod method, Uri uri, string? json, Action<HttpRequestMessage> authorize, string what, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(connection, operation, method, uri, json, authorize, what, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var status = (int)response.StatusCode;
+        ThrowIfFailed(response, body, what);
+        try
+        {
+            return new MarketplaceResponse(JsonDocument.Parse(body), response.Headers);
+        }
+        catch (JsonException ex)
+        {
+            throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: malformed JSON ({status} answer, {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, {body.Length} characters)", status, ex);
+        }
+    }
+
+    /// <summary>
+    /// GETs a file and hands its body to <paramref name="consume"/> as it arrives (never buffered whole): retried until
+    /// its headers arrive, then read within <see cref="MarketplaceHttpOptions.DownloadTimeout"/>.
+    /// </summary>
+    public async Task DownloadAsync(Connection connection, Uri uri, Func<Stream, CancellationToken, Task> consume, string what, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(connection, Download, HttpMethod.Get, uri, null, _ => { }, what, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            ThrowIfFailed(response, await response.Content.ReadAsStringAsync(cancellationToken), what);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.DownloadTimeout);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            await consume(body, timeout.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: not downloaded within {options.Value.DownloadTimeout.TotalMinutes:0} min", null, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: the download broke off ({ex.HttpRequestError})", null, ex);
+        }
+        catch (HttpIOException ex)
+        {
+            throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: the download broke off ({ex.HttpRequestError})", null, ex);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(
+        Connection connection, string? operation, HttpMethod method, Uri uri, string? json, Action<HttpRequestMessage> authorize, string what,
+        HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var client = clients.CreateClient(ClientName);
-        var (pipeline, limiter) = pipelines.For(connection);
+        var (pipeline, limiter) = pipelines.For(connection, operation);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         // The run this call belongs to (its attempt scope), for the run's own request, retry and 429 counts.
         var calls = MarketplaceCallScope.Current;
@@ -61,18 +123,23 @@ public sealed partial class MarketplaceHttp(
                     }
 
                     throttledAt = null;
-                    using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                    using var request = new HttpRequestMessage(method, uri);
                     request.Headers.Accept.ParseAdd("application/json");
+                    if (json is not null)
+                    {
+                        request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+                    }
+
                     authorize(request);
                     calls?.Sent(retry: attempts++ > 0);
                     using var span = SyncTracing.Source.StartActivity("marketplace.request", System.Diagnostics.ActivityKind.Client);
-                    span?.SetTag("http.request.method", "GET");
+                    span?.SetTag("http.request.method", method.Method);
                     span?.SetTag("url.path", uri.AbsolutePath);
                     span?.SetTag("functionssync.marketplace", connection.Marketplace);
                     HttpResponseMessage r;
                     try
                     {
-                        r = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken);
+                        r = await client.SendAsync(request, completion, ctx.CancellationToken);
                     }
                     catch (Exception) when (!ctx.CancellationToken.IsCancellationRequested)
                     {
@@ -83,7 +150,7 @@ public sealed partial class MarketplaceHttp(
 
                     span?.SetTag("http.response.status_code", (int)r.StatusCode);
                     metrics.RecordRequest(connection.Marketplace, (int)r.StatusCode);
-                    LogCall(connection.Marketplace, uri.AbsolutePath, (int)r.StatusCode);
+                    LogCall(connection.Marketplace, method.Method, uri.AbsolutePath, (int)r.StatusCode);
                     if (r.StatusCode == HttpStatusCode.TooManyRequests)
                     {
                         throttledAt = time.GetUtcNow();
@@ -125,42 +192,37 @@ public sealed partial class MarketplaceHttp(
             ResilienceContextPool.Shared.Return(context);
         }
 
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var status = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode)
-            {
-                var reason = UpstreamReason.Of(response.StatusCode, body);
-                throw response.StatusCode switch
-                {
-                    HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-                        new MarketplaceException(MarketplaceErrorKind.Auth, $"{what}: credentials refused ({reason})", status),
-                    HttpStatusCode.TooManyRequests =>
-                        new MarketplaceException(MarketplaceErrorKind.RateLimited, $"{what}: still rate limited (429) after {o.MaxRateLimitRetries} retries", status),
-                    _ when status >= 500 =>
-                        new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: server error {status} after {o.MaxRetries + 1} attempts", status),
-                    _ => new MarketplaceException(MarketplaceErrorKind.BadRequest, $"{what}: request refused ({reason})", status),
-                };
-            }
+        return response;
+    }
 
-            try
-            {
-                return new MarketplaceResponse(JsonDocument.Parse(body), response.Headers);
-            }
-            catch (JsonException ex)
-            {
-                throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: malformed JSON ({status} answer, {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, {body.Length} characters)", status, ex);
-            }
+    private void ThrowIfFailed(HttpResponseMessage response, string body, string what)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
         }
+
+        var o = options.Value;
+        var status = (int)response.StatusCode;
+        var reason = UpstreamReason.Of(response.StatusCode, body);
+        throw response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
+                new MarketplaceException(MarketplaceErrorKind.Auth, $"{what}: credentials refused ({reason})", status),
+            HttpStatusCode.TooManyRequests =>
+                new MarketplaceException(MarketplaceErrorKind.RateLimited, $"{what}: still rate limited (429) after {o.MaxRateLimitRetries} retries", status),
+            _ when status >= 500 =>
+                new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: server error {status} after {o.MaxRetries + 1} attempts", status),
+            _ => new MarketplaceException(MarketplaceErrorKind.BadRequest, $"{what}: request refused ({reason})", status),
+        };
     }
 
     /// <summary>Shorter waits are the limiter's bookkeeping, not a rate limit holding the run back.</summary>
     private static readonly TimeSpan MinCountedWait = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Per call, at Debug: the path only (query strings carry keys on some marketplaces).</summary>
-    [LoggerMessage(4101, LogLevel.Debug, "{Marketplace} GET {Path} answered {Status}")]
-    private partial void LogCall(string marketplace, string path, int status);
+    [LoggerMessage(4101, LogLevel.Debug, "{Marketplace} {Method} {Path} answered {Status}")]
+    private partial void LogCall(string marketplace, string method, string path, int status);
 
     [LoggerMessage(4102, LogLevel.Warning, "Run {RunId} is being throttled by {Marketplace} ({What} answered 429); it waits and retries")]
     private partial void LogThrottled(string runId, string marketplace, string what);

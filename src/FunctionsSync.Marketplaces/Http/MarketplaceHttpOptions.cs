@@ -50,6 +50,10 @@ public sealed class MarketplaceHttpOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
     public TimeSpan BreakerDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a file download (a report document) may take once its headers arrived.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "06:00:00")]
+    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Client-side rate limiting, shaped per marketplace. Off only for tests against an unlimited simulator.</summary>
     public bool RateLimitsEnabled { get; set; } = true;
 
@@ -57,11 +61,17 @@ public sealed class MarketplaceHttpOptions : IValidatableObject
     [Range(0.1, 1.0)]
     public double RateLimitSafetyFactor { get; set; } = 0.95;
 
-    /// <summary>Published limits per marketplace: bucket size (burst) and sustained requests per second.</summary>
+    /// <summary>
+    /// Published limits per marketplace (<c>amazon</c>) and per operation a marketplace budgets on its own
+    /// (<c>amazon.createReport</c>): bucket size (burst) and sustained requests per second.
+    /// </summary>
     public Dictionary<string, RateLimitShape> RateLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
         ["shopify"] = new() { Capacity = 40, PerSecond = 2 },
         ["amazon"] = new() { Capacity = 20, PerSecond = 0.0167 },
+        ["amazon.createReport"] = new() { Capacity = 15, PerSecond = 0.0167 },
+        ["amazon.getReport"] = new() { Capacity = 15, PerSecond = 2 },
+        ["amazon.getReportDocument"] = new() { Capacity = 15, PerSecond = 0.0167 },
         ["etsy"] = new() { Capacity = 10, PerSecond = 10 },
         ["woocommerce"] = new() { Capacity = 25, PerSecond = 5 },
     };

@@ -27,19 +27,34 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
 
     private readonly ConcurrentDictionary<string, ConnectionPipeline> pipelines = new();
 
-    public ConnectionPipeline For(Connection connection)
+    /// <summary>
+    /// The pipeline and limiter of one (connection, operation): an operation the marketplace budgets on its own (a
+    /// <c>Marketplaces:RateLimits</c> entry named <c>marketplace.operation</c>, e.g. <c>amazon.createReport</c>) has its
+    /// own limiter, shaped and corrected by that operation's answers only; every other call shares the connection's.
+    /// </summary>
+    public ConnectionPipeline For(Connection connection, string? operation = null)
     {
-        var shape = Shape(connection);
-        var key = $"{connection.Id}|{shape?.Capacity}|{shape?.PerSecond}";
+        var o = options.Value;
+        var own = operation is not null && o.RateLimits.ContainsKey($"{connection.Marketplace}.{operation}");
+        operation = own || operation == MarketplaceHttp.Download ? operation : null;
+        var shape = operation == MarketplaceHttp.Download ? null : Shape(connection, operation);
+        var key = $"{connection.Id}|{operation}|{shape?.Capacity}|{shape?.PerSecond}";
         return pipelines.GetOrAdd(key, _ => Build(shape));
     }
 
-    private RateLimitShape? Shape(Connection connection)
+    private RateLimitShape? Shape(Connection connection, string? operation)
     {
         var o = options.Value;
         if (!o.RateLimitsEnabled)
         {
             return null;
+        }
+
+        if (operation is not null)
+        {
+            // The connection's own overrides shape its main budget, not an operation's published one.
+            var published = o.RateLimits[$"{connection.Marketplace}.{operation}"];
+            return new RateLimitShape { Capacity = published.Capacity, PerSecond = published.PerSecond * o.RateLimitSafetyFactor };
         }
 
         var shape = o.RateLimits.TryGetValue(connection.Marketplace, out var configured) ? configured : new RateLimitShape { Capacity = 10, PerSecond = 5 };

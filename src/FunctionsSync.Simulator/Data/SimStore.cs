@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace FunctionsSync.Simulator.Data;
 
 /// <summary>
@@ -15,6 +17,7 @@ public sealed class SimStore
     };
 
     private readonly Lock gate = new();
+    private readonly ConcurrentDictionary<string, SimTokenBucket> operationLimiters = new();
     private long mutationRounds;
 
     public SimStore(string marketplace, string storeId, SimStoreConfig config)
@@ -29,6 +32,16 @@ public sealed class SimStore
     public string StoreId { get; }
     public SimStoreConfig Config { get; }
     public SimTokenBucket Limiter { get; }
+
+    /// <summary>Reports requested of this store (Amazon's Reports API), by id.</summary>
+    public ConcurrentDictionary<string, SimReport> Reports { get; } = new();
+
+    /// <summary>
+    /// The bucket of one operation that the marketplace budgets on its own (Amazon's createReport, getReport,
+    /// getReportDocument), or the store's one limit for every other call.
+    /// </summary>
+    public SimTokenBucket LimiterFor(string? operation) =>
+        operation is null ? Limiter : operationLimiters.GetOrAdd(operation, op => new SimTokenBucket(Config.OperationRateLimits?.GetValueOrDefault(op) ?? DefaultOperationLimit(op)));
 
     public int Count(SimKind kind) => kind switch
     {
@@ -203,6 +216,13 @@ public sealed class SimStore
 
         return query.AfterTicks is not { } after || ticks > after || (ticks == after && index > query.AfterIndex);
     }
+
+    /// <summary>SP-API's published budgets (burst, rate) of the report operations.</summary>
+    private static SimRateLimit DefaultOperationLimit(string operation) => operation switch
+    {
+        "getReport" => new(15, 2),
+        _ => new(15, 0.0167),
+    };
 
     private static SimRateLimit DefaultLimit(string marketplace) => marketplace switch
     {

@@ -14,4 +14,13 @@ public sealed record SimStoreConfig
 
     /// <summary>Overrides the marketplace's default limit for this store: bucket size and refill per second.</summary>
     public SimRateLimit? RateLimit { get; init; }
+
+    /// <summary>Overrides the budget of an operation rated on its own (Amazon: createReport, getReport, getReportDocument).</summary>
+    public Dictionary<string, SimRateLimit>? OperationRateLimits { get; init; }
+
+    /// <summary>How many times a report is polled before it is done (IN_QUEUE, then IN_PROGRESS, then DONE).</summary>
+    public int ReportPolls { get; init; } = 2;
+
+    /// <summary>The longest window (days) one order report may cover: Amazon's 30, or more for a one-report history.</summary>
+    public double ReportMaxDays { get; init; } = 30;
 }

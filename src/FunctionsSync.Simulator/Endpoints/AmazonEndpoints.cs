@@ -4,16 +4,16 @@ using FunctionsSync.Simulator.Data;
 
 namespace FunctionsSync.Simulator.Endpoints;
 
-/// <summary>Amazon SP-API Orders v0 getOrders: LastUpdatedAfter/Before, MaxResultsPerPage, NextToken.</summary>
+/// <summary>Amazon SP-API Orders v0 getOrders: LastUpdatedAfter/Before, MaxResultsPerPage, NextToken (the reports: <see cref="AmazonReportEndpoints"/>).</summary>
 internal static class AmazonEndpoints
 {
     private const int MaxPerPage = 100;
 
-    private static readonly Dialect Dialect = new(
+    internal static readonly Dialect Dialect = new(
         "amazon",
         (store, request) => store.Config.Credentials.GetValueOrDefault("accessToken") is { } token && request.Headers["x-amz-access-token"] == token,
         () => Results.Json(Errors("Unauthorized", "Access to requested resource is denied."), statusCode: StatusCodes.Status403Forbidden),
-        (response, store, _) => response.Headers["x-amzn-RateLimit-Limit"] = store.Limiter.Limit.PerSecond.ToString("0.####", CultureInfo.InvariantCulture),
+        (response, bucket, _) => response.Headers["x-amzn-RateLimit-Limit"] = bucket.Limit.PerSecond.ToString("0.####", CultureInfo.InvariantCulture),
         () => Errors("QuotaExceeded", "You exceeded your quota for the requested resource."));
 
     public static void Map(IEndpointRouteBuilder app) =>
@@ -106,12 +106,15 @@ internal static class AmazonEndpoints
 
     private static string Date(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>The order's status as Amazon words it, in getOrders and in the order reports alike.</summary>
+    internal static string Status(SimOrder o) => o.Status switch { "paid" => "Unshipped", "pending" => "Pending", "refunded" => "Canceled", _ => "Shipped" };
+
     private static JsonObject Order(SimStore store, SimOrder o, int index) => new()
     {
         ["AmazonOrderId"] = SimCatalog.AmazonOrderId(index),
         ["PurchaseDate"] = Date(o.CreatedAt),
         ["LastUpdateDate"] = Date(o.UpdatedAt),
-        ["OrderStatus"] = o.Status switch { "paid" => "Unshipped", "pending" => "Pending", "refunded" => "Canceled", _ => "Shipped" },
+        ["OrderStatus"] = Status(o),
         ["MarketplaceId"] = "ATVPDKIKX0DER",
         ["OrderTotal"] = new JsonObject { ["CurrencyCode"] = o.Currency, ["Amount"] = SimResponder.Money(o.Total) },
         ["NumberOfItemsShipped"] = 0,

@@ -7,5 +7,5 @@ internal sealed record Dialect(
     string Marketplace,
     Func<SimStore, HttpRequest, bool> Authorize,
     Func<IResult> Unauthorized,
-    Action<HttpResponse, SimStore, double> LimitHeaders,
+    Action<HttpResponse, SimTokenBucket, double> LimitHeaders,
     Func<object> RateLimitedBody);

@@ -16,9 +16,9 @@ internal static class EtsyEndpoints
             store.Config.Credentials.GetValueOrDefault("apiKey") is { } key && request.Headers["x-api-key"] == key
             && store.Config.Credentials.GetValueOrDefault("accessToken") is { } token && request.Headers.Authorization == $"Bearer {token}",
         () => Results.Json(new { error = "invalid_token", error_description = "access token is not valid" }, statusCode: StatusCodes.Status401Unauthorized),
-        (response, store, level) =>
+        (response, bucket, level) =>
         {
-            var perSecond = (int)store.Limiter.Limit.Capacity;
+            var perSecond = (int)bucket.Limit.Capacity;
             response.Headers["x-limit-per-second"] = perSecond.ToString(CultureInfo.InvariantCulture);
             response.Headers["x-remaining-this-second"] = Math.Max(0, perSecond - (int)Math.Ceiling(level)).ToString(CultureInfo.InvariantCulture);
             response.Headers["x-limit-per-day"] = PerDay.ToString(CultureInfo.InvariantCulture);

@@ -13,7 +13,7 @@ internal static class ShopifyEndpoints
         "shopify",
         (store, request) => store.Config.Credentials.GetValueOrDefault("accessToken") is { } token && request.Headers["X-Shopify-Access-Token"] == token,
         () => Results.Json(new { errors = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, statusCode: StatusCodes.Status401Unauthorized),
-        (response, store, level) => response.Headers["X-Shopify-Shop-Api-Call-Limit"] = $"{(int)Math.Ceiling(level)}/{(int)store.Limiter.Limit.Capacity}",
+        (response, bucket, level) => response.Headers["X-Shopify-Shop-Api-Call-Limit"] = $"{(int)Math.Ceiling(level)}/{(int)bucket.Limit.Capacity}",
         () => new { errors = "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." });
 
     public static void Map(IEndpointRouteBuilder app)

@@ -11,7 +11,8 @@ namespace FunctionsSync.Simulator.Endpoints;
 /// </summary>
 internal static class SimResponder
 {
-    public static async Task<IResult> ServeAsync(HttpContext http, SimulatorState state, Dialect dialect, string storeId, Func<SimStore, SimResult> produce)
+    /// <param name="operation">The operation's own rate budget (Amazon's report calls), or the store's one limit when null.</param>
+    public static async Task<IResult> ServeAsync(HttpContext http, SimulatorState state, Dialect dialect, string storeId, Func<SimStore, SimResult> produce, string? operation = null)
     {
         state.BeforeServing?.Invoke(storeId, http.Request.Path + http.Request.QueryString);
         var store = state.GetStore(dialect.Marketplace, storeId);
@@ -27,7 +28,7 @@ internal static class SimResponder
         }
         else
         {
-            (result, retryAfter) = await AdmitAsync(http, state, dialect, store, produce);
+            (result, retryAfter) = await AdmitAsync(http, state, dialect, store, store.LimiterFor(operation), produce);
         }
 
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
@@ -35,14 +36,14 @@ internal static class SimResponder
         return result;
     }
 
-    private static async Task<(IResult, TimeSpan?)> AdmitAsync(HttpContext http, SimulatorState state, Dialect dialect, SimStore store, Func<SimStore, SimResult> produce)
+    private static async Task<(IResult, TimeSpan?)> AdmitAsync(HttpContext http, SimulatorState state, Dialect dialect, SimStore store, SimTokenBucket limiter, Func<SimStore, SimResult> produce)
     {
         var level = 0d;
         if (state.RateLimitsEnabled)
         {
-            var (admitted, bucketLevel, wait) = store.Limiter.TryTake(state.Time.GetUtcNow());
+            var (admitted, bucketLevel, wait) = limiter.TryTake(state.Time.GetUtcNow());
             level = bucketLevel;
-            dialect.LimitHeaders(http.Response, store, level);
+            dialect.LimitHeaders(http.Response, limiter, level);
             if (!admitted)
             {
                 return (RateLimited(http, dialect, wait), wait);
@@ -65,7 +66,7 @@ internal static class SimResponder
                 return (Results.Json(new { errors = "Internal Server Error (injected)" }, statusCode: StatusCodes.Status503ServiceUnavailable), null);
         }
 
-        dialect.LimitHeaders(http.Response, store, level);
+        dialect.LimitHeaders(http.Response, limiter, level);
         var produced = produce(store);
         if (produced.Error is not null)
         {
@@ -78,7 +79,7 @@ internal static class SimResponder
             json = json[..(json.Length / 2)];
         }
 
-        return (Results.Text(json, "application/json; charset=utf-8"), null);
+        return (Results.Text(json, "application/json; charset=utf-8", statusCode: produced.Status), null);
     }
 
     private static IResult RateLimited(HttpContext http, Dialect dialect, TimeSpan wait)

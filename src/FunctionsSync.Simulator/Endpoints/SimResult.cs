@@ -2,10 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace FunctionsSync.Simulator.Endpoints;
 
-/// <summary>A data endpoint's answer: a JSON body (200) or an error result.</summary>
-internal sealed record SimResult(JsonNode? Body, IResult? Error)
+/// <summary>A data endpoint's answer: a JSON body (200, or 202 for an accepted request) or an error result.</summary>
+internal sealed record SimResult(JsonNode? Body, IResult? Error, int Status = StatusCodes.Status200OK)
 {
     public static SimResult Ok(JsonNode body) => new(body, null);
+
+    public static SimResult Accepted(JsonNode body) => new(body, null, StatusCodes.Status202Accepted);
 
     public static SimResult Fail(IResult error) => new(null, error);
 }

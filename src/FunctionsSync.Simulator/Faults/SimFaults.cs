@@ -25,6 +25,9 @@ public sealed record SimFaults
 
     public int DropEveryNth { get; init; } = 1;
 
+    /// <summary>Amazon reports requested from now on end FATAL instead of DONE.</summary>
+    public bool FailReports { get; init; }
+
     /// <summary>Seed of the fault dice, so a fault pattern repeats run to run.</summary>
     public long Seed { get; init; } = 7;
 }

@@ -64,6 +64,8 @@ public sealed class FunctionsApp : IAsyncDisposable
             ["Marketplaces:RateLimitsEnabled"] = "false",
             // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
             ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
+            // The simulator makes a report in a poll or two.
+            ["Marketplaces:Amazon:PollInterval"] = "00:00:00.010",
             ["Orchestration:ActivityFirstRetryInterval"] = "00:00:01",
         });
         if (settings is not null)

@@ -35,6 +35,9 @@ public sealed class SyncHarness : IAsyncDisposable
             // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
             ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
             ["Marketplaces:MaxDelay"] = "00:00:00.500",
+            // The simulator makes a report in a poll or two; each test's documents in a folder of its own.
+            ["Marketplaces:Amazon:PollInterval"] = "00:00:00.010",
+            ["Marketplaces:Amazon:Directory"] = Path.Combine(Path.GetTempPath(), "functionssync-tests", tablePrefix + "-" + Guid.NewGuid().ToString("N")[..8]),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
