@@ -22,6 +22,7 @@ internal static class BenchFunctionsApp
             ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
             // The simulator makes a report in a poll or two (Amazon takes minutes: its time is not the service's).
             ["Marketplaces:Amazon:PollInterval"] = "00:00:00.100",
+            ["Marketplaces:Shopify:BulkPollInterval"] = "00:00:00.100",
         });
         if (settings is not null)
         {

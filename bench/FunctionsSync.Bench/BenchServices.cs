@@ -23,6 +23,7 @@ internal static class BenchServices
             ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
             // The simulator makes a report in a poll or two (Amazon takes minutes: its time is not the service's).
             ["Marketplaces:Amazon:PollInterval"] = "00:00:00.100",
+            ["Marketplaces:Shopify:BulkPollInterval"] = "00:00:00.100",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

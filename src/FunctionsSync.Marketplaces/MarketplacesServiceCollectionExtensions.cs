@@ -33,12 +33,17 @@ public static class MarketplacesServiceCollectionExtensions
             .RemoveAllLoggers();
         services.TryAddSingleton<ConnectionPipelines>();
         services.TryAddSingleton<MarketplaceHttp>();
+        services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ShopifyRestApi>();
+        services.TryAddSingleton<ShopifyCostBudgets>();
+        services.TryAddSingleton<ShopifyGraphQlClient>();
+        services.TryAddSingleton<ShopifyGraphQlFeed>();
+        services.TryAddSingleton<ShopifyBulkFeed>();
         services.AddSingleton<IMarketplaceAdapter, ShopifyAdapter>();
         services.AddSingleton<IMarketplaceAdapter, WooCommerceAdapter>();
         services.AddSingleton<IMarketplaceAdapter, EtsyAdapter>();
         services.AddOptions<AmazonReportOptions>().BindConfiguration(AmazonReportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<AmazonOrdersApi>();
-        services.TryAddSingleton<AmazonReportFiles>();
         services.TryAddSingleton<AmazonOrderHistory>();
         services.AddSingleton<IMarketplaceAdapter, AmazonAdapter>();
         services.AddHttpClient(HttpReceiptValidator.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();

@@ -38,6 +38,7 @@ public static class SimulatorApp
         app.MapGet("/", () => Results.Ok(new { service = "FunctionsSync marketplace simulator", marketplaces = new[] { "shopify", "woocommerce", "etsy", "amazon" } }));
         ControlEndpoints.Map(app);
         ShopifyEndpoints.Map(app);
+        GraphQl.ShopifyGraphQlEndpoints.Map(app);
         WooCommerceEndpoints.Map(app);
         EtsyEndpoints.Map(app);
         AmazonEndpoints.Map(app);

@@ -125,7 +125,8 @@ public sealed class BadResponseTests(AzuriteFixture storage, SimulatorFixture si
 
     private static async Task<(Connection, SimStore)> SyncedStoreAsync(SyncHarness harness, string marketplace, string storeId)
     {
-        var (connection, store) = await harness.AddStoreAsync(marketplace, storeId, Size);
+        // Shopify on REST: the faults name REST's wire fields and count its pages.
+        var (connection, store) = await harness.AddStoreAsync(marketplace, storeId, Size, settings: marketplace == "shopify" ? SyncHarness.Rest : null);
         var first = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
         Assert.Equal(RunStatus.Succeeded, first.Run!.Status);
         return (connection, store);

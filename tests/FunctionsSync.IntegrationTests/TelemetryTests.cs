@@ -34,7 +34,8 @@ public sealed class TelemetryTests(AzuriteFixture storage, SimulatorFixture simu
             ["Marketplaces:MaxDelay"] = "00:00:00.100",
         });
         var storeId = "telemetry-shopify";
-        var (connection, store) = await harness.AddStoreAsync("shopify", storeId, new SimStoreConfig { Orders = 1_200, Products = 200, Customers = 100, Seed = 12 });
+        // REST: hundreds of requests for the injected 429s to land on (a bulk query makes a handful).
+        var (connection, store) = await harness.AddStoreAsync("shopify", storeId, new SimStoreConfig { Orders = 1_200, Products = 200, Customers = 100, Seed = 12 }, settings: SyncHarness.Rest);
 
         // Only this harness's instruments (its own meter factory), as its exporter would see them.
         var factory = harness.Services.GetRequiredService<IMeterFactory>();

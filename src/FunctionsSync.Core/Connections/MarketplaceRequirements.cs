@@ -29,11 +29,14 @@ public static class MarketplaceRequirements
         ["reportWindowDays"] = (0.001, 3650),
     };
 
-    /// <summary>Settings with a fixed set of values: name → the values.</summary>
-    private static readonly IReadOnlyDictionary<string, string[]> ChoiceSettings = new Dictionary<string, string[]>
+    /// <summary>Settings with a fixed set of values: (marketplace, name) → the values.</summary>
+    private static readonly IReadOnlyDictionary<(string Marketplace, string Name), string[]> ChoiceSettings = new Dictionary<(string, string), string[]>
     {
         // Amazon: a full sync from order reports (default) or from getOrders pages.
-        ["fullSync"] = ["report", "orders"],
+        [(MarketplaceNames.Amazon, "fullSync")] = ["report", "orders"],
+        // Shopify: GraphQL (default) or the legacy REST API; a GraphQL full sync through bulk queries (default) or pages.
+        [(MarketplaceNames.Shopify, "api")] = ["graphql", "rest"],
+        [(MarketplaceNames.Shopify, "fullSync")] = ["bulk", "paged"],
     };
 
     /// <summary>Settings that are instants (ISO 8601), e.g. Amazon's <c>historyStart</c>: where a full sync's history begins.</summary>
@@ -60,8 +63,13 @@ public static class MarketplaceRequirements
             }
         }
 
-        foreach (var (name, values) in ChoiceSettings)
+        foreach (var ((owner, name), values) in ChoiceSettings)
         {
+            if (owner != marketplace)
+            {
+                continue;
+            }
+
             if (settings?.GetValueOrDefault(name) is { } raw && !values.Contains(raw, StringComparer.Ordinal))
             {
                 yield return ($"settings.{name}", [$"One of: {string.Join(", ", values)}."]);

@@ -21,11 +21,12 @@ namespace FunctionsSync.Marketplaces.Amazon;
 public sealed partial class AmazonOrderHistory(
     MarketplaceHttp http,
     AmazonOrdersApi orders,
-    AmazonReportFiles files,
     IOptions<AmazonReportOptions> options,
     TimeProvider time,
     ILogger<AmazonOrderHistory> logger)
 {
+    private readonly DocumentFiles files = new(options.Value.Directory, options.Value.AbandonedFileAge, time);
+
     public const string ReportType = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL";
     public const int MaxPageSize = 1000;
     private const double DefaultWindowDays = 30;
@@ -81,8 +82,7 @@ public sealed partial class AmazonOrderHistory(
     private async Task<FetchPage> PollAsync(Connection connection, AmazonReportToken token, int pageSize, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var waitUntil = time.GetUtcNow() + o.MaxWaitPerPage;
-        var delay = o.PollInterval;
+        var wait = new PollBudget(o.PollInterval, o.MaxPollInterval, o.MaxWaitPerPage, time);
         const string what = "amazon getReport";
         while (true)
         {
@@ -106,14 +106,11 @@ public sealed partial class AmazonOrderHistory(
                 }
             }
 
-            if (time.GetUtcNow() + delay > waitUntil)
+            if (!await wait.WaitAsync(cancellationToken))
             {
                 // Not yet: an empty page with the same position, so the run checkpoints (and can be paused) meanwhile.
                 return new FetchPage([], [], token.Encode());
             }
-
-            await Task.Delay(delay, time, cancellationToken);
-            delay = TimeSpan.FromTicks(Math.Min(o.MaxPollInterval.Ticks, (long)(delay.Ticks * 1.5)));
         }
     }
 
@@ -130,7 +127,7 @@ public sealed partial class AmazonOrderHistory(
         var rejected = new List<RejectedRecord>();
         long? total = null;
         long? nextOffset = null;
-        using (var lines = new ReportLines(path))
+        using (var lines = new FileLines(path))
         {
             if (!lines.TryRead(out var header))
             {
@@ -226,7 +223,7 @@ public sealed partial class AmazonOrderHistory(
         var started = time.GetTimestamp();
         long bytes = 0;
         await files.StoreAsync(connection, documentId, async (file, ct) =>
-            await http.DownloadAsync(connection, url, async (body, downloadCt) =>
+            await http.DownloadAsync(connection, url, 0, async (body, _, downloadCt) =>
             {
                 await using var source = gzip ? new GZipStream(body, CompressionMode.Decompress) : body;
                 await source.CopyToAsync(file, downloadCt);
@@ -258,7 +255,7 @@ public sealed partial class AmazonOrderHistory(
         }
     }
 
-    private static long CountOrders(ReportLines lines, AmazonOrderRows rows)
+    private static long CountOrders(FileLines lines, AmazonOrderRows rows)
     {
         long count = 0;
         string? last = null;

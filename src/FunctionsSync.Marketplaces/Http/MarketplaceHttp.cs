@@ -32,6 +32,12 @@ public sealed partial class MarketplaceHttp(
     /// <summary>The operation name of a file download (a pre-signed URL): retried like any call, never rate limited.</summary>
     public const string Download = "download";
 
+    /// <summary>The operation name of calls paced by the marketplace's cost model (Shopify GraphQL), not by request count.</summary>
+    public const string CostPaced = "cost-paced";
+
+    /// <summary>Operations with no request-count limiter of their own.</summary>
+    public static bool IsUnpaced(string? operation) => operation is Download or CostPaced;
+
     /// <summary>GETs JSON. <paramref name="what"/> names the call in errors, e.g. "shopify orders page".</summary>
     public Task<MarketplaceResponse> GetJsonAsync(Connection connection, Uri uri, Action<HttpRequestMessage> authorize, string what, CancellationToken cancellationToken) =>
         SendJsonAsync(connection, null, HttpMethod.Get, uri, null, authorize, what, cancellationToken);
@@ -59,11 +65,14 @@ public sealed partial class MarketplaceHttp(
 
     /// <summary>
     /// GETs a file and hands its body to <paramref name="consume"/> as it arrives (never buffered whole): retried until
-    /// its headers arrive, then read within <see cref="MarketplaceHttpOptions.DownloadTimeout"/>.
+    /// its headers arrive, then read within <see cref="MarketplaceHttpOptions.DownloadTimeout"/>. From byte
+    /// <paramref name="from"/> on when it is above 0 (a Range request): <paramref name="consume"/> learns whether the
+    /// server sent that part (206) or the whole file after all (200).
     /// </summary>
-    public async Task DownloadAsync(Connection connection, Uri uri, Func<Stream, CancellationToken, Task> consume, string what, CancellationToken cancellationToken)
+    public async Task DownloadAsync(Connection connection, Uri uri, long from, Func<Stream, bool, CancellationToken, Task> consume, string what, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(connection, Download, HttpMethod.Get, uri, null, _ => { }, what, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        Action<HttpRequestMessage> range = from > 0 ? r => r.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(from, null) : _ => { };
+        using var response = await SendAsync(connection, Download, HttpMethod.Get, uri, null, range, what, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             ThrowIfFailed(response, await response.Content.ReadAsStringAsync(cancellationToken), what);
@@ -74,7 +83,7 @@ public sealed partial class MarketplaceHttp(
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-            await consume(body, timeout.Token);
+            await consume(body, response.StatusCode == HttpStatusCode.PartialContent, timeout.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -87,6 +96,10 @@ public sealed partial class MarketplaceHttp(
         catch (HttpIOException ex)
         {
             throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: the download broke off ({ex.HttpRequestError})", null, ex);
+        }
+        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException socket)
+        {
+            throw new MarketplaceException(MarketplaceErrorKind.Transient, $"{what}: the download broke off ({socket.SocketErrorCode})", null, ex);
         }
     }
 

@@ -23,9 +23,21 @@ public static class RecordMapper
             throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: expected a JSON array of records, got {items.ValueKind}");
         }
 
-        var records = new List<CanonicalRecord>(items.GetArrayLength());
+        return Map(items.EnumerateArray(), what, map, idOf, updatedAtOf, include);
+    }
+
+    /// <summary>The same over records read one by one (a file's lines).</summary>
+    public static (List<CanonicalRecord> Records, List<RejectedRecord> Rejected) Map<T>(
+        IEnumerable<T> items,
+        string what,
+        Func<T, IEnumerable<CanonicalRecord>> map,
+        Func<T, string?> idOf,
+        Func<T, DateTimeOffset?> updatedAtOf,
+        Func<T, bool>? include = null)
+    {
+        var records = new List<CanonicalRecord>();
         var rejected = new List<RejectedRecord>();
-        foreach (var item in items.EnumerateArray())
+        foreach (var item in items)
         {
             if (include is not null && !include(item))
             {

@@ -36,8 +36,8 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
     {
         var o = options.Value;
         var own = operation is not null && o.RateLimits.ContainsKey($"{connection.Marketplace}.{operation}");
-        operation = own || operation == MarketplaceHttp.Download ? operation : null;
-        var shape = operation == MarketplaceHttp.Download ? null : Shape(connection, operation);
+        operation = own || MarketplaceHttp.IsUnpaced(operation) ? operation : null;
+        var shape = MarketplaceHttp.IsUnpaced(operation) ? null : Shape(connection, operation);
         var key = $"{connection.Id}|{operation}|{shape?.Capacity}|{shape?.PerSecond}";
         return pipelines.GetOrAdd(key, _ => Build(shape));
     }

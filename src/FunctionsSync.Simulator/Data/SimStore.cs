@@ -18,6 +18,8 @@ public sealed class SimStore
 
     private readonly Lock gate = new();
     private readonly ConcurrentDictionary<string, SimTokenBucket> operationLimiters = new();
+    private SimCostBucket? costBucket;
+    private long bulkIds = 4_000_000_000;
     private long mutationRounds;
 
     public SimStore(string marketplace, string storeId, SimStoreConfig config)
@@ -32,6 +34,15 @@ public sealed class SimStore
     public string StoreId { get; }
     public SimStoreConfig Config { get; }
     public SimTokenBucket Limiter { get; }
+
+    /// <summary>Shopify GraphQL's cost bucket of this store.</summary>
+    public SimCostBucket CostBucket => costBucket ??= new SimCostBucket(
+        Config.GraphQlMaximumAvailable ?? Math.Max(1_000, Config.GraphQlRestoreRate * 20), Config.GraphQlRestoreRate);
+
+    /// <summary>Shopify bulk queries of this store, by id (one may run at a time).</summary>
+    public ConcurrentDictionary<long, SimBulkOperation> BulkOperations { get; } = new();
+
+    public long NextBulkOperationId() => Interlocked.Increment(ref bulkIds);
 
     /// <summary>Reports requested of this store (Amazon's Reports API), by id.</summary>
     public ConcurrentDictionary<string, SimReport> Reports { get; } = new();

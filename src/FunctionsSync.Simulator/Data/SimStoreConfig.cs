@@ -21,6 +21,15 @@ public sealed record SimStoreConfig
     /// <summary>How many times a report is polled before it is done (IN_QUEUE, then IN_PROGRESS, then DONE).</summary>
     public int ReportPolls { get; init; } = 2;
 
+    /// <summary>Shopify GraphQL: the plan's restore rate in cost points per second (100, 200, 1,000 or 2,000).</summary>
+    public double GraphQlRestoreRate { get; init; } = 100;
+
+    /// <summary>Shopify GraphQL: the bucket's size in points (default twenty seconds of restore, at least the 1,000 one query may cost).</summary>
+    public double? GraphQlMaximumAvailable { get; init; }
+
+    /// <summary>Shopify bulk queries: how many polls one stays RUNNING before it completes.</summary>
+    public int BulkPolls { get; init; } = 2;
+
     /// <summary>The longest window (days) one order report may cover: Amazon's 30, or more for a one-report history.</summary>
     public double ReportMaxDays { get; init; } = 30;
 }

@@ -14,6 +14,7 @@ public sealed class SimulatorState(TimeProvider time)
     private readonly Lock faultGate = new();
     private long diceRolls;
     private int malformedLeft;
+    private int cutLeft;
     private SimFaults faults = new();
 
     public TimeProvider Time { get; } = time;
@@ -29,7 +30,7 @@ public sealed class SimulatorState(TimeProvider time)
     public SimFaults Faults
     {
         get { lock (faultGate) { return faults; } }
-        set { lock (faultGate) { faults = value; malformedLeft = value.MalformedResponses; } }
+        set { lock (faultGate) { faults = value; malformedLeft = value.MalformedResponses; cutLeft = value.CutDownloadAtBytes > 0 ? 1 : 0; } }
     }
 
     public SimStore PutStore(string marketplace, string storeId, SimStoreConfig config)
@@ -69,6 +70,21 @@ public sealed class SimulatorState(TimeProvider time)
 
             malformedLeft--;
             return true;
+        }
+    }
+
+    /// <summary>Where to cut this download off (once per setting of the fault), or null.</summary>
+    public long? TakeDownloadCut()
+    {
+        lock (faultGate)
+        {
+            if (cutLeft <= 0)
+            {
+                return null;
+            }
+
+            cutLeft--;
+            return faults.CutDownloadAtBytes;
         }
     }
 

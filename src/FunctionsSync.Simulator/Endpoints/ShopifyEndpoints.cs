@@ -9,7 +9,7 @@ internal static class ShopifyEndpoints
 {
     private const int MaxLimit = 250;
 
-    private static readonly Dialect Dialect = new(
+    internal static readonly Dialect Dialect = new(
         "shopify",
         (store, request) => store.Config.Credentials.GetValueOrDefault("accessToken") is { } token && request.Headers["X-Shopify-Access-Token"] == token,
         () => Results.Json(new { errors = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, statusCode: StatusCodes.Status401Unauthorized),

@@ -11,6 +11,9 @@ namespace FunctionsSync.Simulator.Endpoints;
 /// </summary>
 internal static class SimResponder
 {
+    /// <summary>The operation name of calls paced by their own cost model (Shopify GraphQL), outside the request-count limit.</summary>
+    public const string CostPaced = "cost-paced";
+
     /// <param name="operation">The operation's own rate budget (Amazon's report calls), or the store's one limit when null.</param>
     public static async Task<IResult> ServeAsync(HttpContext http, SimulatorState state, Dialect dialect, string storeId, Func<SimStore, SimResult> produce, string? operation = null)
     {
@@ -28,7 +31,7 @@ internal static class SimResponder
         }
         else
         {
-            (result, retryAfter) = await AdmitAsync(http, state, dialect, store, store.LimiterFor(operation), produce);
+            (result, retryAfter) = await AdmitAsync(http, state, dialect, store, operation == CostPaced ? null : store.LimiterFor(operation), produce);
         }
 
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
@@ -36,10 +39,10 @@ internal static class SimResponder
         return result;
     }
 
-    private static async Task<(IResult, TimeSpan?)> AdmitAsync(HttpContext http, SimulatorState state, Dialect dialect, SimStore store, SimTokenBucket limiter, Func<SimStore, SimResult> produce)
+    private static async Task<(IResult, TimeSpan?)> AdmitAsync(HttpContext http, SimulatorState state, Dialect dialect, SimStore store, SimTokenBucket? limiter, Func<SimStore, SimResult> produce)
     {
         var level = 0d;
-        if (state.RateLimitsEnabled)
+        if (state.RateLimitsEnabled && limiter is not null)
         {
             var (admitted, bucketLevel, wait) = limiter.TryTake(state.Time.GetUtcNow());
             level = bucketLevel;
@@ -66,7 +69,11 @@ internal static class SimResponder
                 return (Results.Json(new { errors = "Internal Server Error (injected)" }, statusCode: StatusCodes.Status503ServiceUnavailable), null);
         }
 
-        dialect.LimitHeaders(http.Response, limiter, level);
+        if (limiter is not null)
+        {
+            dialect.LimitHeaders(http.Response, limiter, level);
+        }
+
         var produced = produce(store);
         if (produced.Error is not null)
         {

@@ -25,6 +25,12 @@ public sealed record SimFaults
 
     public int DropEveryNth { get; init; } = 1;
 
+    /// <summary>Shopify bulk queries started from now on fail after writing this many top-level objects (0: they complete).</summary>
+    public int FailBulkAfterObjects { get; init; }
+
+    /// <summary>The next file download asked for from its start (no Range) is cut off after this many bytes (0: none).</summary>
+    public long CutDownloadAtBytes { get; init; }
+
     /// <summary>Amazon reports requested from now on end FATAL instead of DONE.</summary>
     public bool FailReports { get; init; }
 

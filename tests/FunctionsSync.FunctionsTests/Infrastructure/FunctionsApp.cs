@@ -66,6 +66,7 @@ public sealed class FunctionsApp : IAsyncDisposable
             ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
             // The simulator makes a report in a poll or two.
             ["Marketplaces:Amazon:PollInterval"] = "00:00:00.010",
+            ["Marketplaces:Shopify:BulkPollInterval"] = "00:00:00.010",
             ["Orchestration:ActivityFirstRetryInterval"] = "00:00:01",
         });
         if (settings is not null)
@@ -102,13 +103,13 @@ public sealed class FunctionsApp : IAsyncDisposable
     /// <summary>A function class as the worker creates it: constructed from the app's services.</summary>
     public T Function<T>() => ActivatorUtilities.CreateInstance<T>(app.Services);
 
-    public async Task<(Connection Connection, SimStore Store)> AddStoreAsync(string marketplace, string storeId, SimStoreConfig config, string organizationId = "org-functions")
+    public async Task<(Connection Connection, SimStore Store)> AddStoreAsync(string marketplace, string storeId, SimStoreConfig config, string organizationId = "org-functions", IReadOnlyDictionary<string, string>? settings = null)
     {
         var credentials = Credentials(marketplace, storeId);
         var store = Simulator.State.PutStore(marketplace, storeId, config with { Credentials = credentials });
         var result = await Services.GetRequiredService<IConnectionStore>().RegisterAsync(
             new ConnectionRegistration(organizationId, marketplace, storeId, $"{marketplace} {storeId}", credentials,
-                new Dictionary<string, string> { ["baseUrl"] = Simulator.BaseUrlFor(marketplace, storeId) }),
+                new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["baseUrl"] = Simulator.BaseUrlFor(marketplace, storeId) }),
             CancellationToken.None);
         return (result.Connection, store);
     }

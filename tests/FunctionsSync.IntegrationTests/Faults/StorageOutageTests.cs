@@ -40,8 +40,9 @@ public sealed class StorageOutageTests(SimulatorFixture simulator, ITestOutputHe
         });
         using var client = host.Client();
         var storeId = $"outage-{Guid.NewGuid():N}"[..20];
+        // REST: the test counts its order pages (page_info) to show none is read twice.
         var (connectionId, _, store) = await client.RegisterSimulatedAsync(simulator, "org-outage", "shopify", storeId,
-            new SimStoreConfig { Orders = Orders, Products = Small, Customers = Small, Seed = 14 });
+            new SimStoreConfig { Orders = Orders, Products = Small, Customers = Small, Seed = 14 }, SyncHarness.Rest);
         var total = EntityTypes.All.Sum(t => (long)Expected.For(store, t).Count);
 
         var triggered = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();

@@ -36,6 +36,7 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
             ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
             // The simulator makes a report in a poll or two.
             ["Marketplaces:Amazon:PollInterval"] = "00:00:00.010",
+            ["Marketplaces:Shopify:BulkPollInterval"] = "00:00:00.010",
             ["Marketplaces:MaxDelay"] = "00:00:00.500",
             ["Logging:LogLevel:Default"] = "Warning",
         };

@@ -38,6 +38,8 @@ public sealed class SyncHarness : IAsyncDisposable
             // The simulator makes a report in a poll or two; each test's documents in a folder of its own.
             ["Marketplaces:Amazon:PollInterval"] = "00:00:00.010",
             ["Marketplaces:Amazon:Directory"] = Path.Combine(Path.GetTempPath(), "functionssync-tests", tablePrefix + "-" + Guid.NewGuid().ToString("N")[..8]),
+            ["Marketplaces:Shopify:BulkPollInterval"] = "00:00:00.010",
+            ["Marketplaces:Shopify:Directory"] = Path.Combine(Path.GetTempPath(), "functionssync-tests", tablePrefix + "-bulk-" + Guid.NewGuid().ToString("N")[..8]),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -68,16 +70,20 @@ public sealed class SyncHarness : IAsyncDisposable
     public IRecordQuery Records => services.GetRequiredService<IRecordQuery>();
 
     /// <summary>Creates a simulated store and registers a connection to it with the right credentials.</summary>
-    public async Task<(Connection Connection, SimStore Store)> AddStoreAsync(string marketplace, string storeId, SimStoreConfig config, string organizationId = "org-tests")
+    /// <param name="settings">Connection settings beside the simulator's <c>baseUrl</c>, e.g. <see cref="Rest"/>.</param>
+    public async Task<(Connection Connection, SimStore Store)> AddStoreAsync(string marketplace, string storeId, SimStoreConfig config, string organizationId = "org-tests", IReadOnlyDictionary<string, string>? settings = null)
     {
         var credentials = CredentialsFor(marketplace, storeId);
         var store = Simulator.State.PutStore(marketplace, storeId, config with { Credentials = credentials });
         var result = await Connections.RegisterAsync(
             new ConnectionRegistration(organizationId, marketplace, storeId, $"{marketplace} {storeId}", credentials,
-                new Dictionary<string, string> { ["baseUrl"] = BaseUrlFor(marketplace, storeId) }),
+                new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["baseUrl"] = BaseUrlFor(marketplace, storeId) }),
             CancellationToken.None);
         return (result.Connection, store);
     }
+
+    /// <summary>A Shopify connection on the REST Admin API, for tests that count or fault its pages and requests.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Rest = new Dictionary<string, string> { ["api"] = "rest" };
 
     public string BaseUrlFor(string marketplace, string storeId) => Simulator.BaseUrlFor(marketplace, storeId);
 

@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace FunctionsSync.Marketplaces.Amazon;
+namespace FunctionsSync.Marketplaces.Http;
 
 /// <summary>
 /// Lines of a local text file with the byte offset each starts at, so a page token can name where the next page
 /// begins and a resumed run seeks there instead of reading from the top.
 /// </summary>
-internal sealed class ReportLines(string path) : IDisposable
+internal sealed class FileLines(string path) : IDisposable
 {
     private readonly FileStream file = new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.SequentialScan);
     private byte[] buffer = new byte[1 << 16];

@@ -1,0 +1,163 @@
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Sync;
+using FunctionsSync.IntegrationTests.Infrastructure;
+using FunctionsSync.Simulator.Data;
+using FunctionsSync.Simulator.Faults;
+
+namespace FunctionsSync.IntegrationTests;
+
+/// <summary>
+/// Shopify over GraphQL: full syncs through one bulk query per feed, incremental ones with paged queries paced by
+/// the shop's cost points; a failed, slow or broken-off bulk query still ends with the simulator's data, exactly.
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFixture simulator)
+{
+    private const string GraphQlPath = "/graphql.json";
+
+    [Fact]
+    public async Task A_100000_order_30000_product_store_syncs_through_one_bulk_query_per_feed_then_incrementally_with_pages()
+    {
+        await using var harness = new SyncHarness(storage, simulator, "gqlbig");
+        var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Shopify, "gql-big", new SimStoreConfig { Orders = 100_000, Products = 30_000, Customers = 3_000, Seed = 21 });
+        simulator.State.ClearRequests();
+
+        var full = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
+        Assert.True(full.Run!.Status == RunStatus.Succeeded, full.Run.Error);
+        var afterFull = await harness.SnapshotAsync(connection.Id);
+        foreach (var type in EntityTypes.All)
+        {
+            Expected.Matches(Expected.For(store, type), afterFull[type], $"shopify {type.ToWire()} after a bulk full sync");
+        }
+
+        // One bulk query per feed (orders, customers, products, prices), each completed; no paged reads.
+        Assert.Equal(4, store.BulkOperations.Count);
+        Assert.All(store.BulkOperations.Values, o => Assert.Equal("COMPLETED", o.Status));
+        Assert.Equal(4, BulkDownloads(store).Count);
+        Assert.Equal(100_000, full.Run.Entity(EntityType.Orders)!.Counters.ReportedTotal);
+        Assert.Equal(0, full.Run.Counters.Updated + full.Run.Counters.Failed);
+
+        // An incremental sync pages GraphQL from the cursor and writes nothing.
+        simulator.State.ClearRequests();
+        var quiet = await harness.Syncer.RunAsync(new SyncRequest(connection.Id), CancellationToken.None);
+        Assert.True(quiet.Run!.Status == RunStatus.Succeeded, quiet.Run.Error);
+        Assert.Equal(0, quiet.Run.Counters.Created + quiet.Run.Counters.Updated);
+        Assert.Equal(4, store.BulkOperations.Count);
+        Assert.True(Requests(store).Count(p => p.EndsWith(GraphQlPath, StringComparison.Ordinal)) > 0);
+        var afterQuiet = await harness.SnapshotAsync(connection.Id);
+        foreach (var type in EntityTypes.All)
+        {
+            Assert.All(afterQuiet[type], row => Assert.Equal(afterFull[type][row.Key].WrittenAt, row.Value.WrittenAt));
+        }
+
+        // Changes are read by pages: exactly the changed orders are rewritten.
+        var changed = store.Mutate(SimKind.Orders, 37, DateTimeOffset.UtcNow.AddMinutes(-1)).Select(i => SimCatalog.OrderId(i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        var incremental = await harness.Syncer.RunAsync(new SyncRequest(connection.Id), CancellationToken.None);
+        Assert.True(incremental.Run!.Status == RunStatus.Succeeded, incremental.Run.Error);
+        Assert.Equal(37, incremental.Run.Entity(EntityType.Orders)!.Counters.Updated);
+        var orders = (await harness.SnapshotAsync(connection.Id))[EntityType.Orders];
+        Assert.Equal(changed.Order(), orders.Where(r => r.Value.WrittenAt != afterFull[EntityType.Orders][r.Key].WrittenAt).Select(r => r.Key).Order());
+        Expected.Matches(Expected.For(store, EntityType.Orders), orders, "shopify orders after changes");
+    }
+
+    [Fact]
+    public async Task A_bulk_query_failed_half_way_falls_back_to_pages_and_ends_exact()
+    {
+        await using var harness = new SyncHarness(storage, simulator, "gqlfail");
+        var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Shopify, "gql-fail", new SimStoreConfig { Orders = 3_000, Products = 0, Customers = 0, Seed = 22 });
+        simulator.State.Faults = new SimFaults { FailBulkAfterObjects = 1_500 };
+        try
+        {
+            var full = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full, [EntityType.Orders]), CancellationToken.None);
+            Assert.True(full.Run!.Status == RunStatus.Succeeded, full.Run.Error);
+            Expected.Matches(Expected.For(store, EntityType.Orders), (await harness.SnapshotAsync(connection.Id))[EntityType.Orders], "orders after a failed bulk query");
+            Assert.Equal("FAILED", Assert.Single(store.BulkOperations.Values).Status);
+            Assert.Equal(3_000, full.Run.Entity(EntityType.Orders)!.Counters.Created);
+        }
+        finally
+        {
+            simulator.State.Faults = new SimFaults();
+        }
+    }
+
+    [Fact]
+    public async Task A_bulk_query_running_past_its_limit_is_cancelled_and_the_feed_paged()
+    {
+        await using var harness = new SyncHarness(storage, simulator, "gqlslow", new Dictionary<string, string?> { ["Marketplaces:Shopify:BulkTimeout"] = "00:00:01" });
+        var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Shopify, "gql-slow", new SimStoreConfig { Orders = 0, Products = 0, Customers = 2_000, Seed = 23, BulkPolls = 1_000_000 });
+
+        var full = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full, [EntityType.Customers]), CancellationToken.None);
+        Assert.True(full.Run!.Status == RunStatus.Succeeded, full.Run.Error);
+        Expected.Matches(Expected.For(store, EntityType.Customers), (await harness.SnapshotAsync(connection.Id))[EntityType.Customers], "customers after a slow bulk query");
+        Assert.Equal("CANCELED", Assert.Single(store.BulkOperations.Values).Status);
+    }
+
+    [Fact]
+    public async Task A_download_broken_off_resumes_in_the_next_process_from_the_bytes_it_has()
+    {
+        const string owner = "orchestration/shopify-resume";
+        await using var first = new SyncHarness(storage, simulator, "gqlcut");
+        var (connection, store) = await first.AddStoreAsync(MarketplaceNames.Shopify, "gql-cut", new SimStoreConfig { Orders = 4_000, Products = 0, Customers = 0, Seed = 24 });
+        simulator.State.ClearRequests();
+        simulator.State.Faults = new SimFaults { CutDownloadAtBytes = 300_000 };
+        SyncOutcome stopped;
+        try
+        {
+            // One page: the bulk query completes, its download breaks off; the run stops there, as a killed process would.
+            stopped = await first.Syncer.RunPagesAsync(new SyncRequest(connection.Id, SyncMode.Full, [EntityType.Orders], Owner: owner), 1, CancellationToken.None);
+        }
+        finally
+        {
+            simulator.State.Faults = new SimFaults();
+        }
+
+        Assert.True(stopped.Kind == SyncOutcomeKind.InProgress, $"{stopped.Kind} {stopped.Run?.Status} {stopped.Run?.Error}");
+        Assert.Empty((await first.SnapshotAsync(connection.Id))[EntityType.Orders]);
+
+        await using var second = new SyncHarness(storage, simulator, "gqlcut", new Dictionary<string, string?> { ["Marketplaces:Shopify:Directory"] = first.Settings["Marketplaces:Shopify:Directory"] });
+        var resumed = await second.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full, [EntityType.Orders], RunId: stopped.Run!.RunId, Owner: owner), CancellationToken.None);
+        Assert.True(resumed.Run!.Status == RunStatus.Succeeded, resumed.Run.Error);
+        Expected.Matches(Expected.For(store, EntityType.Orders), (await second.SnapshotAsync(connection.Id))[EntityType.Orders], "orders after a resumed download");
+
+        // The same bulk query; its file fetched twice: whole (cut at 300,000 bytes), then from byte 300,000 on.
+        var operation = Assert.Single(store.BulkOperations.Values);
+        var downloads = BulkDownloads(store);
+        Assert.Equal(2, downloads.Count);
+        Assert.DoesNotContain('#', downloads[0]);
+        Assert.EndsWith("#bytes=300000-", downloads[1]);
+        Assert.True(operation.FileSize > 300_000);
+    }
+
+    [Fact]
+    public async Task Pages_are_paced_by_the_shops_cost_points_without_a_throttled_answer()
+    {
+        await using var harness = new SyncHarness(storage, simulator, "gqlcost");
+        var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Shopify, "gql-cost", new SimStoreConfig
+        {
+            Orders = 0, Products = 0, Customers = 6_000, Seed = 25, GraphQlRestoreRate = 1_000, GraphQlMaximumAvailable = 1_000,
+        });
+        connection = (await harness.Connections.UpdateAsync(connection.Id, c => c with { Settings = new Dictionary<string, string>(c.Settings) { ["fullSync"] = "paged" } }, CancellationToken.None))!;
+        simulator.State.RateLimitsEnabled = true;
+        try
+        {
+            // Paged (not bulk): 24 pages of 250 customers at 252 points each against a 1,000-point bucket restoring 1,000/s.
+            var full = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full, [EntityType.Customers]), CancellationToken.None);
+            Assert.True(full.Run!.Status == RunStatus.Succeeded, full.Run.Error);
+        }
+        finally
+        {
+            simulator.State.RateLimitsEnabled = false;
+        }
+
+        Expected.Matches(Expected.For(store, EntityType.Customers), (await harness.SnapshotAsync(connection.Id))[EntityType.Customers], "customers paced by cost");
+        Assert.Equal(0, store.CostBucket.Refused);
+        Assert.True(store.CostBucket.Spent > 6_000, $"{store.CostBucket.Spent} points spent");
+    }
+
+    private List<string> Requests(SimStore store) =>
+        [.. simulator.State.Requests.Where(r => r.StoreId == store.StoreId && r.Status < 400).Select(r => r.Path)];
+
+    private List<string> BulkDownloads(SimStore store) => [.. Requests(store).Where(p => p.Contains("/bulk-files/", StringComparison.Ordinal))];
+}
