@@ -31,7 +31,9 @@ public sealed class ResilienceTests(AzuriteFixture storage, SimulatorFixture sim
             ["Marketplaces:MaxDelay"] = "00:00:00.200",
         });
         var storeId = $"resilience-{marketplace}";
-        var (connection, store) = await harness.AddStoreAsync(marketplace, storeId, new SimStoreConfig { Orders = 2_500, Products = 300, Customers = 150, Seed = 8 });
+        // Shopify's full sync by GraphQL pages: hundreds of requests for the faults to land on (a bulk query makes a handful).
+        var (connection, store) = await harness.AddStoreAsync(marketplace, storeId, new SimStoreConfig { Orders = 2_500, Products = 300, Customers = 150, Seed = 8 },
+            settings: marketplace == "shopify" ? new Dictionary<string, string> { ["fullSync"] = "paged" } : null);
         simulator.State.ClearRequests();
         simulator.State.Faults = new SimFaults { RateLimitShare = 0.2, ServerErrorShare = 0.05, RetryAfterSeconds = 0.15, Seed = 4242 };
 

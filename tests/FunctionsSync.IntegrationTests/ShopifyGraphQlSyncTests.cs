@@ -156,6 +156,24 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
         Assert.True(store.CostBucket.Spent > 6_000, $"{store.CostBucket.Spent} points spent");
     }
 
+    [Fact]
+    public async Task A_paged_walk_starts_a_new_updated_at_window_before_the_cursor_limit_and_neither_skips_nor_repeats_a_tie()
+    {
+        // Windows of 100 objects over 1,000 orders changed two per second: every window starts inside a tie.
+        await using var harness = new SyncHarness(storage, simulator, "gqlwin", new Dictionary<string, string?> { ["Marketplaces:Shopify:WindowObjects"] = "100" });
+        var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Shopify, "gql-windows", new SimStoreConfig { Orders = 1_000, Products = 0, Customers = 0, Seed = 26 },
+            settings: new Dictionary<string, string> { ["fullSync"] = "paged" });
+        simulator.State.ClearRequests();
+
+        var full = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full, [EntityType.Orders]), CancellationToken.None);
+        Assert.True(full.Run!.Status == RunStatus.Succeeded, full.Run.Error);
+        Expected.Matches(Expected.For(store, EntityType.Orders), (await harness.SnapshotAsync(connection.Id))[EntityType.Orders], "orders read in windows");
+        // Each order read once: created 1,000, none found again.
+        var counters = full.Run.Entity(EntityType.Orders)!.Counters;
+        Assert.Equal((1_000L, 0L), (counters.Created, counters.Unchanged));
+        Assert.Empty(store.BulkOperations);
+    }
+
     private List<string> Requests(SimStore store) =>
         [.. simulator.State.Requests.Where(r => r.StoreId == store.StoreId && r.Status < 400).Select(r => r.Path)];
 
