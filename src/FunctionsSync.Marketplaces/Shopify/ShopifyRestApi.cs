@@ -42,11 +42,11 @@ public sealed partial class ShopifyRestApi(MarketplaceHttp http)
             : $"limit={limit}&order=updated_at+asc{(resource == "orders" ? "&status=any" : "")}"
               + (request.Since is { } since ? $"&updated_at_min={Uri.EscapeDataString(AdapterSupport.Iso(since))}" : "");
         var what = $"shopify {request.EntityType.ToWire()} page";
-        var accessToken = AdapterSupport.Credential(connection, "accessToken");
+        var authorize = Authorize(connection);
         using var response = await http.GetJsonAsync(
             connection,
             new Uri($"{baseUrl}/admin/api/{version}/{resource}.json?{query}"),
-            r => r.Headers.Add("X-Shopify-Access-Token", accessToken),
+            authorize,
             what,
             cancellationToken);
 
@@ -70,18 +70,18 @@ public sealed partial class ShopifyRestApi(MarketplaceHttp http)
 
         // Shopify's count endpoint gives the feed's size up front, for progress and ETA (one call per feed).
         long? total = request.PageToken is null && request.EntityType != EntityType.Prices
-            ? await CountAsync(connection, baseUrl, version, resource, request.Since, accessToken, cancellationToken)
+            ? await CountAsync(connection, baseUrl, version, resource, request.Since, authorize, cancellationToken)
             : null;
         return new FetchPage(records, rejected, NextPageInfo(response.Header("Link")), total, RateLimit(response));
     }
 
-    private async Task<long?> CountAsync(Connection connection, string baseUrl, string version, string resource, DateTimeOffset? since, string accessToken, CancellationToken cancellationToken)
+    private async Task<long?> CountAsync(Connection connection, string baseUrl, string version, string resource, DateTimeOffset? since, Action<HttpRequestMessage> authorize, CancellationToken cancellationToken)
     {
         var query = (resource == "orders" ? "status=any" : "") + (since is { } s ? $"&updated_at_min={Uri.EscapeDataString(AdapterSupport.Iso(s))}" : "");
         using var response = await http.GetJsonAsync(
             connection,
             new Uri($"{baseUrl}/admin/api/{version}/{resource}/count.json?{query.TrimStart('&')}"),
-            r => r.Headers.Add("X-Shopify-Access-Token", accessToken),
+            authorize,
             $"shopify {resource} count",
             cancellationToken);
         return response.Root.Opt("count") is { ValueKind: JsonValueKind.Number } count ? count.GetInt64() : null;
