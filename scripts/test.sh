@@ -51,6 +51,11 @@ if [ "${#trx_files[@]}" -eq 0 ]; then
   failed=$((failed + 1)); STATUS=1
 fi
 if [ "$failed" -gt 0 ] && [ "$STATUS" -eq 0 ]; then STATUS=1; fi
+# The failures again, last, so that a log cut to its tail still names them and says why.
+if [ "$failed" -gt 0 ] && [ "${#trx_files[@]}" -gt 0 ]; then
+  echo "== failed tests"
+  python3 scripts/lib/trx_failures.py "${trx_files[@]}" || true
+fi
 [ -d "$RESULTS/artifacts" ] && echo "artifacts (the dashboard's screenshot): $RESULTS/artifacts"
 echo "wall time: $((SECONDS - STARTED)) s (build $((BUILT - STARTED)) s, tests $((SECONDS - BUILT)) s)"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
