@@ -361,15 +361,15 @@ internal static partial class ShopifyGraphQlEndpoints
 
         if (range.Length == 0 && state.TakeDownloadCut() is { } cut)
         {
-            // The connection drops part-way: the length was announced, fewer bytes arrive.
+            // The connection drops part-way: the length was announced, fewer bytes arrive. The response ends short
+            // rather than by HttpContext.Abort, which may discard bytes already written: Kestrel then closes the
+            // connection after sending them, so the client holds exactly the bytes the fault names.
             http.Response.ContentType = "application/jsonl";
             http.Response.ContentLength = operation!.FileSize;
             await using var file = File.OpenRead(operation.File!);
             var buffer = new byte[Math.Min(cut, operation.FileSize)];
             await file.ReadExactlyAsync(buffer);
             await http.Response.Body.WriteAsync(buffer);
-            await http.Response.Body.FlushAsync();
-            http.Abort();
             return;
         }
 
