@@ -4,6 +4,8 @@ using FunctionsSync.Core.Sync;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using FunctionsSync.Simulator.Faults;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FunctionsSync.IntegrationTests;
 
@@ -56,7 +58,9 @@ public sealed class LeaseTests(AzuriteFixture storage, SimulatorFixture simulato
     [Fact]
     public async Task An_expired_lease_is_taken_over_and_the_old_holder_can_no_longer_write()
     {
-        await using var harness = new SyncHarness(storage, simulator, "leaseexpiry");
+        // The lease expires on a fake clock: the takeover comes once the clock has passed its expiry, not after a sleep.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = new SyncHarness(storage, simulator, "leaseexpiry", replace: s => s.AddSingleton<TimeProvider>(clock));
         var (connection, store) = await harness.AddStoreAsync("etsy", "lease-expiry", Size);
 
         var ghost = await harness.State.TryAcquireLeaseAsync(connection.Id, "ghost", TimeSpan.FromSeconds(1), CancellationToken.None);
@@ -66,7 +70,9 @@ public sealed class LeaseTests(AzuriteFixture storage, SimulatorFixture simulato
         Assert.Equal(SyncOutcomeKind.LeaseHeld, blocked.Kind);
         Assert.Contains("ghost", blocked.Message);
 
-        await Task.Delay(TimeSpan.FromSeconds(1.3));
+        clock.Advance(TimeSpan.FromSeconds(0.9));
+        Assert.Equal(SyncOutcomeKind.LeaseHeld, (await harness.Syncer.RunAsync(new SyncRequest(connection.Id), CancellationToken.None)).Kind);
+        clock.Advance(TimeSpan.FromSeconds(0.2));
         var takeover = await harness.Syncer.RunAsync(new SyncRequest(connection.Id), CancellationToken.None);
         Assert.Equal(SyncOutcomeKind.Finished, takeover.Kind);
         Assert.Equal(RunStatus.Succeeded, takeover.Run!.Status);
@@ -74,7 +80,7 @@ public sealed class LeaseTests(AzuriteFixture storage, SimulatorFixture simulato
         // The ghost wakes up and tries to checkpoint with its old lease: fenced off, nothing written.
         var stale = new SyncRun
         {
-            RunId = RunIds.New(connection.Id, DateTimeOffset.UtcNow),
+            RunId = RunIds.New(connection.Id, clock.GetUtcNow()),
             ConnectionId = connection.Id,
             OrganizationId = connection.OrganizationId,
             Marketplace = connection.Marketplace,
@@ -82,7 +88,7 @@ public sealed class LeaseTests(AzuriteFixture storage, SimulatorFixture simulato
             Trigger = RunTrigger.Manual,
             EntityTypes = [],
         };
-        await Assert.ThrowsAsync<LeaseLostException>(() => harness.State.CheckpointAsync(ghost.Lease!, new Checkpoint(stale, [], DateTimeOffset.UtcNow.AddMinutes(1), false, stale.RunId), CancellationToken.None));
+        await Assert.ThrowsAsync<LeaseLostException>(() => harness.State.CheckpointAsync(ghost.Lease!, new Checkpoint(stale, [], clock.GetUtcNow().AddMinutes(1), false, stale.RunId), CancellationToken.None));
         Assert.Null(await harness.State.GetRunAsync(stale.RunId, CancellationToken.None));
         Assert.Equal(takeover.Run.RunId, (await harness.State.ListRunsAsync(connection.Id, 1, CancellationToken.None)).Single().RunId);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;
@@ -51,43 +50,19 @@ public sealed class ResumeTests(AzuriteFixture storage, SimulatorFixture simulat
         await using var harness = new SyncHarness(storage, simulator, "resumekill", new Dictionary<string, string?>
         {
             ["Sync:PageSize"] = "100",
-            ["Sync:LeaseDuration"] = $"00:00:0{leaseSeconds}",
+            ["Sync:LeaseDuration"] = TimeSpan.FromSeconds(leaseSeconds).ToString("c"),
         });
         var (connection, store) = await harness.AddStoreAsync("woocommerce", "resume-kill", Size);
         simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 50 };
 
-        using var runner = StartRunner(harness, connection.Id);
-        try
+        using (var runner = TestRunnerProcess.Start(harness, connection.Id))
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            SyncRun? run = null;
-            while (DateTime.UtcNow < deadline)
-            {
-                var lease = await harness.State.GetLeaseAsync(connection.Id, CancellationToken.None);
-                run = lease?.ActiveRunId is { } id ? await harness.State.GetRunAsync(id, CancellationToken.None) : null;
-                if (run?.PageSeq >= 6)
-                {
-                    break;
-                }
-
-                if (runner.HasExited)
-                {
-                    Assert.Fail($"the runner ended ({runner.ExitCode}) before it could be killed: {await runner.StandardOutput.ReadToEndAsync()} {await runner.StandardError.ReadToEndAsync()}");
-                }
-
-                await Task.Delay(20);
-            }
-
-            Assert.NotNull(run);
-            runner.Kill(entireProcessTree: true);
-            await runner.WaitForExitAsync();
-        }
-        finally
-        {
-            if (!runner.HasExited)
-            {
-                runner.Kill(entireProcessTree: true);
-            }
+            // Killed six pages in: a runner that ends by itself first fails the wait with what it wrote.
+            await Eventually.WaitForAsync(
+                async () => (Exited: runner.Process.HasExited, Seq: await ActivePageSeqAsync(harness, connection.Id)),
+                seen => seen.Seq >= 6 || (seen.Exited ? throw new Xunit.Sdk.XunitException($"the runner ended ({runner.Process.ExitCode}) before it could be killed: {runner.Output}") : false),
+                TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
+            await runner.KillAsync();
         }
 
         simulator.State.Faults = new SimFaults();
@@ -98,8 +73,9 @@ public sealed class ResumeTests(AzuriteFixture storage, SimulatorFixture simulat
         // The dead runner's lease still stands: a new runner backs off until it expires, then resumes the run.
         var early = await harness.Syncer.RunAsync(new SyncRequest(connection.Id), CancellationToken.None);
         Assert.Equal(SyncOutcomeKind.LeaseHeld, early.Kind);
-        await Task.Delay(leaseAfterKill.ExpiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
-        var resumed = await harness.Syncer.RunAsync(new SyncRequest(connection.Id), CancellationToken.None);
+        var resumed = await Eventually.WaitForAsync(
+            () => harness.Syncer.RunAsync(new SyncRequest(connection.Id), CancellationToken.None), o => o.Kind != SyncOutcomeKind.LeaseHeld, TimeSpan.FromSeconds(30));
+        Assert.True(DateTimeOffset.UtcNow >= leaseAfterKill.ExpiresAt, "the run was taken over before its lease expired");
         await AssertResumedCleanlyAsync(harness, store, connection.Id, killedRun.RunId, resumed);
     }
 
@@ -129,37 +105,12 @@ public sealed class ResumeTests(AzuriteFixture storage, SimulatorFixture simulat
 
     private static async Task CancelAfterPagesAsync(SyncHarness harness, string connectionId, int pages, CancellationTokenSource cts)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var lease = await harness.State.GetLeaseAsync(connectionId, CancellationToken.None);
-            if (lease?.ActiveRunId is { } id && await harness.State.GetRunAsync(id, CancellationToken.None) is { PageSeq: var seq } && seq >= pages)
-            {
-                await cts.CancelAsync();
-                return;
-            }
-
-            await Task.Delay(10);
-        }
+        await Eventually.WaitForAsync(() => ActivePageSeqAsync(harness, connectionId), seq => seq >= pages, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10));
+        await cts.CancelAsync();
     }
 
-    private static Process StartRunner(SyncHarness harness, string connectionId)
-    {
-        // Same configuration (Debug/Release) as this test assembly.
-        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
-        var dll = Path.Combine(AzuriteFixture.RepoRoot(), "tests", "FunctionsSync.TestRunner", "bin", configuration, "net10.0", "FunctionsSync.TestRunner.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing; build the solution first");
-        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --connection {connectionId} --mode full")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in harness.Settings)
-        {
-            start.Environment[key.Replace(":", "__")] = value;
-        }
-
-        return Process.Start(start)!;
-    }
+    /// <summary>The page sequence of the connection's active run, or -1 while none runs.</summary>
+    private static async Task<long> ActivePageSeqAsync(SyncHarness harness, string connectionId) =>
+        (await harness.State.GetLeaseAsync(connectionId, CancellationToken.None))?.ActiveRunId is { } id
+        && await harness.State.GetRunAsync(id, CancellationToken.None) is { } run ? run.PageSeq : -1;
 }

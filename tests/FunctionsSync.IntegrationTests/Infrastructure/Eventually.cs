@@ -5,7 +5,8 @@ namespace FunctionsSync.IntegrationTests.Infrastructure;
 /// <summary>Polls until a condition holds, failing the test with the last value seen when it does not in time.</summary>
 public static class Eventually
 {
-    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan? timeout = null)
+    /// <param name="every">Between two reads (default 100 ms); shorter where a test acts on a state that passes quickly.</param>
+    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan? timeout = null, TimeSpan? every = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
@@ -17,7 +18,7 @@ public static class Eventually
             }
 
             Assert.True(DateTime.UtcNow < deadline, $"condition not reached: {(value is JsonElement e ? e.ToString() : value?.ToString())}");
-            await Task.Delay(100);
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(100));
         }
     }
 }

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace FunctionsSync.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The test runner in a process of its own, its output read as it comes (a child writing to a redirected pipe nobody
+/// reads blocks once the pipe is full), killed with its process tree when disposed.
+/// </summary>
+public sealed class TestRunnerProcess : IDisposable
+{
+    private readonly StringBuilder output = new();
+
+    private TestRunnerProcess(Process process) => Process = process;
+
+    public Process Process { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public static TestRunnerProcess Start(SyncHarness harness, string connectionId)
+    {
+        // Same configuration (Debug/Release) as this test assembly.
+        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
+        var dll = Path.Combine(AzuriteFixture.RepoRoot(), "tests", "FunctionsSync.TestRunner", "bin", configuration, "net10.0", "FunctionsSync.TestRunner.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing; build the solution first");
+        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --connection {connectionId} --mode full")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in harness.Settings)
+        {
+            start.Environment[key.Replace(":", "__")] = value;
+        }
+
+        var runner = new TestRunnerProcess(new Process { StartInfo = start });
+        runner.Process.OutputDataReceived += (_, e) => runner.Append(e.Data);
+        runner.Process.ErrorDataReceived += (_, e) => runner.Append(e.Data);
+        runner.Process.Start();
+        runner.Process.BeginOutputReadLine();
+        runner.Process.BeginErrorReadLine();
+        return runner;
+    }
+
+    public async Task KillAsync()
+    {
+        Process.Kill(entireProcessTree: true);
+        await Process.WaitForExitAsync();
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+        }
+
+        Process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            // The last lines tell why a runner ended; keep the buffer bounded.
+            if (output.Length > 64_000)
+            {
+                output.Remove(0, output.Length - 32_000);
+            }
+
+            output.AppendLine(line);
+        }
+    }
+}
