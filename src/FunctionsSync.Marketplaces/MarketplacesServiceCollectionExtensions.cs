@@ -42,7 +42,8 @@ public static class MarketplacesServiceCollectionExtensions
         services.AddSingleton<IMarketplaceAdapter, ShopifyAdapter>();
         services.AddSingleton<IMarketplaceAdapter, WooCommerceAdapter>();
         services.AddSingleton<IMarketplaceAdapter, EtsyAdapter>();
-        services.AddOptions<AmazonReportOptions>().BindConfiguration(AmazonReportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AmazonOptions>().BindConfiguration(AmazonOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<AmazonOrderItemsApi>();
         services.TryAddSingleton<AmazonOrdersApi>();
         services.TryAddSingleton<AmazonOrderHistory>();
         services.AddSingleton<IMarketplaceAdapter, AmazonAdapter>();

@@ -29,6 +29,7 @@ public sealed class AmazonReportSyncTests(AzuriteFixture storage, SimulatorFixtu
         Assert.True(full.Run!.Status == RunStatus.Succeeded, full.Run.Error);
         var afterFull = await harness.SnapshotAsync(connection.Id);
         Expected.Matches(Expected.For(store, EntityType.Orders), afterFull[EntityType.Orders], "orders after a full sync from a report");
+        Expected.LinesMatch(Expected.AmazonLines(store), afterFull[EntityType.Orders], "lines from a report");
         Assert.Equal(3_000, full.Run.Entity(EntityType.Orders)!.Counters.Created);
         // The report's size is the feed's total, for progress.
         Assert.Equal(3_000, full.Run.Entity(EntityType.Orders)!.Counters.ReportedTotal);
@@ -88,7 +89,10 @@ public sealed class AmazonReportSyncTests(AzuriteFixture storage, SimulatorFixtu
             var requests = Requests(store);
             Assert.Equal(1, requests.Count(p => p.EndsWith(ReportsPath, StringComparison.Ordinal)));
             Assert.Equal(0, requests.Count(p => p.Contains("/documents/", StringComparison.Ordinal)));
-            Assert.Equal(15, requests.Count(p => p.Contains("/orders/v0/orders", StringComparison.Ordinal)));
+            // getOrders pages of 30 orders while each order's items are read, one getOrderItems call an order.
+            Assert.Equal(50, requests.Count(p => p.Contains("/orders/v0/orders?", StringComparison.Ordinal)));
+            Assert.Equal(1_500, requests.Count(p => p.EndsWith("/orderItems", StringComparison.Ordinal)));
+            Expected.LinesMatch(Expected.AmazonLines(store), (await harness.SnapshotAsync(connection.Id))[EntityType.Orders], "lines after a failed report");
         }
         finally
         {

@@ -34,6 +34,8 @@ public static class MarketplaceRequirements
     {
         // Amazon: a full sync from order reports (default) or from getOrders pages.
         [(MarketplaceNames.Amazon, "fullSync")] = ["report", "orders"],
+        // Amazon: orders read by getOrders carry their items (getOrderItems, one call per order) unless this is false.
+        [(MarketplaceNames.Amazon, "orderItems")] = ["true", "false"],
         // Shopify: GraphQL (default) or the legacy REST API; a GraphQL full sync through bulk queries (default) or pages.
         [(MarketplaceNames.Shopify, "api")] = ["graphql", "rest"],
         [(MarketplaceNames.Shopify, "fullSync")] = ["bulk", "paged"],

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FunctionsSync.Marketplaces.Amazon;
 
-/// <summary>How full syncs read an Amazon seller's order history from reports (<c>Marketplaces:Amazon</c>).</summary>
-public sealed class AmazonReportOptions
+/// <summary>How the Amazon adapter reads a seller's order history from reports and orders' items (<c>Marketplaces:Amazon</c>).</summary>
+public sealed class AmazonOptions
 {
     public const string SectionName = "Marketplaces:Amazon";
 
@@ -24,4 +24,11 @@ public sealed class AmazonReportOptions
     /// <summary>Files left behind by a run that never finished are deleted after this long.</summary>
     [Range(typeof(TimeSpan), "00:10:00", "30.00:00:00")]
     public TimeSpan AbandonedFileAge { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// getOrders' page size while each order's items are read too. A run renews its lease once a page, and getOrderItems
+    /// serves 30 orders a minute (0.5 requests/s, burst 30): a 100-order page would outlast a two-minute lease.
+    /// </summary>
+    [Range(1, AmazonOrdersApi.MaxPageSize)]
+    public int OrdersPerPageWithItems { get; set; } = 30;
 }

@@ -21,7 +21,7 @@ namespace FunctionsSync.Marketplaces.Amazon;
 public sealed partial class AmazonOrderHistory(
     MarketplaceHttp http,
     AmazonOrdersApi orders,
-    IOptions<AmazonReportOptions> options,
+    IOptions<AmazonOptions> options,
     TimeProvider time,
     ILogger<AmazonOrderHistory> logger)
 {

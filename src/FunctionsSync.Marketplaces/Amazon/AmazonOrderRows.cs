@@ -7,7 +7,8 @@ namespace FunctionsSync.Marketplaces.Amazon;
 /// <summary>
 /// The order report's rows (<c>GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL</c>: tab-separated, a header,
 /// then one row per order item, an order's rows together) as the same <see cref="OrderRecord"/> getOrders gives: its
-/// total is what the rows charge (items, tax, shipping, gift wrap, less promotions). The report carries no buyer
+/// total is what the rows charge (items, tax, shipping, gift wrap, less promotions), its lines are its rows
+/// (<see cref="AmazonOrderLines"/>: sku, asin, quantity, item-price, as getOrderItems gives them). The report carries no buyer
 /// email (Amazon gives that only to getOrders, behind a restricted data token), so these records have none.
 /// </summary>
 internal sealed class AmazonOrderRows
@@ -18,7 +19,14 @@ internal sealed class AmazonOrderRows
 
     private readonly Dictionary<string, int> columns;
 
-    private AmazonOrderRows(Dictionary<string, int> columns) => this.columns = columns;
+    /// <summary>Whether the report names its rows' items (a report of orders only has no lines to give).</summary>
+    private readonly bool hasItems;
+
+    private AmazonOrderRows(Dictionary<string, int> columns)
+    {
+        this.columns = columns;
+        hasItems = columns.ContainsKey("quantity") && (columns.ContainsKey("sku") || columns.ContainsKey("asin"));
+    }
 
     public static AmazonOrderRows FromHeader(string header, string what)
     {
@@ -56,6 +64,7 @@ internal sealed class AmazonOrderRows
                 Currency = Cell(first, "currency"),
                 Total = total,
                 CreatedAt = Date(first, "purchase-date"),
+                Lines = !hasItems ? [] : AmazonOrderLines.From(rows.Select(row => new AmazonOrderLines.Item(Cell(row, "sku"), Cell(row, "asin"), Quantity(row), Money(row, "item-price")))),
             };
             return (record, null);
         }
@@ -79,6 +88,14 @@ internal sealed class AmazonOrderRows
         return decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new FormatException($"{column}: '{(text.Length > 30 ? text[..30] + "…" : text)}' is not an amount");
+    }
+
+    private int Quantity(string[] row)
+    {
+        var text = Cell(row, "quantity");
+        return text.Length == 0 ? 0
+            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+            : throw new FormatException($"quantity: '{(text.Length > 30 ? text[..30] + "…" : text)}' is not a count");
     }
 
     private DateTimeOffset? Date(string[] row, string column) =>

@@ -4,25 +4,29 @@ using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Marketplaces.Http;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Marketplaces.Amazon;
 
 /// <summary>
 /// Amazon SP-API Orders v0 <c>getOrders</c> (0.0167 requests/s, burst 20, 100 orders a page): orders changed in a
 /// window. <c>LastUpdatedBefore</c> defaults to Amazon's own (two minutes ago), so an order changing right now is read
-/// by the next run rather than missed.
+/// by the next run rather than missed. Each order's items come from getOrderItems (<see cref="AmazonOrderItemsApi"/>)
+/// unless the connection sets <c>orderItems: false</c>; pages are then <see cref="AmazonOptions.OrdersPerPageWithItems"/>
+/// orders, which the items' own budget serves within a lease.
 /// </summary>
-public sealed class AmazonOrdersApi(MarketplaceHttp http)
+public sealed class AmazonOrdersApi(MarketplaceHttp http, AmazonOrderItemsApi items, IOptions<AmazonOptions> options)
 {
     public const int MaxPageSize = 100;
     public const string DefaultMarketplaceId = "ATVPDKIKX0DER";
 
     public async Task<FetchPage> PageAsync(Connection connection, DateTimeOffset after, DateTimeOffset? before, string? nextToken, int pageSize, CancellationToken cancellationToken)
     {
+        var withItems = AmazonOrderItemsApi.Wanted(connection);
         var marketplaceIds = Uri.EscapeDataString(MarketplaceId(connection));
         var query = nextToken is not null
             ? $"MarketplaceIds={marketplaceIds}&NextToken={Uri.EscapeDataString(nextToken)}"
-            : $"MarketplaceIds={marketplaceIds}&MaxResultsPerPage={Math.Clamp(pageSize, 1, MaxPageSize)}&LastUpdatedAfter={Uri.EscapeDataString(AdapterSupport.Iso(after))}"
+            : $"MarketplaceIds={marketplaceIds}&MaxResultsPerPage={Math.Clamp(pageSize, 1, withItems ? options.Value.OrdersPerPageWithItems : MaxPageSize)}&LastUpdatedAfter={Uri.EscapeDataString(AdapterSupport.Iso(after))}"
               + (before is { } b ? $"&LastUpdatedBefore={Uri.EscapeDataString(AdapterSupport.Iso(b))}" : "");
         const string what = "amazon orders page";
         using var response = await http.GetJsonAsync(connection, new Uri($"{BaseUrl(connection)}/orders/v0/orders?{query}"), Authorize(connection), what, cancellationToken);
@@ -33,9 +37,33 @@ public sealed class AmazonOrdersApi(MarketplaceHttp http)
         }
 
         var (records, rejected) = RecordMapper.Map(orders, what, o => [MapOrder(o)], o => o.OptId("AmazonOrderId"), o => o.OptDate("LastUpdateDate"));
+        if (withItems)
+        {
+            records = await WithItemsAsync(connection, records, rejected, cancellationToken);
+        }
+
         var next = payload.OptStr("NextToken") is { Length: > 0 } n ? n : null;
         var rate = double.TryParse(response.Header("x-amzn-RateLimit-Limit"), NumberStyles.Float, CultureInfo.InvariantCulture, out var r) ? r : (double?)null;
         return new FetchPage(records, rejected, next, null, rate is null ? null : new RateLimitInfo(null, null, rate, null));
+    }
+
+    /// <summary>The orders with their lines; an order whose items cannot be read is rejected with the reason, the rest go on.</summary>
+    private async Task<List<CanonicalRecord>> WithItemsAsync(Connection connection, List<CanonicalRecord> records, List<RejectedRecord> rejected, CancellationToken cancellationToken)
+    {
+        var complete = new List<CanonicalRecord>(records.Count);
+        foreach (var order in records.Cast<OrderRecord>())
+        {
+            try
+            {
+                complete.Add(order with { Lines = await items.LinesAsync(connection, order.ExternalId, cancellationToken) });
+            }
+            catch (RecordFieldException ex)
+            {
+                rejected.Add(new RejectedRecord(order.ExternalId, order.UpdatedAt, $"amazon order items of {order.ExternalId}: {ex.Message}"));
+            }
+        }
+
+        return complete;
     }
 
     public static string BaseUrl(Connection connection) => AdapterSupport.BaseUrl(connection, "https://sellingpartnerapi-na.amazon.com");

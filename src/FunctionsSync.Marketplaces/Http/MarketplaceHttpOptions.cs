@@ -72,6 +72,7 @@ public sealed class MarketplaceHttpOptions : IValidatableObject
         ["amazon.createReport"] = new() { Capacity = 15, PerSecond = 0.0167 },
         ["amazon.getReport"] = new() { Capacity = 15, PerSecond = 2 },
         ["amazon.getReportDocument"] = new() { Capacity = 15, PerSecond = 0.0167 },
+        ["amazon.getOrderItems"] = new() { Capacity = 30, PerSecond = 0.5 },
         ["etsy"] = new() { Capacity = 10, PerSecond = 10 },
         ["woocommerce"] = new() { Capacity = 25, PerSecond = 5 },
     };

@@ -22,6 +22,29 @@ public static class SimCatalog
     public static string AmazonOrderId(int index) =>
         $"{111 + index / 10_000_000:D3}-{index % 10_000_000:D7}-{(OrderId(index) * 7919) % 10_000_000:D7}";
 
+    /// <summary>A product's ASIN, as Amazon's getOrderItems and order reports name an item's product.</summary>
+    public static string AmazonAsin(long productId) => $"B0{productId % 100_000_000:D8}";
+
+    /// <summary>The index an Amazon order id names (the inverse of <see cref="AmazonOrderId"/>), if it is one of the store's.</summary>
+    public static bool TryAmazonIndex(string orderId, int count, out int index)
+    {
+        index = -1;
+        var parts = orderId.Split('-');
+        if (parts.Length != 3 || parts.Any(p => p.Length == 0 || !p.All(char.IsAsciiDigit)) || !int.TryParse(parts[0], out var high) || !int.TryParse(parts[1], out var low))
+        {
+            return false;
+        }
+
+        var i = (long)(high - 111) * 10_000_000 + low;
+        if (high < 111 || i >= count || AmazonOrderId((int)i) != orderId)
+        {
+            return false;
+        }
+
+        index = (int)i;
+        return true;
+    }
+
     public static bool TryIndex(SimKind kind, long id, int count, out int index)
     {
         var idBase = kind switch { SimKind.Orders => OrderIdBase, SimKind.Products => ProductIdBase, _ => CustomerIdBase };

@@ -49,7 +49,7 @@ public sealed class SimStore
 
     /// <summary>
     /// The bucket of one operation that the marketplace budgets on its own (Amazon's createReport, getReport,
-    /// getReportDocument), or the store's one limit for every other call.
+    /// getReportDocument, getOrderItems), or the store's one limit for every other call.
     /// </summary>
     public SimTokenBucket LimiterFor(string? operation) =>
         operation is null ? Limiter : operationLimiters.GetOrAdd(operation, op => new SimTokenBucket(Config.OperationRateLimits?.GetValueOrDefault(op) ?? DefaultOperationLimit(op)));
@@ -232,6 +232,7 @@ public sealed class SimStore
     private static SimRateLimit DefaultOperationLimit(string operation) => operation switch
     {
         "getReport" => new(15, 2),
+        "getOrderItems" => new(30, 0.5),
         _ => new(15, 0.0167),
     };
 

@@ -15,8 +15,11 @@ public sealed record SimStoreConfig
     /// <summary>Overrides the marketplace's default limit for this store: bucket size and refill per second.</summary>
     public SimRateLimit? RateLimit { get; init; }
 
-    /// <summary>Overrides the budget of an operation rated on its own (Amazon: createReport, getReport, getReportDocument).</summary>
+    /// <summary>Overrides the budget of an operation rated on its own (Amazon: createReport, getReport, getReportDocument, getOrderItems).</summary>
     public Dictionary<string, SimRateLimit>? OperationRateLimits { get; init; }
+
+    /// <summary>Amazon getOrderItems: items a page (Amazon pages an order's items with NextToken).</summary>
+    public int OrderItemsPerPage { get; init; } = 100;
 
     /// <summary>How many times a report is polled before it is done (IN_QUEUE, then IN_PROGRESS, then DONE).</summary>
     public int ReportPolls { get; init; } = 2;

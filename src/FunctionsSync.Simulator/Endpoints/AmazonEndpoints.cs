@@ -4,7 +4,11 @@ using FunctionsSync.Simulator.Data;
 
 namespace FunctionsSync.Simulator.Endpoints;
 
-/// <summary>Amazon SP-API Orders v0 getOrders: LastUpdatedAfter/Before, MaxResultsPerPage, NextToken (the reports: <see cref="AmazonReportEndpoints"/>).</summary>
+/// <summary>
+/// Amazon SP-API Orders v0: getOrders (LastUpdatedAfter/Before, MaxResultsPerPage, NextToken) and getOrderItems (an
+/// order's items, <see cref="SimStoreConfig.OrderItemsPerPage"/> a page, on its own budget); the reports:
+/// <see cref="AmazonReportEndpoints"/>.
+/// </summary>
 internal static class AmazonEndpoints
 {
     private const int MaxPerPage = 100;
@@ -16,9 +20,13 @@ internal static class AmazonEndpoints
         (response, bucket, _) => response.Headers["x-amzn-RateLimit-Limit"] = bucket.Limit.PerSecond.ToString("0.####", CultureInfo.InvariantCulture),
         () => Errors("QuotaExceeded", "You exceeded your quota for the requested resource."));
 
-    public static void Map(IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app)
+    {
         app.MapGet("/amazon/{storeId}/orders/v0/orders", (HttpContext http, SimulatorState state, string storeId) =>
             SimResponder.ServeAsync(http, state, Dialect, storeId, store => List(http, state, store)));
+        app.MapGet("/amazon/{storeId}/orders/v0/orders/{orderId}/orderItems", (HttpContext http, SimulatorState state, string storeId, string orderId) =>
+            SimResponder.ServeAsync(http, state, Dialect, storeId, store => Items(http, store, orderId), "getOrderItems"));
+    }
 
     private static object Errors(string code, string message) => new { errors = new[] { new { code, message } } };
 
@@ -42,10 +50,16 @@ internal static class AmazonEndpoints
         FeedQuery query;
         if (q["NextToken"] is { Count: > 0 } token)
         {
-            if (!FeedToken.TryDecode(token.ToString(), out query))
+            // The token carries the first request's page size: later pages keep it, as Amazon's do.
+            var text = token.ToString();
+            var dot = text.LastIndexOf('.');
+            if (dot < 0 || !FeedToken.TryDecode(text[..dot], out query) || !int.TryParse(text[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var carried)
+                || carried < 1 || carried > MaxPerPage)
             {
                 return SimResult.Fail(Invalid("Invalid NextToken."));
             }
+
+            perPage = q.ContainsKey("MaxResultsPerPage") ? perPage : carried;
         }
         else
         {
@@ -81,11 +95,59 @@ internal static class AmazonEndpoints
         };
         if (page.Count > perPage)
         {
-            payload["NextToken"] = FeedToken.Encode(query, page[perPage - 1]);
+            payload["NextToken"] = $"{FeedToken.Encode(query, page[perPage - 1])}.{perPage.ToString(CultureInfo.InvariantCulture)}";
         }
 
         return SimResult.Ok(new JsonObject { ["payload"] = payload });
     }
+
+    private static SimResult Items(HttpContext http, SimStore store, string orderId)
+    {
+        if (!SimCatalog.TryAmazonIndex(orderId, store.Config.Orders, out var index))
+        {
+            return SimResult.Fail(Results.Json(Errors("NotFound", $"Order {orderId} was not found."), statusCode: StatusCodes.Status404NotFound));
+        }
+
+        // The token is the position of the next item: an order's items do not change order between pages.
+        var start = 0;
+        if (http.Request.Query["NextToken"] is { Count: > 0 } token && (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out start) || start <= 0))
+        {
+            return SimResult.Fail(Invalid("Invalid NextToken."));
+        }
+
+        var order = SimCatalog.Order(store, store.Current(SimKind.Orders, index));
+        var perPage = Math.Max(1, store.Config.OrderItemsPerPage);
+        // The order's charges beyond its items (the adjustments its edits made) travel as the first item's shipping, as in the reports.
+        var extra = order.Total - order.Lines.Sum(l => l.Quantity * l.Price);
+        var items = new JsonArray();
+        for (var i = start; i < Math.Min(order.Lines.Count, start + perPage); i++)
+        {
+            var line = order.Lines[i];
+            items.Add(new JsonObject
+            {
+                ["ASIN"] = SimCatalog.AmazonAsin(line.ProductId),
+                ["SellerSKU"] = line.Sku,
+                ["OrderItemId"] = line.Id.ToString(CultureInfo.InvariantCulture),
+                ["Title"] = $"Product {line.ProductId}",
+                ["QuantityOrdered"] = line.Quantity,
+                ["QuantityShipped"] = 0,
+                // ItemPrice is the price of the item times the quantity ordered.
+                ["ItemPrice"] = Money(order.Currency, line.Quantity * line.Price),
+                ["ShippingPrice"] = Money(order.Currency, i == 0 ? extra : 0),
+                ["ItemTax"] = Money(order.Currency, 0),
+            });
+        }
+
+        var payload = new JsonObject { ["AmazonOrderId"] = orderId, ["OrderItems"] = items };
+        if (start + perPage < order.Lines.Count)
+        {
+            payload["NextToken"] = (start + perPage).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return SimResult.Ok(new JsonObject { ["payload"] = payload });
+    }
+
+    private static JsonObject Money(string currency, decimal amount) => new() { ["CurrencyCode"] = currency, ["Amount"] = SimResponder.Money(amount) };
 
     private static bool TryDate(string? value, out DateTimeOffset? date)
     {

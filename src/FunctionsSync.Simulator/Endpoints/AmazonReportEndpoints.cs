@@ -178,7 +178,7 @@ internal static class AmazonReportEndpoints
                 var item = lines[i];
                 line.Clear();
                 Append(line, SimCatalog.AmazonOrderId(at.Index), "", Date(order.CreatedAt), Date(order.UpdatedAt), AmazonEndpoints.Status(order),
-                    "MFN", $"Amazon.com ({store.StoreId})", "", "Standard", $"Product {item.ProductId}", item.Sku, $"B0{item.ProductId % 100_000_000:D8}",
+                    "MFN", $"Amazon.com ({store.StoreId})", "", "Standard", $"Product {item.ProductId}", item.Sku, SimCatalog.AmazonAsin(item.ProductId),
                     "Unshipped", item.Quantity.ToString(CultureInfo.InvariantCulture), order.Currency,
                     SimResponder.Money(item.Quantity * item.Price), "0.00", SimResponder.Money(i == 0 ? extra : 0), "0.00", "", "", "", "",
                     "Seattle", "WA", "98109", "US", "", "false", "", "");

@@ -91,6 +91,35 @@ public static class Expected
     private static string Fingerprint(decimal total, DateTimeOffset updatedAt) =>
         $"{total.ToString("0.00", CultureInfo.InvariantCulture)}@{updatedAt.ToUnixTimeSeconds()}";
 
+    /// <summary>Amazon orders' lines as the catalog has them, by order id: SKU, ASIN, quantity and unit price, in order.</summary>
+    public static Dictionary<string, string> AmazonLines(SimStore store)
+    {
+        var expected = new Dictionary<string, string>();
+        for (var i = 0; i < store.Config.Orders; i++)
+        {
+            var order = SimCatalog.Order(store, store.Current(SimKind.Orders, i));
+            expected[SimCatalog.AmazonOrderId(i)] = Lines(order.Lines.Select(l => ((string?)l.Sku, (string?)SimCatalog.AmazonAsin(l.ProductId), l.Quantity, l.Price)));
+        }
+
+        return expected;
+    }
+
+    /// <summary>Asserts every stored order has exactly the expected lines, each with an id of its own within the order.</summary>
+    public static void LinesMatch(Dictionary<string, string> expected, Dictionary<string, StoredRecord> stored, string what)
+    {
+        Assert.Equal(expected.Count, stored.Count);
+        var wrong = expected.Select(e => (e.Key, Want: e.Value, Got: stored.TryGetValue(e.Key, out var s) ? Lines((OrderRecord)s.Record) : "(not stored)"))
+            .Where(e => e.Want != e.Got).Take(3).Select(e => $"{e.Key}: want [{e.Want}], got [{e.Got}]").ToList();
+        Assert.True(wrong.Count == 0, $"{what}: lines differ: {string.Join("; ", wrong)}");
+        var repeated = stored.Values.Select(s => (OrderRecord)s.Record).Where(o => o.Lines.Select(l => l.ExternalId).Distinct().Count() != o.Lines.Count).Select(o => o.ExternalId).Take(3).ToList();
+        Assert.True(repeated.Count == 0, $"{what}: orders with two lines of one id: {string.Join(", ", repeated)}");
+    }
+
+    private static string Lines(OrderRecord order) => Lines(order.Lines.Select(l => (l.Sku, l.ProductExternalId, l.Quantity, l.UnitPrice)));
+
+    private static string Lines(IEnumerable<(string? Sku, string? Asin, int Quantity, decimal Price)> lines) =>
+        string.Join(";", lines.Select(l => $"{l.Sku}({l.Asin})x{l.Quantity}@{l.Price.ToString("0.00##", CultureInfo.InvariantCulture)}"));
+
     /// <summary>Asserts the stored records of one type are exactly the expected ones, field for field.</summary>
     public static void Matches(Dictionary<string, string> expected, Dictionary<string, StoredRecord> stored, string what)
     {

@@ -13,7 +13,9 @@ public sealed class MarketplaceRequirementsTests
     [InlineData("reportWindowDays", "30", true)]
     [InlineData("reportWindowDays", "0", false)]
     [InlineData("reportWindowDays", "9000", false)]
-    public void Amazons_full_sync_settings_are_checked_before_a_run_needs_them(string name, string value, bool valid)
+    [InlineData("orderItems", "false", true)]
+    [InlineData("orderItems", "no", false)]
+    public void Amazons_sync_settings_are_checked_before_a_run_needs_them(string name, string value, bool valid)
     {
         var problems = MarketplaceRequirements.Validate(MarketplaceNames.Amazon, null, new Dictionary<string, string> { [name] = value }).ToList();
         Assert.Equal(valid, problems.Count == 0);

@@ -1,4 +1,5 @@
 using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Records;
 using FunctionsSync.Marketplaces.Amazon;
 
 namespace FunctionsSync.UnitTests.Marketplaces;
@@ -56,5 +57,35 @@ public sealed class AmazonOrderRowsTests
         var error = Assert.Throws<MarketplaceException>(() => AmazonOrderRows.FromHeader("amazon-order-id\tsku", "amazon order report"));
         Assert.Equal(MarketplaceErrorKind.BadResponse, error.Kind);
         Assert.Contains("last-updated-date", error.Message);
+    }
+
+    [Fact]
+    public void An_orders_rows_are_its_lines_keyed_by_sku_with_a_repeated_sku_numbered_and_the_unit_price_of_the_quantity()
+    {
+        var rows = AmazonOrderRows.FromHeader("amazon-order-id\tlast-updated-date\torder-status\tcurrency\tsku\tasin\tquantity\titem-price", "test");
+        var (record, rejected) = rows.Order(
+        [
+            Row("111-4-4\t2024-01-02T11:00:00Z\tShipped\tUSD\tSKU-A\tB000000001\t3\t30.00"),
+            Row("111-4-4\t\t\tUSD\tSKU-B\tB000000002\t1\t9.99"),
+            Row("111-4-4\t\t\tUSD\tSKU-A\tB000000001\t2\t10.00"),
+            // No SKU: the ASIN names the line; a cancelled item (quantity 0) keeps its price as given.
+            Row("111-4-4\t\t\tUSD\t\tB000000003\t0\t4.00"),
+        ]);
+
+        Assert.Null(rejected);
+        Assert.Equal(
+            new OrderLine[] { new("SKU-A", "B000000001", "SKU-A", 3, 10.00m), new("SKU-B", "B000000002", "SKU-B", 1, 9.99m), new("SKU-A#2", "B000000001", "SKU-A", 2, 5.00m), new("B000000003", "B000000003", null, 0, 4.00m) },
+            record!.Lines.ToArray());
+    }
+
+    [Fact]
+    public void An_unreadable_quantity_rejects_the_order_and_a_report_without_item_columns_gives_no_lines()
+    {
+        var rows = AmazonOrderRows.FromHeader("amazon-order-id\tlast-updated-date\torder-status\tcurrency\tsku\tquantity\titem-price", "test");
+        var (_, rejected) = rows.Order([Row("111-5-5\t2024-01-02T11:00:00Z\tShipped\tUSD\tSKU-A\tthree\t30.00")]);
+        Assert.Contains("quantity", rejected!.Reason);
+
+        var (record, _) = AmazonOrderRows.FromHeader(Header, "test").Order([Row("111-6-6\t\t2024-01-02T11:00:00Z\tShipped\tUSD\t1.00\t\t\t\t\t\t\t")]);
+        Assert.Empty(record!.Lines);
     }
 }
