@@ -2,9 +2,21 @@
 # Runs the whole test suite against a fresh Azurite on free ports and prints
 #   tests: N passed, N failed, N skipped
 # from the real results (TRX). Exit status is non-zero when any test fails or the build breaks.
+#   scripts/test.sh                 everything but the Volume and Long traits (stores of 20,000+ records, real
+#                                   outages of minutes)
+#   scripts/test.sh --all           everything, as .ci/run runs it
+#   scripts/test.sh --filter ...    what the filter selects (other arguments go to dotnet test as they are)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
+if [ "${1:-}" = "--all" ]; then
+  shift
+  TEST_ARGS=("$@")
+elif [ $# -eq 0 ]; then
+  TEST_ARGS=(--filter "Category!=Volume&Category!=Long")
+else
+  TEST_ARGS=("$@")
+fi
 RESULTS="$ROOT/TestResults"
 CONFIGURATION="${CONFIGURATION:-Debug}"
 
@@ -33,7 +45,7 @@ echo "== testing"
 rm -rf "$RESULTS"
 set +e
 dotnet test FunctionsSync.sln -c "$CONFIGURATION" --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@"
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "${TEST_ARGS[@]}"
 STATUS=$?
 set -e
 

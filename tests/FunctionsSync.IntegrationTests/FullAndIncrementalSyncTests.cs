@@ -10,15 +10,29 @@ namespace FunctionsSync.IntegrationTests;
 [Collection(IntegrationCollection.Name)]
 public sealed class FullAndIncrementalSyncTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
+    /// <summary>Tens of pages of every feed of every marketplace; in the volume trait, which <c>scripts/test.sh --all</c> (CI) runs.</summary>
+    [Theory]
+    [Trait("Category", "Volume")]
+    [InlineData("shopify")]
+    [InlineData("woocommerce")]
+    [InlineData("etsy")]
+    [InlineData("amazon")]
+    public Task Full_then_incremental_then_137_changed_orders(string marketplace) =>
+        FullThenIncrementalAsync(marketplace, "big", new SimStoreConfig { Orders = 20_000, Products = 5_000, Customers = 2_000, Seed = 11 });
+
+    /// <summary>The same at a tenth of the size: still several pages of every feed (250 a page), so paging stays honest in the default run.</summary>
     [Theory]
     [InlineData("shopify")]
     [InlineData("woocommerce")]
     [InlineData("etsy")]
     [InlineData("amazon")]
-    public async Task Full_then_incremental_then_137_changed_orders(string marketplace)
+    public Task Full_then_incremental_then_137_changed_orders_of_2000(string marketplace) =>
+        FullThenIncrementalAsync(marketplace, "mid", new SimStoreConfig { Orders = 2_000, Products = 600, Customers = 700, Seed = 12 });
+
+    private async Task FullThenIncrementalAsync(string marketplace, string label, SimStoreConfig size)
     {
-        await using var harness = new SyncHarness(storage, simulator, "full" + marketplace[..4]);
-        var (connection, store) = await harness.AddStoreAsync(marketplace, $"big-{marketplace}", new SimStoreConfig { Orders = 20_000, Products = 5_000, Customers = 2_000, Seed = 11 });
+        await using var harness = new SyncHarness(storage, simulator, label + marketplace[..4]);
+        var (connection, store) = await harness.AddStoreAsync(marketplace, $"{label}-{marketplace}", size);
 
         // Full sync: exactly the simulator's records.
         var full = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
@@ -33,7 +47,7 @@ public sealed class FullAndIncrementalSyncTests(AzuriteFixture storage, Simulato
             Expected.Matches(expected, afterFull[type], $"{marketplace} {type.ToWire()} after full sync");
         }
 
-        Assert.Equal(20_000, afterFull[EntityType.Orders].Count);
+        Assert.Equal(size.Orders, afterFull[EntityType.Orders].Count);
         Assert.Equal(expectedTotal, full.Run.Counters.Created);
         Assert.Equal(0, full.Run.Counters.Updated + full.Run.Counters.Failed);
         Assert.Equal(0, full.Run.Counters.Pending);

@@ -17,11 +17,20 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
 {
     private const string GraphQlPath = "/graphql.json";
 
+    /// <summary>The store size; in the volume trait, which <c>scripts/test.sh --all</c> (CI) runs.</summary>
     [Fact]
-    public async Task A_100000_order_30000_product_store_syncs_through_one_bulk_query_per_feed_then_incrementally_with_pages()
+    [Trait("Category", "Volume")]
+    public Task A_100000_order_30000_product_store_syncs_through_one_bulk_query_per_feed_then_incrementally_with_pages() =>
+        BulkThenPagesAsync("gql-big", new SimStoreConfig { Orders = 100_000, Products = 30_000, Customers = 3_000, Seed = 21 });
+
+    [Fact]
+    public Task A_5000_order_store_syncs_through_one_bulk_query_per_feed_then_incrementally_with_pages() =>
+        BulkThenPagesAsync("gql-mid", new SimStoreConfig { Orders = 5_000, Products = 1_500, Customers = 300, Seed = 22 });
+
+    private async Task BulkThenPagesAsync(string storeId, SimStoreConfig size)
     {
-        await using var harness = new SyncHarness(storage, simulator, "gqlbig");
-        var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Shopify, "gql-big", new SimStoreConfig { Orders = 100_000, Products = 30_000, Customers = 3_000, Seed = 21 });
+        await using var harness = new SyncHarness(storage, simulator, "gql" + storeId[4..]);
+        var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Shopify, storeId, size);
         simulator.State.ClearRequests();
 
         var full = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
@@ -36,7 +45,7 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
         Assert.Equal(4, store.BulkOperations.Count);
         Assert.All(store.BulkOperations.Values, o => Assert.Equal("COMPLETED", o.Status));
         Assert.Equal(4, BulkDownloads(store).Count);
-        Assert.Equal(100_000, full.Run.Entity(EntityType.Orders)!.Counters.ReportedTotal);
+        Assert.Equal(size.Orders, full.Run.Entity(EntityType.Orders)!.Counters.ReportedTotal);
         Assert.Equal(0, full.Run.Counters.Updated + full.Run.Counters.Failed);
 
         // An incremental sync pages GraphQL from the cursor and writes nothing.

@@ -28,7 +28,9 @@ public sealed class StorageOutageTests(SimulatorFixture simulator, ITestOutputHe
 
     public Task DisposeAsync() => azurite?.DisposeAsync() ?? Task.CompletedTask;
 
+    /// <summary>Two real outages of 20 s and 90 s (the scenario is their length): in the long trait, which <c>scripts/test.sh --all</c> (CI) runs.</summary>
     [Fact]
+    [Trait("Category", "Long")]
     public async Task A_full_sync_survives_storage_stopped_for_20_s_and_then_90_s_and_ends_exact_without_rereading_from_page_1()
     {
         var prefix = StorageServices.NewPrefix("outage");
