@@ -27,17 +27,26 @@ wait_port() {
 }
 
 # start_azurite LOGFILE [LOCATION]: in memory unless LOCATION is given; sets AZURITE_PID and AZURITE_CONNECTION_STRING.
+# Azurite binds port 0 for each service and names the ports it got in its log: no port is picked here and released
+# before Azurite binds it (another process could take it meanwhile).
 start_azurite() {
-  local log="$1" location="${2:-}" blob queue table
-  blob=$(free_port 0); queue=$(free_port 0); table=$(free_port 0)
+  local log="$1" location="${2:-}" blob="" queue="" table=""
   local persistence=(--inMemoryPersistence)
   [ -n "$location" ] && persistence=(--location "$location")
-  node_modules/.bin/azurite --silent --skipApiVersionCheck --loose "${persistence[@]}" \
+  node_modules/.bin/azurite --skipApiVersionCheck --loose --disableTelemetry "${persistence[@]}" \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$log" 2>&1 &
+    --blobPort 0 --queuePort 0 --tablePort 0 >"$log" 2>&1 &
   AZURITE_PID=$!
-  wait_port "$table" "$AZURITE_PID" Azurite || { cat "$log" >&2; return 1; }
-  wait_port "$queue" "$AZURITE_PID" Azurite || { cat "$log" >&2; return 1; }
+  listening_port() { sed -n "s#^Azurite $1 service is successfully listening at http://127.0.0.1:\([0-9]*\).*#\1#p" "$log" | head -1; }
+  for _ in $(seq 1 300); do
+    blob=$(listening_port Blob); queue=$(listening_port Queue); table=$(listening_port Table)
+    [ -n "$blob" ] && [ -n "$queue" ] && [ -n "$table" ] && break
+    kill -0 "$AZURITE_PID" 2>/dev/null || { echo "Azurite exited at start-up" >&2; cat "$log" >&2; return 1; }
+    sleep 0.2
+  done
+  if [ -z "$blob" ] || [ -z "$queue" ] || [ -z "$table" ]; then
+    echo "Azurite did not start listening within 60 s" >&2; cat "$log" >&2; return 1
+  fi
   AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
   echo "== Azurite on 127.0.0.1 (blob $blob, queue $queue, table $table)"
 }

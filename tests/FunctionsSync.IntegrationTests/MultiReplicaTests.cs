@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using FunctionsSync.Core.Records;
 using FunctionsSync.IntegrationTests.Infrastructure;
@@ -66,28 +65,9 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
 
         // Kill replica B while it is in the middle of a run.
         await using var harness = new SyncHarness(storage, simulator, Prefix);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var killedWhileRunning = false;
-        string? heldByB = null;
-        while (DateTime.UtcNow < deadline && !killedWhileRunning)
-        {
-            foreach (var connectionId in stores.Keys)
-            {
-                var lease = await harness.State.GetLeaseAsync(connectionId, CancellationToken.None);
-                if (lease?.Owner.Contains($"-{b.Id}/") == true && lease.ExpiresAt > DateTimeOffset.UtcNow)
-                {
-                    b.Kill(entireProcessTree: true);
-                    await b.WaitForExitAsync();
-                    killedWhileRunning = true;
-                    heldByB = connectionId;
-                    break;
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.True(killedWhileRunning, "replica B never held a run");
+        var heldByB = await Eventually.WaitForAsync(() => ConnectionHeldByAsync(harness, stores.Keys, b), id => id is not null, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
+        b.Kill(entireProcessTree: true);
+        await b.WaitForExitAsync();
         simulator.State.Faults = new SimFaults();
 
         var runs = new List<JsonElement>();
@@ -114,13 +94,30 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
         Assert.False(a.HasExited);
     }
 
+    /// <summary>A connection whose lease replica <paramref name="host"/> holds, if any.</summary>
+    private static async Task<string?> ConnectionHeldByAsync(SyncHarness harness, IEnumerable<string> connectionIds, Process host)
+    {
+        foreach (var connectionId in connectionIds)
+        {
+            var lease = await harness.State.GetLeaseAsync(connectionId, CancellationToken.None);
+            if (lease?.Owner.Contains($"-{host.Id}/") == true && lease.ExpiresAt > DateTimeOffset.UtcNow)
+            {
+                return connectionId;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A host process on a port Kestrel picks (port 0; the address read back from its "Now listening on" line, so no
+    /// port is chosen here and released before the child binds it), once it answers its health check.
+    /// </summary>
     private async Task<(Process Process, string Url)> StartHostAsync()
     {
-        var port = FreePort();
-        var url = $"http://127.0.0.1:{port}";
         var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
         var dll = Path.Combine(AzuriteFixture.RepoRoot(), "src", "FunctionsSync.Host", "bin", configuration, "net10.0", "FunctionsSync.Host.dll");
-        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls {url}")
+        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls http://127.0.0.1:0")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -132,44 +129,44 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
             ["Workers:VisibilityTimeout"] = "00:00:06",
             ["Sync:LeaseDuration"] = "00:00:04",
             ["Sync:PageSize"] = "100",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         });
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__")] = value;
         }
 
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            const string marker = "Now listening on: ";
+            if (e.Data?.IndexOf(marker, StringComparison.Ordinal) is { } at and >= 0)
+            {
+                listening.TrySetResult(e.Data[(at + marker.Length)..].Trim());
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("host process exited at start-up"));
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         hosts.Add(process);
+        var url = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         using var probe = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        await Eventually.WaitForAsync(async () =>
         {
+            Assert.False(process.HasExited, "host process exited at start-up");
             try
             {
-                if ((await probe.GetAsync($"{url}/api/health")).StatusCode == HttpStatusCode.OK)
-                {
-                    return (process, url);
-                }
+                return (await probe.GetAsync($"{url}/api/health")).StatusCode;
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            catch (HttpRequestException)
             {
+                return (HttpStatusCode)0;
             }
-
-            Assert.False(process.HasExited, "host process exited at start-up");
-            Assert.True(DateTime.UtcNow < deadline, "host did not become healthy");
-            await Task.Delay(200);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+        return (process, url);
     }
 }

@@ -1,10 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -59,10 +60,10 @@ public sealed class SidecarDurableHost : IAsyncDisposable
 
     private static async Task<SidecarDurableHost> StartAsync(IOrchestrationService service, IOrchestrationServiceClient serviceClient, Action<DurableTaskRegistry> registry, HistoryMeter? meter)
     {
-        var port = FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
+        // Port 0: Kestrel binds a free port itself and says which (a port picked and released here could be taken first).
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<IOrchestrationService>(service);
         builder.Services.AddSingleton(serviceClient);
@@ -71,7 +72,8 @@ public sealed class SidecarDurableHost : IAsyncDisposable
         sidecar.MapGrpcService<TaskHubGrpcServer>();
         await sidecar.StartAsync();
 
-        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var channel = GrpcChannel.ForAddress(address);
         var worker = Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders())
             .ConfigureServices(services =>
@@ -107,12 +109,5 @@ public sealed class SidecarDurableHost : IAsyncDisposable
         channel.Dispose();
         await sidecar.StopAsync();
         await sidecar.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace FunctionsSync.IntegrationTests.Infrastructure;
 
@@ -29,7 +27,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         }
 
-        (blobPort, queuePort, tablePort) = (FreePort(), FreePort(), FreePort());
         await StartAsync();
     }
 
@@ -40,12 +37,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public static async Task<AzuriteFixture> StartPrivateAsync()
     {
         var fixture = new AzuriteFixture { location = Path.Combine(Path.GetTempPath(), $"fs-azurite-{Guid.NewGuid():N}") };
-        (fixture.blobPort, fixture.queuePort, fixture.tablePort) = (FreePort(), FreePort(), FreePort());
         await fixture.StartAsync();
         return fixture;
     }
 
-    /// <summary>Starts (again) on the same ports and data.</summary>
+    /// <summary>
+    /// Starts on ports Azurite picks itself (port 0, read back from its log: a port chosen here and released could be
+    /// taken before Azurite binds it), or again on the same ports and data.
+    /// </summary>
     public async Task StartAsync()
     {
         var root = RepoRoot();
@@ -56,19 +55,45 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         var persistence = location is null ? "--inMemoryPersistence" : $"--location \"{location}\"";
-        azurite = Process.Start(new ProcessStartInfo(exe,
-            $"--silent {persistence} --disableTelemetry --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --blobPort {blobPort} --queuePort {queuePort} --tablePort {tablePort}")
+        var listening = new Dictionary<string, TaskCompletionSource<int>>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        azurite.OutputDataReceived += (_, _) => { };
+            ["Blob"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            ["Queue"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            ["Table"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
+        azurite = new Process
+        {
+            StartInfo = new ProcessStartInfo(exe,
+                $"{persistence} --disableTelemetry --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --blobPort {blobPort} --queuePort {queuePort} --tablePort {tablePort}")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            },
+            EnableRaisingEvents = true,
+        };
+        // "Azurite Table service is successfully listening at http://127.0.0.1:40651"
+        azurite.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && line.StartsWith("Azurite ", StringComparison.Ordinal) && line.Contains(" service is successfully listening at ", StringComparison.Ordinal)
+                && listening.TryGetValue(line.Split(' ')[1], out var service) && int.TryParse(line[(line.LastIndexOf(':') + 1)..], out var port))
+            {
+                service.TrySetResult(port);
+            }
+        };
         azurite.ErrorDataReceived += (_, _) => { };
+        azurite.Exited += (_, _) =>
+        {
+            foreach (var service in listening.Values)
+            {
+                service.TrySetException(new InvalidOperationException("Azurite exited at start-up."));
+            }
+        };
+        azurite.Start();
         azurite.BeginOutputReadLine();
         azurite.BeginErrorReadLine();
-        await WaitForPortAsync(tablePort, TimeSpan.FromSeconds(60));
-        await WaitForPortAsync(queuePort, TimeSpan.FromSeconds(60));
+        await Task.WhenAll(listening.Values.Select(t => t.Task)).WaitAsync(TimeSpan.FromSeconds(60));
+        (blobPort, queuePort, tablePort) = (listening["Blob"].Task.Result, listening["Queue"].Task.Result, listening["Table"].Task.Result);
         ConnectionString = For(blobPort, queuePort, tablePort);
     }
 
@@ -142,30 +167,5 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         throw new InvalidOperationException("Cannot find the repository root (FunctionsSync.sln) above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForPortAsync(int port, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
     }
 }
