@@ -79,6 +79,7 @@ public static class SelfHostedExtensions
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
         }
 
+        builder.Services.AddSingleton<WorkerPasses>();
         builder.Services.AddHostedService<QueueWorkerService>();
         builder.Services.AddHostedService<WebhookWorkerService>();
         builder.Services.AddHostedService<RetryWorkerService>();

@@ -137,18 +137,19 @@ public sealed class BadResponseTests(AzuriteFixture storage, SimulatorFixture si
     {
         simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 150 };
         using var done = new CancellationTokenSource();
+        // Armed once the run has checkpointed that many pages; a run that ends first leaves it unarmed.
         var arm = Task.Run(async () =>
         {
-            while (!done.IsCancellationRequested)
+            try
             {
-                var lease = await harness.State.GetLeaseAsync(connectionId, CancellationToken.None);
-                if (lease?.ActiveRunId is { } id && await harness.State.GetRunAsync(id, CancellationToken.None) is { PageSeq: var seq } && seq >= afterPages)
-                {
-                    simulator.State.Faults = faults;
-                    return;
-                }
-
-                await Task.Delay(5);
+                await Eventually.WaitForAsync(
+                    async () => (await harness.State.GetLeaseAsync(connectionId, CancellationToken.None))?.ActiveRunId is { } id
+                        && await harness.State.GetRunAsync(id, CancellationToken.None) is { PageSeq: var seq } && seq >= afterPages,
+                    armed => armed, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(5), done.Token);
+                simulator.State.Faults = faults;
+            }
+            catch (OperationCanceledException)
+            {
             }
         });
         var outcome = await harness.Syncer.RunAsync(new SyncRequest(connectionId, mode), CancellationToken.None);

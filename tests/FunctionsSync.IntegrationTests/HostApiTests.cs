@@ -5,6 +5,7 @@ using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
+using FunctionsSync.Host.Workers;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using Microsoft.Extensions.DependencyInjection;
@@ -211,17 +212,13 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
             Assert.Equal("*/1 * * * * *", status.GetProperty("schedule").GetString());
 
             // Stopped: ticks go by and nothing runs.
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await restarted.PassesAsync(WorkerPasses.Scheduler, 4);
             Assert.False((await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync()).TryGetProperty("lastRun", out _));
 
             Assert.True((await (await client.PostAsync("/api/sync/start", null)).ReadJsonAsync()).GetProperty("enabled").GetBoolean());
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            JsonElement lastRun;
-            while (!(await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync()).TryGetProperty("lastRun", out lastRun))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "no scheduled run started within 30 s of start");
-                await Task.Delay(200);
-            }
+            var lastRun = (await Eventually.WaitForAsync(
+                async () => await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync(), c => c.TryGetProperty("lastRun", out _), TimeSpan.FromSeconds(30)))
+                .GetProperty("lastRun");
 
             Assert.Equal("schedule", lastRun.GetProperty("trigger").GetString());
             var run = await client.WaitForRunAsync(lastRun.GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FunctionsSync.Host.Workers;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 
@@ -57,7 +58,8 @@ public sealed class ReceiptImportTests(AzuriteFixture storage, SimulatorFixture 
             () => Task.FromResult(simulator.State.Validations),
             v => v.GetValueOrDefault(invalid) >= 3 && v.GetValueOrDefault(limited) >= 3);
 
-        await Task.Delay(800);
+        // Two more retry passes ask nothing more.
+        await host.PassesAsync(WorkerPasses.ReceiptRetry);
         Assert.Equal(3, simulator.State.Validations[invalid]);
         Assert.Equal(3, simulator.State.Validations[limited]);
         Assert.Equal(1, simulator.State.Validations[valid]);

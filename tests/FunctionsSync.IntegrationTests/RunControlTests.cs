@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using FunctionsSync.Core.Records;
+using FunctionsSync.Host.Workers;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using FunctionsSync.Simulator.Faults;
@@ -38,21 +39,8 @@ public sealed class RunControlTests(AzuriteFixture storage, SimulatorFixture sim
         return (client, (await response.ReadJsonAsync()).GetProperty("connectionId").GetString()!, store);
     }
 
-    private static async Task<JsonElement> WaitForAsync(HttpClient client, string runId, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var run = await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync();
-            if (condition(run))
-            {
-                return run;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"condition not reached: {run}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task<JsonElement> WaitForAsync(HttpClient client, string runId, Func<JsonElement, bool> condition) =>
+        Eventually.WaitForAsync(async () => await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync(), condition, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
 
     private static long Processed(JsonElement run) => run.GetProperty("counters").GetProperty("processed").GetInt64();
 
@@ -77,7 +65,8 @@ public sealed class RunControlTests(AzuriteFixture storage, SimulatorFixture sim
         var lease = await harness.State.GetLeaseAsync(connectionId, CancellationToken.None);
         Assert.Equal("", lease!.Owner);
         Assert.Equal(runId, lease.ActiveRunId);
-        await Task.Delay(600);
+        // The job workers go round and take nothing up.
+        await host.PassesAsync(WorkerPasses.Jobs, 4);
         var still = await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync();
         Assert.Equal(Processed(paused), Processed(still));
         Assert.True(Processed(still) < Expected.For(store, EntityType.Orders).Count + 700);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FunctionsSync.Core.Sync;
 using FunctionsSync.Core.Webhooks;
+using FunctionsSync.Host.Workers;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using FunctionsSync.Storage.Jobs;
@@ -47,7 +48,9 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
         await client.WaitForRunAsync(runId, TimeSpan.FromSeconds(60));
 
         var got = await WaitForReceiverAsync(receiver, r => r.GetProperty("accepted").GetArrayLength() == 1);
-        await Task.Delay(1000); // nothing more may arrive once it was accepted
+        // Nothing more may arrive once it was accepted: neither the queue nor the retry sweep sends it again.
+        await host.PassesAsync(WorkerPasses.WebhookQueue);
+        await host.PassesAsync(WorkerPasses.WebhookSweep);
         got = await ReceiverAsync(receiver);
         Assert.Equal(1, got.GetProperty("accepted").GetArrayLength());
         var attempts = got.GetProperty("attempts").EnumerateArray().ToList();

@@ -9,15 +9,18 @@ internal static class Periodic
     internal static readonly TimeSpan StorageRetryDelay = TimeSpan.FromSeconds(2);
 
     /// <summary>Runs <paramref name="work"/> once per interval.</summary>
-    public static Task RunAsync(Func<TimeSpan> interval, Func<CancellationToken, Task> work, Action<Exception> onError, TimeProvider time, CancellationToken stoppingToken) =>
-        RunAsync(interval, async ct =>
+    public static Task RunAsync(
+        string loop, WorkerPasses passes, Func<TimeSpan> interval, Func<CancellationToken, Task> work, Action<Exception> onError, TimeProvider time, CancellationToken stoppingToken) =>
+        RunAsync(loop, passes, interval, async ct =>
         {
             await work(ct);
             return false;
         }, onError, time, stoppingToken);
 
+    /// <param name="loop">The loop's name in <paramref name="passes"/>, which counts each pass it completes.</param>
     /// <param name="work">One pass; returns true when there may be more work right away (then it runs again at once).</param>
-    public static async Task RunAsync(Func<TimeSpan> interval, Func<CancellationToken, Task<bool>> work, Action<Exception> onError, TimeProvider time, CancellationToken stoppingToken)
+    public static async Task RunAsync(
+        string loop, WorkerPasses passes, Func<TimeSpan> interval, Func<CancellationToken, Task<bool>> work, Action<Exception> onError, TimeProvider time, CancellationToken stoppingToken)
     {
         var storageDown = false;
         while (!stoppingToken.IsCancellationRequested)
@@ -47,6 +50,7 @@ internal static class Periodic
                 onError(ex);
             }
 
+            passes.Completed(loop);
             if (!more)
             {
                 try

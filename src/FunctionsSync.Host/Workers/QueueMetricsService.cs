@@ -7,12 +7,12 @@ namespace FunctionsSync.Host.Workers;
 /// Samples the fan-out queue for the meter's depth and oldest-job gauges (two small requests every
 /// <see cref="Interval"/>; a gauge callback must not call storage).
 /// </summary>
-public sealed partial class QueueMetricsService(IJobQueue queue, SyncMetrics metrics, TimeProvider time, ILogger<QueueMetricsService> logger) : BackgroundService
+public sealed partial class QueueMetricsService(IJobQueue queue, SyncMetrics metrics, WorkerPasses passes, TimeProvider time, ILogger<QueueMetricsService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Periodic.RunAsync(() => Interval, async ct =>
+        Periodic.RunAsync(WorkerPasses.QueueMetrics, passes, () => Interval, async ct =>
         {
             var depth = await queue.ApproximateCountAsync(ct) ?? 0;
             var oldest = await queue.OldestVisibleAsync(ct);

@@ -12,6 +12,7 @@ public sealed partial class QueueWorkerService(
     IJobQueue queue,
     JobProcessor processor,
     IOptions<WorkerOptions> options,
+    WorkerPasses passes,
     TimeProvider time,
     ILogger<QueueWorkerService> logger) : BackgroundService
 {
@@ -30,12 +31,14 @@ public sealed partial class QueueWorkerService(
                 var message = await queue.ReceiveAsync(options.Value.VisibilityTimeout, stoppingToken);
                 if (message is null)
                 {
+                    passes.Completed(WorkerPasses.Jobs);
                     await Task.Delay(idle, time, stoppingToken);
                     continue;
                 }
 
                 var outcome = await processor.ProcessAsync(message, owner, stoppingToken);
                 LogProcessed(owner, message.Job?.RunId, outcome);
+                passes.Completed(WorkerPasses.Jobs);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

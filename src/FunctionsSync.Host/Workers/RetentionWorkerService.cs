@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 namespace FunctionsSync.Host.Workers;
 
 /// <summary>Deletes history beyond the retention settings, a bounded batch per pass; passes follow each other at once while work is left.</summary>
-public sealed partial class RetentionWorkerService(IRetention retention, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionWorkerService> logger) : BackgroundService
+public sealed partial class RetentionWorkerService(IRetention retention, IOptions<RetentionOptions> options, WorkerPasses passes, TimeProvider time, ILogger<RetentionWorkerService> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Periodic.RunAsync(() => options.Value.Interval, async ct =>
+        Periodic.RunAsync(WorkerPasses.Retention, passes, () => options.Value.Interval, async ct =>
         {
             var result = await retention.RunOnceAsync(ct);
             if (result.RunsDeleted + result.ActivityDeleted + result.ReceiptsDeleted + result.DeliveriesDeleted > 0)

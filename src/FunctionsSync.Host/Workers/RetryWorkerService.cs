@@ -10,12 +10,13 @@ public sealed partial class RetryWorkerService(
     ConflictResolver conflicts,
     IOptions<ReceiptOptions> receiptOptions,
     IOptions<ConflictOptions> conflictOptions,
+    WorkerPasses passes,
     TimeProvider time,
     ILogger<RetryWorkerService> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        Periodic.RunAsync(() => receiptOptions.Value.RetryInterval, receipts.RetryDueAsync, ex => LogFailed(ex, "receipt"), time, stoppingToken),
-        Periodic.RunAsync(() => conflictOptions.Value.RetryInterval, conflicts.RetryDueAsync, ex => LogFailed(ex, "conflict"), time, stoppingToken));
+        Periodic.RunAsync(WorkerPasses.ReceiptRetry, passes, () => receiptOptions.Value.RetryInterval, receipts.RetryDueAsync, ex => LogFailed(ex, "receipt"), time, stoppingToken),
+        Periodic.RunAsync(WorkerPasses.ConflictRetry, passes, () => conflictOptions.Value.RetryInterval, conflicts.RetryDueAsync, ex => LogFailed(ex, "conflict"), time, stoppingToken));
 
     [LoggerMessage(6101, LogLevel.Error, "The {Kind} retry pass failed; retrying on the next one")]
     private partial void LogFailed(Exception exception, string kind);

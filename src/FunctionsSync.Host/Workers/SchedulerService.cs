@@ -10,11 +10,12 @@ public sealed partial class SchedulerService(
     ScheduleTicker ticker,
     CyclePlanner planner,
     Microsoft.Extensions.Options.IOptions<SchedulerOptions> options,
+    WorkerPasses passes,
     TimeProvider time,
     ILogger<SchedulerService> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Periodic.RunAsync(() => options.Value.TickInterval, TickAsync, LogTickFailed, time, stoppingToken);
+        Periodic.RunAsync(WorkerPasses.Scheduler, passes, () => options.Value.TickInterval, TickAsync, LogTickFailed, time, stoppingToken);
 
     public async Task<CycleSummary?> TickAsync(CancellationToken cancellationToken)
     {

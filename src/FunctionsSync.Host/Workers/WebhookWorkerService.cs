@@ -12,6 +12,7 @@ public sealed partial class WebhookWorkerService(
     WebhookQueueWorker queueWorker,
     WebhookDispatcher dispatcher,
     IOptions<WebhookOptions> options,
+    WorkerPasses passes,
     TimeProvider time,
     ILogger<WebhookWorkerService> logger) : BackgroundService
 {
@@ -25,8 +26,8 @@ public sealed partial class WebhookWorkerService(
         }
 
         return Task.WhenAll(
-            Periodic.RunAsync(() => IdlePoll, async ct => await queueWorker.PollAsync(ct) > 0, ex => LogFailed(ex, "queue"), time, stoppingToken),
-            Periodic.RunAsync(() => options.Value.SweepInterval, dispatcher.SweepAsync, ex => LogFailed(ex, "sweep"), time, stoppingToken));
+            Periodic.RunAsync(WorkerPasses.WebhookQueue, passes, () => IdlePoll, async ct => await queueWorker.PollAsync(ct) > 0, ex => LogFailed(ex, "queue"), time, stoppingToken),
+            Periodic.RunAsync(WorkerPasses.WebhookSweep, passes, () => options.Value.SweepInterval, dispatcher.SweepAsync, ex => LogFailed(ex, "sweep"), time, stoppingToken));
     }
 
     [LoggerMessage(6001, LogLevel.Error, "Webhook {Loop} pass failed; retrying on the next one")]

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using FunctionsSync.Host.Demo;
+using FunctionsSync.Host.Workers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -72,6 +73,17 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
         }
     }
 
+    /// <summary>
+    /// Until the host's background <paramref name="loop"/> (a <see cref="WorkerPasses"/> name) has completed
+    /// <paramref name="more"/> more passes than now: at least one whole pass began after this moment.
+    /// </summary>
+    public Task PassesAsync(string loop, int more = 2)
+    {
+        var passes = Services.GetRequiredService<WorkerPasses>();
+        var target = passes.Count(loop) + more;
+        return Eventually.WaitForAsync(() => Task.FromResult(passes.Count(loop)), n => n >= target, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
+    }
+
     public HttpClient Client(string? key = AdminKey)
     {
         var client = CreateClient();
@@ -96,20 +108,9 @@ public static class HttpJson
         client.PostAsync(url, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
     /// <summary>Polls a run until it is final.</summary>
-    public static async Task<JsonElement> WaitForRunAsync(this HttpClient client, string runId, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var run = await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync();
-            var status = run.GetProperty("status").GetString();
-            if (status is "succeeded" or "partial" or "failed" or "cancelled")
-            {
-                return run;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"run {runId} still {status} after {timeout}: {run}");
-            await Task.Delay(100);
-        }
-    }
+    public static Task<JsonElement> WaitForRunAsync(this HttpClient client, string runId, TimeSpan timeout) =>
+        Eventually.WaitForAsync(
+            async () => await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync(),
+            run => run.GetProperty("status").GetString() is "succeeded" or "partial" or "failed" or "cancelled",
+            timeout);
 }
