@@ -2,7 +2,7 @@ namespace FunctionsSync.Core.Orchestration;
 
 /// <summary>
 /// The calls the sync orchestrations make, and nothing else. Durable Functions' <c>TaskOrchestrationContext</c> backs
-/// it in the cloud; <see cref="LocalOrchestrationCalls"/> runs the same sequences in-process. Implementations must be
+/// it in the cloud; the integration tests' <c>LocalOrchestrationCalls</c> runs the same sequences in-process. Implementations must be
 /// deterministic on replay, so orchestration code never touches clocks, GUIDs, I/O or configuration itself.
 /// </summary>
 public interface IOrchestrationCalls

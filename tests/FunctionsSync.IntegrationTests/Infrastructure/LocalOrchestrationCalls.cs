@@ -1,15 +1,26 @@
 using System.Collections.Concurrent;
+using FunctionsSync.Core.Orchestration;
 
-namespace FunctionsSync.Core.Orchestration;
+namespace FunctionsSync.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Runs the sync orchestrations in-process, calling <see cref="SyncActivities"/> directly: the same sequences the
-/// Functions app runs on Durable Functions, here without it (tests, and hosts without a Durable backend).
-/// Activity retries follow <see cref="ActivityRetry"/>; ContinueAsNew restarts the orchestration in a loop.
+/// A test double of Durable Functions: runs Core's sync orchestrations in-process, calling <see cref="SyncActivities"/>
+/// directly, the same sequences the Functions app runs on Durable (whose own tests run them on the real engine).
+/// Activity retries follow <see cref="ActivityRetry"/>; ContinueAsNew restarts the orchestration in a loop. External
+/// events are kept per orchestration tree (an instance and its sub-orchestrations), not process-wide.
 /// </summary>
 public sealed class LocalOrchestrationCalls(SyncActivities activities, string instanceId, TimeProvider time, CancellationToken cancellationToken) : IOrchestrationCalls
 {
-    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Events = new();
+    /// <summary>Each activity by name: adding one to the orchestrations is one entry here.</summary>
+    private static readonly IReadOnlyDictionary<string, Func<SyncActivities, object, CancellationToken, Task<object>>> Activities =
+        new Dictionary<string, Func<SyncActivities, object, CancellationToken, Task<object>>>
+        {
+            [OrchestrationNames.PlanCycle] = async (a, input, ct) => await a.PlanCycleAsync((CycleInput)input, ct),
+            [OrchestrationNames.SyncPage] = async (a, input, ct) => await a.SyncPageAsync((PageRequest)input, ct),
+            [OrchestrationNames.RecordCycle] = async (a, input, ct) => await a.RecordCycleAsync((CycleRecord)input, ct),
+        };
+
+    private ConcurrentDictionary<string, TaskCompletionSource> events = new();
     private object? continueWith;
 
     public string InstanceId => instanceId;
@@ -45,9 +56,9 @@ public sealed class LocalOrchestrationCalls(SyncActivities activities, string in
         }
     }
 
-    /// <summary>Raises an external event for a waiting instance (what <c>RaiseEventAsync</c> does on Durable).</summary>
-    public static void RaiseEvent(string instanceId, string name) =>
-        Events.GetOrAdd($"{instanceId}/{name}", _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    /// <summary>Raises an external event for a waiting instance of this tree (what <c>RaiseEventAsync</c> does on Durable).</summary>
+    public void RaiseEvent(string targetInstanceId, string name) =>
+        events.GetOrAdd($"{targetInstanceId}/{name}", _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     public async Task<TResult> CallActivityAsync<TResult>(string name, object input, ActivityRetry? retry)
     {
@@ -58,14 +69,8 @@ public sealed class LocalOrchestrationCalls(SyncActivities activities, string in
             ActivityLog.Enqueue(name);
             try
             {
-                object result = name switch
-                {
-                    OrchestrationNames.PlanCycle => await activities.PlanCycleAsync((CycleInput)input, cancellationToken),
-                    OrchestrationNames.SyncPage => await activities.SyncPageAsync((PageRequest)input, cancellationToken),
-                    OrchestrationNames.RecordCycle => await activities.RecordCycleAsync((CycleRecord)input, cancellationToken),
-                    _ => throw new InvalidOperationException($"Unknown activity {name}."),
-                };
-                return (TResult)result;
+                var run = Activities.GetValueOrDefault(name) ?? throw new InvalidOperationException($"Unknown activity {name}.");
+                return (TResult)await run(activities, input, cancellationToken);
             }
             catch (Exception) when (attempt < attempts && !cancellationToken.IsCancellationRequested)
             {
@@ -80,7 +85,7 @@ public sealed class LocalOrchestrationCalls(SyncActivities activities, string in
     {
         // Off the caller's stack, as Durable runs sub-orchestrations on their own.
         await Task.Yield();
-        var child = new LocalOrchestrationCalls(activities, subInstanceId, time, cancellationToken);
+        var child = new LocalOrchestrationCalls(activities, subInstanceId, time, cancellationToken) { events = events };
         object? result = name switch
         {
             OrchestrationNames.CycleLane => await child.RunGenerationsAsync((LaneInput)input, CycleLaneOrchestration.RunAsync),
@@ -94,9 +99,9 @@ public sealed class LocalOrchestrationCalls(SyncActivities activities, string in
 
     public async Task<bool> WaitForEventAsync(string name, TimeSpan timeout)
     {
-        var signal = Events.GetOrAdd($"{instanceId}/{name}", _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var signal = events.GetOrAdd($"{instanceId}/{name}", _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         var finished = await Task.WhenAny(signal.Task, Task.Delay(timeout, time, cancellationToken));
-        Events.TryRemove($"{instanceId}/{name}", out _);
+        events.TryRemove($"{instanceId}/{name}", out _);
         return finished == signal.Task;
     }
 
