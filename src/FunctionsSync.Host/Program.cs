@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 
 var once = args.Contains("--once");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--once").ToArray());
+builder.AddDemo();
 // --once runs one cycle itself; a scheduled cycle must not compete with it.
 builder.AddSelfHostedFunctionsSync(withScheduler: !once);
 if (once)
