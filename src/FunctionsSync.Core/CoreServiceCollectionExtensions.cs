@@ -68,6 +68,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<HealthApi>();
         services.TryAddSingleton<AdminApi>();
         services.TryAddSingleton<RunsApi>();
+        services.TryAddSingleton<ConnectionAccess>();
         services.TryAddSingleton<ConnectionsApi>();
         services.TryAddSingleton<SyncApi>();
         services.TryAddSingleton<ConflictsApi>();

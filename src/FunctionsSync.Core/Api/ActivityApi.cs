@@ -4,7 +4,7 @@ using FunctionsSync.Core.Activity;
 namespace FunctionsSync.Core.Api;
 
 /// <summary><c>GET /api/connections/{id}/activity</c>: who did what to the connection's data, newest first.</summary>
-public sealed class ActivityApi(IActivityLog log, ConnectionsApi connectionsApi)
+public sealed class ActivityApi(IActivityLog log, ConnectionAccess access)
 {
     public async Task<ApiResult> ListAsync(ApiCaller caller, string connectionId, int? take, CancellationToken cancellationToken)
     {
@@ -13,9 +13,9 @@ public sealed class ActivityApi(IActivityLog log, ConnectionsApi connectionsApi)
             return Problems.OutOfRange("take", 1, 500);
         }
 
-        if (await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null)
+        if (await access.FindAsync(caller, connectionId, cancellationToken) is null)
         {
-            return ConnectionsApi.NotFound(connectionId);
+            return ConnectionAccess.NotFound(connectionId);
         }
 
         var entries = await log.ListAsync(connectionId, take ?? 100, cancellationToken);

@@ -15,7 +15,7 @@ public static class ApiContracts
     {
         ["Health"] = new(null, 200, typeof(JsonElement)),
         ["OrdersImport"] = new(typeof(ImportReceiptRequest), 201, typeof(ReceiptView)),
-        ["SyncStatus"] = new(null, 200, typeof(JsonElement)),
+        ["SyncStatus"] = new(null, 200, typeof(SyncStatusView)),
         ["SyncStart"] = new(null, 200, typeof(ScheduleView)),
         ["SyncStop"] = new(null, 200, typeof(ScheduleView)),
         ["SyncInterval"] = new(typeof(IntervalRequest), 200, typeof(ScheduleView)),
@@ -29,7 +29,7 @@ public static class ApiContracts
         ["ConnectionRegister"] = new(typeof(RegisterConnectionRequest), 201, typeof(ConnectionView)),
         ["ConnectionList"] = new(null, 200, typeof(ConnectionListView)),
         ["ConnectionGet"] = new(null, 200, typeof(ConnectionView)),
-        ["ConnectionStatus"] = new(null, 200, typeof(JsonElement)),
+        ["ConnectionStatus"] = new(null, 200, typeof(ConnectionStatusView)),
         ["ConnectionRotateSyncToken"] = new(null, 200, typeof(RotatedSyncToken)),
         ["ConnectionPatch"] = new(typeof(PatchConnectionRequest), 200, typeof(ConnectionView)),
         ["ConnectionDelete"] = new(null, 204, null),

@@ -4,7 +4,7 @@ using FunctionsSync.Core.Conflicts;
 namespace FunctionsSync.Core.Api;
 
 /// <summary>The <c>/api/conflicts</c> routes.</summary>
-public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver, ConnectionsApi connectionsApi)
+public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver, ConnectionAccess access)
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 200;
@@ -41,9 +41,9 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
             return new ApiResult(200, new ConflictPageView([], null));
         }
 
-        if (connectionId is not null && await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null)
+        if (connectionId is not null && await access.FindAsync(caller, connectionId, cancellationToken) is null)
         {
-            return ConnectionsApi.NotFound(connectionId);
+            return ConnectionAccess.NotFound(connectionId);
         }
 
         try

@@ -12,6 +12,7 @@ namespace FunctionsSync.Core.Api;
 /// <summary>The <c>/api/connections</c> routes.</summary>
 public sealed class ConnectionsApi(
     IConnectionStore connections,
+    ConnectionAccess access,
     ISyncStateStore state,
     IRecordQuery records,
     IReceiptStore receipts,
@@ -100,9 +101,9 @@ public sealed class ConnectionsApi(
 
     public async Task<ApiResult> GetAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
     {
-        if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
+        if (await access.FindAsync(caller, connectionId, cancellationToken) is not { } connection)
         {
-            return NotFound(connectionId);
+            return ConnectionAccess.NotFound(connectionId);
         }
 
         var now = time.GetUtcNow();
@@ -126,9 +127,9 @@ public sealed class ConnectionsApi(
             return Problems.OutOfRange("pageSize", 1, MaxRunPage);
         }
 
-        if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
+        if (await access.FindAsync(caller, connectionId, cancellationToken) is not { } connection)
         {
-            return NotFound(connectionId);
+            return ConnectionAccess.NotFound(connectionId);
         }
 
         RunPage page;
@@ -148,57 +149,29 @@ public sealed class ConnectionsApi(
     /// <summary><c>GET /api/connections/{id}/status</c>: the summary a merchant-facing screen shows.</summary>
     public async Task<ApiResult> StatusAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
     {
-        if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
+        if (await access.FindAsync(caller, connectionId, cancellationToken) is not { } connection)
         {
-            return NotFound(connectionId);
+            return ConnectionAccess.NotFound(connectionId);
         }
 
         var runs = await state.ListRunsAsync(connection.Id, StatusWindow, cancellationToken);
         var finished = runs.Where(r => r.Status.IsFinal()).ToList();
         var orders = (await records.CountAsync(connection.Id, cancellationToken))[EntityType.Orders];
         var imported = await receipts.CountAsync(connection.Id, cancellationToken);
-        var syncStatus = SyncStatusOf(finished);
-        return new ApiResult(200, new
-        {
-            lastSyncAt = finished.FirstOrDefault(r => r.Status is RunStatus.Succeeded or RunStatus.Partial)?.FinishedAt,
-            // Orders pulled by syncs plus orders pushed as receipts.
-            importedOrders = orders + imported.Success,
-            // A failed or rate-limited receipt makes an otherwise successful connection partial.
-            syncStatus = syncStatus == "success" && imported.Failed + imported.RateLimited > 0 ? "partial" : syncStatus,
-            // Runs that ended rate limited plus receipts waiting out a rate limit.
-            rateLimitedCount = finished.Count(r => r.ErrorKind == Adapters.MarketplaceErrorKind.RateLimited) + imported.RateLimited,
-            receipts = new { success = imported.Success, failed = imported.Failed, rateLimited = imported.RateLimited, pending = imported.Pending },
-        });
-    }
-
-    /// <summary>pending: no runs; success: the last 20 have no failed or rate-limited run and the last succeeded;
-    /// failed: the last failed and none of the last 20 succeeded; otherwise partial.</summary>
-    public static string SyncStatusOf(IReadOnlyList<SyncRun> finishedNewestFirst)
-    {
-        if (finishedNewestFirst.Count == 0)
-        {
-            return "pending";
-        }
-
-        var last = finishedNewestFirst[0];
-        if (last.Status == RunStatus.Succeeded && finishedNewestFirst.All(r => r.Status != RunStatus.Failed && r.ErrorKind != Adapters.MarketplaceErrorKind.RateLimited))
-        {
-            return "success";
-        }
-
-        if (last.Status == RunStatus.Failed && finishedNewestFirst.All(r => r.Status != RunStatus.Succeeded))
-        {
-            return "failed";
-        }
-
-        return "partial";
+        var syncStatus = SyncHistoryStatus.Of(finished);
+        return new ApiResult(200, new ConnectionStatusView(
+            LastSyncAt: finished.FirstOrDefault(r => r.Status is RunStatus.Succeeded or RunStatus.Partial)?.FinishedAt,
+            ImportedOrders: orders + imported.Success,
+            SyncStatus: syncStatus == "success" && imported.Failed + imported.RateLimited > 0 ? "partial" : syncStatus,
+            RateLimitedCount: finished.Count(r => r.ErrorKind == Adapters.MarketplaceErrorKind.RateLimited) + imported.RateLimited,
+            Receipts: new ReceiptCountsView(imported.Success, imported.Failed, imported.RateLimited, imported.Pending)));
     }
 
     public async Task<ApiResult> PatchAsync(ApiCaller caller, string connectionId, string? body, CancellationToken cancellationToken)
     {
-        if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
+        if (await access.FindAsync(caller, connectionId, cancellationToken) is not { } connection)
         {
-            return NotFound(connectionId);
+            return ConnectionAccess.NotFound(connectionId);
         }
 
         if (!ApiJson.TryRead<PatchConnectionRequest>(body, out var request, out var problem))
@@ -242,7 +215,7 @@ public sealed class ConnectionsApi(
             UpdatedAt = time.GetUtcNow(),
         }, cancellationToken);
         return updated is null or { DeletedAt: not null }
-            ? NotFound(connectionId)
+            ? ConnectionAccess.NotFound(connectionId)
             : new ApiResult(200, ConnectionView.From(updated, caller.IsAdmin, await state.GetConnectionStateAsync(updated.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken)));
     }
 
@@ -252,21 +225,21 @@ public sealed class ConnectionsApi(
     /// </summary>
     public async Task<ApiResult> RotateSyncTokenAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
     {
-        if (await FindAsync(caller, connectionId, cancellationToken) is null)
+        if (await access.FindAsync(caller, connectionId, cancellationToken) is null)
         {
-            return NotFound(connectionId);
+            return ConnectionAccess.NotFound(connectionId);
         }
 
         var token = ConnectionIds.NewSyncToken();
         var updated = await connections.UpdateAsync(connectionId, c => c.DeletedAt is not null ? null : c with { SyncToken = token, UpdatedAt = time.GetUtcNow() }, cancellationToken);
-        return updated is null || updated.SyncToken != token ? NotFound(connectionId) : new ApiResult(200, new RotatedSyncToken(connectionId, token));
+        return updated is null || updated.SyncToken != token ? ConnectionAccess.NotFound(connectionId) : new ApiResult(200, new RotatedSyncToken(connectionId, token));
     }
 
     public async Task<ApiResult> DeleteAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
     {
-        if (await FindAsync(caller, connectionId, cancellationToken) is not { } connection)
+        if (await access.FindAsync(caller, connectionId, cancellationToken) is not { } connection)
         {
-            return NotFound(connectionId);
+            return ConnectionAccess.NotFound(connectionId);
         }
 
         // Its active run is cancelled (at once, or by its runner after the page in flight) and its credentials are
@@ -281,19 +254,4 @@ public sealed class ConnectionsApi(
         await connections.UpdateAsync(connection.Id, c => c with { Enabled = false, DeletedAt = now, UpdatedAt = now, Credentials = new Dictionary<string, string>() }, cancellationToken);
         return new ApiResult(204, null);
     }
-
-    /// <summary>The connection when it exists, is not deleted and the caller may see it; another organization's is "not found".</summary>
-    public async Task<Connection?> FindAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(connectionId) || connectionId.Length > 64 || !connectionId.All(char.IsAsciiLetterOrDigit))
-        {
-            return null;
-        }
-
-        var connection = await connections.GetAsync(connectionId, cancellationToken);
-        return connection is not null && connection.DeletedAt is null && caller.CanSee(connection.OrganizationId) ? connection : null;
-    }
-
-    /// <summary>The answer for a connection that does not exist or that the caller may not see.</summary>
-    public static ApiResult NotFound(string connectionId) => Problems.NotFound($"Connection {connectionId} does not exist.");
 }

@@ -11,7 +11,7 @@ namespace FunctionsSync.Core.Api;
 /// <c>/api/connections/{id}/records/{entityType}/{externalId}</c>: one stored record, and local changes to it by
 /// downstream systems (which the next sync weighs against the marketplace's changes).
 /// </summary>
-public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, ConnectionsApi connectionsApi, IActivityLog activity, TimeProvider time)
+public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, ConnectionAccess access, IActivityLog activity, TimeProvider time)
 {
     /// <summary>A table string property holds 64 KiB (UTF-16): 32,768 characters, less room to spare.</summary>
     public const int MaxRecordJsonChars = 30_000;
@@ -110,8 +110,8 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
             return (null, Problems.BadRequest($"Unknown entity type '{entityType}'.", new Dictionary<string, string[]> { ["entityType"] = ["Must be orders, customers, products or prices."] }));
         }
 
-        return await connectionsApi.FindAsync(caller, connectionId, cancellationToken) is null
-            ? (null, ConnectionsApi.NotFound(connectionId))
+        return await access.FindAsync(caller, connectionId, cancellationToken) is null
+            ? (null, ConnectionAccess.NotFound(connectionId))
             : (type, null);
     }
 

@@ -17,7 +17,7 @@ public sealed class SyncApi(
     ISyncStateStore state,
     RunLauncher launcher,
     CyclePlanner planner,
-    ConnectionsApi connectionsApi,
+    ConnectionAccess access,
     SyncHealthReader healthReader,
     IOptions<SchedulerOptions> schedulerOptions,
     TimeProvider time)
@@ -30,12 +30,12 @@ public sealed class SyncApi(
         var all = (await connections.ListAsync(caller.IsAdmin ? null : caller.OrganizationId, cancellationToken)).Where(c => c.DeletedAt is null).ToList();
         var states = await state.ListConnectionStatesAsync(cancellationToken);
         var visible = all.Select(c => c.Id).ToHashSet();
-        var active = new List<object>();
+        var active = new List<ActiveRunView>();
         foreach (var s in states.Values.Where(s => s.ActiveRunId is not null && visible.Contains(s.ConnectionId)))
         {
             if (await state.GetRunAsync(s.ActiveRunId!, cancellationToken) is { } run && !run.Status.IsFinal())
             {
-                active.Add(new { run.RunId, run.ConnectionId, run.Status, percentComplete = RunView.From(run, now).PercentComplete });
+                active.Add(new ActiveRunView(run.RunId, run.ConnectionId, run.Status, RunView.From(run, now).PercentComplete));
             }
         }
 
@@ -49,32 +49,26 @@ public sealed class SyncApi(
 
         var needsAttention = all.Count(c => c.Health == ConnectionHealth.NeedsAttention);
         var failing = lastStatuses.Count(s => s == RunStatus.Failed);
-        return new ApiResult(200, new
-        {
-            enabled = current.Enabled,
-            schedule = current.Cron,
-            nextRunAt = current.Enabled ? Max(cron.NextAfter(current.LastOccurrence), now) : (DateTimeOffset?)null,
-            lastCycle = caller.IsAdmin ? current.LastCycle : null,
-            connections = new
-            {
-                total = all.Count,
-                enabled = all.Count(c => c.Enabled),
-                disabled = all.Count(c => !c.Enabled),
-                needsAttention,
+        return new ApiResult(200, new SyncStatusView(
+            Enabled: current.Enabled,
+            Schedule: current.Cron,
+            NextRunAt: current.Enabled ? Max(cron.NextAfter(current.LastOccurrence), now) : null,
+            LastCycle: caller.IsAdmin ? current.LastCycle : null,
+            Connections: new ConnectionCountsView(
+                Total: all.Count,
+                Enabled: all.Count(c => c.Enabled),
+                Disabled: all.Count(c => !c.Enabled),
+                NeedsAttention: needsAttention,
                 // Every connection counted once by SyncHealthRule, as GET /api/connections shows it.
-                health = byHealth,
-                lastRun = new
-                {
-                    never = lastStatuses.Count(s => s is null),
-                    succeeded = lastStatuses.Count(s => s == RunStatus.Succeeded),
-                    partial = lastStatuses.Count(s => s == RunStatus.Partial),
-                    failed = failing,
-                    cancelled = lastStatuses.Count(s => s == RunStatus.Cancelled),
-                },
-            },
-            activeRuns = active,
-            health = needsAttention == 0 && failing == 0 ? "healthy" : failing * 2 > all.Count ? "unhealthy" : "degraded",
-        });
+                Health: byHealth,
+                LastRun: new LastRunCountsView(
+                    Never: lastStatuses.Count(s => s is null),
+                    Succeeded: lastStatuses.Count(s => s == RunStatus.Succeeded),
+                    Partial: lastStatuses.Count(s => s == RunStatus.Partial),
+                    Failed: failing,
+                    Cancelled: lastStatuses.Count(s => s == RunStatus.Cancelled))),
+            ActiveRuns: active,
+            Health: ServiceHealthRule.Of(all.Count, needsAttention, failing)));
     }
 
     public async Task<ApiResult> SetEnabledAsync(ApiCaller caller, bool enabled, CancellationToken cancellationToken)
@@ -179,7 +173,7 @@ public sealed class SyncApi(
             targets = [];
             foreach (var id in ids.Distinct())
             {
-                if (await connectionsApi.FindAsync(caller, id, cancellationToken) is not { } connection)
+                if (await access.FindAsync(caller, id, cancellationToken) is not { } connection)
                 {
                     return Problems.NotFound($"Connection {id} does not exist.");
                 }

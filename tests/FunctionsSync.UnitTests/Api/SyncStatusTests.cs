@@ -13,21 +13,21 @@ public sealed class SyncStatusTests
     };
 
     [Fact]
-    public void No_runs_is_pending() => Assert.Equal("pending", ConnectionsApi.SyncStatusOf([]));
+    public void No_runs_is_pending() => Assert.Equal("pending", SyncHistoryStatus.Of([]));
 
     [Fact]
     public void All_clean_and_last_succeeded_is_success() =>
-        Assert.Equal("success", ConnectionsApi.SyncStatusOf([R(RunStatus.Succeeded), R(RunStatus.Partial), R(RunStatus.Succeeded)]));
+        Assert.Equal("success", SyncHistoryStatus.Of([R(RunStatus.Succeeded), R(RunStatus.Partial), R(RunStatus.Succeeded)]));
 
     [Fact]
     public void A_rate_limited_run_in_the_window_makes_it_partial() =>
-        Assert.Equal("partial", ConnectionsApi.SyncStatusOf([R(RunStatus.Succeeded), R(RunStatus.Failed, MarketplaceErrorKind.RateLimited)]));
+        Assert.Equal("partial", SyncHistoryStatus.Of([R(RunStatus.Succeeded), R(RunStatus.Failed, MarketplaceErrorKind.RateLimited)]));
 
     [Fact]
     public void Last_failed_and_no_success_is_failed() =>
-        Assert.Equal("failed", ConnectionsApi.SyncStatusOf([R(RunStatus.Failed), R(RunStatus.Partial), R(RunStatus.Failed)]));
+        Assert.Equal("failed", SyncHistoryStatus.Of([R(RunStatus.Failed), R(RunStatus.Partial), R(RunStatus.Failed)]));
 
     [Fact]
     public void Last_failed_after_a_success_is_partial() =>
-        Assert.Equal("partial", ConnectionsApi.SyncStatusOf([R(RunStatus.Failed), R(RunStatus.Succeeded)]));
+        Assert.Equal("partial", SyncHistoryStatus.Of([R(RunStatus.Failed), R(RunStatus.Succeeded)]));
 }
