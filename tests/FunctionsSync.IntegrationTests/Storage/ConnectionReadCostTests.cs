@@ -30,7 +30,7 @@ public sealed class ConnectionReadCostTests(AzuriteFixture storage, SimulatorFix
             Assert.True(outcome.Run!.Status == RunStatus.Succeeded, outcome.Run.Error);
         }
 
-        var api = ActivatorUtilities.CreateInstance<ConnectionsApi>(harness.Services);
+        var api = ActivatorUtilities.CreateInstance<ConnectionsApi>(harness.Services, ActivatorUtilities.CreateInstance<ConnectionAccess>(harness.Services));
         var counter = harness.Services.GetRequiredService<StorageRequestCounter>();
         async Task<(long Requests, RecordCountsView Records)> DetailAsync(string id)
         {
