@@ -52,12 +52,13 @@ public sealed partial class ConnectionSyncer(
             return new(SyncOutcomeKind.ConnectionNotFound, null, $"Connection {request.ConnectionId} does not exist.");
         }
 
+        // Lease → resume → each feed → finish.
         var owner = request.Owner ?? $"runner/{Guid.NewGuid():N}";
-        var attempt = await state.TryAcquireLeaseAsync(connection.Id, owner, Options.LeaseDuration, cancellationToken);
-        if (attempt.Lease is not { } lease)
+        var acquired = await state.TryAcquireLeaseAsync(connection.Id, owner, Options.LeaseDuration, cancellationToken);
+        if (acquired.Lease is not { } lease)
         {
-            LogLeaseHeld(connection.Id, attempt.HeldBy, attempt.HeldUntil);
-            return new(SyncOutcomeKind.LeaseHeld, null, $"Connection {connection.Id} is being synced by {attempt.HeldBy} (lease until {attempt.HeldUntil:O}).");
+            LogLeaseHeld(connection.Id, acquired.HeldBy, acquired.HeldUntil);
+            return new(SyncOutcomeKind.LeaseHeld, null, $"Connection {connection.Id} is being synced by {acquired.HeldBy} (lease until {acquired.HeldUntil:O}).");
         }
 
         var adapter = adapters.Get(connection.Marketplace);
@@ -66,188 +67,31 @@ public sealed partial class ConnectionSyncer(
         activity?.SetTag("functionssync.run_id", run.RunId);
         activity?.SetTag("functionssync.connection_id", connection.Id);
         activity?.SetTag("functionssync.marketplace", connection.Marketplace);
-        var calls = MarketplaceCallScope.Begin(run.RunId, run.Calls);
-        var lastProgressLog = Now;
-        var lastProgressEvent = DateTimeOffset.MinValue;
+        var attempt = new RunAttempt(connection, adapter, run, new CheckpointChain(state, lease), MarketplaceCallScope.Begin(run.RunId, run.Calls), activity, Now);
         if (run.Status == RunStatus.Paused && await state.GetControlAsync(run.RunId, cancellationToken) == RunControl.Pause)
         {
             await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
             return new(SyncOutcomeKind.Paused, run, "The run is paused.");
         }
 
-        var cursors = new Dictionary<EntityType, EntityCursor>(await state.GetCursorsAsync(connection.Id, cancellationToken));
-        EntityType? current = null;
-        var pages = 0;
-        var lastControlCheck = DateTimeOffset.MinValue;
-
-        // The checkpoint of page N is written while later pages are ingested; it must land before checkpoint N+1 (the
-        // lease's ETag chains them) and before anything else uses the lease. Safe because ingestion is idempotent per
-        // (run, page): a crash in between repeats the pages after the last landed checkpoint exactly as they were.
-        Task<SyncLease>? landing = null;
-        async Task SettleAsync()
-        {
-            if (landing is not null)
-            {
-                var pending = landing;
-                landing = null;
-                lease = await pending;
-            }
-        }
-
+        attempt.Cursors = new Dictionary<EntityType, EntityCursor>(await state.GetCursorsAsync(connection.Id, cancellationToken));
         try
         {
-            // A caller stepping its own run continues it; anyone else starts (or resumes) an attempt.
-            if (!(attempt.Renewed && run.Status == RunStatus.Running))
+            await BeginAttemptAsync(attempt, acquired.Renewed, cancellationToken);
+            foreach (var type in attempt.Run.EntityTypes)
             {
-                var firstStart = run.Attempts == 0;
-                run = RunProgress.StartedRunning(run, Now) with { Attempts = run.Attempts + 1 };
-                IReadOnlyList<OutboxEvent> started = firstStart ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncStarted, run, Now)] : [];
-                lease = await CheckpointAndSignalAsync(lease, new(run, [], LeaseUntil, Release: false, run.RunId, started), cancellationToken);
-                events.Run(Events.LiveEventTypes.RunStarted, run);
-                LogRunStarted(run.RunId, connection.Id, run.Mode, run.Attempts);
-            }
-
-            foreach (var type in run.EntityTypes)
-            {
-                if (run.Entity(type) is not { State: EntityRunState.Pending or EntityRunState.Running } progress)
+                if (await RunFeedAsync(attempt, type, maxPages, sliceEnds, cancellationToken) is { } stopped)
                 {
-                    continue;
-                }
-
-                current = type;
-                var cursor = cursors.GetValueOrDefault(type) ?? new EntityCursor { EntityType = type };
-                if (cursor.RunId != run.RunId)
-                {
-                    cursor = StartFeed(cursor, run);
-                }
-
-                run = run.WithEntity(progress with { State = EntityRunState.Running });
-                if (cursor.PageToken is null)
-                {
-                    ReportPhase(run.RunId, RunPhase.Fetching);
-                }
-
-                // Pages flow three deep: page N+1 is fetched and page N written while page N−1 is applied and
-                // checkpointed. A page's checkpoint is still written only after its records are, so a crash anywhere
-                // repeats at most the pages after the last checkpoint, which idempotent ingestion absorbs.
-                Task<FetchPage>? readAhead = null;
-                PendingPage? pending = null;
-                async Task CompleteAsync(PendingPage? page)
-                {
-                    if (page is null)
-                    {
-                        return;
-                    }
-
-                    var result = await page.Ingest;
-                    var detected = Detected(type, page.Page, result);
-                    // Conflicts are stored (with their events) before the checkpoint that counts them; a replayed page finds them.
-                    await SignalAsync(await conflicts.RecordAsync(run, page.Seq, detected, cancellationToken));
-                    (run, cursor) = ApplyPage(run, cursor, page.Page, result, page.Seq, detected);
-                    run = run with { Calls = calls.Total };
-                    metrics.RecordPage(connection.Marketplace, type, result, page.Page.Rejected.Count);
-                    if (Now - lastProgressLog >= ProgressLogInterval)
-                    {
-                        lastProgressLog = Now;
-                        var (done, expected) = RunProgress.Work(run);
-                        LogRunProgress(run.RunId, RunProgress.PercentOf(run), done, expected, run.Calls?.Throttled ?? 0);
-                    }
-                    await SettleAsync();
-                    // Not cancellable: a checkpoint that was started is worth finishing, even on shutdown.
-                    var checkpoint = new Checkpoint(run, [cursor], LeaseUntil, Release: false, run.RunId);
-                    landing = state.CheckpointAsync(lease, checkpoint, CancellationToken.None);
-                    cursors[type] = cursor;
-                    if (Now - lastProgressEvent >= liveOptions.Value.ProgressInterval)
-                    {
-                        lastProgressEvent = Now;
-                        events.Run(Events.LiveEventTypes.RunProgress, checkpoint.Run);
-                    }
-                }
-
-                try
-                {
-                    var token = cursor.PageToken;
-                    var more = !cursor.Completed;
-                    var nextSeq = run.PageSeq + 1;
-                    while (more)
-                    {
-                        if (cancellationToken.IsCancellationRequested)
-                        {
-                            // Stopping between pages keeps the page whose records are already written.
-                            await CompleteAsync(Take(ref pending));
-                            cancellationToken.ThrowIfCancellationRequested();
-                        }
-
-                        if (pages++ >= maxPages || (pages > 1 && Now >= sliceEnds))
-                        {
-                            await CompleteAsync(Take(ref pending));
-                            await SettleAsync();
-                            return new(SyncOutcomeKind.InProgress, run, $"Stopped after {maxPages} page(s); the run continues on the next call.");
-                        }
-
-                        // Operator requests are looked up at most every ControlCheckInterval: a pause lands within a page or so.
-                        if (Now - lastControlCheck >= Options.ControlCheckInterval)
-                        {
-                            lastControlCheck = Now;
-                            await CompleteAsync(Take(ref pending));
-                            await SettleAsync();
-                            if (await ControlledStopAsync(run, lease, connection) is { } stopped)
-                            {
-                                return stopped;
-                            }
-                        }
-
-                        var page = await (readAhead ?? FetchWriteAsync(adapter, connection, new FetchRequest(type, cursor.RunSince, token, PageSize(connection)), cancellationToken));
-                        readAhead = null;
-
-                        // Read ahead: the next page is fetched while this one is written. Fetching has no side effects, so a
-                        // read-ahead page that is never used (pause, crash) costs nothing but the request.
-                        if (page.NextPageToken is { } next && pages < maxPages)
-                        {
-                            readAhead = FetchWriteAsync(adapter, connection, new FetchRequest(type, cursor.RunSince, next, PageSize(connection)), cancellationToken);
-                        }
-
-                        var seq = nextSeq++;
-                        var previous = Take(ref pending);
-                        pending = new PendingPage(page, seq, ingestion.IngestAsync(new IngestContext(connection.Id, run.RunId, seq, type, run.Mode), page.Records, cancellationToken));
-                        await CompleteAsync(previous);
-                        token = page.NextPageToken;
-                        more = token is not null;
-                    }
-
-                    await CompleteAsync(Take(ref pending));
-                    await SettleAsync();
-                }
-                finally
-                {
-                    Abandon(readAhead);
-                    Abandon(pending?.Ingest);
+                    return stopped;
                 }
             }
 
-            current = null;
-            ReportPhase(run.RunId, RunPhase.Finalizing);
-            var counters = run.Counters;
-            run = run with
-            {
-                Status = counters.Failed > 0 ? RunStatus.Partial : RunStatus.Succeeded,
-                Phase = null,
-                FinishedAt = Now,
-                UpdatedAt = Now,
-                Calls = calls.Total,
-            };
-            await CheckpointAndSignalAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)]), CancellationToken.None);
-            await state.SetControlAsync(run.RunId, null, CancellationToken.None);
-            events.Run(Events.LiveEventTypes.RunFinished, run);
-            await UpdateConnectionAsync(connection, ConnectionHealth.Active, null, failed: false);
-            LogRunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
-            Ended(run, activity);
-            return new(SyncOutcomeKind.Finished, run);
+            return await FinishAsync(attempt);
         }
         catch (LeaseLostException)
         {
-            LogLeaseLost(run.RunId, connection.Id);
-            return new(SyncOutcomeKind.LeaseLost, run, "The lease was taken over; the new holder resumes the run.");
+            LogLeaseLost(attempt.Run.RunId, connection.Id);
+            return new(SyncOutcomeKind.LeaseLost, attempt.Run, "The lease was taken over; the new holder resumes the run.");
         }
         catch (StorageUnavailableException ex)
         {
@@ -255,9 +99,9 @@ public sealed partial class ConnectionSyncer(
             // checkpoint (what landed; pages in flight are repeated, which idempotent ingestion absorbs). Should storage
             // stay away past StorageOutageWait, the exception goes to the caller with the run as last checkpointed,
             // under this owner's lease until it expires; whoever runs it next resumes it.
-            Abandon(landing);
-            LogStorageUnavailable(ex, run.RunId);
-            if (await InterruptWhenStorageAnswersAsync(connection.Id, owner, run, cancellationToken) is { } interrupted)
+            attempt.Chain.Abandon();
+            LogStorageUnavailable(ex, attempt.Run.RunId);
+            if (await InterruptWhenStorageAnswersAsync(connection.Id, owner, attempt.Run, cancellationToken) is { } interrupted)
             {
                 return interrupted;
             }
@@ -266,39 +110,207 @@ public sealed partial class ConnectionSyncer(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            lease = await SettledQuietlyAsync(landing, lease);
-            run = run with { Status = RunStatus.Interrupted, UpdatedAt = Now, Calls = calls.Total };
-            await TryCheckpointAsync(lease, new(run, [], Now, Release: true, run.RunId));
-            LogRunInterrupted(run.RunId, run.PageSeq);
-            return new(SyncOutcomeKind.Interrupted, run, "Stopped between pages; the next run resumes from the last saved page.");
-        }
-        catch (MarketplaceException ex)
-        {
-            lease = await SettledQuietlyAsync(landing, lease);
-            var where = current is { } type ? $"{connection.Marketplace} {type.ToWire()}" : connection.Marketplace;
-            run = run with { Status = RunStatus.Failed, Error = $"{where}: {ex.Message}", ErrorKind = ex.Kind, FinishedAt = Now, UpdatedAt = Now, Calls = calls.Total };
-            await FailAsync(lease, run, ex.Kind switch
-            {
-                MarketplaceErrorKind.Auth => ConflictType.AuthError,
-                MarketplaceErrorKind.RateLimited or MarketplaceErrorKind.Transient => ConflictType.RetryExhausted,
-                _ => null,
-            });
-            var health = ex.Kind == MarketplaceErrorKind.Auth ? ConnectionHealth.NeedsAttention : connection.Health;
-            await UpdateConnectionAsync(connection, health, run.Error, failed: true);
-            LogRunFailed(run.RunId, run.Error);
-            Ended(run, activity);
-            return new(SyncOutcomeKind.Finished, run);
+            return await InterruptAsync(attempt);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            lease = await SettledQuietlyAsync(landing, lease);
-            run = run with { Status = RunStatus.Failed, Error = $"Internal error: {ex.Message}", FinishedAt = Now, UpdatedAt = Now, Calls = calls.Total };
-            await FailAsync(lease, run, null);
-            await UpdateConnectionAsync(connection, connection.Health, run.Error, failed: true);
-            LogRunCrashed(ex, run.RunId);
-            Ended(run, activity);
-            return new(SyncOutcomeKind.Finished, run);
+            return await FailRunAsync(attempt, RunFailure.From(ex, attempt.Where));
         }
+    }
+
+    /// <summary>A caller stepping its own run continues it; anyone else starts (or resumes) an attempt, with <c>sync.started</c> on the first.</summary>
+    private async Task BeginAttemptAsync(RunAttempt attempt, bool renewedOwnLease, CancellationToken cancellationToken)
+    {
+        if (renewedOwnLease && attempt.Run.Status == RunStatus.Running)
+        {
+            return;
+        }
+
+        var firstStart = attempt.Run.Attempts == 0;
+        var run = attempt.Run = RunProgress.StartedRunning(attempt.Run, Now) with { Attempts = attempt.Run.Attempts + 1 };
+        IReadOnlyList<OutboxEvent> started = firstStart ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncStarted, run, Now)] : [];
+        attempt.Chain.Renewed(await CheckpointAndSignalAsync(attempt.Chain.Lease, new(run, [], LeaseUntil, Release: false, run.RunId, started), cancellationToken));
+        events.Run(Events.LiveEventTypes.RunStarted, run);
+        LogRunStarted(run.RunId, attempt.Connection.Id, run.Mode, run.Attempts);
+    }
+
+    /// <summary>
+    /// Reads one entity type's feed from its cursor to its end, page by page (<see cref="PagePipeline"/>). Returns how
+    /// the run stopped early (the slice's pages used up, a pause or cancel), or null once the feed is done.
+    /// </summary>
+    private async Task<SyncOutcome?> RunFeedAsync(RunAttempt attempt, EntityType type, int maxPages, DateTimeOffset sliceEnds, CancellationToken cancellationToken)
+    {
+        if (attempt.Run.Entity(type) is not { State: EntityRunState.Pending or EntityRunState.Running } progress)
+        {
+            return null;
+        }
+
+        attempt.Current = type;
+        var cursor = attempt.Cursors.GetValueOrDefault(type) ?? new EntityCursor { EntityType = type };
+        if (cursor.RunId != attempt.Run.RunId)
+        {
+            cursor = cursor.StartFeed(attempt.Run.RunId, attempt.Run.Mode, Options.OverlapWindow);
+        }
+
+        attempt.Cursor = cursor;
+        attempt.Run = attempt.Run.WithEntity(progress with { State = EntityRunState.Running });
+        if (cursor.PageToken is null)
+        {
+            ReportPhase(attempt.Run.RunId, RunPhase.Fetching);
+        }
+
+        using var pipeline = new PagePipeline();
+        var (connection, since) = (attempt.Connection, cursor.RunSince);
+        var token = cursor.PageToken;
+        var more = !cursor.Completed;
+        var nextSeq = attempt.Run.PageSeq + 1;
+        while (more)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping between pages keeps the page whose records are already written.
+                await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (attempt.Pages++ >= maxPages || (attempt.Pages > 1 && Now >= sliceEnds))
+            {
+                await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
+                await attempt.Chain.SettleAsync();
+                return new(SyncOutcomeKind.InProgress, attempt.Run, $"Stopped after {maxPages} page(s); the run continues on the next call.");
+            }
+
+            // Operator requests are looked up at most every ControlCheckInterval: a pause lands within a page or so.
+            if (Now - attempt.LastControlCheck >= Options.ControlCheckInterval)
+            {
+                attempt.LastControlCheck = Now;
+                await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
+                await attempt.Chain.SettleAsync();
+                if (await ControlledStopAsync(attempt.Run, attempt.Chain.Lease, connection) is { } stopped)
+                {
+                    return stopped;
+                }
+            }
+
+            var page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, PageSize(connection)), cancellationToken));
+
+            // Read ahead: the next page is fetched while this one is written. Fetching has no side effects, so a
+            // read-ahead page that is never used (pause, crash) costs nothing but the request.
+            if (page.NextPageToken is { } next && attempt.Pages < maxPages)
+            {
+                pipeline.ReadAhead(FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, next, PageSize(connection)), cancellationToken));
+            }
+
+            var seq = nextSeq++;
+            var ingest = ingestion.IngestAsync(new IngestContext(connection.Id, attempt.Run.RunId, seq, type, attempt.Run.Mode), page.Records, cancellationToken);
+            await CompleteAsync(attempt, pipeline.Push(new PendingPage(page, seq, ingest)), cancellationToken);
+            token = page.NextPageToken;
+            more = token is not null;
+        }
+
+        await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
+        await attempt.Chain.SettleAsync();
+        return null;
+    }
+
+    /// <summary>
+    /// A page's records are written: its conflicts are stored, it is applied to the run and the cursor, and its
+    /// checkpoint is started (to land while the next pages flow).
+    /// </summary>
+    private async Task CompleteAsync(RunAttempt attempt, PendingPage? page, CancellationToken cancellationToken)
+    {
+        if (page is null)
+        {
+            return;
+        }
+
+        var cursor = attempt.Cursor!;
+        var type = cursor.EntityType;
+        var result = await page.Ingest;
+        var detected = Detected(type, page.Page, result);
+        // Conflicts are stored (with their events) before the checkpoint that counts them; a replayed page finds them.
+        await SignalAsync(await conflicts.RecordAsync(attempt.Run, page.Seq, detected, cancellationToken));
+        cursor = attempt.Cursor = cursor.Observe(page.Page, result.Created, Now);
+        var run = attempt.Run = ApplyPage(attempt.Run, cursor, page.Page, result, page.Seq, detected) with { Calls = attempt.Calls.Total };
+        metrics.RecordPage(attempt.Connection.Marketplace, type, result, page.Page.Rejected.Count);
+        if (Now - attempt.LastProgressLog >= ProgressLogInterval)
+        {
+            attempt.LastProgressLog = Now;
+            var (done, expected) = RunProgress.Work(run);
+            LogRunProgress(run.RunId, RunProgress.PercentOf(run), done, expected, run.Calls?.Throttled ?? 0);
+        }
+
+        await attempt.Chain.SettleAsync();
+        var checkpoint = new Checkpoint(run, [cursor], LeaseUntil, Release: false, run.RunId);
+        attempt.Chain.Begin(checkpoint);
+        attempt.Cursors[type] = cursor;
+        if (Now - attempt.LastProgressEvent >= liveOptions.Value.ProgressInterval)
+        {
+            attempt.LastProgressEvent = Now;
+            events.Run(Events.LiveEventTypes.RunProgress, checkpoint.Run);
+        }
+    }
+
+    /// <summary>Every feed is done: the run ends succeeded (partial with failed records), with <c>sync.completed</c>.</summary>
+    private async Task<SyncOutcome> FinishAsync(RunAttempt attempt)
+    {
+        attempt.Current = null;
+        ReportPhase(attempt.Run.RunId, RunPhase.Finalizing);
+        var counters = attempt.Run.Counters;
+        var run = attempt.Run = attempt.Run with
+        {
+            Status = counters.Failed > 0 ? RunStatus.Partial : RunStatus.Succeeded,
+            Phase = null,
+            FinishedAt = Now,
+            UpdatedAt = Now,
+            Calls = attempt.Calls.Total,
+        };
+        await CheckpointAndSignalAsync(attempt.Chain.Lease, new(run, [], Now, Release: true, ActiveRunId: null, [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)]), CancellationToken.None);
+        await state.SetControlAsync(run.RunId, null, CancellationToken.None);
+        events.Run(Events.LiveEventTypes.RunFinished, run);
+        await UpdateConnectionAsync(attempt.Connection, ConnectionHealth.Active, null, failed: false);
+        LogRunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
+        Ended(run, attempt.Activity);
+        return new(SyncOutcomeKind.Finished, run);
+    }
+
+    /// <summary>The caller stopped (shutdown): the run is left interrupted at its last checkpoint, and the lease freed.</summary>
+    private async Task<SyncOutcome> InterruptAsync(RunAttempt attempt)
+    {
+        var lease = await attempt.Chain.SettleQuietlyAsync();
+        var run = attempt.Run = attempt.Run with { Status = RunStatus.Interrupted, UpdatedAt = Now, Calls = attempt.Calls.Total };
+        await TryCheckpointAsync(lease, new(run, [], Now, Release: true, run.RunId));
+        LogRunInterrupted(run.RunId, run.PageSeq);
+        return new(SyncOutcomeKind.Interrupted, run, "Stopped between pages; the next run resumes from the last saved page.");
+    }
+
+    /// <summary>The run ends failed as <paramref name="failure"/> says, and the connection's health and failure streak follow.</summary>
+    private async Task<SyncOutcome> FailRunAsync(RunAttempt attempt, RunFailure failure)
+    {
+        var lease = await attempt.Chain.SettleQuietlyAsync();
+        var run = attempt.Run = attempt.Run with
+        {
+            Status = RunStatus.Failed,
+            Error = failure.Error,
+            ErrorKind = failure.Kind ?? attempt.Run.ErrorKind,
+            FinishedAt = Now,
+            UpdatedAt = Now,
+            Calls = attempt.Calls.Total,
+        };
+        await FailAsync(lease, run, failure.Conflict);
+        var connection = attempt.Connection;
+        await UpdateConnectionAsync(connection, failure.NeedsAttention ? ConnectionHealth.NeedsAttention : connection.Health, run.Error, failed: true);
+        if (failure.Unexpected is { } exception)
+        {
+            LogRunCrashed(exception, run.RunId);
+        }
+        else
+        {
+            LogRunFailed(run.RunId, run.Error);
+        }
+
+        Ended(run, attempt.Activity);
+        return new(SyncOutcomeKind.Finished, run);
     }
 
     private DateTimeOffset Now => time.GetUtcNow();
@@ -383,34 +395,6 @@ public sealed partial class ConnectionSyncer(
         _ = state.SetPhaseAsync(runId, phase, CancellationToken.None).ContinueWith(
             t => LogPhaseFailed(t.Exception!.GetBaseException(), runId), TaskContinuationOptions.OnlyOnFaulted);
 
-    /// <summary>The lease after a checkpoint still in flight when the run stopped; the old one if that checkpoint failed.</summary>
-    private static async Task<SyncLease> SettledQuietlyAsync(Task<SyncLease>? landing, SyncLease lease)
-    {
-        try
-        {
-            return landing is null ? lease : await landing;
-        }
-        catch (Exception)
-        {
-            // Lost lease or storage fault: the final write with the old lease fails too and is skipped.
-            return lease;
-        }
-    }
-
-    /// <summary>A read-ahead page or a write nobody will wait for: its failure (if any) must not go unobserved.</summary>
-    private static void Abandon(Task? task) =>
-        task?.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-
-    private static PendingPage? Take(ref PendingPage? pending)
-    {
-        var taken = pending;
-        pending = null;
-        return taken;
-    }
-
-    /// <summary>A fetched page whose records are being written.</summary>
-    private sealed record PendingPage(FetchPage Page, long Seq, Task<IngestResult> Ingest);
-
     private DateTimeOffset LeaseUntil => Now + Options.LeaseDuration;
 
     /// <summary>
@@ -484,38 +468,9 @@ public sealed partial class ConnectionSyncer(
         };
     }
 
-    private EntityCursor StartFeed(EntityCursor cursor, SyncRun run) => cursor with
+    /// <summary>The run after a page: its entity's counters and state (from the cursor as the page left it), record errors, conflict counts.</summary>
+    private SyncRun ApplyPage(SyncRun run, EntityCursor cursor, FetchPage page, IngestResult result, long pageSeq, IReadOnlyList<DetectedConflict> detected)
     {
-        RunId = run.RunId,
-        RunSince = run.Mode == SyncMode.Full || cursor.HighWaterMark is null ? null : cursor.HighWaterMark - Options.OverlapWindow,
-        PageToken = null,
-        PendingHighWaterMark = null,
-        HoldBefore = null,
-        HoldAll = false,
-        Completed = false,
-        ReportedTotal = null,
-    };
-
-    private (SyncRun Run, EntityCursor Cursor) ApplyPage(SyncRun run, EntityCursor cursor, FetchPage page, IngestResult result, long pageSeq, IReadOnlyList<DetectedConflict> detected)
-    {
-        var newestSeen = page.Records.Count > 0 ? page.Records.Max(r => r.UpdatedAt) : (DateTimeOffset?)null;
-        var oldestRejected = page.Rejected.Where(r => r.UpdatedAt is not null).Select(r => r.UpdatedAt).Min();
-        cursor = cursor with
-        {
-            PageToken = page.NextPageToken,
-            PendingHighWaterMark = Max(cursor.PendingHighWaterMark, newestSeen),
-            HoldBefore = Min(cursor.HoldBefore, oldestRejected),
-            HoldAll = cursor.HoldAll || page.Rejected.Any(r => r.UpdatedAt is null),
-            Completed = page.NextPageToken is null,
-            // The first total the marketplace reports (a report's size is known only once it is made).
-            ReportedTotal = cursor.ReportedTotal ?? page.TotalCount,
-            StoredRecords = cursor.StoredRecords + result.Created,
-        };
-        if (cursor.Completed)
-        {
-            cursor = cursor with { HighWaterMark = AdvancedHighWaterMark(cursor), LastSyncedAt = Now };
-        }
-
         var progress = run.Entity(cursor.EntityType)!;
         var counters = progress.Counters with
         {
@@ -537,7 +492,7 @@ public sealed partial class ConnectionSyncer(
             conflictCounts[conflict.Type.ToWire()] = conflictCounts.GetValueOrDefault(conflict.Type.ToWire()) + 1;
         }
 
-        run = run.WithEntity(progress with { Counters = counters, State = cursor.Completed ? EntityRunState.Done : EntityRunState.Running }) with
+        return run.WithEntity(progress with { Counters = counters, State = cursor.Completed ? EntityRunState.Done : EntityRunState.Running }) with
         {
             Conflicts = conflictCounts,
             // Pages flow: the next one is fetched while this one is written.
@@ -546,29 +501,7 @@ public sealed partial class ConnectionSyncer(
             RecordErrors = errors,
             UpdatedAt = Now,
         };
-        return (run, cursor);
     }
-
-    /// <summary>The cursor moves to the newest change seen, but never past a record that was rejected.</summary>
-    private static DateTimeOffset? AdvancedHighWaterMark(EntityCursor cursor)
-    {
-        if (cursor.HoldAll)
-        {
-            return cursor.HighWaterMark;
-        }
-
-        var candidate = cursor.PendingHighWaterMark;
-        if (cursor.HoldBefore is { } hold)
-        {
-            candidate = Min(candidate, hold - TimeSpan.FromSeconds(1));
-        }
-
-        return Max(cursor.HighWaterMark, candidate);
-    }
-
-    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
-
-    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private async Task<bool> TryCheckpointAsync(SyncLease lease, Checkpoint checkpoint)
     {
@@ -650,8 +583,8 @@ public sealed partial class ConnectionSyncer(
     }
 
     /// <summary>
-    /// Records the run's outcome on the connection: health, last error, and the failure streak, which flags the
-    /// connection at <see cref="SyncOptions.FailureWarningThreshold"/> and disables it at <see cref="SyncOptions.FailureDisableThreshold"/>.
+    /// Records the run's outcome on the connection: health, last error, and the failure streak (<see cref="FailureStreak"/>),
+    /// which flags the connection at <see cref="SyncOptions.FailureWarningThreshold"/> and disables it at <see cref="SyncOptions.FailureDisableThreshold"/>.
     /// </summary>
     private async Task UpdateConnectionAsync(Connection connection, ConnectionHealth health, string? error, bool failed)
     {
@@ -659,25 +592,8 @@ public sealed partial class ConnectionSyncer(
         {
             // Applied to the row as stored now (credentials or settings may have changed while the run went on), and
             // again should a PATCH land between the read and the write: both changes are kept.
-            await connections.UpdateAsync(connection.Id, current =>
-            {
-                var streak = failed ? current.ConsecutiveFailures + 1 : 0;
-                var flags = current.Flags.Where(f => f is not (FlagFailing or FlagDisabled)).ToList();
-                var enabled = current.Enabled;
-                if (streak >= Options.FailureDisableThreshold)
-                {
-                    flags.Add(FlagDisabled);
-                    enabled = false;
-                }
-                else if (streak >= Options.FailureWarningThreshold)
-                {
-                    flags.Add(FlagFailing);
-                }
-
-                return current.Health == health && current.LastError == error && current.ConsecutiveFailures == streak && current.Enabled == enabled && flags.SequenceEqual(current.Flags)
-                    ? null
-                    : current with { Health = health, LastError = error, ConsecutiveFailures = streak, Flags = flags, Enabled = enabled, UpdatedAt = Now };
-            }, CancellationToken.None);
+            await connections.UpdateAsync(connection.Id,
+                current => FailureStreak.Apply(current, health, error, failed, Options.FailureWarningThreshold, Options.FailureDisableThreshold, Now), CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -709,9 +625,6 @@ public sealed partial class ConnectionSyncer(
                 return null;
         }
     }
-
-    private const string FlagFailing = "failing";
-    private const string FlagDisabled = "disabled_after_failures";
 
     [LoggerMessage(1012, LogLevel.Warning, "Outbox event {EventId} was written but not signalled; the sweeper delivers it")]
     private partial void LogSignalFailed(Exception exception, string eventId);

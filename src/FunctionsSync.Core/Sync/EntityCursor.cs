@@ -1,4 +1,6 @@
+using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
 
 namespace FunctionsSync.Core.Sync;
 
@@ -42,4 +44,64 @@ public sealed record EntityCursor
     /// in the checkpoint that saves its cursor, so a page repeated after a crash is counted once.
     /// </summary>
     public long StoredRecords { get; init; }
+
+    /// <summary>
+    /// The cursor as <paramref name="runId"/>'s feed starts: a full run reads everything, an incremental one from the
+    /// high-water mark less <paramref name="overlap"/> (changes that became visible late); the in-run fields cleared.
+    /// </summary>
+    public EntityCursor StartFeed(string runId, SyncMode mode, TimeSpan overlap) => this with
+    {
+        RunId = runId,
+        RunSince = mode == SyncMode.Full || HighWaterMark is null ? null : HighWaterMark - overlap,
+        PageToken = null,
+        PendingHighWaterMark = null,
+        HoldBefore = null,
+        HoldAll = false,
+        Completed = false,
+        ReportedTotal = null,
+    };
+
+    /// <summary>
+    /// The cursor after a page whose records were written (<paramref name="created"/> of them new): the next page's
+    /// token, the newest change seen, what a rejected record holds back, the first total reported. On the feed's last
+    /// page the high-water mark moves (<see cref="Complete"/>).
+    /// </summary>
+    public EntityCursor Observe(FetchPage page, int created, DateTimeOffset now)
+    {
+        var newestSeen = page.Records.Count > 0 ? page.Records.Max(r => r.UpdatedAt) : (DateTimeOffset?)null;
+        var oldestRejected = page.Rejected.Where(r => r.UpdatedAt is not null).Select(r => r.UpdatedAt).Min();
+        var next = this with
+        {
+            PageToken = page.NextPageToken,
+            PendingHighWaterMark = Max(PendingHighWaterMark, newestSeen),
+            HoldBefore = Min(HoldBefore, oldestRejected),
+            HoldAll = HoldAll || page.Rejected.Any(r => r.UpdatedAt is null),
+            Completed = page.NextPageToken is null,
+            // The first total the marketplace reports (a report's size is known only once it is made).
+            ReportedTotal = ReportedTotal ?? page.TotalCount,
+            StoredRecords = StoredRecords + created,
+        };
+        return next.Completed ? next.Complete(now) : next;
+    }
+
+    /// <summary>The feed was read whole: the high-water mark moves to the newest change seen, but never past a rejected record.</summary>
+    public EntityCursor Complete(DateTimeOffset now)
+    {
+        if (HoldAll)
+        {
+            return this with { LastSyncedAt = now };
+        }
+
+        var candidate = PendingHighWaterMark;
+        if (HoldBefore is { } hold)
+        {
+            candidate = Min(candidate, hold - TimeSpan.FromSeconds(1));
+        }
+
+        return this with { HighWaterMark = Max(HighWaterMark, candidate), LastSyncedAt = now };
+    }
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 }
