@@ -19,6 +19,6 @@ public sealed class ActivityApi(IActivityLog log, ConnectionAccess access)
         }
 
         var entries = await log.ListAsync(connectionId, take ?? 100, cancellationToken);
-        return new ApiResult(200, new ActivityListView([.. entries.Select(e => new ActivityView(e.At, e.Actor, e.Action, e.Subject, e.Details))]));
+        return ApiResult.Ok(new ActivityListView([.. entries.Select(e => new ActivityView(e.At, e.Actor, e.Action, e.Subject, e.Details))]));
     }
 }

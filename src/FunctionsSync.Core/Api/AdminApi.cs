@@ -24,7 +24,7 @@ public sealed class AdminApi(IApiKeyStore keys)
         }
 
         var issued = await keys.IssueAsync(request.OrganizationId!, cancellationToken);
-        return new ApiResult(201, new IssuedKeyView(issued.Id, request.OrganizationId!, issued.Key));
+        return ApiResult.Created(new IssuedKeyView(issued.Id, request.OrganizationId!, issued.Key));
     }
 
     /// <summary><c>GET /api/admin/keys[?organizationId=]</c>: ids, organizations, creation and last use; never the secrets.</summary>
@@ -40,7 +40,7 @@ public sealed class AdminApi(IApiKeyStore keys)
             return Problems.BadRequest("organizationId is not valid.", new Dictionary<string, string[]> { ["organizationId"] = [error] });
         }
 
-        return new ApiResult(200, new ApiKeyList([.. (await keys.ListAsync(organizationId, cancellationToken)).OrderBy(k => k.CreatedAt)]));
+        return ApiResult.Ok(new ApiKeyList([.. (await keys.ListAsync(organizationId, cancellationToken)).OrderBy(k => k.CreatedAt)]));
     }
 
     /// <summary><c>DELETE /api/admin/keys/{id}</c>: the key is refused from the next request on, on every replica.</summary>
@@ -52,7 +52,7 @@ public sealed class AdminApi(IApiKeyStore keys)
         }
 
         var known = keyId.Length is > 0 and <= 64 && keyId.All(char.IsAsciiLetterOrDigit) && await keys.RevokeAsync(keyId, cancellationToken);
-        return known ? new ApiResult(204, null) : Problems.NotFound($"Key {Problems.Printable(keyId)} does not exist.");
+        return known ? ApiResult.NoContent : Problems.NotFound($"Key {Problems.Printable(keyId)} does not exist.");
     }
 }
 

@@ -13,7 +13,7 @@ public static class ApiContracts
 
     public static IReadOnlyDictionary<string, Contract> ByRoute { get; } = new Dictionary<string, Contract>
     {
-        ["Health"] = new(null, 200, typeof(JsonElement)),
+        ["Health"] = new(null, 200, typeof(HealthView)),
         ["OrdersImport"] = new(typeof(ImportReceiptRequest), 201, typeof(ReceiptView)),
         ["SyncStatus"] = new(null, 200, typeof(SyncStatusView)),
         ["SyncStart"] = new(null, 200, typeof(ScheduleView)),

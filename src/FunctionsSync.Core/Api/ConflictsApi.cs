@@ -38,7 +38,7 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
 
         if (!caller.TryScope(organizationId, out var scope))
         {
-            return new ApiResult(200, new ConflictPageView([], null));
+            return ApiResult.Ok(new ConflictPageView([], null));
         }
 
         if (connectionId is not null && await access.FindAsync(caller, connectionId, cancellationToken) is null)
@@ -49,7 +49,7 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
         try
         {
             var page = await store.ListAsync(new ConflictQuery(scope, connectionId, wanted, pageSize ?? DefaultPageSize, continuationToken), cancellationToken);
-            return new ApiResult(200, new ConflictPageView([.. page.Items.Select(ConflictView.From)], page.ContinuationToken));
+            return ApiResult.Ok(new ConflictPageView([.. page.Items.Select(ConflictView.From)], page.ContinuationToken));
         }
         catch (FormatException)
         {
@@ -58,7 +58,7 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
     }
 
     public async Task<ApiResult> GetAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>
-        await FindAsync(caller, id, cancellationToken) is { } conflict ? new ApiResult(200, ConflictView.From(conflict)) : NotFound(id);
+        await FindAsync(caller, id, cancellationToken) is { } conflict ? ApiResult.Ok(ConflictView.From(conflict)) : NotFound(id);
 
     public async Task<ApiResult> ResolveAsync(ApiCaller caller, string id, string? body, CancellationToken cancellationToken)
     {
@@ -85,7 +85,7 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
         var result = await resolver.ResolveAsync(conflict, resolution, caller.Actor, request.Note, cancellationToken);
         return result.Refusal is { } refusal
             ? result.RefusalIsConflict ? Problems.Conflict(refusal) : Problems.Unprocessable(refusal)
-            : new ApiResult(200, ConflictView.From(result.Conflict!));
+            : ApiResult.Ok(ConflictView.From(result.Conflict!));
     }
 
     private async Task<Conflict?> FindAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>

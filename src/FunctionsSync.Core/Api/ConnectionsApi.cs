@@ -62,7 +62,7 @@ public sealed class ConnectionsApi(
         }
 
         var view = ConnectionView.From(connection, withSyncToken: true, await state.GetConnectionStateAsync(connection.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken));
-        return new ApiResult(result.Created ? 201 : 200, view, $"/api/connections/{connection.Id}");
+        return ApiResult.CreatedOrExisting(result.Created, view, $"/api/connections/{connection.Id}");
     }
 
     /// <summary>
@@ -84,7 +84,7 @@ public sealed class ConnectionsApi(
 
         if (!caller.TryScope(organizationId, out var scope))
         {
-            return new ApiResult(200, new ConnectionListView([]));
+            return ApiResult.Ok(new ConnectionListView([]));
         }
 
         var list = await connections.ListAsync(scope, cancellationToken);
@@ -96,7 +96,7 @@ public sealed class ConnectionsApi(
             .Select(c => ConnectionView.From(c, caller.IsAdmin, states.GetValueOrDefault(c.Id), context))
             .Where(v => wanted is null || v.Health == wanted)
             .ToList();
-        return new ApiResult(200, new ConnectionListView(views));
+        return ApiResult.Ok(new ConnectionListView(views));
     }
 
     public async Task<ApiResult> GetAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
@@ -111,7 +111,7 @@ public sealed class ConnectionsApi(
         var lastRuns = await state.ListRunsAsync(connection.Id, 1, cancellationToken);
         var cursors = await state.GetCursorsAsync(connection.Id, cancellationToken);
         var counts = await records.CountAsync(connection.Id, cancellationToken);
-        return new ApiResult(200, ConnectionView.From(connection, caller.IsAdmin, syncState, await healthReader.ReadAsync(cancellationToken)) with
+        return ApiResult.Ok(ConnectionView.From(connection, caller.IsAdmin, syncState, await healthReader.ReadAsync(cancellationToken)) with
         {
             LastRun = lastRuns.Count > 0 ? RunView.From(lastRuns[0], now) : null,
             Records = new RecordCountsView(counts[EntityType.Orders], counts[EntityType.Products], counts[EntityType.Customers], counts[EntityType.Prices]),
@@ -143,7 +143,7 @@ public sealed class ConnectionsApi(
         }
 
         var now = time.GetUtcNow();
-        return new ApiResult(200, new RunHistoryView([.. page.Items.Select(r => RunView.From(r, now))], page.ContinuationToken));
+        return ApiResult.Ok(new RunHistoryView([.. page.Items.Select(r => RunView.From(r, now))], page.ContinuationToken));
     }
 
     /// <summary><c>GET /api/connections/{id}/status</c>: the summary a merchant-facing screen shows.</summary>
@@ -159,7 +159,7 @@ public sealed class ConnectionsApi(
         var orders = (await records.CountAsync(connection.Id, cancellationToken))[EntityType.Orders];
         var imported = await receipts.CountAsync(connection.Id, cancellationToken);
         var syncStatus = SyncHistoryStatus.Of(finished);
-        return new ApiResult(200, new ConnectionStatusView(
+        return ApiResult.Ok(new ConnectionStatusView(
             LastSyncAt: finished.FirstOrDefault(r => r.Status is RunStatus.Succeeded or RunStatus.Partial)?.FinishedAt,
             ImportedOrders: orders + imported.Success,
             SyncStatus: syncStatus == "success" && imported.Failed + imported.RateLimited > 0 ? "partial" : syncStatus,
@@ -216,7 +216,7 @@ public sealed class ConnectionsApi(
         }, cancellationToken);
         return updated is null or { DeletedAt: not null }
             ? ConnectionAccess.NotFound(connectionId)
-            : new ApiResult(200, ConnectionView.From(updated, caller.IsAdmin, await state.GetConnectionStateAsync(updated.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken)));
+            : ApiResult.Ok(ConnectionView.From(updated, caller.IsAdmin, await state.GetConnectionStateAsync(updated.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken)));
     }
 
     /// <summary>
@@ -232,7 +232,7 @@ public sealed class ConnectionsApi(
 
         var token = ConnectionIds.NewSyncToken();
         var updated = await connections.UpdateAsync(connectionId, c => c.DeletedAt is not null ? null : c with { SyncToken = token, UpdatedAt = time.GetUtcNow() }, cancellationToken);
-        return updated is null || updated.SyncToken != token ? ConnectionAccess.NotFound(connectionId) : new ApiResult(200, new RotatedSyncToken(connectionId, token));
+        return updated is null || updated.SyncToken != token ? ConnectionAccess.NotFound(connectionId) : ApiResult.Ok(new RotatedSyncToken(connectionId, token));
     }
 
     public async Task<ApiResult> DeleteAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
@@ -252,6 +252,6 @@ public sealed class ConnectionsApi(
 
         var now = time.GetUtcNow();
         await connections.UpdateAsync(connection.Id, c => c with { Enabled = false, DeletedAt = now, UpdatedAt = now, Credentials = new Dictionary<string, string>() }, cancellationToken);
-        return new ApiResult(204, null);
+        return ApiResult.NoContent;
     }
 }

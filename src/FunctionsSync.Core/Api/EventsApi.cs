@@ -49,7 +49,7 @@ public sealed class EventsApi(LiveEventFeed feed)
             text.Append(ServerSentEvents.Event(e.Type, position, e.Data));
         }
 
-        return new ApiResult(200, new RawBody(ServerSentEvents.ContentType, text.ToString()));
+        return ApiResult.Ok(new RawBody(ServerSentEvents.ContentType, text.ToString()));
     }
 }
 

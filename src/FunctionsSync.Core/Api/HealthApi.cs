@@ -13,12 +13,11 @@ public sealed class HealthApi(IStorageHealth storage, IOptions<ApiOptions> optio
     {
         var checks = await storage.CheckAsync(options.Value.HealthTimeout, cancellationToken);
         var healthy = checks.Values.All(v => v == IStorageHealth.Ok);
-        return new ApiResult(healthy ? 200 : 503, new
-        {
-            status = healthy ? "healthy" : "unhealthy",
-            checks,
-            down = checks.Where(c => c.Value != IStorageHealth.Ok).Select(c => c.Key).Order().ToList(),
-            time = time.GetUtcNow(),
-        });
+        var view = new HealthView(healthy ? "healthy" : "unhealthy", checks, [.. checks.Where(c => c.Value != IStorageHealth.Ok).Select(c => c.Key).Order()], time.GetUtcNow());
+        return healthy ? ApiResult.Ok(view) : ApiResult.Unavailable(view);
     }
 }
+
+/// <param name="Checks">Each dependency by name: <c>ok</c>, or what is wrong with it.</param>
+/// <param name="Down">The dependencies not <c>ok</c>, by name.</param>
+public sealed record HealthView(string Status, IReadOnlyDictionary<string, string> Checks, IReadOnlyList<string> Down, DateTimeOffset Time);

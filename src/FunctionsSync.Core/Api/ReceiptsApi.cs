@@ -45,6 +45,6 @@ public sealed class ReceiptsApi(IConnectionStore connections, ReceiptImporter im
         }
 
         var (import, created) = await importer.ImportAsync(connection, request.Receipt!.Trim(), cancellationToken);
-        return new ApiResult(created ? 201 : 200, ReceiptView.From(import));
+        return ApiResult.CreatedOrExisting(created, ReceiptView.From(import));
     }
 }

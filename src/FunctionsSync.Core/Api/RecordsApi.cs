@@ -33,7 +33,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
         }
 
         return await records.GetAsync(connectionId, type!.Value, externalId, cancellationToken) is { } stored
-            ? new ApiResult(200, View(stored))
+            ? ApiResult.Ok(View(stored))
             : Problems.NotFound($"No {type.Value.ToWire()} record {externalId} on connection {connectionId}.");
     }
 
@@ -54,7 +54,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
         try
         {
             var page = await query.ListPageAsync(connectionId, type!.Value, pageSize ?? DefaultListPage, continuationToken, cancellationToken);
-            return new ApiResult(200, new RecordListView([.. page.Items.Select(View)], page.ContinuationToken));
+            return ApiResult.Ok(new RecordListView([.. page.Items.Select(View)], page.ContinuationToken));
         }
         catch (FormatException)
         {
@@ -100,7 +100,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
 
         await activity.AppendAsync(new ActivityEntry(connectionId, time.GetUtcNow(), caller.Actor, "record.edited", $"{type!.Value.ToWire()} {externalId}", "Changed locally."), cancellationToken);
         var stored = await records.GetAsync(connectionId, type.Value, externalId, cancellationToken);
-        return new ApiResult(200, View(stored!));
+        return ApiResult.Ok(View(stored!));
     }
 
     private async Task<(EntityType? Type, ApiResult? Problem)> FindAsync(ApiCaller caller, string connectionId, string entityType, CancellationToken cancellationToken)

@@ -37,7 +37,7 @@ public sealed class RunListApi(IConnectionStore connections, ISyncStateStore sta
 
         if (!caller.TryScope(organizationId, out var scope))
         {
-            return new ApiResult(200, new RunListView([]));
+            return ApiResult.Ok(new RunListView([]));
         }
 
         var visible = (await connections.ListAsync(scope, cancellationToken)).Where(c => c.DeletedAt is null).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
@@ -54,6 +54,6 @@ public sealed class RunListApi(IConnectionStore connections, ISyncStateStore sta
             .OrderByDescending(r => r.UpdatedAt)
             .Select(r => RunView.From(r, now))
             .ToList();
-        return new ApiResult(200, new RunListView(matching));
+        return ApiResult.Ok(new RunListView(matching));
     }
 }

@@ -32,7 +32,7 @@ public sealed class RunsApi(
             view = view with { LastHeartbeatAt = liveness?.LastHeartbeatAt, Stale = liveness?.Stale };
         }
 
-        return new ApiResult(200, view);
+        return ApiResult.Ok(view);
     }
 
     /// <summary>Pause: the runner stops after the page in flight and frees the connection's lease; the run stays active.</summary>
@@ -84,7 +84,7 @@ public sealed class RunsApi(
 
         await dispatcher.DispatchAsync(RunLauncher.JobFor(queued, null), TimeSpan.Zero, cancellationToken);
         events.Run(Events.LiveEventTypes.RunQueued, queued);
-        return new ApiResult(202, RunView.From(queued, time.GetUtcNow()));
+        return ApiResult.Accepted(RunView.From(queued, time.GetUtcNow()));
     }
 
     /// <summary>Cancel: the run ends as cancelled, keeping what it stored; a run no runner holds ends at once.</summary>
@@ -104,7 +104,7 @@ public sealed class RunsApi(
         if (await cancellation.CancelAsync(run.RunId, "Cancelled by an operator.", cancellationToken) is { } cancelled)
         {
             events.Run(Events.LiveEventTypes.RunFinished, cancelled);
-            return new ApiResult(200, RunView.From(cancelled, time.GetUtcNow()));
+            return ApiResult.Ok(RunView.From(cancelled, time.GetUtcNow()));
         }
 
         // A runner holds it: it stops after the page in flight.
@@ -114,7 +114,7 @@ public sealed class RunsApi(
     private async Task<ApiResult> AcceptedAsync(string runId, RunControl? requested, CancellationToken cancellationToken)
     {
         var run = await state.GetRunAsync(runId, cancellationToken);
-        return new ApiResult(202, RunView.From(run!, time.GetUtcNow()) with { Requested = Pending(run!, requested) });
+        return ApiResult.Accepted(RunView.From(run!, time.GetUtcNow()) with { Requested = Pending(run!, requested) });
     }
 
     /// <summary>

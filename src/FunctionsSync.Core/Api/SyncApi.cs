@@ -49,7 +49,7 @@ public sealed class SyncApi(
 
         var needsAttention = all.Count(c => c.Health == ConnectionHealth.NeedsAttention);
         var failing = lastStatuses.Count(s => s == RunStatus.Failed);
-        return new ApiResult(200, new SyncStatusView(
+        return ApiResult.Ok(new SyncStatusView(
             Enabled: current.Enabled,
             Schedule: current.Cron,
             NextRunAt: current.Enabled ? Max(cron.NextAfter(current.LastOccurrence), now) : null,
@@ -79,7 +79,7 @@ public sealed class SyncApi(
         }
 
         var updated = await schedule.SetEnabledAsync(enabled, cancellationToken);
-        return new ApiResult(200, new ScheduleView(updated.Enabled, updated.Cron));
+        return ApiResult.Ok(new ScheduleView(updated.Enabled, updated.Cron));
     }
 
     public async Task<ApiResult> SetIntervalAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
@@ -125,7 +125,7 @@ public sealed class SyncApi(
         }
 
         var updated = await schedule.SetCronAsync(cron!.Expression, now, cancellationToken);
-        return new ApiResult(200, new ScheduleView(updated.Enabled, updated.Cron, cron.NextAfter(now)));
+        return ApiResult.Ok(new ScheduleView(updated.Enabled, updated.Cron, cron.NextAfter(now)));
     }
 
     public async Task<ApiResult> TriggerAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
@@ -207,7 +207,7 @@ public sealed class SyncApi(
             return Problems.Conflict($"Connection {targets[0].Id} already has an active run. See its status at {conflicts[0].StatusUrl}.");
         }
 
-        return new ApiResult(202, new TriggerAccepted(runs, conflicts));
+        return ApiResult.Accepted(new TriggerAccepted(runs, conflicts));
     }
 
     public async Task<ApiResult> RunFullAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
@@ -218,7 +218,7 @@ public sealed class SyncApi(
         }
 
         var summary = await planner.RunAsync("full", organizationId, TimeSpan.Zero, cancellationToken);
-        return new ApiResult(202, new RunFullAccepted(summary.CycleId, summary.Queued, summary.SkippedActive, summary.RunIds));
+        return ApiResult.Accepted(new RunFullAccepted(summary.CycleId, summary.Queued, summary.SkippedActive, summary.RunIds));
     }
 
     /// <summary>A run-full body's scope (both hosts): an organization, or every one the caller may see.</summary>

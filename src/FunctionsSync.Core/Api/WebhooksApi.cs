@@ -67,22 +67,22 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
             CreatedAt = time.GetUtcNow(),
         };
         await store.CreateEndpointAsync(endpoint, cancellationToken);
-        return new ApiResult(201, WebhookEndpointView.From(endpoint) with { Secret = endpoint.Secret }, $"/api/webhooks/{endpoint.Id}");
+        return ApiResult.Created(WebhookEndpointView.From(endpoint) with { Secret = endpoint.Secret }, $"/api/webhooks/{endpoint.Id}");
     }
 
     public async Task<ApiResult> ListAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
     {
         if (!caller.TryScope(organizationId, out var scope))
         {
-            return new ApiResult(200, new WebhookListView([]));
+            return ApiResult.Ok(new WebhookListView([]));
         }
 
         var endpoints = await store.ListEndpointsAsync(scope, cancellationToken);
-        return new ApiResult(200, new WebhookListView([.. endpoints.OrderBy(e => e.CreatedAt).Select(WebhookEndpointView.From)]));
+        return ApiResult.Ok(new WebhookListView([.. endpoints.OrderBy(e => e.CreatedAt).Select(WebhookEndpointView.From)]));
     }
 
     public async Task<ApiResult> GetAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>
-        await FindAsync(caller, id, cancellationToken) is { } endpoint ? new ApiResult(200, WebhookEndpointView.From(endpoint)) : NotFound(id);
+        await FindAsync(caller, id, cancellationToken) is { } endpoint ? ApiResult.Ok(WebhookEndpointView.From(endpoint)) : NotFound(id);
 
     /// <summary>
     /// <c>PATCH /api/webhooks/{id}</c>: changes the fields the body names (<c>events</c>, <c>targetUrl</c>,
@@ -123,7 +123,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
             _ => changed,
         };
         await store.UpdateEndpointAsync(changed, cancellationToken);
-        return new ApiResult(200, WebhookEndpointView.From(changed));
+        return ApiResult.Ok(WebhookEndpointView.From(changed));
     }
 
     public async Task<ApiResult> DeleteAsync(ApiCaller caller, string id, CancellationToken cancellationToken)
@@ -134,7 +134,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         }
 
         await store.DeleteEndpointAsync(id, cancellationToken);
-        return new ApiResult(204, null);
+        return ApiResult.NoContent;
     }
 
     /// <summary>
@@ -151,7 +151,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         var now = time.GetUtcNow();
         var rotated = endpoint with { Secret = WebhookSigner.NewSecret(), PreviousSecret = endpoint.Secret, PreviousSecretExpiresAt = now + options.Value.SecretOverlap };
         await store.UpdateEndpointAsync(rotated, cancellationToken);
-        return new ApiResult(200, WebhookEndpointView.From(rotated) with { Secret = rotated.Secret, PreviousSecretExpiresAt = rotated.PreviousSecretExpiresAt });
+        return ApiResult.Ok(WebhookEndpointView.From(rotated) with { Secret = rotated.Secret, PreviousSecretExpiresAt = rotated.PreviousSecretExpiresAt });
     }
 
     public async Task<ApiResult> DeliveriesAsync(ApiCaller caller, string id, CancellationToken cancellationToken)
@@ -162,7 +162,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         }
 
         var deliveries = await store.ListDeliveriesAsync(id, DeliveryPage, cancellationToken);
-        return new ApiResult(200, new DeliveryListView([.. deliveries.Select(WebhookDeliveryView.From)]));
+        return ApiResult.Ok(new DeliveryListView([.. deliveries.Select(WebhookDeliveryView.From)]));
     }
 
     /// <summary>Sends a delivery again with a fresh attempt budget, whatever its state; receivers dedupe on its unchanged <c>webhook-id</c>.</summary>
@@ -189,7 +189,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
             // The replay is saved as due now: the sweeper attempts it on its next pass.
         }
 
-        return new ApiResult(202, WebhookDeliveryView.From(replayed));
+        return ApiResult.Accepted(WebhookDeliveryView.From(replayed));
     }
 
     private async Task<WebhookEndpoint?> FindAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>

@@ -51,6 +51,6 @@ public sealed class SyncFunctions(HttpApi http, SyncApi api, SyncActivities acti
             var plan = await activities.PlanCycleAsync(input, request.HttpContext.RequestAborted);
             await client.ScheduleNewOrchestrationInstanceAsync(
                 OrchestrationNames.SyncCycle, input with { Plan = plan }, new StartOrchestrationOptions(InstanceId: plan.CycleId), request.HttpContext.RequestAborted);
-            return new ApiResult(StatusCodes.Status202Accepted, new RunFullAccepted(plan.CycleId, plan.Queued, plan.Counts.Active, [.. plan.QueuedRunIds]));
+            return ApiResult.Accepted(new RunFullAccepted(plan.CycleId, plan.Queued, plan.Counts.Active, [.. plan.QueuedRunIds]));
         });
 }
