@@ -54,11 +54,7 @@ public sealed class ConnectionsApi(
         var connection = result.Connection;
         if (!result.Created && connection.DeletedAt is not null)
         {
-            // Registering a deleted connection again brings it back, with its id, token and history.
-            connection = await connections.UpdateAsync(
-                connection.Id,
-                c => c with { DeletedAt = null, Enabled = true, Credentials = registration.Credentials, Settings = registration.Settings ?? c.Settings, UpdatedAt = time.GetUtcNow() },
-                cancellationToken) ?? connection;
+            connection = await connections.UpdateAsync(connection.Id, c => c.RestoredBy(registration, time.GetUtcNow()), cancellationToken) ?? connection;
         }
 
         var view = ConnectionView.From(connection, withSyncToken: true, await state.GetConnectionStateAsync(connection.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken));
@@ -179,17 +175,8 @@ public sealed class ConnectionsApi(
             return problem;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (request.Priority is < -100 or > 100)
-        {
-            errors["priority"] = ["Must be between -100 and 100."];
-        }
-
-        if (request.IntervalMinutes is < 1 or > 10_080)
-        {
-            errors["intervalMinutes"] = ["Must be between 1 and 10080 (a week)."];
-        }
-
+        var change = new ConnectionChange(request.Enabled, request.Priority, request.IntervalMinutes, request.Credentials, request.Settings);
+        var errors = change.RangeErrors().ToDictionary(e => e.Field, e => e.Message);
         foreach (var (field, message) in ConnectionValidation.ValidateSettings(connection.Marketplace, request.Credentials, request.Settings, targets.Policy))
         {
             errors[field] = message;
@@ -200,20 +187,8 @@ public sealed class ConnectionsApi(
             return Problems.BadRequest("The change is not valid.", errors);
         }
 
-        var credentialsChanged = request.Credentials is not null;
-        // Only the fields the request names change, on the row as stored now (a run's end may be writing its health).
-        var updated = await connections.UpdateAsync(connection.Id, c => c.DeletedAt is not null ? null : c with
-        {
-            Enabled = request.Enabled ?? c.Enabled,
-            Priority = request.Priority ?? c.Priority,
-            IntervalMinutes = request.IntervalMinutes ?? c.IntervalMinutes,
-            Credentials = request.Credentials ?? c.Credentials,
-            Settings = request.Settings ?? c.Settings,
-            // New credentials are the operator's answer to a refusal: schedule the connection again.
-            Health = credentialsChanged ? ConnectionHealth.Active : c.Health,
-            LastError = credentialsChanged ? null : c.LastError,
-            UpdatedAt = time.GetUtcNow(),
-        }, cancellationToken);
+        // Applied to the row as stored now (a run's end may be writing its health).
+        var updated = await connections.UpdateAsync(connection.Id, c => change.ApplyTo(c, time.GetUtcNow()), cancellationToken);
         return updated is null or { DeletedAt: not null }
             ? ConnectionAccess.NotFound(connectionId)
             : ApiResult.Ok(ConnectionView.From(updated, caller.IsAdmin, await state.GetConnectionStateAsync(updated.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken)));

@@ -38,4 +38,8 @@ public sealed record Connection
     public string? Setting(string key) => Settings.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
 
     public string? Credential(string key) => Credentials.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+
+    /// <summary>Registering a deleted connection again brings it back, with its id, token and history, and the registration's credentials and settings.</summary>
+    public Connection RestoredBy(ConnectionRegistration registration, DateTimeOffset now) =>
+        this with { DeletedAt = null, Enabled = true, Credentials = registration.Credentials, Settings = registration.Settings ?? Settings, UpdatedAt = now };
 }
