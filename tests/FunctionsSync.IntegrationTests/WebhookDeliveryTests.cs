@@ -126,7 +126,9 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
         var delivery = await Eventually.WaitForAsync(
             async () => (await (await client.GetAsync($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).ReadJsonAsync()).GetProperty("deliveries")[0],
             d => d.GetProperty("status").GetString() == "failed");
-        Assert.InRange(delivery.GetProperty("log").GetArrayLength(), 3, 19);
+        // Retried (a disable needs a failure a second after the first), and stopped by the time limit, not by the 20 attempts;
+        // how many retries fit in that second depends on the machine's load.
+        Assert.InRange(delivery.GetProperty("log").GetArrayLength(), 2, 19);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
         var all = new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = storage.ConnectionString,
-            ["Storage:TablePrefix"] = tablePrefix,
+            ["Storage:TablePrefix"] = TestRun.Prefixed(tablePrefix),
             ["Api:AdminKey"] = AdminKey,
             ["Scheduler:TickInterval"] = "00:00:00.250",
             ["Scheduler:EnabledByDefault"] = "false",

@@ -21,7 +21,7 @@ public sealed class SyncHarness : IAsyncDisposable
     public SyncHarness(AzuriteFixture storage, SimulatorFixture simulator, string tablePrefix, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? replace = null)
     {
         Simulator = simulator;
-        TablePrefix = tablePrefix;
+        TablePrefix = tablePrefix = TestRun.Prefixed(tablePrefix);
         Settings = new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = storage.ConnectionString,
