@@ -96,6 +96,33 @@ public sealed class IndexedListingContractTests(AzuriteFixture storage)
         Assert.Equal(DeliveryStatus.Delivered, (await store.ListDeliveriesAsync("wh_contract", 10, CancellationToken.None)).Single(d => d.EventId == "evt_00").Status);
     }
 
+    /// <summary>Two workers claiming one delivery at the same version at the same moment: exactly one claim wins, every time.</summary>
+    [Fact]
+    public async Task Concurrent_claims_of_one_delivery_version_let_exactly_one_win()
+    {
+        await using var services = StorageServices.Create(storage, StorageServices.NewPrefix("cclaim"));
+        var store = services.GetRequiredService<IWebhookStore>();
+        var doubleWins = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            var created = await store.AddDeliveryAsync(new WebhookDelivery
+            {
+                EndpointId = "wh_claims", EventId = $"evt_{i:D3}", OrganizationId = "org", EventType = "sync.completed", Payload = "{}",
+                CreatedAt = Now, NextAttemptAt = Now,
+            }, CancellationToken.None);
+            var read = (await store.GetDeliveryAsync("wh_claims", created.EventId, CancellationToken.None))!;
+            var claims = await Task.WhenAll(
+                Task.Run(() => store.TrySaveDeliveryAsync(read with { NextAttemptAt = Now.AddSeconds(30) }, CancellationToken.None)),
+                Task.Run(() => store.TrySaveDeliveryAsync(read with { NextAttemptAt = Now.AddSeconds(31) }, CancellationToken.None)));
+            if (claims.Count(c => c is not null) != 1)
+            {
+                doubleWins.Add($"{created.EventId}: {claims.Count(c => c is not null)} won");
+            }
+        }
+
+        Assert.True(doubleWins.Count == 0, string.Join("; ", doubleWins));
+    }
+
     [Fact]
     public async Task Waiting_outbox_events_are_found_through_their_index_and_leave_it_when_removed()
     {
