@@ -108,6 +108,5 @@ public sealed class AmazonOrderItemsTests(AzuriteFixture storage, SimulatorFixtu
         Assert.Single(payload.GetProperty("OrderItems").EnumerateArray());
     }
 
-    private List<string> Requests(SimStore store) =>
-        [.. simulator.State.Requests.Where(r => r.StoreId == store.StoreId && r.Status < 400).Select(r => r.Path)];
+    private List<string> Requests(SimStore store) => simulator.AnsweredPaths(store);
 }

@@ -142,6 +142,5 @@ public sealed class AmazonReportSyncTests(AzuriteFixture storage, SimulatorFixtu
         return (updated!, store);
     }
 
-    private List<string> Requests(SimStore store) =>
-        [.. simulator.State.Requests.Where(r => r.StoreId == store.StoreId && r.Status < 400).Select(r => r.Path)];
+    private List<string> Requests(SimStore store) => simulator.AnsweredPaths(store);
 }

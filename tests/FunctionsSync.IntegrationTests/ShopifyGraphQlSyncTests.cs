@@ -183,8 +183,7 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
         Assert.Empty(store.BulkOperations);
     }
 
-    private List<string> Requests(SimStore store) =>
-        [.. simulator.State.Requests.Where(r => r.StoreId == store.StoreId && r.Status < 400).Select(r => r.Path)];
+    private List<string> Requests(SimStore store) => simulator.AnsweredPaths(store);
 
     private List<string> BulkDownloads(SimStore store) => [.. Requests(store).Where(p => p.Contains("/bulk-files/", StringComparison.Ordinal))];
 }

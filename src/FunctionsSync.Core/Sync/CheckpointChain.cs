@@ -57,7 +57,7 @@ internal sealed class CheckpointChain(ISyncStateStore state, SyncLease lease)
     /// <summary>Storage went away: nobody waits for the checkpoint in flight, but its failure must not go unobserved.</summary>
     public void Abandon()
     {
-        landing?.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        landing.Abandon();
         landing = null;
     }
 }

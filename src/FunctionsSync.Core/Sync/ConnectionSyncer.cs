@@ -145,7 +145,6 @@ public sealed partial class ConnectionSyncer(
             return null;
         }
 
-        attempt.Current = type;
         var cursor = attempt.Cursors.GetValueOrDefault(type) ?? new EntityCursor { EntityType = type };
         if (cursor.RunId != attempt.Run.RunId)
         {
@@ -254,7 +253,7 @@ public sealed partial class ConnectionSyncer(
     /// <summary>Every feed is done: the run ends succeeded (partial with failed records), with <c>sync.completed</c>.</summary>
     private async Task<SyncOutcome> FinishAsync(RunAttempt attempt)
     {
-        attempt.Current = null;
+        attempt.Cursor = null;
         ReportPhase(attempt.Run.RunId, RunPhase.Finalizing);
         var counters = attempt.Run.Counters;
         var run = attempt.Run = attempt.Run with

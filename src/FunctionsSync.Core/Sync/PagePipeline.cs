@@ -42,13 +42,9 @@ internal sealed class PagePipeline : IDisposable
 
     public void Dispose()
     {
-        Abandon(readAhead);
-        Abandon(pending?.Ingest);
+        readAhead.Abandon();
+        pending?.Ingest.Abandon();
     }
-
-    /// <summary>A fetch or a write nobody will wait for: its failure (if any) must not go unobserved.</summary>
-    private static void Abandon(Task? task) =>
-        task?.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
 }
 
 /// <summary>A fetched page whose records are being written.</summary>

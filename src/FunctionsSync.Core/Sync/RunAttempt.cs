@@ -25,10 +25,11 @@ internal sealed class RunAttempt(Connection connection, IMarketplaceAdapter adap
 
     public Dictionary<EntityType, EntityCursor> Cursors { get; set; } = [];
 
-    /// <summary>The feed being read and its cursor; a failure names it.</summary>
-    public EntityType? Current { get; set; }
-
+    /// <summary>The cursor of the feed being read (null once the feeds are done).</summary>
     public EntityCursor? Cursor { get; set; }
+
+    /// <summary>The feed being read; a failure names it.</summary>
+    public EntityType? Current => Cursor?.EntityType;
 
     /// <summary>Pages (writes) begun in this slice.</summary>
     public int Pages { get; set; }

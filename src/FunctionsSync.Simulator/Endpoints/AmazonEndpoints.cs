@@ -117,8 +117,7 @@ internal static class AmazonEndpoints
 
         var order = SimCatalog.Order(store, store.Current(SimKind.Orders, index));
         var perPage = Math.Max(1, store.Config.OrderItemsPerPage);
-        // The order's charges beyond its items (the adjustments its edits made) travel as the first item's shipping, as in the reports.
-        var extra = order.Total - order.Lines.Sum(l => l.Quantity * l.Price);
+        var extra = Adjustment(order);
         var items = new JsonArray();
         for (var i = start; i < Math.Min(order.Lines.Count, start + perPage); i++)
         {
@@ -146,6 +145,12 @@ internal static class AmazonEndpoints
 
         return SimResult.Ok(new JsonObject { ["payload"] = payload });
     }
+
+    /// <summary>
+    /// The order's charges beyond its items (the adjustments its edits made): getOrderItems and the report both carry
+    /// them as the first item's shipping.
+    /// </summary>
+    internal static decimal Adjustment(SimOrder order) => order.Total - order.Lines.Sum(l => l.Quantity * l.Price);
 
     private static JsonObject Money(string currency, decimal amount) => new() { ["CurrencyCode"] = currency, ["Amount"] = SimResponder.Money(amount) };
 

@@ -171,8 +171,7 @@ internal static class AmazonReportEndpoints
         {
             var order = SimCatalog.Order(store, at);
             var lines = order.Lines;
-            // The order's charges beyond its items (the adjustments its edits made) travel as the first item's shipping.
-            var extra = order.Total - lines.Sum(l => l.Quantity * l.Price);
+            var extra = AmazonEndpoints.Adjustment(order);
             for (var i = 0; i < lines.Count; i++)
             {
                 var item = lines[i];

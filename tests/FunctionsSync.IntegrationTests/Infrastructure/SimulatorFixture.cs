@@ -18,6 +18,10 @@ public sealed class SimulatorFixture : IAsyncLifetime
     public string BaseUrlFor(string marketplace, string storeId) =>
         marketplace == MarketplaceNames.Etsy ? $"{BaseUrl}/etsy" : $"{BaseUrl}/{marketplace}/{storeId}";
 
+    /// <summary>The paths (with query) of the requests the simulator answered a store without an error, in order.</summary>
+    public List<string> AnsweredPaths(SimStore store) =>
+        [.. State.Requests.Where(r => r.StoreId == store.StoreId && r.Status < 400).Select(r => r.Path)];
+
     public async Task InitializeAsync()
     {
         app = SimulatorApp.Build([], o => o.RateLimits = false);
