@@ -81,6 +81,52 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
     }
 
     [Fact]
+    public async Task A_delivery_mid_attempt_is_neither_sent_again_by_a_second_worker_nor_replayed_until_the_attempt_ends()
+    {
+        await using var host = new HostApp(storage, "whinflight", FastDelivery());
+        var client = host.Client();
+        var connectionId = await RegisterAsync(client, "org-inflight", "hook-inflight-store");
+        var receiver = $"inflight-{Guid.NewGuid():N}";
+        var endpoint = await CreateEndpointAsync(client, "org-inflight", receiver, ["sync.completed"]);
+        var endpointId = endpoint.GetProperty("id").GetString()!;
+        await ConfigureReceiverAsync(receiver, endpoint.GetProperty("secret").GetString()!, failNext: 0);
+        await SyncAsync(client, connectionId);
+        await WaitForReceiverAsync(receiver, r => r.GetProperty("accepted").GetArrayLength() == 1);
+        var id = (await Eventually.WaitForAsync(
+            async () => (await (await client.GetAsync($"/api/webhooks/{endpointId}/deliveries")).ReadJsonAsync()).GetProperty("deliveries")[0],
+            d => d.GetProperty("status").GetString() == "delivered")).GetProperty("id").GetString()!;
+
+        // The receiver answers 3 s late, so the replay's attempt (by the signal's worker or the sweeper, whichever claims
+        // it) is in flight while a second worker reads the delivery fresh and while an operator replays it again.
+        using (var http = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) })
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await http.PostAsJsonAsync($"/mock/webhooks/{receiver}/delay", new { milliseconds = 3_000 })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/webhooks/deliveries/{id}/replay", null)).StatusCode);
+        Assert.True(DeliveryIds.TryParse(id, out _, out var eventId));
+        var webhooks = host.Services.GetRequiredService<IWebhookStore>();
+        var claimed = await Eventually.WaitForAsync(() => webhooks.GetDeliveryAsync(endpointId, eventId, CancellationToken.None), d => d!.ClaimedUntil is not null);
+        await host.Services.GetRequiredService<WebhookDispatcher>().AttemptByIdAsync(endpointId, eventId, CancellationToken.None);
+        var refused = await client.PostAsync($"/api/webhooks/deliveries/{id}/replay", null);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        var during = await webhooks.GetDeliveryAsync(endpointId, eventId, CancellationToken.None);
+        Assert.Equal(claimed!.Version, during!.Version);
+
+        // One send of the replay, recorded: the log grows by one, the receiver counts one duplicate, and the queue and
+        // the sweep have nothing more to send.
+        var settled = await Eventually.WaitForAsync(() => webhooks.GetDeliveryAsync(endpointId, eventId, CancellationToken.None), d => d!.Status == DeliveryStatus.Delivered && d.Log.Count == 2);
+        Assert.Null(settled!.ClaimedUntil);
+        await host.PassesAsync(WorkerPasses.WebhookQueue);
+        await host.PassesAsync(WorkerPasses.WebhookSweep);
+        var got = await ReceiverAsync(receiver);
+        Assert.Equal(1, got.GetProperty("duplicates").GetInt32());
+        Assert.Equal(2, got.GetProperty("attempts").GetArrayLength());
+        Assert.Equal(2, (await webhooks.GetDeliveryAsync(endpointId, eventId, CancellationToken.None))!.Log.Count);
+    }
+
+    [Fact]
     public async Task A_receiver_that_never_recovers_leaves_a_failed_delivery_with_the_last_error_and_syncing_goes_on()
     {
         await using var host = new HostApp(storage, "whdead", FastDelivery(("Webhooks:MaxAttempts", "3")));

@@ -13,6 +13,12 @@ public sealed record WebhookDelivery
     /// <summary>Attempts since the delivery was created or last replayed; drives the retry schedule.</summary>
     public int Attempts { get; init; }
     public DateTimeOffset NextAttemptAt { get; init; }
+
+    /// <summary>
+    /// Set while an attempt is in flight: when its claim lapses (<see cref="NextAttemptAt"/> is the same, so a worker that
+    /// died mid-attempt leaves the delivery due again then). A replay waits for it to clear.
+    /// </summary>
+    public DateTimeOffset? ClaimedUntil { get; init; }
     public string? LastError { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? DeliveredAt { get; init; }

@@ -80,8 +80,11 @@ public sealed partial class WebhookDispatcher(
     }
 
     /// <summary>Starts the delivery over: pending, a fresh attempt budget, due now. Its log keeps every earlier attempt.</summary>
+    /// <returns>The replayed delivery; null while an attempt of it is in flight (or another write came first).</returns>
     public async Task<WebhookDelivery?> ReplayAsync(WebhookDelivery delivery, CancellationToken cancellationToken) =>
-        await store.TrySaveDeliveryAsync(delivery with { Status = DeliveryStatus.Pending, Attempts = 0, NextAttemptAt = Now }, cancellationToken);
+        delivery.ClaimedUntil > Now
+            ? null
+            : await store.TrySaveDeliveryAsync(delivery with { Status = DeliveryStatus.Pending, Attempts = 0, NextAttemptAt = Now, ClaimedUntil = null }, cancellationToken);
 
     private Task AttemptAllAsync(IEnumerable<WebhookDelivery> deliveries, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(
@@ -89,14 +92,23 @@ public sealed partial class WebhookDispatcher(
             new ParallelOptions { MaxDegreeOfParallelism = Options.MaxConcurrentDeliveries, CancellationToken = cancellationToken },
             async (delivery, ct) => await AttemptAsync(delivery, ct));
 
-    /// <summary>One attempt, claimed first so that two workers never send the same attempt.</summary>
+    /// <summary>
+    /// One attempt of a due delivery, claimed first so that two workers never send the same attempt. The signal's worker
+    /// reads the delivery fresh, so it can find it claimed by the sweeper: claimed means not due, and it is left alone.
+    /// </summary>
     private async Task AttemptAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
+        if (delivery.Status != DeliveryStatus.Pending || delivery.NextAttemptAt > Now)
+        {
+            return;
+        }
+
         try
         {
             // The claim pushes the next attempt past this one's longest duration; a worker that dies mid-attempt
             // leaves the delivery due again after that.
-            var claim = await store.TrySaveDeliveryAsync(delivery with { NextAttemptAt = Now + Options.RequestTimeout * 3 }, cancellationToken);
+            var until = Now + Options.RequestTimeout * 3;
+            var claim = await store.TrySaveDeliveryAsync(delivery with { NextAttemptAt = until, ClaimedUntil = until }, cancellationToken);
             if (claim is null)
             {
                 return;
@@ -106,18 +118,19 @@ public sealed partial class WebhookDispatcher(
             if (endpoint is null || endpoint.DisabledAt is not null)
             {
                 var reason = endpoint is null ? "The endpoint was deleted." : $"The endpoint is disabled: {endpoint.DisabledReason}";
-                await store.TrySaveDeliveryAsync(claim with { Status = DeliveryStatus.Failed, LastError = reason }, cancellationToken);
+                await store.TrySaveDeliveryAsync(claim with { Status = DeliveryStatus.Failed, ClaimedUntil = null, LastError = reason }, cancellationToken);
                 return;
             }
 
             var attempt = await sender.SendAsync(endpoint, claim, claim.Log.Count + 1, cancellationToken);
             var attempts = claim.Attempts + 1;
             var log = claim.Log.Append(attempt).TakeLast(MaxLoggedAttempts).ToList();
+            var settled = claim with { ClaimedUntil = null };
             var result = attempt.Error is null
-                ? claim with { Status = DeliveryStatus.Delivered, Attempts = attempts, DeliveredAt = attempt.At, LastError = null, Log = log }
+                ? settled with { Status = DeliveryStatus.Delivered, Attempts = attempts, DeliveredAt = attempt.At, LastError = null, Log = log }
                 : attempts >= Options.MaxAttempts
-                    ? claim with { Status = DeliveryStatus.Failed, Attempts = attempts, LastError = attempt.Error, Log = log }
-                    : claim with { Attempts = attempts, NextAttemptAt = Now + Options.DelayBefore(attempts + 1), LastError = attempt.Error, Log = log };
+                    ? settled with { Status = DeliveryStatus.Failed, Attempts = attempts, LastError = attempt.Error, Log = log }
+                    : settled with { Attempts = attempts, NextAttemptAt = Now + Options.DelayBefore(attempts + 1), LastError = attempt.Error, Log = log };
             await store.TrySaveDeliveryAsync(result, cancellationToken);
             metrics.RecordWebhookAttempt(attempt.Error is null ? "delivered" : result.Status == DeliveryStatus.Failed ? "gave_up" : "failed");
             events.Delivery(result);

@@ -11,6 +11,12 @@ namespace FunctionsSync.Storage.Tables;
 /// </summary>
 internal sealed class DueIndex(TableProvider tables, string purpose)
 {
+    /// <summary>
+    /// How long a mismatched entry is kept before it counts as stale: an entry is written just before its item's save, so
+    /// a reader in between finds the item's old state, and dropping the entry then would leave the item due unindexed.
+    /// </summary>
+    public static readonly TimeSpan SaveInFlight = TimeSpan.FromMinutes(1);
+
     private readonly string partition = "due|" + purpose;
 
     public async Task AddAsync(DateTimeOffset dueAt, string itemKey, CancellationToken cancellationToken)
@@ -40,8 +46,9 @@ internal sealed class DueIndex(TableProvider tables, string purpose)
     /// <summary>
     /// The items of the entries due by <paramref name="now"/> (oldest first) whose entry still matches them: an item is
     /// loaded by its key, and its entry is stale when the item is gone or <paramref name="dueAt"/> of the item (null:
-    /// no longer due) differs from the entry's time; stale entries are removed here. Each returned item comes with its
-    /// entry's time.
+    /// no longer due) differs from the entry's time; stale entries older than <see cref="SaveInFlight"/> are removed
+    /// here (newer ones may belong to a save still on its way, and are checked again next pass). Each returned item comes
+    /// with its entry's time.
     /// </summary>
     public async Task<List<(DateTimeOffset DueAt, string ItemKey, T Item)>> ReadDueAsync<T>(
         DateTimeOffset now, int take, Func<string, CancellationToken, Task<T?>> load, Func<T, DateTimeOffset?> dueAt, CancellationToken cancellationToken)
@@ -54,7 +61,7 @@ internal sealed class DueIndex(TableProvider tables, string purpose)
             {
                 found.Add((at, key, item));
             }
-            else
+            else if (at < now - SaveInFlight)
             {
                 // Settled, gone, or rescheduled under an entry of its own.
                 await RemoveAsync(at, key, cancellationToken);
