@@ -13,7 +13,7 @@ namespace FunctionsSync.IntegrationTests;
 /// Amazon orders carry their lines: from the report's rows in a full sync, from getOrderItems (one call per order,
 /// paged by NextToken, on its own budget) when read by getOrders; the two give the same records.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class AmazonOrderItemsTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     private const string ItemsPath = "/orderItems";

@@ -10,7 +10,7 @@ namespace FunctionsSync.IntegrationTests;
 /// A record changed locally and at the marketplace becomes a data_mismatch conflict; it is listed, resolved over
 /// HTTP, and the next sync honours the resolution.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class ConflictFlowTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     private const string Org = "org-conflicts";

@@ -7,7 +7,7 @@ using FunctionsSync.Simulator.Data;
 namespace FunctionsSync.IntegrationTests;
 
 /// <summary>Full sync stores exactly the marketplace's data; incremental syncs write only what changed.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class FullAndIncrementalSyncTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     /// <summary>Tens of pages of every feed of every marketplace; in the volume trait, which <c>scripts/test.sh --all</c> (CI) runs.</summary>

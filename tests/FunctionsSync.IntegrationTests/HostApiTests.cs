@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests;
 
 /// <summary>The self-hosted runtime's HTTP API over real HTTP semantics (TestServer), workers on Azurite's queue.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     private static readonly SimStoreConfig Size = new() { Orders = 1_200, Products = 300, Customers = 150, Seed = 21 };

@@ -5,7 +5,7 @@ using FunctionsSync.Simulator.Data;
 namespace FunctionsSync.IntegrationTests;
 
 /// <summary><c>GET /api/events</c> across two replicas on one storage account: replica A runs the syncs, clients watch replica B.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class LiveEventTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     private static readonly Dictionary<string, string?> Fast = new()

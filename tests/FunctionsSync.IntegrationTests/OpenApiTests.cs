@@ -5,7 +5,7 @@ using FunctionsSync.IntegrationTests.Infrastructure;
 namespace FunctionsSync.IntegrationTests;
 
 /// <summary><c>GET /openapi/v1.json</c> describes every route of the table: its body, its success answer and its problems.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class OpenApiTests(AzuriteFixture storage)
 {
     [Fact]

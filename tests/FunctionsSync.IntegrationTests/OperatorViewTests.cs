@@ -7,7 +7,7 @@ using FunctionsSync.Simulator.Data;
 namespace FunctionsSync.IntegrationTests;
 
 /// <summary>What an operator reads through the API: connection health, run history, progress, one webhook endpoint.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class OperatorViewTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     private object Registration(string organizationId, string storeId, Dictionary<string, string>? credentials = null) => new

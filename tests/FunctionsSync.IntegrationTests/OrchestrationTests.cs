@@ -13,7 +13,7 @@ namespace FunctionsSync.IntegrationTests;
 /// The SyncCycle and ConnectionSync sequences of the Functions app, run in-process through the same Core abstraction
 /// against Azurite and the simulator: only the Durable adapter classes are left for the cloud.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class OrchestrationTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     [Fact]

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests;
 
 /// <summary>A job whose workers keep dying goes to the poison queue and its run fails with the reason.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class PoisonQueueTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     [Fact]

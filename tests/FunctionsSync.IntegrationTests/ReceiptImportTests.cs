@@ -10,7 +10,7 @@ namespace FunctionsSync.IntegrationTests;
 /// <c>POST /api/orders/import</c> against the simulator's validator (by its rules: a receipt ending in an odd digit is
 /// valid, one whose last two digits sum to a multiple of 6 is rate limited, others are invalid).
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class ReceiptImportTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     private HostApp Host(string prefix) => new(storage, prefix, new Dictionary<string, string?>

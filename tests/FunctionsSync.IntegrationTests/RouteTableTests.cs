@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests;
 
 /// <summary>The self-hosted runtime maps exactly Core's route table: the same verbs and templates as the Functions app's triggers.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class RouteTableTests(AzuriteFixture storage)
 {
     [Fact]

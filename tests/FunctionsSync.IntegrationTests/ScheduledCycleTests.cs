@@ -13,7 +13,7 @@ namespace FunctionsSync.IntegrationTests;
 /// A scheduled cycle only enqueues; each run is recorded when its job starts, and a job the cycle would no longer plan
 /// (a run in flight, or the connection synced after planning) is dropped then. Over Azurite's queue and the simulator.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class ScheduledCycleTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     [Fact]

@@ -11,7 +11,7 @@ namespace FunctionsSync.IntegrationTests;
 /// already read changes (to a time beyond the next run's overlap window) while the walk stands at a page boundary
 /// inside the second. The records behind it shift up by one; the walk must still read every one of them.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class TiedCursorTests(AzuriteFixture storage, SimulatorFixture simulator) : IAsyncLifetime
 {
     public Task InitializeAsync() => Task.CompletedTask;

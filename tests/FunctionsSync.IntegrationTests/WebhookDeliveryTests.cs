@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests;
 
 /// <summary>Webhooks end to end: the outbox, the dispatcher, retries, replays and the simulator's verifying receiver.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     private static Dictionary<string, string?> FastDelivery(params (string Key, string Value)[] more)

@@ -14,7 +14,7 @@ namespace FunctionsSync.IntegrationTests.Faults;
 /// it: the self-hosted runtime's run is interrupted, resumed by itself once storage answers, reads no marketplace page
 /// twice from the start, and ends with exactly the simulator's data.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class StorageOutageTests(SimulatorFixture simulator, ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>Orders in the store: <c>FUNCTIONSSYNC_OUTAGE_ORDERS</c>, else 100,000.</summary>

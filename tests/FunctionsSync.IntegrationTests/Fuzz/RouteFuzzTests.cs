@@ -20,7 +20,7 @@ namespace FunctionsSync.IntegrationTests.Fuzz;
 /// A fixed seed and <see cref="DefaultIterations"/> in the default run; <c>FUNCTIONSSYNC_FUZZ_ITERATIONS</c> (and
 /// <c>FUNCTIONSSYNC_FUZZ_SEED</c>) run longer or elsewhere.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class RouteFuzzTests(AzuriteFixture storage, SimulatorFixture simulator, ITestOutputHelper output)
 {
     private const int DefaultIterations = 600;

@@ -1,8 +1,23 @@
 namespace FunctionsSync.IntegrationTests.Infrastructure;
 
-/// <summary>One Azurite and one simulator for every integration test class; classes isolate data by table prefix and store id.</summary>
+/// <summary>
+/// The test classes that set the simulator's faults (slow pages, 429s, failed reports…) or its rate limits: they run
+/// one after another, each seeing only its own fault settings, on a simulator of their own. Every class isolates its
+/// data by table prefix and store id.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class IntegrationCollection : ICollectionFixture<AzuriteFixture>, ICollectionFixture<SimulatorFixture>
 {
     public const string Name = "integration";
+}
+
+/// <summary>
+/// Classes that leave the simulator's faults alone: they run one after another too, but in parallel with
+/// <see cref="IntegrationCollection"/>, on another simulator (a collection's fixtures are its own), so no fault set
+/// there reaches them.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class QuietCollection : ICollectionFixture<AzuriteFixture>, ICollectionFixture<SimulatorFixture>
+{
+    public const string Name = "integration-quiet";
 }

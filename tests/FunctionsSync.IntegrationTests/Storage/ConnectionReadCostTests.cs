@@ -14,7 +14,7 @@ namespace FunctionsSync.IntegrationTests.Storage;
 /// A connection's detail costs the same whatever it stores: record counts come from counters the checkpoints keep,
 /// not from reading the records. The 200,000-order store takes a while to sync, so this runs in CI's volume trait.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 [Trait("Category", "Volume")]
 public sealed class ConnectionReadCostTests(AzuriteFixture storage, SimulatorFixture simulator)
 {

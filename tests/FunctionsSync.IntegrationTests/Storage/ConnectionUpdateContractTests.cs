@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests.Storage;
 
 /// <summary>Connection writes are conditional: a change that lost a race is re-applied to the row the winner wrote.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class ConnectionUpdateContractTests(AzuriteFixture storage)
 {
     [Fact]

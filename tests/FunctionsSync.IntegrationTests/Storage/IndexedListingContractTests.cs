@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests.Storage;
 
 /// <summary>Listings that read an index partition or a key range, never a table: paging, due items, waiting events, counts.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class IndexedListingContractTests(AzuriteFixture storage)
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests.Storage;
 
 /// <summary>The job queue on Azurite: pop receipts across extensions, Base64 bodies, prefixed names.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class QueueContractTests(AzuriteFixture storage)
 {
     [Fact]

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests.Storage;
 
 /// <summary>Records of one (connection, entity type) spread over buckets: every bucket used, each record one point read away, the layout fixed per connection.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class RecordBucketTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     [Fact]

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace FunctionsSync.IntegrationTests.Storage;
 
 /// <summary>The retention pass: the newest runs kept, the active run and the connection's state untouched, old settled items gone.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class RetentionTests(AzuriteFixture storage)
 {
     private static readonly DateTimeOffset Start = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);

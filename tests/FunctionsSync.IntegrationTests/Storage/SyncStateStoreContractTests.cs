@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests.Storage;
 
 /// <summary>The sync state store's promises, against Azurite: fencing, one queued run, and the state listing's index.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class SyncStateStoreContractTests(AzuriteFixture storage)
 {
     [Fact]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests.Storage;
 
 /// <summary>Azure's transaction limits, enforced before anything is sent (Azurite does not enforce them).</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class TableBatchContractTests(AzuriteFixture storage)
 {
     [Fact]
