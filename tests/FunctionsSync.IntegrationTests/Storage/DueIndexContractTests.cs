@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.IntegrationTests.Storage;
 
 /// <summary>The due index against Azurite: what a reader keeps, returns and drops.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(QuietCollection.Name)]
 public sealed class DueIndexContractTests(AzuriteFixture storage)
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
