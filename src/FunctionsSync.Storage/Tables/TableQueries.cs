@@ -17,8 +17,12 @@ internal static class TableQueries
     public static string PartitionRange(string partitionKey, string from, string to) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {from} and RowKey lt {to}");
 
-    /// <summary>The smallest string greater than every string starting with <paramref name="prefix"/>.</summary>
-    public static string After(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+    /// <summary>The smallest string greater than every string starting with <paramref name="prefix"/> (ordinal order).</summary>
+    /// <exception cref="ArgumentException">The prefix is empty or ends in <see cref="char.MaxValue"/>: no such string.</exception>
+    public static string After(string prefix) =>
+        prefix.Length == 0 || prefix[^1] == char.MaxValue
+            ? throw new ArgumentException($"A prefix range needs a prefix whose last character has a successor; got '{prefix}'.", nameof(prefix))
+            : prefix[..^1] + (char)(prefix[^1] + 1);
 
     public static async Task<TableEntity?> GetAsync(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken, IEnumerable<string>? select = null)
     {

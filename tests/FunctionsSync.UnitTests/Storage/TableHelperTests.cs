@@ -3,7 +3,7 @@ using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.UnitTests.Storage;
 
-/// <summary>The storage layer's pure helpers: key escaping, continuation tokens, the stable hash that places records in buckets.</summary>
+/// <summary>The storage layer's pure helpers: key escaping, continuation tokens, row-prefix ranges, the stable hash that places records in buckets.</summary>
 public sealed class TableHelperTests
 {
     private static readonly char[] Forbidden = ['/', '\\', '#', '?'];
@@ -49,6 +49,25 @@ public sealed class TableHelperTests
         Assert.Null(Continuation.Encode(null));
         Assert.Null(Continuation.Decode(null));
         Assert.Null(Continuation.Decode(""));
+    }
+
+    [Fact]
+    public void A_row_prefix_range_holds_exactly_the_keys_that_start_with_the_prefix() =>
+        // Table Storage orders row keys by ordinal comparison, so [prefix, After(prefix)) is the prefix's key range.
+        Gen.Select(Gen.String[1, 8], Gen.String[0, 12], Gen.Bool).Sample((prefix, tail, extend) =>
+        {
+            var key = extend ? prefix + tail : tail;
+            var inRange = string.CompareOrdinal(key, prefix) >= 0 && string.CompareOrdinal(key, TableQueries.After(prefix)) < 0;
+            Assert.Equal(key.StartsWith(prefix, StringComparison.Ordinal), inRange);
+        }, iter: 5_000, seed: "0000001diBx7", threads: 1);
+
+    [Fact]
+    public void A_prefix_filter_names_its_partition_and_range_with_quotes_escaped_and_refuses_a_prefix_with_no_successor()
+    {
+        Assert.Equal("PartitionKey eq 'o''brien' and RowKey ge 'log|' and RowKey lt 'log}'", TableQueries.PartitionPrefix("o'brien", "log|"));
+        Assert.Equal("PartitionKey eq 'p' and RowKey ge 'a' and RowKey lt 'b'", TableQueries.PartitionRange("p", "a", "b"));
+        Assert.Throws<ArgumentException>(() => TableQueries.After(""));
+        Assert.Throws<ArgumentException>(() => TableQueries.After("a" + char.MaxValue));
     }
 
     [Fact]
