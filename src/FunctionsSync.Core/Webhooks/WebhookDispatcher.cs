@@ -55,7 +55,7 @@ public sealed partial class WebhookDispatcher(
 
         // Every delivery exists now, each with its own retry state: the row has done its job.
         await outbox.RemoveAsync(connectionId, eventId, cancellationToken);
-        await AttemptAllAsync(deliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= Now), cancellationToken);
+        await AttemptAllAsync(deliveries, cancellationToken);
     }
 
     /// <summary>Dispatches events whose signal was lost and attempts deliveries that are due.</summary>
@@ -70,10 +70,10 @@ public sealed partial class WebhookDispatcher(
         await AttemptAllAsync(await store.ListDueDeliveriesAsync(Now, 500, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Attempts a delivery now if it is pending (a replay, a signal for it).</summary>
+    /// <summary>Attempts a delivery now if it is due (a replay, a signal for it).</summary>
     public async Task AttemptByIdAsync(string endpointId, string eventId, CancellationToken cancellationToken)
     {
-        if (await store.GetDeliveryAsync(endpointId, eventId, cancellationToken) is { Status: DeliveryStatus.Pending } delivery)
+        if (await store.GetDeliveryAsync(endpointId, eventId, cancellationToken) is { } delivery)
         {
             await AttemptAsync(delivery, cancellationToken);
         }
@@ -93,8 +93,9 @@ public sealed partial class WebhookDispatcher(
             async (delivery, ct) => await AttemptAsync(delivery, ct));
 
     /// <summary>
-    /// One attempt of a due delivery, claimed first so that two workers never send the same attempt. The signal's worker
-    /// reads the delivery fresh, so it can find it claimed by the sweeper: claimed means not due, and it is left alone.
+    /// One attempt of a due delivery, claimed first so that two workers never send the same attempt. The one check of
+    /// whether a delivery is due, for every caller: the signal's worker reads the delivery fresh, so it can find it
+    /// claimed by the sweeper, and claimed means not due.
     /// </summary>
     private async Task AttemptAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
@@ -114,18 +115,20 @@ public sealed partial class WebhookDispatcher(
                 return;
             }
 
+            // Whatever the attempt's outcome, the claim ends with it.
+            var settled = claim with { ClaimedUntil = null };
+
             var endpoint = await store.GetEndpointAsync(claim.EndpointId, cancellationToken);
             if (endpoint is null || endpoint.DisabledAt is not null)
             {
                 var reason = endpoint is null ? "The endpoint was deleted." : $"The endpoint is disabled: {endpoint.DisabledReason}";
-                await store.TrySaveDeliveryAsync(claim with { Status = DeliveryStatus.Failed, ClaimedUntil = null, LastError = reason }, cancellationToken);
+                await store.TrySaveDeliveryAsync(settled with { Status = DeliveryStatus.Failed, LastError = reason }, cancellationToken);
                 return;
             }
 
             var attempt = await sender.SendAsync(endpoint, claim, claim.Log.Count + 1, cancellationToken);
             var attempts = claim.Attempts + 1;
             var log = claim.Log.Append(attempt).TakeLast(MaxLoggedAttempts).ToList();
-            var settled = claim with { ClaimedUntil = null };
             var result = attempt.Error is null
                 ? settled with { Status = DeliveryStatus.Delivered, Attempts = attempts, DeliveredAt = attempt.At, LastError = null, Log = log }
                 : attempts >= Options.MaxAttempts
