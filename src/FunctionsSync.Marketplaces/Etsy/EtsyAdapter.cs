@@ -10,8 +10,8 @@ using FunctionsSync.Marketplaces.Paging;
 namespace FunctionsSync.Marketplaces.Etsy;
 
 /// <summary>
-/// Etsy Open API v3: receipts are orders, listings are products and prices. Etsy exposes no customer feed.
-/// Paged by <c>min_last_modified</c> + <c>offset</c>, sorted by update time (see <see cref="OffsetWindowToken"/>).
+/// Etsy Open API v3 (<c>/v3/application</c>): receipts are orders, listings (of every state) are products and prices.
+/// Etsy exposes no customer feed.
 /// </summary>
 public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
 {
@@ -21,14 +21,30 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
 
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType> { EntityType.Orders, EntityType.Products, EntityType.Prices };
 
-    public async Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every state <c>getListingsByShop</c> takes (contracts/etsy/etsy-openapi-v3.json: <c>state</c> enum, default
+    /// <c>active</c>); a listing of any of them is the shop's product.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ListingStates = ["active", "inactive", "sold_out", "draft", "expired"];
+
+    public Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {
         if (!SupportedEntityTypes.Contains(request.EntityType))
         {
             throw new MarketplaceException(MarketplaceErrorKind.BadRequest, $"etsy: {request.EntityType.ToWire()} are not available from Etsy");
         }
 
-        var resource = request.EntityType == EntityType.Orders ? "receipts" : "listings";
+        return request.EntityType == EntityType.Orders
+            ? FetchReceiptsAsync(connection, request, cancellationToken)
+            : FetchListingsAsync(connection, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>getShopReceipts</c> declares <c>min_last_modified</c>, <c>sort_on=updated</c> and <c>sort_order</c>
+    /// (contracts/etsy/etsy-openapi-v3.json): read in update order, keyset-like (<see cref="OffsetWindowToken"/>).
+    /// </summary>
+    private async Task<FetchPage> FetchReceiptsAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
+    {
         var limit = Math.Clamp(request.PageSize, 1, MaxPageSize);
         OffsetWindowToken token;
         try
@@ -46,11 +62,74 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
             query.Append("&min_last_modified=").Append(window.ToString(CultureInfo.InvariantCulture));
         }
 
+        const string what = "etsy orders page";
+        using var response = await GetAsync(connection, "receipts", query.ToString(), what, cancellationToken);
+        var results = Results(response, what);
+        long? Second(JsonElement item) => item.Opt("updated_timestamp") is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var s) ? s : null;
+        string? Id(JsonElement item) => RecordMapper.Safe(() => item.OptId("receipt_id"));
+        var (records, rejected) = RecordMapper.Map(
+            results,
+            what,
+            item => [MapReceipt(item)],
+            item => item.OptId("receipt_id"),
+            item => item.Opt("updated_timestamp") is not null ? item.UnixDate("updated_timestamp") : null,
+            item => !token.AlreadyRead(Second(item), Id(item), exclusive: false));
+
+        var next = token.Next([.. results.EnumerateArray().Select(item => (Second(item), Id(item)))], limit, exclusive: false);
+        long? total = request.PageToken is null && response.Root.Opt("count") is { ValueKind: JsonValueKind.Number } count ? count.GetInt64() : null;
+        return new FetchPage(records, rejected, next?.Encode(), total, RateLimit(response));
+    }
+
+    /// <summary>
+    /// <c>getListingsByShop</c> declares only <c>state</c>, <c>limit</c>, <c>offset</c>, <c>sort_on</c>,
+    /// <c>sort_order</c> and <c>includes</c>, and its sort "only works when combined with one of the search options"
+    /// (contracts/etsy/etsy-openapi-v3.json): no date filter and no order to rely on. So every run walks each state's
+    /// whole list by offset (<see cref="OffsetWalkToken"/>, one part per state) and passes on every listing;
+    /// ingestion skips what did not change. The walk is bounded by the shop's listings and always ends.
+    /// </summary>
+    private async Task<FetchPage> FetchListingsAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
+    {
+        var limit = Math.Clamp(request.PageSize, 1, MaxPageSize);
+        OffsetWalkToken token;
+        try
+        {
+            token = OffsetWalkToken.Decode(request.PageToken) ?? new OffsetWalkToken(0, 0);
+        }
+        catch (FormatException)
+        {
+            throw AdapterSupport.BadToken(Marketplace, request.PageToken!);
+        }
+
+        if (token.Part >= ListingStates.Count)
+        {
+            throw AdapterSupport.BadToken(Marketplace, request.PageToken!);
+        }
+
+        var state = ListingStates[token.Part];
+        var what = $"etsy {request.EntityType.ToWire()} page ({state} listings)";
+        using var response = await GetAsync(connection, "listings", $"state={state}&limit={limit}&offset={token.Offset(limit)}", what, cancellationToken);
+        var results = Results(response, what);
+        // Every listing read is passed on, changed or not: the list has no order to rely on, so one that moved (a new
+        // listing, a change of state) past the walk's position is read on the next walk whatever its time says.
+        var (records, rejected) = RecordMapper.Map(
+            results,
+            what,
+            item => request.EntityType == EntityType.Products ? [MapListing(item)] : [MapPrice(item)],
+            item => item.OptId("listing_id"),
+            item => item.Opt("last_modified_timestamp") is not null ? item.UnixDate("last_modified_timestamp") : null);
+
+        long? count = response.Root.Opt("count") is { ValueKind: JsonValueKind.Number } c ? c.GetInt64() : null;
+        var next = token.Next(results.GetArrayLength(), limit, null, count)
+            ?? (token.Part + 1 < ListingStates.Count ? new OffsetWalkToken(token.Part + 1, 0) : null);
+        return new FetchPage(records, rejected, next?.Encode(), null, RateLimit(response));
+    }
+
+    private async Task<MarketplaceResponse> GetAsync(Connection connection, string resource, string query, string what, CancellationToken cancellationToken)
+    {
         var baseUrl = AdapterSupport.BaseUrl(connection, "https://openapi.etsy.com");
         var apiKey = AdapterSupport.Credential(connection, "apiKey");
         var accessToken = AdapterSupport.Credential(connection, "accessToken");
-        var what = $"etsy {request.EntityType.ToWire()} page";
-        using var response = await http.GetJsonAsync(
+        return await http.GetJsonAsync(
             connection,
             new Uri($"{baseUrl}/v3/application/shops/{Uri.EscapeDataString(connection.ExternalStoreId)}/{resource}?{query}"),
             r =>
@@ -60,33 +139,12 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
             },
             what,
             cancellationToken);
-
-        if (response.Root.Opt("results") is not { } results)
-        {
-            throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: response has no 'results' array");
-        }
-
-        var updatedField = request.EntityType == EntityType.Orders ? "updated_timestamp" : "last_modified_timestamp";
-        var idField = request.EntityType == EntityType.Orders ? "receipt_id" : "listing_id";
-        long? Second(JsonElement item) => item.Opt(updatedField) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var s) ? s : null;
-        string? Id(JsonElement item) => RecordMapper.Safe(() => item.OptId(idField));
-        var (records, rejected) = RecordMapper.Map(
-            results,
-            what,
-            item => request.EntityType switch
-            {
-                EntityType.Orders => [MapReceipt(item)],
-                EntityType.Products => [MapListing(item)],
-                _ => [MapPrice(item)],
-            },
-            item => item.OptId(idField),
-            item => item.Opt(updatedField) is not null ? item.UnixDate(updatedField) : null,
-            item => !token.AlreadyRead(Second(item), Id(item), exclusive: false));
-
-        var next = token.Next([.. results.EnumerateArray().Select(item => (Second(item), Id(item)))], limit, exclusive: false);
-        long? total = request.PageToken is null && response.Root.Opt("count") is { ValueKind: JsonValueKind.Number } count ? count.GetInt64() : null;
-        return new FetchPage(records, rejected, next?.Encode(), total, RateLimit(response));
     }
+
+    private static JsonElement Results(MarketplaceResponse response, string what) =>
+        response.Root.Opt("results") is { ValueKind: JsonValueKind.Array } results
+            ? results
+            : throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: response has no 'results' array");
 
     private static RateLimitInfo? RateLimit(MarketplaceResponse response)
     {

@@ -58,7 +58,8 @@ public sealed partial class ShopifyBulkFeed(
     private async Task<FetchPage> StartAsync(Connection connection, EntityType type, ShopifyBulkToken token, int pageSize, CancellationToken cancellationToken)
     {
         var what = $"shopify {type.ToWire()} bulk query";
-        using var answer = await client.QueryAsync(connection, ShopifyGraphQlQueries.RunBulk, new { query = ShopifyGraphQlQueries.Bulk(type, null) }, MutationCost, what, cancellationToken);
+        var runBulk = ShopifyGraphQlQueries.RunBulk(client.VersionOf(connection));
+        using var answer = await client.QueryAsync(connection, runBulk, new { query = ShopifyGraphQlQueries.Bulk(type, null) }, MutationCost, what, cancellationToken);
         var payload = answer.RootElement.Opt("bulkOperationRunQuery");
         if (payload?.Opt("userErrors") is { ValueKind: JsonValueKind.Array } errors && errors.GetArrayLength() > 0)
         {
@@ -174,7 +175,14 @@ public sealed partial class ShopifyBulkFeed(
             return false;
         }
 
-        files.Complete(connection, operation);
+        // Ungrouped from 2026-01 (see ShopifyBulkGrouping): the reader below needs each object's lines after it.
+        var part = files.PartOf(connection, operation);
+        await files.StoreAsync(
+            connection,
+            operation,
+            (target, ct) => ShopifyBulkGrouping.GroupAsync(part, target, part + ".buckets", "shopify bulk result", ct),
+            cancellationToken);
+        File.Delete(part);
         return true;
     }
 

@@ -73,7 +73,19 @@ internal static class ShopifyGraphQlQueries
         return $"{{ {Connection(type)}{filter} {{ edges {{ node {{ {node} }} }} }} }}";
     }
 
-    public const string RunBulk = "mutation RunBulk($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message } } }";
+    /// <summary>The first Admin API version whose <c>bulkOperationRunQuery</c> takes <c>groupObjects</c> (changelog-bulk-groupObjects.md).</summary>
+    public const string GroupObjectsSince = "2025-07";
+
+    /// <summary>
+    /// Starts a bulk query. <c>groupObjects: false</c> is sent explicitly wherever the argument exists: grouping
+    /// "slows down bulk operations and increases the likelihood of timeouts" (docs/bulkOperationRunQuery.md), its
+    /// default was true in 2025-07 and 2025-10 and is false from 2026-01, and the adapter groups the file itself, so
+    /// every version behaves alike.
+    /// </summary>
+    public static string RunBulk(string apiVersion) =>
+        string.CompareOrdinal(apiVersion, GroupObjectsSince) >= 0
+            ? "mutation RunBulk($query: String!) { bulkOperationRunQuery(query: $query, groupObjects: false) { bulkOperation { id status } userErrors { field message } } }"
+            : "mutation RunBulk($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message } } }";
 
     public const string CancelBulk = "mutation CancelBulk($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { id status } userErrors { field message } } }";
 

@@ -11,25 +11,37 @@ using FunctionsSync.Marketplaces.Paging;
 namespace FunctionsSync.Marketplaces.WooCommerce;
 
 /// <summary>
-/// WooCommerce REST v3, read in modification order. Paging is keyset-like on top of <c>modified_after</c> + <c>offset</c>
-/// (see <see cref="OffsetWindowToken"/>). Products are simple products: one price and one stock level each.
+/// WooCommerce REST v3 (<c>/wp-json/wc/v3</c>), every list request within what core registers for its endpoint
+/// (contracts/woocommerce/core-rest-parameters.md: WordPress refuses an enum value outside the registered ones with 400
+/// <c>rest_invalid_param</c> and ignores parameters it does not register):
+/// <list type="bullet">
+/// <item>orders and products in modification order (<c>orderby=modified</c>, <c>modified_after</c>, <c>dates_are_gmt</c>
+/// are registered for both), keyset-like on top of <c>offset</c> (<see cref="OffsetWindowToken"/>); a variable
+/// product's price, SKU and stock are read from <c>/products/{id}/variations</c> (<see cref="WooCommerceVariations"/>);</item>
+/// <item>customers, which register no date filter and no <c>modified</c> order, by a walk of the whole list in id order
+/// (<c>orderby=id</c>, <see cref="OffsetWalkToken"/>): an incremental run passes on only those modified since its
+/// cursor, and ingestion skips what did not change.</item>
+/// </list>
 /// </summary>
 public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapter
 {
     public const int MaxPageSize = 100;
 
+    /// <summary>The REST namespace the adapter speaks (the only current one; v1 and v2 are legacy).</summary>
+    public const string ApiVersion = "wc/v3";
+
     public string Marketplace => MarketplaceNames.WooCommerce;
 
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType>(EntityTypes.All);
 
-    public async Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
+    public Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken) =>
+        request.EntityType == EntityType.Customers
+            ? FetchCustomersAsync(connection, request, cancellationToken)
+            : FetchByModifiedAsync(connection, request, cancellationToken);
+
+    private async Task<FetchPage> FetchByModifiedAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {
-        var resource = request.EntityType switch
-        {
-            EntityType.Orders => "orders",
-            EntityType.Customers => "customers",
-            _ => "products",
-        };
+        var resource = request.EntityType == EntityType.Orders ? "orders" : "products";
         var perPage = Math.Clamp(request.PageSize, 1, MaxPageSize);
         OffsetWindowToken token;
         try
@@ -49,92 +61,85 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
             query.Append("&modified_after=").Append(Uri.EscapeDataString(AdapterSupport.Iso(DateTimeOffset.FromUnixTimeSeconds(window))));
         }
 
-        var baseUrl = AdapterSupport.BaseUrl(connection, null);
-        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(
-            $"{AdapterSupport.Credential(connection, "consumerKey")}:{AdapterSupport.Credential(connection, "consumerSecret")}"));
         var what = $"woocommerce {request.EntityType.ToWire()} page";
-        using var response = await http.GetJsonAsync(
-            connection,
-            new Uri($"{baseUrl}/wp-json/wc/v3/{resource}?{query}"),
-            r => r.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic),
-            what,
-            cancellationToken);
-
+        using var response = await GetAsync(connection, $"{resource}?{query}", what, cancellationToken);
         var items = response.Root;
-        var (records, rejected) = RecordMapper.Map(
-            items,
+        if (items.ValueKind != JsonValueKind.Array)
+        {
+            throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: expected a JSON array of records, got {items.ValueKind}");
+        }
+
+        var fresh = items.EnumerateArray().Where(item => !token.AlreadyRead(Second(item), Id(item), exclusive: true)).ToList();
+        var variations = request.EntityType == EntityType.Orders
+            ? new Dictionary<string, IReadOnlyList<JsonElement>>()
+            : await new WooCommerceVariations(this).ReadAsync(connection, fresh, what, cancellationToken);
+        var currency = connection.Setting("currency") ?? "USD";
+        IReadOnlyList<JsonElement> Variations(JsonElement product) => Id(product) is { } id && variations.TryGetValue(id, out var v) ? v : [];
+        var (records, rejected) = RecordMapper.Map<JsonElement>(
+            fresh,
             what,
             item => request.EntityType switch
             {
-                EntityType.Orders => [MapOrder(item)],
-                EntityType.Customers => [MapCustomer(item)],
-                EntityType.Products => [MapProduct(item)],
-                _ => [MapPrice(item, connection.Setting("currency") ?? "USD")],
+                EntityType.Orders => [WooCommerceMapper.Order(item)],
+                EntityType.Products => [WooCommerceMapper.Product(item, Variations(item))],
+                _ => WooCommerceMapper.Prices(item, Variations(item), currency),
             },
             item => item.OptId("id"),
-            item => item.OptDate("date_modified_gmt", assumeUtc: true),
-            item => !token.AlreadyRead(Second(item), Id(item), exclusive: true));
+            item => item.OptDate("date_modified_gmt", assumeUtc: true));
 
         var next = token.Next([.. items.EnumerateArray().Select(item => (Second(item), Id(item)))], perPage, exclusive: true);
         long? total = long.TryParse(response.Header("X-WP-Total"), CultureInfo.InvariantCulture, out var t) ? t : null;
         return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null ? total : null);
     }
 
+    private async Task<FetchPage> FetchCustomersAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
+    {
+        var perPage = Math.Clamp(request.PageSize, 1, MaxPageSize);
+        OffsetWalkToken token;
+        try
+        {
+            token = OffsetWalkToken.Decode(request.PageToken) ?? new OffsetWalkToken(0, 0);
+        }
+        catch (FormatException)
+        {
+            throw AdapterSupport.BadToken(Marketplace, request.PageToken!);
+        }
+
+        // Registered for customers: orderby id|include|name|registered_date, order, offset, per_page (no date filter).
+        var what = "woocommerce customers page";
+        using var response = await GetAsync(connection, $"customers?per_page={perPage}&orderby=id&order=asc&offset={token.Offset(perPage)}", what, cancellationToken);
+        var items = response.Root;
+        // An incremental run passes on what changed since its cursor (the walk itself cannot be filtered by date).
+        var since = request.Since?.AddSeconds(-1);
+        var (records, rejected) = RecordMapper.Map(
+            items,
+            what,
+            item => [WooCommerceMapper.Customer(item)],
+            item => item.OptId("id"),
+            item => item.OptDate("date_modified_gmt", assumeUtc: true),
+            item => !token.AlreadyRead(Id(item)) && (since is null || RecordMapper.Safe(() => item.OptDate("date_modified_gmt", assumeUtc: true)) is not { } modified || modified >= since));
+
+        long? total = long.TryParse(response.Header("X-WP-Total"), CultureInfo.InvariantCulture, out var t) ? t : null;
+        var lastId = items.GetArrayLength() > 0 ? Id(items[items.GetArrayLength() - 1]) : null;
+        var next = token.Next(items.GetArrayLength(), perPage, lastId, total);
+        // The total is the whole list's: a progress figure for a full walk only.
+        return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null && request.Since is null ? total : null);
+    }
+
+    internal Task<MarketplaceResponse> GetAsync(Connection connection, string pathAndQuery, string what, CancellationToken cancellationToken)
+    {
+        var baseUrl = AdapterSupport.BaseUrl(connection, null);
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(
+            $"{AdapterSupport.Credential(connection, "consumerKey")}:{AdapterSupport.Credential(connection, "consumerSecret")}"));
+        return http.GetJsonAsync(
+            connection,
+            new Uri($"{baseUrl}/wp-json/{ApiVersion}/{pathAndQuery}"),
+            r => r.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic),
+            what,
+            cancellationToken);
+    }
+
     private static long? Second(JsonElement item) => RecordMapper.Safe(() => item.OptDate("date_modified_gmt", assumeUtc: true)?.ToUnixTimeSeconds());
 
-    private static string? Id(JsonElement item) => RecordMapper.Safe(() => item.OptId("id"));
-
-    private static OrderRecord MapOrder(JsonElement o) => new()
-    {
-        ExternalId = o.Id("id"),
-        UpdatedAt = o.Date("date_modified_gmt", assumeUtc: true),
-        OrderNumber = o.OptId("number"),
-        Status = o.Str("status"),
-        Currency = o.Str("currency"),
-        Total = o.Decimal("total"),
-        CustomerExternalId = o.OptId("customer_id") is { } c && c != "0" ? c : null,
-        Email = o.Opt("billing")?.OptStr("email") is { Length: > 0 } email ? email : null,
-        CreatedAt = o.OptDate("date_created_gmt", assumeUtc: true),
-        Lines = o.Opt("line_items") is { ValueKind: JsonValueKind.Array } lines
-            ? [.. lines.EnumerateArray().Select(l => new OrderLine(l.Id("id"), l.OptId("product_id"), l.OptStr("sku"), l.OptInt("quantity") ?? 0, l.OptDecimal("price") ?? 0))]
-            : [],
-    };
-
-    private static CustomerRecord MapCustomer(JsonElement c) => new()
-    {
-        ExternalId = c.Id("id"),
-        UpdatedAt = c.Date("date_modified_gmt", assumeUtc: true),
-        Email = c.OptStr("email"),
-        FirstName = c.OptStr("first_name"),
-        LastName = c.OptStr("last_name"),
-    };
-
-    private static ProductRecord MapProduct(JsonElement p)
-    {
-        var sku = p.OptStr("sku") is { Length: > 0 } s ? s : null;
-        return new ProductRecord
-        {
-            ExternalId = p.Id("id"),
-            UpdatedAt = p.Date("date_modified_gmt", assumeUtc: true),
-            Title = p.Str("name"),
-            Status = p.OptStr("status"),
-            Skus = sku is null ? [] : [sku],
-            Inventory = p.OptInt("stock_quantity") is { } stock ? [new InventoryLevel(sku, "default", stock)] : [],
-        };
-    }
-
-    private static PriceRecord MapPrice(JsonElement p, string currency)
-    {
-        var onSale = p.OptDecimal("sale_price") is not null;
-        return new PriceRecord
-        {
-            ExternalId = p.Id("id"),
-            UpdatedAt = p.Date("date_modified_gmt", assumeUtc: true),
-            ProductExternalId = p.Id("id"),
-            Sku = p.OptStr("sku"),
-            Currency = currency,
-            Amount = p.Decimal("price"),
-            CompareAtAmount = onSale ? p.OptDecimal("regular_price") : null,
-        };
-    }
+    internal static string? Id(JsonElement item) => RecordMapper.Safe(() => item.OptId("id"));
 }

@@ -21,6 +21,9 @@ public sealed class SimBulkOperation(long id, GqlField root, SimKind kind, DateT
     /// <summary>0: completes; N: fails after writing N top-level objects.</summary>
     public int FailAfterObjects { get; } = failAfterObjects;
 
+    /// <summary>Whether each object's nested lines follow it (<c>groupObjects</c>); otherwise they are scattered before and after it.</summary>
+    public bool Grouped { get; init; }
+
     public string Status { get; private set; } = "CREATED";
     public DateTimeOffset? CompletedAt { get; private set; }
     public string? File { get; private set; }

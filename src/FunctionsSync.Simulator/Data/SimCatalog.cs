@@ -77,8 +77,11 @@ public static class SimCatalog
             variants.Add(new SimVariant(VariantId(at.Index, v), $"SKU-{at.Index + 1}-{v + 1}", cents / 100m, compareAt / 100m, stock));
         }
 
-        return new SimProduct(ProductId(at.Index), title, r.Next(3).Int(0, 10) == 0 ? "draft" : "active", variants, BaseCreatedAt(at), at.UpdatedAt);
+        return new SimProduct(ProductId(at.Index), title, IsDraft(store, at.Index) ? "draft" : "active", variants, BaseCreatedAt(at), at.UpdatedAt);
     }
+
+    /// <summary>Whether the product at <paramref name="index"/> is a draft (one in ten), without making the whole product.</summary>
+    public static bool IsDraft(SimStore store, int index) => SimRandom.For(store.Config.Seed, 2, index).Next(3).Int(0, 10) == 0;
 
     public static SimOrder Order(SimStore store, SimRef at)
     {

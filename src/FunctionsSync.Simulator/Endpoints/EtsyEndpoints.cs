@@ -29,24 +29,66 @@ internal static class EtsyEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/etsy/v3/application/shops/{shopId}/receipts", (HttpContext http, SimulatorState state, string shopId) =>
-            SimResponder.ServeAsync(http, state, Dialect, shopId, store => List(http, state, store, SimKind.Orders)));
+            SimResponder.ServeAsync(http, state, Dialect, shopId, store => Receipts(http, state, store)));
         app.MapGet("/etsy/v3/application/shops/{shopId}/listings", (HttpContext http, SimulatorState state, string shopId) =>
-            SimResponder.ServeAsync(http, state, Dialect, shopId, store => List(http, state, store, SimKind.Products)));
+            SimResponder.ServeAsync(http, state, Dialect, shopId, store => Listings(http, state, store)));
     }
 
-    private static SimResult List(HttpContext http, SimulatorState state, SimStore store, SimKind kind)
+    /// <summary>
+    /// <c>getListingsByShop</c> as its contract declares it (contracts/etsy/etsy-openapi-v3.json): <c>state</c> (enum,
+    /// default <c>active</c>), <c>limit</c> (1–100, default 25), <c>offset</c>; <c>sort_on</c>/<c>sort_order</c> "only
+    /// work when combined with one of the search options", which this endpoint has none of, so they change nothing;
+    /// any parameter it does not declare (such as <c>min_last_modified</c>) is ignored. Listings come newest first.
+    /// </summary>
+    private static SimResult Listings(HttpContext http, SimulatorState state, SimStore store)
     {
-        var q = http.Request.Query;
+        if (Paging(http.Request.Query) is not var (limit, offset))
+        {
+            return SimResult.Fail(SimResponder.BadRequest(new { error = $"Expected int <= {MaxLimit} for limit and int >= 0 for offset" }));
+        }
+
+        var wanted = http.Request.Query.ContainsKey("state") ? http.Request.Query["state"].ToString() : "active";
+        if (!ListingStates.Contains(wanted))
+        {
+            return SimResult.Fail(SimResponder.BadRequest(new { error = $"state must be one of {string.Join(", ", ListingStates)}" }));
+        }
+
+        var products = store.Count(SimKind.Products);
+        var inState = Enumerable.Range(0, products).Reverse().Where(i => ListingState(store, i) == wanted);
+        var results = new JsonArray();
+        foreach (var index in inState.Skip(offset).Take(limit))
+        {
+            results.Add(Listing(store, SimCatalog.Product(store, store.Current(SimKind.Products, index)), ListingState(store, index)).WithFaults(state, index));
+        }
+
+        return SimResult.Ok(new JsonObject { ["count"] = inState.Count(), ["results"] = results });
+    }
+
+    private static readonly string[] ListingStates = ["active", "inactive", "sold_out", "draft", "expired"];
+
+    /// <summary>A listing's state: the catalog's drafts are drafts; of the rest, a few in each other state.</summary>
+    private static string ListingState(SimStore store, int index) =>
+        SimCatalog.IsDraft(store, index) ? "draft" : (index % 10) switch { 1 => "inactive", 4 => "sold_out", 7 => "expired", _ => "active" };
+
+    private static (int Limit, int Offset)? Paging(IQueryCollection q)
+    {
         var limit = 25;
         var offset = 0;
         if (q.ContainsKey("limit") && (!int.TryParse(q["limit"], out limit) || limit < 1 || limit > MaxLimit))
         {
-            return SimResult.Fail(SimResponder.BadRequest(new { error = $"Expected int <= {MaxLimit} for limit" }));
+            return null;
         }
 
-        if (q.ContainsKey("offset") && (!int.TryParse(q["offset"], out offset) || offset < 0))
+        return q.ContainsKey("offset") && (!int.TryParse(q["offset"], out offset) || offset < 0) ? null : (limit, offset);
+    }
+
+    /// <summary><c>getShopReceipts</c>: <c>min_last_modified</c>, sorted by update time (<c>sort_on=updated</c>, ascending).</summary>
+    private static SimResult Receipts(HttpContext http, SimulatorState state, SimStore store)
+    {
+        var q = http.Request.Query;
+        if (Paging(q) is not var (limit, offset))
         {
-            return SimResult.Fail(SimResponder.BadRequest(new { error = "Expected int >= 0 for offset" }));
+            return SimResult.Fail(SimResponder.BadRequest(new { error = $"Expected int <= {MaxLimit} for limit and int >= 0 for offset" }));
         }
 
         DateTimeOffset? min = null;
@@ -63,13 +105,13 @@ internal static class EtsyEndpoints
         // Served sorted by update time ascending (sort_on=updated&sort_order=asc), the order the adapter asks for.
         var query = new FeedQuery(min, MinExclusive: false, null);
         var results = new JsonArray();
-        foreach (var at in store.Feed(kind, query).Skip(offset).Take(limit))
+        foreach (var at in store.Feed(SimKind.Orders, query).Skip(offset).Take(limit))
         {
-            var record = kind == SimKind.Orders ? Receipt(store, SimCatalog.Order(store, at)) : Listing(store, SimCatalog.Product(store, at));
+            var record = Receipt(store, SimCatalog.Order(store, at));
             results.Add(record.WithFaults(state, at.Index));
         }
 
-        return SimResult.Ok(new JsonObject { ["count"] = store.CountMatching(kind, min, false, null), ["results"] = results });
+        return SimResult.Ok(new JsonObject { ["count"] = store.CountMatching(SimKind.Orders, min, false, null), ["results"] = results });
     }
 
     private static JsonObject Money(decimal amount, string currency) => new()
@@ -104,7 +146,7 @@ internal static class EtsyEndpoints
         };
     }
 
-    private static JsonObject Listing(SimStore store, SimProduct p)
+    private static JsonObject Listing(SimStore store, SimProduct p, string listingState)
     {
         var v = p.Variants[0];
         return new JsonObject
@@ -112,7 +154,7 @@ internal static class EtsyEndpoints
             ["listing_id"] = p.Id,
             ["shop_id"] = store.StoreId,
             ["title"] = p.Title,
-            ["state"] = p.Status == "active" ? "active" : "draft",
+            ["state"] = listingState,
             ["quantity"] = v.Stock,
             ["skus"] = new JsonArray(v.Sku),
             ["price"] = Money(v.Price, store.Config.Currency),

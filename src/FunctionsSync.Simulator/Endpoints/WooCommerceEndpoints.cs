@@ -5,11 +5,12 @@ using FunctionsSync.Simulator.Data;
 
 namespace FunctionsSync.Simulator.Endpoints;
 
-/// <summary>WooCommerce REST v3: orders, products, customers with page/offset paging and X-WP-Total headers.</summary>
+/// <summary>
+/// WooCommerce REST v3: orders, products (simple and variable), a product's variations and customers, with page/offset
+/// paging, X-WP-Total headers and the parameters core registers per endpoint (<see cref="WooCommerceParameters"/>).
+/// </summary>
 internal static class WooCommerceEndpoints
 {
-    private const int MaxPerPage = 100;
-
     private static readonly Dialect Dialect = new(
         "woocommerce",
         Authorize,
@@ -17,9 +18,13 @@ internal static class WooCommerceEndpoints
         (_, _, _) => { },
         () => new { code = "too_many_requests", message = "Too many requests.", data = new { status = 429 } });
 
-    public static void Map(IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app)
+    {
         app.MapGet("/woocommerce/{storeId}/wp-json/wc/v3/{resource}", (HttpContext http, SimulatorState state, string storeId, string resource) =>
             SimResponder.ServeAsync(http, state, Dialect, storeId, store => List(http, state, store, resource)));
+        app.MapGet("/woocommerce/{storeId}/wp-json/wc/v3/products/{productId}/variations", (HttpContext http, SimulatorState state, string storeId, string productId) =>
+            SimResponder.ServeAsync(http, state, Dialect, storeId, store => Variations(http, store, productId)));
+    }
 
     private static bool Authorize(SimStore store, HttpRequest request)
     {
@@ -51,58 +56,28 @@ internal static class WooCommerceEndpoints
 
     private static SimResult List(HttpContext http, SimulatorState state, SimStore store, string resource)
     {
-        SimKind? kind = resource switch { "orders" => SimKind.Orders, "products" => SimKind.Products, "customers" => SimKind.Customers, _ => null };
-        if (kind is null)
+        (SimKind Kind, WooCommerceParameters Parameters)? endpoint = resource switch
+        {
+            "orders" => (SimKind.Orders, WooCommerceParameters.Orders),
+            "products" => (SimKind.Products, WooCommerceParameters.Products),
+            "customers" => (SimKind.Customers, WooCommerceParameters.Customers),
+            _ => null,
+        };
+        if (endpoint is not var (kind, parameters))
         {
             return SimResult.Fail(Results.Json(new { code = "rest_no_route", message = "No route was found matching the URL and request method.", data = new { status = 404 } }, statusCode: 404));
         }
 
-        var q = http.Request.Query;
-        var perPage = 10;
-        var page = 1;
-        var offset = 0;
-        if (q.ContainsKey("per_page") && (!int.TryParse(q["per_page"], out perPage) || perPage < 1 || perPage > MaxPerPage))
+        var (request, invalid) = parameters.Read(http.Request.Query);
+        if (request is null)
         {
-            return SimResult.Fail(Invalid("per_page"));
+            return SimResult.Fail(Invalid(invalid!));
         }
 
-        if (q.ContainsKey("page") && (!int.TryParse(q["page"], out page) || page < 1))
-        {
-            return SimResult.Fail(Invalid("page"));
-        }
-
-        if (q.ContainsKey("offset") && (!int.TryParse(q["offset"], out offset) || offset < 0))
-        {
-            return SimResult.Fail(Invalid("offset"));
-        }
-
-        DateTimeOffset? after = null;
-        if (q["modified_after"] is { Count: > 0 } raw)
-        {
-            // The site's timezone is UTC, so dates_are_gmt changes nothing here.
-            if (!DateTimeOffset.TryParse(raw.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                return SimResult.Fail(Invalid("modified_after"));
-            }
-
-            after = parsed;
-        }
-
-        var orderBy = q["orderby"].ToString();
-        if (orderBy is not ("" or "modified" or "date" or "id"))
-        {
-            return SimResult.Fail(Invalid("orderby"));
-        }
-
-        // Records are served in (modified, id) order; seeded records' ids and dates rise together.
-        var query = new FeedQuery(after, MinExclusive: true, null);
-        var skip = q.ContainsKey("offset") ? offset : (page - 1) * perPage;
-        var total = store.CountMatching(kind.Value, after, true, null);
-        http.Response.Headers["X-WP-Total"] = total.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers["X-WP-TotalPages"] = ((total + perPage - 1) / perPage).ToString(CultureInfo.InvariantCulture);
-
+        var total = store.CountMatching(kind, request.ModifiedAfter, true, null);
+        Totals(http, total, request.PerPage);
         var items = new JsonArray();
-        foreach (var at in store.Feed(kind.Value, query).Skip(skip).Take(perPage))
+        foreach (var at in Ordered(store, kind, request).Skip(request.Skip).Take(request.PerPage))
         {
             var record = kind switch
             {
@@ -115,6 +90,63 @@ internal static class WooCommerceEndpoints
 
         return SimResult.Ok(items);
     }
+
+    /// <summary>
+    /// The records of a list in the order asked: by modification time (and id) through the store's feed; by id, date
+    /// (creation, which rises with the id here) or any other key in id order; customers by name as WordPress sorts
+    /// display names. Descending orders are the same walked backwards.
+    /// </summary>
+    private static IEnumerable<SimRef> Ordered(SimStore store, SimKind kind, WooListRequest request)
+    {
+        IEnumerable<SimRef> records = request.OrderBy switch
+        {
+            "modified" => store.Feed(kind, new FeedQuery(request.ModifiedAfter, MinExclusive: true, null)),
+            _ => Enumerable.Range(0, store.Count(kind)).Select(i => store.Current(kind, i))
+                .Where(at => request.ModifiedAfter is not { } after || at.UpdatedAt > after),
+        };
+        if (kind == SimKind.Customers && request.OrderBy == "name")
+        {
+            records = records.OrderBy(at => SimCatalog.Customer(store, at) is var c ? $"{c.FirstName} {c.LastName}" : "", StringComparer.Ordinal).ThenBy(at => at.Index);
+        }
+
+        return request.Descending ? records.Reverse() : records;
+    }
+
+    private static SimResult Variations(HttpContext http, SimStore store, string productId)
+    {
+        if (!long.TryParse(productId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !SimCatalog.TryIndex(SimKind.Products, id, store.Count(SimKind.Products), out var index))
+        {
+            return SimResult.Fail(Results.Json(new { code = "woocommerce_rest_product_invalid_id", message = "Invalid ID.", data = new { status = 404 } }, statusCode: 404));
+        }
+
+        var (request, invalid) = WooCommerceParameters.Variations.Read(http.Request.Query);
+        if (request is null)
+        {
+            return SimResult.Fail(Invalid(invalid!));
+        }
+
+        // A simple product has no variations; a variable one has one per variant, all changed with their product.
+        var product = SimCatalog.Product(store, store.Current(SimKind.Products, index));
+        var variations = IsVariable(product) && (request.ModifiedAfter is not { } after || product.UpdatedAt > after) ? product.Variants : [];
+        Totals(http, variations.Count, request.PerPage);
+        var ordered = request.Descending ? variations.AsEnumerable().Reverse() : variations;
+        var items = new JsonArray();
+        foreach (var v in ordered.Skip(request.Skip).Take(request.PerPage))
+        {
+            items.Add(Variation(product, v));
+        }
+
+        return SimResult.Ok(items);
+    }
+
+    private static void Totals(HttpContext http, long total, int perPage)
+    {
+        http.Response.Headers["X-WP-Total"] = total.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["X-WP-TotalPages"] = ((total + perPage - 1) / perPage).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A product with more than one variant is a variable product (contracts/woocommerce/_products.md).</summary>
+    public static bool IsVariable(SimProduct product) => product.Variants.Count > 1;
 
     private static string Date(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 
@@ -144,25 +176,47 @@ internal static class WooCommerceEndpoints
         };
     }
 
+    /// <summary>
+    /// A product as <c>/products</c> lists it: a simple one with its price, SKU and stock; a variable one with none of
+    /// them (<c>"price": ""</c>, <c>"stock_quantity": null</c>, as in the reference's variable example) and the ids of
+    /// its variations.
+    /// </summary>
     private static JsonObject Product(SimProduct p)
     {
+        var variable = IsVariable(p);
         var v = p.Variants[0];
         return new JsonObject
         {
             ["id"] = p.Id,
             ["name"] = p.Title,
-            ["type"] = "simple",
+            ["type"] = variable ? "variable" : "simple",
             ["status"] = p.Status == "active" ? "publish" : "draft",
-            ["sku"] = v.Sku,
-            ["price"] = SimResponder.Money(v.Price),
-            ["regular_price"] = SimResponder.Money(v.CompareAtPrice ?? v.Price),
-            ["sale_price"] = v.CompareAtPrice is null ? "" : SimResponder.Money(v.Price),
-            ["manage_stock"] = true,
-            ["stock_quantity"] = v.Stock,
+            ["sku"] = variable ? "" : v.Sku,
+            ["price"] = variable ? "" : SimResponder.Money(v.Price),
+            ["regular_price"] = variable ? "" : SimResponder.Money(v.CompareAtPrice ?? v.Price),
+            ["sale_price"] = variable || v.CompareAtPrice is null ? "" : SimResponder.Money(v.Price),
+            ["manage_stock"] = !variable,
+            ["stock_quantity"] = variable ? null : v.Stock,
+            ["variations"] = new JsonArray([.. (variable ? p.Variants : []).Select(x => (JsonNode)x.Id)]),
             ["date_created_gmt"] = Date(p.CreatedAt),
             ["date_modified_gmt"] = Date(p.UpdatedAt),
         };
     }
+
+    /// <summary>A variation as <c>/products/{id}/variations</c> lists it (contracts/woocommerce/_product-variations.md).</summary>
+    private static JsonObject Variation(SimProduct p, SimVariant v) => new()
+    {
+        ["id"] = v.Id,
+        ["sku"] = v.Sku,
+        ["status"] = "publish",
+        ["price"] = SimResponder.Money(v.Price),
+        ["regular_price"] = SimResponder.Money(v.CompareAtPrice ?? v.Price),
+        ["sale_price"] = v.CompareAtPrice is null ? "" : SimResponder.Money(v.Price),
+        ["manage_stock"] = true,
+        ["stock_quantity"] = v.Stock,
+        ["date_created_gmt"] = Date(p.CreatedAt),
+        ["date_modified_gmt"] = Date(p.UpdatedAt),
+    };
 
     private static JsonObject Customer(SimCustomer c) => new()
     {

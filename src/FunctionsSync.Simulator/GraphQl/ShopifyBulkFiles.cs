@@ -7,8 +7,10 @@ namespace FunctionsSync.Simulator.GraphQl;
 
 /// <summary>
 /// A bulk query's result as Shopify writes it: one JSON object per line, a nested connection's nodes on lines of their
-/// own after their parent, each naming it in <c>__parentId</c>. Written once, when the operation completes, to a file
-/// the download serves (so a resumed download gets the same bytes).
+/// own, each naming its parent in <c>__parentId</c>. Grouped (<c>groupObjects: true</c>), they follow their parent;
+/// ungrouped (the default from 2026-01), they are scattered: some before their parent, some right after, some held back
+/// past later objects (contracts/shopify/docs/changelog-bulk-groupObjects.md). Written once, when the operation
+/// completes, to a file the download serves (so a resumed download gets the same bytes).
 /// </summary>
 internal static class ShopifyBulkFiles
 {
@@ -28,6 +30,7 @@ internal static class ShopifyBulkFiles
         long objects = 0;
         var parents = 0;
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        var scatter = operation.Grouped ? null : new Scatter(writer, SimRandom.For(store.Config.Seed, 91, operation.Id));
         foreach (var at in store.Feed(operation.Kind, query))
         {
             if (operation.FailAfterObjects > 0 && parents >= operation.FailAfterObjects)
@@ -39,9 +42,7 @@ internal static class ShopifyBulkFiles
             var cost = 0;
             var line = ShopifyGraphQlNodes.Project(full, own, ref cost);
             line["id"] ??= full["id"]!.DeepClone();
-            writer.Write(line.ToJsonString());
-            writer.Write('\n');
-            objects++;
+            var children = new List<string>();
             parents++;
             foreach (var connection in nested)
             {
@@ -52,14 +53,74 @@ internal static class ShopifyBulkFiles
                 {
                     var childLine = ShopifyGraphQlNodes.Project(child, childSelection, ref cost);
                     childLine["__parentId"] = full["id"]!.DeepClone();
-                    writer.Write(childLine.ToJsonString());
-                    writer.Write('\n');
-                    objects++;
+                    children.Add(childLine.ToJsonString());
                 }
+            }
+
+            objects += 1 + children.Count;
+            if (scatter is null)
+            {
+                writer.Write(line.ToJsonString());
+                writer.Write('\n');
+                children.ForEach(c => { writer.Write(c); writer.Write('\n'); });
+            }
+            else
+            {
+                scatter.Write(line.ToJsonString(), children);
             }
         }
 
+        scatter?.Flush();
         return (path, objects);
+    }
+
+    /// <summary>Writes an object's nested lines before it, after it or a few objects later, at random (seeded).</summary>
+    private sealed class Scatter(StreamWriter writer, SimRandom random)
+    {
+        private const int MaxHeld = 64;
+        private readonly List<string> held = [];
+        private long draws;
+
+        public void Write(string parent, IReadOnlyList<string> children)
+        {
+            var after = new List<string>();
+            foreach (var child in children)
+            {
+                switch (random.Next(draws++).Int(0, 3))
+                {
+                    case 0:
+                        Line(child);
+                        break;
+                    case 1:
+                        after.Add(child);
+                        break;
+                    default:
+                        held.Add(child);
+                        break;
+                }
+            }
+
+            Line(parent);
+            after.ForEach(Line);
+            // Release part of what was held back, so lines of earlier objects land among later ones.
+            while (held.Count > 0 && (held.Count > MaxHeld || random.Next(draws++).Int(0, 2) == 0))
+            {
+                Line(held[0]);
+                held.RemoveAt(0);
+            }
+        }
+
+        public void Flush()
+        {
+            held.ForEach(Line);
+            held.Clear();
+        }
+
+        private void Line(string text)
+        {
+            writer.Write(text);
+            writer.Write('\n');
+        }
     }
 
     private static FeedQuery FilterOf(string search) => ShopifyGraphQlEndpoints.FilterFor(search);

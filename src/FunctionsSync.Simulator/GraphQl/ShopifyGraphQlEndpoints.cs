@@ -248,6 +248,23 @@ internal static partial class ShopifyGraphQlEndpoints
     [GeneratedRegex(@"updated_at:(>=|>|<=)'?([0-9T:\-\.Z+]+)'?")]
     private static partial Regex SearchTerm();
 
+    /// <summary>
+    /// <c>groupObjects</c> of <c>bulkOperationRunQuery</c>: an argument from 2025-07, defaulting to true until 2025-10
+    /// and to false from 2026-01 (contracts/shopify/docs/changelog-bulk-groupObjects.md, bulkOperationRunQuery.md).
+    /// </summary>
+    private static bool GroupObjects(HttpContext http, GqlField field)
+    {
+        var version = http.GetRouteValue("version") as string ?? "";
+        if (!field.Arguments.TryGetValue("groupObjects", out var value))
+        {
+            return string.CompareOrdinal(version, "2026-01") < 0;
+        }
+
+        return string.CompareOrdinal(version, "2025-07") < 0
+            ? throw new GqlException("Field 'bulkOperationRunQuery' doesn't accept argument 'groupObjects'")
+            : value as bool? ?? throw new GqlException("Argument 'groupObjects' on Field 'bulkOperationRunQuery' has an invalid value. Expected type 'Boolean!'.");
+    }
+
     private static JsonNode? Mutate(HttpContext http, SimulatorState state, SimStore store, GqlField field)
     {
         var now = state.Time.GetUtcNow();
@@ -278,7 +295,10 @@ internal static partial class ShopifyGraphQlEndpoints
                     break;
                 }
 
-                operation = new SimBulkOperation(store.NextBulkOperationId(), root, KindOf(root.Name)!.Value, now, state.Faults.FailBulkAfterObjects);
+                operation = new SimBulkOperation(store.NextBulkOperationId(), root, KindOf(root.Name)!.Value, now, state.Faults.FailBulkAfterObjects)
+                {
+                    Grouped = GroupObjects(http, field),
+                };
                 store.BulkOperations[operation.Id] = operation;
                 break;
             case "bulkOperationCancel":

@@ -27,7 +27,8 @@ public static class Expected
             return expected;
         }
 
-        var allVariants = store.Marketplace == MarketplaceNames.Shopify;
+        // Shopify and WooCommerce (a variable product's variations) sell every variant; an Etsy listing here has one.
+        var allVariants = store.Marketplace is MarketplaceNames.Shopify or MarketplaceNames.WooCommerce;
         switch (type)
         {
             case EntityType.Orders:
@@ -60,7 +61,8 @@ public static class Expected
                 for (var i = 0; i < store.Config.Products; i++)
                 {
                     var product = SimCatalog.Product(store, store.Current(SimKind.Products, i));
-                    if (allVariants)
+                    // A simple WooCommerce product is priced as the product, a variable one per variation.
+                    if (allVariants && (store.Marketplace == MarketplaceNames.Shopify || product.Variants.Count > 1))
                     {
                         foreach (var v in product.Variants)
                         {
@@ -99,6 +101,34 @@ public static class Expected
         {
             var order = SimCatalog.Order(store, store.Current(SimKind.Orders, i));
             expected[SimCatalog.AmazonOrderId(i)] = Lines(order.Lines.Select(l => ((string?)l.Sku, (string?)SimCatalog.AmazonAsin(l.ProductId), l.Quantity, l.Price)));
+        }
+
+        return expected;
+    }
+
+    /// <summary>Shopify orders' lines as the catalog has them, by order id: SKU, product id, quantity and unit price, in order.</summary>
+    public static Dictionary<string, string> ShopifyLines(SimStore store)
+    {
+        var expected = new Dictionary<string, string>();
+        for (var i = 0; i < store.Config.Orders; i++)
+        {
+            var order = SimCatalog.Order(store, store.Current(SimKind.Orders, i));
+            expected[order.Id.ToString(CultureInfo.InvariantCulture)] =
+                Lines(order.Lines.Select(l => ((string?)l.Sku, (string?)l.ProductId.ToString(CultureInfo.InvariantCulture), l.Quantity, l.Price)));
+        }
+
+        return expected;
+    }
+
+    /// <summary>Every product's variants (Shopify variants, WooCommerce variations) as the catalog has them, by product id: SKU=stock, in order.</summary>
+    public static Dictionary<string, string> Variants(SimStore store)
+    {
+        var expected = new Dictionary<string, string>();
+        for (var i = 0; i < store.Config.Products; i++)
+        {
+            var product = SimCatalog.Product(store, store.Current(SimKind.Products, i));
+            expected[product.Id.ToString(CultureInfo.InvariantCulture)] =
+                string.Join(";", product.Variants.Select(v => $"{v.Sku}={v.Stock.ToString(CultureInfo.InvariantCulture)}"));
         }
 
         return expected;
