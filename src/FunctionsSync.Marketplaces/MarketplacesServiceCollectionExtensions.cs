@@ -44,6 +44,8 @@ public static class MarketplacesServiceCollectionExtensions
         services.AddSingleton<IMarketplaceAdapter, EtsyAdapter>();
         services.AddOptions<AmazonOptions>().BindConfiguration(AmazonOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<AmazonOrderItemsApi>();
+        services.TryAddSingleton<AmazonOrdersV0Api>();
+        services.TryAddSingleton<AmazonSearchOrdersApi>();
         services.TryAddSingleton<AmazonOrdersApi>();
         services.TryAddSingleton<AmazonOrderHistory>();
         services.AddSingleton<IMarketplaceAdapter, AmazonAdapter>();

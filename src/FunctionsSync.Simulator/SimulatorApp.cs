@@ -42,6 +42,7 @@ public static class SimulatorApp
         WooCommerceEndpoints.Map(app);
         EtsyEndpoints.Map(app);
         AmazonEndpoints.Map(app);
+        AmazonSearchOrdersEndpoints.Map(app);
         AmazonReportEndpoints.Map(app);
         ValidateEndpoints.Map(app);
         WebhookReceiverEndpoints.Map(app);

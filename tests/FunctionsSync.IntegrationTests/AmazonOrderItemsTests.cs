@@ -11,7 +11,8 @@ namespace FunctionsSync.IntegrationTests;
 
 /// <summary>
 /// Amazon orders carry their lines: from the report's rows in a full sync, from getOrderItems (one call per order,
-/// paged by NextToken, on its own budget) when read by getOrders; the two give the same records.
+/// paged by NextToken, on its own budget) when read by the deprecated v0 getOrders (<c>settings.ordersApi: v0</c>);
+/// the two give the same records. The default, searchOrders, is in <see cref="AmazonSearchOrdersTests"/>.
 /// </summary>
 [Collection(QuietCollection.Name)]
 public sealed class AmazonOrderItemsTests(AzuriteFixture storage, SimulatorFixture simulator)
@@ -24,7 +25,7 @@ public sealed class AmazonOrderItemsTests(AzuriteFixture storage, SimulatorFixtu
         await using var harness = new SyncHarness(storage, simulator, "amzitems");
         // Two items a page, so every order of three or more lines pages its items.
         var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Amazon, "amz-items", new SimStoreConfig { Orders = 400, Products = 25, Seed = 12, ReportMaxDays = 3650, OrderItemsPerPage = 2 },
-            settings: new Dictionary<string, string> { ["historyStart"] = "2023-12-01T00:00:00Z", ["reportWindowDays"] = "3650" });
+            settings: new Dictionary<string, string> { ["historyStart"] = "2023-12-01T00:00:00Z", ["reportWindowDays"] = "3650", ["ordersApi"] = "v0" });
         var expected = Expected.AmazonLines(store);
         Assert.Contains(expected.Values, lines => lines.Split(';').Length >= 3);
         simulator.State.ClearRequests();
@@ -73,7 +74,7 @@ public sealed class AmazonOrderItemsTests(AzuriteFixture storage, SimulatorFixtu
     {
         await using var harness = new SyncHarness(storage, simulator, "amznoitems");
         var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Amazon, "amz-no-items", new SimStoreConfig { Orders = 250, Products = 10, Seed = 13 },
-            settings: new Dictionary<string, string> { ["fullSync"] = "orders", ["orderItems"] = "false" });
+            settings: new Dictionary<string, string> { ["fullSync"] = "orders", ["orderItems"] = "false", ["ordersApi"] = "v0" });
         simulator.State.ClearRequests();
 
         var full = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);

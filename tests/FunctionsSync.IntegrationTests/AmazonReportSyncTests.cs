@@ -16,6 +16,7 @@ namespace FunctionsSync.IntegrationTests;
 public sealed class AmazonReportSyncTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     private const string ReportsPath = "/reports/2021-06-30/reports";
+    private const string SearchOrdersPath = "/orders/2026-01-01/orders";
 
     [Fact]
     public async Task A_full_sync_reads_one_report_and_an_incremental_one_reads_getOrders_and_writes_nothing()
@@ -36,7 +37,7 @@ public sealed class AmazonReportSyncTests(AzuriteFixture storage, SimulatorFixtu
         var requests = Requests(store);
         Assert.Equal(1, requests.Count(p => p.EndsWith(ReportsPath, StringComparison.Ordinal)));
         Assert.Equal(1, requests.Count(p => p.Contains("/report-files/", StringComparison.Ordinal)));
-        Assert.Equal(0, requests.Count(p => p.Contains("/orders/v0/orders", StringComparison.Ordinal)));
+        Assert.Equal(0, requests.Count(p => p.Contains("/orders/v0/orders", StringComparison.Ordinal) || p.Contains(SearchOrdersPath, StringComparison.Ordinal)));
         // The report's records are getOrders' records: a sample compared field by field.
         var sample = afterFull[EntityType.Orders][SimCatalog.AmazonOrderId(17)].Record as OrderRecord;
         var order = SimCatalog.Order(store, store.Current(SimKind.Orders, 17));
@@ -48,7 +49,7 @@ public sealed class AmazonReportSyncTests(AzuriteFixture storage, SimulatorFixtu
         Assert.Equal(0, quiet.Run.Counters.Created + quiet.Run.Counters.Updated);
         requests = Requests(store);
         Assert.Equal(0, requests.Count(p => p.Contains("/reports/", StringComparison.Ordinal)));
-        Assert.True(requests.Count(p => p.Contains("/orders/v0/orders", StringComparison.Ordinal)) > 0);
+        Assert.True(requests.Count(p => p.Contains(SearchOrdersPath, StringComparison.Ordinal)) > 0);
         var afterQuiet = await harness.SnapshotAsync(connection.Id);
         Assert.All(afterQuiet[EntityType.Orders], row => Assert.Equal(afterFull[EntityType.Orders][row.Key].WrittenAt, row.Value.WrittenAt));
         Assert.Empty(Directory.EnumerateFiles(harness.Settings["Marketplaces:Amazon:Directory"]!));
@@ -69,7 +70,7 @@ public sealed class AmazonReportSyncTests(AzuriteFixture storage, SimulatorFixtu
         Expected.Matches(Expected.For(store, EntityType.Orders), (await harness.SnapshotAsync(connection.Id))[EntityType.Orders], "orders after a windowed full sync");
         var windows = (int)Math.Ceiling((DateTimeOffset.UtcNow - new DateTimeOffset(2023, 12, 1, 0, 0, 0, TimeSpan.Zero)).TotalDays / 30);
         Assert.InRange(Requests(store).Count(p => p.EndsWith(ReportsPath, StringComparison.Ordinal)), windows - 1, windows);
-        Assert.Equal(0, Requests(store).Count(p => p.Contains("/orders/v0/orders", StringComparison.Ordinal)));
+        Assert.Equal(0, Requests(store).Count(p => p.Contains("/orders/v0/orders", StringComparison.Ordinal) || p.Contains(SearchOrdersPath, StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -89,9 +90,9 @@ public sealed class AmazonReportSyncTests(AzuriteFixture storage, SimulatorFixtu
             var requests = Requests(store);
             Assert.Equal(1, requests.Count(p => p.EndsWith(ReportsPath, StringComparison.Ordinal)));
             Assert.Equal(0, requests.Count(p => p.Contains("/documents/", StringComparison.Ordinal)));
-            // getOrders pages of 30 orders while each order's items are read, one getOrderItems call an order.
-            Assert.Equal(50, requests.Count(p => p.Contains("/orders/v0/orders?", StringComparison.Ordinal)));
-            Assert.Equal(1_500, requests.Count(p => p.EndsWith("/orderItems", StringComparison.Ordinal)));
+            // searchOrders pages of 100 orders, each order with its items: no getOrderItems call.
+            Assert.Equal(15, requests.Count(p => p.Contains(SearchOrdersPath + "?", StringComparison.Ordinal)));
+            Assert.Equal(0, requests.Count(p => p.EndsWith("/orderItems", StringComparison.Ordinal)));
             Expected.LinesMatch(Expected.AmazonLines(store), (await harness.SnapshotAsync(connection.Id))[EntityType.Orders], "lines after a failed report");
         }
         finally

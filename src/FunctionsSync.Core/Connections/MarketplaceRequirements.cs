@@ -34,7 +34,9 @@ public static class MarketplaceRequirements
     {
         // Amazon: a full sync from order reports (default) or from getOrders pages.
         [(MarketplaceNames.Amazon, "fullSync")] = ["report", "orders"],
-        // Amazon: orders read by getOrders carry their items (getOrderItems, one call per order) unless this is false.
+        // Amazon: the Orders API of incremental reads: 2026-01-01 searchOrders (default) or the deprecated v0 getOrders.
+        [(MarketplaceNames.Amazon, "ordersApi")] = ["2026-01-01", "v0"],
+        // Amazon: orders read by v0 getOrders carry their items (getOrderItems, one call per order) unless this is false.
         [(MarketplaceNames.Amazon, "orderItems")] = ["true", "false"],
         // Shopify: GraphQL (default) or the legacy REST API; a GraphQL full sync through bulk queries (default) or pages.
         [(MarketplaceNames.Shopify, "api")] = ["graphql", "rest"],

@@ -6,9 +6,9 @@ using FunctionsSync.Marketplaces.Http;
 namespace FunctionsSync.Marketplaces.Amazon;
 
 /// <summary>
-/// Amazon SP-API, orders only. A full sync reads the seller's history from order reports (<see cref="AmazonOrderHistory"/>;
-/// <c>settings.fullSync: "orders"</c> reads it with getOrders instead); an incremental sync reads what changed with
-/// getOrders (<see cref="AmazonOrdersApi"/>).
+/// Amazon SP-API, orders only. A full sync reads the seller's history from order reports (<see cref="AmazonOrderHistory"/>,
+/// Reports 2021-06-30; <c>settings.fullSync: "orders"</c> reads it with order pages instead); an incremental sync reads
+/// what changed with Orders 2026-01-01 searchOrders, or v0 getOrders where the connection asks (<see cref="AmazonOrdersApi"/>).
 /// </summary>
 public sealed class AmazonAdapter(AmazonOrdersApi orders, AmazonOrderHistory history) : IMarketplaceAdapter
 {

@@ -73,6 +73,8 @@ public sealed class MarketplaceHttpOptions : IValidatableObject
         ["amazon.getReport"] = new() { Capacity = 15, PerSecond = 2 },
         ["amazon.getReportDocument"] = new() { Capacity = 15, PerSecond = 0.0167 },
         ["amazon.getOrderItems"] = new() { Capacity = 30, PerSecond = 0.5 },
+        // Orders 2026-01-01 searchOrders' usage plan (contracts/amazon/orders_2026-01-01.json).
+        ["amazon.searchOrders"] = new() { Capacity = 20, PerSecond = 0.0056 },
         ["etsy"] = new() { Capacity = 10, PerSecond = 10 },
         ["woocommerce"] = new() { Capacity = 25, PerSecond = 5 },
     };

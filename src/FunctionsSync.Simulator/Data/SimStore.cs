@@ -233,6 +233,7 @@ public sealed class SimStore
     {
         "getReport" => new(15, 2),
         "getOrderItems" => new(30, 0.5),
+        "searchOrders" => new(20, 0.0056),
         _ => new(15, 0.0167),
     };
 

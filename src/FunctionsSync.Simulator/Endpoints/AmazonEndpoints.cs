@@ -12,6 +12,7 @@ namespace FunctionsSync.Simulator.Endpoints;
 internal static class AmazonEndpoints
 {
     private const int MaxPerPage = 100;
+    internal const string MarketplaceId = "ATVPDKIKX0DER";
 
     internal static readonly Dialect Dialect = new(
         "amazon",
@@ -182,7 +183,7 @@ internal static class AmazonEndpoints
         ["PurchaseDate"] = Date(o.CreatedAt),
         ["LastUpdateDate"] = Date(o.UpdatedAt),
         ["OrderStatus"] = Status(o),
-        ["MarketplaceId"] = "ATVPDKIKX0DER",
+        ["MarketplaceId"] = MarketplaceId,
         ["OrderTotal"] = new JsonObject { ["CurrencyCode"] = o.Currency, ["Amount"] = SimResponder.Money(o.Total) },
         ["NumberOfItemsShipped"] = 0,
         ["NumberOfItemsUnshipped"] = o.Lines.Sum(l => l.Quantity),
