@@ -69,7 +69,7 @@ internal static class ShopifyGraphQlMapper
     {
         ExternalId = NumericId(c),
         UpdatedAt = c.Date("updatedAt"),
-        Email = c.OptStr("email"),
+        Email = c.Opt("defaultEmailAddress")?.OptStr("emailAddress"),
         FirstName = c.OptStr("firstName"),
         LastName = c.OptStr("lastName"),
         // UnsignedInt64: a string on the wire.

@@ -18,7 +18,8 @@ internal static class ShopifyGraphQlQueries
     private const string LineFields = "id sku quantity originalUnitPriceSet { shopMoney { amount } } product { id }";
     private const string ProductFields = "id title status createdAt updatedAt";
     private const string VariantFields = "id sku price compareAtPrice inventoryQuantity";
-    private const string CustomerFields = "id email firstName lastName numberOfOrders createdAt updatedAt";
+    // Customer.email is deprecated in 2026-01 ("Use `defaultEmailAddress.emailAddress` instead": admin_2026-01.json.gz).
+    private const string CustomerFields = "id defaultEmailAddress { emailAddress } firstName lastName numberOfOrders createdAt updatedAt";
 
     /// <summary>The connection a feed reads (prices come with products' variants).</summary>
     public static string Connection(EntityType type) => type switch
@@ -33,7 +34,8 @@ internal static class ShopifyGraphQlQueries
     {
         // order 1 + totalPriceSet/shopMoney 2 + customer 1 + lineItems (2 + 20 × (line 1 + price set/shopMoney 2 + product 1))
         EntityType.Orders => 1 + 2 + 1 + 2 + NestedPage * 4,
-        EntityType.Customers => 1,
+        // customer 1 + defaultEmailAddress 1
+        EntityType.Customers => 2,
         // product 1 + variants (2 + 20 × 1)
         _ => 1 + 2 + NestedPage,
     };

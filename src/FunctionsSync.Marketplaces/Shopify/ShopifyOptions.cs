@@ -7,7 +7,11 @@ public sealed class ShopifyOptions
 {
     public const string SectionName = "Marketplaces:Shopify";
 
-    /// <summary>The Admin API version of GraphQL calls, unless a connection sets <c>apiVersion</c>.</summary>
+    /// <summary>
+    /// The Admin API version of GraphQL (and legacy REST) calls, unless a connection sets <c>apiVersion</c>. 2026-01:
+    /// the version whose schema the contract tests check the adapter's documents against
+    /// (contracts/shopify/admin_2026-01.json.gz); Shopify serves each version for twelve months.
+    /// </summary>
     [Required]
     public string ApiVersion { get; set; } = "2026-01";
 

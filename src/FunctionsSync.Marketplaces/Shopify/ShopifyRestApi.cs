@@ -5,6 +5,7 @@ using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Marketplaces.Http;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Marketplaces.Shopify;
 
@@ -13,10 +14,9 @@ namespace FunctionsSync.Marketplaces.Shopify;
 /// order with cursor paging (the <c>page_info</c> of the Link header), which is stable while the shop changes. Prices
 /// are read from products' variants.
 /// </summary>
-public sealed partial class ShopifyRestApi(MarketplaceHttp http)
+public sealed partial class ShopifyRestApi(MarketplaceHttp http, IOptions<ShopifyOptions> options)
 {
     public const int MaxPageSize = 250;
-    private const string DefaultApiVersion = "2024-10";
 
     public static string BaseUrl(Connection connection) => AdapterSupport.BaseUrl(connection, $"https://{connection.ExternalStoreId}.myshopify.com");
 
@@ -36,7 +36,8 @@ public sealed partial class ShopifyRestApi(MarketplaceHttp http)
         };
         var limit = Math.Clamp(request.PageSize, 1, MaxPageSize);
         var baseUrl = BaseUrl(connection);
-        var version = connection.Setting("apiVersion") ?? DefaultApiVersion;
+        // The same version as GraphQL calls: REST is versioned alike and only the last four versions are served.
+        var version = connection.Setting("apiVersion") ?? options.Value.ApiVersion;
         var query = request.PageToken is { } token
             ? $"limit={limit}&page_info={Uri.EscapeDataString(token)}"
             : $"limit={limit}&order=updated_at+asc{(resource == "orders" ? "&status=any" : "")}"

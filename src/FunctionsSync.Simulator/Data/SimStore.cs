@@ -44,6 +44,9 @@ public sealed class SimStore
 
     public long NextBulkOperationId() => Interlocked.Increment(ref bulkIds);
 
+    /// <summary>Every distinct GraphQL document sent to this store (a few per adapter: they are templates with variables).</summary>
+    public ConcurrentDictionary<SimGraphQlDocument, byte> GraphQlDocuments { get; } = new();
+
     /// <summary>Reports requested of this store (Amazon's Reports API), by id.</summary>
     public ConcurrentDictionary<string, SimReport> Reports { get; } = new();
 

@@ -150,7 +150,7 @@ internal static class AmazonReportEndpoints
         var report = store?.Reports.Values.FirstOrDefault(r => r.DocumentId == documentId);
         var valid = store is not null && report is not null && expires is { } e && signature == Sign(storeId, documentId, e);
         var expired = valid && state.Time.GetUtcNow().ToUnixTimeSeconds() > expires;
-        state.Record(new SimRequest(state.Time.GetUtcNow(), "amazon", storeId, http.Request.Path + http.Request.QueryString, valid && !expired ? 200 : 403, null));
+        state.Record(new SimRequest(state.Time.GetUtcNow(), "amazon", storeId, http.Request.Path + http.Request.QueryString, valid && !expired ? 200 : 403, null, http.Request.Method));
         if (!valid || expired)
         {
             // S3's answer to a wrong or stale signature.

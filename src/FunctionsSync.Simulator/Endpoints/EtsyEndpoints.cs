@@ -114,6 +114,10 @@ internal static class EtsyEndpoints
         return SimResult.Ok(new JsonObject { ["count"] = store.CountMatching(SimKind.Orders, min, false, null), ["results"] = results });
     }
 
+    /// <summary>Etsy's shop ids are integers; a test store named otherwise keeps its name.</summary>
+    private static JsonNode ShopId(SimStore store) =>
+        long.TryParse(store.StoreId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? JsonValue.Create(id) : JsonValue.Create(store.StoreId);
+
     private static JsonObject Money(decimal amount, string currency) => new()
     {
         ["amount"] = (long)(amount * 100), ["divisor"] = 100, ["currency_code"] = currency,
@@ -133,10 +137,11 @@ internal static class EtsyEndpoints
         return new JsonObject
         {
             ["receipt_id"] = o.Id,
-            ["shop_id"] = store.StoreId,
+            ["shop_id"] = ShopId(store),
             ["buyer_email"] = o.Email,
-            ["buyer_user_id"] = o.CustomerId,
-            ["status"] = o.Status == "paid" ? "Paid" : o.Status == "pending" ? "Open" : "Completed",
+            ["buyer_user_id"] = o.CustomerId ?? 1, // an Etsy user id, never null in the contract
+            // ShopReceipt.status's enum (contracts/etsy/etsy-openapi-v3.json) is lower case.
+            ["status"] = o.Status switch { "paid" => "paid", "pending" => "open", "refunded" => "fully refunded", "partially_refunded" => "partially refunded", _ => "completed" },
             ["grandtotal"] = Money(o.Total, o.Currency),
             ["create_timestamp"] = o.CreatedAt.ToUnixTimeSeconds(),
             ["created_timestamp"] = o.CreatedAt.ToUnixTimeSeconds(),
@@ -152,7 +157,7 @@ internal static class EtsyEndpoints
         return new JsonObject
         {
             ["listing_id"] = p.Id,
-            ["shop_id"] = store.StoreId,
+            ["shop_id"] = ShopId(store),
             ["title"] = p.Title,
             ["state"] = listingState,
             ["quantity"] = v.Stock,

@@ -35,7 +35,7 @@ internal static class SimResponder
         }
 
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
-        state.Record(new SimRequest(state.Time.GetUtcNow(), dialect.Marketplace, storeId, http.Request.Path + http.Request.QueryString, status, retryAfter));
+        state.Record(new SimRequest(state.Time.GetUtcNow(), dialect.Marketplace, storeId, http.Request.Path + http.Request.QueryString, status, retryAfter, http.Request.Method));
         return result;
     }
 

@@ -60,6 +60,7 @@ internal static partial class ShopifyGraphQlEndpoints
             var variables = request["variables"] is JsonObject v
                 ? v.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value))
                 : new Dictionary<string, JsonElement>();
+            store.GraphQlDocuments.TryAdd(new SimGraphQlDocument(http.GetRouteValue("version") as string ?? "", false, request["query"]!.GetValue<string>()), 0);
             operation = GqlParser.Parse(request["query"]!.GetValue<string>(), variables);
         }
         catch (GqlException ex)
@@ -274,6 +275,7 @@ internal static partial class ShopifyGraphQlEndpoints
         {
             case "bulkOperationRunQuery":
                 var text = field.Argument("query") as string ?? throw new GqlException("Argument 'query' on Field 'bulkOperationRunQuery' is required.");
+                store.GraphQlDocuments.TryAdd(new SimGraphQlDocument(http.GetRouteValue("version") as string ?? "", true, text), 0);
                 var running = store.BulkOperations.Values.FirstOrDefault(o => o.IsRunning);
                 if (running is not null)
                 {
@@ -371,7 +373,7 @@ internal static partial class ShopifyGraphQlEndpoints
         var operation = store?.BulkOperations.GetValueOrDefault(operationId);
         var valid = operation?.File is not null && http.Request.Query["signature"] == Sign(storeId, operationId);
         var range = http.Request.Headers.Range.ToString();
-        state.Record(new SimRequest(state.Time.GetUtcNow(), "shopify", storeId, http.Request.Path + (range.Length > 0 ? "#" + range : ""), valid ? 200 : 403, null));
+        state.Record(new SimRequest(state.Time.GetUtcNow(), "shopify", storeId, http.Request.Path + (range.Length > 0 ? "#" + range : ""), valid ? 200 : 403, null, http.Request.Method));
         if (!valid)
         {
             http.Response.StatusCode = StatusCodes.Status403Forbidden;

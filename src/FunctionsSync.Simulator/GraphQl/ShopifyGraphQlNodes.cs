@@ -89,7 +89,9 @@ internal static class ShopifyGraphQlNodes
     private static JsonObject Customer(SimCustomer c) => new()
     {
         ["id"] = Gid("Customer", c.Id),
+        // Deprecated from 2026-01 in favour of defaultEmailAddress.emailAddress; both served, as Shopify does.
         ["email"] = c.Email,
+        ["defaultEmailAddress"] = new JsonObject { ["emailAddress"] = c.Email },
         ["firstName"] = c.FirstName,
         ["lastName"] = c.LastName,
         // UnsignedInt64 travels as a string in the Admin API.
