@@ -62,6 +62,17 @@ if [ "${#trx_files[@]}" -eq 0 ]; then
   echo "no test results were written" >&2
   failed=$((failed + 1)); STATUS=1
 fi
+# The contract tests read the vendors' files from FUNCTIONSSYNC_CONTRACTS or ../shared/contracts; where those are
+# here, a contract test that skipped is a failure (it would hide a contract the adapters no longer meet).
+CONTRACTS="${FUNCTIONSSYNC_CONTRACTS:-$ROOT/../shared/contracts}"
+if [ -d "$CONTRACTS" ] && [ "${#trx_files[@]}" -gt 0 ]; then
+  skipped_contracts="$(python3 scripts/lib/trx_skipped.py FunctionsSync.IntegrationTests.Contracts. "${trx_files[@]}")"
+  if [ -n "$skipped_contracts" ]; then
+    echo "== contract tests skipped although the contracts are at $CONTRACTS:"
+    echo "$skipped_contracts"
+    failed=$((failed + $(echo "$skipped_contracts" | wc -l))); STATUS=1
+  fi
+fi
 if [ "$failed" -gt 0 ] && [ "$STATUS" -eq 0 ]; then STATUS=1; fi
 # The failures again, last, so that a log cut to its tail still names them and says why.
 if [ "$failed" -gt 0 ] && [ "${#trx_files[@]}" -gt 0 ]; then
