@@ -37,6 +37,11 @@ internal static class ShopifyBulkGrouping
 
         var objects = ordinals.Count;
         var buckets = (objects + ObjectsPerBucket - 1) / ObjectsPerBucket;
+        if (Directory.Exists(scratch))
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+
         Directory.CreateDirectory(scratch);
         var paths = Enumerable.Range(0, buckets).Select(b => Path.Combine(scratch, $"bucket-{b:D5}.txt")).ToArray();
         try
@@ -94,17 +99,14 @@ internal static class ShopifyBulkGrouping
                     await output.WriteLineAsync(entry.Line);
                 }
 
-                File.Delete(path);
             }
 
             return objects;
         }
         finally
         {
-            foreach (var path in paths.Where(File.Exists))
-            {
-                File.Delete(path);
-            }
+            // A crash leaves the scratch folder behind; the next attempt starts it over.
+            Directory.Delete(scratch, recursive: true);
         }
     }
 

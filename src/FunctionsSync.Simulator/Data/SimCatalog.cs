@@ -66,7 +66,7 @@ public static class SimCatalog
     {
         var r = SimRandom.For(store.Config.Seed, 2, at.Index);
         var title = $"{r.Pick(Adjectives)} {r.Next(1).Pick(Nouns)} {at.Index + 1}";
-        var variantCount = r.Next(2).Int(1, 4);
+        var variantCount = r.Next(2).Int(1, Math.Max(1, store.Config.MaxVariants) + 1);
         var variants = new List<SimVariant>(variantCount);
         for (var v = 0; v < variantCount; v++)
         {

@@ -7,6 +7,9 @@ public sealed record SimStoreConfig
     public int Products { get; init; } = 200;
     public int Customers { get; init; } = 100;
     public long Seed { get; init; } = 42;
+
+    /// <summary>Most variants a product has (each has 1 to this many); 1 makes every WooCommerce product a simple one.</summary>
+    public int MaxVariants { get; init; } = 3;
     public string Currency { get; init; } = "USD";
 
     /// <summary>What the adapter must send (accessToken; consumerKey/consumerSecret; apiKey/accessToken).</summary>
