@@ -43,6 +43,7 @@ public static class SimulatorApp
         EtsyEndpoints.Map(app);
         AmazonEndpoints.Map(app);
         AmazonSearchOrdersEndpoints.Map(app);
+        OAuthEndpoints.Map(app);
         AmazonReportEndpoints.Map(app);
         ValidateEndpoints.Map(app);
         WebhookReceiverEndpoints.Map(app);

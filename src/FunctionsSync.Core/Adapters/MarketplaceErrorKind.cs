@@ -16,4 +16,10 @@ public enum MarketplaceErrorKind
 
     /// <summary>The request itself was wrong (other 4xx), or the connection's settings are incomplete.</summary>
     BadRequest,
+
+    /// <summary>
+    /// The seller's authorization is gone: the marketplace answered a token refresh with <c>invalid_grant</c> (revoked,
+    /// expired or already spent refresh token). As <see cref="Auth"/>, and the seller must authorize the app again.
+    /// </summary>
+    ReauthorizationRequired,
 }

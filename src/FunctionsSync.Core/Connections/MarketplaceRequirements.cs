@@ -48,11 +48,16 @@ public static class MarketplaceRequirements
 
     public static IReadOnlyList<string> RequiredCredentials(string marketplace) => CredentialKeys.GetValueOrDefault(marketplace) ?? [];
 
+    /// <summary>Marketplaces whose access tokens expire and are refreshed with a refresh token (Amazon LWA, Etsy, Shopify's expiring offline tokens).</summary>
+    public static bool RefreshesTokens(string marketplace) => marketplace is MarketplaceNames.Amazon or MarketplaceNames.Etsy or MarketplaceNames.Shopify;
+
     public static IEnumerable<(string Field, string[] Message)> Validate(string marketplace, IReadOnlyDictionary<string, string>? credentials, IReadOnlyDictionary<string, string>? settings)
     {
         if (credentials is not null)
         {
-            foreach (var key in RequiredCredentials(marketplace).Where(k => string.IsNullOrWhiteSpace(credentials.GetValueOrDefault(k))))
+            // Where access tokens expire, a refresh token stands for the access token: the service obtains one from it.
+            var refreshes = RefreshesTokens(marketplace) && !string.IsNullOrWhiteSpace(credentials.GetValueOrDefault(Credentials.OAuthTokenState.RefreshTokenKey));
+            foreach (var key in RequiredCredentials(marketplace).Where(k => string.IsNullOrWhiteSpace(credentials.GetValueOrDefault(k)) && !(refreshes && k == Credentials.OAuthTokenState.AccessTokenKey)))
             {
                 yield return ($"credentials.{key}", [$"Required for {marketplace}: {string.Join(", ", RequiredCredentials(marketplace))}."]);
             }

@@ -10,6 +10,7 @@ public static class LiveEventTypes
     public const string ConflictOpened = "conflict.opened";
     public const string ConflictResolved = "conflict.resolved";
     public const string WebhookDelivery = "webhook.delivery";
+    public const string ReauthorizationRequired = "connection.reauthorization_required";
 
     /// <summary>First event of every stream: carries the position to resume from, nothing else.</summary>
     public const string Ready = "ready";

@@ -522,15 +522,26 @@ public sealed partial class ConnectionSyncer(
         }
     }
 
-    /// <summary>Ends the run as failed with its <c>sync.failed</c> event, and opens a connection-level conflict where a person must act.</summary>
+    /// <summary>
+    /// Ends the run as failed with its <c>sync.failed</c> event (and <c>connection.reauthorization_required</c> when the
+    /// seller's authorization is gone), and opens a connection-level conflict where a person must act.
+    /// </summary>
     private async Task FailAsync(SyncLease lease, SyncRun run, ConflictType? conflictType)
     {
-        if (!await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, [WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, run, Now)])))
+        var reauthorize = run.ErrorKind == MarketplaceErrorKind.ReauthorizationRequired;
+        OutboxEvent[] outbox = reauthorize
+            ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, run, Now), WebhookPayloads.ForRun(WebhookEventTypes.ReauthorizationRequired, run, Now)]
+            : [WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, run, Now)];
+        if (!await TryCheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: null, outbox)))
         {
             return;
         }
 
         events.Run(Events.LiveEventTypes.RunFinished, run);
+        if (reauthorize)
+        {
+            events.Run(Events.LiveEventTypes.ReauthorizationRequired, run);
+        }
 
         if (conflictType is { } type)
         {

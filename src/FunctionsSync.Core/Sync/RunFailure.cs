@@ -18,11 +18,11 @@ internal sealed record RunFailure(string Error, MarketplaceErrorKind? Kind, Conf
             ex.Kind,
             ex.Kind switch
             {
-                MarketplaceErrorKind.Auth => ConflictType.AuthError,
+                MarketplaceErrorKind.Auth or MarketplaceErrorKind.ReauthorizationRequired => ConflictType.AuthError,
                 MarketplaceErrorKind.RateLimited or MarketplaceErrorKind.Transient => ConflictType.RetryExhausted,
                 _ => null,
             },
-            NeedsAttention: ex.Kind == MarketplaceErrorKind.Auth,
+            NeedsAttention: ex.Kind is MarketplaceErrorKind.Auth or MarketplaceErrorKind.ReauthorizationRequired,
             Unexpected: null),
         _ => new($"Internal error: {exception.Message}", null, null, NeedsAttention: false, Unexpected: exception),
     };

@@ -36,7 +36,10 @@ public sealed partial class MarketplaceHttp(
     public const string CostPaced = "cost-paced";
 
     /// <summary>Operations with no request-count limiter of their own.</summary>
-    public static bool IsUnpaced(string? operation) => operation is Download or CostPaced;
+    /// <summary>A marketplace's OAuth token endpoint: another service than its API, outside the API's budget.</summary>
+    public const string OAuth = "oauth";
+
+    public static bool IsUnpaced(string? operation) => operation is Download or CostPaced or OAuth;
 
     /// <summary>GETs JSON. <paramref name="what"/> names the call in errors, e.g. "shopify orders page".</summary>
     public Task<MarketplaceResponse> GetJsonAsync(Connection connection, Uri uri, Action<HttpRequestMessage> authorize, string what, CancellationToken cancellationToken) =>
@@ -49,7 +52,8 @@ public sealed partial class MarketplaceHttp(
     public async Task<MarketplaceResponse> SendJsonAsync(
         Connection connection, string? operation, HttpMethod method, Uri uri, string? json, Action<HttpRequestMessage> authorize, string what, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(connection, operation, method, uri, json, authorize, what, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        Func<HttpContent>? content = json is null ? null : () => new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await SendAsync(connection, operation, method, uri, content, authorize, what, HttpCompletionOption.ResponseContentRead, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var status = (int)response.StatusCode;
         ThrowIfFailed(response, body, what);
@@ -61,6 +65,22 @@ public sealed partial class MarketplaceHttp(
         {
             throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: malformed JSON ({status} answer, {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, {body.Length} characters)", status, ex);
         }
+    }
+
+    /// <summary>
+    /// POSTs a form (an OAuth token request) outside the API's rate budget, with the same retries of 5xx and 429;
+    /// answers the final status and body, so the caller reads an OAuth error (<c>invalid_grant</c>) itself.
+    /// </summary>
+    public async Task<(int Status, string Body)> PostFormAsync(Connection connection, Uri uri, IReadOnlyDictionary<string, string> form, string what, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(connection, OAuth, HttpMethod.Post, uri, () => new FormUrlEncodedContent(form), _ => { }, what, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            ThrowIfFailed(response, body, what);
+        }
+
+        return ((int)response.StatusCode, body);
     }
 
     /// <summary>
@@ -104,7 +124,7 @@ public sealed partial class MarketplaceHttp(
     }
 
     private async Task<HttpResponseMessage> SendAsync(
-        Connection connection, string? operation, HttpMethod method, Uri uri, string? json, Action<HttpRequestMessage> authorize, string what,
+        Connection connection, string? operation, HttpMethod method, Uri uri, Func<HttpContent>? content, Action<HttpRequestMessage> authorize, string what,
         HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -138,9 +158,9 @@ public sealed partial class MarketplaceHttp(
                     throttledAt = null;
                     using var request = new HttpRequestMessage(method, uri);
                     request.Headers.Accept.ParseAdd("application/json");
-                    if (json is not null)
+                    if (content is not null)
                     {
-                        request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+                        request.Content = content();
                     }
 
                     authorize(request);

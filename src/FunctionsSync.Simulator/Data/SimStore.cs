@@ -22,11 +22,12 @@ public sealed class SimStore
     private long bulkIds = 4_000_000_000;
     private long mutationRounds;
 
-    public SimStore(string marketplace, string storeId, SimStoreConfig config)
+    public SimStore(string marketplace, string storeId, SimStoreConfig config, TimeProvider? time = null)
     {
         Marketplace = marketplace;
         StoreId = storeId;
         Config = config;
+        Tokens = new SimTokens(marketplace, config, time ?? TimeProvider.System);
         Limiter = new SimTokenBucket(config.RateLimit ?? DefaultLimit(marketplace));
     }
 
@@ -34,6 +35,9 @@ public sealed class SimStore
     public string StoreId { get; }
     public SimStoreConfig Config { get; }
     public SimTokenBucket Limiter { get; }
+
+    /// <summary>The store's OAuth tokens (access tokens that expire, rotating refresh tokens), where it has them.</summary>
+    public SimTokens Tokens { get; }
 
     /// <summary>Shopify GraphQL's cost bucket of this store.</summary>
     public SimCostBucket CostBucket => costBucket ??= new SimCostBucket(

@@ -12,8 +12,15 @@ public sealed record SimStoreConfig
     public int MaxVariants { get; init; } = 3;
     public string Currency { get; init; } = "USD";
 
-    /// <summary>What the adapter must send (accessToken; consumerKey/consumerSecret; apiKey/accessToken).</summary>
+    /// <summary>
+    /// What the adapter must send (accessToken; consumerKey/consumerSecret; apiKey/accessToken). With a
+    /// <c>refreshToken</c> (Amazon, Etsy, Shopify) access tokens come from the token endpoint and expire; the app's
+    /// <c>clientId</c> (and <c>clientSecret</c>) are then what that endpoint checks.
+    /// </summary>
     public Dictionary<string, string> Credentials { get; init; } = [];
+
+    /// <summary>How long an access token from the token endpoint lives, on the simulator's clock (the marketplaces' 3,600 s by default).</summary>
+    public double? AccessTokenLifetimeSeconds { get; init; }
 
     /// <summary>Overrides the marketplace's default limit for this store: bucket size and refill per second.</summary>
     public SimRateLimit? RateLimit { get; init; }

@@ -35,7 +35,7 @@ public sealed class SimulatorState(TimeProvider time)
 
     public SimStore PutStore(string marketplace, string storeId, SimStoreConfig config)
     {
-        var store = new SimStore(marketplace, storeId, config);
+        var store = new SimStore(marketplace, storeId, config, Time);
         stores[(marketplace, storeId)] = store;
         return store;
     }

@@ -16,7 +16,7 @@ internal static class AmazonEndpoints
 
     internal static readonly Dialect Dialect = new(
         "amazon",
-        (store, request) => store.Config.Credentials.GetValueOrDefault("accessToken") is { } token && request.Headers["x-amz-access-token"] == token,
+        (store, request) => store.Tokens.Accepts(request.Headers["x-amz-access-token"]),
         () => Results.Json(Errors("Unauthorized", "Access to requested resource is denied."), statusCode: StatusCodes.Status403Forbidden),
         (response, bucket, _) => response.Headers["x-amzn-RateLimit-Limit"] = bucket.Limit.PerSecond.ToString("0.####", CultureInfo.InvariantCulture),
         () => Errors("QuotaExceeded", "You exceeded your quota for the requested resource."));

@@ -45,6 +45,19 @@ internal static class ControlEndpoints
             var indexes = store.Mutate(kind.Value, request.Count, at);
             return Results.Ok(new { entity = request.Entity, indexes, at });
         });
+        sim.MapPost("/stores/{marketplace}/{storeId}/revoke", (SimulatorState state, string marketplace, string storeId) =>
+        {
+            if (state.GetStore(marketplace, storeId) is not { } store)
+            {
+                return Results.NotFound();
+            }
+
+            // The seller removed the app: its refresh and access tokens stop working.
+            store.Tokens.Revoke();
+            return Results.NoContent();
+        });
+        sim.MapGet("/stores/{marketplace}/{storeId}/tokens", (SimulatorState state, string marketplace, string storeId) =>
+            state.GetStore(marketplace, storeId) is { } store ? Results.Ok(new { refreshes = store.Tokens.Refreshes, spentBy = store.Tokens.SpentBy.Values }) : Results.NotFound());
         sim.MapPut("/faults", (SimulatorState state, SimFaults faults) =>
         {
             state.Faults = faults;

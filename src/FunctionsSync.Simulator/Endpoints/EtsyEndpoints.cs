@@ -14,7 +14,7 @@ internal static class EtsyEndpoints
         "etsy",
         (store, request) =>
             store.Config.Credentials.GetValueOrDefault("apiKey") is { } key && request.Headers["x-api-key"] == key
-            && store.Config.Credentials.GetValueOrDefault("accessToken") is { } token && request.Headers.Authorization == $"Bearer {token}",
+            && request.Headers.Authorization.ToString() is { } bearer && bearer.StartsWith("Bearer ", StringComparison.Ordinal) && store.Tokens.Accepts(bearer[7..]),
         () => Results.Json(new { error = "invalid_token", error_description = "access token is not valid" }, statusCode: StatusCodes.Status401Unauthorized),
         (response, bucket, level) =>
         {

@@ -11,7 +11,7 @@ internal static class ShopifyEndpoints
 
     internal static readonly Dialect Dialect = new(
         "shopify",
-        (store, request) => store.Config.Credentials.GetValueOrDefault("accessToken") is { } token && request.Headers["X-Shopify-Access-Token"] == token,
+        (store, request) => store.Tokens.Accepts(request.Headers["X-Shopify-Access-Token"]),
         () => Results.Json(new { errors = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, statusCode: StatusCodes.Status401Unauthorized),
         (response, bucket, level) => response.Headers["X-Shopify-Shop-Api-Call-Limit"] = $"{(int)Math.Ceiling(level)}/{(int)bucket.Limit.Capacity}",
         () => new { errors = "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." });
