@@ -31,12 +31,13 @@ public sealed class TokenRefreshTests(AzuriteFixture storage, SimulatorFixture s
     {
         await using var harness = Harness("oauth" + marketplace[..3]);
         var (connection, store) = await AddAsync(harness, marketplace, storeId, new SimStoreConfig { Orders = 240, Products = 120, Customers = 60, Seed = 71, AccessTokenLifetimeSeconds = 0.6 });
-        // Each request of this store takes 40 ms: the sync outlasts several access tokens.
+        // Each request of this store takes at least 150 ms: a 0.6 s access token serves four at most, and the sync (a dozen
+        // pages or more) outlasts several.
         simulator.State.BeforeServing = (store, _) =>
         {
             if (store == storeId)
             {
-                Thread.Sleep(40);
+                Thread.Sleep(150);
             }
         };
         var started = TimeProvider.System.GetTimestamp();

@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Credentials;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;
@@ -26,6 +27,8 @@ public sealed record ConnectionView
     public string? LastError { get; init; }
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> CredentialKeys { get; init; } = [];
+    /// <summary>Where access tokens expire and are refreshed: their health (never the tokens themselves).</summary>
+    public TokenHealthView? Tokens { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     public string? ActiveRunId { get; init; }
@@ -52,7 +55,8 @@ public sealed record ConnectionView
         LastRunFinishedAt = state?.LastRunFinishedAt,
         LastError = c.LastError,
         Settings = c.Settings,
-        CredentialKeys = [.. c.Credentials.Keys.Order(StringComparer.Ordinal)],
+        CredentialKeys = [.. c.Credentials.Keys.Where(k => !OAuthTokenState.ManagedKeys.Contains(k)).Order(StringComparer.Ordinal)],
+        Tokens = OAuthTokenState.From(c) is { } tokens ? TokenHealthView.From(tokens, health.Now) : null,
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,
     };

@@ -154,6 +154,7 @@ async function showConnectionRuns(c) {
   const history = await api("GET", `connections/${c.connectionId}/runs?pageSize=5`);
   const detail = $("run-detail");
   detail.replaceChildren(el("h3", {}, `Runs of ${c.name}`));
+  if (c.tokens) detail.append(tokenHealth(c.tokens));
   if (history.runs.length === 0) { detail.append(el("p", {}, "No runs yet.")); return; }
   for (const run of history.runs) {
     detail.append(el("article", { "aria-label": `Run ${run.runId}` },
@@ -165,6 +166,14 @@ async function showConnectionRuns(c) {
       run.error ? el("p", { class: "muted" }, "Error: " + run.error) : "",
       run.recordErrors.length ? el("ul", {}, run.recordErrors.map(r => el("li", {}, r))) : ""));
   }
+}
+
+// Where the marketplace expires access tokens: when the one in use expires, the last refresh, the refresh token's age.
+function tokenHealth(t) {
+  const age = t.refreshTokenAgeDays == null ? "" : `, refresh token ${t.refreshTokenAgeDays} of 90 days old`;
+  const failures = t.refreshFailures ? `, ${t.refreshFailures} refresh failures in a row` : "";
+  return el("p", { class: "tokens" }, `Access token ${t.accessTokenExpiresAt ? "expires " + when(t.accessTokenExpiresAt) : "not yet obtained"}`,
+    `, last refreshed ${t.lastRefreshAt ? when(t.lastRefreshAt) : "never"}${age}${failures}${t.refreshing ? " (refreshing now)" : ""}.`);
 }
 
 // ---- conflicts
