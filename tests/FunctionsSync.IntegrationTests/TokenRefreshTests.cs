@@ -129,6 +129,41 @@ public sealed class TokenRefreshTests(AzuriteFixture storage, SimulatorFixture s
         Assert.Equal(ConnectionHealth.Active, (await harness.Connections.GetAsync(connection.Id, CancellationToken.None))!.Health);
     }
 
+    /// <summary>
+    /// A process killed after the token endpoint answered and before it stored the answer leaves the spent refresh
+    /// token stored. The next run sends it again: Shopify honours it until its successor is used, and the run ends
+    /// exact; Etsy has spent it, and the connection is flagged for a person, never silently stuck.
+    /// </summary>
+    [Theory]
+    [InlineData(MarketplaceNames.Shopify, "shop-killed", true)]
+    [InlineData(MarketplaceNames.Etsy, "6300003", false)]
+    public async Task A_refresh_answered_but_never_stored_is_recovered_where_the_marketplace_allows(string marketplace, string storeId, bool recovers)
+    {
+        await using var harness = Harness("oauthkill" + marketplace[..3]);
+        var (connection, store) = await AddAsync(harness, marketplace, storeId, new SimStoreConfig { Orders = 40, Products = 20, Customers = 10, Seed = 74 });
+        var stored = OAuthTokenState.From(connection)!.RefreshToken;
+
+        // What the killed process did: it spent the stored refresh token at the marketplace and wrote nothing.
+        Assert.NotNull(store.Tokens.Refresh(stored));
+
+        var run = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
+        var after = (await harness.Connections.GetAsync(connection.Id, CancellationToken.None))!;
+        if (recovers)
+        {
+            Assert.True(run.Run!.Status == RunStatus.Succeeded, run.Run.Error);
+            Expected.Matches(Expected.For(store, EntityType.Orders), (await harness.SnapshotAsync(connection.Id))[EntityType.Orders], "orders after the lost refresh");
+            Assert.NotEqual(stored, OAuthTokenState.From(after)!.RefreshToken);
+            Assert.Equal(ConnectionHealth.Active, after.Health);
+        }
+        else
+        {
+            Assert.Equal(RunStatus.Failed, run.Run!.Status);
+            Assert.Equal(MarketplaceErrorKind.ReauthorizationRequired, run.Run.ErrorKind);
+            Assert.Equal(ConnectionHealth.NeedsAttention, after.Health);
+            Assert.Contains("invalid_grant", after.LastError, StringComparison.Ordinal);
+        }
+    }
+
     private SyncHarness Harness(string prefix) => new(storage, simulator, prefix, new Dictionary<string, string?>
     {
         ["Marketplaces:OAuth:RefreshMargin"] = "00:00:00.100",
