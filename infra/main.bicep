@@ -20,6 +20,11 @@ param maintenanceSchedule string = '*/15 * * * * *'
 @secure()
 param adminApiKey string
 
+@description('Material of the key that encrypts secrets at rest (32+ random characters, e.g. openssl rand -base64 32). Keep it: what it encrypted needs it to be read; rotate by adding a key, never by changing this one.')
+@secure()
+@minLength(32)
+param secretsKeyMaterial string
+
 @description('Maximum instances of the Flex Consumption plan.')
 param maximumInstanceCount int = 100
 
@@ -130,6 +135,15 @@ resource adminKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: adminApiKey }
 }
 
+// The key-encryption key that protects credentials, refresh tokens and webhook secrets at rest (envelope encryption:
+// each value has a data key of its own, wrapped with this one). Rotate by adding a secret, listing it as key 1 (the
+// last listed wraps new writes) and, once every instance has started (each re-wraps what an older key holds), dropping key 0.
+resource secretsKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'secrets-key-1'
+  properties: { value: secretsKeyMaterial }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${name}-plan-${suffix}'
   location: location
@@ -181,6 +195,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'WebhookQueueName', value: 'webhookevents' }
         { name: 'MaintenanceSchedule', value: maintenanceSchedule }
         { name: 'Api__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${adminKeySecret.properties.secretUri})' }
+        { name: 'Secrets__Keys__0__Id', value: 'kv1' }
+        { name: 'Secrets__Keys__0__Key', value: '@Microsoft.KeyVault(SecretUri=${secretsKey.properties.secretUri})' }
       ]
     }
   }

@@ -71,6 +71,16 @@ if [ -z "${Api__AdminKey:-}" ]; then
   export Api__AdminKey="$(cat "$KEY_FILE")"
 fi
 
+# So is the key that encrypts secrets at rest: the data it encrypted needs it (Secrets:Keys given explicitly win).
+if [ -z "${Secrets__Keys__0__Key:-}" ]; then
+  SECRETS_FILE="$AZURITE_DIR/secrets-key"
+  if [ ! -s "$SECRETS_FILE" ] || [ "$IN_MEMORY" -eq 1 ]; then
+    (umask 077; node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))' > "$SECRETS_FILE.new")
+    mv "$SECRETS_FILE.new" "$SECRETS_FILE"
+  fi
+  export Secrets__Keys__0__Id=local Secrets__Keys__0__Key="$(cat "$SECRETS_FILE")"
+fi
+
 SIM_PORT=$(free_port "${SIMULATOR_PORT:-7080}")
 dotnet src/FunctionsSync.Simulator/bin/Release/net10.0/FunctionsSync.Simulator.dll --urls "http://127.0.0.1:$SIM_PORT" &
 PIDS+=($!)

@@ -15,6 +15,8 @@ internal static class BenchFunctionsApp
         {
             ["Storage:ConnectionString"] = storage,
             ["Storage:TablePrefix"] = prefix,
+            ["Secrets:Keys:0:Id"] = "bench",
+            ["Secrets:Keys:0:Key"] = "bench-key-material-not-a-secret-0123456789",
             ["WebhookQueueName"] = prefix + "webhookevents",
             ["Api:AdminKey"] = "bench-admin-key-0123456789",
             ["Marketplaces:RateLimitsEnabled"] = "false",

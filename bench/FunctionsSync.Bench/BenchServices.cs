@@ -16,6 +16,8 @@ internal static class BenchServices
         {
             ["Storage:ConnectionString"] = storage,
             ["Storage:TablePrefix"] = prefix,
+            ["Secrets:Keys:0:Id"] = "bench",
+            ["Secrets:Keys:0:Key"] = "bench-key-material-not-a-secret-0123456789",
             // The largest batch size a connection may ask for (Sync:MaxPageSize): a page is two full table batches.
             ["Sync:PageSize"] = "200",
             ["Marketplaces:RateLimitsEnabled"] = "false",

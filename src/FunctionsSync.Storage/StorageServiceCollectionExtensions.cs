@@ -25,6 +25,7 @@ using FunctionsSync.Storage.Receipts;
 using FunctionsSync.Storage.Retention;
 using FunctionsSync.Storage.Scheduling;
 using FunctionsSync.Storage.Sync;
+using FunctionsSync.Storage.Secrets;
 using FunctionsSync.Storage.Tables;
 using FunctionsSync.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,10 @@ public static class StorageServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecretOptions>().BindConfiguration(SecretOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<SecretCipher>();
+        services.TryAddSingleton<SecretRewrap>();
+        services.AddHostedService(sp => sp.GetRequiredService<SecretRewrap>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageRequestCounter>();
         services.TryAddSingleton<StorageClients>();

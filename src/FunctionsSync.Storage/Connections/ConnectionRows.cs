@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Storage.Secrets;
 using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.Storage.Connections;
@@ -19,14 +20,39 @@ internal static class ConnectionRows
     private const string OrganizationPrefix = "org|";
     private const string TokenPrefix = "token|";
 
-    public static TableEntity ToEntity(Connection connection) => new(TableKeys.Encode(connection.Id), ConnectionRow)
+    /// <summary>
+    /// The connection's JSON without its secrets, and its credentials and sync token encrypted (<see cref="SecretCipher"/>,
+    /// bound to the connection's id) in <c>Secrets</c>.
+    /// </summary>
+    public static TableEntity ToEntity(Connection connection, SecretCipher cipher) => new(TableKeys.Encode(connection.Id), ConnectionRow)
     {
         ["OrganizationId"] = connection.OrganizationId,
         ["Marketplace"] = connection.Marketplace,
-        ["Json"] = StorageJson.Serialize(connection),
+        ["Json"] = StorageJson.Serialize(connection with { Credentials = new Dictionary<string, string>(), SyncToken = "" }),
+        [SecretsColumn] = cipher.Protect(StorageJson.Serialize(new ConnectionSecrets(connection.Credentials, connection.SyncToken)), SecretContext(connection.Id)),
     };
 
-    public static Connection FromEntity(TableEntity entity) => StorageJson.Deserialize<Connection>(entity.GetString("Json"));
+    public static Connection FromEntity(TableEntity entity, SecretCipher cipher)
+    {
+        var connection = StorageJson.Deserialize<Connection>(entity.GetString("Json"));
+        // A row written before secrets were encrypted holds them in its JSON; the re-wrap pass rewrites it.
+        if (entity.GetString(SecretsColumn) is not { } protectedSecrets)
+        {
+            return connection;
+        }
+
+        var secrets = StorageJson.Deserialize<ConnectionSecrets>(cipher.Unprotect(protectedSecrets, SecretContext(connection.Id)));
+        return connection with { Credentials = secrets.Credentials, SyncToken = secrets.SyncToken };
+    }
+
+    /// <summary>Whether the row's secrets are in plain text or under a key that is no longer the current one.</summary>
+    public static bool NeedsRewrap(TableEntity entity, SecretCipher cipher) => entity.GetString(SecretsColumn) is not { } secrets || !cipher.IsCurrent(secrets);
+
+    private const string SecretsColumn = "Secrets";
+
+    private static string SecretContext(string connectionId) => "connection|" + connectionId;
+
+    private sealed record ConnectionSecrets(IReadOnlyDictionary<string, string> Credentials, string SyncToken);
 
     public static string OrganizationPartition(string organizationId) => OrganizationPrefix + TableKeys.Encode(organizationId);
 

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Storage.Secrets;
 using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.Storage.Connections;
@@ -8,7 +9,7 @@ namespace FunctionsSync.Storage.Connections;
 /// Connections (schema in <see cref="ConnectionRows"/>). Index rows are written before the connection row, so a crash
 /// leaves at most an entry pointing at nothing (readers skip it), never a connection its index misses.
 /// </summary>
-internal sealed class TableConnectionStore(TableProvider tables, TimeProvider time) : IConnectionStore
+internal sealed class TableConnectionStore(TableProvider tables, SecretCipher cipher, TimeProvider time) : IConnectionStore
 {
     private const int ParallelReads = 16;
 
@@ -38,7 +39,7 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
         }
 
         await WriteIndexRowsAsync(table, connection, cancellationToken);
-        if (await table.TryAddAsync(ConnectionRows.ToEntity(connection), cancellationToken) is not null)
+        if (await table.TryAddAsync(ConnectionRows.ToEntity(connection, cipher), cancellationToken) is not null)
         {
             return new(connection, Created: true);
         }
@@ -53,7 +54,7 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
     public async Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        return await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.ConnectionRow, cancellationToken) is { } entity ? ConnectionRows.FromEntity(entity) : null;
+        return await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.ConnectionRow, cancellationToken) is { } entity ? ConnectionRows.FromEntity(entity, cipher) : null;
     }
 
     /// <summary>Two point reads: the token's index row, then the connection it names (which must still carry the token).</summary>
@@ -78,7 +79,7 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
         var table = await Table(cancellationToken);
         if (organizationId is null)
         {
-            return await table.ReadAllAsync(ConnectionRows.AllConnections, ConnectionRows.FromEntity, cancellationToken);
+            return await table.ReadAllAsync(ConnectionRows.AllConnections, e => ConnectionRows.FromEntity(e, cipher), cancellationToken);
         }
 
         var ids = await table.ReadAllAsync(TableQueries.Partition(ConnectionRows.OrganizationPartition(organizationId)), e => TableKeys.Decode(e.RowKey), cancellationToken, select: ["RowKey"]);
@@ -86,6 +87,26 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
         await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
             async (i, ct) => found[i] = await GetAsync(ids[i], ct));
         return [.. found.Where(c => c is not null && c.OrganizationId == organizationId).Select(c => c!)];
+    }
+
+    /// <summary>
+    /// Rewrites every connection whose secrets are in plain text or under an older key with the current key (a
+    /// conditional write each, so a change racing it is re-applied, not lost). Idempotent: run again, it finds less.
+    /// </summary>
+    public async Task<int> RewrapAsync(CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        var stale = await table.ReadAllAsync(ConnectionRows.AllConnections, e => ConnectionRows.NeedsRewrap(e, cipher) ? TableKeys.Decode(e.PartitionKey) : null, cancellationToken);
+        var rewritten = 0;
+        foreach (var id in stale.OfType<string>())
+        {
+            if (await UpdateAsync(id, c => c, cancellationToken) is not null)
+            {
+                rewritten++;
+            }
+        }
+
+        return rewritten;
     }
 
     /// <summary>Read, change, conditional replace (If-Match); on a lost race, again from a fresh read.</summary>
@@ -99,7 +120,7 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
                 return null;
             }
 
-            var current = ConnectionRows.FromEntity(entity);
+            var current = ConnectionRows.FromEntity(entity, cipher);
             if (change(current) is not { } changed)
             {
                 return current;
@@ -112,7 +133,7 @@ internal sealed class TableConnectionStore(TableProvider tables, TimeProvider ti
                 await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, cancellationToken);
             }
 
-            if (await table.TryReplaceAsync(ConnectionRows.ToEntity(changed), entity.ETag.ToString(), cancellationToken) is not null)
+            if (await table.TryReplaceAsync(ConnectionRows.ToEntity(changed, cipher), entity.ETag.ToString(), cancellationToken) is not null)
             {
                 if (rotated)
                 {

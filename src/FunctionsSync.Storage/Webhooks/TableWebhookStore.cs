@@ -2,25 +2,26 @@ using Azure;
 using Azure.Data.Tables;
 using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Storage.Retention;
+using FunctionsSync.Storage.Secrets;
 using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.Storage.Webhooks;
 
 /// <summary>Endpoints and deliveries (schema in <see cref="WebhookRows"/>); pending deliveries are found through a <see cref="DueIndex"/>.</summary>
-internal sealed class TableWebhookStore(TableProvider tables, SettledIndexes settled) : IWebhookStore
+internal sealed class TableWebhookStore(TableProvider tables, SettledIndexes settled, SecretCipher cipher) : IWebhookStore
 {
     private readonly DueIndex due = new(tables, "deliveries");
 
     public async Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
     {
         var table = await Endpoints(cancellationToken);
-        await table.AddEntityAsync(WebhookRows.ToEntity(endpoint), cancellationToken);
+        await table.AddEntityAsync(WebhookRows.ToEntity(endpoint, cipher), cancellationToken);
     }
 
     public async Task<WebhookEndpoint?> GetEndpointAsync(string endpointId, CancellationToken cancellationToken)
     {
         var table = await Endpoints(cancellationToken);
-        return await table.GetAsync(endpointId, WebhookRows.EndpointRow, cancellationToken) is { } entity ? WebhookRows.EndpointOf(entity) : null;
+        return await table.GetAsync(endpointId, WebhookRows.EndpointRow, cancellationToken) is { } entity ? WebhookRows.EndpointOf(entity, cipher) : null;
     }
 
     /// <summary>Reads the endpoints table (one row per endpoint: it grows with endpoints, not with deliveries).</summary>
@@ -30,14 +31,31 @@ internal sealed class TableWebhookStore(TableProvider tables, SettledIndexes set
         var filter = organizationId is null
             ? TableClient.CreateQueryFilter($"RowKey eq {WebhookRows.EndpointRow}")
             : TableClient.CreateQueryFilter($"RowKey eq {WebhookRows.EndpointRow} and OrganizationId eq {organizationId}");
-        return await table.ReadAllAsync(filter, WebhookRows.EndpointOf, cancellationToken);
+        return await table.ReadAllAsync(filter, e => WebhookRows.EndpointOf(e, cipher), cancellationToken);
+    }
+
+    /// <summary>Rewrites every endpoint whose secrets are in plain text or under an older key (conditionally: a lost race was a newer write).</summary>
+    public async Task<int> RewrapAsync(CancellationToken cancellationToken)
+    {
+        var table = await Endpoints(cancellationToken);
+        var stale = await table.ReadAllAsync(TableClient.CreateQueryFilter($"RowKey eq {WebhookRows.EndpointRow}"), e => WebhookRows.NeedsRewrap(e, cipher) ? e : null, cancellationToken);
+        var rewritten = 0;
+        foreach (var entity in stale.OfType<TableEntity>())
+        {
+            if (await table.TryReplaceAsync(WebhookRows.ToEntity(WebhookRows.EndpointOf(entity, cipher), cipher), entity.ETag.ToString(), cancellationToken) is not null)
+            {
+                rewritten++;
+            }
+        }
+
+        return rewritten;
     }
 
     public async Task UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
     {
         // A replace never inserts: an endpoint deleted meanwhile stays deleted.
         var table = await Endpoints(cancellationToken);
-        await table.TryReplaceAsync(WebhookRows.ToEntity(endpoint), null, cancellationToken);
+        await table.TryReplaceAsync(WebhookRows.ToEntity(endpoint, cipher), null, cancellationToken);
     }
 
     public async Task<bool> DeleteEndpointAsync(string endpointId, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using FunctionsSync.Core.Webhooks;
+using FunctionsSync.Storage.Secrets;
 using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.Storage.Webhooks;
@@ -16,13 +17,33 @@ internal static class WebhookRows
 
     public const string LogPrefix = "log|";
 
-    public static TableEntity ToEntity(WebhookEndpoint endpoint) => new(endpoint.Id, EndpointRow)
+    /// <summary>The endpoint's JSON without its signing secrets, which are encrypted (bound to the endpoint's id) in <c>Secrets</c>.</summary>
+    public static TableEntity ToEntity(WebhookEndpoint endpoint, SecretCipher cipher) => new(endpoint.Id, EndpointRow)
     {
         ["OrganizationId"] = endpoint.OrganizationId,
-        ["Json"] = StorageJson.Serialize(endpoint),
+        ["Json"] = StorageJson.Serialize(endpoint with { Secret = "", PreviousSecret = null }),
+        [SecretsColumn] = cipher.Protect(StorageJson.Serialize(new EndpointSecrets(endpoint.Secret, endpoint.PreviousSecret)), SecretContext(endpoint.Id)),
     };
 
-    public static WebhookEndpoint EndpointOf(TableEntity entity) => StorageJson.Deserialize<WebhookEndpoint>(entity.GetString("Json"));
+    public static WebhookEndpoint EndpointOf(TableEntity entity, SecretCipher cipher)
+    {
+        var endpoint = StorageJson.Deserialize<WebhookEndpoint>(entity.GetString("Json"));
+        if (entity.GetString(SecretsColumn) is not { } protectedSecrets)
+        {
+            return endpoint;
+        }
+
+        var secrets = StorageJson.Deserialize<EndpointSecrets>(cipher.Unprotect(protectedSecrets, SecretContext(endpoint.Id)));
+        return endpoint with { Secret = secrets.Secret, PreviousSecret = secrets.PreviousSecret };
+    }
+
+    public static bool NeedsRewrap(TableEntity entity, SecretCipher cipher) => entity.GetString(SecretsColumn) is not { } secrets || !cipher.IsCurrent(secrets);
+
+    private const string SecretsColumn = "Secrets";
+
+    private static string SecretContext(string endpointId) => "webhook|" + endpointId;
+
+    private sealed record EndpointSecrets(string Secret, string? PreviousSecret);
 
     public static TableEntity ToEntity(WebhookDelivery delivery) => Delivery(delivery, delivery.EventId);
 

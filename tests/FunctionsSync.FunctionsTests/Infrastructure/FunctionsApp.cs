@@ -56,6 +56,8 @@ public sealed class FunctionsApp : IAsyncDisposable
         {
             ["Storage:ConnectionString"] = storage.ConnectionString,
             ["Storage:TablePrefix"] = prefix,
+            ["Secrets:Keys:0:Id"] = TestSecrets.KeyId,
+            ["Secrets:Keys:0:Key"] = TestSecrets.KeyMaterial,
             ["WebhookQueueName"] = prefix + "webhookevents",
             ["Api:AdminKey"] = AdminKey,
             ["Sync:PageSize"] = "250",

@@ -24,6 +24,8 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
         {
             ["Storage:ConnectionString"] = storage.ConnectionString,
             ["Storage:TablePrefix"] = TestRun.Prefixed(tablePrefix),
+            ["Secrets:Keys:0:Id"] = TestSecrets.KeyId,
+            ["Secrets:Keys:0:Key"] = TestSecrets.KeyMaterial,
             ["Api:AdminKey"] = AdminKey,
             ["Scheduler:TickInterval"] = "00:00:00.250",
             ["Scheduler:EnabledByDefault"] = "false",

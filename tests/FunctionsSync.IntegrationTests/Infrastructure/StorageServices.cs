@@ -17,6 +17,8 @@ public static class StorageServices
         {
             ["Storage:ConnectionString"] = storage.ConnectionString,
             ["Storage:TablePrefix"] = prefix,
+            ["Secrets:Keys:0:Id"] = TestSecrets.KeyId,
+            ["Secrets:Keys:0:Key"] = TestSecrets.KeyMaterial,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -26,6 +26,8 @@ public sealed class SyncHarness : IAsyncDisposable
         {
             ["Storage:ConnectionString"] = storage.ConnectionString,
             ["Storage:TablePrefix"] = tablePrefix,
+            ["Secrets:Keys:0:Id"] = TestSecrets.KeyId,
+            ["Secrets:Keys:0:Key"] = TestSecrets.KeyMaterial,
             ["Sync:PageSize"] = "250",
             // Page-by-page writes: many tests follow single pages (stops, crashes, faults after page N).
             ["Sync:MinRecordsPerWrite"] = "1",
