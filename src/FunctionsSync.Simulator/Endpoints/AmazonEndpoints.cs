@@ -155,7 +155,7 @@ internal static class AmazonEndpoints
 
     private static JsonObject Money(string currency, decimal amount) => new() { ["CurrencyCode"] = currency, ["Amount"] = SimResponder.Money(amount) };
 
-    private static bool TryDate(string? value, out DateTimeOffset? date)
+    internal static bool TryDate(string? value, out DateTimeOffset? date)
     {
         date = null;
         if (string.IsNullOrEmpty(value))
@@ -172,7 +172,7 @@ internal static class AmazonEndpoints
         return false;
     }
 
-    private static string Date(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Date(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>The order's status as Amazon words it, in getOrders and in the order reports alike.</summary>
     internal static string Status(SimOrder o) => o.Status switch { "paid" => "Unshipped", "pending" => "Pending", "refunded" => "Canceled", _ => "Shipped" };

@@ -58,7 +58,7 @@ internal static class AmazonSearchOrdersEndpoints
             return SimResult.Fail(Invalid("createdAfter searches are not served by this simulator."));
         }
 
-        if (!TryDate(q["lastUpdatedAfter"], out var after) || after is null || !TryDate(q["lastUpdatedBefore"], out var before))
+        if (!AmazonEndpoints.TryDate(q["lastUpdatedAfter"], out var after) || after is null || !AmazonEndpoints.TryDate(q["lastUpdatedBefore"], out var before))
         {
             return SimResult.Fail(Invalid("lastUpdatedAfter and lastUpdatedBefore must be ISO 8601 dates."));
         }
@@ -92,7 +92,7 @@ internal static class AmazonSearchOrdersEndpoints
             orders.Add(Order(store, SimCatalog.Order(store, at), at.Index, included).WithFaults(state, at.Index));
         }
 
-        var answer = new JsonObject { ["orders"] = orders, ["lastUpdatedBefore"] = Date(query.Max ?? now.AddMinutes(-2)) };
+        var answer = new JsonObject { ["orders"] = orders, ["lastUpdatedBefore"] = AmazonEndpoints.Date(query.Max ?? now.AddMinutes(-2)) };
         if (page.Count > perPage)
         {
             answer["pagination"] = new JsonObject
@@ -128,8 +128,8 @@ internal static class AmazonSearchOrdersEndpoints
         var order = new JsonObject
         {
             ["orderId"] = SimCatalog.AmazonOrderId(index),
-            ["createdTime"] = Date(o.CreatedAt),
-            ["lastUpdatedTime"] = Date(o.UpdatedAt),
+            ["createdTime"] = AmazonEndpoints.Date(o.CreatedAt),
+            ["lastUpdatedTime"] = AmazonEndpoints.Date(o.UpdatedAt),
             ["salesChannel"] = new JsonObject { ["channelName"] = "AMAZON", ["marketplaceId"] = AmazonEndpoints.MarketplaceId, ["marketplaceName"] = "Amazon.com" },
             ["orderItems"] = items,
         };
@@ -160,23 +160,4 @@ internal static class AmazonSearchOrdersEndpoints
         q.ContainsKey(name) ? q[name].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
 
     private static JsonObject Money(string currency, decimal amount) => new() { ["amount"] = SimResponder.Money(amount), ["currencyCode"] = currency };
-
-    private static bool TryDate(string? value, out DateTimeOffset? date)
-    {
-        date = null;
-        if (string.IsNullOrEmpty(value))
-        {
-            return true;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            date = parsed;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static string Date(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
