@@ -42,7 +42,13 @@ public sealed partial class DemoSeeder(
                     seed = org * 100 + MarketplaceNames.All.ToList().IndexOf(marketplace),
                     credentials,
                     // Amazon's real getOrders allowance (0.0167 requests/s) would stretch a demo to an hour.
-                    rateLimit = marketplace == MarketplaceNames.Amazon ? new { capacity = 20, perSecond = 5 } : null,
+                    // WooCommerce publishes no limit; its variable products cost a request each for their variations.
+                    rateLimit = marketplace switch
+                    {
+                        MarketplaceNames.Amazon => new { capacity = 20, perSecond = 5 },
+                        MarketplaceNames.WooCommerce => new { capacity = 50, perSecond = 50 },
+                        _ => null,
+                    },
                     // The demo's history (2024 onwards) in one order report, not forty 30-day ones.
                     reportMaxDays = 3650,
                 };
@@ -50,6 +56,12 @@ public sealed partial class DemoSeeder(
                 response.EnsureSuccessStatusCode();
                 var baseUrl = marketplace == MarketplaceNames.Etsy ? $"{demo.SimulatorUrl.TrimEnd('/')}/etsy" : $"{demo.SimulatorUrl.TrimEnd('/')}/{marketplace}/{storeId}";
                 var settings = new Dictionary<string, string> { ["baseUrl"] = baseUrl };
+                if (marketplace == MarketplaceNames.WooCommerce)
+                {
+                    settings["rateLimitCapacity"] = "50";
+                    settings["rateLimitPerSecond"] = "50";
+                }
+
                 if (marketplace == MarketplaceNames.Amazon)
                 {
                     // The demo store's allowance (above); the client shapes its pace to it.
