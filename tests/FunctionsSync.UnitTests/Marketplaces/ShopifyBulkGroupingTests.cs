@@ -49,6 +49,26 @@ public sealed class ShopifyBulkGroupingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_grouped_already_is_copied_as_it_is()
+    {
+        string[] lines =
+        [
+            """{"id":"gid://shopify/Order/9"}""",
+            """{"id":"gid://shopify/LineItem/91","__parentId":"gid://shopify/Order/9"}""",
+            """{"id":"gid://shopify/LineItem/92","__parentId":"gid://shopify/Order/9"}""",
+            """{"id":"gid://shopify/Order/3"}""",
+            """{"id":"gid://shopify/LineItem/31","__parentId":"gid://shopify/Order/3"}""",
+        ];
+        var (objects, grouped) = await GroupAsync(lines);
+        Assert.Equal(2, objects);
+        Assert.Equal(lines, grouped);
+
+        // The same lines with one nested line out of id order are sorted.
+        var (_, sorted) = await GroupAsync([lines[0], lines[2], lines[1], lines[3], lines[4]]);
+        Assert.Equal(lines, sorted);
+    }
+
+    [Fact]
     public async Task A_nested_line_whose_parent_the_file_lacks_is_a_bad_response()
     {
         var ex = await Assert.ThrowsAsync<MarketplaceException>(() => GroupAsync(
