@@ -14,7 +14,7 @@ namespace FunctionsSync.IntegrationTests;
 
 /// <summary>
 /// Secrets at rest: after syncs that used and refreshed tokens, no row of any table holds a credential, a refresh or
-/// access token, a sync token or a webhook secret, in plain text or base64; a key rotation followed by the re-wrap
+/// access token, a sync token (kept only as its hash) or a webhook secret, in plain text or base64; a key rotation followed by the re-wrap
 /// pass leaves every secret under the new key and every connection syncing with the old key gone.
 /// </summary>
 [Collection(QuietCollection.Name)]
@@ -27,9 +27,12 @@ public sealed class SecretsAtRestTests(AzuriteFixture storage, SimulatorFixture 
     {
         await using var harness = new SyncHarness(storage, simulator, "atrest", OAuthSettings());
         var connections = new List<Connection>();
+        var syncTokens = new List<string>();
         foreach (var (marketplace, storeId) in new[] { (MarketplaceNames.Etsy, "6500001"), (MarketplaceNames.WooCommerce, "woo-atrest"), (MarketplaceNames.Shopify, "shop-atrest") })
         {
-            var connection = await AddAsync(harness, marketplace, storeId);
+            var registered = await RegisterAsync(harness, marketplace, storeId);
+            var connection = registered.Connection;
+            syncTokens.Add(registered.IssuedSyncToken!);
             var run = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
             Assert.True(run.Run!.Status == RunStatus.Succeeded, run.Run.Error);
             connections.Add((await harness.Connections.GetAsync(connection.Id, CancellationToken.None))!);
@@ -46,7 +49,8 @@ public sealed class SecretsAtRestTests(AzuriteFixture storage, SimulatorFixture 
         await webhooks.CreateEndpointAsync(endpoint, CancellationToken.None);
 
         // Everything the test knows to be secret: what the stores read back (decrypted), which must be what was written.
-        var secrets = connections.SelectMany(c => c.Credentials.Where(p => p.Key is not ("accessTokenExpiresAt" or "refreshTokenIssuedAt" or "refreshedAt")).Select(p => p.Value).Append(c.SyncToken))
+        var secrets = connections.SelectMany(c => c.Credentials.Where(p => p.Key is not ("accessTokenExpiresAt" or "refreshTokenIssuedAt" or "refreshedAt")).Select(p => p.Value))
+            .Concat(syncTokens)
             .Concat([endpoint.Secret, endpoint.PreviousSecret!])
             .ToList();
         Assert.Contains(connections, c => OAuthTokenState.From(c)?.AccessToken is not null);
@@ -65,7 +69,7 @@ public sealed class SecretsAtRestTests(AzuriteFixture storage, SimulatorFixture 
         Connection connection;
         await using (var before = new SyncHarness(storage, simulator, prefix, OAuthSettings()))
         {
-            connection = await AddAsync(before, MarketplaceNames.Etsy, "6500002");
+            connection = (await RegisterAsync(before, MarketplaceNames.Etsy, "6500002")).Connection;
             var run = await before.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
             Assert.True(run.Run!.Status == RunStatus.Succeeded, run.Run.Error);
             await before.Services.GetRequiredService<IWebhookStore>().CreateEndpointAsync(new WebhookEndpoint
@@ -147,14 +151,14 @@ public sealed class SecretsAtRestTests(AzuriteFixture storage, SimulatorFixture 
         ["Marketplaces:OAuth:Clients:etsy:TokenUrl"] = $"{simulator.BaseUrl}/etsy/v3/public/oauth/token",
     };
 
-    private async Task<Connection> AddAsync(SyncHarness harness, string marketplace, string storeId)
+    private async Task<ConnectionRegistrationResult> RegisterAsync(SyncHarness harness, string marketplace, string storeId)
     {
         var credentials = marketplace == MarketplaceNames.Etsy
             ? new Dictionary<string, string> { [OAuthTokenState.RefreshTokenKey] = $"etsy-refresh-{storeId}-{TestRun.Suffix}", ["apiKey"] = $"etsy-api-key-{storeId}" }
             : SyncHarness.CredentialsFor(marketplace, storeId);
         simulator.State.PutStore(marketplace, storeId, new SimStoreConfig { Orders = 40, Products = 20, Customers = 10, Seed = 81, Credentials = new(credentials) { ["clientId"] = "app-client" } });
-        return (await harness.Connections.RegisterAsync(
+        return await harness.Connections.RegisterAsync(
             new ConnectionRegistration("org-atrest", marketplace, storeId, $"{marketplace} {storeId}", credentials, new Dictionary<string, string> { ["baseUrl"] = harness.BaseUrlFor(marketplace, storeId) }),
-            CancellationToken.None)).Connection;
+            CancellationToken.None);
     }
 }

@@ -13,7 +13,7 @@ public sealed record ConnectionView
     public required string Marketplace { get; init; }
     public required string ExternalStoreId { get; init; }
     public required string Name { get; init; }
-    /// <summary>The credential of <c>POST /api/orders/import</c>: shown at registration and to the admin key.</summary>
+    /// <summary>The credential of <c>POST /api/orders/import</c>: shown once, in the answer that registered the connection.</summary>
     public string? SyncToken { get; init; }
     public bool Enabled { get; init; }
     public int Priority { get; init; }
@@ -37,14 +37,15 @@ public sealed record ConnectionView
     public IReadOnlyList<CursorView>? Cursors { get; init; }
 
     /// <param name="state">The connection's lease-row summary (null: never synced).</param>
-    public static ConnectionView From(Connection c, bool withSyncToken, ConnectionSyncState? state, SyncHealthContext health) => new()
+    /// <param name="issuedSyncToken">The sync token just issued (registration); it is stored only as its hash, so no later view has it.</param>
+    public static ConnectionView From(Connection c, string? issuedSyncToken, ConnectionSyncState? state, SyncHealthContext health) => new()
     {
         ConnectionId = c.Id,
         OrganizationId = c.OrganizationId,
         Marketplace = c.Marketplace,
         ExternalStoreId = c.ExternalStoreId,
         Name = c.Name,
-        SyncToken = withSyncToken ? c.SyncToken : null,
+        SyncToken = issuedSyncToken,
         Enabled = c.Enabled,
         Priority = c.Priority,
         IntervalMinutes = c.IntervalMinutes,

@@ -57,7 +57,7 @@ public sealed class ConnectionsApi(
             connection = await connections.UpdateAsync(connection.Id, c => c.RestoredBy(registration, time.GetUtcNow()), cancellationToken) ?? connection;
         }
 
-        var view = ConnectionView.From(connection, withSyncToken: true, await state.GetConnectionStateAsync(connection.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken));
+        var view = ConnectionView.From(connection, result.IssuedSyncToken, await state.GetConnectionStateAsync(connection.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken));
         return ApiResult.CreatedOrExisting(result.Created, view, $"/api/connections/{connection.Id}");
     }
 
@@ -89,7 +89,7 @@ public sealed class ConnectionsApi(
         var views = list
             .Where(c => c.DeletedAt is null)
             .OrderBy(c => c.OrganizationId, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)
-            .Select(c => ConnectionView.From(c, caller.IsAdmin, states.GetValueOrDefault(c.Id), context))
+            .Select(c => ConnectionView.From(c, null, states.GetValueOrDefault(c.Id), context))
             .Where(v => wanted is null || v.Health == wanted)
             .ToList();
         return ApiResult.Ok(new ConnectionListView(views));
@@ -107,7 +107,7 @@ public sealed class ConnectionsApi(
         var lastRuns = await state.ListRunsAsync(connection.Id, 1, cancellationToken);
         var cursors = await state.GetCursorsAsync(connection.Id, cancellationToken);
         var counts = await records.CountAsync(connection.Id, cancellationToken);
-        return ApiResult.Ok(ConnectionView.From(connection, caller.IsAdmin, syncState, await healthReader.ReadAsync(cancellationToken)) with
+        return ApiResult.Ok(ConnectionView.From(connection, null, syncState, await healthReader.ReadAsync(cancellationToken)) with
         {
             LastRun = lastRuns.Count > 0 ? RunView.From(lastRuns[0], now) : null,
             Records = new RecordCountsView(counts[EntityType.Orders], counts[EntityType.Products], counts[EntityType.Customers], counts[EntityType.Prices]),
@@ -191,7 +191,7 @@ public sealed class ConnectionsApi(
         var updated = await connections.UpdateAsync(connection.Id, c => change.ApplyTo(c, time.GetUtcNow()), cancellationToken);
         return updated is null or { DeletedAt: not null }
             ? ConnectionAccess.NotFound(connectionId)
-            : ApiResult.Ok(ConnectionView.From(updated, caller.IsAdmin, await state.GetConnectionStateAsync(updated.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken)));
+            : ApiResult.Ok(ConnectionView.From(updated, null, await state.GetConnectionStateAsync(updated.Id, cancellationToken), await healthReader.ReadAsync(cancellationToken)));
     }
 
     /// <summary>
@@ -205,9 +205,11 @@ public sealed class ConnectionsApi(
             return ConnectionAccess.NotFound(connectionId);
         }
 
+        // Shown in this answer only: what is stored is its hash.
         var token = ConnectionIds.NewSyncToken();
-        var updated = await connections.UpdateAsync(connectionId, c => c.DeletedAt is not null ? null : c with { SyncToken = token, UpdatedAt = time.GetUtcNow() }, cancellationToken);
-        return updated is null || updated.SyncToken != token ? ConnectionAccess.NotFound(connectionId) : ApiResult.Ok(new RotatedSyncToken(connectionId, token));
+        var hash = ConnectionIds.HashSyncToken(token);
+        var updated = await connections.UpdateAsync(connectionId, c => c.DeletedAt is not null ? null : c with { SyncTokenHash = hash, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        return updated is null || updated.SyncTokenHash != hash ? ConnectionAccess.NotFound(connectionId) : ApiResult.Ok(new RotatedSyncToken(connectionId, token));
     }
 
     public async Task<ApiResult> DeleteAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)

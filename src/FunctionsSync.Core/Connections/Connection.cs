@@ -9,8 +9,11 @@ public sealed record Connection
     public required string ExternalStoreId { get; init; }
     public required string Name { get; init; }
 
-    /// <summary>Secret handed to the merchant for push imports; never logged.</summary>
-    public required string SyncToken { get; init; }
+    /// <summary>
+    /// The SHA-256 (<see cref="ConnectionIds.HashSyncToken"/>) of the secret handed to the merchant for push imports:
+    /// the token itself is shown once, at registration and at rotation, and never stored.
+    /// </summary>
+    public string SyncTokenHash { get; init; } = "";
 
     /// <summary>Marketplace credentials (tokens, keys). Never returned by the API nor logged.</summary>
     public IReadOnlyDictionary<string, string> Credentials { get; init; } = new Dictionary<string, string>();

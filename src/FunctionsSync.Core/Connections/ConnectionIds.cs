@@ -17,4 +17,7 @@ public static class ConnectionIds
     }
 
     public static string NewSyncToken() => "st_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>What is stored of a sync token: its SHA-256, hex. The token itself is shown once, when issued.</summary>
+    public static string HashSyncToken(string syncToken) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(syncToken)));
 }

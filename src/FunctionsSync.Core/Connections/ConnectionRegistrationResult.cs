@@ -1,3 +1,4 @@
 namespace FunctionsSync.Core.Connections;
 
-public sealed record ConnectionRegistrationResult(Connection Connection, bool Created);
+/// <param name="IssuedSyncToken">The new connection's sync token, shown this once; null when it was registered before.</param>
+public sealed record ConnectionRegistrationResult(Connection Connection, bool Created, string? IssuedSyncToken = null);

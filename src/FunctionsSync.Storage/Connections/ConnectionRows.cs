@@ -21,20 +21,27 @@ internal static class ConnectionRows
     private const string TokenPrefix = "token|";
 
     /// <summary>
-    /// The connection's JSON without its secrets, and its credentials and sync token encrypted (<see cref="SecretCipher"/>,
-    /// bound to the connection's id) in <c>Secrets</c>.
+    /// The connection's JSON without its credentials (its sync token is only a hash there), and the credentials
+    /// encrypted (<see cref="SecretCipher"/>, bound to the connection's id) in <c>Secrets</c>.
     /// </summary>
     public static TableEntity ToEntity(Connection connection, SecretCipher cipher) => new(TableKeys.Encode(connection.Id), ConnectionRow)
     {
         ["OrganizationId"] = connection.OrganizationId,
         ["Marketplace"] = connection.Marketplace,
-        ["Json"] = StorageJson.Serialize(connection with { Credentials = new Dictionary<string, string>(), SyncToken = "" }),
-        [SecretsColumn] = cipher.Protect(StorageJson.Serialize(new ConnectionSecrets(connection.Credentials, connection.SyncToken)), SecretContext(connection.Id)),
+        ["Json"] = StorageJson.Serialize(connection with { Credentials = new Dictionary<string, string>() }),
+        [SecretsColumn] = cipher.Protect(StorageJson.Serialize(new ConnectionSecrets(connection.Credentials)), SecretContext(connection.Id)),
     };
 
     public static Connection FromEntity(TableEntity entity, SecretCipher cipher)
     {
-        var connection = StorageJson.Deserialize<Connection>(entity.GetString("Json"));
+        var json = entity.GetString("Json");
+        var connection = StorageJson.Deserialize<Connection>(json);
+        if (connection.SyncTokenHash.Length == 0 && StorageJson.Deserialize<LegacySyncToken>(json).SyncToken is { Length: > 0 } token)
+        {
+            // A row written before tokens were stored as hashes: the re-wrap pass rewrites it without the token.
+            connection = connection with { SyncTokenHash = ConnectionIds.HashSyncToken(token) };
+        }
+
         // A row written before secrets were encrypted holds them in its JSON; the re-wrap pass rewrites it.
         if (entity.GetString(SecretsColumn) is not { } protectedSecrets)
         {
@@ -42,28 +49,32 @@ internal static class ConnectionRows
         }
 
         var secrets = StorageJson.Deserialize<ConnectionSecrets>(cipher.Unprotect(protectedSecrets, SecretContext(connection.Id)));
-        return connection with { Credentials = secrets.Credentials, SyncToken = secrets.SyncToken };
+        return connection with { Credentials = secrets.Credentials };
     }
 
-    /// <summary>Whether the row's secrets are in plain text or under a key that is no longer the current one.</summary>
-    public static bool NeedsRewrap(TableEntity entity, SecretCipher cipher) => entity.GetString(SecretsColumn) is not { } secrets || !cipher.IsCurrent(secrets);
+    /// <summary>Whether the row's secrets are in plain text (or its sync token) or under a key that is no longer the current one.</summary>
+    public static bool NeedsRewrap(TableEntity entity, SecretCipher cipher) =>
+        entity.GetString(SecretsColumn) is not { } secrets || !cipher.IsCurrent(secrets) || entity.GetString("Json").Contains("\"SyncToken\"", StringComparison.Ordinal);
 
     private const string SecretsColumn = "Secrets";
 
     private static string SecretContext(string connectionId) => "connection|" + connectionId;
 
-    private sealed record ConnectionSecrets(IReadOnlyDictionary<string, string> Credentials, string SyncToken);
+    private sealed record ConnectionSecrets(IReadOnlyDictionary<string, string> Credentials);
+
+    /// <summary>The plain sync token rows kept before only its hash was.</summary>
+    private sealed record LegacySyncToken(string? SyncToken);
 
     public static string OrganizationPartition(string organizationId) => OrganizationPrefix + TableKeys.Encode(organizationId);
 
     public static TableEntity OrganizationEntry(Connection connection) =>
         new(OrganizationPartition(connection.OrganizationId), TableKeys.Encode(connection.Id));
 
-    /// <summary>The token itself is never a key: its hash is.</summary>
-    public static string TokenPartition(string syncToken) => TokenPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(syncToken)));
+    /// <summary>The token itself is never a key (nor stored): its hash is.</summary>
+    public static string TokenPartition(string syncTokenHash) => TokenPrefix + syncTokenHash;
 
     public static TableEntity TokenEntry(Connection connection) =>
-        new(TokenPartition(connection.SyncToken), TokenRow) { ["ConnectionId"] = connection.Id };
+        new(TokenPartition(connection.SyncTokenHash), TokenRow) { ["ConnectionId"] = connection.Id };
 
     /// <summary>Every connection row of the table: it grows with connections (three rows each), not with history.</summary>
     public static string AllConnections => TableClient.CreateQueryFilter($"RowKey eq {ConnectionRow}");

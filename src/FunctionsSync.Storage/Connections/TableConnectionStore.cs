@@ -16,6 +16,7 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
     public async Task<ConnectionRegistrationResult> RegisterAsync(ConnectionRegistration registration, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var syncToken = ConnectionIds.NewSyncToken();
         var connection = new Connection
         {
             Id = ConnectionIds.For(registration.OrganizationId, registration.Marketplace, registration.ExternalStoreId),
@@ -23,7 +24,7 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
             Marketplace = registration.Marketplace.Trim().ToLowerInvariant(),
             ExternalStoreId = registration.ExternalStoreId.Trim(),
             Name = registration.Name.Trim(),
-            SyncToken = ConnectionIds.NewSyncToken(),
+            SyncTokenHash = ConnectionIds.HashSyncToken(syncToken),
             Credentials = registration.Credentials,
             Settings = registration.Settings ?? new Dictionary<string, string>(),
             CreatedAt = now,
@@ -32,7 +33,7 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
         var table = await Table(cancellationToken);
         if (await GetAsync(connection.Id, cancellationToken) is { } registered)
         {
-            // Registered before: the first registration's id and token stand. Its index rows are written again
+            // Registered before: the first registration's id and token stand (the token is not shown again). Its index rows are written again
             // (idempotent), which also indexes a connection stored before the indexes existed.
             await WriteIndexRowsAsync(table, registered, cancellationToken);
             return new(registered, Created: false);
@@ -41,11 +42,11 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
         await WriteIndexRowsAsync(table, connection, cancellationToken);
         if (await table.TryAddAsync(ConnectionRows.ToEntity(connection, cipher), cancellationToken) is not null)
         {
-            return new(connection, Created: true);
+            return new(connection, Created: true, syncToken);
         }
 
         // A concurrent registration won: its token stands, ours points at nothing.
-        await table.DeleteIfExistsAsync(ConnectionRows.TokenPartition(connection.SyncToken), ConnectionRows.TokenRow, cancellationToken);
+        await table.DeleteIfExistsAsync(ConnectionRows.TokenPartition(connection.SyncTokenHash), ConnectionRows.TokenRow, cancellationToken);
         var existing = await GetAsync(connection.Id, cancellationToken)
             ?? throw new InvalidOperationException($"Connection {connection.Id} conflicted but cannot be read.");
         return new(existing, Created: false);
@@ -61,13 +62,14 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
     public async Task<Connection?> FindBySyncTokenAsync(string syncToken, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        if (await table.GetAsync(ConnectionRows.TokenPartition(syncToken), ConnectionRows.TokenRow, cancellationToken) is not { } entry
+        var hash = ConnectionIds.HashSyncToken(syncToken);
+        if (await table.GetAsync(ConnectionRows.TokenPartition(hash), ConnectionRows.TokenRow, cancellationToken) is not { } entry
             || entry.GetString("ConnectionId") is not { } connectionId)
         {
             return null;
         }
 
-        return await GetAsync(connectionId, cancellationToken) is { } connection && connection.SyncToken == syncToken ? connection : null;
+        return await GetAsync(connectionId, cancellationToken) is { } connection && connection.SyncTokenHash == hash ? connection : null;
     }
 
     /// <summary>
@@ -127,7 +129,7 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
             }
 
             // A rotated token's entry first (see the class comment); an unchanged token's entry is left as it is.
-            var rotated = changed.SyncToken != current.SyncToken;
+            var rotated = changed.SyncTokenHash != current.SyncTokenHash;
             if (rotated)
             {
                 await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, cancellationToken);
@@ -138,7 +140,7 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
                 if (rotated)
                 {
                     // The old token's entry goes (it was refused already, naming a connection that no longer carries it).
-                    await table.DeleteIfExistsAsync(ConnectionRows.TokenPartition(current.SyncToken), ConnectionRows.TokenRow, cancellationToken);
+                    await table.DeleteIfExistsAsync(ConnectionRows.TokenPartition(current.SyncTokenHash), ConnectionRows.TokenRow, cancellationToken);
                 }
 
                 return changed;

@@ -106,7 +106,7 @@ public sealed class VendorExampleTests(AzuriteFixture storage, SimulatorFixture 
         Marketplace = marketplace,
         ExternalStoreId = "example",
         Name = "vendor example",
-        SyncToken = "unused",
+        SyncTokenHash = "unused",
         Credentials = credentials,
         Settings = new Dictionary<string, string>(settings ?? []) { ["baseUrl"] = baseUrl },
     };

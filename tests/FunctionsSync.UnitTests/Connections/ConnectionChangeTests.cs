@@ -8,7 +8,7 @@ public sealed class ConnectionChangeTests
 
     private static readonly Connection Refused = new()
     {
-        Id = "c1", OrganizationId = "o", Marketplace = "shopify", ExternalStoreId = "s", Name = "n", SyncToken = "t",
+        Id = "c1", OrganizationId = "o", Marketplace = "shopify", ExternalStoreId = "s", Name = "n", SyncTokenHash = "t",
         Health = ConnectionHealth.NeedsAttention, LastError = "401", Priority = 3, Credentials = new Dictionary<string, string> { ["accessToken"] = "old" },
     };
 
@@ -38,6 +38,6 @@ public sealed class ConnectionChangeTests
         Assert.Null(new ConnectionChange(true, null, null, null, null).ApplyTo(deleted, Now));
 
         var restored = deleted.RestoredBy(new ConnectionRegistration("o", "shopify", "s", "n", new Dictionary<string, string> { ["accessToken"] = "again" }), Now);
-        Assert.Equal(((DateTimeOffset?)null, true, "again", "t", Now), (restored.DeletedAt, restored.Enabled, restored.Credential("accessToken"), restored.SyncToken, restored.UpdatedAt));
+        Assert.Equal(((DateTimeOffset?)null, true, "again", "t", Now), (restored.DeletedAt, restored.Enabled, restored.Credential("accessToken"), restored.SyncTokenHash, restored.UpdatedAt));
     }
 }

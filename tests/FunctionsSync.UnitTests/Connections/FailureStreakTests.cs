@@ -8,7 +8,7 @@ public sealed class FailureStreakTests
 
     private static readonly Connection Healthy = new()
     {
-        Id = "c1", OrganizationId = "o", Marketplace = "shopify", ExternalStoreId = "s", Name = "n", SyncToken = "t",
+        Id = "c1", OrganizationId = "o", Marketplace = "shopify", ExternalStoreId = "s", Name = "n", SyncTokenHash = "t",
     };
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class OAuthTokenStateTests
         Marketplace = MarketplaceNames.Etsy,
         ExternalStoreId = "1",
         Name = "n",
-        SyncToken = "t",
+        SyncTokenHash = "t",
         Credentials = credentials,
     };
 }

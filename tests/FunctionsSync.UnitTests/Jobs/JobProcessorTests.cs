@@ -83,7 +83,7 @@ public sealed class JobProcessorTests
         });
         connections.Setup(c => c.GetAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(new Connection
         {
-            Id = "c1", OrganizationId = "o1", Marketplace = "shopify", ExternalStoreId = "s", Name = "n", SyncToken = "t",
+            Id = "c1", OrganizationId = "o1", Marketplace = "shopify", ExternalStoreId = "s", Name = "n", SyncTokenHash = "t",
         });
         slots.Setup(s => s.TryTakeAsync("o1", 5, "w", It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>())).ReturnsAsync((SlotLease?)null);
 
@@ -99,7 +99,7 @@ public sealed class JobProcessorTests
     private void ConnectionIs(bool enabled = true, ConnectionHealth health = ConnectionHealth.Active) =>
         connections.Setup(c => c.GetAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(new Connection
         {
-            Id = "c1", OrganizationId = "o1", Marketplace = "shopify", ExternalStoreId = "s", Name = "n", SyncToken = "t", Enabled = enabled, Health = health,
+            Id = "c1", OrganizationId = "o1", Marketplace = "shopify", ExternalStoreId = "s", Name = "n", SyncTokenHash = "t", Enabled = enabled, Health = health,
         });
 
     [Theory]

@@ -9,7 +9,7 @@ public sealed class ConnectionPipelinesTests
 {
     private static readonly Connection Amazon = new()
     {
-        Id = "c1", OrganizationId = "o", Marketplace = MarketplaceNames.Amazon, ExternalStoreId = "s", Name = "n", SyncToken = "t",
+        Id = "c1", OrganizationId = "o", Marketplace = MarketplaceNames.Amazon, ExternalStoreId = "s", Name = "n", SyncTokenHash = "t",
         Settings = new Dictionary<string, string> { ["rateLimitPerSecond"] = "5" },
     };
 

@@ -11,7 +11,7 @@ public sealed class DueSelectorTests
 
     private static Connection C(string id, int priority = 0, bool enabled = true, ConnectionHealth health = ConnectionHealth.Active, int interval = 15, bool deleted = false) => new()
     {
-        Id = id, OrganizationId = "o", Marketplace = "shopify", ExternalStoreId = id, Name = id, SyncToken = "t",
+        Id = id, OrganizationId = "o", Marketplace = "shopify", ExternalStoreId = id, Name = id, SyncTokenHash = "t",
         Priority = priority, Enabled = enabled, Health = health, IntervalMinutes = interval, DeletedAt = deleted ? Now : null,
     };
 

@@ -19,7 +19,7 @@ public sealed class ConnectionSyncerTests
 
     private readonly Connection connection = new()
     {
-        Id = "c1", OrganizationId = "o1", Marketplace = "shopify", ExternalStoreId = "s1", Name = "Shop", SyncToken = "st",
+        Id = "c1", OrganizationId = "o1", Marketplace = "shopify", ExternalStoreId = "s1", Name = "Shop", SyncTokenHash = "st",
     };
 
     private readonly Mock<IConnectionStore> connections = new();
