@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Azure.Data.Tables;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Storage.Secrets;
@@ -54,7 +52,7 @@ internal static class ConnectionRows
 
     /// <summary>Whether the row's secrets are in plain text (or its sync token) or under a key that is no longer the current one.</summary>
     public static bool NeedsRewrap(TableEntity entity, SecretCipher cipher) =>
-        entity.GetString(SecretsColumn) is not { } secrets || !cipher.IsCurrent(secrets) || entity.GetString("Json").Contains("\"SyncToken\"", StringComparison.Ordinal);
+        entity.GetString(SecretsColumn) is not { } secrets || !cipher.IsCurrent(secrets) || entity.GetString("Json").Contains("\"syncToken\"", StringComparison.Ordinal);
 
     private const string SecretsColumn = "Secrets";
 
