@@ -25,6 +25,12 @@ public sealed class AmazonOrdersApi(AmazonSearchOrdersApi search, AmazonOrdersV0
             ? v0.PageAsync(connection, after, before, nextToken, pageSize, cancellationToken)
             : search.PageAsync(connection, after, before, nextToken, pageSize, cancellationToken);
 
+    /// <summary>The sustained rate Amazon states for the operation on every answer (<c>x-amzn-RateLimit-Limit</c>).</summary>
+    public static RateLimitInfo? RateLimitOf(MarketplaceResponse response) =>
+        double.TryParse(response.Header("x-amzn-RateLimit-Limit"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate)
+            ? new RateLimitInfo(null, null, rate, null)
+            : null;
+
     public static string BaseUrl(Connection connection) => AdapterSupport.BaseUrl(connection, "https://sellingpartnerapi-na.amazon.com");
 
     public static string MarketplaceId(Connection connection) => connection.Setting("marketplaceId") ?? DefaultMarketplaceId;

@@ -43,8 +43,7 @@ public sealed class AmazonOrdersV0Api(MarketplaceHttp http, AmazonOrderItemsApi 
         }
 
         var next = payload.OptStr("NextToken") is { Length: > 0 } n ? n : null;
-        var rate = double.TryParse(response.Header("x-amzn-RateLimit-Limit"), NumberStyles.Float, CultureInfo.InvariantCulture, out var r) ? r : (double?)null;
-        return new FetchPage(records, rejected, next, null, rate is null ? null : new RateLimitInfo(null, null, rate, null));
+        return new FetchPage(records, rejected, next, null, AmazonOrdersApi.RateLimitOf(response));
     }
 
     /// <summary>The orders with their lines; an order whose items cannot be read is rejected with the reason, the rest go on.</summary>

@@ -57,8 +57,7 @@ public sealed class AmazonSearchOrdersApi(MarketplaceHttp http)
         var next = response.Root.Opt("pagination")?.OptStr("nextToken") is { Length: > 0 } n ? n : null;
         // Later pages keep the window the first one was served (Amazon names its upper bound when we set none).
         var window = before ?? response.Root.OptDate("lastUpdatedBefore");
-        var rate = double.TryParse(response.Header("x-amzn-RateLimit-Limit"), NumberStyles.Float, CultureInfo.InvariantCulture, out var r) ? r : (double?)null;
-        return new FetchPage(records, rejected, next is null ? null : Encode(after, window, next), null, rate is null ? null : new RateLimitInfo(null, null, rate, null));
+        return new FetchPage(records, rejected, next is null ? null : Encode(after, window, next), null, AmazonOrdersApi.RateLimitOf(response));
     }
 
     /// <summary>
