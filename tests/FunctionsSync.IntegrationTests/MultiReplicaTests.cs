@@ -31,8 +31,8 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
     [Fact]
     public async Task Every_connection_is_synced_once_per_cycle_and_a_killed_replica_loses_nothing()
     {
-        var (a, urlA) = await StartHostAsync();
-        var (b, _) = await StartHostAsync();
+        var (a, urlA) = await StartHostAsync(Prefix);
+        var (b, _) = await StartHostAsync(Prefix);
         using var client = new HttpClient { BaseAddress = new Uri(urlA) };
         client.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
 
@@ -94,6 +94,101 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
         Assert.False(a.HasExited);
     }
 
+    /// <summary>
+    /// Connections whose access tokens live 0.8 s (Amazon, Etsy, Shopify), synced by two replica processes, one of them
+    /// killed mid-run: the tokens are refreshed over and over by both, the survivor takes the dead one's run over, and no
+    /// rotating refresh token is ever spent twice (one would strand the connection); every run ends exact.
+    /// </summary>
+    [Fact]
+    public async Task Replicas_refreshing_expiring_tokens_spend_each_refresh_token_once_across_a_killed_replica()
+    {
+        const string prefix = "multitok";
+        var oauth = new Dictionary<string, string?>
+        {
+            ["Marketplaces:OAuth:RefreshMargin"] = "00:00:00.200",
+            ["Marketplaces:OAuth:ClaimDuration"] = "00:00:03",
+            ["Marketplaces:OAuth:ClaimPollInterval"] = "00:00:00.020",
+            ["Marketplaces:OAuth:Clients:amazon:ClientId"] = "app-client",
+            ["Marketplaces:OAuth:Clients:amazon:ClientSecret"] = "app-secret",
+            ["Marketplaces:OAuth:Clients:amazon:TokenUrl"] = $"{simulator.BaseUrl}/lwa/auth/o2/token",
+            ["Marketplaces:OAuth:Clients:etsy:ClientId"] = "app-client",
+            ["Marketplaces:OAuth:Clients:etsy:TokenUrl"] = $"{simulator.BaseUrl}/etsy/v3/public/oauth/token",
+            ["Marketplaces:OAuth:Clients:shopify:ClientId"] = "app-client",
+            ["Marketplaces:OAuth:Clients:shopify:ClientSecret"] = "app-secret",
+        };
+        var (a, urlA) = await StartHostAsync(prefix, oauth);
+        var (b, _) = await StartHostAsync(prefix, oauth);
+        using var client = new HttpClient { BaseAddress = new Uri(urlA) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+
+        var stores = new Dictionary<string, SimStore>();
+        foreach (var (marketplace, storeId) in new[] { ("amazon", "multitok-amz"), ("etsy", "6500001"), ("shopify", "multitok-shop"), ("etsy", "6500002") })
+        {
+            var credentials = new Dictionary<string, string> { ["refreshToken"] = $"refresh-{storeId}" };
+            if (marketplace == "etsy")
+            {
+                credentials["apiKey"] = $"key_{storeId}";
+            }
+
+            var store = simulator.State.PutStore(marketplace, storeId, new SimStoreConfig
+            {
+                Orders = 300, Products = 100, Customers = 60, Seed = storeId.Length, AccessTokenLifetimeSeconds = 0.8,
+                Credentials = new Dictionary<string, string>(credentials) { ["clientId"] = "app-client", ["clientSecret"] = "app-secret" },
+            });
+            var settings = new Dictionary<string, string> { ["baseUrl"] = simulator.BaseUrlFor(marketplace, storeId), ["batchSize"] = "20" };
+            if (marketplace != "etsy")
+            {
+                // Paged, not one bulk file or report: many requests, so the tokens expire under the run.
+                settings["fullSync"] = marketplace == "amazon" ? "orders" : "paged";
+            }
+
+            var registered = await client.PostJsonAsync("/api/connections", new { organizationId = "org-multitok", marketplace, externalStoreId = storeId, name = storeId, credentials, settings });
+            Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
+            stores[(await registered.ReadJsonAsync()).GetProperty("connectionId").GetString()!] = store;
+        }
+
+        simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 80 };
+        var cycle = await (await client.PostJsonAsync("/api/sync/run-full", new { organizationId = "org-multitok" })).ReadJsonAsync();
+        var runIds = cycle.GetProperty("runIds").EnumerateArray().Select(r => r.GetString()!).ToList();
+        Assert.Equal(stores.Count, runIds.Count);
+
+        await using var harness = new SyncHarness(storage, simulator, prefix);
+        // B is killed while it holds a connection whose tokens it has refreshed at least once.
+        await Eventually.WaitForAsync(
+            async () => await ConnectionHeldByAsync(harness, stores.Keys, b) is { } held && stores[held].Tokens.Refreshes >= 2 ? held : null,
+            id => id is not null, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
+        b.Kill(entireProcessTree: true);
+        await b.WaitForExitAsync();
+
+        foreach (var runId in runIds)
+        {
+            var run = await client.WaitForRunAsync(runId, TimeSpan.FromSeconds(120));
+            Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+        }
+
+        simulator.State.Faults = new SimFaults();
+        foreach (var (connectionId, store) in stores)
+        {
+            var snapshot = await harness.SnapshotAsync(connectionId);
+            foreach (var type in Expected.Supported(store.Marketplace))
+            {
+                Expected.Matches(Expected.For(store, type), snapshot[type], $"{store.StoreId} {type.ToWire()}");
+            }
+
+            // Refreshed under the run, again and again; a rotating refresh token (Etsy, Shopify) never spent twice.
+            Assert.True(store.Tokens.Refreshes >= 2, $"{store.StoreId}: {store.Tokens.Refreshes} refreshes");
+            if (store.Marketplace != "amazon")
+            {
+                Assert.All(store.Tokens.SpentBy, spent => Assert.True(spent.Value == 1, $"{store.StoreId}: {spent.Key} spent {spent.Value} times"));
+            }
+
+            var connection = await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync();
+            Assert.Equal("on_time", connection.GetProperty("health").GetString());
+        }
+
+        Assert.False(a.HasExited);
+    }
+
     /// <summary>A connection whose lease replica <paramref name="host"/> holds, if any.</summary>
     private static async Task<string?> ConnectionHeldByAsync(SyncHarness harness, IEnumerable<string> connectionIds, Process host)
     {
@@ -113,7 +208,7 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
     /// A host process on a port Kestrel picks (port 0; the address read back from its "Now listening on" line, so no
     /// port is chosen here and released before the child binds it), once it answers its health check.
     /// </summary>
-    private async Task<(Process Process, string Url)> StartHostAsync()
+    private async Task<(Process Process, string Url)> StartHostAsync(string prefix, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
         var dll = Path.Combine(AzuriteFixture.RepoRoot(), "src", "FunctionsSync.Host", "bin", configuration, "net10.0", "FunctionsSync.Host.dll");
@@ -123,14 +218,14 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var settings = HostApp.Defaults(storage, Prefix, new Dictionary<string, string?>
+        var settings = HostApp.Defaults(storage, prefix, new Dictionary<string, string?>
         {
             ["Workers:Count"] = "2",
             ["Workers:VisibilityTimeout"] = "00:00:06",
             ["Sync:LeaseDuration"] = "00:00:04",
             ["Sync:PageSize"] = "100",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
-        });
+        }.Concat(extra ?? new Dictionary<string, string?>()).ToDictionary());
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__")] = value;

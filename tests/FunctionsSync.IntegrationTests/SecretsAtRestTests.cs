@@ -1,5 +1,4 @@
 using System.Text;
-using Azure.Data.Tables;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Credentials;
 using FunctionsSync.Core.Runs;
@@ -57,8 +56,8 @@ public sealed class SecretsAtRestTests(AzuriteFixture storage, SimulatorFixture 
         Assert.Equal(endpoint.Secret, (await webhooks.GetEndpointAsync(endpoint.Id, CancellationToken.None))!.Secret);
 
         // The scan sees every row: what is stored in the clear (the organization's id) it finds.
-        Assert.NotEmpty(await ScanAsync(harness.TablePrefix, ["org-atrest"]));
-        var found = await ScanAsync(harness.TablePrefix, secrets);
+        Assert.NotEmpty(await TableScan.FindAsync(storage, harness.TablePrefix, ["org-atrest"]));
+        var found = await TableScan.FindAsync(storage, harness.TablePrefix, secrets);
         Assert.True(found.Count == 0, "secrets in plain text at rest:\n" + string.Join("\n", found.Take(10)));
     }
 
@@ -89,7 +88,7 @@ public sealed class SecretsAtRestTests(AzuriteFixture storage, SimulatorFixture 
             Assert.Equal((0, 0), await rewrap.RunAsync(CancellationToken.None));
         }
 
-        var protectedValues = await ScanAsync(TestRun.Prefixed(prefix), [], column: "Secrets");
+        var protectedValues = await TableScan.FindAsync(storage, TestRun.Prefixed(prefix), [], column: "Secrets");
         Assert.Equal(2, protectedValues.Count);
         Assert.All(protectedValues, v => Assert.StartsWith("fse1.test2.", v, StringComparison.Ordinal));
 
@@ -101,48 +100,6 @@ public sealed class SecretsAtRestTests(AzuriteFixture storage, SimulatorFixture 
         var again = await after.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
         Assert.True(again.Run!.Status == RunStatus.Succeeded, again.Run.Error);
         Assert.Equal("whsec_rotate", (await after.Services.GetRequiredService<IWebhookStore>().GetEndpointAsync("wh_rotate" + TestRun.Suffix, CancellationToken.None))!.Secret);
-    }
-
-    /// <summary>
-    /// Every string property of every row of every table of the prefix: the findings naming a secret (or its base64),
-    /// or, with <paramref name="column"/>, the values of that column.
-    /// </summary>
-    private async Task<List<string>> ScanAsync(string prefix, IReadOnlyList<string> secrets, string? column = null)
-    {
-        var needles = secrets.Where(s => s.Length >= 6).SelectMany(s => new[]
-        {
-            s, Convert.ToBase64String(Encoding.UTF8.GetBytes(s)), Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('='),
-        }).Distinct().ToList();
-        var service = new TableServiceClient(storage.ConnectionString);
-        var found = new List<string>();
-        await foreach (var table in service.QueryAsync(t => t.Name.CompareTo(prefix) >= 0 && t.Name.CompareTo(prefix + "~") < 0))
-        {
-            await foreach (var row in service.GetTableClient(table.Name).QueryAsync<TableEntity>())
-            {
-                foreach (var (name, value) in row)
-                {
-                    var text = value switch { string s => s, byte[] b => Encoding.UTF8.GetString(b), _ => null };
-                    if (text is null)
-                    {
-                        continue;
-                    }
-
-                    if (column is not null)
-                    {
-                        if (name == column)
-                        {
-                            found.Add(text);
-                        }
-
-                        continue;
-                    }
-
-                    found.AddRange(needles.Where(n => text.Contains(n, StringComparison.Ordinal)).Select(n => $"{table.Name} {row.PartitionKey}/{row.RowKey} {name}"));
-                }
-            }
-        }
-
-        return found;
     }
 
     private Dictionary<string, string?> OAuthSettings() => new()

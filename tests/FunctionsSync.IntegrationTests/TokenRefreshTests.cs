@@ -130,41 +130,86 @@ public sealed class TokenRefreshTests(AzuriteFixture storage, SimulatorFixture s
     }
 
     /// <summary>
-    /// A process killed after the token endpoint answered and before it stored the answer leaves the spent refresh
-    /// token stored. The next run sends it again: Shopify honours it until its successor is used, and the run ends
-    /// exact; Etsy has spent it, and the connection is flagged for a person, never silently stuck.
+    /// A runner process killed after the token endpoint answered and before it stored the answer: the simulator cuts
+    /// the runner off from storage at the instant it has spent the refresh token and made new ones, and the test kills
+    /// it there. The spent refresh token is still the stored one. The next run sends it again: Shopify honours it until
+    /// its successor is used, and the run ends exact; Etsy has spent it, and the connection is flagged for a person,
+    /// never silently stuck.
     /// </summary>
     [Theory]
     [InlineData(MarketplaceNames.Shopify, "shop-killed", true)]
     [InlineData(MarketplaceNames.Etsy, "6300003", false)]
-    public async Task A_refresh_answered_but_never_stored_is_recovered_where_the_marketplace_allows(string marketplace, string storeId, bool recovers)
+    public async Task A_process_killed_after_the_token_endpoint_answered_and_before_it_stored_the_answer_is_recovered_where_the_marketplace_allows(string marketplace, string storeId, bool recovers)
     {
-        await using var harness = Harness("oauthkill" + marketplace[..3]);
+        await using var harness = Harness("oauthkill" + marketplace[..3], new Dictionary<string, string?>
+        {
+            ["Sync:LeaseDuration"] = "00:00:03",
+            ["Marketplaces:OAuth:ClaimDuration"] = "00:00:02",
+        });
         var (connection, store) = await AddAsync(harness, marketplace, storeId, new SimStoreConfig { Orders = 40, Products = 20, Customers = 10, Seed = 74 });
         var stored = OAuthTokenState.From(connection)!.RefreshToken;
 
-        // What the killed process did: it spent the stored refresh token at the marketplace and wrote nothing.
-        Assert.NotNull(store.Tokens.Refresh(stored));
+        var (gatedStorage, gates) = TcpGate.Around(storage.ConnectionString);
+        Assert.NotEmpty(gates);
+        try
+        {
+            simulator.State.AfterTokenIssued = id =>
+            {
+                if (id == storeId)
+                {
+                    foreach (var gate in gates)
+                    {
+                        gate.Hold();
+                    }
+                }
+            };
+            using var runner = TestRunnerProcess.Start(harness, connection.Id, new Dictionary<string, string?> { ["Storage:ConnectionString"] = gatedStorage });
+            await Eventually.WaitForAsync(
+                () => Task.FromResult((Exited: runner.Process.HasExited, store.Tokens.Refreshes)),
+                seen => seen.Refreshes >= 1 || (seen.Exited ? throw new Xunit.Sdk.XunitException($"the runner ended ({runner.Process.ExitCode}) before its refresh: {runner.Output}") : false),
+                TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10));
+            await runner.KillAsync();
+        }
+        finally
+        {
+            simulator.State.AfterTokenIssued = null;
+            foreach (var gate in gates)
+            {
+                await gate.DisposeAsync();
+            }
+        }
 
-        var run = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
+        // The marketplace answered once and nothing reached storage: the refresh token stored is the one it spent.
+        Assert.Equal(1, store.Tokens.Refreshes);
+        var killed = (await harness.Connections.GetAsync(connection.Id, CancellationToken.None))!;
+        Assert.Equal(stored, OAuthTokenState.From(killed)!.RefreshToken);
+
+        // The dead runner's lease and claim lapse; the next run takes the connection over.
+        var outcome = await Eventually.WaitForAsync(
+            () => harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None), o => o.Kind != SyncOutcomeKind.LeaseHeld, TimeSpan.FromSeconds(30));
+        var run = outcome.Run!;
         var after = (await harness.Connections.GetAsync(connection.Id, CancellationToken.None))!;
         if (recovers)
         {
-            Assert.True(run.Run!.Status == RunStatus.Succeeded, run.Run.Error);
-            Expected.Matches(Expected.For(store, EntityType.Orders), (await harness.SnapshotAsync(connection.Id))[EntityType.Orders], "orders after the lost refresh");
+            Assert.True(run.Status == RunStatus.Succeeded, run.Error);
+            foreach (var type in EntityTypes.All)
+            {
+                Expected.Matches(Expected.For(store, type), (await harness.SnapshotAsync(connection.Id))[type], $"{type.ToWire()} after the lost refresh");
+            }
+
             Assert.NotEqual(stored, OAuthTokenState.From(after)!.RefreshToken);
             Assert.Equal(ConnectionHealth.Active, after.Health);
         }
         else
         {
-            Assert.Equal(RunStatus.Failed, run.Run!.Status);
-            Assert.Equal(MarketplaceErrorKind.ReauthorizationRequired, run.Run.ErrorKind);
+            Assert.Equal(RunStatus.Failed, run.Status);
+            Assert.Equal(MarketplaceErrorKind.ReauthorizationRequired, run.ErrorKind);
             Assert.Equal(ConnectionHealth.NeedsAttention, after.Health);
             Assert.Contains("invalid_grant", after.LastError, StringComparison.Ordinal);
         }
     }
 
-    private SyncHarness Harness(string prefix) => new(storage, simulator, prefix, new Dictionary<string, string?>
+    private SyncHarness Harness(string prefix, IReadOnlyDictionary<string, string?>? extra = null) => new(storage, simulator, prefix, new Dictionary<string, string?>
     {
         ["Marketplaces:OAuth:RefreshMargin"] = "00:00:00.100",
         ["Marketplaces:OAuth:ClaimPollInterval"] = "00:00:00.020",
@@ -176,7 +221,7 @@ public sealed class TokenRefreshTests(AzuriteFixture storage, SimulatorFixture s
         ["Marketplaces:OAuth:Clients:shopify:ClientId"] = ClientId,
         ["Marketplaces:OAuth:Clients:shopify:ClientSecret"] = ClientSecret,
         ["Marketplaces:Shopify:BulkPollInterval"] = "00:00:00.050",
-    });
+    }.Concat(extra ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
 
     /// <summary>A store whose access tokens come from its refresh token, and a connection that holds only that (and Etsy's key).</summary>
     private async Task<(Connection Connection, SimStore Store)> AddAsync(SyncHarness harness, string marketplace, string storeId, SimStoreConfig config)

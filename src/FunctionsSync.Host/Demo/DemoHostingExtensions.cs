@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using FunctionsSync.Core.Access;
+using FunctionsSync.Marketplaces.OAuth;
 
 namespace FunctionsSync.Host.Demo;
 
@@ -42,6 +43,21 @@ public static class DemoHostingExtensions
             defaults["Receipts:ValidatorUrl"] = origin + "/mock/{marketplace}/validate";
             defaults["Receipts:ValidatorUser"] = "simulator";
             defaults["Receipts:ValidatorPassword"] = "simulator";
+        }
+
+        // The app's OAuth clients, at the simulator's token endpoints (Shopify's is the shop's own, found from its base URL).
+        foreach (var (marketplace, path) in new[] { ("amazon", "/lwa/auth/o2/token"), ("etsy", "/etsy/v3/public/oauth/token"), ("shopify", null as string) })
+        {
+            var client = $"{OAuthOptions.SectionName}:Clients:{marketplace}";
+            if (string.IsNullOrEmpty(configuration[$"{client}:ClientId"]))
+            {
+                defaults[$"{client}:ClientId"] = DemoOAuth.ClientId;
+                defaults[$"{client}:ClientSecret"] = DemoOAuth.ClientSecret;
+                if (path is not null)
+                {
+                    defaults[$"{client}:TokenUrl"] = origin + path;
+                }
+            }
         }
 
         // On loopback the outbound policies refuse the simulator unless allowed: its receivers and marketplace paths only.

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Credentials;
 using FunctionsSync.Core.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +41,10 @@ public sealed partial class DemoSeeder(
                     products = marketplace == MarketplaceNames.Amazon ? 0 : demo.Products,
                     customers = demo.Customers,
                     seed = org * 100 + MarketplaceNames.All.ToList().IndexOf(marketplace),
-                    credentials,
+                    // The simulator checks the app's client on each refresh grant, as the marketplaces do.
+                    credentials = Expiring(marketplace)
+                        ? new Dictionary<string, string>(credentials) { ["clientId"] = DemoOAuth.ClientId, ["clientSecret"] = DemoOAuth.ClientSecret }
+                        : credentials,
                     // Amazon's real getOrders allowance (0.0167 requests/s) would stretch a demo to an hour.
                     // WooCommerce publishes no limit; its variable products cost a request each for their variations.
                     rateLimit = marketplace switch
@@ -74,9 +78,16 @@ public sealed partial class DemoSeeder(
                     new ConnectionRegistration($"demo-org-{org}", marketplace, storeId, $"Demo {marketplace} store {org}", credentials, settings),
                     cancellationToken);
                 var connection = result.Connection;
-                if (!result.Created && (connection.DeletedAt is not null || !settings.All(s => connection.Setting(s.Key) == s.Value)))
+                // The store was just made again, with its first refresh token: a connection kept from an earlier start holds
+                // a successor the new store never issued, so it is given the store's authorization again (as a seller
+                // re-authorizing the app would), which also schedules it again.
+                if (!result.Created && (connection.DeletedAt is not null || Expiring(marketplace) || !settings.All(s => connection.Setting(s.Key) == s.Value)))
                 {
-                    connection = await connections.UpdateAsync(connection.Id, c => c with { DeletedAt = null, Enabled = true, Credentials = credentials, Settings = settings }, cancellationToken) ?? connection;
+                    var now = time.GetUtcNow();
+                    connection = await connections.UpdateAsync(
+                        connection.Id,
+                        c => new ConnectionChange(Enabled: true, null, null, credentials, settings).ApplyTo(c with { DeletedAt = null }, now),
+                        cancellationToken) ?? connection;
                 }
 
                 seeded.Add(connection);
@@ -121,13 +132,19 @@ public sealed partial class DemoSeeder(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static Dictionary<string, string> Credentials(string marketplace, string storeId) => marketplace switch
+    /// <summary>
+    /// What a seller's authorization gives: Amazon and Etsy a refresh token (their access tokens always expire), Shopify
+    /// an expiring offline token's refresh token (public apps must use them from 2027-01-01), WooCommerce a key pair.
+    /// </summary>
+    public static Dictionary<string, string> Credentials(string marketplace, string storeId) => marketplace switch
     {
-        MarketplaceNames.Shopify => new() { ["accessToken"] = $"shpat_{storeId}" },
         MarketplaceNames.WooCommerce => new() { ["consumerKey"] = $"ck_{storeId}", ["consumerSecret"] = $"cs_{storeId}" },
-        MarketplaceNames.Etsy => new() { ["apiKey"] = $"key_{storeId}", ["accessToken"] = $"etsy_{storeId}" },
-        _ => new() { ["accessToken"] = $"Atza|{storeId}" },
+        MarketplaceNames.Etsy => new() { ["apiKey"] = $"key_{storeId}", [OAuthTokenState.RefreshTokenKey] = $"etsy_refresh_{storeId}" },
+        MarketplaceNames.Shopify => new() { [OAuthTokenState.RefreshTokenKey] = $"shprt_{storeId}" },
+        _ => new() { [OAuthTokenState.RefreshTokenKey] = $"Atzr|{storeId}" },
     };
+
+    private static bool Expiring(string marketplace) => marketplace != MarketplaceNames.WooCommerce;
 
     [LoggerMessage(6401, LogLevel.Information, "Demo: {Count} connections for {Organizations} organizations on the simulator at {Url}")]
     private partial void LogSeeded(int count, int organizations, string url);

@@ -150,8 +150,9 @@ async function control(run, action) {
   await refreshConnections();
 }
 
-async function showConnectionRuns(c) {
-  const history = await api("GET", `connections/${c.connectionId}/runs?pageSize=5`);
+async function showConnectionRuns(listed) {
+  // Read afresh: the row was drawn before the runs since (its tokens and error may have changed).
+  const [c, history] = await Promise.all([api("GET", `connections/${listed.connectionId}`), api("GET", `connections/${listed.connectionId}/runs?pageSize=5`)]);
   const detail = $("run-detail");
   detail.replaceChildren(el("h3", {}, `Runs of ${c.name}`));
   if (c.tokens) detail.append(tokenHealth(c.tokens));
@@ -171,7 +172,7 @@ async function showConnectionRuns(c) {
 // Where the marketplace expires access tokens: when the one in use expires, the last refresh, the refresh token's age.
 function tokenHealth(t) {
   const age = t.refreshTokenAgeDays == null ? "" : `, refresh token ${t.refreshTokenAgeDays} of 90 days old`;
-  const failures = t.refreshFailures ? `, ${t.refreshFailures} refresh failures in a row` : "";
+  const failures = t.refreshFailures ? `, ${t.refreshFailures} failed refresh${t.refreshFailures === 1 ? "" : "es"} in a row` : "";
   return el("p", { class: "tokens" }, `Access token ${t.accessTokenExpiresAt ? "expires " + when(t.accessTokenExpiresAt) : "not yet obtained"}`,
     `, last refreshed ${t.lastRefreshAt ? when(t.lastRefreshAt) : "never"}${age}${failures}${t.refreshing ? " (refreshing now)" : ""}.`);
 }

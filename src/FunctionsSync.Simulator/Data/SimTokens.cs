@@ -15,6 +15,7 @@ public sealed class SimTokens(string marketplace, SimStoreConfig config, TimePro
     private readonly Lock gate = new();
     private readonly Dictionary<string, DateTimeOffset> access = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> spent = new(StringComparer.Ordinal);
+    private readonly List<string> issued = [];
     private readonly HashSet<string> refresh = config.Credentials.GetValueOrDefault("refreshToken") is { } first ? [first] : [];
     private string? current = config.Credentials.GetValueOrDefault("refreshToken");
     private string? previous;
@@ -28,6 +29,12 @@ public sealed class SimTokens(string marketplace, SimStoreConfig config, TimePro
     public IReadOnlyDictionary<string, int> SpentBy
     {
         get { lock (gate) { return new Dictionary<string, int>(spent); } }
+    }
+
+    /// <summary>Every access and refresh token the refresh grant has made, in order: what a test must never find at rest.</summary>
+    public IReadOnlyList<string> Issued
+    {
+        get { lock (gate) { return [.. issued]; } }
     }
 
     public bool Knows(string refreshToken)
@@ -67,6 +74,7 @@ public sealed class SimTokens(string marketplace, SimStoreConfig config, TimePro
             var lifetime = config.AccessTokenLifetimeSeconds ?? 3600;
             var token = $"{Prefix("access")}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
             access[token] = time.GetUtcNow().AddSeconds(lifetime);
+            issued.Add(token);
             if (marketplace == "amazon")
             {
                 return (token, (int)Math.Ceiling(lifetime), refreshToken);
@@ -74,6 +82,7 @@ public sealed class SimTokens(string marketplace, SimStoreConfig config, TimePro
 
             var rotated = $"{Prefix("refresh")}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
             refresh.Add(rotated);
+            issued.Add(rotated);
             if (marketplace == "etsy")
             {
                 // Etsy: the refresh token is spent at once.

@@ -27,6 +27,12 @@ public sealed class SimulatorState(TimeProvider time)
     /// </summary>
     public Action<string, string>? BeforeServing { get; set; }
 
+    /// <summary>
+    /// Called once a refresh grant has been spent and its new tokens made, before the answer is sent (store id): lets a
+    /// test cut the caller off from its storage at the instant the marketplace has answered.
+    /// </summary>
+    public Action<string>? AfterTokenIssued { get; set; }
+
     public SimFaults Faults
     {
         get { lock (faultGate) { return faults; } }

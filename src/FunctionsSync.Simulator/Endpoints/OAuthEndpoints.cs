@@ -58,6 +58,7 @@ internal static class OAuthEndpoints
             return Error(400, "invalid_grant", "The refresh token is invalid, expired or revoked.");
         }
 
+        state.AfterTokenIssued?.Invoke(store.StoreId);
         return marketplace == "shopify"
             ? Results.Json(new { access_token = access, expires_in = expiresIn, refresh_token = rotated, refresh_token_expires_in = RefreshTokenLifetime, scope = "read_orders,read_products,read_customers" })
             : Results.Json(new { access_token = access, token_type = marketplace == "etsy" ? "Bearer" : "bearer", expires_in = expiresIn, refresh_token = rotated });

@@ -132,6 +132,71 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         Assert.True(severe.Count == 0, string.Join("\n", severe));
     }
 
+    /// <summary>
+    /// An Etsy connection that holds only a seller's refresh token: after a sync its details show when the access token
+    /// expires, when it was refreshed and the refresh token's age; once the seller revokes the app, the row says
+    /// "action required" and the details the failed refresh.
+    /// </summary>
+    [Fact]
+    public async Task An_operator_sees_a_connections_token_health_and_when_it_needs_authorizing_again()
+    {
+        await using var host = new HostApp(storage, StorageServices.NewPrefix("dashtok"), new Dictionary<string, string?>
+        {
+            ["Events:PollInterval"] = "00:00:00.200",
+            ["Events:ProgressInterval"] = "00:00:00.200",
+            ["Marketplaces:OAuth:Clients:etsy:ClientId"] = "app-client",
+            ["Marketplaces:OAuth:Clients:etsy:TokenUrl"] = $"{simulator.BaseUrl}/etsy/v3/public/oauth/token",
+        });
+        host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        host.StartServer();
+        var baseUrl = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+
+        const string storeId = "6600001";
+        var credentials = new Dictionary<string, string> { ["refreshToken"] = "refresh-dash-6600001", ["apiKey"] = "key_6600001" };
+        var store = simulator.State.PutStore("etsy", storeId, new SimStoreConfig { Orders = 60, Products = 20, Customers = 0, Seed = 53, Credentials = new(credentials) { ["clientId"] = "app-client" } });
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/connections", new
+        {
+            organizationId = "org-dashtok", marketplace = "etsy", externalStoreId = storeId, name = "etsy oauth", credentials,
+            settings = new Dictionary<string, string> { ["baseUrl"] = simulator.BaseUrlFor("etsy", storeId) },
+        })).StatusCode);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium.Path,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(baseUrl + "/");
+        await page.GetByLabel("API key").FillAsync(HostApp.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var row = page.Locator("tr[data-name='etsy oauth']");
+
+        // Before any sync: no access token yet, never refreshed.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Details" }).ClickAsync();
+        await Expect(page.Locator("#run-detail .tokens")).ToHaveTextAsync("Access token not yet obtained, last refreshed never.");
+
+        // A sync refreshes it; the details say when the new one expires and how old the refresh token is.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Full sync" }).ClickAsync();
+        await Expect(row.Locator("progress")).ToHaveAttributeAsync("data-status", "succeeded", Long);
+        Assert.Equal(1, store.Tokens.Refreshes);
+        await row.GetByRole(AriaRole.Button, new() { Name = "Details" }).ClickAsync();
+        await Expect(page.Locator("#run-detail .tokens")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
+            @"^Access token expires \S.+, last refreshed \S.+, refresh token 0 of 90 days old\.$"));
+        await Expect(page.Locator("#run-detail .tokens")).Not.ToContainTextAsync("never");
+
+        // The seller removes the app: the next sync's refresh is refused, the row asks for a person.
+        store.Tokens.Revoke();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Full sync" }).ClickAsync();
+        await Expect(row.Locator(".health")).ToHaveTextAsync("action required", new() { Timeout = 60_000 });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Details" }).ClickAsync();
+        await Expect(page.Locator("#run-detail .tokens")).ToContainTextAsync("1 failed refresh in a row");
+        await Expect(page.Locator("#run-detail")).ToContainTextAsync("invalid_grant");
+    }
+
     private async Task<SimStore> RegisterAsync(HttpClient api, string marketplace, string storeId, SimStoreConfig size)
     {
         var credentials = SyncHarness.CredentialsFor(marketplace, storeId);

@@ -26,7 +26,8 @@ public sealed class TestRunnerProcess : IDisposable
         }
     }
 
-    public static TestRunnerProcess Start(SyncHarness harness, string connectionId)
+    /// <param name="overrides">Settings of the child that differ from the harness's (e.g. storage reached through a <see cref="TcpGate"/>).</param>
+    public static TestRunnerProcess Start(SyncHarness harness, string connectionId, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         // Same configuration (Debug/Release) as this test assembly.
         var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
@@ -38,7 +39,7 @@ public sealed class TestRunnerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (key, value) in harness.Settings)
+        foreach (var (key, value) in overrides is null ? harness.Settings : harness.Settings.Concat(overrides))
         {
             start.Environment[key.Replace(":", "__")] = value;
         }
