@@ -29,23 +29,27 @@ public sealed class TokenRefreshTests(AzuriteFixture storage, SimulatorFixture s
     [InlineData(MarketplaceNames.Shopify, "shop-oauth")]
     public async Task A_sync_longer_than_an_access_token_refreshes_mid_run_and_ends_exact(string marketplace, string storeId)
     {
-        await using var harness = Harness("oauth" + marketplace[..3]);
-        var (connection, store) = await AddAsync(harness, marketplace, storeId, new SimStoreConfig { Orders = 240, Products = 120, Customers = 60, Seed = 71, AccessTokenLifetimeSeconds = 0.6 });
-        // Each request of this store takes at least 150 ms: a 0.6 s access token serves four at most, and the sync (a dozen
-        // pages or more) outlasts several.
-        simulator.State.BeforeServing = (store, _) =>
+        // One fake clock for the service and the store's tokens: each request the store serves takes 10 simulated
+        // seconds, so a 60 s access token serves five or six, and the sync (a dozen pages or more) outlasts several.
+        var clock = new OffsetClock();
+        await using var harness = Harness("oauth" + marketplace[..3], new Dictionary<string, string?>
         {
-            if (store == storeId)
+            ["Marketplaces:OAuth:RefreshMargin"] = "00:00:15",
+            // Leases and claims on the same clock, long enough that its jumps lapse none of them.
+            ["Sync:LeaseDuration"] = "01:00:00",
+            ["Marketplaces:OAuth:ClaimDuration"] = "00:10:00",
+        }, clock);
+        var (connection, store) = await AddAsync(harness, marketplace, storeId, new SimStoreConfig { Orders = 240, Products = 120, Customers = 60, Seed = 71, AccessTokenLifetimeSeconds = 60 }, clock);
+        simulator.State.BeforeServing = (served, _) =>
+        {
+            if (served == storeId)
             {
-                Thread.Sleep(150);
+                clock.Advance(TimeSpan.FromSeconds(10));
             }
         };
-        var started = TimeProvider.System.GetTimestamp();
-        TimeSpan took;
         try
         {
             var run = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
-            took = TimeProvider.System.GetElapsedTime(started);
             Assert.True(run.Run!.Status == RunStatus.Succeeded, run.Run.Error);
         }
         finally
@@ -59,8 +63,11 @@ public sealed class TokenRefreshTests(AzuriteFixture storage, SimulatorFixture s
             Expected.Matches(Expected.For(store, type), snapshot[type], $"{marketplace} {type.ToWire()} through expiring tokens");
         }
 
-        // Refreshed mid-run, about once per token's life (0.6 s, of which the last 0.1 s is the refresh margin), never more.
-        Assert.InRange(store.Tokens.Refreshes, 2, (int)(took.TotalSeconds / 0.5) + 2);
+        // Refreshed mid-run, about once per token's life: 60 s less the 15 s margin, less up to two requests (20 s) in
+        // flight between the check and the marketplace's, never more often.
+        var simulated = clock.Offset;
+        Assert.True(simulated >= TimeSpan.FromSeconds(120), $"the sync took {simulated} on the fake clock");
+        Assert.InRange(store.Tokens.Refreshes, 2, (int)(simulated.TotalSeconds / 25) + 2);
         if (marketplace != MarketplaceNames.Amazon)
         {
             // Rotating refresh tokens (Etsy, Shopify): none was spent twice. Amazon's LWA refresh token does not rotate.
@@ -209,7 +216,7 @@ public sealed class TokenRefreshTests(AzuriteFixture storage, SimulatorFixture s
         }
     }
 
-    private SyncHarness Harness(string prefix, IReadOnlyDictionary<string, string?>? extra = null) => new(storage, simulator, prefix, new Dictionary<string, string?>
+    private SyncHarness Harness(string prefix, IReadOnlyDictionary<string, string?>? extra = null, TimeProvider? clock = null) => new(storage, simulator, prefix, new Dictionary<string, string?>
     {
         ["Marketplaces:OAuth:RefreshMargin"] = "00:00:00.100",
         ["Marketplaces:OAuth:ClaimPollInterval"] = "00:00:00.020",
@@ -221,10 +228,17 @@ public sealed class TokenRefreshTests(AzuriteFixture storage, SimulatorFixture s
         ["Marketplaces:OAuth:Clients:shopify:ClientId"] = ClientId,
         ["Marketplaces:OAuth:Clients:shopify:ClientSecret"] = ClientSecret,
         ["Marketplaces:Shopify:BulkPollInterval"] = "00:00:00.050",
-    }.Concat(extra ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value));
+    }.Concat(extra ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value),
+        services =>
+        {
+            if (clock is not null)
+            {
+                services.AddSingleton(clock);
+            }
+        });
 
     /// <summary>A store whose access tokens come from its refresh token, and a connection that holds only that (and Etsy's key).</summary>
-    private async Task<(Connection Connection, SimStore Store)> AddAsync(SyncHarness harness, string marketplace, string storeId, SimStoreConfig config)
+    private async Task<(Connection Connection, SimStore Store)> AddAsync(SyncHarness harness, string marketplace, string storeId, SimStoreConfig config, TimeProvider? clock = null)
     {
         var refresh = $"refresh-{storeId}";
         var credentials = new Dictionary<string, string> { [OAuthTokenState.RefreshTokenKey] = refresh };
@@ -236,7 +250,7 @@ public sealed class TokenRefreshTests(AzuriteFixture storage, SimulatorFixture s
         var store = simulator.State.PutStore(marketplace, storeId, config with
         {
             Credentials = new Dictionary<string, string>(credentials) { ["clientId"] = ClientId, ["clientSecret"] = ClientSecret },
-        });
+        }, clock);
         var settings = new Dictionary<string, string> { ["baseUrl"] = harness.BaseUrlFor(marketplace, storeId), ["batchSize"] = "20", ["fullSync"] = marketplace == MarketplaceNames.Amazon ? "orders" : "paged" };
         if (marketplace == MarketplaceNames.Etsy)
         {

@@ -39,9 +39,10 @@ public sealed class SimulatorState(TimeProvider time)
         set { lock (faultGate) { faults = value; malformedLeft = value.MalformedResponses; cutLeft = value.CutDownloadAtBytes > 0 ? 1 : 0; } }
     }
 
-    public SimStore PutStore(string marketplace, string storeId, SimStoreConfig config)
+    /// <param name="clock">The clock the store's tokens expire on, when not the simulator's (a test's fake clock, shared with the host it serves).</param>
+    public SimStore PutStore(string marketplace, string storeId, SimStoreConfig config, TimeProvider? clock = null)
     {
-        var store = new SimStore(marketplace, storeId, config, Time);
+        var store = new SimStore(marketplace, storeId, config, clock ?? Time);
         stores[(marketplace, storeId)] = store;
         return store;
     }

@@ -10,5 +10,7 @@ public sealed class OffsetClock : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref offsetTicks));
 
+    public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref offsetTicks));
+
     public void Advance(TimeSpan by) => Interlocked.Add(ref offsetTicks, by.Ticks);
 }
