@@ -141,14 +141,10 @@ public sealed partial class MarketplaceHttp(
             response = await pipeline.ExecuteAsync(
                 async ctx =>
                 {
-                    var waitStarted = time.GetUtcNow();
-                    if (limiter is not null)
-                    {
-                        await limiter.AcquireAsync(ctx.CancellationToken);
-                    }
-
-                    // Rate-limit waiting: the limiter's delay, plus the back-off since a 429 answered the attempt before.
-                    var waited = time.GetUtcNow() - (throttledAt ?? waitStarted);
+                    // Rate-limit waiting: the pipeline's wait for the budget (RateLimiterStage), plus the back-off since a
+                    // 429 answered the attempt before.
+                    var now = time.GetUtcNow();
+                    var waited = now - (throttledAt ?? (ctx.Properties.TryGetValue(RateLimiterStage.WaitStartedAt, out var started) ? started : now));
                     if (waited > MinCountedWait)
                     {
                         calls?.Waited(waited);

@@ -14,7 +14,7 @@ namespace FunctionsSync.Marketplaces.Resilience;
 /// <summary>
 /// One Polly pipeline per connection, so one store's outage opens only its own circuit and one store's rate limit
 /// slows only its own calls: total timeout → retry (429 after Retry-After; 5xx and timeouts with exponential backoff
-/// and jitter) → circuit breaker → attempt timeout. Rate limits are shaped per marketplace, overridable per connection
+/// and jitter) → the wait for the rate budget (<see cref="RateLimiterStage"/>) → circuit breaker → attempt timeout. Rate limits are shaped per marketplace, overridable per connection
 /// (settings <c>rateLimitCapacity</c>, <c>rateLimitPerSecond</c>).
 /// </summary>
 public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options, TimeProvider time)
@@ -25,7 +25,14 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
     /// <summary>Added to every Retry-After wait: timer ticks are coarse and must never make a request early.</summary>
     public static readonly TimeSpan RetryAfterMargin = TimeSpan.FromMilliseconds(15);
 
-    private readonly ConcurrentDictionary<string, ConnectionPipeline> pipelines = new();
+    /// <summary>A pipeline not used for this long is dropped (its connection deleted, or no longer synced by this process).</summary>
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromHours(1);
+
+    private readonly ConcurrentDictionary<(string ConnectionId, string? Operation), Cached> pipelines = new();
+    private long lastSweepTicks = time.GetUtcNow().UtcTicks;
+
+    /// <summary>Pipelines held now: one per (connection, operation) in use.</summary>
+    public int Count => pipelines.Count;
 
     /// <summary>
     /// The pipeline and limiter of one (connection, operation): an operation the marketplace budgets on its own (a
@@ -38,9 +45,38 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
         var own = operation is not null && o.RateLimits.ContainsKey($"{connection.Marketplace}.{operation}");
         operation = own || MarketplaceHttp.IsUnpaced(operation) ? operation : null;
         var shape = MarketplaceHttp.IsUnpaced(operation) ? null : Shape(connection, operation);
-        var key = $"{connection.Id}|{operation}|{shape?.Capacity}|{shape?.PerSecond}";
-        return pipelines.GetOrAdd(key, _ => Build(shape));
+        var now = time.GetUtcNow();
+        SweepIfDue(now);
+        // One entry per (connection, operation): a changed rate-limit setting replaces it rather than adding another.
+        var cached = pipelines.AddOrUpdate(
+            (connection.Id, operation),
+            _ => new Cached(Build(shape), shape, now),
+            (_, existing) => SameShape(existing.Shape, shape) ? existing with { UsedAt = now } : new Cached(Build(shape), shape, now));
+        return cached.Pipeline;
     }
+
+    /// <summary>At most every ten minutes, drops the pipelines idle for <see cref="IdleAfter"/>: the cache never grows with deleted connections.</summary>
+    private void SweepIfDue(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref lastSweepTicks);
+        if (now.UtcTicks - last < TimeSpan.FromMinutes(10).Ticks || Interlocked.CompareExchange(ref lastSweepTicks, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
+        foreach (var (key, cached) in pipelines)
+        {
+            if (now - cached.UsedAt > IdleAfter)
+            {
+                pipelines.TryRemove(new KeyValuePair<(string, string?), Cached>(key, cached));
+            }
+        }
+    }
+
+    private static bool SameShape(RateLimitShape? a, RateLimitShape? b) =>
+        a is null ? b is null : b is not null && a.Capacity.Equals(b.Capacity) && a.PerSecond.Equals(b.PerSecond);
+
+    private sealed record Cached(ConnectionPipeline Pipeline, RateLimitShape? Shape, DateTimeOffset UsedAt);
 
     private RateLimitShape? Shape(Connection connection, string? operation)
     {
@@ -66,7 +102,8 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
     private ConnectionPipeline Build(RateLimitShape? shape)
     {
         var o = options.Value;
-        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+        var limiter = shape is null ? null : new AdaptiveRateLimiter(shape.Capacity, shape.PerSecond, time);
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddTimeout(o.TotalTimeout)
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -78,7 +115,13 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context, o)),
                 // The marketplace's own wait beats our backoff; a few milliseconds on top, since timers may fire a tick early.
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter.From(response, time.GetUtcNow()) + RetryAfterMargin : null),
-            })
+            });
+        if (limiter is not null)
+        {
+            builder.AddStrategy(_ => new RateLimiterStage(limiter, time), new RateLimiterStageOptions());
+        }
+
+        var pipeline = builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 FailureRatio = o.BreakerFailureRatio,
@@ -90,7 +133,7 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
             })
             .AddTimeout(o.AttemptTimeout)
             .Build();
-        return new ConnectionPipeline(pipeline, shape is null ? null : new AdaptiveRateLimiter(shape.Capacity, shape.PerSecond, time));
+        return new ConnectionPipeline(pipeline, limiter);
     }
 
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, MarketplaceHttpOptions o)
@@ -118,4 +161,10 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
         { Result: { } r } => (int)r.StatusCode >= 500,
         _ => false,
     };
+}
+
+/// <summary>The rate-budget stage has nothing to configure; Polly asks for options to name it in telemetry.</summary>
+internal sealed class RateLimiterStageOptions : ResilienceStrategyOptions
+{
+    public RateLimiterStageOptions() => Name = "RateBudget";
 }

@@ -2,6 +2,7 @@ using FunctionsSync.Core.Connections;
 using FunctionsSync.Marketplaces.Http;
 using FunctionsSync.Marketplaces.Resilience;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FunctionsSync.UnitTests.Resilience;
 
@@ -36,6 +37,27 @@ public sealed class ConnectionPipelinesTests
     {
         Assert.Same(pipelines.For(Amazon).Limiter, pipelines.For(Amazon, "getOrders").Limiter);
         Assert.Null(pipelines.For(Amazon, MarketplaceHttp.Download).Limiter);
+    }
+
+    [Fact]
+    public void A_changed_rate_limit_setting_replaces_the_connections_pipeline_and_idle_ones_are_dropped()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-06T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var cache = new ConnectionPipelines(Options.Create(new MarketplaceHttpOptions()), time);
+        var before = cache.For(Amazon).Limiter!;
+        var changed = Amazon with { Settings = new Dictionary<string, string> { ["rateLimitPerSecond"] = "2" } };
+        var after = cache.For(changed).Limiter!;
+
+        Assert.NotSame(before, after);
+        Assert.Equal(2 * 0.95, after.PerSecond, 9);
+        Assert.Equal(1, cache.Count);
+        Assert.Same(after, cache.For(changed).Limiter);
+
+        // The connection is deleted (nothing asks for it again); an hour and more later another connection's call sweeps it.
+        time.Advance(ConnectionPipelines.IdleAfter + TimeSpan.FromMinutes(11));
+        cache.For(Amazon with { Id = "c2" });
+        Assert.Equal(1, cache.Count);
+        Assert.NotSame(after, cache.For(changed).Limiter);
     }
 
     private sealed class ToleranceComparer : IEqualityComparer<(double, double)>
