@@ -1,4 +1,5 @@
 using FunctionsSync.Core.Orchestration;
+using FunctionsSync.Core.Retention;
 using FunctionsSync.FunctionsTests.Infrastructure;
 using FunctionsSync.Functions.Http;
 using FunctionsSync.Functions.Timer;
@@ -178,6 +179,34 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
         }, instance => instance is null);
         var run = await HttpCall.InvokeAsync(r => app.Function<RunFunctions>().GetAsync(r, runId), "GET", $"/api/runs/{runId}");
         Assert.Equal("succeeded", run.Json.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_failing_maintenance_pass_fails_the_tick_after_the_others_have_run()
+    {
+        await using var app = await FunctionsApp.StartAsync(storage, simulator, "fmaint", new Dictionary<string, string?> { ["Orchestration:HistoryRetention"] = "00:00:01" },
+            after: services => services.AddSingleton<IRetention, BrokenRetention>(),
+            azureStorageBackend: prefix => DurableBackend.Settings(storage.ConnectionString, prefix));
+        var (connection, _) = await app.AddStoreAsync("shopify", "fmaint", new SimStoreConfig { Orders = 20, Products = 5, Customers = 5, Seed = 36 });
+        var answer = await HttpCall.InvokeAsync(r => app.Function<SyncFunctions>().TriggerAsync(r, app.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id } });
+        var instanceId = SyncActivities.InstanceIdFor(answer.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await WaitAsync(app, instanceId)).RuntimeStatus);
+
+        // Retention throws on every tick; the history purge after it still runs, and the tick fails saying so.
+        var maintenance = app.Function<MaintenanceTimer>();
+        var failed = await Eventually.WaitForAsync(async () =>
+        {
+            var error = await Record.ExceptionAsync(() => maintenance.RunAsync(new TimerInfo(), app.Client, CancellationToken.None));
+            return (Error: error, Instance: await app.Client.GetInstanceAsync(instanceId));
+        }, tick => tick.Instance is null);
+        var aggregate = Assert.IsType<AggregateException>(failed.Error);
+        Assert.IsType<InvalidOperationException>(Assert.Single(aggregate.InnerExceptions));
+    }
+
+    /// <summary>A retention pass that always fails (its storage refuses, say).</summary>
+    private sealed class BrokenRetention : IRetention
+    {
+        public Task<RetentionResult> RunOnceAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("retention is broken");
     }
 
     private static async Task<OrchestrationMetadata> WaitAsync(FunctionsApp app, string instanceId, bool getOutput = false)
