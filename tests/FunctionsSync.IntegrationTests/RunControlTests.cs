@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Host.Workers;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using FunctionsSync.Simulator.Faults;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsSync.IntegrationTests;
 
@@ -43,6 +45,68 @@ public sealed class RunControlTests(AzuriteFixture storage, SimulatorFixture sim
         Eventually.WaitForAsync(async () => await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync(), condition, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
 
     private static long Processed(JsonElement run) => run.GetProperty("counters").GetProperty("processed").GetInt64();
+
+    /// <summary>
+    /// A run cancelled at the instant a worker takes its job from the queue (the cancel is sent as the message is handed
+    /// over, racing the worker), fifty times: every one ends cancelled and none starts, reads the marketplace or
+    /// stores a record.
+    /// </summary>
+    [Fact]
+    public async Task A_run_cancelled_as_a_worker_takes_its_job_ends_cancelled_and_never_starts_fifty_times_in_a_row()
+    {
+        HttpClient? client = null;
+        var cancels = new System.Collections.Concurrent.ConcurrentBag<Task<HttpResponseMessage>>();
+        await using var host = new HostApp(storage, "runcancelrace", new Dictionary<string, string?> { ["Workers:Count"] = "2", ["Workers:PollInterval"] = "00:00:00.020" })
+        {
+            TestServices = services =>
+            {
+                // The host's own queue, wrapped.
+                var own = services.Last(d => d.ServiceType == typeof(IJobQueue)).ImplementationFactory!;
+                services.AddSingleton<IJobQueue>(sp => new CancelOnReceive((IJobQueue)own(sp), runId => cancels.Add(client!.PostAsync($"/api/runs/{runId}/cancel", null))));
+            },
+        };
+        var (api, connectionId, store) = await SetUpAsync(host, "control-race");
+        client = api;
+
+        for (var i = 0; i < 50; i++)
+        {
+            var triggered = await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" });
+            Assert.Equal(HttpStatusCode.Accepted, triggered.StatusCode);
+            var runId = (await triggered.ReadJsonAsync()).GetProperty("runs")[0].GetProperty("runId").GetString()!;
+            var run = await client.WaitForRunAsync(runId, TimeSpan.FromSeconds(30));
+            Assert.True(run.GetProperty("status").GetString() == "cancelled", $"run {i}: {run}");
+            Assert.True(run.GetProperty("attempts").GetInt32() == 0, $"run {i} started: {run}");
+            Assert.False(run.TryGetProperty("startedAt", out var started) && started.ValueKind != JsonValueKind.Null, $"run {i} started: {run}");
+        }
+
+        // A job may be received again (deferred while the connection was busy): its run ended already (409).
+        Assert.True(cancels.Count >= 50, $"{cancels.Count} cancels");
+        Assert.All(await Task.WhenAll(cancels), r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        Assert.Empty(simulator.AnsweredPaths(store));
+        var connection = await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync();
+        Assert.All(connection.GetProperty("records").EnumerateObject(), p => Assert.Equal(0, p.Value.GetInt64()));
+    }
+
+    /// <summary>The job queue, calling back with each job's run id at the moment a worker receives it.</summary>
+    private sealed class CancelOnReceive(IJobQueue inner, Action<string> received) : IJobQueue
+    {
+        public Task EnqueueAsync(SyncJob job, TimeSpan delay, CancellationToken cancellationToken) => inner.EnqueueAsync(job, delay, cancellationToken);
+
+        public async Task<IJobMessage?> ReceiveAsync(TimeSpan visibility, CancellationToken cancellationToken)
+        {
+            var message = await inner.ReceiveAsync(visibility, cancellationToken);
+            if (message?.Job is { } job)
+            {
+                received(job.RunId);
+            }
+
+            return message;
+        }
+
+        public Task<int?> ApproximateCountAsync(CancellationToken cancellationToken) => inner.ApproximateCountAsync(cancellationToken);
+
+        public Task<DateTimeOffset?> OldestVisibleAsync(CancellationToken cancellationToken) => inner.OldestVisibleAsync(cancellationToken);
+    }
 
     [Fact]
     public async Task Pause_then_resume_ends_with_the_same_data_as_an_uninterrupted_run()
@@ -125,5 +189,24 @@ public sealed class RunControlTests(AzuriteFixture storage, SimulatorFixture sim
         var nextRun = await client.WaitForRunAsync((await next.ReadJsonAsync()).GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));
         Assert.Equal("succeeded", nextRun.GetProperty("status").GetString());
         Expected.Matches(expected, (await harness.SnapshotAsync(connectionId))[EntityType.Orders], "orders after the next run");
+    }
+
+    /// <summary>A connection deleted while its run goes on: the run ends cancelled saying why, not as an operator's cancel.</summary>
+    [Fact]
+    public async Task A_connection_deleted_mid_run_ends_its_run_cancelled_with_that_reason()
+    {
+        await using var host = new HostApp(storage, "rundelete", new Dictionary<string, string?> { ["Sync:PageSize"] = "50" });
+        var (client, connectionId, _) = await SetUpAsync(host, "control-delete");
+        simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 25 };
+        var runId = (await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync())
+            .GetProperty("runs")[0].GetProperty("runId").GetString()!;
+        await WaitForAsync(client, runId, r => Processed(r) >= 100);
+        simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 1_000 };
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/connections/{connectionId}")).StatusCode);
+        var ended = await client.WaitForRunAsync(runId, TimeSpan.FromSeconds(30));
+        simulator.State.Faults = new SimFaults();
+        Assert.Equal("cancelled", ended.GetProperty("status").GetString());
+        Assert.Equal("The connection was deleted.", ended.GetProperty("error").GetString());
     }
 }

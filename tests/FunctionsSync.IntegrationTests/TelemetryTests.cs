@@ -121,6 +121,31 @@ public sealed class TelemetryTests(AzuriteFixture storage, SimulatorFixture simu
         Assert.All(calls, c => Assert.Contains(pagesSpans, p => p.SpanId == c.ParentSpanId));
     }
 
+    /// <summary>A cancelled run ends through the same ending as the others: its span says how it ended.</summary>
+    [Fact]
+    public async Task A_cancelled_runs_span_carries_its_status()
+    {
+        await using var harness = new SyncHarness(storage, simulator, "telemetrycancel");
+        var (connection, _) = await harness.AddStoreAsync("woocommerce", "telemetry-cancel", new SimStoreConfig { Orders = 20, Products = 5, Customers = 5, Seed = 13 });
+        var spans = new ConcurrentQueue<Activity>();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SyncTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(activities);
+
+        // Cancelled before its runner took the connection: it ends there, unstarted.
+        var runId = RunIds.New(connection.Id, DateTimeOffset.UtcNow);
+        await harness.State.SetControlAsync(runId, RunControl.Cancel, CancellationToken.None);
+        var outcome = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full, RunId: runId), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Cancelled, outcome.Run!.Status);
+        var span = Assert.Single(spans, s => s.OperationName == "sync.run" && (string?)s.GetTagItem("functionssync.run_id") == runId);
+        Assert.Equal(nameof(RunStatus.Cancelled), span.GetTagItem("functionssync.status"));
+    }
+
     private static long Sum(ConcurrentDictionary<string, long> sums, string key) => sums.GetValueOrDefault(key);
 
     private static string Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)

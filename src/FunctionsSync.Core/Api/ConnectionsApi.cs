@@ -224,7 +224,7 @@ public sealed class ConnectionsApi(
         if ((await state.GetConnectionStateAsync(connection.Id, cancellationToken))?.ActiveRunId is { } runId
             && await state.GetRunAsync(runId, cancellationToken) is { } run && !run.Status.IsFinal())
         {
-            await cancellation.CancelAsync(runId, "The connection was deleted.", cancellationToken);
+            await cancellation.CancelAsync(runId, RunCancellation.ConnectionDeleted, caller.Actor, cancellationToken);
         }
 
         var now = time.GetUtcNow();

@@ -101,7 +101,7 @@ public sealed class RunsApi(
             return Problems.Conflict($"Run {runId} already ended ({Wire(run.Status)}).");
         }
 
-        if (await cancellation.CancelAsync(run.RunId, "Cancelled by an operator.", cancellationToken) is { } cancelled)
+        if (await cancellation.CancelAsync(run.RunId, RunCancellation.ByOperator, caller.Actor, cancellationToken) is { } cancelled)
         {
             events.Run(Events.LiveEventTypes.RunFinished, cancelled);
             return ApiResult.Ok(RunView.From(cancelled, time.GetUtcNow()));

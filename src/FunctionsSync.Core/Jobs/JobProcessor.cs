@@ -18,6 +18,7 @@ public sealed partial class JobProcessor(
     IOrganizationSlots slots,
     ConnectionSyncer syncer,
     RunLauncher launcher,
+    RunCancellation cancellation,
     IOptions<WorkerOptions> workerOptions,
     IOptions<SchedulerOptions> schedulerOptions,
     IOptions<SyncOptions> syncOptions,
@@ -69,7 +70,7 @@ public sealed partial class JobProcessor(
         connection ??= await connections.GetAsync(job.ConnectionId, cancellationToken);
         if (connection is null || connection.DeletedAt is not null)
         {
-            await state.FailUnheldRunAsync(job.RunId, "The connection was deleted.", time.GetUtcNow(), cancellationToken);
+            await cancellation.CancelAsync(job.RunId, RunCancellation.ConnectionDeleted, "worker", cancellationToken);
             await message.CompleteAsync(cancellationToken);
             return JobOutcome.Completed;
         }
@@ -107,8 +108,11 @@ public sealed partial class JobProcessor(
 
         switch (outcome.Kind)
         {
-            case SyncOutcomeKind.Finished:
             case SyncOutcomeKind.ConnectionNotFound:
+                await cancellation.CancelAsync(job.RunId, RunCancellation.ConnectionDeleted, "worker", CancellationToken.None);
+                await message.CompleteAsync(CancellationToken.None);
+                return JobOutcome.Completed;
+            case SyncOutcomeKind.Finished:
             case SyncOutcomeKind.Paused:
                 // Paused: resuming dispatches a new job.
                 await message.CompleteAsync(CancellationToken.None);

@@ -14,6 +14,7 @@ public sealed class SyncActivities(
     RunLauncher launcher,
     IConnectionStore connections,
     ISyncStateStore state,
+    RunCancellation cancellation,
     IScheduleStore schedule,
     IOptions<OrchestrationOptions> orchestration,
     IOptions<SchedulerOptions> scheduler,
@@ -82,8 +83,9 @@ public sealed class SyncActivities(
             case SyncOutcomeKind.Paused:
                 return Result(PageResultKind.Paused, outcome.Run!, null, null);
             case SyncOutcomeKind.ConnectionNotFound:
-                await state.FailUnheldRunAsync(run.RunId, "The connection was deleted.", time.GetUtcNow(), cancellationToken);
-                return new PageResult(PageResultKind.Done, RunStatus.Failed, 0, 0, null, outcome.Message);
+                // Its connection was deleted before the run began: the run ends cancelled, as the delete asked.
+                var cancelled = await cancellation.CancelAsync(run.RunId, RunCancellation.ConnectionDeleted, "sync activity", cancellationToken);
+                return new PageResult(PageResultKind.Done, cancelled?.Status ?? RunStatus.Cancelled, 0, 0, null, outcome.Message);
             default:
                 var lease = await state.GetLeaseAsync(request.ConnectionId, cancellationToken);
                 var wait = lease is null ? TimeSpan.FromSeconds(5) : lease.ExpiresAt - time.GetUtcNow() + TimeSpan.FromSeconds(1);

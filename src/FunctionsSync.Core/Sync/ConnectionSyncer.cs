@@ -47,7 +47,7 @@ public sealed partial class ConnectionSyncer(
     {
         var sliceEnds = maxDuration is { } limit ? Now + limit : DateTimeOffset.MaxValue;
         var connection = await connections.GetAsync(request.ConnectionId, cancellationToken);
-        if (connection is null)
+        if (connection is null || connection.DeletedAt is not null)
         {
             return new(SyncOutcomeKind.ConnectionNotFound, null, $"Connection {request.ConnectionId} does not exist.");
         }
@@ -62,16 +62,28 @@ public sealed partial class ConnectionSyncer(
         }
 
         var adapter = adapters.Get(connection.Marketplace);
-        var run = await StartOrResumeAsync(connection, adapter, lease, request, cancellationToken);
+        if (await StartOrResumeAsync(connection, adapter, lease, request, cancellationToken) is not { } run)
+        {
+            // The run asked for ended (cancelled) between its job's dequeue and this lease: it is never started again.
+            var ended = (await state.GetRunAsync(request.RunId!, cancellationToken))!;
+            await state.CheckpointAsync(lease, new(ended, [], Now, Release: true, ActiveRunId: lease.ActiveRunId == ended.RunId ? null : lease.ActiveRunId), CancellationToken.None);
+            LogRunAlreadyEnded(ended.RunId, ended.Status);
+            return new(SyncOutcomeKind.Finished, ended, $"Run {ended.RunId} had already ended ({ended.Status}); it was not started.");
+        }
+
         using var activity = SyncTracing.Source.StartActivity("sync.run");
         activity?.SetTag("functionssync.run_id", run.RunId);
         activity?.SetTag("functionssync.connection_id", connection.Id);
         activity?.SetTag("functionssync.marketplace", connection.Marketplace);
         var attempt = new RunAttempt(connection, adapter, run, new CheckpointChain(state, lease), MarketplaceCallScope.Begin(run.RunId, run.Calls), activity, Now);
-        if (run.Status == RunStatus.Paused && await state.GetControlAsync(run.RunId, cancellationToken) == RunControl.Pause)
+        // An operator's request that landed before this runner took the lease: a cancelled run ends here, unstarted.
+        switch (await state.GetControlAsync(run.RunId, cancellationToken))
         {
-            await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
-            return new(SyncOutcomeKind.Paused, run, "The run is paused.");
+            case RunControl.Cancel:
+                return (await ControlledStopAsync(attempt))!;
+            case RunControl.Pause when run.Status == RunStatus.Paused:
+                await state.CheckpointAsync(lease, new(run, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
+                return new(SyncOutcomeKind.Paused, run, "The run is paused.");
         }
 
         attempt.Cursors = new Dictionary<EntityType, EntityCursor>(await state.GetCursorsAsync(connection.Id, cancellationToken));
@@ -185,7 +197,7 @@ public sealed partial class ConnectionSyncer(
                 attempt.LastControlCheck = Now;
                 await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
                 await attempt.Chain.SettleAsync();
-                if (await ControlledStopAsync(attempt.Run, attempt.Chain.Lease, connection) is { } stopped)
+                if (await ControlledStopAsync(attempt) is { } stopped)
                 {
                     return stopped;
                 }
@@ -433,7 +445,8 @@ public sealed partial class ConnectionSyncer(
     private int PageSize(Connection connection) =>
         int.TryParse(connection.Setting("batchSize") ?? connection.Setting("pageSize"), out var size) ? Math.Clamp(size, 1, Options.MaxPageSize) : Options.PageSize;
 
-    private async Task<SyncRun> StartOrResumeAsync(Connection connection, IMarketplaceAdapter adapter, SyncLease lease, SyncRequest request, CancellationToken cancellationToken)
+    /// <returns>The run to go on with; null when the run the request names has already ended and nothing else is unfinished.</returns>
+    private async Task<SyncRun?> StartOrResumeAsync(Connection connection, IMarketplaceAdapter adapter, SyncLease lease, SyncRequest request, CancellationToken cancellationToken)
     {
         // An interrupted or crashed run is finished before anything new starts: its cursors hold pages in flight.
         foreach (var candidate in new[] { lease.ActiveRunId, request.RunId })
@@ -448,6 +461,11 @@ public sealed partial class ConnectionSyncer(
                         : e)],
                 };
             }
+        }
+
+        if (request.RunId is { } named && await state.GetRunAsync(named, cancellationToken) is { } ended && ended.Status.IsFinal())
+        {
+            return null;
         }
 
         var types = EntityTypes.InRunOrder(request.EntityTypes is { Count: > 0 } asked ? asked : EntityTypes.All);
@@ -612,18 +630,21 @@ public sealed partial class ConnectionSyncer(
     }
 
     /// <summary>An operator asked to pause or cancel: stop here, between pages, and free the connection's lease.</summary>
-    private async Task<SyncOutcome?> ControlledStopAsync(SyncRun run, SyncLease lease, Connection connection)
+    private async Task<SyncOutcome?> ControlledStopAsync(RunAttempt attempt)
     {
+        var (run, lease, connection) = (attempt.Run, attempt.Chain.Lease, attempt.Connection);
         switch (await state.GetControlAsync(run.RunId, CancellationToken.None))
         {
             case RunControl.Cancel:
-                var cancelled = run with { Status = RunStatus.Cancelled, Phase = null, FinishedAt = Now, UpdatedAt = Now, Error = "Cancelled by an operator." };
+                // The request does not say who asked; a deleted connection is why, when it is gone.
+                var reason = await connections.GetAsync(connection.Id, CancellationToken.None) is { DeletedAt: null } ? RunCancellation.ByOperator : RunCancellation.ConnectionDeleted;
+                var cancelled = run with { Status = RunStatus.Cancelled, Phase = null, FinishedAt = Now, UpdatedAt = Now, Error = reason };
                 await state.CheckpointAsync(lease, new(cancelled, [], Now, Release: true, ActiveRunId: null), CancellationToken.None);
                 await state.SetControlAsync(run.RunId, null, CancellationToken.None);
                 LogRunControlled(run.RunId, "cancelled");
                 events.Run(Events.LiveEventTypes.RunFinished, cancelled);
-                metrics.RecordRunEnded(cancelled, RunProgress.ActiveMs(RunProgress.Settled(cancelled), Now));
-                return new(SyncOutcomeKind.Finished, cancelled, "Cancelled by an operator.");
+                Ended(cancelled, attempt.Activity);
+                return new(SyncOutcomeKind.Finished, cancelled, reason);
             case RunControl.Pause:
                 // The run stays the connection's active run, so nothing else starts while it is paused.
                 var paused = run with { Status = RunStatus.Paused, Phase = null, UpdatedAt = Now };
@@ -680,6 +701,9 @@ public sealed partial class ConnectionSyncer(
 
     [LoggerMessage(1016, LogLevel.Warning, "Run {RunId} was throttled: {Throttled} rate-limit answers in {Requests} requests, {WaitMs} ms spent waiting on rate limits")]
     private partial void LogRunThrottled(string runId, long throttled, long requests, long waitMs);
+
+    [LoggerMessage(1017, LogLevel.Information, "Run {RunId} had already ended ({Status}) when its job was taken; not started")]
+    private partial void LogRunAlreadyEnded(string runId, RunStatus status);
 
     [LoggerMessage(1009, LogLevel.Warning, "Could not update connection {ConnectionId} after its run")]
     private partial void LogConnectionUpdateFailed(Exception exception, string connectionId);

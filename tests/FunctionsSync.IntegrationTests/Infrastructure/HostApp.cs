@@ -54,6 +54,9 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
     /// <summary>Requests run in the caller's execution context (its async locals, e.g. a storage tally, flow into them).</summary>
     public bool PreserveExecutionContext { get; init; }
 
+    /// <summary>Services a test puts in place of the host's own (after them: the last registration wins).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>The host's clock, when the test moves time (e.g. an <see cref="OffsetClock"/>).</summary>
     public TimeProvider? Clock { get; init; }
 
@@ -67,6 +70,11 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
         if (Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
+
+        if (TestServices is { } replace)
+        {
+            builder.ConfigureTestServices(replace);
         }
 
         if (PreserveExecutionContext)

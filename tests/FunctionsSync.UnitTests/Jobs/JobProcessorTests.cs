@@ -30,6 +30,7 @@ public sealed class JobProcessorTests
             new ConflictRecorder(Mock.Of<IConflictStore>(), Options.Create(new ConflictOptions()), TimeProvider.System, TestMetrics.Create(), TestEvents.Create()), Mock.Of<IWebhookSignal>(), TestMetrics.Create(), TestEvents.Create(),
             Options.Create(new SyncOptions()), TestEvents.Settings(), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
         return new JobProcessor(connections.Object, state.Object, slots.Object, syncer, new RunLauncher(state.Object, Mock.Of<IRunDispatcher>(), TestEvents.Create(), TimeProvider.System),
+            new RunCancellation(state.Object, TimeProvider.System, NullLogger<RunCancellation>.Instance),
             Options.Create(new WorkerOptions { MaxDequeueCount = 5, BusyRetryDelay = TimeSpan.FromSeconds(7) }), Options.Create(new SchedulerOptions { OrganizationConcurrency = 5 }),
             Options.Create(new SyncOptions()), TimeProvider.System, NullLogger<JobProcessor>.Instance);
     }
