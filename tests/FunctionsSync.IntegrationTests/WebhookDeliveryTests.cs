@@ -357,6 +357,55 @@ public sealed class WebhookDeliveryTests(AzuriteFixture storage, SimulatorFixtur
         await client.WaitForRunAsync(trigger.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>
+    /// Eight rotations of one endpoint's secret and two PATCHes, all at once: every change is kept (both PATCHes'
+    /// fields, and the secret current and previous are two of the rotations' answers), deliveries afterwards verify
+    /// with the current secret, and with the previous one during the overlap.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_rotations_and_patches_of_one_endpoint_lose_no_change()
+    {
+        await using var host = new HostApp(storage, "whrace", FastDelivery());
+        var client = host.Client();
+        var connectionId = await RegisterAsync(client, "org-hooks", "hook-race-store");
+        var receiver = $"race-{Guid.NewGuid():N}";
+        var endpoint = await CreateEndpointAsync(client, "org-hooks", receiver, ["sync.completed"]);
+        var id = endpoint.GetProperty("id").GetString()!;
+        var original = endpoint.GetProperty("secret").GetString()!;
+
+        var rotations = Enumerable.Range(0, 8).Select(_ => client.PostAsync($"/api/webhooks/{id}/secret", null)).ToList();
+        var patches = new[]
+        {
+            client.PatchAsJsonAsync($"/api/webhooks/{id}", new { description = "kept from the first PATCH" }),
+            client.PatchAsJsonAsync($"/api/webhooks/{id}", new { events = new[] { "sync.completed", "sync.failed" } }),
+        };
+        var answers = await Task.WhenAll(rotations.Concat(patches));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var issued = new List<string>();
+        foreach (var rotation in rotations)
+        {
+            issued.Add((await (await rotation).ReadJsonAsync()).GetProperty("secret").GetString()!);
+        }
+
+        var view = await (await client.GetAsync($"/api/webhooks/{id}")).ReadJsonAsync();
+        Assert.Equal("kept from the first PATCH", view.GetProperty("description").GetString());
+        Assert.Equal(["sync.completed", "sync.failed"], view.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        var stored = (await host.Services.GetRequiredService<IWebhookStore>().GetEndpointAsync(id, CancellationToken.None))!;
+        Assert.Contains(stored.Secret, issued);
+        Assert.Contains(stored.PreviousSecret, issued);
+        Assert.NotEqual(original, stored.PreviousSecret);
+
+        // A receiver given the current secret verifies the next delivery; one given the previous, the one after.
+        foreach (var (secret, n) in new[] { (stored.Secret, 1), (stored.PreviousSecret!, 2) })
+        {
+            await ConfigureReceiverAsync(receiver, secret, failNext: 0);
+            var trigger = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId } })).ReadJsonAsync();
+            await client.WaitForRunAsync(trigger.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));
+            var got = await WaitForReceiverAsync(receiver, r => r.GetProperty("accepted").GetArrayLength() == n);
+            Assert.Equal(0, got.GetProperty("badSignatures").GetInt32());
+        }
+    }
+
     private async Task<string> RegisterAsync(HttpClient client, string organizationId, string storeId) =>
         (await client.RegisterSimulatedAsync(simulator, organizationId, "woocommerce", storeId, new SimStoreConfig { Orders = 30, Products = 5, Customers = 5, Seed = 3 })).ConnectionId;
 

@@ -110,20 +110,23 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         }
 
         var now = time.GetUtcNow();
-        var changed = endpoint with
+        // Applied to the endpoint as stored when written: a rotation or another PATCH landing meanwhile is kept.
+        var changed = await store.UpdateEndpointAsync(endpoint.Id, current =>
         {
-            Events = events,
-            TargetUrl = request.TargetUrl ?? endpoint.TargetUrl,
-            Description = request.Description ?? endpoint.Description,
-        };
-        changed = request.Enabled switch
-        {
-            true when endpoint.DisabledAt is not null => changed with { DisabledAt = null, DisabledReason = null, FailingSince = null },
-            false when endpoint.DisabledAt is null => changed with { DisabledAt = now, DisabledReason = "Disabled by an operator." },
-            _ => changed,
-        };
-        await store.UpdateEndpointAsync(changed, cancellationToken);
-        return ApiResult.Ok(WebhookEndpointView.From(changed));
+            var next = current with
+            {
+                Events = request.Events is null ? current.Events : events,
+                TargetUrl = request.TargetUrl ?? current.TargetUrl,
+                Description = request.Description ?? current.Description,
+            };
+            return request.Enabled switch
+            {
+                true when current.DisabledAt is not null => next with { DisabledAt = null, DisabledReason = null, FailingSince = null },
+                false when current.DisabledAt is null => next with { DisabledAt = now, DisabledReason = "Disabled by an operator." },
+                _ => next,
+            };
+        }, cancellationToken);
+        return changed is null ? NotFound(id) : ApiResult.Ok(WebhookEndpointView.From(changed));
     }
 
     public async Task<ApiResult> DeleteAsync(ApiCaller caller, string id, CancellationToken cancellationToken)
@@ -149,9 +152,14 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         }
 
         var now = time.GetUtcNow();
-        var rotated = endpoint with { Secret = WebhookSigner.NewSecret(), PreviousSecret = endpoint.Secret, PreviousSecretExpiresAt = now + options.Value.SecretOverlap };
-        await store.UpdateEndpointAsync(rotated, cancellationToken);
-        return ApiResult.Ok(WebhookEndpointView.From(rotated) with { Secret = rotated.Secret, PreviousSecretExpiresAt = rotated.PreviousSecretExpiresAt });
+        var secret = WebhookSigner.NewSecret();
+        // On the endpoint as stored when written: racing rotations each make the secret current in turn, the one
+        // before each stays valid for the overlap, and the last written signs from then on.
+        var rotated = await store.UpdateEndpointAsync(
+            endpoint.Id, current => current with { Secret = secret, PreviousSecret = current.Secret, PreviousSecretExpiresAt = now + options.Value.SecretOverlap }, cancellationToken);
+        return rotated is null
+            ? NotFound(id)
+            : ApiResult.Ok(WebhookEndpointView.From(rotated) with { Secret = rotated.Secret, PreviousSecretExpiresAt = rotated.PreviousSecretExpiresAt });
     }
 
     public async Task<ApiResult> DeliveriesAsync(ApiCaller caller, string id, CancellationToken cancellationToken)

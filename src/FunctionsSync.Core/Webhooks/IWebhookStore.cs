@@ -10,8 +10,13 @@ public interface IWebhookStore
     /// <summary>Endpoints of one organization, or of all when <paramref name="organizationId"/> is null.</summary>
     Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? organizationId, CancellationToken cancellationToken);
 
-    /// <summary>Writes the endpoint if it still exists (an endpoint deleted meanwhile stays deleted).</summary>
-    Task UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken);
+    /// <summary>
+    /// Applies <paramref name="change"/> to the endpoint as stored and writes it back only if no one changed it
+    /// meanwhile, else applies it again to what they wrote: concurrent changes are all kept. An endpoint deleted
+    /// meanwhile stays deleted.
+    /// </summary>
+    /// <returns>The endpoint as written (as read, when <paramref name="change"/> returned null); null when it does not exist.</returns>
+    Task<WebhookEndpoint?> UpdateEndpointAsync(string endpointId, Func<WebhookEndpoint, WebhookEndpoint?> change, CancellationToken cancellationToken);
 
     /// <summary>Removes the endpoint; its deliveries stay readable until they age out.</summary>
     Task<bool> DeleteEndpointAsync(string endpointId, CancellationToken cancellationToken);

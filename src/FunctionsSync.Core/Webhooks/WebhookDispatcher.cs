@@ -158,26 +158,34 @@ public sealed partial class WebhookDispatcher(
     /// <summary>Success clears the failure streak; a streak longer than <see cref="WebhookOptions.DisableAfter"/> disables the endpoint.</summary>
     private async Task TrackEndpointHealthAsync(WebhookEndpoint endpoint, DeliveryAttempt attempt, CancellationToken cancellationToken)
     {
-        WebhookEndpoint? changed = null;
-        if (attempt.Error is null)
+        // Nothing to write for the common case (delivered, not failing): no read either.
+        if (attempt.Error is null && endpoint.FailingSince is null)
         {
-            changed = endpoint.FailingSince is null ? null : endpoint with { FailingSince = null };
-        }
-        else if (endpoint.FailingSince is null)
-        {
-            changed = endpoint with { FailingSince = attempt.At };
-        }
-        else if (Now - endpoint.FailingSince >= Options.DisableAfter)
-        {
-            changed = endpoint with { DisabledAt = Now, DisabledReason = $"Every attempt failed since {endpoint.FailingSince:O}; last: {attempt.Error}" };
-            LogEndpointDisabled(endpoint.Id, endpoint.FailingSince.Value);
+            return;
         }
 
-        if (changed is not null)
+        // On the endpoint as stored: an operator's change (a rotation, a PATCH) made meanwhile is kept. The store never
+        // brings back an endpoint deleted meanwhile.
+        await store.UpdateEndpointAsync(endpoint.Id, current =>
         {
-            // The store's update never brings back an endpoint deleted meanwhile.
-            await store.UpdateEndpointAsync(changed, cancellationToken);
-        }
+            if (attempt.Error is null)
+            {
+                return current.FailingSince is null ? null : current with { FailingSince = null };
+            }
+
+            if (current.FailingSince is null)
+            {
+                return current with { FailingSince = attempt.At };
+            }
+
+            if (current.DisabledAt is null && Now - current.FailingSince >= Options.DisableAfter)
+            {
+                LogEndpointDisabled(current.Id, current.FailingSince.Value);
+                return current with { DisabledAt = Now, DisabledReason = $"Every attempt failed since {current.FailingSince:O}; last: {attempt.Error}" };
+            }
+
+            return null;
+        }, cancellationToken);
     }
 
     [LoggerMessage(3001, LogLevel.Information, "Webhook delivery {DeliveryId} delivered on attempt {Attempt}")]

@@ -115,45 +115,38 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
     public async Task<Connection?> UpdateAsync(string connectionId, Func<Connection, Connection?> change, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        for (var attempt = 1; ; attempt++)
-        {
-            if (await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.ConnectionRow, cancellationToken) is not { } entity)
+        return await ConditionalUpdate.ApplyAsync<Connection>(
+            async ct => await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.ConnectionRow, ct) is { } entity
+                ? (ConnectionRows.FromEntity(entity, cipher), entity.ETag.ToString())
+                : null,
+            change,
+            async (current, changed, version, ct) =>
             {
-                return null;
-            }
+                // A rotated token's entry first (see the class comment); an unchanged token's entry is left as it is.
+                var rotated = changed.SyncTokenHash != current.SyncTokenHash;
+                if (rotated)
+                {
+                    await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, ct);
+                }
 
-            var current = ConnectionRows.FromEntity(entity, cipher);
-            if (change(current) is not { } changed)
-            {
-                return current;
-            }
+                if (await table.TryReplaceAsync(ConnectionRows.ToEntity(changed, cipher), version, ct) is null)
+                {
+                    return false;
+                }
 
-            // A rotated token's entry first (see the class comment); an unchanged token's entry is left as it is.
-            var rotated = changed.SyncTokenHash != current.SyncTokenHash;
-            if (rotated)
-            {
-                await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, cancellationToken);
-            }
-
-            if (await table.TryReplaceAsync(ConnectionRows.ToEntity(changed, cipher), entity.ETag.ToString(), cancellationToken) is not null)
-            {
                 if (rotated)
                 {
                     // The old token's entry goes (it was refused already, naming a connection that no longer carries it).
-                    await table.DeleteIfExistsAsync(ConnectionRows.TokenPartition(current.SyncTokenHash), ConnectionRows.TokenRow, cancellationToken);
+                    await table.DeleteIfExistsAsync(ConnectionRows.TokenPartition(current.SyncTokenHash), ConnectionRows.TokenRow, ct);
                 }
 
-                return changed;
-            }
-
-            if (attempt == MaxUpdateAttempts)
-            {
-                throw new InvalidOperationException($"Connection {connectionId} changed {MaxUpdateAttempts} times while one update was applied.");
-            }
-        }
+                return true;
+            },
+            $"Connection {connectionId}",
+            time,
+            cancellationToken);
     }
 
-    private const int MaxUpdateAttempts = 10;
 
     private static Task WriteIndexRowsAsync(TableClient table, Connection connection, CancellationToken cancellationToken) => Task.WhenAll(
         table.UpsertEntityAsync(ConnectionRows.OrganizationEntry(connection), TableUpdateMode.Replace, cancellationToken),

@@ -8,7 +8,7 @@ using FunctionsSync.Storage.Tables;
 namespace FunctionsSync.Storage.Webhooks;
 
 /// <summary>Endpoints and deliveries (schema in <see cref="WebhookRows"/>); pending deliveries are found through a <see cref="DueIndex"/>.</summary>
-internal sealed class TableWebhookStore(TableProvider tables, SettledIndexes settled, SecretCipher cipher) : IWebhookStore
+internal sealed class TableWebhookStore(TableProvider tables, SettledIndexes settled, SecretCipher cipher, TimeProvider time) : IWebhookStore
 {
     private readonly DueIndex due = new(tables, "deliveries");
 
@@ -51,11 +51,17 @@ internal sealed class TableWebhookStore(TableProvider tables, SettledIndexes set
         return rewritten;
     }
 
-    public async Task UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
+    public async Task<WebhookEndpoint?> UpdateEndpointAsync(string endpointId, Func<WebhookEndpoint, WebhookEndpoint?> change, CancellationToken cancellationToken)
     {
-        // A replace never inserts: an endpoint deleted meanwhile stays deleted.
         var table = await Endpoints(cancellationToken);
-        await table.TryReplaceAsync(WebhookRows.ToEntity(endpoint, cipher), null, cancellationToken);
+        return await ConditionalUpdate.ApplyAsync<WebhookEndpoint>(
+            async ct => await table.GetAsync(endpointId, WebhookRows.EndpointRow, ct) is { } entity ? (WebhookRows.EndpointOf(entity, cipher), entity.ETag.ToString()) : null,
+            change,
+            // A conditional replace never inserts: an endpoint deleted meanwhile stays deleted.
+            async (_, changed, version, ct) => await table.TryReplaceAsync(WebhookRows.ToEntity(changed, cipher), version, ct) is not null,
+            $"Webhook endpoint {endpointId}",
+            time,
+            cancellationToken);
     }
 
     public async Task<bool> DeleteEndpointAsync(string endpointId, CancellationToken cancellationToken)
