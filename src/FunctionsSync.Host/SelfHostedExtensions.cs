@@ -33,6 +33,7 @@ public static class SelfHostedExtensions
         }
 
         builder.Services.AddSingleton<WorkerPasses>();
+        builder.Services.AddSingleton<FunctionsSync.Hosting.Api.EventStreamSlots>();
         builder.Services.AddHostedService<QueueWorkerService>();
         builder.Services.AddHostedService<WebhookWorkerService>();
         builder.Services.AddHostedService<RetryWorkerService>();

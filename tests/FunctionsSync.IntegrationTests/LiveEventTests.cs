@@ -36,6 +36,47 @@ public sealed class LiveEventTests(AzuriteFixture storage, SimulatorFixture simu
 
     private static bool Finished(SseMessage m, string runId) => m.Event == "run.finished" && m.Body.GetProperty("runId").GetString() == runId;
 
+    /// <summary>
+    /// A key revoked while its stream is open: the stream says so and ends within <c>Events:KeyCheckInterval</c>, and
+    /// the organization's next run reaches it no more; a key holding its maximum of streams is refused another (429).
+    /// </summary>
+    [Fact]
+    public async Task A_revoked_keys_stream_ends_within_the_check_interval_and_a_key_holds_a_bounded_number_of_streams()
+    {
+        await using var host = new HostApp(storage, "ssekey", new Dictionary<string, string?>(Fast)
+        {
+            ["Events:KeyCheckInterval"] = "00:00:00.300",
+            ["Events:MaxStreamsPerKey"] = "2",
+        });
+        var admin = host.Client();
+        var issued = await (await admin.PostJsonAsync("/api/admin/keys", new { organizationId = "org-sse-key" })).ReadJsonAsync();
+        var orgKey = issued.GetProperty("key").GetString()!;
+        var keyId = issued.GetProperty("id").GetString()!;
+
+        await using var first = await SseReader.OpenAsync(host.Client(orgKey));
+        await using var second = await SseReader.OpenAsync(host.Client(orgKey));
+        Assert.Equal("ready", (await first.NextAsync()).Event);
+        Assert.Equal("ready", (await second.NextAsync()).Event);
+        using (var third = await host.Client(orgKey).GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+            Assert.Equal("application/problem+json", third.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/admin/keys/{keyId}")).StatusCode);
+        var revoked = await first.UntilAsync(m => m.Event == "revoked", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(revoked, m => m.Event.StartsWith("run.", StringComparison.Ordinal));
+        var ended = await Assert.ThrowsAsync<Xunit.Sdk.XunitException>(() => first.NextAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("the stream ended", ended.Message);
+
+        // The organization's run goes on without it: the admin's stream sees it end, the revoked one saw nothing.
+        await using var watcher = await SseReader.OpenAsync(admin);
+        Assert.Equal("ready", (await watcher.NextAsync()).Event);
+        var runId = await RegisterAndTriggerAsync(admin, "org-sse-key", "sse-key");
+        await watcher.UntilAsync(m => Finished(m, runId), TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client(orgKey).GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead)).StatusCode);
+    }
+
     [Fact]
     public async Task A_client_of_replica_B_sees_replica_As_runs_in_order_resumes_exactly_and_sees_only_its_organization()
     {

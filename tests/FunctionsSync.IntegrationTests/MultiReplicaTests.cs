@@ -160,32 +160,50 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
         b.Kill(entireProcessTree: true);
         await b.WaitForExitAsync();
 
+        var ended = new Dictionary<string, JsonElement>();
         foreach (var runId in runIds)
         {
             var run = await client.WaitForRunAsync(runId, TimeSpan.FromSeconds(120));
-            Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+            ended[run.GetProperty("connectionId").GetString()!] = run;
         }
 
         simulator.State.Faults = new SimFaults();
+        var lostAnswers = 0;
         foreach (var (connectionId, store) in stores)
         {
+            var run = ended[connectionId];
+            var connection = await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync();
+            if (run.GetProperty("status").GetString() != "succeeded")
+            {
+                // B died holding an Etsy token endpoint's answer it had not stored (the instant the gate test makes
+                // deterministic): Etsy spent that refresh token, and the connection asks for a person, never stuck silently.
+                Assert.True(store.Marketplace == "etsy" && run.GetProperty("errorKind").GetString() == "reauthorization_required", run.ToString());
+                Assert.Equal("action_required", connection.GetProperty("health").GetString());
+                lostAnswers++;
+                continue;
+            }
+
             var snapshot = await harness.SnapshotAsync(connectionId);
             foreach (var type in Expected.Supported(store.Marketplace))
             {
                 Expected.Matches(Expected.For(store, type), snapshot[type], $"{store.StoreId} {type.ToWire()}");
             }
 
-            // Refreshed under the run, again and again; a rotating refresh token (Etsy, Shopify) never spent twice.
+            // Refreshed under the run, again and again; a rotating refresh token never spent twice by live replicas
+            // (Shopify's previous one, asked again once by the survivor when B died holding its successor, is the exception Shopify allows).
             Assert.True(store.Tokens.Refreshes >= 2, $"{store.StoreId}: {store.Tokens.Refreshes} refreshes");
             if (store.Marketplace != "amazon")
             {
-                Assert.All(store.Tokens.SpentBy, spent => Assert.True(spent.Value == 1, $"{store.StoreId}: {spent.Key} spent {spent.Value} times"));
+                var twice = store.Tokens.SpentBy.Where(spent => spent.Value > 1).ToList();
+                Assert.True(twice.Count == 0 || (store.Marketplace == "shopify" && twice is [{ Value: 2 }]), $"{store.StoreId}: {string.Join(", ", twice)}");
+                lostAnswers += twice.Count;
             }
 
-            var connection = await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync();
             Assert.Equal("on_time", connection.GetProperty("health").GetString());
         }
 
+        // One replica was killed once: at most one answer can have been lost with it.
+        Assert.InRange(lostAnswers, 0, 1);
         Assert.False(a.HasExited);
     }
 

@@ -39,6 +39,8 @@ public static class Problems
 
     public static ApiResult Unprocessable(string detail) => Make(422, "unprocessable", "The request cannot be applied.", detail);
 
+    public static ApiResult TooManyRequests(string detail) => Make(429, "too-many-requests", "Too many requests.", detail);
+
     public static ApiResult Unavailable(string detail) => Make(503, "unavailable", "Service unavailable.", detail);
 
     /// <summary>How long a client is told to wait (<c>Retry-After</c>) when storage cannot be reached.</summary>

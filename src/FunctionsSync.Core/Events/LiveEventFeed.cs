@@ -59,6 +59,14 @@ public sealed class LiveEventFeed(ILiveEventLog log, IOptions<LiveEventOptions> 
                 yield return new StreamedEvent(e, highest);
             }
 
+            // Everything written before the late-write window has been read (when the read was not cut short): the
+            // position moves up to it even on a quiet organization, so the next read starts there, never again at
+            // where the stream began or resumed (a read that would grow with idle time and with the resume's age).
+            if (batch.Count < ReadBatch)
+            {
+                highest = Max(highest, lookback);
+            }
+
             // An idle tick: lets the host send a heartbeat on a quiet stream.
             yield return new StreamedEvent(null, highest);
 

@@ -25,6 +25,18 @@ public sealed class LiveEventOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How often an open stream checks its key again: a revoked key's stream ends within this.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan KeyCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A stream ends after this long; the client reconnects from its last id (EventSource does by itself).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxStreamLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Streams one key may hold open at once on one replica; more answer 429.</summary>
+    [Range(1, 10_000)]
+    public int MaxStreamsPerKey { get; set; } = 10;
+
     /// <summary>Progress events of one run at most this often.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -14,4 +14,10 @@ public static class LiveEventTypes
 
     /// <summary>First event of every stream: carries the position to resume from, nothing else.</summary>
     public const string Ready = "ready";
+
+    /// <summary>Last event of a stream whose key was revoked: the client must not reconnect with it.</summary>
+    public const string Revoked = "revoked";
+
+    /// <summary>Last event of a stream that reached its maximum lifetime: reconnect from this id (EventSource does).</summary>
+    public const string Reconnect = "reconnect";
 }
