@@ -36,6 +36,11 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<SyncHealthReader>();
         services.TryAddSingleton<IMarketplaceAdapterRegistry, MarketplaceAdapterRegistry>();
         services.TryAddSingleton<IIngestionDispatcher, IngestionDispatcher>();
+        services.TryAddSingleton<RunCheckpoints>();
+        services.TryAddSingleton<RunStarter>();
+        services.TryAddSingleton<RunEndings>();
+        services.TryAddSingleton<FeedReader>();
+        services.TryAddSingleton<StorageOutageRecovery>();
         services.TryAddSingleton<ConnectionSyncer>();
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

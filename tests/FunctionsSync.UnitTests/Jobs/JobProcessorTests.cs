@@ -26,9 +26,8 @@ public sealed class JobProcessorTests
 
     private JobProcessor Processor()
     {
-        var syncer = new ConnectionSyncer(connections.Object, state.Object, Mock.Of<IMarketplaceAdapterRegistry>(), Mock.Of<IIngestionDispatcher>(),
-            new ConflictRecorder(Mock.Of<IConflictStore>(), Options.Create(new ConflictOptions()), TimeProvider.System, TestMetrics.Create(), TestEvents.Create()), Mock.Of<IWebhookSignal>(), TestMetrics.Create(), TestEvents.Create(),
-            Options.Create(new SyncOptions()), TestEvents.Settings(), TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
+        var syncer = Sync.TestSyncer.Create(connections.Object, state.Object, Mock.Of<IMarketplaceAdapterRegistry>(), Mock.Of<IIngestionDispatcher>(),
+            Mock.Of<IConflictStore>(), Mock.Of<IWebhookSignal>(), new SyncOptions());
         return new JobProcessor(connections.Object, state.Object, slots.Object, syncer, new RunLauncher(state.Object, Mock.Of<IRunDispatcher>(), TestEvents.Create(), TimeProvider.System),
             new RunCancellation(state.Object, TimeProvider.System, NullLogger<RunCancellation>.Instance),
             Options.Create(new WorkerOptions { MaxDequeueCount = 5, BusyRetryDelay = TimeSpan.FromSeconds(7) }), Options.Create(new SchedulerOptions { OrganizationConcurrency = 5 }),

@@ -71,9 +71,7 @@ public sealed class ConnectionSyncerTests
         options ??= new SyncOptions { MinRecordsPerWrite = 1 };
         var registry = new Mock<IMarketplaceAdapterRegistry>();
         registry.Setup(r => r.Get("shopify")).Returns(adapter.Object);
-        return new ConnectionSyncer(connections.Object, state.Object, registry.Object, ingestion.Object,
-            new ConflictRecorder(conflictStore.Object, Options.Create(new ConflictOptions()), TimeProvider.System, TestMetrics.Create(), TestEvents.Create()), signal.Object, TestMetrics.Create(), TestEvents.Create(),
-            Options.Create(options), TestEvents.Settings(), time ?? TimeProvider.System, NullLogger<ConnectionSyncer>.Instance);
+        return TestSyncer.Create(connections.Object, state.Object, registry.Object, ingestion.Object, conflictStore.Object, signal.Object, options, time);
     }
 
     private static OrderRecord Order(string id, DateTimeOffset at) => new() { ExternalId = id, UpdatedAt = at, Status = "paid", Currency = "USD", Total = 1 };

@@ -1,0 +1,186 @@
+using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsSync.Core.Sync;
+
+/// <summary>
+/// Reads one entity type's feed of a run from its cursor, page by page: fetch (one page read ahead) → ingest →
+/// conflicts → checkpoint (cursor, counters, lease renewal in one write, landing while the next page flows). Between
+/// pages it honours the caller's stop, the slice's page and time budget, and an operator's pause or cancel.
+/// </summary>
+public sealed class FeedReader(
+    IIngestionDispatcher ingestion,
+    ConflictRecorder conflicts,
+    RunCheckpoints checkpoints,
+    RunEndings endings,
+    SyncMetrics metrics,
+    Events.LiveEvents events,
+    IOptions<SyncOptions> options,
+    IOptions<Events.LiveEventOptions> liveOptions,
+    TimeProvider time,
+    ILogger<ConnectionSyncer> logger)
+{
+    /// <summary>How often a running run logs a progress line (its start, throttling and end are logged as they happen).</summary>
+    private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(10);
+
+    private SyncOptions Options => options.Value;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Reads the feed to its end; returns how the run stopped early (the slice used up, a pause or cancel), or null once the feed is done.</summary>
+    internal async Task<SyncOutcome?> ReadAsync(RunAttempt attempt, EntityType type, int maxPages, DateTimeOffset sliceEnds, CancellationToken cancellationToken)
+    {
+        if (attempt.Run.Entity(type) is not { State: EntityRunState.Pending or EntityRunState.Running } progress)
+        {
+            return null;
+        }
+
+        var cursor = attempt.Cursors.GetValueOrDefault(type) ?? new EntityCursor { EntityType = type };
+        if (cursor.RunId != attempt.Run.RunId)
+        {
+            cursor = cursor.StartFeed(attempt.Run.RunId, attempt.Run.Mode, Options.OverlapWindow);
+        }
+
+        attempt.Cursor = cursor;
+        attempt.Run = attempt.Run.WithEntity(progress with { State = EntityRunState.Running });
+        if (cursor.PageToken is null)
+        {
+            checkpoints.ReportPhase(attempt.Run.RunId, RunPhase.Fetching);
+        }
+
+        using var pipeline = new PagePipeline();
+        var (connection, since) = (attempt.Connection, cursor.RunSince);
+        var token = cursor.PageToken;
+        var more = !cursor.Completed;
+        var nextSeq = attempt.Run.PageSeq + 1;
+        while (more)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping between pages keeps the page whose records are already written.
+                await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (attempt.Pages++ >= maxPages || (attempt.Pages > 1 && Now >= sliceEnds))
+            {
+                await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
+                await attempt.Chain.SettleAsync();
+                return new(SyncOutcomeKind.InProgress, attempt.Run, $"Stopped after {maxPages} page(s); the run continues on the next call.");
+            }
+
+            // Operator requests are looked up at most every ControlCheckInterval: a pause lands within a page or so.
+            if (Now - attempt.LastControlCheck >= Options.ControlCheckInterval)
+            {
+                attempt.LastControlCheck = Now;
+                await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
+                await attempt.Chain.SettleAsync();
+                if (await endings.ControlledStopAsync(attempt) is { } stopped)
+                {
+                    return stopped;
+                }
+            }
+
+            var page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, PageSize(connection)), cancellationToken));
+
+            // Read ahead: the next page is fetched while this one is written. Fetching has no side effects, so a
+            // read-ahead page that is never used (pause, crash) costs nothing but the request.
+            if (page.NextPageToken is { } next && attempt.Pages < maxPages)
+            {
+                pipeline.ReadAhead(FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, next, PageSize(connection)), cancellationToken));
+            }
+
+            var seq = nextSeq++;
+            var ingest = ingestion.IngestAsync(new IngestContext(connection.Id, attempt.Run.RunId, seq, type, attempt.Run.Mode), page.Records, cancellationToken);
+            await CompleteAsync(attempt, pipeline.Push(new PendingPage(page, seq, ingest)), cancellationToken);
+            token = page.NextPageToken;
+            more = token is not null;
+        }
+
+        await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
+        await attempt.Chain.SettleAsync();
+        return null;
+    }
+
+    /// <summary>
+    /// A page's records are written: its conflicts are stored, it is applied to the run and the cursor, and its
+    /// checkpoint is started (to land while the next pages flow).
+    /// </summary>
+    private async Task CompleteAsync(RunAttempt attempt, PendingPage? page, CancellationToken cancellationToken)
+    {
+        if (page is null)
+        {
+            return;
+        }
+
+        var cursor = attempt.Cursor!;
+        var type = cursor.EntityType;
+        var result = await page.Ingest;
+        var detected = PageAccounting.Detected(type, page.Page, result);
+        // Conflicts are stored (with their events) before the checkpoint that counts them; a replayed page finds them.
+        await checkpoints.SignalAsync(await conflicts.RecordAsync(attempt.Run, page.Seq, detected, cancellationToken));
+        cursor = attempt.Cursor = cursor.Observe(page.Page, result.Created, Now);
+        var run = attempt.Run = PageAccounting.Apply(attempt.Run, cursor, page.Page, result, page.Seq, detected, Options.MaxRecordErrors, Now) with { Calls = attempt.Calls.Total };
+        metrics.RecordPage(attempt.Connection.Marketplace, type, result, page.Page.Rejected.Count);
+        if (Now - attempt.LastProgressLog >= ProgressLogInterval)
+        {
+            attempt.LastProgressLog = Now;
+            var (done, expected) = RunProgress.Work(run);
+            logger.RunProgress(run.RunId, RunProgress.PercentOf(run), done, expected, run.Calls?.Throttled ?? 0);
+        }
+
+        await attempt.Chain.SettleAsync();
+        var checkpoint = new Checkpoint(run, [cursor], Now + Options.LeaseDuration, Release: false, run.RunId);
+        attempt.Chain.Begin(checkpoint);
+        attempt.Cursors[type] = cursor;
+        if (Now - attempt.LastProgressEvent >= liveOptions.Value.ProgressInterval)
+        {
+            attempt.LastProgressEvent = Now;
+            events.Run(Events.LiveEventTypes.RunProgress, checkpoint.Run);
+        }
+    }
+
+    /// <summary>
+    /// The records of one write: marketplace pages fetched one after another from <paramref name="request"/> until
+    /// <see cref="SyncOptions.MinRecordsPerWrite"/> records or the feed's end, as one page (the last page's token next).
+    /// </summary>
+    private async Task<FetchPage> FetchWriteAsync(IMarketplaceAdapter adapter, Connection connection, FetchRequest request, CancellationToken cancellationToken)
+    {
+        // One span per page fetched; its marketplace calls are its children.
+        using var span = SyncTracing.Source.StartActivity("sync.page");
+        span?.SetTag("functionssync.entity_type", request.EntityType.ToWire());
+        var page = await adapter.FetchPageAsync(connection, request, cancellationToken);
+        // An empty page with a next token is the marketplace saying "not yet" (a report being made): it goes back to the
+        // run's loop, which checkpoints, honours pauses and ends slices meanwhile.
+        if (page.NextPageToken is null || page.Records.Count + page.Rejected.Count >= Options.MinRecordsPerWrite || page.Records.Count + page.Rejected.Count == 0)
+        {
+            return page;
+        }
+
+        var records = new List<CanonicalRecord>(page.Records);
+        var rejected = new List<RejectedRecord>(page.Rejected);
+        var last = page;
+        while (last.NextPageToken is { } next && records.Count + rejected.Count < Options.MinRecordsPerWrite)
+        {
+            last = await adapter.FetchPageAsync(connection, request with { PageToken = next }, cancellationToken);
+            records.AddRange(last.Records);
+            rejected.AddRange(last.Rejected);
+            if (last.Records.Count + last.Rejected.Count == 0)
+            {
+                break;
+            }
+        }
+
+        return new FetchPage(records, rejected, last.NextPageToken, page.TotalCount, last.RateLimit ?? page.RateLimit);
+    }
+
+    private int PageSize(Connection connection) =>
+        int.TryParse(connection.Setting("batchSize") ?? connection.Setting("pageSize"), out var size) ? Math.Clamp(size, 1, Options.MaxPageSize) : Options.PageSize;
+}

@@ -1,0 +1,225 @@
+using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Adapters;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Telemetry;
+using FunctionsSync.Core.Webhooks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsSync.Core.Sync;
+
+/// <summary>
+/// How an attempt stops. A run ends (succeeded or partial, failed, cancelled) through <see cref="EndAsync"/> alone: the
+/// final checkpoint with its events and the lease freed, the operator request cleared, the live event, the meters and
+/// the trace. An interrupt or a pause is not an end: the run stays the connection's and resumes.
+/// </summary>
+public sealed class RunEndings(
+    IConnectionStore connections,
+    ISyncStateStore state,
+    RunCheckpoints checkpoints,
+    ConflictRecorder conflicts,
+    SyncMetrics metrics,
+    Events.LiveEvents events,
+    IOptions<SyncOptions> options,
+    TimeProvider time,
+    ILogger<ConnectionSyncer> logger)
+{
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Every feed is done: the run ends succeeded (partial with failed records), with <c>sync.completed</c>.</summary>
+    internal async Task<SyncOutcome> FinishAsync(RunAttempt attempt)
+    {
+        attempt.Cursor = null;
+        checkpoints.ReportPhase(attempt.Run.RunId, RunPhase.Finalizing);
+        var counters = attempt.Run.Counters;
+        var run = attempt.Run with
+        {
+            Status = counters.Failed > 0 ? RunStatus.Partial : RunStatus.Succeeded,
+            Phase = null,
+            FinishedAt = Now,
+            UpdatedAt = Now,
+            Calls = attempt.Calls.Total,
+        };
+        await EndAsync(attempt, run, [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)], mustLand: true);
+        await UpdateConnectionAsync(attempt.Connection, ConnectionHealth.Active, null, failed: false);
+        logger.RunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
+        return new(SyncOutcomeKind.Finished, run);
+    }
+
+    /// <summary>
+    /// The run ends failed as <paramref name="failure"/> says, with <c>sync.failed</c> (and
+    /// <c>connection.reauthorization_required</c> when the seller's authorization is gone); the connection's health and
+    /// failure streak follow, and a connection-level conflict opens where a person must act.
+    /// </summary>
+    internal async Task<SyncOutcome> FailAsync(RunAttempt attempt, RunFailure failure)
+    {
+        var run = attempt.Run with
+        {
+            Status = RunStatus.Failed,
+            Error = failure.Error,
+            ErrorKind = failure.Kind ?? attempt.Run.ErrorKind,
+            FinishedAt = Now,
+            UpdatedAt = Now,
+            Calls = attempt.Calls.Total,
+        };
+        var reauthorize = run.ErrorKind == MarketplaceErrorKind.ReauthorizationRequired;
+        OutboxEvent[] outbox = reauthorize
+            ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, run, Now), WebhookPayloads.ForRun(WebhookEventTypes.ReauthorizationRequired, run, Now)]
+            : [WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, run, Now)];
+        if (await EndAsync(attempt, run, outbox, mustLand: false))
+        {
+            if (reauthorize)
+            {
+                events.Run(Events.LiveEventTypes.ReauthorizationRequired, run);
+            }
+
+            await OpenConflictAsync(run, failure.Conflict);
+        }
+
+        var connection = attempt.Connection;
+        await UpdateConnectionAsync(connection, failure.NeedsAttention ? ConnectionHealth.NeedsAttention : connection.Health, run.Error, failed: true);
+        if (failure.Unexpected is { } exception)
+        {
+            logger.RunCrashed(exception, run.RunId);
+        }
+        else
+        {
+            logger.RunFailed(run.RunId, run.Error);
+        }
+
+        return new(SyncOutcomeKind.Finished, run);
+    }
+
+    /// <summary>The caller stopped (shutdown): the run is left interrupted at its last checkpoint, and the lease freed.</summary>
+    internal async Task<SyncOutcome> InterruptAsync(RunAttempt attempt)
+    {
+        var lease = await attempt.Chain.SettleQuietlyAsync();
+        var run = attempt.Run = attempt.Run with { Status = RunStatus.Interrupted, UpdatedAt = Now, Calls = attempt.Calls.Total };
+        await checkpoints.TryWriteAsync(lease, new(run, [], Now, Release: true, run.RunId));
+        logger.RunInterrupted(run.RunId, run.PageSeq);
+        return new(SyncOutcomeKind.Interrupted, run, "Stopped between pages; the next run resumes from the last saved page.");
+    }
+
+    /// <summary>An operator asked to pause or cancel (or the connection was deleted): stop here, between pages, and free the lease.</summary>
+    internal async Task<SyncOutcome?> ControlledStopAsync(RunAttempt attempt)
+    {
+        var run = attempt.Run;
+        switch (await state.GetControlAsync(run.RunId, CancellationToken.None))
+        {
+            case RunControl.Cancel:
+                // The request does not say who asked; a deleted connection is why, when it is gone.
+                var reason = await connections.GetAsync(attempt.Connection.Id, CancellationToken.None) is { DeletedAt: null } ? RunCancellation.ByOperator : RunCancellation.ConnectionDeleted;
+                var cancelled = run with { Status = RunStatus.Cancelled, Phase = null, FinishedAt = Now, UpdatedAt = Now, Error = reason, Calls = attempt.Calls.Total };
+                await EndAsync(attempt, cancelled, [], mustLand: true);
+                logger.RunControlled(run.RunId, "cancelled");
+                return new(SyncOutcomeKind.Finished, cancelled, reason);
+            case RunControl.Pause:
+                // The run stays the connection's active run, so nothing else starts while it is paused.
+                var paused = attempt.Run = run with { Status = RunStatus.Paused, Phase = null, UpdatedAt = Now };
+                await state.CheckpointAsync(attempt.Chain.Lease, new(paused, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
+                logger.RunControlled(run.RunId, "paused");
+                events.Run(Events.LiveEventTypes.RunPaused, paused);
+                return new(SyncOutcomeKind.Paused, paused, "Paused by an operator.");
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// The one way a run ends: the final checkpoint frees the connection and carries the run's events; then the operator
+    /// request is cleared and the end announced; the meters and the trace record it whether or not that write landed.
+    /// </summary>
+    /// <param name="mustLand">The write's failure escapes (the run is then failed or resumed from its last checkpoint);
+    /// otherwise (a run already failing) a failed write is logged and the run stays as last checkpointed.</param>
+    /// <returns>Whether the final checkpoint landed.</returns>
+    private async Task<bool> EndAsync(RunAttempt attempt, SyncRun ended, IReadOnlyList<OutboxEvent> outbox, bool mustLand)
+    {
+        attempt.Run = ended;
+        var lease = mustLand ? attempt.Chain.Lease : await attempt.Chain.SettleQuietlyAsync();
+        var checkpoint = new Checkpoint(ended, [], Now, Release: true, ActiveRunId: null, outbox);
+        var landed = true;
+        if (mustLand)
+        {
+            await checkpoints.WriteAsync(lease, checkpoint, CancellationToken.None);
+        }
+        else
+        {
+            landed = await checkpoints.TryWriteAsync(lease, checkpoint);
+        }
+
+        if (landed)
+        {
+            await ClearControlAsync(ended.RunId);
+            events.Run(Events.LiveEventTypes.RunFinished, ended);
+        }
+
+        Ended(ended, attempt.Activity);
+        return landed;
+    }
+
+    /// <summary>A cancel or pause request left on an ended run means nothing; a failure to clear it is harmless.</summary>
+    private async Task ClearControlAsync(string runId)
+    {
+        try
+        {
+            await state.SetControlAsync(runId, null, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.CheckpointFailed(ex, runId);
+        }
+    }
+
+    /// <summary>A run ended: its duration and pages go to the meter, its status to the trace, and a throttled run says so.</summary>
+    private void Ended(SyncRun run, System.Diagnostics.Activity? activity)
+    {
+        metrics.RecordRunEnded(run, RunProgress.ActiveMs(RunProgress.Settled(run), Now));
+        activity?.SetTag("functionssync.status", run.Status.ToString());
+        if (run.Status == RunStatus.Failed)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, run.Error);
+        }
+
+        if (run.Calls is { Throttled: > 0 } c)
+        {
+            logger.RunThrottled(run.RunId, c.Throttled, c.Requests, c.RateLimitWaitMs);
+        }
+    }
+
+    private async Task OpenConflictAsync(SyncRun run, ConflictType? conflictType)
+    {
+        if (conflictType is not { } type)
+        {
+            return;
+        }
+
+        try
+        {
+            var opened = await conflicts.RecordAsync(run, 0, [new DetectedConflict(type, null, null, run.Error ?? "The run failed.")], CancellationToken.None);
+            await checkpoints.SignalAsync(opened);
+        }
+        catch (Exception ex)
+        {
+            logger.ConflictFailed(ex, run.RunId);
+        }
+    }
+
+    /// <summary>
+    /// Records the run's outcome on the connection as stored now (credentials or settings may have changed while the
+    /// run went on): health, last error and the failure streak (<see cref="FailureStreak"/>).
+    /// </summary>
+    private async Task UpdateConnectionAsync(Connection connection, ConnectionHealth health, string? error, bool failed)
+    {
+        var o = options.Value;
+        try
+        {
+            await connections.UpdateAsync(connection.Id,
+                current => FailureStreak.Apply(current, health, error, failed, o.FailureWarningThreshold, o.FailureDisableThreshold, Now), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.ConnectionUpdateFailed(ex, connection.Id);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using FunctionsSync.Core.Runs;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsSync.Core.Sync;
+
+/// <summary>The sync engine's log lines, in one place (ids 1001–1017), as durabletask-dotnet keeps its <c>Logs</c>.</summary>
+internal static partial class SyncLogs
+{
+    [LoggerMessage(1001, LogLevel.Information, "Connection {ConnectionId} is leased by {Owner} until {Until}; backing off")]
+    public static partial void LeaseHeld(this ILogger logger, string connectionId, string? owner, DateTimeOffset? until);
+
+    [LoggerMessage(1002, LogLevel.Information, "Run {RunId} of connection {ConnectionId} started ({Mode}, attempt {Attempt})")]
+    public static partial void RunStarted(this ILogger logger, string runId, string connectionId, SyncMode mode, int attempt);
+
+    [LoggerMessage(1003, LogLevel.Information, "Run {RunId} finished {Status}: {Created} created, {Updated} updated, {Unchanged} unchanged, {Failed} failed")]
+    public static partial void RunFinished(this ILogger logger, string runId, RunStatus status, long created, long updated, long unchanged, long failed);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Run {RunId} lost its lease on connection {ConnectionId}; stopping")]
+    public static partial void LeaseLost(this ILogger logger, string runId, string connectionId);
+
+    [LoggerMessage(1005, LogLevel.Information, "Run {RunId} interrupted after page {PageSeq}; it resumes on the next attempt")]
+    public static partial void RunInterrupted(this ILogger logger, string runId, long pageSeq);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Run {RunId} failed: {Error}")]
+    public static partial void RunFailed(this ILogger logger, string runId, string? error);
+
+    [LoggerMessage(1007, LogLevel.Error, "Run {RunId} failed with an unexpected error")]
+    public static partial void RunCrashed(this ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Could not write the final checkpoint of run {RunId}")]
+    public static partial void CheckpointFailed(this ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1009, LogLevel.Warning, "Could not update connection {ConnectionId} after its run")]
+    public static partial void ConnectionUpdateFailed(this ILogger logger, Exception exception, string connectionId);
+
+    [LoggerMessage(1010, LogLevel.Information, "Run {RunId} {What} on request")]
+    public static partial void RunControlled(this ILogger logger, string runId, string what);
+
+    [LoggerMessage(1011, LogLevel.Debug, "Run {RunId}: could not record its phase")]
+    public static partial void PhaseFailed(this ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Outbox event {EventId} was written but not signalled; the sweeper delivers it")]
+    public static partial void SignalFailed(this ILogger logger, Exception exception, string eventId);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Run {RunId}: could not record its connection-level conflict")]
+    public static partial void ConflictFailed(this ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Run {RunId} stopped: storage is unreachable; it resumes from its last checkpoint on the next attempt")]
+    public static partial void StorageUnavailable(this ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1015, LogLevel.Information, "Run {RunId}: {Percent}% ({Done} of about {Expected} records; {Throttled} rate-limit answers so far)")]
+    public static partial void RunProgress(this ILogger logger, string runId, double percent, long done, long expected, long throttled);
+
+    [LoggerMessage(1016, LogLevel.Warning, "Run {RunId} was throttled: {Throttled} rate-limit answers in {Requests} requests, {WaitMs} ms spent waiting on rate limits")]
+    public static partial void RunThrottled(this ILogger logger, string runId, long throttled, long requests, long waitMs);
+
+    [LoggerMessage(1017, LogLevel.Information, "Run {RunId} had already ended ({Status}) when its job was taken; not started")]
+    public static partial void RunAlreadyEnded(this ILogger logger, string runId, RunStatus status);
+}
