@@ -79,6 +79,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ConflictsApi>();
         services.TryAddSingleton<ActivityApi>();
         services.TryAddSingleton<EventsApi>();
+        services.TryAddSingleton<Events.EventStreamSlots>();
         services.TryAddSingleton<RunListApi>();
         services.TryAddSingleton<RecordsApi>();
         services.TryAddSingleton<WebhooksApi>();

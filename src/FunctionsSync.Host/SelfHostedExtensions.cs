@@ -24,6 +24,7 @@ public static class SelfHostedExtensions
         builder.AddFunctionsSync();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
+        builder.Services.AddExceptionHandler<TooLargeToStoreHandler>();
         builder.Services.AddHttpClient();
         builder.Services.AddFunctionsSyncOpenApi();
         builder.Services.AddSingleton<SchedulerService>();
@@ -33,7 +34,6 @@ public static class SelfHostedExtensions
         }
 
         builder.Services.AddSingleton<WorkerPasses>();
-        builder.Services.AddSingleton<FunctionsSync.Hosting.Api.EventStreamSlots>();
         builder.Services.AddHostedService<QueueWorkerService>();
         builder.Services.AddHostedService<WebhookWorkerService>();
         builder.Services.AddHostedService<RetryWorkerService>();

@@ -39,6 +39,10 @@ public static class Problems
 
     public static ApiResult Unprocessable(string detail) => Make(422, "unprocessable", "The request cannot be applied.", detail);
 
+    /// <summary>A value that fits the request's limits but not storage as it would be written.</summary>
+    public static ApiResult TooLargeToStore(Storage.TooLargeToStoreException tooLarge) =>
+        BadRequest("The request is too large to store.", new Dictionary<string, string[]> { [tooLarge.Field] = [tooLarge.Message] });
+
     public static ApiResult TooManyRequests(string detail) => Make(429, "too-many-requests", "Too many requests.", detail);
 
     public static ApiResult Unavailable(string detail) => Make(503, "unavailable", "Service unavailable.", detail);

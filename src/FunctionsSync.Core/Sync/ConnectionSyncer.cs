@@ -58,7 +58,7 @@ public sealed class ConnectionSyncer(
         var adapter = adapters.Get(connection.Marketplace);
         if (await starter.StartOrResumeAsync(connection, adapter, lease, request, cancellationToken) is not { } run)
         {
-            return await AlreadyEndedAsync(lease, request.RunId!, cancellationToken);
+            return await AlreadyEndedAsync(lease, request.RunId!, owner, cancellationToken);
         }
 
         using var activity = SyncTracing.Source.StartActivity("sync.run");
@@ -121,10 +121,29 @@ public sealed class ConnectionSyncer(
     }
 
     /// <summary>The run asked for ended (cancelled) between its job's dequeue and this lease: it is not started; the lease goes back.</summary>
-    private async Task<SyncOutcome> AlreadyEndedAsync(SyncLease lease, string runId, CancellationToken cancellationToken)
+    private async Task<SyncOutcome> AlreadyEndedAsync(SyncLease lease, string runId, string owner, CancellationToken cancellationToken)
     {
         var ended = (await state.GetRunAsync(runId, cancellationToken))!;
-        await state.CheckpointAsync(lease, new(ended, [], Now, Release: true, ActiveRunId: lease.ActiveRunId == ended.RunId ? null : lease.ActiveRunId), CancellationToken.None);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await state.CheckpointAsync(lease, new(ended, [], Now, Release: true, ActiveRunId: lease.ActiveRunId == ended.RunId ? null : lease.ActiveRunId), CancellationToken.None);
+                break;
+            }
+            catch (LeaseLostException) when (attempt < 3)
+            {
+                // The connection looked free, so a new run was queued on it meanwhile: release the lease as it stands now
+                // (the same owner takes its own lease back whatever its version), keeping that run.
+                if ((await state.TryAcquireLeaseAsync(lease.ConnectionId, owner, options.Value.LeaseDuration, CancellationToken.None)).Lease is not { } current)
+                {
+                    break;
+                }
+
+                lease = current;
+            }
+        }
+
         logger.RunAlreadyEnded(ended.RunId, ended.Status);
         return new(SyncOutcomeKind.Finished, ended, $"Run {ended.RunId} had already ended ({ended.Status}); it was not started.");
     }

@@ -36,6 +36,11 @@ public sealed partial class ProblemDetailsMiddleware(IOptions<ApiOptions> option
             LogStorageUnavailable(context.FunctionDefinition.Name, ex.Message);
             await WriteAsync(http, Problems.StorageUnavailable());
         }
+        catch (Core.Storage.TooLargeToStoreException ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
+        {
+            // Measured as it would be stored and refused before any write, as the self-hosted runtime answers.
+            await WriteAsync(http, Problems.TooLargeToStore(ex));
+        }
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
         {
             LogUnhandled(ex, context.FunctionDefinition.Name, context.InvocationId);

@@ -19,8 +19,17 @@ internal static class ConflictRows
             ["OrganizationId"] = conflict.OrganizationId,
             ["Status"] = conflict.Status.ToString(),
             ["Type"] = conflict.Type.ToString(),
-            ["Json"] = StorageJson.Serialize(conflict),
         };
+        try
+        {
+            LargeText.Write(entity, "Json", StorageJson.Serialize(conflict), MaxJsonParts, "conflict");
+        }
+        catch (Core.Storage.TooLargeToStoreException)
+        {
+            // A marketplace version too large to keep beside the conflict: the conflict stands without it (accepting
+            // the marketplace version then re-reads it at the next sync); it never fails the write of the page.
+            LargeText.Write(entity, "Json", StorageJson.Serialize(conflict with { SourceJson = null }), MaxJsonParts, "conflict");
+        }
         if (conflict.NextAttemptAt is { } next)
         {
             entity["NextAttemptAt"] = next;
@@ -30,5 +39,8 @@ internal static class ConflictRows
     }
 
     public static Conflict FromEntity(TableEntity entity) =>
-        StorageJson.Deserialize<Conflict>(entity.GetString("Json")) with { Version = entity.ETag.ToString() };
+        StorageJson.Deserialize<Conflict>(LargeText.Read(entity, "Json")!) with { Version = entity.ETag.ToString() };
+
+    /// <summary>A conflict row's JSON spans at most this many properties (it may carry a record's marketplace version).</summary>
+    private const int MaxJsonParts = 14;
 }

@@ -22,17 +22,23 @@ internal static class ConnectionRows
     /// The connection's JSON without its credentials (its sync token is only a hash there), and the credentials
     /// encrypted (<see cref="SecretCipher"/>, bound to the connection's id) in <c>Secrets</c>.
     /// </summary>
-    public static TableEntity ToEntity(Connection connection, SecretCipher cipher) => new(TableKeys.Encode(connection.Id), ConnectionRow)
+    /// <exception cref="Core.Storage.TooLargeToStoreException">The settings or the credentials do not fit in the row as stored (escaped JSON; encrypted).</exception>
+    public static TableEntity ToEntity(Connection connection, SecretCipher cipher)
     {
-        ["OrganizationId"] = connection.OrganizationId,
-        ["Marketplace"] = connection.Marketplace,
-        ["Json"] = StorageJson.Serialize(connection with { Credentials = new Dictionary<string, string>() }),
-        [SecretsColumn] = cipher.Protect(StorageJson.Serialize(new ConnectionSecrets(connection.Credentials)), SecretContext(connection.Id)),
-    };
+        var entity = new TableEntity(TableKeys.Encode(connection.Id), ConnectionRow)
+        {
+            ["OrganizationId"] = connection.OrganizationId,
+            ["Marketplace"] = connection.Marketplace,
+        };
+        // 8 + 6 properties of 64 KiB: 896 KiB, under the row's 1 MiB.
+        LargeText.Write(entity, "Json", StorageJson.Serialize(connection with { Credentials = new Dictionary<string, string>() }), 8, "settings");
+        LargeText.Write(entity, SecretsColumn, cipher.Protect(StorageJson.Serialize(new ConnectionSecrets(connection.Credentials)), SecretContext(connection.Id)), 6, "credentials");
+        return entity;
+    }
 
     public static Connection FromEntity(TableEntity entity, SecretCipher cipher)
     {
-        var json = entity.GetString("Json");
+        var json = LargeText.Read(entity, "Json")!;
         var connection = StorageJson.Deserialize<Connection>(json);
         if (connection.SyncTokenHash.Length == 0 && StorageJson.Deserialize<LegacySyncToken>(json).SyncToken is { Length: > 0 } token)
         {
@@ -41,7 +47,7 @@ internal static class ConnectionRows
         }
 
         // A row written before secrets were encrypted holds them in its JSON; the re-wrap pass rewrites it.
-        if (entity.GetString(SecretsColumn) is not { } protectedSecrets)
+        if (LargeText.Read(entity, SecretsColumn) is not { } protectedSecrets)
         {
             return connection;
         }
@@ -52,7 +58,7 @@ internal static class ConnectionRows
 
     /// <summary>Whether the row's secrets are in plain text (or its sync token) or under a key that is no longer the current one.</summary>
     public static bool NeedsRewrap(TableEntity entity, SecretCipher cipher) =>
-        entity.GetString(SecretsColumn) is not { } secrets || !cipher.IsCurrent(secrets) || entity.GetString("Json").Contains("\"syncToken\"", StringComparison.Ordinal);
+        LargeText.Read(entity, SecretsColumn) is not { } secrets || !cipher.IsCurrent(secrets) || LargeText.Read(entity, "Json")!.Contains("\"syncToken\"", StringComparison.Ordinal);
 
     private const string SecretsColumn = "Secrets";
 

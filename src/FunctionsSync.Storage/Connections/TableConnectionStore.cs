@@ -39,8 +39,10 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
             return new(registered, Created: false);
         }
 
+        // Measured before anything is written: a connection that cannot be stored leaves no index row behind.
+        var entity = ConnectionRows.ToEntity(connection, cipher);
         await WriteIndexRowsAsync(table, connection, cancellationToken);
-        if (await table.TryAddAsync(ConnectionRows.ToEntity(connection, cipher), cancellationToken) is not null)
+        if (await table.TryAddAsync(entity, cancellationToken) is not null)
         {
             return new(connection, Created: true, syncToken);
         }
@@ -122,6 +124,8 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
             change,
             async (current, changed, version, ct) =>
             {
+                // Measured before anything is written (a change too large to store leaves no token entry behind).
+                var entity = ConnectionRows.ToEntity(changed, cipher);
                 // A rotated token's entry first (see the class comment); an unchanged token's entry is left as it is.
                 var rotated = changed.SyncTokenHash != current.SyncTokenHash;
                 if (rotated)
@@ -129,7 +133,7 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
                     await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, ct);
                 }
 
-                if (await table.TryReplaceAsync(ConnectionRows.ToEntity(changed, cipher), version, ct) is null)
+                if (await table.TryReplaceAsync(entity, version, ct) is null)
                 {
                     return false;
                 }

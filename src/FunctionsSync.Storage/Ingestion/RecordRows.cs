@@ -19,18 +19,30 @@ internal static class RecordRows
 
     private const int ParallelQueries = 8;
 
+    /// <summary>A record's JSON spans at most this many properties (<see cref="LargeText"/>): 448,000 characters, under the 1 MiB row.</summary>
+    public const int MaxDataParts = 14;
+
     private static readonly string[] StateColumns = ["RowKey", "Hash", "SourceUpdatedAt", "RunId", "PageSeq", "Change", "LocalHash"];
 
-    public static TableEntity ToEntity(string partition, PreparedRecord item, IngestContext context, RecordChange change) =>
-        new(partition, item.RowKey)
+    public static TableEntity ToEntity(string partition, PreparedRecord item, IngestContext context, RecordChange change)
+    {
+        var entity = new TableEntity(partition, item.RowKey)
         {
-            ["Data"] = item.Json,
             ["Hash"] = item.Hash,
             ["SourceUpdatedAt"] = item.Record.UpdatedAt,
             ["RunId"] = context.RunId,
             ["PageSeq"] = context.PageSeq,
             ["Change"] = change.ToString(),
         };
+        WriteData(entity, item.Json);
+        return entity;
+    }
+
+    /// <summary>The record's JSON, over as many properties as it needs.</summary>
+    /// <exception cref="Core.Storage.TooLargeToStoreException">It does not fit in a row.</exception>
+    public static void WriteData(TableEntity entity, string json) => LargeText.Write(entity, "Data", json, MaxDataParts, "record");
+
+    public static string ReadData(TableEntity entity) => LargeText.Read(entity, "Data") ?? throw new InvalidOperationException($"Record row {entity.RowKey} has no data.");
 
     public static StoredRecordState State(TableEntity entity) => new(
         entity.GetString("Hash"),
@@ -41,7 +53,7 @@ internal static class RecordRows
         entity.GetString("LocalHash") is { Length: > 0 } local ? local : null);
 
     public static StoredRecord Stored(TableEntity entity) =>
-        new(RecordJson.Deserialize(entity.GetString("Data")), State(entity), entity.Timestamp ?? DateTimeOffset.MinValue);
+        new(RecordJson.Deserialize(ReadData(entity)), State(entity), entity.Timestamp ?? DateTimeOffset.MinValue);
 
     /// <summary>The state columns of the rows with these keys in one partition: batches of 15 keys per filter, in parallel.</summary>
     public static async Task<Dictionary<string, (StoredRecordState State, ETag ETag)>> ReadAsync(

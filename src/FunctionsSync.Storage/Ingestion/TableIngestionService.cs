@@ -16,8 +16,14 @@ namespace FunctionsSync.Storage.Ingestion;
 internal sealed class TableIngestionService<TRecord>(TableProvider tables, RecordLayouts layouts) : IIngestionService<TRecord>
     where TRecord : CanonicalRecord
 {
-    /// <summary>Table string properties hold 64 KiB (32K UTF-16 chars).</summary>
-    private const int MaxDataChars = 32_000;
+    /// <summary>What a record's JSON may take: <see cref="RecordRows.MaxDataParts"/> properties (less a character per part, for a surrogate pair never split).</summary>
+    private const int MaxDataChars = RecordRows.MaxDataParts * (LargeText.PartChars - 1);
+
+    /// <summary>
+    /// A table transaction carries at most 4 MiB: records are batched by size as well as by count. Each row counts its
+    /// JSON (UTF-16 on the wire's budget: two bytes a character) and 2 KiB for its keys and other columns.
+    /// </summary>
+    private const long MaxBatchBytes = 3_500_000;
 
     private const int MaxRaceRetries = 5;
 
@@ -49,7 +55,8 @@ internal sealed class TableIngestionService<TRecord>(TableProvider tables, Recor
             var json = RecordJson.Serialize(record);
             if (json.Length > MaxDataChars)
             {
-                result = result.Add(new(0, 0, 0, 1, [$"{context.EntityType.ToWire()} {record.ExternalId}: record is {json.Length} characters, over the {MaxDataChars} a row holds"]));
+                // Failed alone, named in the run's errors: the other records of its page are written.
+                result = result.Add(new(0, 0, 0, 1, [$"{context.EntityType.ToWire()} {record.ExternalId}: record is {json.Length} characters as stored, over the {MaxDataChars} a row holds"]));
                 continue;
             }
 
@@ -61,12 +68,37 @@ internal sealed class TableIngestionService<TRecord>(TableProvider tables, Recor
         var insertFirst = context.Mode == SyncMode.Full;
         var chunks = prepared
             .GroupBy(p => RecordLayouts.BucketOf(p.Record.ExternalId, buckets))
-            .SelectMany(bucket => bucket.Chunk(TableBatch.MaxActions).Select(chunk => (Partition: RecordLayouts.Partition(context.ConnectionId, context.EntityType, bucket.Key), Chunk: chunk)));
+            .SelectMany(bucket => BySize(bucket).Select(chunk => (Partition: RecordLayouts.Partition(context.ConnectionId, context.EntityType, bucket.Key), Chunk: chunk)));
         var chunkResults = await Task.WhenAll(chunks.Select(async c =>
             (insertFirst ? await TryInsertAllAsync(table, c.Partition, context, c.Chunk, cancellationToken) : null)
             ?? await UpsertAsync(table, c.Partition, context, c.Chunk, cancellationToken)));
         result = chunkResults.Aggregate(result, (sum, next) => sum.Add(next));
         return duplicates.Count == 0 ? result : result.Add(IngestResult.Empty with { Conflicts = duplicates });
+    }
+
+    /// <summary>One bucket's records in transactions of at most <see cref="TableBatch.MaxActions"/> rows and <see cref="MaxBatchBytes"/>.</summary>
+    private static IEnumerable<PreparedRecord[]> BySize(IEnumerable<PreparedRecord> bucket)
+    {
+        var chunk = new List<PreparedRecord>();
+        long bytes = 0;
+        foreach (var item in bucket)
+        {
+            var size = (item.Json.Length * 2L) + 2048;
+            if (chunk.Count > 0 && (chunk.Count == TableBatch.MaxActions || bytes + size > MaxBatchBytes))
+            {
+                yield return [.. chunk];
+                chunk.Clear();
+                bytes = 0;
+            }
+
+            chunk.Add(item);
+            bytes += size;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return [.. chunk];
+        }
     }
 
     private static async Task<IngestResult?> TryInsertAllAsync(TableClient table, string partition, IngestContext context, PreparedRecord[] chunk, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts lay
     public Task<bool> EditLocallyAsync(string connectionId, CanonicalRecord record, CancellationToken cancellationToken) =>
         ChangeAsync(connectionId, record.EntityType, record.ExternalId, entity =>
         {
-            entity["Data"] = RecordJson.Serialize(record);
+            RecordRows.WriteData(entity, RecordJson.Serialize(record));
             // Editing back to the marketplace's version is no local change at all.
             MarkLocalChange(entity, RecordJson.ContentHash(record));
             return true;
@@ -79,7 +79,7 @@ internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts lay
         ChangeAsync(connectionId, source.EntityType, source.ExternalId, entity =>
         {
             var hash = RecordJson.ContentHash(source);
-            var dataHash = RecordJson.ContentHash(RecordJson.Deserialize(entity.GetString("Data")));
+            var dataHash = RecordJson.ContentHash(RecordJson.Deserialize(RecordRows.ReadData(entity)));
             entity["Hash"] = hash;
             if (source.UpdatedAt > (entity.GetDateTimeOffset("SourceUpdatedAt") ?? DateTimeOffset.MinValue))
             {
@@ -106,7 +106,7 @@ internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts lay
 
     private static void WriteSource(TableEntity entity, CanonicalRecord source, string hash)
     {
-        entity["Data"] = RecordJson.Serialize(source);
+        RecordRows.WriteData(entity, RecordJson.Serialize(source));
         entity["Hash"] = hash;
         entity["SourceUpdatedAt"] = source.UpdatedAt;
         entity["RunId"] = ResolutionWriter;

@@ -213,7 +213,55 @@ public sealed record FuzzRequest(ApiRoute Route, string Method, string Path, str
             (1, CsCheck.Gen.String[0, 80].Select(text => (string?)text)),
             (1, CsCheck.Gen.Const((string?)null)),
             (1, CsCheck.Gen.Const<string?>("")),
-            (1, DuplicateKey(template)));
+            (1, DuplicateKey(template)),
+            (2, AtTheLimits(template)));
+    }
+
+    /// <summary>Characters JSON escapes or that take more room stored than received: '&lt;' and '&amp;' (six characters escaped), 'é', '‹', an emoji (a surrogate pair).</summary>
+    private static readonly string[] Heavy = ["<", "&", "é", "‹", "😀"];
+
+    /// <summary>
+    /// The route's body with its string fields and maps filled up to the documented limits with characters that grow
+    /// when stored (a setting of 4,096 characters of '&lt;', 50 of them): each fits the request's limits; whether it fits
+    /// storage is the service's to measure (400 naming the field, never 500).
+    /// </summary>
+    private static Gen<string?> AtTheLimits(JsonObject? template)
+    {
+        if (template is null)
+        {
+            return CsCheck.Gen.Const((string?)null);
+        }
+
+        return CsCheck.Gen.Select(Pick(Heavy), CsCheck.Gen.Int[1, 50], CsCheck.Gen.Int[0, 2], (heavy, entries, size) =>
+        {
+            var length = size switch { 0 => 1_000, 1 => 4_096, _ => 6_400 };
+            var text = string.Concat(Enumerable.Repeat(heavy, Math.Max(1, length / heavy.Length)));
+            var copy = JsonNode.Parse(template.ToJsonString())!.AsObject();
+            foreach (var (key, value) in copy.ToList())
+            {
+                if (value is JsonObject map)
+                {
+                    var filled = new JsonObject();
+                    foreach (var existing in map)
+                    {
+                        filled[existing.Key] = existing.Value?.DeepClone();
+                    }
+
+                    for (var i = 0; i < entries; i++)
+                    {
+                        filled[$"k{i}"] = Math.Min(text.Length, 4_096) == text.Length ? text : text[..4_096];
+                    }
+
+                    copy[key] = filled;
+                }
+                else if (value is JsonValue v && v.TryGetValue<string>(out _) && key is "name" or "description" or "status" or "note")
+                {
+                    copy[key] = text;
+                }
+            }
+
+            return (string?)copy.ToJsonString();
+        });
     }
 
     private static JsonObject? Template(ApiRoute route, KnownIds known) => route.Name switch

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace FunctionsSync.Hosting.Api;
+namespace FunctionsSync.Core.Events;
 
 /// <summary>
 /// Open event streams per API key on this replica, so one key cannot hold a replica's connections and storage polls
