@@ -13,19 +13,17 @@ namespace FunctionsSync.IntegrationTests;
 public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture simulator) : IAsyncLifetime
 {
     private const string Prefix = "multi";
-    private readonly List<Process> hosts = [];
+    private readonly List<HostProcess> hosts = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         simulator.State.Faults = new SimFaults();
-        foreach (var host in hosts.Where(h => !h.HasExited))
+        foreach (var host in hosts)
         {
-            host.Kill(entireProcessTree: true);
+            await host.DisposeAsync();
         }
-
-        return Task.CompletedTask;
     }
 
     [Fact]
@@ -222,64 +220,17 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
         return null;
     }
 
-    /// <summary>
-    /// A host process on a port Kestrel picks (port 0; the address read back from its "Now listening on" line, so no
-    /// port is chosen here and released before the child binds it), once it answers its health check.
-    /// </summary>
+    /// <summary>A replica: two workers, short leases and message visibility, so a dead one's work is taken over quickly.</summary>
     private async Task<(Process Process, string Url)> StartHostAsync(string prefix, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
-        var dll = Path.Combine(AzuriteFixture.RepoRoot(), "src", "FunctionsSync.Host", "bin", configuration, "net10.0", "FunctionsSync.Host.dll");
-        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls http://127.0.0.1:0")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var settings = HostApp.Defaults(storage, prefix, new Dictionary<string, string?>
+        var host = await HostProcess.StartAsync(storage, prefix, new Dictionary<string, string?>
         {
             ["Workers:Count"] = "2",
             ["Workers:VisibilityTimeout"] = "00:00:06",
             ["Sync:LeaseDuration"] = "00:00:04",
             ["Sync:PageSize"] = "100",
-            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         }.Concat(extra ?? new Dictionary<string, string?>()).ToDictionary());
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__")] = value;
-        }
-
-        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) =>
-        {
-            const string marker = "Now listening on: ";
-            if (e.Data?.IndexOf(marker, StringComparison.Ordinal) is { } at and >= 0)
-            {
-                listening.TrySetResult(e.Data[(at + marker.Length)..].Trim());
-            }
-        };
-        process.ErrorDataReceived += (_, _) => { };
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("host process exited at start-up"));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        hosts.Add(process);
-        var url = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-
-        using var probe = new HttpClient();
-        await Eventually.WaitForAsync(async () =>
-        {
-            Assert.False(process.HasExited, "host process exited at start-up");
-            try
-            {
-                return (await probe.GetAsync($"{url}/api/health")).StatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return (HttpStatusCode)0;
-            }
-        }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
-        return (process, url);
+        hosts.Add(host);
+        return (host.Process, host.Url);
     }
 }

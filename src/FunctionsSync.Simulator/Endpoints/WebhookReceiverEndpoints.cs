@@ -20,6 +20,7 @@ internal static class WebhookReceiverEndpoints
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(http.RequestAborted);
             var receiver = receivers.Get(name);
+            using var arrived = receiver.Arrived();
             if (receiver.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(receiver.Delay, http.RequestAborted);

@@ -1,4 +1,5 @@
 namespace FunctionsSync.Simulator.Webhooks;
 
 /// <summary>What a receiver got so far (<c>GET /mock/webhooks/{name}</c>).</summary>
-public sealed record ReceiverSnapshot(IReadOnlyList<ReceivedWebhook> Accepted, IReadOnlyList<ReceiverAttempt> Attempts, int Duplicates, int BadSignatures);
+/// <param name="InFlight">Requests arrived and not answered yet.</param>
+public sealed record ReceiverSnapshot(IReadOnlyList<ReceivedWebhook> Accepted, IReadOnlyList<ReceiverAttempt> Attempts, int Duplicates, int BadSignatures, int InFlight);

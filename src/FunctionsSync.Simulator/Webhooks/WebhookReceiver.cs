@@ -16,6 +16,14 @@ public sealed class WebhookReceiver
     private readonly List<ReceivedWebhook> accepted = [];
     private readonly List<ReceiverAttempt> attempts = [];
     private int failNext;
+    private int inFlight;
+
+    /// <summary>A request has arrived and is not answered yet (a slow receiver holds it for <see cref="Delay"/>).</summary>
+    public IDisposable Arrived()
+    {
+        Interlocked.Increment(ref inFlight);
+        return new Answered(this);
+    }
 
     public string? Secret { get; set; }
 
@@ -45,7 +53,7 @@ public sealed class WebhookReceiver
     {
         lock (gate)
         {
-            return new ReceiverSnapshot([.. accepted], [.. attempts], attempts.Count(a => a.Outcome == "duplicate"), attempts.Count(a => a.Outcome == "bad_signature"));
+            return new ReceiverSnapshot([.. accepted], [.. attempts], attempts.Count(a => a.Outcome == "duplicate"), attempts.Count(a => a.Outcome == "bad_signature"), Volatile.Read(ref inFlight));
         }
     }
 
@@ -105,5 +113,10 @@ public sealed class WebhookReceiver
         }
 
         return false;
+    }
+
+    private sealed class Answered(WebhookReceiver receiver) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref receiver.inFlight);
     }
 }

@@ -128,6 +128,20 @@ public sealed class AzuriteFixture : IAsyncLifetime
         azurite = null;
     }
 
+    /// <summary><c>kill -9</c>: Azurite gets no chance to save; what it had written to its data folder is what it starts again with.</summary>
+    public async Task KillAsync()
+    {
+        if (azurite is not { HasExited: false } process)
+        {
+            return;
+        }
+
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+        azurite = null;
+    }
+
     public Task DisposeAsync()
     {
         if (azurite is { HasExited: false })

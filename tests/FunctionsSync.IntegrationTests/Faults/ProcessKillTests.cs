@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FunctionsSync.Core.Records;
+using FunctionsSync.IntegrationTests.Infrastructure;
+using FunctionsSync.Simulator.Data;
+using FunctionsSync.Simulator.Faults;
+
+namespace FunctionsSync.IntegrationTests.Faults;
+
+/// <summary>
+/// The self-hosted runtime killed (<c>kill -9</c>: nothing flushed, no shutdown) in the middle of work that spans
+/// storage and the network, then started again on the same storage: nothing is lost, nothing is applied twice.
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class ProcessKillTests(AzuriteFixture storage, SimulatorFixture simulator) : IAsyncLifetime
+{
+    private static readonly Dictionary<string, string?> Fast = new()
+    {
+        ["Workers:Count"] = "1",
+        ["Workers:VisibilityTimeout"] = "00:00:05",
+        ["Sync:LeaseDuration"] = "00:00:04",
+        ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
+        // A dead process's claim on a delivery lapses after three request timeouts.
+        ["Webhooks:RequestTimeout"] = "00:00:02",
+        ["Webhooks:SweepInterval"] = "00:00:00.200",
+        ["Webhooks:SweepAfter"] = "00:00:00",
+    };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        simulator.State.Faults = new SimFaults();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Killed while its receiver holds a delivery's request: after the restart the receiver gets the event (at least
+    /// once), always under the same <c>webhook-id</c>, and the delivery log shows it delivered.
+    /// </summary>
+    [Fact]
+    public async Task A_host_killed_mid_webhook_delivery_delivers_the_event_after_its_restart_under_one_webhook_id()
+    {
+        const string prefix = "killhook";
+        var receiver = $"killhook-{Guid.NewGuid():N}"[..24];
+        string endpointId;
+        await using (var first = await HostProcess.StartAsync(storage, prefix, Fast))
+        {
+            using var client = first.Client();
+            var (connectionId, _, _) = await client.RegisterSimulatedAsync(simulator, "org-killhook", "woocommerce", "killhook-store", new SimStoreConfig { Orders = 20, Products = 5, Customers = 5, Seed = 92 });
+            var endpoint = await (await client.PostJsonAsync("/api/webhooks", new { organizationId = "org-killhook", events = new[] { "sync.completed" }, targetUrl = $"{simulator.BaseUrl}/mock/webhooks/{receiver}" })).ReadJsonAsync();
+            endpointId = endpoint.GetProperty("id").GetString()!;
+            using var mock = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
+            await mock.PutAsJsonAsync($"/mock/webhooks/{receiver}/secret", new { secret = endpoint.GetProperty("secret").GetString() });
+            // The receiver holds each request a second and a half: the kill lands while one is open.
+            await mock.PostAsJsonAsync($"/mock/webhooks/{receiver}/delay", new { milliseconds = 1_500 });
+
+            await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId } });
+            await Eventually.WaitForAsync(() => ReceiverAsync(receiver), r => r.GetProperty("inFlight").GetInt32() >= 1, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
+            await first.KillAsync();
+        }
+
+        await using var second = await HostProcess.StartAsync(storage, prefix, Fast);
+        using var api = second.Client();
+        var delivery = await Eventually.WaitForAsync(
+            async () => (await (await api.GetAsync($"/api/webhooks/{endpointId}/deliveries")).ReadJsonAsync()).GetProperty("deliveries")[0],
+            d => d.GetProperty("status").GetString() == "delivered", TimeSpan.FromSeconds(60));
+        var got = await ReceiverAsync(receiver);
+        Assert.Equal(1, got.GetProperty("accepted").GetArrayLength());
+        Assert.Equal(0, got.GetProperty("badSignatures").GetInt32());
+        var ids = got.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("webhookId").GetString()).Distinct().ToList();
+        Assert.Equal([delivery.GetProperty("eventId").GetString()], ids);
+        Assert.Contains(delivery.GetProperty("log").EnumerateArray(), a => a.GetProperty("statusCode").GetInt32() == 200);
+    }
+
+    private async Task<JsonElement> ReceiverAsync(string receiver)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
+        return await (await http.GetAsync($"/mock/webhooks/{receiver}")).ReadJsonAsync();
+    }
+}
