@@ -124,6 +124,35 @@ public sealed class ReceiptImportTests(AzuriteFixture storage, SimulatorFixture 
         Assert.False(simulator.State.Validations.ContainsKey("R-1"));
     }
 
+    /// <summary>
+    /// A sync-token rotation racing 24 imports under the old token: each import is stored whole (its receipt counted)
+    /// or refused (404, nothing counted), never half; once the rotation has answered the old token is refused and the
+    /// new one accepted.
+    /// </summary>
+    [Fact]
+    public async Task A_token_rotation_racing_imports_leaves_each_import_stored_whole_or_refused()
+    {
+        await using var host = Host("receiptrace");
+        var client = host.Client();
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var (connectionId, old) = await RegisterAsync(client, $"receipt-race-{unique}");
+
+        // Valid receipts (an odd last digit): the validator's answer, after the claim, is the slow part of an import.
+        var imports = Enumerable.Range(0, 24).Select(i => client.PostJsonAsync("/api/orders/import", new { syncToken = old, receipt = $"RX-{unique}-{(2 * i) + 1:D4}" })).ToList();
+        var rotation = client.PostAsync($"/api/connections/{connectionId}/sync-token", null);
+        var answers = await Task.WhenAll(imports);
+        var rotated = await (await rotation).ReadJsonAsync();
+
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.NotFound, a.StatusCode.ToString()));
+        var accepted = answers.Count(a => a.StatusCode == HttpStatusCode.Created);
+        var counts = (await (await client.GetAsync($"/api/connections/{connectionId}/status")).ReadJsonAsync()).GetProperty("receipts");
+        var stored = counts.EnumerateObject().Sum(p => p.Value.GetInt64());
+        Assert.Equal(accepted, stored);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostJsonAsync("/api/orders/import", new { syncToken = old, receipt = $"RX-{unique}-9001" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/orders/import", new { syncToken = rotated.GetProperty("syncToken").GetString(), receipt = $"RX-{unique}-9003" })).StatusCode);
+    }
+
     private async Task<(string ConnectionId, string SyncToken)> RegisterAsync(HttpClient client, string storeId)
     {
         var (connectionId, syncToken, _) = await client.RegisterSimulatedAsync(simulator, "org-receipts", "shopify", storeId, new SimStoreConfig { Orders = 0, Products = 0, Customers = 0 });

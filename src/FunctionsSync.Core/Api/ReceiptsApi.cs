@@ -44,7 +44,12 @@ public sealed class ReceiptsApi(IConnectionStore connections, ReceiptImporter im
             return Problems.Unavailable("Receipt validation is not configured (Receipts:ValidatorUrl).");
         }
 
-        var (import, created) = await importer.ImportAsync(connection, request.Receipt!.Trim(), cancellationToken);
+        if (await importer.ImportAsync(connection, request.Receipt!.Trim(), cancellationToken) is not var (import, created))
+        {
+            // The token was rotated while this import was under way: refused, as it would be a moment later.
+            return Problems.NotFound("No connection has this sync token.");
+        }
+
         return ApiResult.CreatedOrExisting(created, ReceiptView.From(import));
     }
 }

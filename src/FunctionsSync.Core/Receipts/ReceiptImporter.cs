@@ -22,7 +22,9 @@ public sealed partial class ReceiptImporter(
     private DateTimeOffset Now => time.GetUtcNow();
 
     /// <summary>Imports a receipt, or returns its stored outcome (then <c>Created</c> is false and the marketplace is not asked).</summary>
-    public async Task<(ReceiptImport Import, bool Created)> ImportAsync(Connection connection, string receipt, CancellationToken cancellationToken)
+    /// <returns>The import as stored and whether this call made it; null when the connection's sync token was
+    /// rotated (or the connection deleted) between the caller's check and the claim: the import is refused and its claim taken back.</returns>
+    public async Task<(ReceiptImport Import, bool Created)?> ImportAsync(Connection connection, string receipt, CancellationToken cancellationToken)
     {
         var (stored, claimed) = await store.ClaimAsync(new ReceiptImport
         {
@@ -31,6 +33,19 @@ public sealed partial class ReceiptImporter(
             CreatedAt = Now,
             UpdatedAt = Now,
         }, cancellationToken);
+
+        // An import counts under a token only if that token was still the connection's once its claim had landed: a
+        // rotation racing it either came after (the import stands) or is seen here (the import is refused, as if sent after).
+        if (await connections.GetAsync(connection.Id, cancellationToken) is not { DeletedAt: null } current || current.SyncTokenHash != connection.SyncTokenHash)
+        {
+            if (claimed)
+            {
+                await store.WithdrawAsync(stored, cancellationToken);
+            }
+
+            return null;
+        }
+
         if (!claimed)
         {
             return (stored, false);

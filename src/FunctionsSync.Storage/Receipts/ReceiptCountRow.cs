@@ -15,6 +15,9 @@ internal sealed record ReceiptCountRow(string Partition, long Success, long Fail
 
     public ReceiptCountRow Move(ReceiptStatus? from, ReceiptStatus to) => Add(from, -1).Add(to, 1);
 
+    /// <summary>A receipt in <paramref name="from"/> taken back (its row deleted).</summary>
+    public ReceiptCountRow Remove(ReceiptStatus from) => Add(from, -1);
+
     public ReceiptCounts ToCounts() => new(Success, Failed, RateLimited, Pending);
 
     public TableEntity ToEntity() => new(Partition, Key)

@@ -7,7 +7,7 @@ using FunctionsSync.Storage.Tables;
 namespace FunctionsSync.Storage.Receipts;
 
 /// <summary>Receipt outcomes (schema in <see cref="ReceiptRows"/>); retries and abandoned claims are found through a <see cref="DueIndex"/>.</summary>
-internal sealed class TableReceiptStore(TableProvider tables, SettledIndexes settled) : IReceiptStore
+internal sealed class TableReceiptStore(TableProvider tables, SettledIndexes settled, TimeProvider time) : IReceiptStore
 {
     private const int MaxRaceRetries = 20;
 
@@ -35,6 +35,7 @@ internal sealed class TableReceiptStore(TableProvider tables, SettledIndexes set
             catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
             {
                 // The receipt was claimed meanwhile (read above next time), or another receipt moved the counts.
+                await ConditionalUpdate.BackOffAsync(attempt, time, cancellationToken);
             }
         }
 
@@ -66,6 +67,7 @@ internal sealed class TableReceiptStore(TableProvider tables, SettledIndexes set
             catch (RequestFailedException ex) when (ex.IsPreconditionFailed() && ex.FailedAction() is not 0)
             {
                 // Another receipt moved the counts; the receipt itself is still ours to write.
+                await ConditionalUpdate.BackOffAsync(attempt, time, cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.IsStaleView())
             {
@@ -74,6 +76,37 @@ internal sealed class TableReceiptStore(TableProvider tables, SettledIndexes set
         }
 
         throw new InvalidOperationException($"Could not save a receipt of connection {receipt.ConnectionId}: its counts kept changing.");
+    }
+
+    public async Task<bool> WithdrawAsync(ReceiptImport claimed, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            if (await ReadAsync(table, claimed, cancellationToken) is not { } stored || stored.Version != claimed.Version)
+            {
+                return false;
+            }
+
+            var batch = new TableBatch().Delete(ReceiptRows.ToEntity(stored), stored.Version);
+            AddCounts(batch, (await ReadCountsAsync(table, claimed.ConnectionId, cancellationToken)).Remove(stored.Status));
+            try
+            {
+                await batch.SubmitAsync(table, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.IsPreconditionFailed() && ex.FailedAction() is not 0)
+            {
+                // Another receipt moved the counts; the receipt itself is still ours to take back.
+                await ConditionalUpdate.BackOffAsync(attempt, time, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.IsStaleView() || ex.IsNotFound())
+            {
+                return false;
+            }
+        }
+
+        throw new InvalidOperationException($"Could not withdraw a receipt of connection {claimed.ConnectionId}: its counts kept changing.");
     }
 
     /// <summary>Due index entries up to now (a key range), each checked against its receipt (a point read).</summary>

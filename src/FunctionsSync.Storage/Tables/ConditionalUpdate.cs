@@ -46,7 +46,11 @@ internal static class ConditionalUpdate
                 throw new InvalidOperationException($"{what} changed {MaxAttempts} times while one update was applied.");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), time, cancellationToken);
+            await BackOffAsync(attempt, time, cancellationToken);
         }
     }
+
+    /// <summary>A short random pause, longer with each lost race, so writers contending for one row fall out of step.</summary>
+    public static Task BackOffAsync(int attempt, TimeProvider time, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt + 1, 20))), time, cancellationToken);
 }
