@@ -19,12 +19,20 @@ public static class SelfHostedExtensions
 
         // Kestrel answers a request line beyond its limit itself, with an empty 414; well above Api:MaxUrlLength, the
         // app's own 414 problem answers instead.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = 64 * 1024);
+        // A slow client (headers or body trickling in) is cut off at the Api: limits, not left holding a connection.
+        var api = builder.Configuration.GetSection(Core.Access.ApiOptions.SectionName).Get<Core.Access.ApiOptions>() ?? new Core.Access.ApiOptions();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestLineSize = 64 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = api.RequestHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(api.MinBodyBytesPerSecond, api.MinBodyRateGrace);
+        });
 
         builder.AddFunctionsSync();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
         builder.Services.AddExceptionHandler<TooLargeToStoreHandler>();
+        builder.Services.AddExceptionHandler<BadTransferHandler>();
         builder.Services.AddHttpClient();
         builder.Services.AddFunctionsSyncOpenApi();
         builder.Services.AddSingleton<SchedulerService>();

@@ -27,4 +27,19 @@ public sealed class ApiOptions
     /// </summary>
     [Range(256, 32 * 1024)]
     public int MaxUrlLength { get; set; } = 4096;
+
+    /// <summary>Self-hosted: a client must have sent its request's headers within this (Kestrel's RequestHeadersTimeout); else the connection is closed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Self-hosted: a request body must arrive at least this fast (bytes a second, after <see cref="MinBodyRateGrace"/>);
+    /// a slower one is cut off with 408 (Kestrel's MinRequestBodyDataRate), so a client sending a byte a second holds
+    /// a connection for seconds, never a worker. (Azure Functions' front end sets its own limits.)
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public double MinBodyBytesPerSecond { get; set; } = 240;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan MinBodyRateGrace { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -43,6 +43,11 @@ public static class Problems
     public static ApiResult TooLargeToStore(Storage.TooLargeToStoreException tooLarge) =>
         BadRequest("The request is too large to store.", new Dictionary<string, string[]> { [tooLarge.Field] = [tooLarge.Message] });
 
+    /// <summary>The client sent its request too slowly (headers or body under the configured rate) or broke it off.</summary>
+    public static ApiResult BadTransfer(int status) => status == 408
+        ? Make(408, "request-timeout", "The request arrived too slowly.", "Send the request's headers and body at a reasonable rate.")
+        : Make(status, "bad-request", "The request could not be read.", "The request was cut off or malformed on the wire.");
+
     public static ApiResult TooManyRequests(string detail) => Make(429, "too-many-requests", "Too many requests.", detail);
 
     public static ApiResult Unavailable(string detail) => Make(503, "unavailable", "Service unavailable.", detail);
