@@ -30,6 +30,13 @@ public sealed class SimBulkOperation(long id, GqlField root, SimKind kind, DateT
     public long ObjectCount { get; private set; }
     public long FileSize { get; private set; }
 
+    private long bytesServed;
+
+    /// <summary>Bytes of the result file sent so far, over every download of it.</summary>
+    public long BytesServed => Interlocked.Read(ref bytesServed);
+
+    public void Served(long bytes) => Interlocked.Add(ref bytesServed, bytes);
+
     public bool IsRunning => Status is "CREATED" or "RUNNING";
 
     /// <summary>Counts a poll; at the last one runs <paramref name="write"/> (the file, its object count) and settles the status.</summary>

@@ -31,6 +31,9 @@ public sealed record SimFaults
     /// <summary>The next file download asked for from its start (no Range) is cut off after this many bytes (0: none).</summary>
     public long CutDownloadAtBytes { get; init; }
 
+    /// <summary>Bulk result files download at this pace (bytes a second; 0: as fast as the network): a slow link, so a download is under way for a while.</summary>
+    public long DownloadBytesPerSecond { get; init; }
+
     /// <summary>Amazon reports requested from now on end FATAL instead of DONE.</summary>
     public bool FailReports { get; init; }
 

@@ -395,6 +395,39 @@ internal static partial class ShopifyGraphQlEndpoints
             return;
         }
 
-        await Results.File(operation!.File!, "application/jsonl", enableRangeProcessing: true).ExecuteAsync(http);
+        if (state.Faults.DownloadBytesPerSecond is > 0 and var pace)
+        {
+            await PacedDownloadAsync(http, state, operation!, range, pace);
+            return;
+        }
+
+        operation!.Served(operation.FileSize);
+        await Results.File(operation.File!, "application/jsonl", enableRangeProcessing: true).ExecuteAsync(http);
+    }
+
+    /// <summary>The file (from a <c>bytes=N-</c> range's start, 206) sent a tenth of a second's worth at a time.</summary>
+    private static async Task PacedDownloadAsync(HttpContext http, SimulatorState state, SimBulkOperation operation, string range, long pace)
+    {
+        long from = 0;
+        if (range.StartsWith("bytes=", StringComparison.Ordinal) && long.TryParse(range[6..].TrimEnd('-'), out var start) && start < operation.FileSize)
+        {
+            from = start;
+            http.Response.StatusCode = StatusCodes.Status206PartialContent;
+            http.Response.Headers.ContentRange = $"bytes {from}-{operation.FileSize - 1}/{operation.FileSize}";
+        }
+
+        http.Response.ContentType = "application/jsonl";
+        http.Response.ContentLength = operation.FileSize - from;
+        await using var file = File.OpenRead(operation.File!);
+        file.Seek(from, SeekOrigin.Begin);
+        var buffer = new byte[Math.Max(1, pace / 10)];
+        int read;
+        while ((read = await file.ReadAsync(buffer, http.RequestAborted)) > 0)
+        {
+            await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+            operation.Served(read);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), state.Time, http.RequestAborted);
+        }
     }
 }

@@ -74,6 +74,49 @@ public sealed class ProcessKillTests(AzuriteFixture storage, SimulatorFixture si
         Assert.Contains(delivery.GetProperty("log").EnumerateArray(), a => a.GetProperty("statusCode").GetInt32() == 200);
     }
 
+    /// <summary>
+    /// Killed while a Shopify bulk result file is coming down (a slow link): the host started again takes the run over
+    /// once its lease lapses, and the run ends with exactly the store's data.
+    /// </summary>
+    [Fact]
+    public async Task A_host_killed_mid_Shopify_bulk_download_resumes_the_run_after_its_restart_and_ends_exact()
+    {
+        const string prefix = "killbulk";
+        var storeId = $"killbulk-{Guid.NewGuid():N}"[..20];
+        var settings = new Dictionary<string, string?>(Fast)
+        {
+            ["Marketplaces:Shopify:BulkPollInterval"] = "00:00:00.050",
+            // Both processes keep bulk files in one folder, as one machine's restarts would.
+            ["Marketplaces:Shopify:Directory"] = Path.Combine(Path.GetTempPath(), "functionssync-tests", prefix + TestRun.Suffix),
+        };
+        string connectionId, runId;
+        SimStore store;
+        await using (var first = await HostProcess.StartAsync(storage, prefix, settings))
+        {
+            using var client = first.Client();
+            (connectionId, _, store) = await client.RegisterSimulatedAsync(simulator, "org-killbulk", "shopify", storeId, new SimStoreConfig { Orders = 6_000, Products = 200, Customers = 200, Seed = 93 });
+            simulator.State.Faults = new SimFaults { DownloadBytesPerSecond = 300_000 };
+            var triggered = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
+            runId = triggered.GetProperty("runs")[0].GetProperty("runId").GetString()!;
+            await Eventually.WaitForAsync(
+                () => Task.FromResult(store.BulkOperations.Values.Any(op => op.FileSize > 0 && op.BytesServed > op.FileSize / 4 && op.BytesServed < op.FileSize)),
+                midway => midway, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
+            await first.KillAsync();
+        }
+
+        simulator.State.Faults = new SimFaults();
+        await using var second = await HostProcess.StartAsync(storage, prefix, settings);
+        using var api = second.Client();
+        var run = await api.WaitForRunAsync(runId, TimeSpan.FromSeconds(120));
+        Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+        await using var harness = new SyncHarness(storage, simulator, prefix);
+        var snapshot = await harness.SnapshotAsync(connectionId);
+        foreach (var type in EntityTypes.All)
+        {
+            Expected.Matches(Expected.For(store, type), snapshot[type], $"{type.ToWire()} after the kill mid-download");
+        }
+    }
+
     private async Task<JsonElement> ReceiverAsync(string receiver)
     {
         using var http = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
