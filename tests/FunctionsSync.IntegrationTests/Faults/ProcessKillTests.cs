@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FunctionsSync.Core.Records;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
@@ -116,6 +117,83 @@ public sealed class ProcessKillTests(AzuriteFixture storage, SimulatorFixture si
             Expected.Matches(Expected.For(store, type), snapshot[type], $"{type.ToWire()} after the kill mid-download");
         }
     }
+
+    /// <summary>
+    /// Killed in the middle of resolving a conflict by accepting the marketplace's version: the record was written, the
+    /// conflict's own write never reached storage (the process is cut off from it at that request, then killed). After
+    /// the restart the conflict is still open, resolving it again succeeds, and the record is the marketplace's version.
+    /// </summary>
+    [Fact]
+    public async Task A_host_killed_mid_conflict_resolution_leaves_the_conflict_open_and_resolving_it_again_settles_it()
+    {
+        const string prefix = "killresolve";
+        var settings = new Dictionary<string, string?>(Fast) { ["Conflicts:RetryDelay"] = "01:00:00" };
+        var (gatedStorage, gates) = TcpGate.Around(storage.ConnectionString);
+        string connectionId, conflictId, orderId = SimCatalog.OrderId(3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string marketplaceStatus;
+        try
+        {
+            await using var first = await HostProcess.StartAsync(storage, prefix, new Dictionary<string, string?>(settings) { ["Storage:ConnectionString"] = gatedStorage });
+            using var client = first.Client();
+            SimStore store;
+            (connectionId, _, store) = await client.RegisterSimulatedAsync(simulator, "org-killresolve", "woocommerce", "killresolve-store", new SimStoreConfig { Orders = 20, Products = 5, Customers = 5, Seed = 94 });
+            await SyncAsync(client, connectionId, "full");
+            var record = JsonNode.Parse((await (await client.GetAsync($"/api/connections/{connectionId}/records/orders/{orderId}")).ReadJsonAsync()).GetProperty("record").GetRawText())!.AsObject();
+            record["status"] = "held-by-warehouse";
+            Assert.Equal(HttpStatusCode.OK, (await client.PutAsync($"/api/connections/{connectionId}/records/orders/{orderId}", new StringContent(record.ToJsonString(), System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+            store.Mutate(SimKind.Orders, 20, DateTimeOffset.UtcNow.AddMinutes(-5));
+            await SyncAsync(client, connectionId, "incremental");
+            var conflict = (await (await client.GetAsync($"/api/conflicts?connectionId={connectionId}")).ReadJsonAsync()).GetProperty("conflicts")[0];
+            conflictId = conflict.GetProperty("id").GetString()!;
+            marketplaceStatus = conflict.GetProperty("source").GetProperty("status").GetString()!;
+
+            // The first write to the conflicts table from here on is the resolution's own: it never arrives.
+            var table = TestRun.Prefixed(prefix).ToLowerInvariant() + "conflicts";
+            foreach (var gate in gates)
+            {
+                gate.HoldBefore(request => request.StartsWith("POST ", StringComparison.Ordinal) || request.StartsWith("PUT ", StringComparison.Ordinal) || request.StartsWith("MERGE ", StringComparison.Ordinal)
+                    ? request.Contains(table, StringComparison.OrdinalIgnoreCase) || request.Contains("$batch", StringComparison.Ordinal) && request.Contains("conflicts", StringComparison.OrdinalIgnoreCase)
+                    : false);
+            }
+
+            var resolving = client.PostJsonAsync($"/api/conflicts/{conflictId}/resolve", new { resolution = "accept_source" });
+            await Eventually.WaitForAsync(() => Task.FromResult(gates.Any(g => g.IsHeld)), held => held, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
+            await first.KillAsync();
+            await Assert.ThrowsAnyAsync<Exception>(() => resolving);
+        }
+        finally
+        {
+            foreach (var gate in gates)
+            {
+                await gate.DisposeAsync();
+            }
+        }
+
+        await using var second = await HostProcess.StartAsync(storage, prefix, settings);
+        using var api = second.Client();
+        // The record took the marketplace's version; the conflict did not learn it.
+        Assert.Equal(marketplaceStatus, await StatusAsync(api, connectionId, orderId));
+        Assert.NotEqual("resolved", (await (await api.GetAsync($"/api/conflicts/{conflictId}")).ReadJsonAsync()).GetProperty("status").GetString());
+
+        var again = await api.PostJsonAsync($"/api/conflicts/{conflictId}/resolve", new { resolution = "accept_source" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("resolved", (await again.ReadJsonAsync()).GetProperty("status").GetString());
+        Assert.Equal(marketplaceStatus, await StatusAsync(api, connectionId, orderId));
+        // The next sync has nothing left to argue about.
+        var next = await SyncAsync(api, connectionId, "incremental");
+        Assert.False(next.GetProperty("conflicts").TryGetProperty("data_mismatch", out _));
+    }
+
+    private static async Task<JsonElement> SyncAsync(HttpClient client, string connectionId, string mode)
+    {
+        var triggered = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode })).ReadJsonAsync();
+        var run = await client.WaitForRunAsync(triggered.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60));
+        Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+        return run;
+    }
+
+    private static async Task<string> StatusAsync(HttpClient client, string connectionId, string orderId) =>
+        (await (await client.GetAsync($"/api/connections/{connectionId}/records/orders/{orderId}")).ReadJsonAsync()).GetProperty("record").GetProperty("status").GetString()!;
 
     private async Task<JsonElement> ReceiverAsync(string receiver)
     {

@@ -17,6 +17,7 @@ public sealed partial class TcpGate : IAsyncDisposable
     private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<TcpClient> clients = [];
     private volatile bool held;
+    private volatile Func<string, bool>? holdBefore;
 
     private TcpGate(int target)
     {
@@ -31,6 +32,12 @@ public sealed partial class TcpGate : IAsyncDisposable
     public void Hold() => held = true;
 
     public bool IsHeld => held;
+
+    /// <summary>
+    /// From now on, the first bytes sent towards the target that <paramref name="request"/> recognises (the start of a
+    /// request, as text) are not passed on, and the gate holds from there: everything before it went through.
+    /// </summary>
+    public void HoldBefore(Func<string, bool> request) => holdBefore = request;
 
     /// <summary>
     /// One gate per endpoint of an Azurite connection string, and the connection string that goes through them.
@@ -93,7 +100,7 @@ public sealed partial class TcpGate : IAsyncDisposable
         try
         {
             await outbound.ConnectAsync(IPAddress.Loopback, target, stopping.Token);
-            await Task.WhenAny(PumpAsync(inbound.GetStream(), outbound.GetStream()), PumpAsync(outbound.GetStream(), inbound.GetStream()));
+            await Task.WhenAny(PumpAsync(inbound.GetStream(), outbound.GetStream(), upstream: true), PumpAsync(outbound.GetStream(), inbound.GetStream(), upstream: false));
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
@@ -105,7 +112,7 @@ public sealed partial class TcpGate : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to)
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool upstream)
     {
         var buffer = new byte[16 * 1024];
         while (true)
@@ -114,6 +121,11 @@ public sealed partial class TcpGate : IAsyncDisposable
             if (read == 0)
             {
                 return;
+            }
+
+            if (upstream && holdBefore is { } recognise && recognise(System.Text.Encoding.UTF8.GetString(buffer, 0, read)))
+            {
+                held = true;
             }
 
             if (held)
