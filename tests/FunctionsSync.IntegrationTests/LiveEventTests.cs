@@ -1,4 +1,7 @@
 using System.Net;
+using FunctionsSync.Core.Events;
+using FunctionsSync.Storage.Tables;
+using Microsoft.Extensions.DependencyInjection;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 
@@ -35,6 +38,64 @@ public sealed class LiveEventTests(AzuriteFixture storage, SimulatorFixture simu
     }
 
     private static bool Finished(SseMessage m, string runId) => m.Event == "run.finished" && m.Body.GetProperty("runId").GetString() == runId;
+
+    /// <summary>
+    /// 25 streams on a quiet organization, resumed from a day-old id, held for ten simulated minutes: the storage
+    /// requests per poll stay flat and small (one or two hour partitions a read), not the day's 24 partitions each time.
+    /// </summary>
+    [Fact]
+    public async Task Quiet_streams_resumed_from_a_day_old_id_cost_the_same_per_poll_after_ten_simulated_minutes()
+    {
+        var clock = new OffsetClock();
+        await using var host = new HostApp(storage, "ssequiet", new Dictionary<string, string?>(Fast)
+        {
+            ["Workers:Count"] = "0",
+            ["Events:MaxStreamsPerKey"] = "50",
+        })
+        {
+            Clock = clock,
+        };
+        var admin = host.Client();
+        var dayOld = LiveEventIds.At(clock.GetUtcNow().AddDays(-1).AddMinutes(10));
+        var streams = new List<SseReader>();
+        try
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                var stream = await SseReader.OpenAsync(host.Client(), "/api/events?organizationId=org-quiet", lastEventId: dayOld);
+                Assert.Equal("ready", (await stream.NextAsync()).Event);
+                streams.Add(stream);
+            }
+
+            var feed = host.Services.GetRequiredService<LiveEventFeed>();
+            var counter = host.Services.GetRequiredService<StorageRequestCounter>();
+            var first = await PerPollAsync(feed, counter, polls: 500);
+            for (var minute = 0; minute < 10; minute++)
+            {
+                clock.Advance(TimeSpan.FromMinutes(1));
+                await PerPollAsync(feed, counter, polls: 50);
+            }
+
+            var after = await PerPollAsync(feed, counter, polls: 500);
+            Assert.True(first <= 3, $"{first:0.00} storage requests a poll at first");
+            Assert.True(after <= (first * 1.25) + 0.25, $"{first:0.00} storage requests a poll at first, {after:0.00} ten simulated minutes later");
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Storage requests of the whole process per stream poll, over the next <paramref name="polls"/> polls.</summary>
+    private static async Task<double> PerPollAsync(LiveEventFeed feed, StorageRequestCounter counter, int polls)
+    {
+        var (polled, requested) = (feed.Polls, counter.Count);
+        await Eventually.WaitForAsync(() => Task.FromResult(feed.Polls), n => n >= polled + polls, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
+        return (counter.Count - requested) / (double)(feed.Polls - polled);
+    }
 
     /// <summary>
     /// A key revoked while its stream is open: the stream says so and ends within <c>Events:KeyCheckInterval</c>, and

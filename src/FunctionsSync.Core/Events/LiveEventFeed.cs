@@ -12,7 +12,12 @@ public sealed class LiveEventFeed(ILiveEventLog log, IOptions<LiveEventOptions> 
 {
     private const int ReadBatch = 500;
 
+    private long polls;
+
     private LiveEventOptions Options => options.Value;
+
+    /// <summary>Reads of the log this process's streams have made (diagnostics; a test's measure of cost per poll).</summary>
+    public long Polls => Interlocked.Read(ref polls);
 
     /// <summary>
     /// Where a stream starts: after <paramref name="lastEventId"/> (a reconnect; not before the resume window), else now.
@@ -48,6 +53,7 @@ public sealed class LiveEventFeed(ILiveEventLog log, IOptions<LiveEventOptions> 
             var lookback = LiveEventIds.At(now - Options.LateWriteWindow);
             var after = Max(floor, Min(highest, lookback));
             var batch = await log.ReadAfterAsync(organizationId, after, now + Options.LateWriteWindow, ReadBatch, cancellationToken);
+            Interlocked.Increment(ref polls);
             foreach (var e in batch)
             {
                 if (string.CompareOrdinal(e.Id, floor) <= 0 || !sent.TryAdd(e.Id, now))
