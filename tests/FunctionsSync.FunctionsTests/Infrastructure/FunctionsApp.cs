@@ -28,7 +28,6 @@ public sealed class FunctionsApp : IAsyncDisposable
     public const string AdminKey = "functions-admin-key-0123456789";
 
     private readonly IHost app;
-    private DurableTaskTestHost? inMemory;
     private SidecarDurableHost? sidecar;
 
     private FunctionsApp(IHost app, SimulatorFixture simulator, string prefix)
@@ -44,7 +43,7 @@ public sealed class FunctionsApp : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public DurableTaskClient Client => inMemory?.Client ?? sidecar!.Client;
+    public DurableTaskClient Client => sidecar!.Client;
 
     public static async Task<FunctionsApp> StartAsync(
         AzuriteFixture storage, SimulatorFixture simulator, string name, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? after = null,
@@ -89,14 +88,11 @@ public sealed class FunctionsApp : IAsyncDisposable
         {
             functionsApp.sidecar = await SidecarDurableHost.OnAzureStorageAsync(azureStorageBackend(prefix), functionsApp.Register);
         }
-        else if (historyMeter is not null)
-        {
-            // The in-memory engine behind our own sidecar, whose worker stream the meter reads.
-            functionsApp.sidecar = await SidecarDurableHost.InMemoryAsync(functionsApp.Register, 10, historyMeter);
-        }
         else
         {
-            functionsApp.inMemory = await DurableTaskTestHost.StartAsync(functionsApp.Register);
+            // The in-memory engine behind our own sidecar on a port Kestrel picks (DurableTaskTestHost picks one at
+            // random in 30000-40000 and collided with another process under load); a meter, if given, reads its worker stream.
+            functionsApp.sidecar = await SidecarDurableHost.InMemoryAsync(functionsApp.Register, 10, historyMeter);
         }
 
         return functionsApp;
@@ -134,11 +130,6 @@ public sealed class FunctionsApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (inMemory is not null)
-        {
-            await inMemory.DisposeAsync();
-        }
-
         if (sidecar is not null)
         {
             await sidecar.DisposeAsync();
