@@ -19,8 +19,6 @@ namespace FunctionsSync.Storage.Access;
 /// </summary>
 internal sealed class TableApiKeyStore(TableProvider tables, TimeProvider time) : IApiKeyStore
 {
-    private const string KeyPartition = "key";
-    private const string IdPartition = "id";
     private static readonly TimeSpan UsageResolution = TimeSpan.FromMinutes(1);
 
     public async Task<IssuedKey> IssueAsync(string organizationId, CancellationToken cancellationToken)
@@ -31,7 +29,7 @@ internal sealed class TableApiKeyStore(TableProvider tables, TimeProvider time) 
         var now = time.GetUtcNow();
         // Index rows first: a key row never exists without the rows that list and revoke it.
         await IndexAsync(table, id, organizationId, Hash(key), now, cancellationToken);
-        await table.AddEntityAsync(new TableEntity(KeyPartition, Hash(key)) { ["OrganizationId"] = organizationId, ["KeyId"] = id, ["IssuedAt"] = now }, cancellationToken);
+        await table.AddEntityAsync(ApiKeyRows.KeyRow(Hash(key), organizationId, id, now), cancellationToken);
         return new IssuedKey(id, key);
     }
 
@@ -39,7 +37,7 @@ internal sealed class TableApiKeyStore(TableProvider tables, TimeProvider time) 
     {
         var table = await tables.GetAsync(TableNames.ApiKeys, cancellationToken);
         var hash = Hash(key);
-        if (await table.GetAsync(KeyPartition, hash, cancellationToken) is not { } row || row.GetString("OrganizationId") is not { } organizationId)
+        if (await table.GetAsync(ApiKeyRows.KeyPartition, hash, cancellationToken) is not { } row || ApiKeyRows.OrganizationOf(row) is not { } organizationId)
         {
             return null;
         }
@@ -52,66 +50,75 @@ internal sealed class TableApiKeyStore(TableProvider tables, TimeProvider time) 
     {
         var table = await tables.GetAsync(TableNames.ApiKeys, cancellationToken);
         // One organization's partition, or every "org|" partition (one row per key; keys do not grow with history).
-        var filter = organizationId is null
-            ? TableClient.CreateQueryFilter($"PartitionKey ge {"org|"} and PartitionKey lt {"org}"}")
-            : TableQueries.Partition(OrgPartition(organizationId));
-        return await table.ReadAllAsync(filter, e => new ApiKeyInfo(
-            e.RowKey, e.PartitionKey["org|".Length..], e.GetDateTimeOffset("IssuedAt") ?? DateTimeOffset.MinValue, e.GetDateTimeOffset("LastUsedAt")), cancellationToken);
+        var filter = organizationId is null ? ApiKeyRows.AllListings : TableQueries.Partition(ApiKeyRows.OrgPartition(organizationId));
+        return await table.ReadAllAsync(filter, ApiKeyRows.InfoOf, cancellationToken);
     }
 
     public async Task<bool> RevokeAsync(string keyId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.ApiKeys, cancellationToken);
-        if (await table.GetAsync(IdPartition, keyId, cancellationToken) is not { } index || index.GetString("OrganizationId") is not { } organizationId)
+        if (await table.GetAsync(ApiKeyRows.IdPartition, keyId, cancellationToken) is not { } index || ApiKeyRows.OrganizationOf(index) is not { } organizationId)
         {
             return false;
         }
 
-        var listed = await table.GetAsync(OrgPartition(organizationId), keyId, cancellationToken);
+        var listed = await table.GetAsync(ApiKeyRows.OrgPartition(organizationId), keyId, cancellationToken);
         // The key row first: from here on the key is refused; the index rows follow.
-        if (listed?.GetString("Hash") is { } hash)
+        if (listed is not null && ApiKeyRows.HashOf(listed) is { } hash)
         {
-            await TableQueries.DeleteIfExistsAsync(table, KeyPartition, hash, cancellationToken);
+            await TableQueries.DeleteIfExistsAsync(table, ApiKeyRows.KeyPartition, hash, cancellationToken);
         }
 
-        await TableQueries.DeleteIfExistsAsync(table, OrgPartition(organizationId), keyId, cancellationToken);
-        await TableQueries.DeleteIfExistsAsync(table, IdPartition, keyId, cancellationToken);
+        await TableQueries.DeleteIfExistsAsync(table, ApiKeyRows.OrgPartition(organizationId), keyId, cancellationToken);
+        await TableQueries.DeleteIfExistsAsync(table, ApiKeyRows.IdPartition, keyId, cancellationToken);
         return true;
     }
 
     private async Task RecordUseAsync(TableClient table, TableEntity row, string organizationId, string hash, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (row.GetString("KeyId") is not { } id)
+        if (ApiKeyRows.KeyIdOf(row) is not { } id)
         {
             // A key issued before keys had ids: give it one, so it can be listed and revoked. The id is claimed on the
             // key row first (conditionally: another replica may be doing the same), then indexed.
             id = "k" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-            if (await table.TryReplaceAsync(new TableEntity(KeyPartition, hash) { ["OrganizationId"] = organizationId, ["KeyId"] = id, ["IssuedAt"] = row.GetDateTimeOffset("IssuedAt") ?? now }, row.ETag.ToString(), cancellationToken) is null)
+            if (await table.TryReplaceAsync(ApiKeyRows.KeyRow(hash, organizationId, id, ApiKeyRows.IssuedAtOf(row) ?? now), row.ETag.ToString(), cancellationToken) is null)
             {
                 return;
             }
 
-            await IndexAsync(table, id, organizationId, hash, row.GetDateTimeOffset("IssuedAt") ?? now, cancellationToken);
+            await IndexAsync(table, id, organizationId, hash, ApiKeyRows.IssuedAtOf(row) ?? now, cancellationToken);
         }
 
         // Last use, at most once a minute per key: an authenticated request costs a write only that often.
-        if (row.GetDateTimeOffset("LastUsedAt") is { } last && now - last < UsageResolution)
+        if (ApiKeyRows.LastUsedAtOf(row) is { } last && now - last < UsageResolution)
         {
             return;
         }
 
-        await table.UpsertEntityAsync(new TableEntity(KeyPartition, hash) { ["LastUsedAt"] = now }, TableUpdateMode.Merge, cancellationToken);
-        await table.UpsertEntityAsync(new TableEntity(OrgPartition(organizationId), id) { ["LastUsedAt"] = now }, TableUpdateMode.Merge, cancellationToken);
+        // Merges of rows that exist, never upserts: a use racing the key's revocation must not bring its rows back
+        // (as a listed key with no hash, or a key row with no organization).
+        await TryMergeAsync(table, ApiKeyRows.Used(ApiKeyRows.KeyPartition, hash, now), cancellationToken);
+        await TryMergeAsync(table, ApiKeyRows.Used(ApiKeyRows.OrgPartition(organizationId), id, now), cancellationToken);
+    }
+
+    private static async Task TryMergeAsync(TableClient table, TableEntity change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.UpdateEntityAsync(change, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.IsNotFound())
+        {
+            // Revoked meanwhile.
+        }
     }
 
     private static async Task IndexAsync(TableClient table, string id, string organizationId, string hash, DateTimeOffset issuedAt, CancellationToken cancellationToken)
     {
-        await table.UpsertEntityAsync(new TableEntity(IdPartition, id) { ["OrganizationId"] = organizationId }, TableUpdateMode.Replace, cancellationToken);
-        await table.UpsertEntityAsync(new TableEntity(OrgPartition(organizationId), id) { ["Hash"] = hash, ["IssuedAt"] = issuedAt }, TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(ApiKeyRows.IdRow(id, organizationId), TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(ApiKeyRows.ListingRow(organizationId, id, hash, issuedAt), TableUpdateMode.Replace, cancellationToken);
     }
-
-    private static string OrgPartition(string organizationId) => "org|" + organizationId;
 
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }

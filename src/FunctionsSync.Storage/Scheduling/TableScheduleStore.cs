@@ -6,49 +6,37 @@ using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Storage.Scheduling;
 
-/// <summary>
-/// The schedule as one row (table <c>schedule</c>, partition <c>schedule</c>, row <c>state</c>: <c>Enabled</c>,
-/// <c>Cron</c>, <c>LastOccurrence</c>, <c>LastCycle</c> as JSON), so every replica sees the same switch and cron.
-/// </summary>
+/// <summary>The schedule as one row (<see cref="ScheduleRows"/>), so every replica sees the same switch and cron.</summary>
 internal sealed class TableScheduleStore(TableProvider tables, IOptions<SchedulerOptions> options, TimeProvider time) : IScheduleStore
 {
-    private const string Partition = "schedule";
-    private const string Row = "state";
-
     /// <summary>A cycle's run ids stay out of the row above this many: a 10,000-connection cycle would not fit in a property.</summary>
     private const int MaxStoredRunIds = 200;
 
     public async Task<ScheduleState> GetAsync(CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        if (await table.GetAsync(Partition, Row, cancellationToken) is { } entity)
+        if (await table.GetAsync(ScheduleRows.Partition, ScheduleRows.Row, cancellationToken) is { } entity)
         {
-            return StateOf(entity);
+            return ScheduleRows.StateOf(entity);
         }
 
-        var fresh = new TableEntity(Partition, Row)
-        {
-            ["Enabled"] = options.Value.EnabledByDefault,
-            ["Cron"] = options.Value.DefaultCron,
-            ["LastOccurrence"] = time.GetUtcNow(),
-        };
         // Another replica may create it first; either way the row read next is the one that stands.
-        await table.TryAddAsync(fresh, cancellationToken);
-        return StateOf((await table.GetAsync(Partition, Row, cancellationToken))!);
+        await table.TryAddAsync(ScheduleRows.Fresh(options.Value.EnabledByDefault, options.Value.DefaultCron, time.GetUtcNow()), cancellationToken);
+        return ScheduleRows.StateOf((await table.GetAsync(ScheduleRows.Partition, ScheduleRows.Row, cancellationToken))!);
     }
 
     public Task<ScheduleState> SetEnabledAsync(bool enabled, CancellationToken cancellationToken) =>
-        MergeAsync(new TableEntity(Partition, Row) { ["Enabled"] = enabled }, cancellationToken);
+        MergeAsync(ScheduleRows.Enabled(enabled), cancellationToken);
 
     public Task<ScheduleState> SetCronAsync(string cron, DateTimeOffset now, CancellationToken cancellationToken) =>
-        MergeAsync(new TableEntity(Partition, Row) { ["Cron"] = cron, ["LastOccurrence"] = now }, cancellationToken);
+        MergeAsync(ScheduleRows.Cron(cron, now), cancellationToken);
 
     public async Task<bool> TryClaimCycleAsync(ScheduleState seen, DateTimeOffset occurrence, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
         try
         {
-            await table.UpdateEntityAsync(new TableEntity(Partition, Row) { ["LastOccurrence"] = occurrence }, new ETag(seen.Version), TableUpdateMode.Merge, cancellationToken);
+            await table.UpdateEntityAsync(ScheduleRows.Occurrence(occurrence), new ETag(seen.Version), TableUpdateMode.Merge, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
@@ -60,7 +48,7 @@ internal sealed class TableScheduleStore(TableProvider tables, IOptions<Schedule
     public async Task SaveCycleAsync(CycleSummary summary, CancellationToken cancellationToken)
     {
         var stored = summary with { RunIds = summary.RunIds.Count <= MaxStoredRunIds ? summary.RunIds : [] };
-        await MergeAsync(new TableEntity(Partition, Row) { ["LastCycle"] = StorageJson.Serialize(stored) }, cancellationToken);
+        await MergeAsync(ScheduleRows.LastCycle(stored), cancellationToken);
     }
 
     private async Task<ScheduleState> MergeAsync(TableEntity change, CancellationToken cancellationToken)
@@ -72,11 +60,4 @@ internal sealed class TableScheduleStore(TableProvider tables, IOptions<Schedule
     }
 
     private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Schedule, cancellationToken);
-
-    private static ScheduleState StateOf(TableEntity entity) => new(
-        entity.GetBoolean("Enabled") ?? true,
-        entity.GetString("Cron"),
-        entity.GetDateTimeOffset("LastOccurrence") ?? DateTimeOffset.UnixEpoch,
-        entity.GetString("LastCycle") is { Length: > 0 } cycle ? StorageJson.Deserialize<CycleSummary>(cycle) : null,
-        entity.ETag.ToString());
 }
