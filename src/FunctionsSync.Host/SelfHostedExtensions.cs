@@ -30,9 +30,7 @@ public static class SelfHostedExtensions
 
         builder.AddFunctionsSync();
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<StorageUnavailableHandler>();
-        builder.Services.AddExceptionHandler<TooLargeToStoreHandler>();
-        builder.Services.AddExceptionHandler<BadTransferHandler>();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddHttpClient();
         builder.Services.AddFunctionsSyncOpenApi();
         builder.Services.AddSingleton<SchedulerService>();

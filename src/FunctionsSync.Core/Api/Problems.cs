@@ -39,6 +39,14 @@ public static class Problems
 
     public static ApiResult Unprocessable(string detail) => Make(422, "unprocessable", "The request cannot be applied.", detail);
 
+    /// <summary>The problem a failure that is not a bug answers on both hosts (a storage outage, a value too large to store); null for any other.</summary>
+    public static ApiResult? ForException(Exception exception) => exception switch
+    {
+        Sync.StorageUnavailableException => StorageUnavailable(),
+        Storage.TooLargeToStoreException tooLarge => TooLargeToStore(tooLarge),
+        _ => null,
+    };
+
     /// <summary>A value that fits the request's limits but not storage as it would be written.</summary>
     public static ApiResult TooLargeToStore(Storage.TooLargeToStoreException tooLarge) =>
         BadRequest("The request is too large to store.", new Dictionary<string, string[]> { [tooLarge.Field] = [tooLarge.Message] });

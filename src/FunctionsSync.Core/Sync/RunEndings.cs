@@ -167,7 +167,7 @@ public sealed class RunEndings(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.CheckpointFailed(ex, runId);
+            logger.ControlNotCleared(ex, runId);
         }
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FunctionsSync.Core.Sync;
 
-/// <summary>The sync engine's log lines, in one place (ids 1001–1017), as durabletask-dotnet keeps its <c>Logs</c>.</summary>
+/// <summary>The sync engine's log lines, in one place (ids 1001–1019; 1018 is the cancel's, in RunCancellation), as durabletask-dotnet keeps its <c>Logs</c>.</summary>
 internal static partial class SyncLogs
 {
     [LoggerMessage(1001, LogLevel.Information, "Connection {ConnectionId} is leased by {Owner} until {Until}; backing off")]
@@ -56,4 +56,7 @@ internal static partial class SyncLogs
 
     [LoggerMessage(1017, LogLevel.Information, "Run {RunId} had already ended ({Status}) when its job was taken; not started")]
     public static partial void RunAlreadyEnded(this ILogger logger, string runId, RunStatus status);
+
+    [LoggerMessage(1019, LogLevel.Debug, "Run {RunId} ended; its operator request could not be cleared (harmless: an ended run ignores it)")]
+    public static partial void ControlNotCleared(this ILogger logger, Exception exception, string runId);
 }

@@ -30,16 +30,16 @@ public sealed partial class ProblemDetailsMiddleware(IOptions<ApiOptions> option
         {
             await next(context);
         }
-        catch (StorageUnavailableException ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
+        catch (Exception ex) when (Problems.ForException(ex) is { } problem && context.GetHttpContext() is { Response.HasStarted: false } http)
         {
-            // An outage, not a bug: 503 with Retry-After, as the self-hosted runtime answers.
-            LogStorageUnavailable(context.FunctionDefinition.Name, ex.Message);
-            await WriteAsync(http, Problems.StorageUnavailable());
-        }
-        catch (Core.Storage.TooLargeToStoreException ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
-        {
-            // Measured as it would be stored and refused before any write, as the self-hosted runtime answers.
-            await WriteAsync(http, Problems.TooLargeToStore(ex));
+            // Not a bug (an outage: 503 with Retry-After; a value too large to store: 400, nothing written), as the
+            // self-hosted runtime answers.
+            if (ex is StorageUnavailableException)
+            {
+                LogStorageUnavailable(context.FunctionDefinition.Name, ex.Message);
+            }
+
+            await WriteAsync(http, problem);
         }
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http)
         {

@@ -32,7 +32,7 @@ internal static class ConnectionRows
         };
         // 8 + 6 properties of 64 KiB: 896 KiB, under the row's 1 MiB.
         LargeText.Write(entity, "Json", StorageJson.Serialize(connection with { Credentials = new Dictionary<string, string>() }), 8, "settings");
-        LargeText.Write(entity, SecretsColumn, cipher.Protect(StorageJson.Serialize(new ConnectionSecrets(connection.Credentials)), SecretContext(connection.Id)), 6, "credentials");
+        SecretColumn.Write(entity, cipher, SecretContext(connection.Id), new ConnectionSecrets(connection.Credentials), 6, "credentials");
         return entity;
     }
 
@@ -47,20 +47,12 @@ internal static class ConnectionRows
         }
 
         // A row written before secrets were encrypted holds them in its JSON; the re-wrap pass rewrites it.
-        if (LargeText.Read(entity, SecretsColumn) is not { } protectedSecrets)
-        {
-            return connection;
-        }
-
-        var secrets = StorageJson.Deserialize<ConnectionSecrets>(cipher.Unprotect(protectedSecrets, SecretContext(connection.Id)));
-        return connection with { Credentials = secrets.Credentials };
+        return SecretColumn.Read<ConnectionSecrets>(entity, cipher, SecretContext(connection.Id)) is { } secrets ? connection with { Credentials = secrets.Credentials } : connection;
     }
 
     /// <summary>Whether the row's secrets are in plain text (or its sync token) or under a key that is no longer the current one.</summary>
     public static bool NeedsRewrap(TableEntity entity, SecretCipher cipher) =>
-        LargeText.Read(entity, SecretsColumn) is not { } secrets || !cipher.IsCurrent(secrets) || LargeText.Read(entity, "Json")!.Contains("\"syncToken\"", StringComparison.Ordinal);
-
-    private const string SecretsColumn = "Secrets";
+        SecretColumn.IsStale(entity, cipher) || LargeText.Read(entity, "Json")!.Contains("\"syncToken\"", StringComparison.Ordinal);
 
     private static string SecretContext(string connectionId) => "connection|" + connectionId;
 

@@ -18,28 +18,26 @@ internal static class WebhookRows
     public const string LogPrefix = "log|";
 
     /// <summary>The endpoint's JSON without its signing secrets, which are encrypted (bound to the endpoint's id) in <c>Secrets</c>.</summary>
-    public static TableEntity ToEntity(WebhookEndpoint endpoint, SecretCipher cipher) => new(endpoint.Id, EndpointRow)
+    public static TableEntity ToEntity(WebhookEndpoint endpoint, SecretCipher cipher)
     {
-        ["OrganizationId"] = endpoint.OrganizationId,
-        ["Json"] = StorageJson.Serialize(endpoint with { Secret = "", PreviousSecret = null }),
-        [SecretsColumn] = cipher.Protect(StorageJson.Serialize(new EndpointSecrets(endpoint.Secret, endpoint.PreviousSecret)), SecretContext(endpoint.Id)),
-    };
+        var entity = new TableEntity(endpoint.Id, EndpointRow)
+        {
+            ["OrganizationId"] = endpoint.OrganizationId,
+            ["Json"] = StorageJson.Serialize(endpoint with { Secret = "", PreviousSecret = null }),
+        };
+        SecretColumn.Write(entity, cipher, SecretContext(endpoint.Id), new EndpointSecrets(endpoint.Secret, endpoint.PreviousSecret), 1, "secret");
+        return entity;
+    }
 
     public static WebhookEndpoint EndpointOf(TableEntity entity, SecretCipher cipher)
     {
         var endpoint = StorageJson.Deserialize<WebhookEndpoint>(entity.GetString("Json"));
-        if (entity.GetString(SecretsColumn) is not { } protectedSecrets)
-        {
-            return endpoint;
-        }
-
-        var secrets = StorageJson.Deserialize<EndpointSecrets>(cipher.Unprotect(protectedSecrets, SecretContext(endpoint.Id)));
-        return endpoint with { Secret = secrets.Secret, PreviousSecret = secrets.PreviousSecret };
+        return SecretColumn.Read<EndpointSecrets>(entity, cipher, SecretContext(endpoint.Id)) is { } secrets
+            ? endpoint with { Secret = secrets.Secret, PreviousSecret = secrets.PreviousSecret }
+            : endpoint;
     }
 
-    public static bool NeedsRewrap(TableEntity entity, SecretCipher cipher) => entity.GetString(SecretsColumn) is not { } secrets || !cipher.IsCurrent(secrets);
-
-    private const string SecretsColumn = "Secrets";
+    public static bool NeedsRewrap(TableEntity entity, SecretCipher cipher) => SecretColumn.IsStale(entity, cipher);
 
     private static string SecretContext(string endpointId) => "webhook|" + endpointId;
 

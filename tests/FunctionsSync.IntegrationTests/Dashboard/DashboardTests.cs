@@ -6,9 +6,6 @@ using Deque.AxeCore.Playwright;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using FunctionsSync.Simulator.Faults;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -36,9 +33,7 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
             ["Webhooks:SweepInterval"] = "00:00:00.200",
             ["Webhooks:SweepAfter"] = "00:00:00",
         });
-        host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        host.StartServer();
-        var baseUrl = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var baseUrl = host.StartOnFreePort();
         using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
         api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
 
@@ -48,13 +43,7 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/webhooks", new { organizationId = Organization, events = new[] { "sync.completed" }, targetUrl = $"{simulator.BaseUrl}/mock/webhooks/{receiver}" })).StatusCode);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium.Path,
-            Headless = true,
-            // As root without a sandbox, and without the background traffic this machine's closed network refuses.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(baseUrl + "/");
 
@@ -147,9 +136,7 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
             ["Marketplaces:OAuth:Clients:etsy:ClientId"] = "app-client",
             ["Marketplaces:OAuth:Clients:etsy:TokenUrl"] = $"{simulator.BaseUrl}/etsy/v3/public/oauth/token",
         });
-        host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        host.StartServer();
-        var baseUrl = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var baseUrl = host.StartOnFreePort();
         using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
         api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
 
@@ -163,12 +150,7 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         })).StatusCode);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium.Path,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(baseUrl + "/");
         await page.GetByLabel("API key").FillAsync(HostApp.AdminKey);
@@ -196,6 +178,14 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         await Expect(page.Locator("#run-detail .tokens")).ToContainTextAsync("1 failed refresh in a row");
         await Expect(page.Locator("#run-detail")).ToContainTextAsync("invalid_grant");
     }
+
+    /// <summary>Debian's chromium, headless: as root without a sandbox, and without the background traffic this machine's closed network refuses.</summary>
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = Chromium.Path,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
 
     private async Task<SimStore> RegisterAsync(HttpClient api, string marketplace, string storeId, SimStoreConfig size)
     {

@@ -3,9 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using FunctionsSync.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsSync.IntegrationTests.Faults;
 
@@ -26,9 +23,7 @@ public sealed class SlowClientTests(AzuriteFixture storage)
             ["Api:MinBodyBytesPerSecond"] = "50",
             ["Api:MinBodyRateGrace"] = "00:00:02",
         });
-        host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        host.StartServer();
-        var address = new Uri(host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = new Uri(host.StartOnFreePort());
         using var other = new HttpClient { BaseAddress = address };
 
         var body = $"POST /api/connections HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: {HostApp.AdminKey}\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{{";

@@ -94,6 +94,15 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
         return Eventually.WaitForAsync(() => Task.FromResult(passes.Count(loop)), n => n >= target, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
     }
 
+    /// <summary>Serves on a real port Kestrel picks (port 0) instead of the in-memory test server; returns its base URL.</summary>
+    public string StartOnFreePort()
+    {
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        StartServer();
+        return Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+    }
+
     public HttpClient Client(string? key = AdminKey)
     {
         var client = CreateClient();
