@@ -79,6 +79,10 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ConflictsApi>();
         services.TryAddSingleton<ActivityApi>();
         services.TryAddSingleton<EventsApi>();
+        services.TryAddSingleton<EventStreamWriter>();
+        services.TryAddSingleton(new EventDelivery(HoldOpen: true));
+        services.TryAddSingleton<ApiPipeline>();
+        services.TryAddSingleton<IFullCycleStarter, PlannerFullCycleStarter>();
         services.TryAddSingleton<Events.EventStreamSlots>();
         services.TryAddSingleton<RunListApi>();
         services.TryAddSingleton<RecordsApi>();

@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Functions.Http;
 using FunctionsSync.Functions.Webhooks;
@@ -18,7 +19,9 @@ public static class FunctionsAppRegistration
         builder.Services.AddSingleton<IRunDispatcher, CollectingRunDispatcher>();
         builder.AddFunctionsSync();
         builder.AddAzureMonitorTelemetry();
-        builder.Services.AddSingleton<HttpApi>();
+        builder.Services.AddSingleton<IFullCycleStarter, DurableFullCycleStarter>();
+        // A function invocation is not held open for minutes: each events answer ends, and EventSource polls.
+        builder.Services.AddSingleton(new EventDelivery(HoldOpen: false));
         builder.Services.AddSingleton<ApiDocument>();
         builder.Services.AddWebhookQueueBindingCheck();
         return builder;

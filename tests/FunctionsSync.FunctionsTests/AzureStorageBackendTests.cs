@@ -17,9 +17,8 @@ public sealed class AzureStorageBackendTests(AzuriteFixture storage, SimulatorFi
     {
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "fazs", azureStorageBackend: prefix => DurableBackend.Settings(storage.ConnectionString, prefix));
         var (connection, store) = await app.AddStoreAsync("shopify", "fazs", new SimStoreConfig { Orders = 2_000, Products = 200, Customers = 100, Seed = 51 });
-        var sync = app.Function<SyncFunctions>();
 
-        var answer = await HttpCall.InvokeAsync(r => sync.TriggerAsync(r, app.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
+        var answer = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
         Assert.Equal(202, answer.Status);
         var runId = answer.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!;
 

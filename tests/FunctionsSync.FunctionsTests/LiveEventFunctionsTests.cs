@@ -20,24 +20,22 @@ public sealed class LiveEventFunctionsTests(AzuriteFixture storage, SimulatorFix
             ["Events:ProgressInterval"] = "00:00:00",
         });
         var (connection, _) = await app.AddStoreAsync("shopify", "fevents-shopify", new SimStoreConfig { Orders = 600, Products = 50, Customers = 20, Seed = 35 });
-        var events = app.Function<EventFunctions>();
 
         // Before anything happens: a ready event whose id is the position to come back with.
-        var first = await HttpCall.InvokeAsync(events.EventsAsync, "GET", "/api/events");
+        var first = await app.ApiAsync("GET", "/api/events");
         Assert.Equal(200, first.Status);
         Assert.StartsWith("text/event-stream", first.ContentType);
         var ready = Assert.Single(Sse.Parse(first.Text));
         Assert.Equal("ready", ready.Event);
 
-        var sync = app.Function<SyncFunctions>();
-        var trigger = await HttpCall.InvokeAsync(r => sync.TriggerAsync(r, app.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
+        var trigger = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
         var runId = trigger.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!;
         var instance = await app.Client.WaitForInstanceCompletionAsync(SyncActivities.InstanceIdFor(runId), CancellationToken.None);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
 
         // The events are written by a background writer: ask again (as EventSource does) until the run's end is there.
         var all = await Eventually.WaitForAsync(
-            async () => Sse.Parse((await HttpCall.InvokeAsync(events.EventsAsync, "GET", $"/api/events?lastEventId={ready.Id}")).Text).Skip(1).ToList(),
+            async () => Sse.Parse((await app.ApiAsync("GET", $"/api/events?lastEventId={ready.Id}")).Text).Skip(1).ToList(),
             list => list.Any(m => m.Event == "run.finished"));
         var ofRun = all.Where(m => m.Body.GetProperty("runId").GetString() == runId).Select(m => m.Event).ToList();
         Assert.Equal(["run.queued", "run.started"], ofRun.Take(2));
@@ -46,11 +44,11 @@ public sealed class LiveEventFunctionsTests(AzuriteFixture storage, SimulatorFix
         Assert.Equal("succeeded", all.Last(m => m.Event == "run.finished").Body.GetProperty("status").GetString());
 
         var after = all[1].Id;
-        var rest = Sse.Parse((await HttpCall.InvokeAsync(events.EventsAsync, "GET", $"/api/events?lastEventId={after}")).Text).Skip(1).ToList();
+        var rest = Sse.Parse((await app.ApiAsync("GET", $"/api/events?lastEventId={after}")).Text).Skip(1).ToList();
         Assert.Equal(all.Skip(2).Select(m => m.EventId), rest.Select(m => m.EventId));
 
-        Assert.Equal(400, (await HttpCall.InvokeAsync(events.EventsAsync, "GET", "/api/events?lastEventId=nope")).Status);
-        Assert.Equal(401, (await HttpCall.InvokeAsync(events.EventsAsync, "GET", "/api/events", key: null)).Status);
+        Assert.Equal(400, (await app.ApiAsync("GET", "/api/events?lastEventId=nope")).Status);
+        Assert.Equal(401, (await app.ApiAsync("GET", "/api/events", key: null)).Status);
     }
 }
 

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
 using FunctionsSync.FunctionsTests.Infrastructure;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
@@ -24,6 +26,8 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         ["Scheduler:EnabledByDefault"] = "false",
         ["Sync:PageSize"] = "250",
         ["Conflicts:RetryDelay"] = "01:00:00",
+        // The Functions app dispatches lost outbox signals on its maintenance pass, which the script runs itself.
+        ["Webhooks:SweepAfter"] = "00:00:00",
         ["Receipts:ValidatorUrl"] = simulator.BaseUrl + "/mock/{marketplace}/validate",
         ["Receipts:ValidatorUser"] = "simulator",
         ["Receipts:ValidatorPassword"] = "simulator",
@@ -57,7 +61,10 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
 
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "shapefn", Aligned);
         var router = new FunctionsRouter(app);
-        var functions = await RunScriptAsync("func", (method, path, body, authenticated, contentType) => router.SendAsync(method, path, body, authenticated ? FunctionsApp.AdminKey : null, contentType));
+        var functions = await RunScriptAsync(
+            "func",
+            (method, path, body, authenticated, contentType) => router.SendAsync(method, path, body, authenticated ? FunctionsApp.AdminKey : null, contentType),
+            () => app.Services.GetRequiredService<WebhookDispatcher>().SweepAsync(CancellationToken.None));
 
         Assert.Equal(ApiRoutes.All.OrderBy(r => r.Name).ThenBy(r => r.Verb), router.Matched.OrderBy(r => r.Name).ThenBy(r => r.Verb));
         Assert.Equal(selfHosted.Select(s => s.Step), functions.Select(s => s.Step));
@@ -85,7 +92,8 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
     }
 
     /// <summary>The script: every route, with the data a client would have (a synced store, a conflict, a webhook).</summary>
-    private async Task<List<(string Step, int Status, HttpAnswer Answer)>> RunScriptAsync(string tag, Send send)
+    /// <param name="settle">What the host does in the background that the script waits on (null: the host does it itself).</param>
+    private async Task<List<(string Step, int Status, HttpAnswer Answer)>> RunScriptAsync(string tag, Send send, Func<Task>? settle = null)
     {
         var steps = new List<(string Step, int Status, HttpAnswer Answer)>();
         async Task<JsonElement?> Step(string name, string method, string path, object? body = null, bool authenticated = true, string contentType = "application/json")
@@ -178,6 +186,7 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         await Step("deliveries", "GET", $"/api/webhooks/{webhookId}/deliveries");
         await Step("rotate webhook secret", "POST", $"/api/webhooks/{webhookId}/secret");
         await Step("replay missing delivery", "POST", "/api/webhooks/deliveries/no-such-delivery/replay");
+        await Step("missing delivery", "GET", $"/api/webhooks/deliveries/{webhookId}-no-such-event");
         await Step("import receipt", "POST", "/api/orders/import", new { syncToken, receipt = "R-100002" });
         var rotated = (await Step("rotate sync token", "POST", $"/api/connections/{connectionId}/sync-token"))!.Value.GetProperty("syncToken").GetString()!;
         await Step("import with the old token", "POST", "/api/orders/import", new { syncToken, receipt = "R-100004" });
@@ -190,11 +199,23 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         await Step("stop", "POST", "/api/sync/stop");
         await Step("trigger without scope", "POST", "/api/sync/trigger", "{}");
         await Step("run full without scope", "POST", "/api/sync/run-full");
+        await Step("enable webhook", "PATCH", $"/api/webhooks/{webhookId}", new { enabled = true });
         var full = (await Step("run full", "POST", "/api/sync/run-full", new { organizationId = Organization }))!.Value;
         foreach (var id in full.GetProperty("runIds").EnumerateArray())
         {
             await WaitForRunAsync(id.GetString()!);
         }
+
+        // The run's sync.completed once attempted (the target does not exist, so it waits for a retry), with its payload.
+        var delivery = await Eventually.WaitForAsync(
+            async () =>
+            {
+                await (settle?.Invoke() ?? Task.CompletedTask);
+                return (await send("GET", $"/api/webhooks/{webhookId}/deliveries")).Json.GetProperty("deliveries");
+            },
+            deliveries => deliveries.GetArrayLength() > 0 && deliveries[0].GetProperty("attempts").GetInt32() > 0, TimeSpan.FromMinutes(1));
+        var payload = (await Step("get delivery", "GET", $"/api/webhooks/deliveries/{delivery[0].GetProperty("id").GetString()}"))!.Value.GetProperty("payload");
+        Assert.Equal("sync.completed", payload.GetProperty("type").GetString());
 
         await Step("delete webhook", "DELETE", $"/api/webhooks/{webhookId}");
         await Step("delete connection", "DELETE", $"/api/connections/{connectionId}");

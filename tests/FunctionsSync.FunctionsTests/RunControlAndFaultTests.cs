@@ -37,12 +37,11 @@ public sealed class RunControlAndFaultTests(AzuriteFixture storage, SimulatorFix
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "fpause", PageByPage);
         var (connection, store) = await app.AddStoreAsync("shopify", "fpause", new SimStoreConfig { Orders = 3_000, Products = 50, Customers = 20, Seed = 41 });
         simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 60 };
-        var runs = app.Function<RunFunctions>();
         var runId = await TriggerAsync(app, connection.Id);
         var state = app.Services.GetRequiredService<ISyncStateStore>();
         await Eventually.WaitForAsync(() => state.GetRunAsync(runId, CancellationToken.None), r => r?.PageSeq >= 2);
 
-        Assert.Equal(202, (await HttpCall.InvokeAsync(r => runs.PauseAsync(r, runId), "POST", $"/api/runs/{runId}/pause")).Status);
+        Assert.Equal(202, (await app.ApiAsync("POST", $"/api/runs/{runId}/pause")).Status);
         // The orchestration reports the pause and waits for the event: the run is paused, part-way, and the instance is running.
         var paused = await Eventually.WaitForAsync(() => state.GetRunAsync(runId, CancellationToken.None), r => r?.Status == RunStatus.Paused);
         Assert.InRange(paused!.Counters.Created, 1, 2_999);
@@ -52,7 +51,7 @@ public sealed class RunControlAndFaultTests(AzuriteFixture storage, SimulatorFix
         Assert.Equal(paused.Counters.Created, createdWhilePaused);
 
         simulator.State.Faults = new SimFaults();
-        Assert.Equal(202, (await HttpCall.InvokeAsync(r => runs.ResumeAsync(r, runId, app.Client), "POST", $"/api/runs/{runId}/resume")).Status);
+        Assert.Equal(202, (await app.ApiAsync("POST", $"/api/runs/{runId}/resume")).Status);
 
         var done = await app.Client.WaitForInstanceCompletionAsync(SyncActivities.InstanceIdFor(runId), getInputsAndOutputs: false, new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
@@ -72,7 +71,7 @@ public sealed class RunControlAndFaultTests(AzuriteFixture storage, SimulatorFix
         var state = app.Services.GetRequiredService<ISyncStateStore>();
         await Eventually.WaitForAsync(() => state.GetRunAsync(runId, CancellationToken.None), r => r?.PageSeq >= 2);
 
-        var answer = await HttpCall.InvokeAsync(r => app.Function<RunFunctions>().CancelAsync(r, runId), "POST", $"/api/runs/{runId}/cancel");
+        var answer = await app.ApiAsync("POST", $"/api/runs/{runId}/cancel");
         Assert.Contains(answer.Status, new[] { 200, 202 });
 
         var done = await app.Client.WaitForInstanceCompletionAsync(SyncActivities.InstanceIdFor(runId), getInputsAndOutputs: false, new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
@@ -116,8 +115,7 @@ public sealed class RunControlAndFaultTests(AzuriteFixture storage, SimulatorFix
 
     private static async Task<string> TriggerAsync(FunctionsApp app, string connectionId)
     {
-        var sync = app.Function<SyncFunctions>();
-        var answer = await HttpCall.InvokeAsync(r => sync.TriggerAsync(r, app.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" });
+        var answer = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" });
         Assert.Equal(202, answer.Status);
         return answer.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!;
     }

@@ -32,14 +32,13 @@ public sealed class StorageOutageTests(SimulatorFixture simulator) : IAsyncLifet
         var (connection, store) = await app.AddStoreAsync("woocommerce", "foutage", new SimStoreConfig { Orders = 20_000, Products = 100, Customers = 100, Seed = 44 });
         var state = app.Services.GetRequiredService<ISyncStateStore>();
 
-        var sync = app.Function<SyncFunctions>();
-        var answer = await HttpCall.InvokeAsync(r => sync.TriggerAsync(r, app.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
+        var answer = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
         var runId = answer.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!;
         await Eventually.WaitForAsync(() => state.GetRunAsync(runId, CancellationToken.None), r => r?.Counters.Processed >= 5_000, TimeSpan.FromMinutes(5));
 
         await azurite!.StopAsync();
         // While storage is away the health function says so, within its deadline.
-        var health = await HttpCall.InvokeAsync(r => app.Function<HealthFunction>().RunAsync(r), "GET", "/api/health");
+        var health = await app.ApiAsync("GET", "/api/health");
         Assert.Equal(503, health.Status);
         Assert.Equal(["queues", "tables"], health.Json.GetProperty("down").EnumerateArray().Select(d => d.GetString()!).ToArray());
         await Outage.HoldAsync(TimeSpan.FromSeconds(20));

@@ -27,15 +27,14 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
     {
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "fmanual");
         var (connection, store) = await app.AddStoreAsync(marketplace, $"fmanual-{marketplace}", new SimStoreConfig { Orders = 700, Products = 120, Customers = 60, Seed = 31 });
-        var sync = app.Function<SyncFunctions>();
 
-        var answer = await HttpCall.InvokeAsync(r => sync.TriggerAsync(r, app.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
+        var answer = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
 
         Assert.Equal(202, answer.Status);
         var runId = answer.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!;
         var instance = await WaitAsync(app, SyncActivities.InstanceIdFor(runId));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
-        var run = await HttpCall.InvokeAsync(r => app.Function<RunFunctions>().GetAsync(r, runId), "GET", $"/api/runs/{runId}");
+        var run = await app.ApiAsync("GET", $"/api/runs/{runId}");
         Assert.Equal("succeeded", run.Json.GetProperty("status").GetString());
         await app.AssertStoredEqualsSimulatorAsync(connection, store);
     }
@@ -76,8 +75,7 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
             stores.Add(await app.AddStoreAsync(marketplace, $"ffull-{marketplace}", new SimStoreConfig { Orders = 400, Products = 40, Customers = 10, Seed = 33 }));
         }
 
-        var sync = app.Function<SyncFunctions>();
-        var answer = await HttpCall.InvokeAsync(r => sync.RunFullAsync(r, app.Client), "POST", "/api/sync/run-full", new { all = true });
+        var answer = await app.ApiAsync("POST", "/api/sync/run-full", new { all = true });
 
         Assert.Equal(202, answer.Status);
         var cycleId = answer.Json.GetProperty("cycleId").GetString()!;
@@ -113,8 +111,7 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
             }
         }
 
-        var sync = app.Function<SyncFunctions>();
-        var answer = await HttpCall.InvokeAsync(r => sync.RunFullAsync(r, app.Client), "POST", "/api/sync/run-full", new { all = true });
+        var answer = await app.ApiAsync("POST", "/api/sync/run-full", new { all = true });
         var cycleId = answer.Json.GetProperty("cycleId").GetString()!;
         var done = await WaitAsync(app, cycleId, getOutput: true);
 
@@ -164,8 +161,7 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "fpurge", new Dictionary<string, string?> { ["Orchestration:HistoryRetention"] = "00:00:01" },
             azureStorageBackend: prefix => DurableBackend.Settings(storage.ConnectionString, prefix));
         var (connection, _) = await app.AddStoreAsync("shopify", "fpurge", new SimStoreConfig { Orders = 50, Products = 5, Customers = 5, Seed = 35 });
-        var sync = app.Function<SyncFunctions>();
-        var answer = await HttpCall.InvokeAsync(r => sync.TriggerAsync(r, app.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id } });
+        var answer = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id } });
         var runId = answer.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!;
         var instanceId = SyncActivities.InstanceIdFor(runId);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await WaitAsync(app, instanceId)).RuntimeStatus);
@@ -177,7 +173,7 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
             await maintenance.PurgeHistoryAsync(app.Client, CancellationToken.None);
             return await app.Client.GetInstanceAsync(instanceId);
         }, instance => instance is null);
-        var run = await HttpCall.InvokeAsync(r => app.Function<RunFunctions>().GetAsync(r, runId), "GET", $"/api/runs/{runId}");
+        var run = await app.ApiAsync("GET", $"/api/runs/{runId}");
         Assert.Equal("succeeded", run.Json.GetProperty("status").GetString());
     }
 
@@ -188,7 +184,7 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
             after: services => services.AddSingleton<IRetention, BrokenRetention>(),
             azureStorageBackend: prefix => DurableBackend.Settings(storage.ConnectionString, prefix));
         var (connection, _) = await app.AddStoreAsync("shopify", "fmaint", new SimStoreConfig { Orders = 20, Products = 5, Customers = 5, Seed = 36 });
-        var answer = await HttpCall.InvokeAsync(r => app.Function<SyncFunctions>().TriggerAsync(r, app.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id } });
+        var answer = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id } });
         var instanceId = SyncActivities.InstanceIdFor(answer.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await WaitAsync(app, instanceId)).RuntimeStatus);
 

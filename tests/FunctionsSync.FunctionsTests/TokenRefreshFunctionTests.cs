@@ -47,7 +47,7 @@ public sealed class TokenRefreshFunctionTests(AzuriteFixture storage, SimulatorF
         };
         try
         {
-            var answer = await HttpCall.InvokeAsync(r => one.Function<SyncFunctions>().TriggerAsync(r, one.Client), "POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
+            var answer = await one.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
             Assert.Equal(202, answer.Status);
             var racing = Enumerable.Range(0, 6).Select(_ => two.Services.GetRequiredService<AccessTokens>().CurrentAsync(connection, null, CancellationToken.None)).ToList();
             var runId = answer.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!;

@@ -6,7 +6,7 @@ namespace FunctionsSync.Core.Api;
 /// <summary><c>GET /api/connections/{id}/activity</c>: who did what to the connection's data, newest first.</summary>
 public sealed class ActivityApi(IActivityLog log, ConnectionAccess access)
 {
-    public async Task<ApiResult> ListAsync(ApiCaller caller, string connectionId, int? take, CancellationToken cancellationToken)
+    public async Task<ApiResult<ActivityListView>> ListAsync(ApiCaller caller, string connectionId, int? take, CancellationToken cancellationToken)
     {
         if (take is < 1 or > 500)
         {

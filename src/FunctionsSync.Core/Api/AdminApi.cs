@@ -6,7 +6,7 @@ namespace FunctionsSync.Core.Api;
 public sealed class AdminApi(IApiKeyStore keys)
 {
     /// <summary><c>POST /api/admin/keys</c>: issues an organization key; it is shown once.</summary>
-    public async Task<ApiResult> IssueKeyAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<IssuedKeyView>> IssueKeyAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
     {
         if (!caller.IsAdmin)
         {
@@ -28,7 +28,7 @@ public sealed class AdminApi(IApiKeyStore keys)
     }
 
     /// <summary><c>GET /api/admin/keys[?organizationId=]</c>: ids, organizations, creation and last use; never the secrets.</summary>
-    public async Task<ApiResult> ListKeysAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
+    public async Task<ApiResult<ApiKeyList>> ListKeysAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
     {
         if (!caller.IsAdmin)
         {
@@ -44,7 +44,7 @@ public sealed class AdminApi(IApiKeyStore keys)
     }
 
     /// <summary><c>DELETE /api/admin/keys/{id}</c>: the key is refused from the next request on, on every replica.</summary>
-    public async Task<ApiResult> RevokeKeyAsync(ApiCaller caller, string keyId, CancellationToken cancellationToken)
+    public async Task<ApiResult<NoBody>> RevokeKeyAsync(ApiCaller caller, string keyId, CancellationToken cancellationToken)
     {
         if (!caller.IsAdmin)
         {

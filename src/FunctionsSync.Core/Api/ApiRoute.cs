@@ -1,6 +1,39 @@
 namespace FunctionsSync.Core.Api;
 
-/// <param name="Name">The Functions app's function name.</param>
+/// <summary>
+/// One route of the HTTP API, everything both hosts and the OpenAPI document need of it: where it is, whether it needs
+/// an API key, what it takes (body type, query parameters) and answers (success status and body type), and its handler.
+/// </summary>
+/// <param name="Name">The operation id (and, in the Functions app's logs, the route's name).</param>
 /// <param name="Verb">The HTTP method, upper case.</param>
 /// <param name="Template">The route template below <c>/api</c>.</param>
-public sealed record ApiRoute(string Name, string Verb, string Template);
+public sealed record ApiRoute(string Name, string Verb, string Template)
+{
+    /// <summary>False for the routes without an API key (health, and the push path whose body carries a sync token).</summary>
+    public bool RequiresKey { get; init; } = true;
+
+    /// <summary>The JSON body's type, for the document; null when the route takes none. Handlers read the raw body.</summary>
+    public Type? Request { get; init; }
+
+    public int Success { get; init; } = 200;
+
+    /// <summary>The success body's type (from the handler's <see cref="ApiResult{T}"/>); null for none (204).</summary>
+    public Type? Response { get; init; }
+
+    public string ResponseContentType { get; init; } = "application/json";
+
+    public IReadOnlyList<ApiQueryParameter> Query { get; init; } = [];
+
+    public required Func<ApiCall, Task<ApiResult>> Handler { get; init; }
+
+    /// <summary>The route's first segment: its group in the document.</summary>
+    public string Tag => Template.Split('/')[0];
+}
+
+/// <summary>A query parameter a route reads; whole numbers are checked before the handler runs (400 problem).</summary>
+public sealed record ApiQueryParameter(string Name, bool WholeNumber = false, string? Description = null)
+{
+    public static ApiQueryParameter Text(string name, string? description = null) => new(name, false, description);
+
+    public static ApiQueryParameter Int(string name, string? description = null) => new(name, true, description);
+}

@@ -1,9 +1,13 @@
+using System.Text.Json;
+using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Events;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace FunctionsSync.Core.Api;
 
 /// <summary>
-/// The HTTP API's one route table (relative to the <c>/api</c> prefix), which both hosts map: the self-hosted runtime's
-/// endpoints and the Functions app's HTTP triggers name these constants, and a test per host fails when its routes
-/// or verbs differ from <see cref="All"/>.
+/// The HTTP API's one route table (relative to the <c>/api</c> prefix), which both hosts map and the OpenAPI document
+/// describes.
 /// </summary>
 public static class ApiRoutes
 {
@@ -37,54 +41,103 @@ public static class ApiRoutes
     public const string Webhook = "webhooks/{id}";
     public const string WebhookDeliveries = "webhooks/{id}/deliveries";
     public const string WebhookSecret = "webhooks/{id}/secret";
+    public const string WebhookDelivery = "webhooks/deliveries/{id}";
     public const string WebhookReplay = "webhooks/deliveries/{id}/replay";
     public const string Events = "events";
     public const string AdminKeys = "admin/keys";
     public const string AdminKey = "admin/keys/{id}";
 
-    /// <summary>Every route: its Functions function name, verb and template.</summary>
+    /// <summary>
+    /// Every route: where it is, what it takes and answers, and its handler. Both hosts map this list (the self-hosted
+    /// runtime as endpoints, the Functions app through its one API trigger) and the OpenAPI document describes it, so a
+    /// new route is a line here, its handler and its test.
+    /// </summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
-        new("Health", "GET", Health),
-        new("Health", "HEAD", Health),
-        new("OrdersImport", "POST", OrdersImport),
-        new("SyncStatus", "GET", SyncStatus),
-        new("SyncStart", "POST", SyncStart),
-        new("SyncStop", "POST", SyncStop),
-        new("SyncInterval", "POST", SyncInterval),
-        new("SyncTrigger", "POST", SyncTrigger),
-        new("SyncRunFull", "POST", SyncRunFull),
-        new("RunList", "GET", Runs),
-        new("RunGet", "GET", Run),
-        new("RunPause", "POST", RunPause),
-        new("RunResume", "POST", RunResume),
-        new("RunCancel", "POST", RunCancel),
-        new("ConnectionRegister", "POST", Connections),
-        new("ConnectionList", "GET", Connections),
-        new("ConnectionGet", "GET", Connection),
-        new("ConnectionStatus", "GET", ConnectionStatus),
-        new("ConnectionRotateSyncToken", "POST", ConnectionSyncToken),
-        new("ConnectionPatch", "PATCH", Connection),
-        new("ConnectionDelete", "DELETE", Connection),
-        new("ConnectionActivity", "GET", ConnectionActivity),
-        new("ConnectionRuns", "GET", ConnectionRuns),
-        new("RecordList", "GET", Records),
-        new("RecordGet", "GET", Record),
-        new("RecordEdit", "PUT", Record),
-        new("ConflictList", "GET", Conflicts),
-        new("ConflictGet", "GET", Conflict),
-        new("ConflictResolve", "POST", ConflictResolve),
-        new("WebhookCreate", "POST", Webhooks),
-        new("WebhookList", "GET", Webhooks),
-        new("WebhookGet", "GET", Webhook),
-        new("WebhookPatch", "PATCH", Webhook),
-        new("WebhookDelete", "DELETE", Webhook),
-        new("WebhookDeliveries", "GET", WebhookDeliveries),
-        new("WebhookRotateSecret", "POST", WebhookSecret),
-        new("WebhookReplay", "POST", WebhookReplay),
-        new("Events", "GET", Events),
-        new("AdminIssueKey", "POST", AdminKeys),
-        new("AdminListKeys", "GET", AdminKeys),
-        new("AdminRevokeKey", "DELETE", AdminKey),
+        Get<HealthApi, HealthView>("Health", Health, (h, c) => h.GetAsync(c.Aborted)) with { RequiresKey = false },
+        Route<HealthApi, HealthView>("Health", "HEAD", Health, (h, c) => h.GetAsync(c.Aborted)) with { RequiresKey = false },
+
+        // The push path authenticates with the connection's sync token in the body, not an API key.
+        Post<ReceiptsApi, ImportReceiptRequest, ReceiptView>("OrdersImport", OrdersImport, (h, c) => h.ImportAsync(c.Body, c.Aborted), 201) with { RequiresKey = false },
+
+        Get<SyncApi, SyncStatusView>("SyncStatus", SyncStatus, (h, c) => h.StatusAsync(c.Caller, c.Aborted)),
+        Post<SyncApi, ScheduleView>("SyncStart", SyncStart, (h, c) => h.SetEnabledAsync(c.Caller, true, c.Aborted)),
+        Post<SyncApi, ScheduleView>("SyncStop", SyncStop, (h, c) => h.SetEnabledAsync(c.Caller, false, c.Aborted)),
+        Post<SyncApi, IntervalRequest, ScheduleView>("SyncInterval", SyncInterval, (h, c) => h.SetIntervalAsync(c.Caller, c.Body, c.Aborted)),
+        Post<SyncApi, TriggerRequest, TriggerAccepted>("SyncTrigger", SyncTrigger, (h, c) => h.TriggerAsync(c.Caller, c.Body, c.Aborted), 202),
+        Post<SyncApi, RunFullRequest, RunFullAccepted>("SyncRunFull", SyncRunFull, (h, c) => h.RunFullAsync(c.Caller, c.Body, c.Aborted), 202),
+
+        Get<RunListApi, RunListView>("RunList", Runs, (h, c) => h.ListAsync(c.Caller, c.Query("status"), c.Query("organizationId"), c.Int("take"), c.Aborted))
+            with { Query = [Text("status"), Text("organizationId"), Int("take")] },
+        Get<RunsApi, RunView>("RunGet", Run, (h, c) => h.GetAsync(c.Caller, c.Route("runId"), c.Aborted)),
+        Post<RunsApi, RunView>("RunPause", RunPause, (h, c) => h.PauseAsync(c.Caller, c.Route("runId"), c.Aborted), 202),
+        Post<RunsApi, RunView>("RunResume", RunResume, (h, c) => h.ResumeAsync(c.Caller, c.Route("runId"), c.Aborted), 202),
+        Post<RunsApi, RunView>("RunCancel", RunCancel, (h, c) => h.CancelAsync(c.Caller, c.Route("runId"), c.Aborted)),
+
+        Post<ConnectionsApi, RegisterConnectionRequest, ConnectionView>("ConnectionRegister", Connections, (h, c) => h.RegisterAsync(c.Caller, c.Body, c.Aborted), 201),
+        Get<ConnectionsApi, ConnectionListView>("ConnectionList", Connections, (h, c) => h.ListAsync(c.Caller, c.Query("organizationId"), c.Query("health"), c.Aborted))
+            with { Query = [Text("organizationId"), Text("health")] },
+        Get<ConnectionsApi, ConnectionView>("ConnectionGet", Connection, (h, c) => h.GetAsync(c.Caller, c.Route("id"), c.Aborted)),
+        Get<ConnectionsApi, ConnectionStatusView>("ConnectionStatus", ConnectionStatus, (h, c) => h.StatusAsync(c.Caller, c.Route("id"), c.Aborted)),
+        Post<ConnectionsApi, RotatedSyncToken>("ConnectionRotateSyncToken", ConnectionSyncToken, (h, c) => h.RotateSyncTokenAsync(c.Caller, c.Route("id"), c.Aborted)),
+        Route<ConnectionsApi, PatchConnectionRequest, ConnectionView>("ConnectionPatch", "PATCH", Connection, (h, c) => h.PatchAsync(c.Caller, c.Route("id"), c.Body, c.Aborted)),
+        Route<ConnectionsApi, NoBody>("ConnectionDelete", "DELETE", Connection, (h, c) => h.DeleteAsync(c.Caller, c.Route("id"), c.Aborted), 204),
+        Get<ActivityApi, ActivityListView>("ConnectionActivity", ConnectionActivity, (h, c) => h.ListAsync(c.Caller, c.Route("id"), c.Int("take"), c.Aborted))
+            with { Query = [Int("take")] },
+        Get<ConnectionsApi, RunHistoryView>("ConnectionRuns", ConnectionRuns, (h, c) => h.RunsAsync(c.Caller, c.Route("id"), c.Int("pageSize"), c.Query("continuationToken"), c.Aborted))
+            with { Query = [Int("pageSize"), Text("continuationToken")] },
+
+        Get<RecordsApi, RecordListView>("RecordList", Records, (h, c) => h.ListAsync(c.Caller, c.Route("id"), c.Route("entityType"), c.Int("pageSize"), c.Query("continuationToken"), c.Aborted))
+            with { Query = [Int("pageSize"), Text("continuationToken")] },
+        Get<RecordsApi, RecordView>("RecordGet", Record, (h, c) => h.GetAsync(c.Caller, c.Route("id"), c.Route("entityType"), c.Route("externalId"), c.Aborted)),
+        Route<RecordsApi, JsonElement, RecordView>("RecordEdit", "PUT", Record, (h, c) => h.EditAsync(c.Caller, c.Route("id"), c.Route("entityType"), c.Route("externalId"), c.Body, c.Aborted)),
+
+        Get<ConflictsApi, ConflictPageView>("ConflictList", Conflicts, (h, c) =>
+                h.ListAsync(c.Caller, c.Query("organizationId"), c.Query("connectionId"), c.Query("status"), c.Int("pageSize"), c.Query("continuationToken"), c.Aborted))
+            with { Query = [Text("organizationId"), Text("connectionId"), Text("status"), Int("pageSize"), Text("continuationToken")] },
+        Get<ConflictsApi, ConflictView>("ConflictGet", Conflict, (h, c) => h.GetAsync(c.Caller, c.Route("id"), c.Aborted)),
+        Post<ConflictsApi, ResolveConflictRequest, ConflictView>("ConflictResolve", ConflictResolve, (h, c) => h.ResolveAsync(c.Caller, c.Route("id"), c.Body, c.Aborted)),
+
+        Post<WebhooksApi, CreateWebhookRequest, WebhookEndpointView>("WebhookCreate", Webhooks, (h, c) => h.CreateAsync(c.Caller, c.Body, c.Aborted), 201),
+        Get<WebhooksApi, WebhookListView>("WebhookList", Webhooks, (h, c) => h.ListAsync(c.Caller, c.Query("organizationId"), c.Aborted)) with { Query = [Text("organizationId")] },
+        Get<WebhooksApi, WebhookEndpointView>("WebhookGet", Webhook, (h, c) => h.GetAsync(c.Caller, c.Route("id"), c.Aborted)),
+        Route<WebhooksApi, PatchWebhookRequest, WebhookEndpointView>("WebhookPatch", "PATCH", Webhook, (h, c) => h.PatchAsync(c.Caller, c.Route("id"), c.Body, c.Aborted)),
+        Route<WebhooksApi, NoBody>("WebhookDelete", "DELETE", Webhook, (h, c) => h.DeleteAsync(c.Caller, c.Route("id"), c.Aborted), 204),
+        Get<WebhooksApi, DeliveryListView>("WebhookDeliveries", WebhookDeliveries, (h, c) => h.DeliveriesAsync(c.Caller, c.Route("id"), c.Aborted)),
+        Post<WebhooksApi, WebhookEndpointView>("WebhookRotateSecret", WebhookSecret, (h, c) => h.RotateSecretAsync(c.Caller, c.Route("id"), c.Aborted)),
+        Get<WebhooksApi, WebhookDeliveryDetail>("WebhookDeliveryGet", WebhookDelivery, (h, c) => h.DeliveryAsync(c.Caller, c.Route("id"), c.Aborted)),
+        Post<WebhooksApi, WebhookDeliveryView>("WebhookReplay", WebhookReplay, (h, c) => h.ReplayAsync(c.Caller, c.Route("id"), c.Aborted), 202),
+
+        Get<EventsApi, StreamedBody>("Events", Events, (h, c) => h.StreamAsync(c.Caller, c.Query("organizationId"), c.Header("Last-Event-ID") ?? c.Query("lastEventId"), c.Header(ApiKeyAuthenticator.HeaderName), c.Aborted))
+            with { Query = [Text("organizationId"), Text("lastEventId")], Response = typeof(string), ResponseContentType = ServerSentEvents.ContentType },
+
+        Post<AdminApi, IssueKeyRequest, IssuedKeyView>("AdminIssueKey", AdminKeys, (h, c) => h.IssueKeyAsync(c.Caller, c.Body, c.Aborted), 201),
+        Get<AdminApi, ApiKeyList>("AdminListKeys", AdminKeys, (h, c) => h.ListKeysAsync(c.Caller, c.Query("organizationId"), c.Aborted)) with { Query = [Text("organizationId")] },
+        Route<AdminApi, NoBody>("AdminRevokeKey", "DELETE", AdminKey, (h, c) => h.RevokeKeyAsync(c.Caller, c.Route("id"), c.Aborted), 204),
     ];
+
+    private static ApiQueryParameter Text(string name) => ApiQueryParameter.Text(name);
+
+    private static ApiQueryParameter Int(string name) => ApiQueryParameter.Int(name);
+
+    private static ApiRoute Get<TApi, T>(string name, string template, Func<TApi, ApiCall, Task<ApiResult<T>>> handle)
+        where TApi : notnull => Route(name, "GET", template, handle);
+
+    private static ApiRoute Post<TApi, T>(string name, string template, Func<TApi, ApiCall, Task<ApiResult<T>>> handle, int success = 200)
+        where TApi : notnull => Route(name, "POST", template, handle, success);
+
+    private static ApiRoute Post<TApi, TRequest, T>(string name, string template, Func<TApi, ApiCall, Task<ApiResult<T>>> handle, int success = 200)
+        where TApi : notnull => Route<TApi, TRequest, T>(name, "POST", template, handle, success);
+
+    private static ApiRoute Route<TApi, TRequest, T>(string name, string verb, string template, Func<TApi, ApiCall, Task<ApiResult<T>>> handle, int success = 200)
+        where TApi : notnull => Route(name, verb, template, handle, success) with { Request = typeof(TRequest) };
+
+    /// <summary>A route whose handler is a <typeparamref name="TApi"/> service answering <typeparamref name="T"/>.</summary>
+    private static ApiRoute Route<TApi, T>(string name, string verb, string template, Func<TApi, ApiCall, Task<ApiResult<T>>> handle, int success = 200)
+        where TApi : notnull => new(name, verb, template)
+        {
+            Success = success,
+            Response = typeof(T) == typeof(NoBody) ? null : typeof(T),
+            Handler = async call => (await handle(call.Services.GetRequiredService<TApi>(), call)).Result,
+        };
 }

@@ -9,7 +9,7 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 200;
 
-    public async Task<ApiResult> ListAsync(
+    public async Task<ApiResult<ConflictPageView>> ListAsync(
         ApiCaller caller, string? organizationId, string? connectionId, string? status, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -57,10 +57,10 @@ public sealed class ConflictsApi(IConflictStore store, ConflictResolver resolver
         }
     }
 
-    public async Task<ApiResult> GetAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>
+    public async Task<ApiResult<ConflictView>> GetAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>
         await FindAsync(caller, id, cancellationToken) is { } conflict ? ApiResult.Ok(ConflictView.From(conflict)) : NotFound(id);
 
-    public async Task<ApiResult> ResolveAsync(ApiCaller caller, string id, string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<ConflictView>> ResolveAsync(ApiCaller caller, string id, string? body, CancellationToken cancellationToken)
     {
         if (await FindAsync(caller, id, cancellationToken) is not { } conflict)
         {

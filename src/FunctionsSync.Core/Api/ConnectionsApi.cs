@@ -25,7 +25,7 @@ public sealed class ConnectionsApi(
     private const int DefaultRunPage = 20;
     private const int MaxRunPage = 100;
 
-    public async Task<ApiResult> RegisterAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<ConnectionView>> RegisterAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
     {
         if (!ApiJson.TryRead<RegisterConnectionRequest>(body, out var request, out var problem))
         {
@@ -65,7 +65,7 @@ public sealed class ConnectionsApi(
     /// <c>GET /api/connections?organizationId=&amp;health=</c>. Reads the organization's connection rows (or every
     /// connection's, for the admin) and the connection-state index: both grow with connections, not with history.
     /// </summary>
-    public async Task<ApiResult> ListAsync(ApiCaller caller, string? organizationId, string? health, CancellationToken cancellationToken)
+    public async Task<ApiResult<ConnectionListView>> ListAsync(ApiCaller caller, string? organizationId, string? health, CancellationToken cancellationToken)
     {
         SyncHealth? wanted = null;
         if (health is not null)
@@ -95,7 +95,7 @@ public sealed class ConnectionsApi(
         return ApiResult.Ok(new ConnectionListView(views));
     }
 
-    public async Task<ApiResult> GetAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
+    public async Task<ApiResult<ConnectionView>> GetAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
     {
         if (await access.FindAsync(caller, connectionId, cancellationToken) is not { } connection)
         {
@@ -116,7 +116,7 @@ public sealed class ConnectionsApi(
     }
 
     /// <summary><c>GET /api/connections/{id}/runs</c>: the connection's run history, newest first, paged (a key range of its partition).</summary>
-    public async Task<ApiResult> RunsAsync(ApiCaller caller, string connectionId, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    public async Task<ApiResult<RunHistoryView>> RunsAsync(ApiCaller caller, string connectionId, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         if (pageSize is < 1 or > MaxRunPage)
         {
@@ -143,7 +143,7 @@ public sealed class ConnectionsApi(
     }
 
     /// <summary><c>GET /api/connections/{id}/status</c>: the summary a merchant-facing screen shows.</summary>
-    public async Task<ApiResult> StatusAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
+    public async Task<ApiResult<ConnectionStatusView>> StatusAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
     {
         if (await access.FindAsync(caller, connectionId, cancellationToken) is not { } connection)
         {
@@ -163,7 +163,7 @@ public sealed class ConnectionsApi(
             Receipts: new ReceiptCountsView(imported.Success, imported.Failed, imported.RateLimited, imported.Pending)));
     }
 
-    public async Task<ApiResult> PatchAsync(ApiCaller caller, string connectionId, string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<ConnectionView>> PatchAsync(ApiCaller caller, string connectionId, string? body, CancellationToken cancellationToken)
     {
         if (await access.FindAsync(caller, connectionId, cancellationToken) is not { } connection)
         {
@@ -198,7 +198,7 @@ public sealed class ConnectionsApi(
     /// <c>POST /api/connections/{id}/sync-token</c>: a new receipt-import token, shown this once; the old one is refused
     /// from now on (the token index names the connection, which must still carry the token).
     /// </summary>
-    public async Task<ApiResult> RotateSyncTokenAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
+    public async Task<ApiResult<RotatedSyncToken>> RotateSyncTokenAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
     {
         if (await access.FindAsync(caller, connectionId, cancellationToken) is null)
         {
@@ -212,7 +212,7 @@ public sealed class ConnectionsApi(
         return updated is null || updated.SyncTokenHash != hash ? ConnectionAccess.NotFound(connectionId) : ApiResult.Ok(new RotatedSyncToken(connectionId, token));
     }
 
-    public async Task<ApiResult> DeleteAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
+    public async Task<ApiResult<NoBody>> DeleteAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)
     {
         if (await access.FindAsync(caller, connectionId, cancellationToken) is not { } connection)
         {

@@ -9,7 +9,7 @@ namespace FunctionsSync.Core.Api;
 /// </summary>
 public sealed class HealthApi(IStorageHealth storage, IOptions<ApiOptions> options, TimeProvider time)
 {
-    public async Task<ApiResult> GetAsync(CancellationToken cancellationToken)
+    public async Task<ApiResult<HealthView>> GetAsync(CancellationToken cancellationToken)
     {
         var checks = await storage.CheckAsync(options.Value.HealthTimeout, cancellationToken);
         var healthy = checks.Values.All(v => v == IStorageHealth.Ok);

@@ -10,7 +10,7 @@ namespace FunctionsSync.Core.Api;
 /// </summary>
 public sealed class ReceiptsApi(IConnectionStore connections, ReceiptImporter importer, IOptions<ReceiptOptions> options)
 {
-    public async Task<ApiResult> ImportAsync(string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<ReceiptView>> ImportAsync(string? body, CancellationToken cancellationToken)
     {
         if (!ApiJson.TryRead<ImportReceiptRequest>(body, out var request, out var problem))
         {

@@ -24,7 +24,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
         AllowDuplicateProperties = false,
     };
-    public async Task<ApiResult> GetAsync(ApiCaller caller, string connectionId, string entityType, string externalId, CancellationToken cancellationToken)
+    public async Task<ApiResult<RecordView>> GetAsync(ApiCaller caller, string connectionId, string entityType, string externalId, CancellationToken cancellationToken)
     {
         var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
         if (problem is not null)
@@ -38,7 +38,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
     }
 
     /// <summary><c>GET /api/connections/{id}/records/{entityType}?pageSize=&amp;continuationToken=</c>: the stored records, paged.</summary>
-    public async Task<ApiResult> ListAsync(ApiCaller caller, string connectionId, string entityType, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    public async Task<ApiResult<RecordListView>> ListAsync(ApiCaller caller, string connectionId, string entityType, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         if (pageSize is < 1 or > MaxListPage)
         {
@@ -65,7 +65,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
     private const int DefaultListPage = 100;
     private const int MaxListPage = 500;
 
-    public async Task<ApiResult> EditAsync(ApiCaller caller, string connectionId, string entityType, string externalId, string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<RecordView>> EditAsync(ApiCaller caller, string connectionId, string entityType, string externalId, string? body, CancellationToken cancellationToken)
     {
         var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
         if (problem is not null)

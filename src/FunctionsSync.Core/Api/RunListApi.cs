@@ -17,7 +17,7 @@ public sealed class RunListApi(IConnectionStore connections, ISyncStateStore sta
     private const int DefaultTake = 50;
     private const int MaxTake = 200;
 
-    public async Task<ApiResult> ListAsync(ApiCaller caller, string? status, string? organizationId, int? take, CancellationToken cancellationToken)
+    public async Task<ApiResult<RunListView>> ListAsync(ApiCaller caller, string? status, string? organizationId, int? take, CancellationToken cancellationToken)
     {
         if (take is < 1 or > MaxTake)
         {

@@ -15,7 +15,7 @@ public sealed class RunsApi(
     IOptions<SyncOptions> syncOptions,
     TimeProvider time)
 {
-    public async Task<ApiResult> GetAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
+    public async Task<ApiResult<RunView>> GetAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
     {
         var run = await FindAsync(caller, runId, cancellationToken);
         if (run is null)
@@ -36,7 +36,7 @@ public sealed class RunsApi(
     }
 
     /// <summary>Pause: the runner stops after the page in flight and frees the connection's lease; the run stays active.</summary>
-    public async Task<ApiResult> PauseAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
+    public async Task<ApiResult<RunView>> PauseAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
     {
         var run = await FindAsync(caller, runId, cancellationToken);
         if (run is null)
@@ -54,7 +54,7 @@ public sealed class RunsApi(
     }
 
     /// <summary>Resume: a paused run is queued again and continues from its last saved page.</summary>
-    public async Task<ApiResult> ResumeAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
+    public async Task<ApiResult<RunView>> ResumeAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
     {
         var run = await FindAsync(caller, runId, cancellationToken);
         if (run is null)
@@ -82,13 +82,13 @@ public sealed class RunsApi(
             return Problems.Conflict($"Run {runId} changed while resuming it; look at its status and try again.");
         }
 
-        await dispatcher.DispatchAsync(RunLauncher.JobFor(queued, null), TimeSpan.Zero, cancellationToken);
+        await dispatcher.ResumeAsync(RunLauncher.JobFor(queued, null), cancellationToken);
         events.Run(Events.LiveEventTypes.RunQueued, queued);
         return ApiResult.Accepted(RunView.From(queued, time.GetUtcNow()));
     }
 
     /// <summary>Cancel: the run ends as cancelled, keeping what it stored; a run no runner holds ends at once.</summary>
-    public async Task<ApiResult> CancelAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
+    public async Task<ApiResult<RunView>> CancelAsync(ApiCaller caller, string runId, CancellationToken cancellationToken)
     {
         var run = await FindAsync(caller, runId, cancellationToken);
         if (run is null)
@@ -111,7 +111,7 @@ public sealed class RunsApi(
         return await AcceptedAsync(run.RunId, RunControl.Cancel, cancellationToken);
     }
 
-    private async Task<ApiResult> AcceptedAsync(string runId, RunControl? requested, CancellationToken cancellationToken)
+    private async Task<ApiResult<RunView>> AcceptedAsync(string runId, RunControl? requested, CancellationToken cancellationToken)
     {
         var run = await state.GetRunAsync(runId, cancellationToken);
         return ApiResult.Accepted(RunView.From(run!, time.GetUtcNow()) with { Requested = Pending(run!, requested) });

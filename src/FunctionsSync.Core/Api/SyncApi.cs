@@ -16,13 +16,13 @@ public sealed class SyncApi(
     IConnectionStore connections,
     ISyncStateStore state,
     RunLauncher launcher,
-    CyclePlanner planner,
+    IFullCycleStarter fullCycles,
     ConnectionAccess access,
     SyncHealthReader healthReader,
     IOptions<SchedulerOptions> schedulerOptions,
     TimeProvider time)
 {
-    public async Task<ApiResult> StatusAsync(ApiCaller caller, CancellationToken cancellationToken)
+    public async Task<ApiResult<SyncStatusView>> StatusAsync(ApiCaller caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var current = await schedule.GetAsync(cancellationToken);
@@ -71,7 +71,7 @@ public sealed class SyncApi(
             Health: ServiceHealthRule.Of(all.Count, needsAttention, failing)));
     }
 
-    public async Task<ApiResult> SetEnabledAsync(ApiCaller caller, bool enabled, CancellationToken cancellationToken)
+    public async Task<ApiResult<ScheduleView>> SetEnabledAsync(ApiCaller caller, bool enabled, CancellationToken cancellationToken)
     {
         if (!caller.IsAdmin)
         {
@@ -82,7 +82,7 @@ public sealed class SyncApi(
         return ApiResult.Ok(new ScheduleView(updated.Enabled, updated.Cron));
     }
 
-    public async Task<ApiResult> SetIntervalAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<ScheduleView>> SetIntervalAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
     {
         if (!caller.IsAdmin)
         {
@@ -128,7 +128,7 @@ public sealed class SyncApi(
         return ApiResult.Ok(new ScheduleView(updated.Enabled, updated.Cron, cron.NextAfter(now)));
     }
 
-    public async Task<ApiResult> TriggerAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<TriggerAccepted>> TriggerAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
     {
         if (!ApiJson.TryRead<TriggerRequest>(body, out var request, out var problem, allowEmpty: true))
         {
@@ -210,19 +210,18 @@ public sealed class SyncApi(
         return ApiResult.Accepted(new TriggerAccepted(runs, conflicts));
     }
 
-    public async Task<ApiResult> RunFullAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<RunFullAccepted>> RunFullAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
     {
         if (!TryRunFullScope(caller, body, out var organizationId, out var problem))
         {
             return problem;
         }
 
-        var summary = await planner.RunAsync("full", organizationId, TimeSpan.Zero, cancellationToken);
-        return ApiResult.Accepted(new RunFullAccepted(summary.CycleId, summary.Queued, summary.SkippedActive, summary.RunIds));
+        return ApiResult.Accepted(await fullCycles.StartAsync(organizationId, cancellationToken));
     }
 
-    /// <summary>A run-full body's scope (both hosts): an organization, or every one the caller may see.</summary>
-    public static bool TryRunFullScope(ApiCaller caller, string? body, out string? organizationId, [NotNullWhen(false)] out ApiResult? problem)
+    /// <summary>A run-full body's scope: an organization, or every one the caller may see.</summary>
+    private static bool TryRunFullScope(ApiCaller caller, string? body, out string? organizationId, [NotNullWhen(false)] out ApiResult? problem)
     {
         organizationId = null;
         if (!ApiJson.TryRead<RunFullRequest>(body, out var request, out problem, allowEmpty: true))

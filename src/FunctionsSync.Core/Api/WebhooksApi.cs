@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Outbound;
 using FunctionsSync.Core.Webhooks;
@@ -31,7 +32,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         }
     }
 
-    public async Task<ApiResult> CreateAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<WebhookEndpointView>> CreateAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
     {
         if (!ApiJson.TryRead<CreateWebhookRequest>(body, out var request, out var problem))
         {
@@ -70,7 +71,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         return ApiResult.Created(WebhookEndpointView.From(endpoint) with { Secret = endpoint.Secret }, $"/api/webhooks/{endpoint.Id}");
     }
 
-    public async Task<ApiResult> ListAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
+    public async Task<ApiResult<WebhookListView>> ListAsync(ApiCaller caller, string? organizationId, CancellationToken cancellationToken)
     {
         if (!caller.TryScope(organizationId, out var scope))
         {
@@ -81,7 +82,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         return ApiResult.Ok(new WebhookListView([.. endpoints.OrderBy(e => e.CreatedAt).Select(WebhookEndpointView.From)]));
     }
 
-    public async Task<ApiResult> GetAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>
+    public async Task<ApiResult<WebhookEndpointView>> GetAsync(ApiCaller caller, string id, CancellationToken cancellationToken) =>
         await FindAsync(caller, id, cancellationToken) is { } endpoint ? ApiResult.Ok(WebhookEndpointView.From(endpoint)) : NotFound(id);
 
     /// <summary>
@@ -89,7 +90,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
     /// <c>description</c>, <c>enabled</c>) under the rules of creation. Enabling an endpoint that the failure policy
     /// disabled starts its failure window afresh; deliveries already given up stay so (replay them).
     /// </summary>
-    public async Task<ApiResult> PatchAsync(ApiCaller caller, string id, string? body, CancellationToken cancellationToken)
+    public async Task<ApiResult<WebhookEndpointView>> PatchAsync(ApiCaller caller, string id, string? body, CancellationToken cancellationToken)
     {
         if (await FindAsync(caller, id, cancellationToken) is not { } endpoint)
         {
@@ -129,7 +130,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         return changed is null ? NotFound(id) : ApiResult.Ok(WebhookEndpointView.From(changed));
     }
 
-    public async Task<ApiResult> DeleteAsync(ApiCaller caller, string id, CancellationToken cancellationToken)
+    public async Task<ApiResult<NoBody>> DeleteAsync(ApiCaller caller, string id, CancellationToken cancellationToken)
     {
         if (await FindAsync(caller, id, cancellationToken) is null)
         {
@@ -144,7 +145,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
     /// <c>POST /api/webhooks/{id}/secret</c>: a new signing secret, shown once; the previous one signs beside it for
     /// <c>Webhooks:SecretOverlap</c>, so the receiver can switch without rejecting a delivery.
     /// </summary>
-    public async Task<ApiResult> RotateSecretAsync(ApiCaller caller, string id, CancellationToken cancellationToken)
+    public async Task<ApiResult<WebhookEndpointView>> RotateSecretAsync(ApiCaller caller, string id, CancellationToken cancellationToken)
     {
         if (await FindAsync(caller, id, cancellationToken) is not { } endpoint)
         {
@@ -162,7 +163,7 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
             : ApiResult.Ok(WebhookEndpointView.From(rotated) with { Secret = rotated.Secret, PreviousSecretExpiresAt = rotated.PreviousSecretExpiresAt });
     }
 
-    public async Task<ApiResult> DeliveriesAsync(ApiCaller caller, string id, CancellationToken cancellationToken)
+    public async Task<ApiResult<DeliveryListView>> DeliveriesAsync(ApiCaller caller, string id, CancellationToken cancellationToken)
     {
         if (await FindAsync(caller, id, cancellationToken) is null)
         {
@@ -173,8 +174,16 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
         return ApiResult.Ok(new DeliveryListView([.. deliveries.Select(WebhookDeliveryView.From)]));
     }
 
+    /// <summary>One delivery with the payload it sends (the list leaves payloads out): what a receiver was, or will be, sent.</summary>
+    public async Task<ApiResult<WebhookDeliveryDetail>> DeliveryAsync(ApiCaller caller, string deliveryId, CancellationToken cancellationToken) =>
+        DeliveryIds.TryParse(deliveryId, out var endpointId, out var eventId)
+            && await FindAsync(caller, endpointId, cancellationToken) is not null
+            && await store.GetDeliveryAsync(endpointId, eventId, cancellationToken) is { } delivery
+            ? ApiResult.Ok(new WebhookDeliveryDetail(WebhookDeliveryView.From(delivery), JsonDocument.Parse(delivery.Payload).RootElement.Clone()))
+            : Problems.NotFound($"Delivery {deliveryId} does not exist.");
+
     /// <summary>Sends a delivery again with a fresh attempt budget, whatever its state; receivers dedupe on its unchanged <c>webhook-id</c>.</summary>
-    public async Task<ApiResult> ReplayAsync(ApiCaller caller, string deliveryId, CancellationToken cancellationToken)
+    public async Task<ApiResult<WebhookDeliveryView>> ReplayAsync(ApiCaller caller, string deliveryId, CancellationToken cancellationToken)
     {
         if (!DeliveryIds.TryParse(deliveryId, out var endpointId, out var eventId)
             || await FindAsync(caller, endpointId, cancellationToken) is null
@@ -205,3 +214,6 @@ public sealed class WebhooksApi(IWebhookStore store, WebhookDispatcher dispatche
 
     private static ApiResult NotFound(string id) => Problems.NotFound($"Webhook {id} does not exist.");
 }
+
+/// <summary><c>GET /api/webhooks/deliveries/{id}</c>: the delivery and its payload, as the receiver gets it.</summary>
+public sealed record WebhookDeliveryDetail(WebhookDeliveryView Delivery, JsonElement Payload);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Sync;
@@ -51,17 +50,7 @@ public sealed partial class ProblemDetailsMiddleware(IOptions<ApiOptions> option
     /// <summary>Writes the 500 problem into <paramref name="http"/>'s response.</summary>
     public static Task WriteAsync(HttpContext http, string traceId) => WriteAsync(http, Problems.Internal(traceId));
 
-    private static async Task WriteAsync(HttpContext http, ApiResult problem)
-    {
-        http.Response.StatusCode = problem.Status;
-        foreach (var (name, value) in problem.Headers())
-        {
-            http.Response.Headers[name] = value;
-        }
-
-        http.Response.ContentType = "application/problem+json";
-        await http.Response.WriteAsync(JsonSerializer.Serialize(problem.Body, ApiJson.Options), http.RequestAborted);
-    }
+    private static Task WriteAsync(HttpContext http, ApiResult problem) => ApiResponses.WriteAsync(http, problem);
 
     [LoggerMessage(7002, LogLevel.Warning, "Function {Function}: storage unreachable ({Reason}); answered 503")]
     private partial void LogStorageUnavailable(string function, string reason);

@@ -26,7 +26,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             LogStorageUnavailable(httpContext.Request.Path, exception.Message);
         }
 
-        await ApiEndpoints.ToResult(problem).ExecuteAsync(httpContext);
+        await ApiResponses.WriteAsync(httpContext, problem);
         return true;
     }
 

@@ -13,7 +13,7 @@ public static class UrlLengthLimit
         var limit = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxUrlLength;
         if (Problems.UrlTooLong(http.Request.Path.ToUriComponent(), http.Request.QueryString.Value, limit) is { } problem)
         {
-            await ApiEndpoints.ToResult(problem).ExecuteAsync(http);
+            await ApiResponses.WriteAsync(http, problem);
             return;
         }
 

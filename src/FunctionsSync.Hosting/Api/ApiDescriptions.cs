@@ -1,24 +1,25 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Api;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
 namespace FunctionsSync.Hosting.Api;
 
 /// <summary>
-/// The OpenAPI document (<c>GET /openapi/v1.json</c>): each endpoint of the route table gets its name, tag, success
-/// answer and problem answers (endpoint metadata) and its request body (an operation transformer) from <see cref="ApiContracts"/> (the handlers read raw bodies and return
-/// <see cref="ApiResult"/>, so nothing is inferred from their signatures but the path and query parameters).
+/// The OpenAPI document (<c>GET /openapi/v1.json</c>), derived from the route table: each route's name, tag, success
+/// status and body type, and problem answers (endpoint metadata), its request body type and query parameters (an
+/// operation transformer, since the endpoints read raw requests and nothing can be inferred from their signatures).
 /// </summary>
 public static class ApiDescriptions
 {
     /// <summary>The document's name: <c>/openapi/v1.json</c>.</summary>
     public const string DocumentName = "v1";
+
+    /// <summary>The problem statuses a route can answer besides its success (all of them: the body rules apply everywhere).</summary>
+    public static IReadOnlyList<int> ProblemStatuses { get; } = [400, 401, 403, 404, 409, 413, 415, 422, 503];
 
     public static IServiceCollection AddFunctionsSyncOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
@@ -43,49 +44,60 @@ public static class ApiDescriptions
                 return Task.CompletedTask;
             });
 
-            // The request body from the contract. Not as AcceptsMetadata on the endpoint: routing would then choose
-            // endpoints by content type and answer a wrong one itself, before the API's own 415 problem could.
+            // Not as AcceptsMetadata on the endpoint: routing would then choose endpoints by content type and answer a
+            // wrong one itself, before the API's own 415 problem could.
             options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
-                var name = context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
-                if (name is null || !ApiContracts.ByRoute.TryGetValue(name, out var contract) || contract.Request is not { } request)
+                var method = context.Description.HttpMethod;
+                var route = context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiRoute>().FirstOrDefault(r => string.Equals(r.Verb, method, StringComparison.OrdinalIgnoreCase));
+                if (route is null)
                 {
                     return;
                 }
 
-                operation.RequestBody = new OpenApiRequestBody
+                operation.Parameters ??= [];
+                foreach (var name in route.Template.Split('/').Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}')))
                 {
-                    Required = true,
-                    Content = new Dictionary<string, OpenApiMediaType>
+                    if (!operation.Parameters.Any(p => p.Name == name))
                     {
-                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(request, null, cancellationToken) },
-                    },
-                };
+                        operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+                    }
+                }
+
+                foreach (var query in route.Query)
+                {
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = query.Name,
+                        In = ParameterLocation.Query,
+                        Description = query.Description,
+                        Schema = new OpenApiSchema { Type = query.WholeNumber ? JsonSchemaType.Integer : JsonSchemaType.String, Minimum = query.WholeNumber ? "0" : null },
+                    });
+                }
+
+                if (route.Request is { } request)
+                {
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = true,
+                        Content = new Dictionary<string, OpenApiMediaType>
+                        {
+                            ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(request, null, cancellationToken) },
+                        },
+                    };
+                }
             });
         });
 
-    /// <summary>A group convention: adds what the document says about the endpoint, found in the route table.</summary>
-    public static void Describe(EndpointBuilder endpoint)
+    /// <summary>What the document says about the endpoint of <paramref name="routes"/> (one template and name).</summary>
+    public static void Describe(RouteHandlerBuilder endpoint, IReadOnlyList<ApiRoute> routes)
     {
-        if (endpoint is not RouteEndpointBuilder route || route.RoutePattern.RawText is not { } raw)
+        var route = routes[0];
+        endpoint.WithName(route.Name).WithTags(route.Tag).WithMetadata([.. routes]);
+        endpoint.Produces(route.Success, route.Response, route.Response is null ? null : route.ResponseContentType);
+        foreach (var status in ProblemStatuses)
         {
-            return;
-        }
-
-        var verbs = endpoint.Metadata.OfType<IHttpMethodMetadata>().FirstOrDefault()?.HttpMethods ?? [];
-        var template = raw.TrimStart('/');
-        var entry = ApiRoutes.All.FirstOrDefault(r => ApiRoutes.Prefix + "/" + r.Template == template && verbs.Contains(r.Verb));
-        if (entry is null || !ApiContracts.ByRoute.TryGetValue(entry.Name, out var contract))
-        {
-            return;
-        }
-
-        endpoint.Metadata.Add(new EndpointNameMetadata(entry.Name));
-        endpoint.Metadata.Add(new TagsAttribute(entry.Template.Split('/')[0]));
-        endpoint.Metadata.Add(new ProducesResponseTypeMetadata(contract.Success, contract.Response ?? typeof(void), contract.Response is null ? [] : [contract.ResponseType]));
-        foreach (var status in ApiContracts.ProblemStatuses)
-        {
-            endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ProblemBody), ["application/problem+json"]));
+            endpoint.Produces<ProblemBody>(status, "application/problem+json");
         }
     }
 }

@@ -101,6 +101,10 @@ public sealed class FunctionsApp : IAsyncDisposable
     /// <summary>A function class as the worker creates it: constructed from the app's services.</summary>
     public T Function<T>() => ActivatorUtilities.CreateInstance<T>(app.Services);
 
+    /// <summary>A request to the API trigger, as the host hands it over, with the Durable client bound.</summary>
+    public Task<HttpAnswer> ApiAsync(string method, string path, object? body = null, string? key = AdminKey) =>
+        HttpCall.InvokeAsync(r => Function<Functions.Http.ApiFunction>().RunAsync(r, Client), method, path, body, key);
+
     public async Task<(Connection Connection, SimStore Store)> AddStoreAsync(string marketplace, string storeId, SimStoreConfig config, string organizationId = "org-functions", IReadOnlyDictionary<string, string>? settings = null)
     {
         var credentials = Credentials(marketplace, storeId);

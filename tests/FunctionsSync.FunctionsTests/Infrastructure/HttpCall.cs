@@ -22,7 +22,8 @@ public static class HttpCall
         var context = new DefaultHttpContext { RequestServices = ResultServices };
         context.Request.Method = method;
         var query = path.IndexOf('?');
-        context.Request.Path = query < 0 ? path : path[..query];
+        // Decoded, as Kestrel hands the path to the worker.
+        context.Request.Path = PathString.FromUriComponent(query < 0 ? path : path[..query]);
         context.Request.QueryString = query < 0 ? QueryString.Empty : new QueryString(path[query..]);
         if (key is not null)
         {

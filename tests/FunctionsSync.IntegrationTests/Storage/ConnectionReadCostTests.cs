@@ -37,7 +37,7 @@ public sealed class ConnectionReadCostTests(AzuriteFixture storage, SimulatorFix
             var before = counter.Count;
             var result = await api.GetAsync(ApiCaller.Admin, id, CancellationToken.None);
             Assert.Equal(200, result.Status);
-            return (counter.Count - before, ((ConnectionView)result.Body!).Records!);
+            return (counter.Count - before, result.Value!.Records!);
         }
 
         await DetailAsync(small.Id); // table clients created, bucket layouts cached: both calls below start warm

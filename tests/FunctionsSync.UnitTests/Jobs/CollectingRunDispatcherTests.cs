@@ -13,7 +13,8 @@ public sealed class CollectingRunDispatcherTests
         var dispatcher = new CollectingRunDispatcher();
         using var scope = CollectingRunDispatcher.Begin();
         await dispatcher.DispatchAsync(Job, TimeSpan.FromSeconds(3), CancellationToken.None);
-        Assert.Equal([(Job, TimeSpan.FromSeconds(3))], scope.Jobs);
+        await dispatcher.ResumeAsync(Job, CancellationToken.None);
+        Assert.Equal([new CollectedRun(Job, TimeSpan.FromSeconds(3), Resumed: false), new CollectedRun(Job, TimeSpan.Zero, Resumed: true)], scope.Runs);
     }
 
     [Fact]

@@ -1,41 +1,23 @@
 using FunctionsSync.Core.Access;
-using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Events;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace FunctionsSync.Hosting.Api;
+namespace FunctionsSync.Core.Api;
 
 /// <summary>
-/// <c>GET /api/events</c> held open: a <c>ready</c> event with the start position, then every event as the shared log
+/// An event stream held open: a <c>ready</c> event with the start position, then every event as the shared log
 /// receives it (whichever replica wrote it), a heartbeat comment when quiet, until the client goes away, its key is
 /// revoked (checked every <c>Events:KeyCheckInterval</c>; a last <c>revoked</c> event) or the stream reaches
-/// <c>Events:MaxStreamLifetime</c> (a last <c>reconnect</c> event). A key holds at most <c>Events:MaxStreamsPerKey</c>
-/// streams on one replica; more answer 429.
+/// <c>Events:MaxStreamLifetime</c> (a last <c>reconnect</c> event). It holds one of the key's stream slots
+/// (<c>Events:MaxStreamsPerKey</c>) until it ends.
 /// </summary>
-public static class EventStream
+public sealed class EventStreamWriter(LiveEventFeed feed, ApiKeyAuthenticator keys, IOptions<LiveEventOptions> options, TimeProvider time)
 {
-    public static async Task<IResult> StreamAsync(
-        HttpContext http, EventsApi api, LiveEventFeed feed, ApiKeyAuthenticator keys, EventStreamSlots slots, IOptions<LiveEventOptions> options, TimeProvider time,
-        string? organizationId, string? lastEventId)
+    public async Task FollowAsync(HttpContext http, EventStreamStart start, string? key, IDisposable slot)
     {
-        var resumeFrom = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
-        if (api.TryOpen(ApiEndpoints.Caller(http), organizationId, resumeFrom, out var start) is { } problem)
-        {
-            return ApiEndpoints.ToResult(problem);
-        }
-
+        using var held = slot;
         var o = options.Value;
-        var key = http.Request.Headers[ApiKeyAuthenticator.HeaderName].FirstOrDefault();
-        using var slot = slots.TryTake(key, o.MaxStreamsPerKey);
-        if (slot is null)
-        {
-            return ApiEndpoints.ToResult(Problems.TooManyRequests($"This key holds {o.MaxStreamsPerKey} event streams open already; close one first."));
-        }
-
         var response = http.Response;
         response.ContentType = ServerSentEvents.ContentType;
         response.Headers.CacheControl = "no-store";
@@ -98,6 +80,5 @@ public static class EventStream
             // Too late for a 503: the stream ends and the client reconnects (after `retry`) from its last id.
         }
 
-        return Results.Empty;
     }
 }
