@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Scheduling;
 using System.Diagnostics;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Orchestration;
@@ -65,7 +66,7 @@ internal static class DurableCycleScaling
         var instanceId = $"{OrchestrationNames.CycleInstanceId}-{prefix}";
         Console.Error.WriteLine($"durable_cycle_scaling: {connections} connections registered");
         var watch = Stopwatch.StartNew();
-        await client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.SyncCycle, new CycleInput("scheduled", null), new StartOrchestrationOptions(instanceId));
+        await client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.SyncCycle, new CycleInput(CycleKind.Scheduled, null), new StartOrchestrationOptions(instanceId));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         var done = await client.WaitForInstanceCompletionAsync(instanceId, true, timeout.Token);
         watch.Stop();

@@ -327,7 +327,7 @@ namespace FunctionsSync.Bench
 
             var parallelism = 16;
             var watch = Stopwatch.StartNew();
-            var summary = await services.GetRequiredService<CyclePlanner>().RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
+            var summary = await services.GetRequiredService<CyclePlanner>().RunAsync(CycleKind.Scheduled, null, TimeSpan.Zero, CancellationToken.None);
             watch.Stop();
             var planned = summary.Queued / watch.Elapsed.TotalSeconds;
             var planSeconds = watch.Elapsed.TotalSeconds;
@@ -341,7 +341,7 @@ namespace FunctionsSync.Bench
             // again, so both cycles plan all 10,000): planning must not read the history.
             await RunHistory.SeedAsync(services, store, runsPerConnection: 20);
             watch.Restart();
-            var withHistory = await services.GetRequiredService<CyclePlanner>().RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
+            var withHistory = await services.GetRequiredService<CyclePlanner>().RunAsync(CycleKind.Scheduled, null, TimeSpan.Zero, CancellationToken.None);
             watch.Stop();
             var historyFigure = new Figure("plan_history_ratio", watch.Elapsed.TotalSeconds / planSeconds,
                 new { planSecondsWithHistory = Math.Round(watch.Elapsed.TotalSeconds, 2), planSecondsWithoutRuns = Math.Round(planSeconds, 2), runsPerConnection = 20, queued = withHistory.Queued }, "<= 1.3");

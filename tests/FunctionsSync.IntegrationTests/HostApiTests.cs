@@ -404,7 +404,7 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostJsonAsync($"/api/conflicts/{conflictId}/resolve", new { resolution = "accept_source" })).StatusCode);
 
         var planner = host.Services.GetRequiredService<CyclePlanner>();
-        var skipped = await planner.RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
+        var skipped = await planner.RunAsync(CycleKind.Scheduled, null, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(1, skipped.SkippedNeedsAttention);
         Assert.Equal(0, skipped.Queued);
 
@@ -415,7 +415,7 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         };
         // No longer waiting for a person; its last run still failed.
         Assert.Equal("error", (await (await client.SendAsync(patch)).ReadJsonAsync()).GetProperty("health").GetString());
-        var again = await planner.RunAsync("full", null, TimeSpan.Zero, CancellationToken.None);
+        var again = await planner.RunAsync(CycleKind.Full, null, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(1, again.Queued);
         Assert.Equal("succeeded", (await client.WaitForRunAsync(again.RunIds[0], TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
 

@@ -35,7 +35,7 @@ public sealed class OrchestrationTests(AzuriteFixture storage, SimulatorFixture 
         }
 
         var activities = harness.Services.GetRequiredService<SyncActivities>();
-        var result = await LocalOrchestrationCalls.RunCycleAsync(activities, new CycleInput("full", null), TimeProvider.System, CancellationToken.None);
+        var result = await LocalOrchestrationCalls.RunCycleAsync(activities, new CycleInput(CycleKind.Full, null), TimeProvider.System, CancellationToken.None);
 
         Assert.Equal(5, result.Started);
         Assert.Equal(5, result.Succeeded);

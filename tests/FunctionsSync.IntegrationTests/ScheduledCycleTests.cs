@@ -27,7 +27,7 @@ public sealed class ScheduledCycleTests(AzuriteFixture storage, SimulatorFixture
         }
 
         var planner = harness.Services.GetRequiredService<CyclePlanner>();
-        var first = await planner.RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
+        var first = await planner.RunAsync(CycleKind.Scheduled, null, TimeSpan.Zero, CancellationToken.None);
 
         // Planned and enqueued, nothing recorded yet: no run rows, no active runs.
         Assert.Equal(4, first.Queued);
@@ -44,7 +44,7 @@ public sealed class ScheduledCycleTests(AzuriteFixture storage, SimulatorFixture
         // A person syncs the first connection before its scheduled job starts; a second cycle comes before any job ran.
         var manual = await harness.Services.GetRequiredService<RunLauncher>()
             .LaunchAsync(stores[0].Connection, SyncMode.Incremental, null, RunTrigger.Manual, null, TimeSpan.Zero, CancellationToken.None);
-        var second = await planner.RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
+        var second = await planner.RunAsync(CycleKind.Scheduled, null, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(3, second.Queued);
         Assert.Equal(1, second.SkippedActive);
 
@@ -87,13 +87,13 @@ public sealed class ScheduledCycleTests(AzuriteFixture storage, SimulatorFixture
         var planner = harness.Services.GetRequiredService<CyclePlanner>();
         var queue = harness.Services.GetRequiredService<IJobQueue>();
 
-        var lost = await planner.RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
+        var lost = await planner.RunAsync(CycleKind.Scheduled, null, TimeSpan.Zero, CancellationToken.None);
         var message = await queue.ReceiveAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.Equal(lost.RunIds[0], message!.Job!.RunId);
         await message.CompleteAsync(CancellationToken.None);
 
         // Nothing was recorded, so nothing blocks the connection: the next cycle plans it again and it syncs.
-        var next = await planner.RunAsync("scheduled", null, TimeSpan.Zero, CancellationToken.None);
+        var next = await planner.RunAsync(CycleKind.Scheduled, null, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(1, next.Queued);
         Assert.Equal(new[] { JobOutcome.Completed }, await DrainAsync(harness));
         var run = Assert.Single(await harness.State.ListRunsAsync(connection.Id, 10, CancellationToken.None));
@@ -109,7 +109,7 @@ public sealed class ScheduledCycleTests(AzuriteFixture storage, SimulatorFixture
         var (free, freeStore) = await harness.AddStoreAsync("etsy", "sched-orch-1", new SimStoreConfig { Orders = 120, Products = 30, Customers = 10 });
         var activities = harness.Services.GetRequiredService<SyncActivities>();
 
-        var plan = await activities.PlanCycleAsync(new CycleInput("scheduled", null), CancellationToken.None);
+        var plan = await activities.PlanCycleAsync(new CycleInput(CycleKind.Scheduled, null), CancellationToken.None);
         Assert.Equal(2, plan.Runs.Count);
         Assert.All(plan.Runs, r => Assert.Equal(r.RunId, r.Planned!.RunId));
 

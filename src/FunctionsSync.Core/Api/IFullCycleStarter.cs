@@ -17,7 +17,7 @@ public sealed class PlannerFullCycleStarter(CyclePlanner planner) : IFullCycleSt
 {
     public async Task<RunFullAccepted> StartAsync(string? organizationId, CancellationToken cancellationToken)
     {
-        var summary = await planner.RunAsync("full", organizationId, TimeSpan.Zero, cancellationToken);
+        var summary = await planner.RunAsync(CycleKind.Full, organizationId, TimeSpan.Zero, cancellationToken);
         return new RunFullAccepted(summary.CycleId, summary.Queued, summary.SkippedActive, summary.RunIds);
     }
 }

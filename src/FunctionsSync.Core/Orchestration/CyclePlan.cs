@@ -1,3 +1,5 @@
+using FunctionsSync.Core.Scheduling;
+
 namespace FunctionsSync.Core.Orchestration;
 
 /// <summary>Output of the PlanCycle activity: the runs to start, with the caps and sizes the orchestrators must respect.</summary>
@@ -15,6 +17,8 @@ public sealed record CyclePlan(
     int Lanes = 8,
     int RunsPerLaneGeneration = 100)
 {
+    public CycleKind Kind { get; init; }
+
     /// <summary>How many runs this cycle queued (the requeued ones, last in <see cref="Runs"/>, are not its own).</summary>
     public int Queued => Runs.Count - Counts.Requeued;
 

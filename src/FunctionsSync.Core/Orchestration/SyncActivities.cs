@@ -38,7 +38,7 @@ public sealed class SyncActivities(
             o.PausedRecheckInterval,
             new CycleCounts(plan.Considered, selection.Due.Count, selection.Disabled, selection.NeedsAttention, selection.Active + plan.Conflicts, selection.NotDue, plan.Requeued.Count),
             o.CycleLanes,
-            o.RunsPerLaneGeneration);
+            o.RunsPerLaneGeneration) { Kind = input.Kind };
     }
 
     public async Task<PageResult> SyncPageAsync(PageRequest request, CancellationToken cancellationToken)
@@ -99,7 +99,7 @@ public sealed class SyncActivities(
         await schedule.SaveCycleAsync(new CycleSummary
         {
             CycleId = plan.CycleId,
-            Kind = plan.CycleId.Split('-')[0],
+            Kind = plan.Kind.WireName(),
             FinishedAt = time.GetUtcNow(),
             Considered = plan.Counts.Considered,
             Due = plan.Counts.Due,

@@ -23,15 +23,15 @@ public sealed class CyclePlanner(
     IOptions<SchedulerOptions> options,
     TimeProvider time)
 {
-    /// <param name="kind"><c>scheduled</c> (due connections, incremental) or <c>full</c> (every enabled connection, full mode).</param>
+    /// <param name="kind">Due connections, incremental, or every enabled connection in full mode.</param>
     /// <param name="organizationId">Restrict to one organization (an organization key's run-full).</param>
     /// <param name="spread">When set, each job is dispatched as soon as it is planned, its start delayed by its share
     /// of the spread; null leaves dispatching to the caller (an orchestrator).</param>
-    public async Task<PlannedCycle> PlanAsync(string kind, string? organizationId, CancellationToken cancellationToken, TimeSpan? spread = null)
+    public async Task<PlannedCycle> PlanAsync(CycleKind kind, string? organizationId, CancellationToken cancellationToken, TimeSpan? spread = null)
     {
         var started = time.GetUtcNow();
-        var cycleId = $"{kind}-{started:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..6]}";
-        var full = kind == "full";
+        var cycleId = $"{kind.WireName()}-{started:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..6]}";
+        var full = kind == CycleKind.Full;
         var all = await connections.ListAsync(organizationId, cancellationToken);
         var states = await state.ListConnectionStatesAsync(cancellationToken);
         var selection = DueSelector.Select(all, states, started, ignoreInterval: full);
@@ -83,7 +83,7 @@ public sealed class CyclePlanner(
     }
 
     /// <summary>Plans a cycle and dispatches its runs as it goes, spread over <paramref name="spread"/>; records the summary.</summary>
-    public async Task<CycleSummary> RunAsync(string kind, string? organizationId, TimeSpan spread, CancellationToken cancellationToken)
+    public async Task<CycleSummary> RunAsync(CycleKind kind, string? organizationId, TimeSpan spread, CancellationToken cancellationToken)
     {
         var plan = await PlanAsync(kind, organizationId, cancellationToken, spread);
         var summary = plan.Summary(time.GetUtcNow());

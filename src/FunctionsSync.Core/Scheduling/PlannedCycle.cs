@@ -9,7 +9,7 @@ namespace FunctionsSync.Core.Scheduling;
 /// <param name="Conflicts">Due connections that got an active run between selection and queuing.</param>
 public sealed record PlannedCycle(
     string CycleId,
-    string Kind,
+    CycleKind Kind,
     DateTimeOffset StartedAt,
     int Considered,
     DueSelection Selection,
@@ -20,7 +20,7 @@ public sealed record PlannedCycle(
     public CycleSummary Summary(DateTimeOffset finishedAt) => new()
     {
         CycleId = CycleId,
-        Kind = Kind,
+        Kind = Kind.WireName(),
         StartedAt = StartedAt,
         FinishedAt = finishedAt,
         Considered = Considered,

@@ -1,6 +1,7 @@
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Orchestration;
+using FunctionsSync.Core.Scheduling;
 
 namespace FunctionsSync.Functions.Http;
 
@@ -13,7 +14,7 @@ public sealed class DurableFullCycleStarter(SyncActivities activities) : IFullCy
 {
     public async Task<RunFullAccepted> StartAsync(string? organizationId, CancellationToken cancellationToken)
     {
-        var input = new CycleInput("full", organizationId);
+        var input = new CycleInput(CycleKind.Full, organizationId);
         var plan = await activities.PlanCycleAsync(input, cancellationToken);
         CollectingRunDispatcher.StartCycle(input with { Plan = plan });
         return new RunFullAccepted(plan.CycleId, plan.Queued, plan.Counts.Active, [.. plan.QueuedRunIds]);

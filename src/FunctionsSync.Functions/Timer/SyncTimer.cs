@@ -29,7 +29,7 @@ public sealed class SyncTimer(ScheduleTicker ticker, ILogger<SyncTimer> logger)
         }
 
         await client.ScheduleNewOrchestrationInstanceAsync(
-            OrchestrationNames.SyncCycle, new CycleInput("scheduled", null), new StartOrchestrationOptions(InstanceId: OrchestrationNames.CycleInstanceId), cancellationToken);
+            OrchestrationNames.SyncCycle, new CycleInput(CycleKind.Scheduled, null), new StartOrchestrationOptions(InstanceId: OrchestrationNames.CycleInstanceId), cancellationToken);
         logger.LogInformation("SyncCycle started for {Occurrence:O}", occurrence);
     }
 }

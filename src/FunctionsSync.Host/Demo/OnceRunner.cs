@@ -15,7 +15,7 @@ public sealed class OnceRunner(CyclePlanner planner, ISyncStateStore state, ICon
     public async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
-        var cycle = await planner.RunAsync("full", null, TimeSpan.Zero, cancellationToken);
+        var cycle = await planner.RunAsync(CycleKind.Full, null, TimeSpan.Zero, cancellationToken);
         output.WriteLine($"cycle {cycle.CycleId}: {cycle.Queued} runs queued ({cycle.SkippedActive} connections already running, {cycle.SkippedDisabled} disabled, {cycle.SkippedNeedsAttention} need attention)");
         if (cycle.Queued == 0)
         {

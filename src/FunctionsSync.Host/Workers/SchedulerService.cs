@@ -24,7 +24,7 @@ public sealed partial class SchedulerService(
             return null;
         }
 
-        var summary = await planner.RunAsync("scheduled", null, planner.SpreadFor(await ticker.CurrentCronAsync(cancellationToken)), cancellationToken);
+        var summary = await planner.RunAsync(CycleKind.Scheduled, null, planner.SpreadFor(await ticker.CurrentCronAsync(cancellationToken)), cancellationToken);
         LogCycle(summary.CycleId, summary.Considered, summary.Queued, summary.SkippedActive, summary.SkippedNotDue);
         return summary;
     }

@@ -17,7 +17,7 @@ namespace FunctionsSync.Storage.Sync;
 /// ETag-conditional lease renewal: a runner that lost its lease writes nothing. Listing every connection's situation
 /// reads <see cref="ConnectionStateIndex"/>, never this table across partitions.
 /// </summary>
-internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateIndex index, OutboxIndex outboxIndex, TimeProvider time) : ISyncStateStore
+internal sealed partial class TableSyncStateStore(TableProvider tables, ConnectionStateIndex index, OutboxIndex outboxIndex, TimeProvider time) : ISyncStateStore
 {
     private const int MaxRaceRetries = 10;
 
@@ -163,7 +163,8 @@ internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateI
             }
             catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
             {
-                // Someone changed the lease row (a runner, another trigger); look again.
+                // Someone changed the lease row (a runner, another trigger); look again, out of step with them.
+                await ConditionalUpdate.BackOffAsync(attempt + 1, time, cancellationToken);
             }
         }
 
@@ -232,50 +233,11 @@ internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateI
             }
             catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
             {
+                await ConditionalUpdate.BackOffAsync(attempt + 1, time, cancellationToken);
             }
         }
 
         return null;
-    }
-
-    public async Task<RunControl?> GetControlAsync(string runId, CancellationToken cancellationToken)
-    {
-        if (!RunIds.TryParse(runId, out var connectionId, out var runKey))
-        {
-            return null;
-        }
-
-        var table = await Table(cancellationToken);
-        return ControlRow.FromEntity(await table.GetAsync(LeaseRow.Partition(connectionId), ControlRow.Prefix + runKey, cancellationToken));
-    }
-
-    public async Task SetControlAsync(string runId, RunControl? control, CancellationToken cancellationToken)
-    {
-        if (!RunIds.TryParse(runId, out var connectionId, out var runKey))
-        {
-            return;
-        }
-
-        var table = await Table(cancellationToken);
-        await table.UpsertEntityAsync(ControlRow.ToEntity(connectionId, runKey, control), TableUpdateMode.Replace, cancellationToken);
-    }
-
-    public async Task SetPhaseAsync(string runId, string phase, CancellationToken cancellationToken)
-    {
-        if (!RunIds.TryParse(runId, out var connectionId, out var runKey))
-        {
-            return;
-        }
-
-        var table = await Table(cancellationToken);
-        try
-        {
-            // A merge into the existing row only: a phase never creates a run.
-            await table.UpdateEntityAsync(RunRow.PhaseOnly(connectionId, runKey, phase), ETag.All, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.IsNotFound())
-        {
-        }
     }
 
     public async Task<IReadOnlyDictionary<string, ConnectionSyncState>> ListConnectionStatesAsync(CancellationToken cancellationToken)
@@ -317,31 +279,6 @@ internal sealed class TableSyncStateStore(TableProvider tables, ConnectionStateI
         var table = await Table(cancellationToken);
         var cursors = await table.ReadAllAsync(TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), CursorRow.Prefix), CursorRow.FromEntity, cancellationToken);
         return cursors.ToDictionary(c => c.EntityType);
-    }
-
-    public async Task<SyncRun?> GetRunAsync(string runId, CancellationToken cancellationToken)
-    {
-        if (!RunIds.TryParse(runId, out var connectionId, out var runKey))
-        {
-            return null;
-        }
-
-        var table = await Table(cancellationToken);
-        return await table.GetAsync(LeaseRow.Partition(connectionId), RunRow.Key(runKey), cancellationToken) is { } entity ? RunRow.FromEntity(entity) : null;
-    }
-
-    public async Task<IReadOnlyList<SyncRun>> ListRunsAsync(string connectionId, int take, CancellationToken cancellationToken)
-    {
-        var table = await Table(cancellationToken);
-        return await table.ReadAllAsync(TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), RunRow.Prefix), RunRow.FromEntity, cancellationToken, take);
-    }
-
-    public async Task<RunPage> ListRunsPageAsync(string connectionId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
-    {
-        var table = await Table(cancellationToken);
-        var filter = TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), RunRow.Prefix);
-        var (items, token) = await table.ReadPageAsync(filter, pageSize, Continuation.Decode(continuationToken), RunRow.FromEntity, cancellationToken);
-        return new RunPage(items, Continuation.Encode(token));
     }
 
     private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.SyncState, cancellationToken);

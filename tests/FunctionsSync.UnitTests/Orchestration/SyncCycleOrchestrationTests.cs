@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Orchestration;
 using FunctionsSync.Core.Runs;
 using Moq;
@@ -110,7 +111,7 @@ public sealed class SyncCycleOrchestrationTests
             .Callback((string _, object input, ActivityRetry? _) => recorded = (CycleRecord)input)
             .ReturnsAsync(true);
 
-        var cycle = SyncCycleOrchestration.RunAsync(context.Object, new CycleInput("full", null));
+        var cycle = SyncCycleOrchestration.RunAsync(context.Object, new CycleInput(CycleKind.Full, null));
 
         Assert.Equal(["full-1-lane-0", "full-1-lane-1"], lanes.Keys.Order());
         Assert.Equal(["a1", "a2"], lanes["full-1-lane-0"].Input.Runs.Select(r => r.RunId));
