@@ -47,6 +47,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<RunLauncher>();
         services.TryAddSingleton<CyclePlanner>();
         services.TryAddSingleton<ScheduleTicker>();
+        services.TryAddSingleton<RunStep>();
         services.TryAddSingleton<JobProcessor>();
         services.AddOptions<OrchestrationOptions>().BindConfiguration(OrchestrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<SyncActivities>();

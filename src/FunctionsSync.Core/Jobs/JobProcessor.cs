@@ -1,6 +1,4 @@
 using FunctionsSync.Core.Concurrency;
-using FunctionsSync.Core.Connections;
-using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
 using Microsoft.Extensions.Logging;
@@ -13,12 +11,9 @@ namespace FunctionsSync.Core.Jobs;
 /// the slot kept alive while it goes on), then delete, retry later, or hand over.
 /// </summary>
 public sealed partial class JobProcessor(
-    IConnectionStore connections,
     ISyncStateStore state,
     IOrganizationSlots slots,
-    ConnectionSyncer syncer,
-    RunLauncher launcher,
-    RunCancellation cancellation,
+    RunStep step,
     IOptions<WorkerOptions> workerOptions,
     IOptions<SchedulerOptions> schedulerOptions,
     IOptions<SyncOptions> syncOptions,
@@ -43,34 +38,14 @@ public sealed partial class JobProcessor(
             return JobOutcome.Poisoned;
         }
 
-        var run = await state.GetRunAsync(job.RunId, cancellationToken);
-        Connection? connection = null;
-        if (run is null && job.PlannedAt is not null)
+        var (run, done) = await step.PrepareAsync(job.RunId, job.ConnectionId, job.PlannedAt is null ? null : job, "worker", cancellationToken);
+        if (run is null)
         {
-            // A scheduled cycle's job: its run is recorded now, unless the cycle would no longer plan it.
-            connection = await connections.GetAsync(job.ConnectionId, cancellationToken);
-            var start = await launcher.StartPlannedAsync(job, connection, cancellationToken);
-            if (start.Run is null)
+            if (done!.Dropped)
             {
-                LogPlannedJobDropped(job.RunId, start.DroppedBecause);
-                await message.CompleteAsync(cancellationToken);
-                return JobOutcome.Completed;
+                LogPlannedJobDropped(job.RunId, done.Message);
             }
 
-            run = start.Run;
-        }
-
-        if (run is null || run.Status.IsFinal())
-        {
-            // Already done (a duplicate message, or another replica finished it).
-            await message.CompleteAsync(cancellationToken);
-            return JobOutcome.Completed;
-        }
-
-        connection ??= await connections.GetAsync(job.ConnectionId, cancellationToken);
-        if (connection is null || connection.DeletedAt is not null)
-        {
-            await cancellation.CancelAsync(job.RunId, RunCancellation.ConnectionDeleted, "worker", cancellationToken);
             await message.CompleteAsync(cancellationToken);
             return JobOutcome.Completed;
         }
@@ -86,10 +61,10 @@ public sealed partial class JobProcessor(
 
         using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var renewals = KeepAliveAsync(message, slot, keepAlive.Token);
-        SyncOutcome outcome;
+        RunStepResult result;
         try
         {
-            outcome = await syncer.RunAsync(new SyncRequest(job.ConnectionId, run.Mode, run.EntityTypes, run.Trigger, run.RunId, owner), cancellationToken);
+            result = await step.SyncAsync(run, owner, "worker", int.MaxValue, null, cancellationToken);
         }
         catch (StorageUnavailableException)
         {
@@ -106,33 +81,26 @@ public sealed partial class JobProcessor(
             await slots.ReleaseAsync(slot, CancellationToken.None);
         }
 
-        switch (outcome.Kind)
+        switch (result.Kind)
         {
-            case SyncOutcomeKind.ConnectionNotFound:
-                await cancellation.CancelAsync(job.RunId, RunCancellation.ConnectionDeleted, "worker", CancellationToken.None);
-                await message.CompleteAsync(CancellationToken.None);
-                return JobOutcome.Completed;
-            case SyncOutcomeKind.Finished:
-            case SyncOutcomeKind.Paused:
+            case RunStepKind.Done:
+            case RunStepKind.Paused:
                 // Paused: resuming dispatches a new job.
                 await message.CompleteAsync(CancellationToken.None);
                 return JobOutcome.Completed;
-            case SyncOutcomeKind.LeaseHeld:
-                // Someone holds the connection: a live runner (it will finish the run) or a dead one (its lease expires).
-                var lease = await state.GetLeaseAsync(job.ConnectionId, CancellationToken.None);
-                var wait = lease is null ? TimeSpan.FromSeconds(1) : lease.ExpiresAt - time.GetUtcNow() + TimeSpan.FromSeconds(1);
-                await message.DeferAsync(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, CancellationToken.None);
+            case RunStepKind.Busy:
+                await message.DeferAsync(result.RetryAfter!.Value, CancellationToken.None);
                 return JobOutcome.Deferred;
-            case SyncOutcomeKind.StorageInterrupted:
+            case RunStepKind.More when result.StorageInterrupted:
                 // Not the job's fault: a fresh copy (its dequeue count starts again) resumes the run at once.
                 await HandOverAsync(message, job.RunId);
                 return JobOutcome.HandedOver;
-            case SyncOutcomeKind.Interrupted:
+            case RunStepKind.More:
                 // Shutting down: make the job visible now so another replica resumes the run.
                 await message.AbandonAsync(TimeSpan.Zero, CancellationToken.None);
                 return JobOutcome.HandedOver;
             default:
-                // LeaseLost: another runner took the run over; the message (or its copy) is theirs now.
+                // Taken over: the message (or its copy) is the new runner's now.
                 return JobOutcome.HandedOver;
         }
     }

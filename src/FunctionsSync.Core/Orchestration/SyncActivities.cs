@@ -10,11 +10,7 @@ namespace FunctionsSync.Core.Orchestration;
 /// <summary>The activities of the sync orchestrations: all their I/O, clocks and configuration live here.</summary>
 public sealed class SyncActivities(
     CyclePlanner planner,
-    ConnectionSyncer syncer,
-    RunLauncher launcher,
-    IConnectionStore connections,
-    ISyncStateStore state,
-    RunCancellation cancellation,
+    RunStep step,
     IScheduleStore schedule,
     IOptions<OrchestrationOptions> orchestration,
     IOptions<SchedulerOptions> scheduler,
@@ -43,54 +39,27 @@ public sealed class SyncActivities(
 
     public async Task<PageResult> SyncPageAsync(PageRequest request, CancellationToken cancellationToken)
     {
-        var run = await state.GetRunAsync(request.RunId, cancellationToken);
-        if (run is null && request.Planned is { } job)
-        {
-            // A scheduled cycle's run is recorded as it starts, unless the cycle would no longer plan it.
-            var start = await launcher.StartPlannedAsync(job, await connections.GetAsync(job.ConnectionId, cancellationToken), cancellationToken);
-            if (start.Run is null)
-            {
-                return new PageResult(PageResultKind.Done, null, 0, 0, null, $"Scheduled job dropped at start: {start.DroppedBecause}.");
-            }
-
-            run = start.Run;
-        }
-
+        var (run, done) = await step.PrepareAsync(request.RunId, request.ConnectionId, request.Planned, "sync activity", cancellationToken);
         if (run is null)
         {
-            return new PageResult(PageResultKind.Done, RunStatus.Failed, 0, 0, null, $"Run {request.RunId} does not exist.");
-        }
-
-        if (run.Status.IsFinal())
-        {
-            return Result(PageResultKind.Done, run, null, null);
+            return done!.Run is { } ended
+                ? Result(PageResultKind.Done, ended, null, done.Message)
+                : new PageResult(PageResultKind.Done, done.Dropped ? null : RunStatus.Failed, 0, 0, null, done.Message);
         }
 
         // One slice: pages until SlicePages or SliceDuration, each checkpointed (a retried slice repeats at most what a
         // crashed self-hosted runner repeats). Storage that stays away past Sync:StorageOutageWait escapes as
         // StorageUnavailableException: Durable retries the activity.
-        var outcome = await syncer.RunPagesAsync(
-            new SyncRequest(request.ConnectionId, run.Mode, run.EntityTypes, run.Trigger, run.RunId, request.Owner),
-            orchestration.Value.SlicePages, cancellationToken, orchestration.Value.SliceDuration);
-        switch (outcome.Kind)
+        var o = orchestration.Value;
+        var result = await step.SyncAsync(run, request.Owner, "sync activity", o.SlicePages, o.SliceDuration, cancellationToken);
+        return result.Kind switch
         {
-            case SyncOutcomeKind.Finished:
-                return Result(PageResultKind.Done, outcome.Run!, null, null);
-            case SyncOutcomeKind.InProgress:
-            case SyncOutcomeKind.Interrupted:
-            case SyncOutcomeKind.StorageInterrupted:
-                return Result(PageResultKind.More, outcome.Run!, null, null);
-            case SyncOutcomeKind.Paused:
-                return Result(PageResultKind.Paused, outcome.Run!, null, null);
-            case SyncOutcomeKind.ConnectionNotFound:
-                // Its connection was deleted before the run began: the run ends cancelled, as the delete asked.
-                var cancelled = await cancellation.CancelAsync(run.RunId, RunCancellation.ConnectionDeleted, "sync activity", cancellationToken);
-                return new PageResult(PageResultKind.Done, cancelled?.Status ?? RunStatus.Cancelled, 0, 0, null, outcome.Message);
-            default:
-                var lease = await state.GetLeaseAsync(request.ConnectionId, cancellationToken);
-                var wait = lease is null ? TimeSpan.FromSeconds(5) : lease.ExpiresAt - time.GetUtcNow() + TimeSpan.FromSeconds(1);
-                return Result(PageResultKind.Busy, run, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, outcome.Message);
-        }
+            RunStepKind.Done => Result(PageResultKind.Done, result.Run!, null, result.Message),
+            RunStepKind.More => Result(PageResultKind.More, result.Run!, null, null),
+            RunStepKind.Paused => Result(PageResultKind.Paused, result.Run!, null, null),
+            // Busy, or taken over by another runner: look again once the lease may be free.
+            _ => Result(PageResultKind.Busy, result.Run!, result.RetryAfter ?? RunStep.MinBusyWait, result.Message),
+        };
     }
 
     public async Task<bool> RecordCycleAsync(CycleRecord record, CancellationToken cancellationToken)

@@ -28,8 +28,9 @@ public sealed class JobProcessorTests
     {
         var syncer = Sync.TestSyncer.Create(connections.Object, state.Object, Mock.Of<IMarketplaceAdapterRegistry>(), Mock.Of<IIngestionDispatcher>(),
             Mock.Of<IConflictStore>(), Mock.Of<IWebhookSignal>(), new SyncOptions());
-        return new JobProcessor(connections.Object, state.Object, slots.Object, syncer, new RunLauncher(state.Object, Mock.Of<IRunDispatcher>(), TestEvents.Create(), TimeProvider.System),
-            new RunCancellation(state.Object, TimeProvider.System, NullLogger<RunCancellation>.Instance),
+        var step = new RunStep(connections.Object, state.Object, syncer, new RunLauncher(state.Object, Mock.Of<IRunDispatcher>(), TestEvents.Create(), TimeProvider.System),
+            new RunCancellation(state.Object, TimeProvider.System, NullLogger<RunCancellation>.Instance), TimeProvider.System);
+        return new JobProcessor(state.Object, slots.Object, step,
             Options.Create(new WorkerOptions { MaxDequeueCount = 5, BusyRetryDelay = TimeSpan.FromSeconds(7) }), Options.Create(new SchedulerOptions { OrganizationConcurrency = 5 }),
             Options.Create(new SyncOptions()), TimeProvider.System, NullLogger<JobProcessor>.Instance);
     }
