@@ -13,7 +13,7 @@ namespace FunctionsSync.Storage.Ingestion;
 /// so a page repeated after a crash is counted once); the rare row written outside a run (a conflict resolution that
 /// brings back a record never stored) is counted in row <c>added|{entityType}</c> of partition <c>{connection}|meta</c>.
 /// </summary>
-internal sealed class RecordCounters(TableProvider tables)
+internal sealed class RecordCounters(TableProvider tables, TimeProvider time)
 {
     private const string AddedPrefix = "added|";
     private const int MaxRaceRetries = 10;
@@ -64,6 +64,8 @@ internal sealed class RecordCounters(TableProvider tables)
             }
             catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
             {
+                // Another write of the counter came first: count again, out of step with it.
+                await ConditionalUpdate.BackOffAsync(attempt + 1, time, cancellationToken);
             }
         }
 

@@ -11,10 +11,8 @@ namespace FunctionsSync.Storage.Ingestion;
 /// replaces <c>Data</c> and sets <c>LocalHash</c>, leaving <c>Hash</c> (the marketplace version it is based on) alone.
 /// Every write is conditional on the row's ETag, so a sync writing the same row meanwhile makes it decide again.
 /// </summary>
-internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts layouts, RecordCounters counters) : IStoredRecords
+internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts layouts, RecordCounters counters, TimeProvider time) : IStoredRecords
 {
-    private const int MaxRaceRetries = 5;
-
     /// <summary>What <c>RunId</c> says on rows written by a conflict resolution rather than a run.</summary>
     private const string ResolutionWriter = "conflict-resolution";
 
@@ -119,27 +117,25 @@ internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts lay
     private async Task<bool> ChangeAsync(string connectionId, EntityType type, string externalId, Func<TableEntity, bool> change, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Records, cancellationToken);
-        for (var attempt = 1; ; attempt++)
-        {
-            if (await ReadAsync(connectionId, type, externalId, cancellationToken) is not { } entity)
+        var written = await ConditionalUpdate.ApplyAsync<TableEntity>(
+            async ct => await ReadAsync(connectionId, type, externalId, ct) is { } entity ? (entity, entity.ETag.ToString()) : null,
+            entity => change(entity) ? entity : null,
+            async (_, changed, version, ct) =>
             {
-                return false;
-            }
-
-            if (!change(entity))
-            {
-                return true;
-            }
-
-            try
-            {
-                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                return true;
-            }
-            catch (RequestFailedException ex) when (ex.IsPreconditionFailed() && attempt < MaxRaceRetries)
-            {
-            }
-        }
+                try
+                {
+                    await table.UpdateEntityAsync(changed, new ETag(version), TableUpdateMode.Replace, ct);
+                    return true;
+                }
+                catch (RequestFailedException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
+                {
+                    return false;
+                }
+            },
+            $"Record {externalId} of {connectionId}",
+            time,
+            cancellationToken);
+        return written is not null;
     }
 
     private async Task<TableEntity?> ReadAsync(string connectionId, EntityType type, string externalId, CancellationToken cancellationToken)
