@@ -155,7 +155,7 @@ public sealed partial class JobProcessor(
     [LoggerMessage(2002, LogLevel.Debug, "Run {RunId}: organization {OrganizationId} is at its concurrency cap; deferred")]
     private partial void LogOrganizationBusy(string runId, string organizationId);
 
-    [LoggerMessage(2004, LogLevel.Information, "Run {RunId}: scheduled job dropped at start: {Reason}")]
+    [LoggerMessage(2004, LogLevel.Information, "Run {RunId}: {Reason}")]
     private partial void LogPlannedJobDropped(string runId, string? reason);
 
     [LoggerMessage(2003, LogLevel.Warning, "Run {RunId}: could not keep the job message or the organization slot alive")]
