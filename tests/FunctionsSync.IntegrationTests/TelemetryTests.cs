@@ -64,14 +64,8 @@ public sealed class TelemetryTests(AzuriteFixture storage, SimulatorFixture simu
         listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => histograms.AddOrUpdate(instrument.Name, 1, (_, n) => n + 1));
         listener.Start();
 
-        var spans = new ConcurrentQueue<Activity>();
-        using var activities = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == SyncTracing.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(activities);
+        using var recorder = new SpanRecorder();
+        var spans = recorder.Spans;
 
         simulator.State.ClearRequests();
         simulator.State.Faults = new SimFaults { RateLimitShare = 0.25, RetryAfterSeconds = 0.05, Seed = 99 };
@@ -127,14 +121,8 @@ public sealed class TelemetryTests(AzuriteFixture storage, SimulatorFixture simu
     {
         await using var harness = new SyncHarness(storage, simulator, "telemetrycancel");
         var (connection, _) = await harness.AddStoreAsync("woocommerce", "telemetry-cancel", new SimStoreConfig { Orders = 20, Products = 5, Customers = 5, Seed = 13 });
-        var spans = new ConcurrentQueue<Activity>();
-        using var activities = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == SyncTracing.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(activities);
+        using var recorder = new SpanRecorder();
+        var spans = recorder.Spans;
 
         // Cancelled before its runner took the connection: it ends there, unstarted.
         var runId = RunIds.New(connection.Id, DateTimeOffset.UtcNow);

@@ -9,8 +9,6 @@ namespace FunctionsSync.Core.Api;
 /// </summary>
 public sealed class ApiCall(HttpContext http, IServiceProvider services, ApiRequestFeature request, IReadOnlyDictionary<string, string> routeValues)
 {
-    public HttpContext Http => http;
-
     public IServiceProvider Services => services;
 
     /// <summary>The key's caller; a route without <see cref="ApiRoute.RequiresKey"/> has none.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace FunctionsSync.Core.Api;
 
 /// <summary>
@@ -9,17 +11,10 @@ public static class ApiFallback
     /// <param name="path">The path below <c>/api/</c>, escaped as received.</param>
     public static ApiResult Answer(string method, string path)
     {
-        var segments = path.Trim('/').Split('/');
-        var verbs = ApiRoutes.All.Where(r => Matches(r.Template, segments)).Select(r => r.Verb).Distinct().Order().ToList();
+        var verbs = ApiRouteMatcher.VerbsAt(PathString.FromUriComponent("/" + path.Trim('/')));
         var shown = Problems.Printable("/" + ApiRoutes.Prefix + "/" + path.TrimStart('/'));
         return verbs.Count > 0
             ? Problems.MethodNotAllowed($"{shown} takes {string.Join(", ", verbs)}, not {Problems.Printable(method)}.")
-            : Problems.NotFound($"There is no route {shown}; the API's routes are listed in the README.");
-    }
-
-    private static bool Matches(string template, string[] segments)
-    {
-        var parts = template.Split('/');
-        return parts.Length == segments.Length && parts.Zip(segments).All(p => p.Second.Length > 0 && (p.First.StartsWith('{') || p.First.Equals(p.Second, StringComparison.OrdinalIgnoreCase)));
+            : Problems.NotFound($"There is no route {shown}; the API's routes are listed in its OpenAPI document.");
     }
 }

@@ -31,9 +31,9 @@ public sealed record ApiRoute(string Name, string Verb, string Template)
 }
 
 /// <summary>A query parameter a route reads; whole numbers are checked before the handler runs (400 problem).</summary>
-public sealed record ApiQueryParameter(string Name, bool WholeNumber = false, string? Description = null)
+public sealed record ApiQueryParameter(string Name, bool WholeNumber = false)
 {
-    public static ApiQueryParameter Text(string name, string? description = null) => new(name, false, description);
+    public static ApiQueryParameter Text(string name) => new(name, false);
 
-    public static ApiQueryParameter Int(string name, string? description = null) => new(name, true, description);
+    public static ApiQueryParameter Int(string name) => new(name, true);
 }

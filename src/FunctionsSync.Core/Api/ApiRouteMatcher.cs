@@ -33,4 +33,8 @@ public static class ApiRouteMatcher
         values = new Dictionary<string, string>();
         return false;
     }
+
+    /// <summary>The verbs some route takes at <paramref name="path"/> (below <c>/api</c>, decoded), for a 405.</summary>
+    public static IReadOnlyList<string> VerbsAt(PathString path) =>
+        [.. Routes.Where(r => r.Matcher.TryMatch(path, new RouteValueDictionary())).Select(r => r.Route.Verb).Distinct().Order()];
 }

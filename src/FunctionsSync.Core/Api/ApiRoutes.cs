@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Events;
+using static FunctionsSync.Core.Api.ApiQueryParameter;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsSync.Core.Api;
@@ -115,10 +116,6 @@ public static class ApiRoutes
         Get<AdminApi, ApiKeyList>("AdminListKeys", AdminKeys, (h, c) => h.ListKeysAsync(c.Caller, c.Query("organizationId"), c.Aborted)) with { Query = [Text("organizationId")] },
         Route<AdminApi, NoBody>("AdminRevokeKey", "DELETE", AdminKey, (h, c) => h.RevokeKeyAsync(c.Caller, c.Route("id"), c.Aborted), 204),
     ];
-
-    private static ApiQueryParameter Text(string name) => ApiQueryParameter.Text(name);
-
-    private static ApiQueryParameter Int(string name) => ApiQueryParameter.Int(name);
 
     private static ApiRoute Get<TApi, T>(string name, string template, Func<TApi, ApiCall, Task<ApiResult<T>>> handle)
         where TApi : notnull => Route(name, "GET", template, handle);

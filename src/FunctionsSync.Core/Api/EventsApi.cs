@@ -1,5 +1,6 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Events;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Core.Api;
@@ -67,7 +68,7 @@ public sealed class EventsApi(LiveEventFeed feed, EventStreamSlots slots, EventS
         }
 
         var body = text.ToString();
-        return new StreamedBody(ServerSentEvents.ContentType, http => Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(http.Response, body, http.RequestAborted));
+        return new StreamedBody(ServerSentEvents.ContentType, http => http.Response.WriteAsync(body, http.RequestAborted));
     }
 }
 

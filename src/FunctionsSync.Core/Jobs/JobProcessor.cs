@@ -96,7 +96,7 @@ public sealed partial class JobProcessor(
                 await HandOverAsync(message, job.RunId);
                 return JobOutcome.HandedOver;
             case RunStepKind.More:
-                // Shutting down: make the job visible now so another replica resumes the run.
+                // A whole run stops early only when shutting down: make the job visible now so another replica resumes the run.
                 await message.AbandonAsync(TimeSpan.Zero, CancellationToken.None);
                 return JobOutcome.HandedOver;
             default:

@@ -61,9 +61,8 @@ public sealed class RunStep(IConnectionStore connections, ISyncStateStore state,
             case SyncOutcomeKind.Finished:
                 return RunStepResult.Ended(outcome.Run, null);
             case SyncOutcomeKind.InProgress:
-                return new RunStepResult(RunStepKind.More, outcome.Run, null, null);
             case SyncOutcomeKind.Interrupted:
-                return new RunStepResult(RunStepKind.More, outcome.Run, null, null) { Interrupted = true };
+                return new RunStepResult(RunStepKind.More, outcome.Run, null, null);
             case SyncOutcomeKind.StorageInterrupted:
                 return new RunStepResult(RunStepKind.More, outcome.Run, null, null) { StorageInterrupted = true };
             case SyncOutcomeKind.Paused:
@@ -93,7 +92,7 @@ public enum RunStepKind
     /// <summary>The run has ended (or there is none to run).</summary>
     Done,
 
-    /// <summary>The run goes on: step again.</summary>
+    /// <summary>The run goes on: step again (its slice ended, this host is shutting down, or storage went away).</summary>
     More,
 
     /// <summary>Another runner holds the connection: step again after <see cref="RunStepResult.RetryAfter"/>.</summary>
@@ -109,9 +108,6 @@ public enum RunStepKind
 /// <param name="Run">The run as the step left it; null when there is none.</param>
 public sealed record RunStepResult(RunStepKind Kind, SyncRun? Run, TimeSpan? RetryAfter, string? Message)
 {
-    /// <summary>More, because this host is shutting down: another replica resumes it.</summary>
-    public bool Interrupted { get; init; }
-
     /// <summary>More, because storage went away mid-step (not the run's fault); resumed once it answers.</summary>
     public bool StorageInterrupted { get; init; }
 

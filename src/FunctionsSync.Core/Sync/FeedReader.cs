@@ -57,6 +57,7 @@ public sealed class FeedReader(
 
         using var pipeline = new PagePipeline();
         var (connection, since) = (attempt.Connection, cursor.RunSince);
+        var pageSize = PageSize(connection);
         var token = cursor.PageToken;
         var more = !cursor.Completed;
         var nextSeq = attempt.Run.PageSeq + 1;
@@ -88,13 +89,13 @@ public sealed class FeedReader(
                 }
             }
 
-            var page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, PageSize(connection)), cancellationToken));
+            var page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, pageSize), cancellationToken));
 
             // Read ahead: the next page is fetched while this one is written. Fetching has no side effects, so a
             // read-ahead page that is never used (pause, crash) costs nothing but the request.
             if (page.NextPageToken is { } next && attempt.Pages < maxPages)
             {
-                pipeline.ReadAhead(FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, next, PageSize(connection)), cancellationToken));
+                pipeline.ReadAhead(FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, next, pageSize), cancellationToken));
             }
 
             var seq = nextSeq++;

@@ -70,7 +70,6 @@ public static class ApiDescriptions
                     {
                         Name = query.Name,
                         In = ParameterLocation.Query,
-                        Description = query.Description,
                         Schema = new OpenApiSchema { Type = query.WholeNumber ? JsonSchemaType.Integer : JsonSchemaType.String, Minimum = query.WholeNumber ? "0" : null },
                     });
                 }
