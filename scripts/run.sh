@@ -33,7 +33,7 @@ source scripts/lib/azurite.sh
 ensure_azurite
 
 echo "== building"
-dotnet build src/FunctionsSync.Host -c Release -nologo -v quiet
+dotnet build src/FunctionsSync.SelfHosted -c Release -nologo -v quiet
 dotnet build src/FunctionsSync.Simulator -c Release -nologo -v quiet
 
 PIDS=()
@@ -91,14 +91,14 @@ export Demo__Enabled="$DEMO" Demo__SimulatorUrl="http://127.0.0.1:$SIM_PORT"
 # With the demo the host prints the key once it listens; without, here.
 [ "$DEMO" = true ] || echo "admin key (X-Api-Key): $Api__AdminKey"
 HOST_URL="${HOST_URL:-http://127.0.0.1:7071}"
-HOST_BIN="$ROOT/src/FunctionsSync.Host/bin/Release/net10.0"
+HOST_BIN="$ROOT/src/FunctionsSync.SelfHosted/bin/Release/net10.0"
 # The host's own folder is its content root: its appsettings.json (log levels) applies whatever the working directory.
 HOST_ARGS=(--urls "$HOST_URL" --contentRoot "$HOST_BIN")
 [ "$ONCE" -eq 1 ] && HOST_ARGS+=(--once)
 
 echo "== FunctionsSync host"
 set +e
-dotnet "$HOST_BIN/FunctionsSync.Host.dll" "${HOST_ARGS[@]}" &
+dotnet "$HOST_BIN/FunctionsSync.SelfHosted.dll" "${HOST_ARGS[@]}" &
 HOST_PID=$!
 PIDS+=($HOST_PID)
 wait "$HOST_PID"

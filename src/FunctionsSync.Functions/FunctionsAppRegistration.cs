@@ -1,9 +1,11 @@
 using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Events;
 using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Functions.Http;
 using FunctionsSync.Functions.Webhooks;
-using FunctionsSync.Hosting;
 using FunctionsSync.Hosting.Api;
+using FunctionsSync.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -1,7 +1,5 @@
 using FunctionsSync.Core.Access;
-using FunctionsSync.Core.Activity;
 using FunctionsSync.Core.Api;
-using FunctionsSync.Core.Concurrency;
 using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Events;
@@ -24,12 +22,12 @@ using FunctionsSync.Storage.Jobs;
 using FunctionsSync.Storage.Receipts;
 using FunctionsSync.Storage.Retention;
 using FunctionsSync.Storage.Scheduling;
-using FunctionsSync.Storage.Sync;
 using FunctionsSync.Storage.Secrets;
+using FunctionsSync.Storage.Sync;
 using FunctionsSync.Storage.Tables;
 using FunctionsSync.Storage.Webhooks;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionsSync.Storage;

@@ -1,5 +1,4 @@
 using FunctionsSync.Core.Connections;
-using FunctionsSync.Core.Credentials;
 using FunctionsSync.Core.Orchestration;
 using FunctionsSync.Functions.Http;
 using FunctionsSync.FunctionsTests.Infrastructure;

@@ -1,5 +1,5 @@
 using FunctionsSync.Core.Connections;
-using FunctionsSync.Host.Demo;
+using FunctionsSync.SelfHosted.Demo;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -5,7 +5,7 @@ using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
-using FunctionsSync.Host.Workers;
+using FunctionsSync.SelfHosted.Workers;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using Microsoft.Extensions.DependencyInjection;

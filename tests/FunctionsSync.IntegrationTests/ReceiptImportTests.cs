@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using FunctionsSync.Host.Workers;
+using FunctionsSync.SelfHosted.Workers;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 

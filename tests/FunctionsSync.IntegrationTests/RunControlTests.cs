@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Records;
-using FunctionsSync.Host.Workers;
+using FunctionsSync.SelfHosted.Workers;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using FunctionsSync.Simulator.Faults;

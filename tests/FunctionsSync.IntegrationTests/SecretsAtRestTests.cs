@@ -1,6 +1,5 @@
 using System.Text;
 using FunctionsSync.Core.Connections;
-using FunctionsSync.Core.Credentials;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;
 using FunctionsSync.Core.Webhooks;

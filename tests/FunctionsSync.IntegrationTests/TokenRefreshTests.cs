@@ -1,6 +1,5 @@
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
-using FunctionsSync.Core.Credentials;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FunctionsSync.Core.Sync;
 using FunctionsSync.Core.Webhooks;
-using FunctionsSync.Host.Workers;
+using FunctionsSync.SelfHosted.Workers;
 using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
 using FunctionsSync.Storage.Jobs;

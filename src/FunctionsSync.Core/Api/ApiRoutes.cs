@@ -1,8 +1,15 @@
 using System.Text.Json;
 using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Conflicts;
+using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Events;
-using static FunctionsSync.Core.Api.ApiQueryParameter;
+using FunctionsSync.Core.Receipts;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Scheduling;
+using FunctionsSync.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
+using static FunctionsSync.Core.Api.ApiQueryParameter;
 
 namespace FunctionsSync.Core.Api;
 

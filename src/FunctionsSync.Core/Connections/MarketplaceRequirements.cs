@@ -56,8 +56,8 @@ public static class MarketplaceRequirements
         if (credentials is not null)
         {
             // Where access tokens expire, a refresh token stands for the access token: the service obtains one from it.
-            var refreshes = RefreshesTokens(marketplace) && !string.IsNullOrWhiteSpace(credentials.GetValueOrDefault(Credentials.OAuthTokenState.RefreshTokenKey));
-            foreach (var key in RequiredCredentials(marketplace).Where(k => string.IsNullOrWhiteSpace(credentials.GetValueOrDefault(k)) && !(refreshes && k == Credentials.OAuthTokenState.AccessTokenKey)))
+            var refreshes = RefreshesTokens(marketplace) && !string.IsNullOrWhiteSpace(credentials.GetValueOrDefault(OAuthTokenState.RefreshTokenKey));
+            foreach (var key in RequiredCredentials(marketplace).Where(k => string.IsNullOrWhiteSpace(credentials.GetValueOrDefault(k)) && !(refreshes && k == OAuthTokenState.AccessTokenKey)))
             {
                 yield return ($"credentials.{key}", [$"Required for {marketplace}: {string.Join(", ", RequiredCredentials(marketplace))}."]);
             }

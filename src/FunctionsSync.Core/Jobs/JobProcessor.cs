@@ -1,4 +1,3 @@
-using FunctionsSync.Core.Concurrency;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
 using Microsoft.Extensions.Logging;
@@ -38,7 +37,7 @@ public sealed partial class JobProcessor(
             return JobOutcome.Poisoned;
         }
 
-        var (run, done) = await step.PrepareAsync(job.RunId, job.ConnectionId, job.PlannedAt is null ? null : job, "worker", cancellationToken);
+        var (run, done) = await step.PrepareAsync(job.RunId, job.ConnectionId, job.PlannedAt is null ? null : job, "worker", checkConnection: true, cancellationToken);
         if (run is null)
         {
             if (done!.Dropped)

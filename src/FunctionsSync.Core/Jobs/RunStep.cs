@@ -18,7 +18,12 @@ public sealed class RunStep(IConnectionStore connections, ISyncStateStore state,
     /// <summary>The run to sync, or the step's answer when there is nothing to sync (<see cref="RunStepKind.Done"/>).</summary>
     /// <param name="planned">A scheduled cycle's job, whose run is recorded only now; null for a recorded run.</param>
     /// <param name="actor">Who ends a run whose connection was deleted, for its activity entry.</param>
-    public async Task<(SyncRun? Run, RunStepResult? Done)> PrepareAsync(string runId, string connectionId, SyncJob? planned, string actor, CancellationToken cancellationToken)
+    /// <param name="checkConnection">
+    /// Look at the connection now (the self-hosted worker, before it takes an organization slot for it); otherwise the
+    /// sync's own read of it finds a deleted connection, and the run ends the same way.
+    /// </param>
+    public async Task<(SyncRun? Run, RunStepResult? Done)> PrepareAsync(
+        string runId, string connectionId, SyncJob? planned, string actor, bool checkConnection, CancellationToken cancellationToken)
     {
         var run = await state.GetRunAsync(runId, cancellationToken);
         Connection? connection = null;
@@ -43,6 +48,11 @@ public sealed class RunStep(IConnectionStore connections, ISyncStateStore state,
         {
             // Already done (a duplicate message or activity, or another replica finished it).
             return (null, RunStepResult.Ended(run, null));
+        }
+
+        if (!checkConnection)
+        {
+            return (run, null);
         }
 
         connection ??= await connections.GetAsync(connectionId, cancellationToken);

@@ -39,7 +39,7 @@ public sealed class SyncActivities(
 
     public async Task<PageResult> SyncPageAsync(PageRequest request, CancellationToken cancellationToken)
     {
-        var (run, done) = await step.PrepareAsync(request.RunId, request.ConnectionId, request.Planned, "sync activity", cancellationToken);
+        var (run, done) = await step.PrepareAsync(request.RunId, request.ConnectionId, request.Planned, "sync activity", checkConnection: false, cancellationToken);
         if (run is null)
         {
             return done!.Run is { } ended

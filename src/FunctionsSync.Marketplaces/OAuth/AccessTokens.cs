@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
-using FunctionsSync.Core.Credentials;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

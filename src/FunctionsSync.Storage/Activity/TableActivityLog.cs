@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using FunctionsSync.Core.Activity;
+using FunctionsSync.Core.Connections;
 using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.Storage.Activity;

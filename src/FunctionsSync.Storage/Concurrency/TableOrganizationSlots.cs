@@ -1,7 +1,7 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
-using FunctionsSync.Core.Concurrency;
+using Azure;
+using FunctionsSync.Core.Jobs;
 using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.Storage.Concurrency;

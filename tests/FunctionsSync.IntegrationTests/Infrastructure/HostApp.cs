@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using FunctionsSync.Host.Demo;
-using FunctionsSync.Host.Workers;
+using FunctionsSync.SelfHosted.Demo;
+using FunctionsSync.SelfHosted.Workers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

@@ -1,5 +1,6 @@
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;

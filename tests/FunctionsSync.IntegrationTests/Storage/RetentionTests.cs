@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using FunctionsSync.Core.Activity;
+using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Receipts;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Retention;

@@ -1,4 +1,3 @@
-using FunctionsSync.Core.Activity;
 using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;

@@ -1,6 +1,5 @@
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Connections;
-using FunctionsSync.Core.Credentials;
 
 namespace FunctionsSync.UnitTests.Credentials;
 

@@ -1,7 +1,5 @@
-using FunctionsSync.Core.Conflicts;
-using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Core.Adapters;
-using FunctionsSync.Core.Concurrency;
+using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Jobs;
@@ -9,6 +7,7 @@ using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
+using FunctionsSync.Core.Webhooks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;

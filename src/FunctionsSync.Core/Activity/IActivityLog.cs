@@ -1,9 +1,0 @@
-namespace FunctionsSync.Core.Activity;
-
-public interface IActivityLog
-{
-    Task AppendAsync(ActivityEntry entry, CancellationToken cancellationToken);
-
-    /// <summary>Newest first.</summary>
-    Task<IReadOnlyList<ActivityEntry>> ListAsync(string connectionId, int take, CancellationToken cancellationToken);
-}

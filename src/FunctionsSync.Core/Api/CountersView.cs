@@ -1,8 +1,0 @@
-using FunctionsSync.Core.Runs;
-
-namespace FunctionsSync.Core.Api;
-
-public sealed record CountersView(long Total, long Processed, long Created, long Updated, long Unchanged, long Failed, long Skipped, long Pending)
-{
-    public static CountersView From(RunCounters c) => new(c.Total, c.Processed, c.Created, c.Updated, c.Unchanged, c.Failed, c.Skipped, c.Pending);
-}

@@ -1,9 +1,0 @@
-namespace FunctionsSync.Core.Api;
-
-public sealed class CreateWebhookRequest
-{
-    public string? OrganizationId { get; set; }
-    public List<string>? Events { get; set; }
-    public string? TargetUrl { get; set; }
-    public string? Description { get; set; }
-}

@@ -1,6 +1,0 @@
-namespace FunctionsSync.Core.Api;
-
-public sealed class IssueKeyRequest
-{
-    public string? OrganizationId { get; set; }
-}

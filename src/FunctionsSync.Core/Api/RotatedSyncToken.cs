@@ -1,4 +1,0 @@
-namespace FunctionsSync.Core.Api;
-
-/// <summary>A connection's new sync token, shown once.</summary>
-public sealed record RotatedSyncToken(string ConnectionId, string SyncToken);

@@ -1,4 +1,0 @@
-namespace FunctionsSync.Core.Api;
-
-/// <summary>A page of runs, newest first; pass <see cref="ContinuationToken"/> back for the next page (null: no more).</summary>
-public sealed record RunHistoryView(IReadOnlyList<RunView> Runs, string? ContinuationToken);

@@ -1,3 +1,0 @@
-namespace FunctionsSync.Core.Api;
-
-public sealed record TriggeredRun(string RunId, string ConnectionId, string StatusUrl);

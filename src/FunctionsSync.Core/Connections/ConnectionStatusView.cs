@@ -1,0 +1,11 @@
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Scheduling;
+
+namespace FunctionsSync.Core.Connections;
+
+/// <param name="ImportedOrders">Orders pulled by syncs plus orders pushed as receipts.</param>
+/// <param name="SyncStatus">See <see cref="SyncHistoryStatus"/>; a failed or rate-limited receipt makes an otherwise successful connection partial.</param>
+/// <param name="RateLimitedCount">Runs that ended rate limited plus receipts waiting out a rate limit.</param>
+public sealed record ConnectionStatusView(DateTimeOffset? LastSyncAt, long ImportedOrders, string SyncStatus, long RateLimitedCount, ReceiptCountsView Receipts);
+
+public sealed record ReceiptCountsView(long Success, long Failed, long RateLimited, long Pending);

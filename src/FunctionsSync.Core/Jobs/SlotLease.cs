@@ -1,0 +1,3 @@
+namespace FunctionsSync.Core.Jobs;
+
+public sealed record SlotLease(string OrganizationId, int Slot, string Owner, DateTimeOffset ExpiresAt, string ETag);

@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using System.Text.Json;
+using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Ingestion;
+
+namespace FunctionsSync.Core.Records;
+
+/// <summary>
+/// <c>/api/connections/{id}/records/{entityType}/{externalId}</c>: one stored record, and local changes to it by
+/// downstream systems (which the next sync weighs against the marketplace's changes).
+/// </summary>
+public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, ConnectionAccess access, IActivityLog activity, TimeProvider time)
+{
+    /// <summary>A table string property holds 64 KiB (UTF-16): 32,768 characters, less room to spare.</summary>
+    public const int MaxRecordJsonChars = 30_000;
+
+    private static readonly JsonDocumentOptions StrictDocument = new() { AllowDuplicateProperties = false };
+
+    /// <summary>A local edit names the record's own fields only, once each: no field is dropped silently.</summary>
+    private static readonly JsonSerializerOptions StrictRecord = new(RecordJson.Options)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+    public async Task<ApiResult<RecordView>> GetAsync(ApiCaller caller, string connectionId, string entityType, string externalId, CancellationToken cancellationToken)
+    {
+        var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return await records.GetAsync(connectionId, type!.Value, externalId, cancellationToken) is { } stored
+            ? ApiResult.Ok(View(stored))
+            : Problems.NotFound($"No {type.Value.ToWire()} record {externalId} on connection {connectionId}.");
+    }
+
+    /// <summary><c>GET /api/connections/{id}/records/{entityType}?pageSize=&amp;continuationToken=</c>: the stored records, paged.</summary>
+    public async Task<ApiResult<RecordListView>> ListAsync(ApiCaller caller, string connectionId, string entityType, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        if (pageSize is < 1 or > MaxListPage)
+        {
+            return Problems.OutOfRange("pageSize", 1, MaxListPage);
+        }
+
+        var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            var page = await query.ListPageAsync(connectionId, type!.Value, pageSize ?? DefaultListPage, continuationToken, cancellationToken);
+            return ApiResult.Ok(new RecordListView([.. page.Items.Select(View)], page.ContinuationToken));
+        }
+        catch (FormatException)
+        {
+            return Problems.BadContinuation();
+        }
+    }
+
+    private const int DefaultListPage = 100;
+    private const int MaxListPage = 500;
+
+    public async Task<ApiResult<RecordView>> EditAsync(ApiCaller caller, string connectionId, string entityType, string externalId, string? body, CancellationToken cancellationToken)
+    {
+        var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        // A record is stored as one JSON property of a table row, which holds at most 32 K characters.
+        if (body?.Length > MaxRecordJsonChars)
+        {
+            return Problems.BadRequest($"The record is too large: at most {MaxRecordJsonChars} characters of JSON.", new Dictionary<string, string[]> { ["body"] = [$"At most {MaxRecordJsonChars} characters."] });
+        }
+
+        CanonicalRecord record;
+        try
+        {
+            var node = JsonNode.Parse(body ?? "", documentOptions: StrictDocument) as JsonObject ?? throw new JsonException("The body must be a JSON object.");
+            node.Remove("$type");
+            node["externalId"] = externalId;
+            node["updatedAt"] ??= time.GetUtcNow();
+            record = (CanonicalRecord?)node.Deserialize(ClrType(type!.Value), StrictRecord) ?? throw new JsonException("The body must be a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest($"The body is not a valid {type!.Value.ToWire()} record: {ex.Message}");
+        }
+
+        if (!await records.EditLocallyAsync(connectionId, record, cancellationToken))
+        {
+            return Problems.NotFound($"No {type!.Value.ToWire()} record {externalId} on connection {connectionId}; only synced records can be changed locally.");
+        }
+
+        await activity.AppendAsync(new ActivityEntry(connectionId, time.GetUtcNow(), caller.Actor, "record.edited", $"{type!.Value.ToWire()} {externalId}", "Changed locally."), cancellationToken);
+        var stored = await records.GetAsync(connectionId, type.Value, externalId, cancellationToken);
+        return ApiResult.Ok(View(stored!));
+    }
+
+    private async Task<(EntityType? Type, ApiResult? Problem)> FindAsync(ApiCaller caller, string connectionId, string entityType, CancellationToken cancellationToken)
+    {
+        if (!EntityTypes.TryParse(entityType, out var type))
+        {
+            return (null, Problems.BadRequest($"Unknown entity type '{entityType}'.", new Dictionary<string, string[]> { ["entityType"] = ["Must be orders, customers, products or prices."] }));
+        }
+
+        return await access.FindAsync(caller, connectionId, cancellationToken) is null
+            ? (null, ConnectionAccess.NotFound(connectionId))
+            : (type, null);
+    }
+
+    private static Type ClrType(EntityType type) => type switch
+    {
+        EntityType.Orders => typeof(OrderRecord),
+        EntityType.Customers => typeof(CustomerRecord),
+        EntityType.Products => typeof(ProductRecord),
+        _ => typeof(PriceRecord),
+    };
+
+    private static RecordView View(StoredRecord stored) => new(
+        JsonSerializer.SerializeToElement(stored.Record, RecordJson.Options),
+        stored.State.LocalHash is not null,
+        stored.State.SourceUpdatedAt,
+        stored.WrittenAt);
+}

@@ -1,0 +1,3 @@
+namespace FunctionsSync.Core.Runs;
+
+public sealed record RunListView(IReadOnlyList<RunView> Runs);

@@ -1,0 +1,5 @@
+using FunctionsSync.Core.Api;
+
+namespace FunctionsSync.Core.Scheduling;
+
+public sealed record TriggerConflict(string ConnectionId, string? ActiveRunId, string StatusUrl);
