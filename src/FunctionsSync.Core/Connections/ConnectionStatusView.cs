@@ -1,5 +1,4 @@
 using FunctionsSync.Core.Runs;
-using FunctionsSync.Core.Scheduling;
 
 namespace FunctionsSync.Core.Connections;
 
