@@ -1,4 +1,5 @@
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Core.Records;
 
 namespace FunctionsSync.Core.Adapters;
@@ -11,6 +12,9 @@ public interface IMarketplaceAdapter
 
     /// <summary>Entity types this marketplace can deliver; the syncer skips the rest.</summary>
     IReadOnlySet<EntityType> SupportedEntityTypes { get; }
+
+    /// <summary>The credentials and settings a connection of this marketplace must carry, each setting with its rule and its parse.</summary>
+    ConnectionRequirements Requirements { get; }
 
     /// <summary>
     /// Fetches one page. The first page of a feed has no <see cref="FetchRequest.PageToken"/>; the next one is

@@ -27,9 +27,9 @@ public sealed class ConflictRecorder(IConflictStore store, IOptions<ConflictOpti
         var byId = detected
             .GroupBy(d => ConflictTypes.IdFor(run.ConnectionId, d.Type, d.EntityType, d.ExternalId ?? d.Message))
             .ToDictionary(g => g.Key, g => g.Last());
-        for (var attempt = 1; ; attempt++)
+        return await Storage.Race.RunAsync<IReadOnlyList<OutboxEvent>>(async (_, ct) =>
         {
-            var existing = await store.GetManyAsync(run.ConnectionId, byId.Keys, cancellationToken);
+            var existing = await store.GetManyAsync(run.ConnectionId, byId.Keys, ct);
             var changes = new List<(Conflict, OutboxEvent?)>();
             foreach (var (id, detection) in byId)
             {
@@ -41,20 +41,22 @@ public sealed class ConflictRecorder(IConflictStore store, IOptions<ConflictOpti
 
             try
             {
-                await store.SaveAsync(run.ConnectionId, changes, cancellationToken);
-                foreach (var (conflict, _) in changes.Where(c => c.Item2 is not null))
-                {
-                    metrics.RecordConflictOpened(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(conflict.Type.ToString()));
-                    events.Conflict(Events.LiveEventTypes.ConflictOpened, conflict);
-                }
-
-                return [.. changes.Where(c => c.Item2 is not null).Select(c => c.Item2!)];
+                await store.SaveAsync(run.ConnectionId, changes, ct);
             }
-            catch (ConcurrencyException) when (attempt < MaxRaceRetries)
+            catch (ConcurrencyException)
             {
                 // A person resolved one of them meanwhile; decide again on what is stored now.
+                return Storage.Race.Lost<IReadOnlyList<OutboxEvent>>();
             }
-        }
+
+            foreach (var (conflict, _) in changes.Where(c => c.Item2 is not null))
+            {
+                metrics.RecordConflictOpened(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(conflict.Type.ToString()));
+                events.Conflict(Events.LiveEventTypes.ConflictOpened, conflict);
+            }
+
+            return Storage.Race.Won<IReadOnlyList<OutboxEvent>>([.. changes.Where(c => c.Item2 is not null).Select(c => c.Item2!)]);
+        }, MaxRaceRetries, $"A conflict of connection {run.ConnectionId}", time, cancellationToken);
     }
 
     private (Conflict, OutboxEvent?)? Decide(SyncRun run, long pageSeq, string id, DetectedConflict detection, Conflict? existing)

@@ -1,4 +1,6 @@
+using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Core.Outbound;
 
 namespace FunctionsSync.Core.Connections;
@@ -6,7 +8,7 @@ namespace FunctionsSync.Core.Connections;
 /// <summary>Checks a registration before anything is written; returns field → message for problem details.</summary>
 public static class ConnectionValidation
 {
-    public static IReadOnlyDictionary<string, string[]> Validate(ConnectionRegistration registration, OutboundUrlPolicy addresses)
+    public static IReadOnlyDictionary<string, string[]> Validate(ConnectionRegistration registration, IMarketplaceAdapterRegistry adapters, OutboundUrlPolicy addresses)
     {
         var errors = new Dictionary<string, string[]>();
         if (IdRules.OrganizationIdError(registration.OrganizationId) is { } organizationError)
@@ -14,9 +16,10 @@ public static class ConnectionValidation
             errors["organizationId"] = [organizationError];
         }
 
-        if (!MarketplaceNames.IsKnown(registration.Marketplace))
+        adapters.TryGet(registration.Marketplace, out var adapter);
+        if (adapter is null)
         {
-            errors["marketplace"] = [$"Must be one of: {string.Join(", ", MarketplaceNames.All)}."];
+            errors["marketplace"] = [$"Must be one of: {string.Join(", ", adapters.Marketplaces)}."];
         }
 
         if (IdRules.Error(registration.ExternalStoreId, IdRules.StoreIdMax) is { } storeError)
@@ -29,7 +32,7 @@ public static class ConnectionValidation
             errors["name"] = ["Required, at most 256 characters."];
         }
 
-        foreach (var (field, message) in ValidateSettings(registration.Marketplace, registration.Credentials, registration.Settings, addresses))
+        foreach (var (field, message) in ValidateSettings(registration.Marketplace, adapter?.Requirements, registration.Credentials, registration.Settings, addresses))
         {
             errors[field] = message;
         }
@@ -44,11 +47,12 @@ public static class ConnectionValidation
     /// <summary>
     /// Credentials and settings, at registration and on PATCH (each when given): bounded so a connection row stays far
     /// inside Table Storage's 64 KiB property and 1 MiB entity limits (50 entries of at most 128 + 4,096 characters),
-    /// keys without control characters, what the marketplace's adapter needs (<see cref="MarketplaceRequirements"/>),
-    /// and <c>settings.baseUrl</c> an address the outbound policy allows (its credentials are sent there).
+    /// keys without control characters, what the marketplace's adapter needs (its <see cref="ConnectionRequirements"/>;
+    /// none where the marketplace is unknown, which is refused on its own), and <c>settings.baseUrl</c> an address the
+    /// outbound policy allows (its credentials are sent there).
     /// </summary>
     public static IEnumerable<(string Field, string[] Message)> ValidateSettings(
-        string marketplace, IReadOnlyDictionary<string, string>? credentials, IReadOnlyDictionary<string, string>? settings, OutboundUrlPolicy addresses)
+        string marketplace, ConnectionRequirements? requirements, IReadOnlyDictionary<string, string>? credentials, IReadOnlyDictionary<string, string>? settings, OutboundUrlPolicy addresses)
     {
         foreach (var (name, map) in new[] { ("credentials", credentials), ("settings", settings) })
         {
@@ -75,14 +79,14 @@ public static class ConnectionValidation
             }
         }
 
-        foreach (var problem in MarketplaceRequirements.Validate(marketplace, credentials, settings))
+        foreach (var problem in requirements?.Validate(marketplace, credentials, settings) ?? [])
         {
             yield return problem;
         }
 
-        if (settings?.GetValueOrDefault("baseUrl") is { } baseUrl && addresses.Check(baseUrl) is { } refused)
+        if (CommonSettings.BaseUrl.RawIn(settings) is { } baseUrl && addresses.Check(baseUrl) is { } refused)
         {
-            yield return ("settings.baseUrl", [refused]);
+            yield return ($"settings.{CommonSettings.BaseUrl.Name}", [refused]);
         }
     }
 }

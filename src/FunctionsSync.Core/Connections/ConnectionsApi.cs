@@ -1,4 +1,5 @@
 using FunctionsSync.Core.Access;
+using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Outbound;
@@ -18,6 +19,7 @@ public sealed class ConnectionsApi(
     IReceiptStore receipts,
     RunCancellation cancellation,
     MarketplaceTargets targets,
+    IMarketplaceAdapterRegistry adapters,
     SyncHealthReader healthReader,
     TimeProvider time)
 {
@@ -39,7 +41,7 @@ public sealed class ConnectionsApi(
             request.Name?.Trim() ?? "",
             request.Credentials ?? [],
             request.Settings);
-        var errors = new Dictionary<string, string[]>(ConnectionValidation.Validate(registration, targets.Policy));
+        var errors = new Dictionary<string, string[]>(ConnectionValidation.Validate(registration, adapters, targets.Policy));
         if (!caller.CanSee(registration.OrganizationId))
         {
             errors["organizationId"] = ["An organization key registers connections of its own organization only."];
@@ -177,7 +179,7 @@ public sealed class ConnectionsApi(
 
         var change = new ConnectionChange(request.Enabled, request.Priority, request.IntervalMinutes, request.Credentials, request.Settings);
         var errors = change.RangeErrors().ToDictionary(e => e.Field, e => e.Message);
-        foreach (var (field, message) in ConnectionValidation.ValidateSettings(connection.Marketplace, request.Credentials, request.Settings, targets.Policy))
+        foreach (var (field, message) in ConnectionValidation.ValidateSettings(connection.Marketplace, adapters.TryGet(connection.Marketplace, out var adapter) ? adapter.Requirements : null, request.Credentials, request.Settings, targets.Policy))
         {
             errors[field] = message;
         }

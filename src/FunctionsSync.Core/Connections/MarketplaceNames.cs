@@ -1,6 +1,6 @@
 namespace FunctionsSync.Core.Connections;
 
-/// <summary>The marketplaces FunctionsSync has adapters for, by their wire name.</summary>
+/// <summary>The marketplaces FunctionsSync has adapters for, by their wire name (what a host registers is <see cref="Adapters.IMarketplaceAdapterRegistry.Marketplaces"/>).</summary>
 public static class MarketplaceNames
 {
     public const string Shopify = "shopify";
@@ -9,6 +9,4 @@ public static class MarketplaceNames
     public const string Amazon = "amazon";
 
     public static IReadOnlyList<string> All { get; } = [Shopify, WooCommerce, Etsy, Amazon];
-
-    public static bool IsKnown(string? name) => name is not null && All.Contains(name);
 }

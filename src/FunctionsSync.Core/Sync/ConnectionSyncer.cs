@@ -65,7 +65,8 @@ public sealed class ConnectionSyncer(
         activity?.SetTag("functionssync.run_id", run.RunId);
         activity?.SetTag("functionssync.connection_id", connection.Id);
         activity?.SetTag("functionssync.marketplace", connection.Marketplace);
-        var attempt = new RunAttempt(connection, adapter, run, new CheckpointChain(state, lease), MarketplaceCallScope.Begin(run.RunId, run.Calls), activity, Now);
+        var cursors = await state.GetCursorsAsync(connection.Id, cancellationToken);
+        var attempt = new RunAttempt(connection, adapter, run, cursors, new CheckpointChain(state, lease), MarketplaceCallScope.Begin(run.RunId, run.Calls), activity, Now);
         // An operator's request that landed before this runner took the lease: a cancelled run ends here, unstarted.
         switch (await state.GetControlAsync(run.RunId, cancellationToken))
         {
@@ -76,7 +77,6 @@ public sealed class ConnectionSyncer(
                 return new(SyncOutcomeKind.Paused, run, "The run is paused.");
         }
 
-        attempt.Cursors = new Dictionary<Records.EntityType, EntityCursor>(await state.GetCursorsAsync(connection.Id, cancellationToken));
         try
         {
             await starter.BeginAttemptAsync(attempt, acquired.Renewed, cancellationToken);

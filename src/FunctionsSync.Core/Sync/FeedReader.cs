@@ -42,14 +42,14 @@ public sealed class FeedReader(
             return null;
         }
 
-        var cursor = attempt.Cursors.GetValueOrDefault(type) ?? new EntityCursor { EntityType = type };
+        var cursor = attempt.StoredCursor(type) ?? new EntityCursor { EntityType = type };
         if (cursor.RunId != attempt.Run.RunId)
         {
             cursor = cursor.StartFeed(attempt.Run.RunId, attempt.Run.Mode, Options.OverlapWindow);
         }
 
-        attempt.Cursor = cursor;
-        attempt.Run = attempt.Run.WithEntity(progress with { State = EntityRunState.Running });
+        attempt.Reading(cursor);
+        attempt.Record(attempt.Run.WithEntity(progress with { State = EntityRunState.Running }));
         if (cursor.PageToken is null)
         {
             checkpoints.ReportPhase(attempt.Run.RunId, RunPhase.Fetching);
@@ -57,7 +57,7 @@ public sealed class FeedReader(
 
         using var pipeline = new PagePipeline();
         var (connection, since) = (attempt.Connection, cursor.RunSince);
-        var pageSize = PageSize(connection);
+        var pageSize = attempt.Adapter.Requirements.PageSize.Of(connection) ?? Options.PageSize;
         var token = cursor.PageToken;
         var more = !cursor.Completed;
         var nextSeq = attempt.Run.PageSeq + 1;
@@ -70,7 +70,8 @@ public sealed class FeedReader(
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (attempt.Pages++ >= maxPages || (attempt.Pages > 1 && Now >= sliceEnds))
+            var begun = attempt.BeginPage();
+            if (begun > maxPages || (begun > 1 && Now >= sliceEnds))
             {
                 await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
                 await attempt.Chain.SettleAsync();
@@ -78,9 +79,8 @@ public sealed class FeedReader(
             }
 
             // Operator requests are looked up at most every ControlCheckInterval: a pause lands within a page or so.
-            if (Now - attempt.LastControlCheck >= Options.ControlCheckInterval)
+            if (attempt.ControlChecks.Due(Now, Options.ControlCheckInterval))
             {
-                attempt.LastControlCheck = Now;
                 await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
                 await attempt.Chain.SettleAsync();
                 if (await endings.ControlledStopAsync(attempt) is { } stopped)
@@ -127,12 +127,11 @@ public sealed class FeedReader(
         var detected = PageAccounting.Detected(type, page.Page, result);
         // Conflicts are stored (with their events) before the checkpoint that counts them; a replayed page finds them.
         await checkpoints.SignalAsync(await conflicts.RecordAsync(attempt.Run, page.Seq, detected, cancellationToken));
-        cursor = attempt.Cursor = cursor.Observe(page.Page, result.Created, Now);
-        var run = attempt.Run = PageAccounting.Apply(attempt.Run, cursor, page.Page, result, page.Seq, detected, Options.MaxRecordErrors, Now) with { Calls = attempt.Calls.Total };
+        cursor = attempt.Reading(cursor.Observe(page.Page, result.Created, Now));
+        var run = attempt.Record(PageAccounting.Apply(attempt.Run, cursor, page.Page, result, page.Seq, detected, Options.MaxRecordErrors, Now) with { Calls = attempt.Calls.Total });
         metrics.RecordPage(attempt.Connection.Marketplace, type, result, page.Page.Rejected.Count);
-        if (Now - attempt.LastProgressLog >= ProgressLogInterval)
+        if (attempt.ProgressLogs.Due(Now, ProgressLogInterval))
         {
-            attempt.LastProgressLog = Now;
             var (done, expected) = RunProgress.Work(run);
             logger.RunProgress(run.RunId, RunProgress.PercentOf(run), done, expected, run.Calls?.Throttled ?? 0);
         }
@@ -140,10 +139,9 @@ public sealed class FeedReader(
         await attempt.Chain.SettleAsync();
         var checkpoint = new Checkpoint(run, [cursor], Now + Options.LeaseDuration, Release: false, run.RunId);
         attempt.Chain.Begin(checkpoint);
-        attempt.Cursors[type] = cursor;
-        if (Now - attempt.LastProgressEvent >= liveOptions.Value.ProgressInterval)
+        attempt.Checkpointed(cursor);
+        if (attempt.ProgressEvents.Due(Now, liveOptions.Value.ProgressInterval))
         {
-            attempt.LastProgressEvent = Now;
             events.Run(Events.LiveEventTypes.RunProgress, checkpoint.Run);
         }
     }
@@ -181,7 +179,4 @@ public sealed class FeedReader(
 
         return new FetchPage(records, rejected, last.NextPageToken, page.TotalCount, last.RateLimit ?? page.RateLimit);
     }
-
-    private int PageSize(Connection connection) =>
-        int.TryParse(connection.Setting("batchSize") ?? connection.Setting("pageSize"), out var size) ? Math.Clamp(size, 1, Options.MaxPageSize) : Options.PageSize;
 }

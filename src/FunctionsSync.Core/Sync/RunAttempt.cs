@@ -8,10 +8,21 @@ namespace FunctionsSync.Core.Sync;
 
 /// <summary>
 /// One runner's attempt at a run, as <see cref="ConnectionSyncer"/>'s steps hand it on: the run as it stands, the
-/// cursors and the feed being read, the lease chain, the pages of this slice, and when progress was last reported.
+/// cursors and the feed being read, the lease chain, the pages of this slice, and the cadence of its checks and
+/// reports. What changes, changes through a method named for the step that changes it.
 /// </summary>
-internal sealed class RunAttempt(Connection connection, IMarketplaceAdapter adapter, SyncRun run, CheckpointChain chain, MarketplaceCallScope calls, System.Diagnostics.Activity? activity, DateTimeOffset started)
+internal sealed class RunAttempt(
+    Connection connection,
+    IMarketplaceAdapter adapter,
+    SyncRun run,
+    IReadOnlyDictionary<EntityType, EntityCursor> cursors,
+    CheckpointChain chain,
+    MarketplaceCallScope calls,
+    System.Diagnostics.Activity? activity,
+    DateTimeOffset started)
 {
+    private readonly Dictionary<EntityType, EntityCursor> cursors = new(cursors);
+
     public Connection Connection { get; } = connection;
     public IMarketplaceAdapter Adapter { get; } = adapter;
     public CheckpointChain Chain { get; } = chain;
@@ -21,23 +32,44 @@ internal sealed class RunAttempt(Connection connection, IMarketplaceAdapter adap
 
     public System.Diagnostics.Activity? Activity { get; } = activity;
 
-    public SyncRun Run { get; set; } = run;
+    /// <summary>The run as it stands, as last changed by <see cref="Record"/>.</summary>
+    public SyncRun Run { get; private set; } = run;
 
-    public Dictionary<EntityType, EntityCursor> Cursors { get; set; } = [];
-
-    /// <summary>The cursor of the feed being read (null once the feeds are done).</summary>
-    public EntityCursor? Cursor { get; set; }
+    /// <summary>The cursor of the feed being read (null before the first and once the feeds are done).</summary>
+    public EntityCursor? Cursor { get; private set; }
 
     /// <summary>The feed being read; a failure names it.</summary>
     public EntityType? Current => Cursor?.EntityType;
 
     /// <summary>Pages (writes) begun in this slice.</summary>
-    public int Pages { get; set; }
+    public int Pages { get; private set; }
 
-    public DateTimeOffset LastControlCheck { get; set; } = DateTimeOffset.MinValue;
-    public DateTimeOffset LastProgressLog { get; set; } = started;
-    public DateTimeOffset LastProgressEvent { get; set; } = DateTimeOffset.MinValue;
+    /// <summary>Operator requests (pause, cancel) are looked up at most this often; the first page looks at once.</summary>
+    public Cadence ControlChecks { get; } = new(DateTimeOffset.MinValue);
+
+    public Cadence ProgressLogs { get; } = new(started);
+
+    /// <summary>The first page sends a <c>run.progress</c> event at once.</summary>
+    public Cadence ProgressEvents { get; } = new(DateTimeOffset.MinValue);
 
     /// <summary>What was being read, for an error: the marketplace and the entity type.</summary>
     public string Where => Current is { } type ? $"{Connection.Marketplace} {type.ToWire()}" : Connection.Marketplace;
+
+    /// <summary>The run as changed by a step (started, a page applied, ended); returns it.</summary>
+    public SyncRun Record(SyncRun changed) => Run = changed;
+
+    /// <summary>The cursor stored for a feed, from the attempt's start or the last checkpoint begun.</summary>
+    public EntityCursor? StoredCursor(EntityType type) => cursors.GetValueOrDefault(type);
+
+    /// <summary>The feed now read and where its cursor stands; returns it.</summary>
+    public EntityCursor Reading(EntityCursor cursor) => Cursor = cursor;
+
+    /// <summary>A page's checkpoint carrying <paramref name="cursor"/> was begun: the feed resumes from it.</summary>
+    public void Checkpointed(EntityCursor cursor) => cursors[cursor.EntityType] = cursor;
+
+    /// <summary>Every feed is done.</summary>
+    public void FeedsDone() => Cursor = null;
+
+    /// <summary>A page of this slice begins; returns how many have.</summary>
+    public int BeginPage() => ++Pages;
 }

@@ -30,7 +30,7 @@ public sealed class RunEndings(
     /// <summary>Every feed is done: the run ends succeeded (partial with failed records), with <c>sync.completed</c>.</summary>
     internal async Task<SyncOutcome> FinishAsync(RunAttempt attempt)
     {
-        attempt.Cursor = null;
+        attempt.FeedsDone();
         checkpoints.ReportPhase(attempt.Run.RunId, RunPhase.Finalizing);
         var counters = attempt.Run.Counters;
         var run = attempt.Run with
@@ -95,7 +95,7 @@ public sealed class RunEndings(
     internal async Task<SyncOutcome> InterruptAsync(RunAttempt attempt)
     {
         var lease = await attempt.Chain.SettleQuietlyAsync();
-        var run = attempt.Run = attempt.Run with { Status = RunStatus.Interrupted, UpdatedAt = Now, Calls = attempt.Calls.Total };
+        var run = attempt.Record(attempt.Run with { Status = RunStatus.Interrupted, UpdatedAt = Now, Calls = attempt.Calls.Total });
         await checkpoints.TryWriteAsync(lease, new(run, [], Now, Release: true, run.RunId));
         logger.RunInterrupted(run.RunId, run.PageSeq);
         return new(SyncOutcomeKind.Interrupted, run, "Stopped between pages; the next run resumes from the last saved page.");
@@ -116,7 +116,7 @@ public sealed class RunEndings(
                 return new(SyncOutcomeKind.Finished, cancelled, reason);
             case RunControl.Pause:
                 // The run stays the connection's active run, so nothing else starts while it is paused.
-                var paused = attempt.Run = run with { Status = RunStatus.Paused, Phase = null, UpdatedAt = Now };
+                var paused = attempt.Record(run with { Status = RunStatus.Paused, Phase = null, UpdatedAt = Now });
                 await state.CheckpointAsync(attempt.Chain.Lease, new(paused, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
                 logger.RunControlled(run.RunId, "paused");
                 events.Run(Events.LiveEventTypes.RunPaused, paused);
@@ -135,7 +135,7 @@ public sealed class RunEndings(
     /// <returns>Whether the final checkpoint landed.</returns>
     private async Task<bool> EndAsync(RunAttempt attempt, SyncRun ended, IReadOnlyList<OutboxEvent> outbox, bool mustLand)
     {
-        attempt.Run = ended;
+        attempt.Record(ended);
         var lease = mustLand ? attempt.Chain.Lease : await attempt.Chain.SettleQuietlyAsync();
         var checkpoint = new Checkpoint(ended, [], Now, Release: true, ActiveRunId: null, outbox);
         var landed = true;

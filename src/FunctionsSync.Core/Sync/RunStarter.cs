@@ -64,7 +64,7 @@ public sealed class RunStarter(ISyncStateStore state, RunCheckpoints checkpoints
         }
 
         var firstStart = attempt.Run.Attempts == 0;
-        var run = attempt.Run = RunProgress.StartedRunning(attempt.Run, Now) with { Attempts = attempt.Run.Attempts + 1 };
+        var run = attempt.Record(RunProgress.StartedRunning(attempt.Run, Now) with { Attempts = attempt.Run.Attempts + 1 });
         IReadOnlyList<OutboxEvent> started = firstStart ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncStarted, run, Now)] : [];
         attempt.Chain.Renewed(await checkpoints.WriteAsync(attempt.Chain.Lease, new(run, [], Now + options.Value.LeaseDuration, Release: false, run.RunId, started), cancellationToken));
         events.Run(Events.LiveEventTypes.RunStarted, run);

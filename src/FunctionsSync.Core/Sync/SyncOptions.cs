@@ -7,13 +7,12 @@ public sealed class SyncOptions
 {
     public const string SectionName = "Sync";
 
-    /// <summary>Records asked for per marketplace request; adapters clamp to the marketplace maximum.</summary>
+    /// <summary>
+    /// Records asked for per marketplace request where a connection names no <c>pageSize</c>; adapters clamp it to the
+    /// marketplace's maximum. A connection's own <c>pageSize</c> is checked against that maximum when it is set.
+    /// </summary>
     [Range(1, 250)]
     public int PageSize { get; set; } = 50;
-
-    /// <summary>Largest page size a connection may ask for (its <c>batchSize</c> setting).</summary>
-    [Range(1, 250)]
-    public int MaxPageSize { get; set; } = 200;
 
     /// <summary>
     /// Marketplace pages are gathered into one write (ingested, then checkpointed) until it holds this many records or

@@ -1,5 +1,6 @@
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Marketplaces.Http;
 
@@ -12,9 +13,9 @@ namespace FunctionsSync.Marketplaces.Amazon;
 /// </summary>
 public sealed class AmazonAdapter(AmazonOrdersApi orders, AmazonOrderHistory history) : IMarketplaceAdapter
 {
-    public const int MaxPageSize = AmazonOrdersApi.MaxPageSize;
-
     public string Marketplace => MarketplaceNames.Amazon;
+
+    public ConnectionRequirements Requirements => AmazonSettings.Requirements;
 
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType> { EntityType.Orders };
 
@@ -25,7 +26,7 @@ public sealed class AmazonAdapter(AmazonOrdersApi orders, AmazonOrderHistory his
             throw new MarketplaceException(MarketplaceErrorKind.BadRequest, $"amazon: {request.EntityType.ToWire()} are not read through the Orders API");
         }
 
-        if (AmazonReportToken.IsOne(request.PageToken) || (request.PageToken is null && request.Since is null && AmazonOrderHistory.UsesReports(connection)))
+        if (AmazonReportToken.IsOne(request.PageToken) || (request.PageToken is null && request.Since is null && AmazonSettings.Of(connection).FullSync == AmazonFullSync.Report))
         {
             return history.FetchAsync(connection, request, cancellationToken);
         }

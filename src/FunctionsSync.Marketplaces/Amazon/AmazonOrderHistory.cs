@@ -29,14 +29,10 @@ public sealed partial class AmazonOrderHistory(
 
     public const string ReportType = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL";
     public const int MaxPageSize = 1000;
-    private const double DefaultWindowDays = 30;
     private static readonly TimeSpan DefaultHistory = TimeSpan.FromDays(3 * 365);
 
     /// <summary>Amazon's own lag for getOrders: data this recent may still change under a reader.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromMinutes(2);
-
-    /// <summary>Whether a full sync of this connection reads reports (the default) or getOrders (<c>settings.fullSync: "orders"</c>).</summary>
-    public static bool UsesReports(Connection connection) => connection.Setting("fullSync") is null or "report";
 
     public async Task<FetchPage> FetchAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {
@@ -67,7 +63,7 @@ public sealed partial class AmazonOrderHistory(
         var body = JsonSerializer.Serialize(new
         {
             reportType = ReportType,
-            marketplaceIds = new[] { AmazonOrdersApi.MarketplaceId(connection) },
+            marketplaceIds = new[] { AmazonSettings.Of(connection).MarketplaceId },
             dataStartTime = AdapterSupport.Iso(token.Start),
             dataEndTime = AdapterSupport.Iso(token.End),
         });
@@ -275,14 +271,13 @@ public sealed partial class AmazonOrderHistory(
         token.IsLastWindow && token.Start == HistoryStart(connection, token.Final);
 
     private static DateTimeOffset HistoryStart(Connection connection, DateTimeOffset final) =>
-        DateTimeOffset.TryParse(connection.Setting("historyStart"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start) && start < final
+        AmazonSettings.Of(connection).HistoryStart is { } start && start < final
             ? start.ToUniversalTime()
             : final - DefaultHistory;
 
     private static DateTimeOffset WindowEnd(Connection connection, DateTimeOffset start, DateTimeOffset final)
     {
-        var days = double.TryParse(connection.Setting("reportWindowDays"), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : DefaultWindowDays;
-        var end = start + TimeSpan.FromDays(Math.Min(days, 3650));
+        var end = start + TimeSpan.FromDays(AmazonSettings.Of(connection).ReportWindowDays);
         return end < final ? end : final;
     }
 

@@ -14,9 +14,6 @@ public sealed class AmazonOrderItemsApi(MarketplaceHttp http)
 {
     public const string Operation = "getOrderItems";
 
-    /// <summary>Whether a connection's orders carry their items (<c>settings.orderItems</c>, default <c>true</c>).</summary>
-    public static bool Wanted(Connection connection) => connection.Setting("orderItems") is not "false";
-
     /// <summary>The order's lines; a malformed item throws <see cref="RecordFieldException"/> (the order is rejected, the page goes on).</summary>
     public async Task<IReadOnlyList<OrderLine>> LinesAsync(Connection connection, string orderId, CancellationToken cancellationToken)
     {

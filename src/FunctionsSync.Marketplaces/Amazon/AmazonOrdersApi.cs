@@ -13,15 +13,9 @@ namespace FunctionsSync.Marketplaces.Amazon;
 public sealed class AmazonOrdersApi(AmazonSearchOrdersApi search, AmazonOrdersV0Api v0)
 {
     public const int MaxPageSize = 100;
-    public const string DefaultMarketplaceId = "ATVPDKIKX0DER";
-
-    /// <summary>The Orders API versions a connection may name in <c>settings.ordersApi</c>; the first is the default.</summary>
-    public static readonly IReadOnlyList<string> Versions = [AmazonSearchOrdersApi.Version, "v0"];
-
-    public static string VersionOf(Connection connection) => connection.Setting("ordersApi") ?? Versions[0];
 
     public Task<FetchPage> PageAsync(Connection connection, DateTimeOffset after, DateTimeOffset? before, string? nextToken, int pageSize, CancellationToken cancellationToken) =>
-        VersionOf(connection) == "v0"
+        AmazonSettings.Of(connection).OrdersApi == AmazonOrdersVersion.V0
             ? v0.PageAsync(connection, after, before, nextToken, pageSize, cancellationToken)
             : search.PageAsync(connection, after, before, nextToken, pageSize, cancellationToken);
 
@@ -32,8 +26,6 @@ public sealed class AmazonOrdersApi(AmazonSearchOrdersApi search, AmazonOrdersV0
             : null;
 
     public static string BaseUrl(Connection connection) => AdapterSupport.BaseUrl(connection, "https://sellingpartnerapi-na.amazon.com");
-
-    public static string MarketplaceId(Connection connection) => connection.Setting("marketplaceId") ?? DefaultMarketplaceId;
 
     public static Action<HttpRequestMessage> Authorize(Connection connection)
     {

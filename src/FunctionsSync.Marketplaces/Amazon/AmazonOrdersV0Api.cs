@@ -22,8 +22,9 @@ public sealed class AmazonOrdersV0Api(MarketplaceHttp http, AmazonOrderItemsApi 
 
     public async Task<FetchPage> PageAsync(Connection connection, DateTimeOffset after, DateTimeOffset? before, string? nextToken, int pageSize, CancellationToken cancellationToken)
     {
-        var withItems = AmazonOrderItemsApi.Wanted(connection);
-        var marketplaceIds = Uri.EscapeDataString(AmazonOrdersApi.MarketplaceId(connection));
+        var settings = AmazonSettings.Of(connection);
+        var withItems = settings.OrderItems;
+        var marketplaceIds = Uri.EscapeDataString(settings.MarketplaceId);
         var query = nextToken is not null
             ? $"MarketplaceIds={marketplaceIds}&NextToken={Uri.EscapeDataString(nextToken)}"
             : $"MarketplaceIds={marketplaceIds}&MaxResultsPerPage={Math.Clamp(pageSize, 1, withItems ? options.Value.OrdersPerPageWithItems : MaxPageSize)}&LastUpdatedAfter={Uri.EscapeDataString(AdapterSupport.Iso(after))}"

@@ -31,7 +31,7 @@ public sealed class AmazonSearchOrdersApi(MarketplaceHttp http)
         }
 
         var query = new StringBuilder()
-            .Append("marketplaceIds=").Append(Uri.EscapeDataString(AmazonOrdersApi.MarketplaceId(connection)))
+            .Append("marketplaceIds=").Append(Uri.EscapeDataString(AmazonSettings.Of(connection).MarketplaceId))
             .Append("&lastUpdatedAfter=").Append(Uri.EscapeDataString(AdapterSupport.Iso(after)))
             .Append("&maxResultsPerPage=").Append(Math.Clamp(pageSize, 1, AmazonOrdersApi.MaxPageSize).ToString(CultureInfo.InvariantCulture))
             .Append("&includedData=PROCEEDS,FULFILLMENT");

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Marketplaces.Http;
 using FunctionsSync.Marketplaces.Paging;
@@ -18,6 +19,18 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
     public const int MaxPageSize = 100;
 
     public string Marketplace => MarketplaceNames.Etsy;
+
+    /// <summary>
+    /// The app's key (<c>x-api-key</c>) and an OAuth access token, or a refresh token to obtain one
+    /// (<c>etsy/oauth2-authentication.md</c>); pages of at most 100, the <c>limit</c> maximum of every list endpoint
+    /// read (<c>etsy/etsy-openapi-v3.json</c>).
+    /// </summary>
+    public ConnectionRequirements Requirements { get; } = new()
+    {
+        Credentials = ["apiKey", "accessToken"],
+        RefreshesTokens = true,
+        PageSize = CommonSettings.PageSize(MaxPageSize),
+    };
 
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType> { EntityType.Orders, EntityType.Products, EntityType.Prices };
 

@@ -1,5 +1,6 @@
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 
 namespace FunctionsSync.Marketplaces.Http;
 
@@ -8,7 +9,7 @@ internal static class AdapterSupport
     /// <summary>The connection's <c>settings.baseUrl</c> (the simulator, a proxy) or the marketplace's real endpoint.</summary>
     public static string BaseUrl(Connection connection, string? fallback)
     {
-        var url = connection.Setting("baseUrl") ?? fallback
+        var url = CommonSettings.BaseUrl.Of(connection) ?? fallback
             ?? throw new MarketplaceException(MarketplaceErrorKind.BadRequest, $"{connection.Marketplace}: settings.baseUrl is required for this marketplace");
         return url.TrimEnd('/');
     }

@@ -1,5 +1,6 @@
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Core.Records;
 
 namespace FunctionsSync.Marketplaces.OAuth;
@@ -14,6 +15,8 @@ public sealed class TokenRefreshingAdapter(IMarketplaceAdapter inner, AccessToke
     public string Marketplace => inner.Marketplace;
 
     public IReadOnlySet<EntityType> SupportedEntityTypes => inner.SupportedEntityTypes;
+
+    public ConnectionRequirements Requirements => inner.Requirements;
 
     public async Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {

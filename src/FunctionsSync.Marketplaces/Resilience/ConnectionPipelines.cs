@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Marketplaces.Http;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -94,8 +95,8 @@ public sealed class ConnectionPipelines(IOptions<MarketplaceHttpOptions> options
         }
 
         var shape = o.RateLimits.TryGetValue(connection.Marketplace, out var configured) ? configured : new RateLimitShape { Capacity = 10, PerSecond = 5 };
-        var capacity = double.TryParse(connection.Setting("rateLimitCapacity"), NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c >= 1 ? c : shape.Capacity;
-        var perSecond = double.TryParse(connection.Setting("rateLimitPerSecond"), NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r > 0 ? r : shape.PerSecond;
+        var capacity = CommonSettings.RateLimitCapacity.Of(connection) ?? shape.Capacity;
+        var perSecond = CommonSettings.RateLimitPerSecond.Of(connection) ?? shape.PerSecond;
         return new RateLimitShape { Capacity = capacity, PerSecond = perSecond * o.RateLimitSafetyFactor };
     }
 

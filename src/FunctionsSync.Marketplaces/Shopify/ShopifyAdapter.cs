@@ -1,5 +1,6 @@
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Core.Records;
 
 namespace FunctionsSync.Marketplaces.Shopify;
@@ -11,23 +12,22 @@ namespace FunctionsSync.Marketplaces.Shopify;
 /// </summary>
 public sealed class ShopifyAdapter(ShopifyRestApi rest, ShopifyGraphQlFeed paged, ShopifyBulkFeed bulk) : IMarketplaceAdapter
 {
-    public const string DefaultApi = "graphql";
-
     public string Marketplace => MarketplaceNames.Shopify;
+
+    public ConnectionRequirements Requirements => ShopifySettings.Requirements;
 
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType>(EntityTypes.All);
 
-    public static bool SpeaksRest(Connection connection) => (connection.Setting("api") ?? DefaultApi) == "rest";
-
     public Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {
-        if (SpeaksRest(connection) && !ShopifyBulkToken.IsOne(request.PageToken) && !ShopifyPageToken.IsOne(request.PageToken))
+        var settings = ShopifySettings.Of(connection);
+        if (settings.Api == ShopifyApi.Rest && !ShopifyBulkToken.IsOne(request.PageToken) && !ShopifyPageToken.IsOne(request.PageToken))
         {
             return rest.FetchPageAsync(connection, request, cancellationToken);
         }
 
         // A run keeps the API its feed started with (a token says which), whatever the connection was switched to since.
-        if (ShopifyBulkToken.IsOne(request.PageToken) || (request.PageToken is null && request.Since is null && connection.Setting("fullSync") is null or "bulk"))
+        if (ShopifyBulkToken.IsOne(request.PageToken) || (request.PageToken is null && request.Since is null && settings.FullSync == ShopifyFullSync.Bulk))
         {
             return bulk.FetchAsync(connection, request, cancellationToken);
         }

@@ -196,7 +196,7 @@ public sealed partial class ShopifyBulkFeed(
         }
 
         var what = $"shopify {type.ToWire()} bulk result";
-        var currency = connection.Setting("currency") ?? "USD";
+        var currency = ShopifySettings.Of(connection).Currency;
         var groups = new List<(JsonDocument Parent, List<JsonDocument> Children)>(pageSize);
         long? total = null;
         long? nextOffset = null;

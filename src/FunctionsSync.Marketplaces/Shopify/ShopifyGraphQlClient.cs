@@ -18,7 +18,7 @@ public sealed class ShopifyGraphQlClient(MarketplaceHttp http, ShopifyCostBudget
     private const int MaxThrottledRetries = 10;
 
     /// <summary>The Admin API version the connection's calls name: its <c>apiVersion</c> setting, else the configured one.</summary>
-    public string VersionOf(Connection connection) => connection.Setting("apiVersion") ?? options.Value.ApiVersion;
+    public string VersionOf(Connection connection) => ShopifySettings.Of(connection).ApiVersion ?? options.Value.ApiVersion;
 
     /// <summary>Runs <paramref name="query"/>; answers its <c>data</c>. <paramref name="cost"/>: what it may cost at most.</summary>
     public async Task<JsonDocument> QueryAsync(Connection connection, string query, object? variables, double cost, string what, CancellationToken cancellationToken)

@@ -46,7 +46,7 @@ public sealed class ShopifyGraphQlFeed(ShopifyGraphQlClient client, ShopifyCostB
         }
 
         var nested = type == EntityType.Orders ? "lineItems" : "variants";
-        var currency = connection.Setting("currency") ?? "USD";
+        var currency = ShopifySettings.Of(connection).Currency;
         var (records, rejected) = RecordMapper.Map(
             nodes,
             what,

@@ -37,7 +37,8 @@ public sealed partial class ShopifyRestApi(MarketplaceHttp http, IOptions<Shopif
         var limit = Math.Clamp(request.PageSize, 1, MaxPageSize);
         var baseUrl = BaseUrl(connection);
         // The same version as GraphQL calls: REST is versioned alike and only the last four versions are served.
-        var version = connection.Setting("apiVersion") ?? options.Value.ApiVersion;
+        var settings = ShopifySettings.Of(connection);
+        var version = settings.ApiVersion ?? options.Value.ApiVersion;
         var query = request.PageToken is { } token
             ? $"limit={limit}&page_info={Uri.EscapeDataString(token)}"
             : $"limit={limit}&order=updated_at+asc{(resource == "orders" ? "&status=any" : "")}"
@@ -64,7 +65,7 @@ public sealed partial class ShopifyRestApi(MarketplaceHttp http, IOptions<Shopif
                 EntityType.Orders => [MapOrder(item)],
                 EntityType.Customers => [MapCustomer(item)],
                 EntityType.Products => [MapProduct(item)],
-                _ => MapPrices(item, connection.Setting("currency") ?? "USD"),
+                _ => MapPrices(item, settings.Currency),
             },
             item => item.OptId("id"),
             item => item.OptDate("updated_at"));

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Marketplaces.Http;
 using FunctionsSync.Marketplaces.Paging;
@@ -31,6 +32,18 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
     public const string ApiVersion = "wc/v3";
 
     public string Marketplace => MarketplaceNames.WooCommerce;
+
+    /// <summary>
+    /// A REST API key's consumer key and secret (<c>woocommerce/_authentication.md</c>); pages of at most 100, core's
+    /// <c>per_page</c> maximum (<c>woocommerce/core-rest-parameters.md</c>); <c>currency</c> for prices, which core's
+    /// products do not state.
+    /// </summary>
+    public ConnectionRequirements Requirements { get; } = new()
+    {
+        Credentials = ["consumerKey", "consumerSecret"],
+        PageSize = CommonSettings.PageSize(MaxPageSize),
+        Settings = [CommonSettings.Currency],
+    };
 
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType>(EntityTypes.All);
 
@@ -73,7 +86,7 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
         var variations = request.EntityType == EntityType.Orders
             ? new Dictionary<string, IReadOnlyList<JsonElement>>()
             : await new WooCommerceVariations(this).ReadAsync(connection, fresh, what, cancellationToken);
-        var currency = connection.Setting("currency") ?? "USD";
+        var currency = CommonSettings.Currency.Of(connection)!;
         IReadOnlyList<JsonElement> Variations(JsonElement product) => Id(product) is { } id && variations.TryGetValue(id, out var v) ? v : [];
         var (records, rejected) = RecordMapper.Map<JsonElement>(
             fresh,

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Storage;
 using FunctionsSync.Core.Sync;
 using FunctionsSync.Storage.Sync;
 using FunctionsSync.Storage.Tables;
@@ -45,30 +46,28 @@ internal sealed class RecordCounters(TableProvider tables, TimeProvider time)
         var table = await tables.GetAsync(TableNames.Records, cancellationToken);
         var partition = RecordLayouts.MetaPartition(connectionId);
         var rowKey = AddedPrefix + type.ToWire();
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        // Created when absent (a lost race: another writer created it first) or replaced at the version read.
+        await Race.RunAsync(async (_, ct) =>
         {
-            var current = await table.GetAsync(partition, rowKey, cancellationToken);
+            var current = await table.GetAsync(partition, rowKey, ct);
             var next = new TableEntity(partition, rowKey) { ["Count"] = (current?.GetInt64("Count") ?? 0) + 1 };
             try
             {
                 if (current is null)
                 {
-                    await table.AddEntityAsync(next, cancellationToken);
+                    await table.AddEntityAsync(next, ct);
                 }
                 else
                 {
-                    await table.UpdateEntityAsync(next, current.ETag, TableUpdateMode.Replace, cancellationToken);
+                    await table.UpdateEntityAsync(next, current.ETag, TableUpdateMode.Replace, ct);
                 }
 
-                return;
+                return Race.Won(true);
             }
             catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
             {
-                // Another write of the counter came first: count again, out of step with it.
-                await ConditionalUpdate.BackOffAsync(attempt + 1, time, cancellationToken);
+                return Race.Lost<bool>();
             }
-        }
-
-        throw new InvalidOperationException($"The record counter of {connectionId} kept changing.");
+        }, MaxRaceRetries, $"The record counter of {connectionId}", time, cancellationToken);
     }
 }

@@ -4,6 +4,7 @@ using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Storage;
 using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.Storage.Ingestion;
@@ -13,7 +14,7 @@ namespace FunctionsSync.Storage.Ingestion;
 /// the connection's buckets. Writes go in entity-group transactions of up to 100 rows of one bucket; unchanged records
 /// are not written.
 /// </summary>
-internal sealed class TableIngestionService<TRecord>(TableProvider tables, RecordLayouts layouts) : IIngestionService<TRecord>
+internal sealed class TableIngestionService<TRecord>(TableProvider tables, RecordLayouts layouts, TimeProvider time) : IIngestionService<TRecord>
     where TRecord : CanonicalRecord
 {
     /// <summary>What a record's JSON may take: <see cref="RecordRows.MaxDataParts"/> properties (less a character per part, for a surrogate pair never split).</summary>
@@ -120,51 +121,53 @@ internal sealed class TableIngestionService<TRecord>(TableProvider tables, Recor
         }
     }
 
-    private static async Task<IngestResult> UpsertAsync(TableClient table, string partition, IngestContext context, PreparedRecord[] chunk, CancellationToken cancellationToken)
+    /// <summary>Reads the chunk's rows, decides each record on what is stored, writes; a row written meanwhile by someone else decides again.</summary>
+    private Task<IngestResult> UpsertAsync(TableClient table, string partition, IngestContext context, PreparedRecord[] chunk, CancellationToken cancellationToken) =>
+        Race.RunAsync((_, ct) => TryUpsertAsync(table, partition, context, chunk, ct), MaxRaceRetries, $"A record of {partition}", time, cancellationToken);
+
+    private static async Task<RaceTry<IngestResult>> TryUpsertAsync(TableClient table, string partition, IngestContext context, PreparedRecord[] chunk, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var existing = await RecordRows.ReadAsync(table, partition, chunk.Select(c => c.RowKey), cancellationToken);
+        int created = 0, updated = 0, unchanged = 0, skipped = 0;
+        var conflicts = new List<DetectedConflict>();
+        var batch = new TableBatch();
+        foreach (var item in chunk)
         {
-            var existing = await RecordRows.ReadAsync(table, partition, chunk.Select(c => c.RowKey), cancellationToken);
-            int created = 0, updated = 0, unchanged = 0, skipped = 0;
-            var conflicts = new List<DetectedConflict>();
-            var batch = new TableBatch();
-            foreach (var item in chunk)
+            var found = existing.TryGetValue(item.RowKey, out var stored);
+            var decision = WriteDecider.Decide(found ? stored.State : null, item.Hash, item.Record.UpdatedAt, context);
+            switch (decision.CountAs)
             {
-                var found = existing.TryGetValue(item.RowKey, out var stored);
-                var decision = WriteDecider.Decide(found ? stored.State : null, item.Hash, item.Record.UpdatedAt, context);
-                switch (decision.CountAs)
-                {
-                    case RecordChange.Created: created++; break;
-                    case RecordChange.Updated: updated++; break;
-                    case RecordChange.Conflicted: skipped++; break;
-                    default: unchanged++; break;
-                }
-
-                if (decision.Action == WriteAction.Conflict)
-                {
-                    conflicts.Add(new DetectedConflict(ConflictType.DataMismatch, context.EntityType, item.Record.ExternalId,
-                        $"{context.EntityType.ToWire()} {item.Record.ExternalId} was changed locally and at the marketplace since the last sync.", item.Record));
-                }
-
-                if (decision.Action == WriteAction.Insert)
-                {
-                    batch.Add(RecordRows.ToEntity(partition, item, context, RecordChange.Created));
-                }
-                else if (decision.Action == WriteAction.Replace)
-                {
-                    batch.Replace(RecordRows.ToEntity(partition, item, context, RecordChange.Updated), stored.ETag.ToString());
-                }
+                case RecordChange.Created: created++; break;
+                case RecordChange.Updated: updated++; break;
+                case RecordChange.Conflicted: skipped++; break;
+                default: unchanged++; break;
             }
 
-            try
+            if (decision.Action == WriteAction.Conflict)
             {
-                await batch.SubmitAsync(table, cancellationToken);
-                return new(created, updated, unchanged, 0, [], skipped, conflicts);
+                conflicts.Add(new DetectedConflict(ConflictType.DataMismatch, context.EntityType, item.Record.ExternalId,
+                    $"{context.EntityType.ToWire()} {item.Record.ExternalId} was changed locally and at the marketplace since the last sync.", item.Record));
             }
-            catch (RequestFailedException ex) when ((ex.IsConflict() || ex.IsPreconditionFailed()) && attempt < MaxRaceRetries)
+
+            if (decision.Action == WriteAction.Insert)
             {
-                // Someone wrote one of these rows between our read and our write; decide again on fresh rows.
+                batch.Add(RecordRows.ToEntity(partition, item, context, RecordChange.Created));
             }
+            else if (decision.Action == WriteAction.Replace)
+            {
+                batch.Replace(RecordRows.ToEntity(partition, item, context, RecordChange.Updated), stored.ETag.ToString());
+            }
+        }
+
+        try
+        {
+            await batch.SubmitAsync(table, cancellationToken);
+            return Race.Won(new IngestResult(created, updated, unchanged, 0, [], skipped, conflicts));
+        }
+        catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+        {
+            // Someone wrote one of these rows between our read and our write; decide again on fresh rows.
+            return Race.Lost<IngestResult>();
         }
     }
 }

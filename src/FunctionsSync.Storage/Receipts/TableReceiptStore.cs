@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using FunctionsSync.Core.Receipts;
+using FunctionsSync.Core.Storage;
 using FunctionsSync.Storage.Retention;
 using FunctionsSync.Storage.Tables;
 
@@ -17,96 +18,90 @@ internal sealed class TableReceiptStore(TableProvider tables, SettledIndexes set
     {
         var table = await Table(cancellationToken);
         await IndexAsync(pending, cancellationToken);
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        return await Race.RunAsync(async (_, ct) =>
         {
-            if (await ReadAsync(table, pending, cancellationToken) is { } existing)
+            if (await ReadAsync(table, pending, ct) is { } existing)
             {
-                return (existing, false);
+                return Race.Won((existing, false));
             }
 
-            var counts = await ReadCountsAsync(table, pending.ConnectionId, cancellationToken);
+            var counts = await ReadCountsAsync(table, pending.ConnectionId, ct);
             var batch = new TableBatch().Add(ReceiptRows.ToEntity(pending));
             AddCounts(batch, counts.Move(null, pending.Status));
             try
             {
-                var versions = await batch.SubmitAsync(table, cancellationToken);
-                return (pending with { Version = versions[0] }, true);
+                var versions = await batch.SubmitAsync(table, ct);
+                return Race.Won((pending with { Version = versions[0] }, true));
             }
             catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
             {
                 // The receipt was claimed meanwhile (read above next time), or another receipt moved the counts.
-                await ConditionalUpdate.BackOffAsync(attempt, time, cancellationToken);
+                return Race.Lost<(ReceiptImport, bool)>();
             }
-        }
-
-        throw new InvalidOperationException($"Could not claim a receipt of connection {pending.ConnectionId}: its counts kept changing.");
+        }, MaxRaceRetries, $"The receipt counts of connection {pending.ConnectionId}", time, cancellationToken);
     }
 
     public async Task<ReceiptImport?> TrySaveAsync(ReceiptImport receipt, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
         await IndexAsync(receipt, cancellationToken);
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        return await Race.RunAsync<ReceiptImport?>(async (_, ct) =>
         {
-            if (await ReadAsync(table, receipt, cancellationToken) is not { } stored || stored.Version != receipt.Version)
+            if (await ReadAsync(table, receipt, ct) is not { } stored || stored.Version != receipt.Version)
             {
-                return null;
+                return Race.Won<ReceiptImport?>(null);
             }
 
             var batch = new TableBatch().Replace(ReceiptRows.ToEntity(receipt), receipt.Version);
             if (stored.Status != receipt.Status)
             {
-                AddCounts(batch, (await ReadCountsAsync(table, receipt.ConnectionId, cancellationToken)).Move(stored.Status, receipt.Status));
+                AddCounts(batch, (await ReadCountsAsync(table, receipt.ConnectionId, ct)).Move(stored.Status, receipt.Status));
             }
 
             try
             {
-                var versions = await batch.SubmitAsync(table, cancellationToken);
-                return receipt with { Version = versions[0] };
+                var versions = await batch.SubmitAsync(table, ct);
+                return Race.Won<ReceiptImport?>(receipt with { Version = versions[0] });
             }
             catch (RequestFailedException ex) when (ex.IsPreconditionFailed() && ex.FailedAction() is not 0)
             {
                 // Another receipt moved the counts; the receipt itself is still ours to write.
-                await ConditionalUpdate.BackOffAsync(attempt, time, cancellationToken);
+                return Race.Lost<ReceiptImport?>();
             }
             catch (RequestFailedException ex) when (ex.IsStaleView())
             {
-                return null;
+                return Race.Won<ReceiptImport?>(null);
             }
-        }
-
-        throw new InvalidOperationException($"Could not save a receipt of connection {receipt.ConnectionId}: its counts kept changing.");
+        }, MaxRaceRetries, $"The receipt counts of connection {receipt.ConnectionId}", time, cancellationToken);
     }
 
     public async Task<bool> WithdrawAsync(ReceiptImport claimed, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        return await Race.RunAsync(async (_, ct) =>
         {
-            if (await ReadAsync(table, claimed, cancellationToken) is not { } stored || stored.Version != claimed.Version)
+            if (await ReadAsync(table, claimed, ct) is not { } stored || stored.Version != claimed.Version)
             {
-                return false;
+                return Race.Won(false);
             }
 
             var batch = new TableBatch().Delete(ReceiptRows.ToEntity(stored), stored.Version);
-            AddCounts(batch, (await ReadCountsAsync(table, claimed.ConnectionId, cancellationToken)).Remove(stored.Status));
+            AddCounts(batch, (await ReadCountsAsync(table, claimed.ConnectionId, ct)).Remove(stored.Status));
             try
             {
-                await batch.SubmitAsync(table, cancellationToken);
-                return true;
+                await batch.SubmitAsync(table, ct);
+                return Race.Won(true);
             }
             catch (RequestFailedException ex) when (ex.IsPreconditionFailed() && ex.FailedAction() is not 0)
             {
                 // Another receipt moved the counts; the receipt itself is still ours to take back.
-                await ConditionalUpdate.BackOffAsync(attempt, time, cancellationToken);
+                return Race.Lost<bool>();
             }
             catch (RequestFailedException ex) when (ex.IsStaleView() || ex.IsNotFound())
             {
-                return false;
+                return Race.Won(false);
             }
-        }
-
-        throw new InvalidOperationException($"Could not withdraw a receipt of connection {claimed.ConnectionId}: its counts kept changing.");
+        }, MaxRaceRetries, $"The receipt counts of connection {claimed.ConnectionId}", time, cancellationToken);
     }
 
     /// <summary>Due index entries up to now (a key range), each checked against its receipt (a point read).</summary>

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using FunctionsSync.Core.Leasing;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Storage;
 using FunctionsSync.Core.Sync;
 using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Storage.Tables;
@@ -122,24 +123,24 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
     public async Task<QueueRunResult> TryQueueRunAsync(SyncRun run, ConnectionSyncState? known, DateTimeOffset? unlessSyncedSince, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        return await Race.RunAsync(async (attempt, ct) =>
         {
             // First try on what the caller just listed (a free connection: no row, or a row without an active run);
             // a stale view fails the ETag condition and the loop reads the row.
             // A known state without a version means "no lease row yet".
-            var current = attempt == 0 && known is { ActiveRunId: null } && unlessSyncedSince is null
+            var current = attempt == 1 && known is { ActiveRunId: null } && unlessSyncedSince is null
                 ? known.Version is null ? null : new LeaseRow(run.ConnectionId) { ETag = known.Version }
-                : await ReadLeaseAsync(table, run.ConnectionId, cancellationToken);
+                : await ReadLeaseAsync(table, run.ConnectionId, ct);
             if (current?.ActiveRunId is { } active
-                && await GetRunAsync(active, cancellationToken) is { } activeRun && !activeRun.Status.IsFinal())
+                && await GetRunAsync(active, ct) is { } activeRun && !activeRun.Status.IsFinal())
             {
-                return new(false, active);
+                return Race.Won(new QueueRunResult(false, active));
             }
 
             // Checked on the row whose ETag guards the write below, so a run finishing meanwhile fails the write.
             if (unlessSyncedSince is { } since && current?.LastRunFinishedAt > since)
             {
-                return new(false, null, current.LastRunId);
+                return Race.Won(new QueueRunResult(false, null, current.LastRunId));
             }
 
             var row = new LeaseRow(run.ConnectionId) { ActiveRunId = run.RunId, OrganizationId = run.OrganizationId };
@@ -157,18 +158,16 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
             batch.Add(RunRow.ToEntity(run));
             try
             {
-                var versions = await batch.SubmitAsync(table, cancellationToken);
-                await index.TryWriteAsync(row with { ETag = versions[0] }, cancellationToken);
-                return new(true, null);
+                var versions = await batch.SubmitAsync(table, ct);
+                await index.TryWriteAsync(row with { ETag = versions[0] }, ct);
+                return Race.Won(new QueueRunResult(true, null));
             }
             catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
             {
                 // Someone changed the lease row (a runner, another trigger); look again, out of step with them.
-                await ConditionalUpdate.BackOffAsync(attempt + 1, time, cancellationToken);
+                return Race.Lost<QueueRunResult>();
             }
-        }
-
-        throw new InvalidOperationException($"Could not queue a run on connection {run.ConnectionId}: the lease row kept changing.");
+        }, MaxRaceRetries, $"The lease row of connection {run.ConnectionId}", time, cancellationToken);
     }
 
     public async Task<bool> FailUnheldRunAsync(string runId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -182,62 +181,63 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
         }
 
         var table = await Table(cancellationToken);
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        // A lease row that keeps changing is a runner taking the run, which is then its to change.
+        return await Race.RunOrGiveUpAsync((_, ct) => TryChangeUnheldRunAsync(table, connectionId, runId, change, now, ct), MaxRaceRetries, null, time, cancellationToken);
+    }
+
+    private async Task<RaceTry<SyncRun?>> TryChangeUnheldRunAsync(TableClient table, string connectionId, string runId, Func<SyncRun, SyncRun?> change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var run = await GetRunAsync(runId, cancellationToken);
+        if (run is null || run.Status.IsFinal())
         {
-            var run = await GetRunAsync(runId, cancellationToken);
-            if (run is null || run.Status.IsFinal())
-            {
-                return null;
-            }
-
-            var current = await ReadLeaseAsync(table, connectionId, cancellationToken);
-            if (current?.HeldAt(now) == true || change(run) is not { } changed)
-            {
-                return null;
-            }
-
-            // The lease row is part of the batch either way: its ETag makes the change lose to a runner taking the lease.
-            var row = new LeaseRow(connectionId);
-            var freed = current?.ActiveRunId == runId && changed.Status.IsFinal();
-            if (freed)
-            {
-                row = row.WithLastRun(changed) with { ActiveRunId = "" };
-            }
-
-            var batch = new TableBatch();
-            if (current is not null)
-            {
-                batch.Merge(row.ToEntity(), current.ETag);
-            }
-
-            batch.UpsertReplace(RunRow.ToEntity(changed));
-            OutboxEvent? failedEvent = null;
-            if (changed.Status == RunStatus.Failed)
-            {
-                // A run failed without a runner (a poison job): its sync.failed event is written with it; no signal
-                // follows, so the sweeper announces it.
-                failedEvent = WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, changed, now);
-                await outboxIndex.AddAsync(TableNames.SyncState, LeaseRow.Partition(connectionId), [failedEvent], cancellationToken);
-                batch.UpsertReplace(OutboxRows.ToEntity(LeaseRow.Partition(connectionId), failedEvent));
-            }
-
-            try
-            {
-                var versions = await batch.SubmitAsync(table, cancellationToken);
-                if (freed)
-                {
-                    await index.TryWriteAsync(row with { ETag = versions[0] }, cancellationToken);
-                }
-
-                return changed;
-            }
-            catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
-            {
-                await ConditionalUpdate.BackOffAsync(attempt + 1, time, cancellationToken);
-            }
+            return Race.Won<SyncRun?>(null);
         }
 
-        return null;
+        var current = await ReadLeaseAsync(table, connectionId, cancellationToken);
+        if (current?.HeldAt(now) == true || change(run) is not { } changed)
+        {
+            return Race.Won<SyncRun?>(null);
+        }
+
+        // The lease row is part of the batch either way: its ETag makes the change lose to a runner taking the lease.
+        var row = new LeaseRow(connectionId);
+        var freed = current?.ActiveRunId == runId && changed.Status.IsFinal();
+        if (freed)
+        {
+            row = row.WithLastRun(changed) with { ActiveRunId = "" };
+        }
+
+        var batch = new TableBatch();
+        if (current is not null)
+        {
+            batch.Merge(row.ToEntity(), current.ETag);
+        }
+
+        batch.UpsertReplace(RunRow.ToEntity(changed));
+        OutboxEvent? failedEvent = null;
+        if (changed.Status == RunStatus.Failed)
+        {
+            // A run failed without a runner (a poison job): its sync.failed event is written with it; no signal
+            // follows, so the sweeper announces it.
+            failedEvent = WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, changed, now);
+            await outboxIndex.AddAsync(TableNames.SyncState, LeaseRow.Partition(connectionId), [failedEvent], cancellationToken);
+            batch.UpsertReplace(OutboxRows.ToEntity(LeaseRow.Partition(connectionId), failedEvent));
+        }
+
+        try
+        {
+            var versions = await batch.SubmitAsync(table, cancellationToken);
+            if (freed)
+            {
+                await index.TryWriteAsync(row with { ETag = versions[0] }, cancellationToken);
+            }
+
+            return Race.Won<SyncRun?>(changed);
+        }
+        catch (RequestFailedException ex) when (ex.IsPreconditionFailed())
+        {
+            return Race.Lost<SyncRun?>();
+        }
     }
 
     public async Task<IReadOnlyDictionary<string, ConnectionSyncState>> ListConnectionStatesAsync(CancellationToken cancellationToken)

@@ -1,10 +1,11 @@
+using FunctionsSync.Core.Storage;
+
 namespace FunctionsSync.Storage.Tables;
 
 /// <summary>
 /// A read-modify-write of one stored row that never loses another writer's change: the row is read with its ETag, the
 /// change is applied to what was read and written back only if the row is still at that version; when another writer
-/// got there first the change is applied again to what it wrote, after a short random pause so racing writers fall
-/// out of step.
+/// got there first the change is applied again to what it wrote (<see cref="Race"/>).
 /// </summary>
 internal static class ConditionalUpdate
 {
@@ -15,42 +16,31 @@ internal static class ConditionalUpdate
     /// <param name="tryWrite">Writes (current, changed) if the row is still at the version read; false when it moved on or vanished.</param>
     /// <param name="what">Names the row in the error should it keep changing under us.</param>
     /// <returns>The row as written, the row as read when <paramref name="change"/> declined, or null when it is gone.</returns>
-    public static async Task<T?> ApplyAsync<T>(
+    public static Task<T?> ApplyAsync<T>(
         Func<CancellationToken, Task<(T Value, string Version)?>> read,
         Func<T, T?> change,
         Func<T, T, string, CancellationToken, Task<bool>> tryWrite,
         string what,
         TimeProvider time,
         CancellationToken cancellationToken)
-        where T : class
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            if (await read(cancellationToken) is not { } current)
+        where T : class =>
+        Race.RunAsync<T?>(
+            async (_, ct) =>
             {
-                return null;
-            }
+                if (await read(ct) is not { } current)
+                {
+                    return Race.Won<T?>(null);
+                }
 
-            if (change(current.Value) is not { } changed)
-            {
-                return current.Value;
-            }
+                if (change(current.Value) is not { } changed)
+                {
+                    return Race.Won<T?>(current.Value);
+                }
 
-            if (await tryWrite(current.Value, changed, current.Version, cancellationToken))
-            {
-                return changed;
-            }
-
-            if (attempt == MaxAttempts)
-            {
-                throw new InvalidOperationException($"{what} changed {MaxAttempts} times while one update was applied.");
-            }
-
-            await BackOffAsync(attempt, time, cancellationToken);
-        }
-    }
-
-    /// <summary>A short random pause, longer with each lost race, so writers contending for one row fall out of step.</summary>
-    public static Task BackOffAsync(int attempt, TimeProvider time, CancellationToken cancellationToken) =>
-        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt + 1, 20))), time, cancellationToken);
+                return await tryWrite(current.Value, changed, current.Version, ct) ? Race.Won<T?>(changed) : Race.Lost<T?>();
+            },
+            MaxAttempts,
+            what,
+            time,
+            cancellationToken);
 }

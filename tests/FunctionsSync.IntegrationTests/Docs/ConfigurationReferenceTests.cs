@@ -76,7 +76,7 @@ public sealed partial class ConfigurationReferenceTests
         return keys;
     }
 
-    private static string RepositoryFile(params string[] path)
+    internal static string RepositoryFile(params string[] path)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

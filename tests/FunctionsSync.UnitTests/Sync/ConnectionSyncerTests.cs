@@ -2,6 +2,7 @@ using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Leasing;
 using FunctionsSync.Core.Records;
@@ -52,6 +53,7 @@ public sealed class ConnectionSyncerTests
             .ReturnsAsync(new Dictionary<string, Conflict>());
         adapter.SetupGet(a => a.Marketplace).Returns("shopify");
         adapter.SetupGet(a => a.SupportedEntityTypes).Returns(new HashSet<EntityType> { EntityType.Orders, EntityType.Products });
+        adapter.SetupGet(a => a.Requirements).Returns(new ConnectionRequirements { Credentials = [], PageSize = CommonSettings.PageSize(250) });
         state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string id, string owner, TimeSpan d, CancellationToken _) => new LeaseAttempt(new SyncLease(id, owner, T0 + d, "e0", null), null, null));
         state.Setup(s => s.GetCursorsAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(() => new Dictionary<EntityType, EntityCursor>(cursors));
