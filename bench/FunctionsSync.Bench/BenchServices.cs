@@ -18,7 +18,7 @@ internal static class BenchServices
             ["Storage:TablePrefix"] = prefix,
             ["Secrets:Keys:0:Id"] = "bench",
             ["Secrets:Keys:0:Key"] = "bench-key-material-not-a-secret-0123456789",
-            // The largest batch size a connection may ask for (Sync:MaxPageSize): a page is two full table batches.
+            // Records per request, clamped by each adapter to its API's limit: a bulk or report page is two full table batches.
             ["Sync:PageSize"] = "200",
             ["Marketplaces:RateLimitsEnabled"] = "false",
             // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.

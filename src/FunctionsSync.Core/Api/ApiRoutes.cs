@@ -63,7 +63,7 @@ public static class ApiRoutes
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
         Get<HealthApi, HealthView>("Health", Health, (h, c) => h.GetAsync(c.Aborted)) with { RequiresKey = false },
-        Route<HealthApi, HealthView>("Health", "HEAD", Health, (h, c) => h.GetAsync(c.Aborted)) with { RequiresKey = false },
+        Route<HealthApi, HealthView>("HealthHead", "HEAD", Health, (h, c) => h.GetAsync(c.Aborted)) with { RequiresKey = false },
 
         // The push path authenticates with the connection's sync token in the body, not an API key.
         Post<ReceiptsApi, ImportReceiptRequest, ReceiptView>("OrdersImport", OrdersImport, (h, c) => h.ImportAsync(c.Body, c.Aborted), 201) with { RequiresKey = false },

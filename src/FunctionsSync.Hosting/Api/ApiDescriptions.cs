@@ -22,71 +22,103 @@ public static class ApiDescriptions
     public static IReadOnlyList<int> ProblemStatuses { get; } = [400, 401, 403, 404, 409, 413, 415, 422, 503];
 
     public static IServiceCollection AddFunctionsSyncOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(DocumentName, options =>
-        {
-            options.AddDocumentTransformer((document, _, _) =>
+        services
+            // The schemas are made from these serializer options: the API's own (ApiJson), so an enum is described as
+            // the string it is written as, not as an integer.
+            .ConfigureHttpJsonOptions(json =>
             {
-                document.Info = new OpenApiInfo
+                foreach (var converter in ApiJson.Options.Converters)
                 {
-                    Title = "FunctionsSync",
-                    Version = "v1",
-                    Description = "Marketplace sync orchestration: connections, runs, conflicts, webhooks and live events. Every route but health and the receipt import needs X-Api-Key.",
-                };
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes[ApiKeyAuthenticator.HeaderName] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.ApiKey,
-                    In = ParameterLocation.Header,
-                    Name = ApiKeyAuthenticator.HeaderName,
-                    Description = "The admin key, or an organization key issued by POST /api/admin/keys.",
-                };
-                return Task.CompletedTask;
-            });
+                    json.SerializerOptions.Converters.Add(converter);
+                }
 
-            // Not as AcceptsMetadata on the endpoint: routing would then choose endpoints by content type and answer a
-            // wrong one itself, before the API's own 415 problem could.
-            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
+                json.SerializerOptions.DefaultIgnoreCondition = ApiJson.Options.DefaultIgnoreCondition;
+            })
+            .AddOpenApi(DocumentName, options =>
             {
-                var method = context.Description.HttpMethod;
-                var route = context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiRoute>().FirstOrDefault(r => string.Equals(r.Verb, method, StringComparison.OrdinalIgnoreCase));
-                if (route is null)
+                options.AddDocumentTransformer((document, _, _) =>
                 {
-                    return;
-                }
-
-                operation.Parameters ??= [];
-                foreach (var name in route.Template.Split('/').Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}')))
-                {
-                    if (!operation.Parameters.Any(p => p.Name == name))
+                    document.Info = new OpenApiInfo
                     {
-                        operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
-                    }
-                }
-
-                foreach (var query in route.Query)
-                {
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = query.Name,
-                        In = ParameterLocation.Query,
-                        Schema = new OpenApiSchema { Type = query.WholeNumber ? JsonSchemaType.Integer : JsonSchemaType.String, Minimum = query.WholeNumber ? "0" : null },
-                    });
-                }
-
-                if (route.Request is { } request)
-                {
-                    operation.RequestBody = new OpenApiRequestBody
-                    {
-                        Required = true,
-                        Content = new Dictionary<string, OpenApiMediaType>
-                        {
-                            ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(request, null, cancellationToken) },
-                        },
+                        Title = "FunctionsSync",
+                        Version = "v1",
+                        Description = "Marketplace sync orchestration: connections, runs, conflicts, webhooks and live events. Every route but health and the receipt import needs X-Api-Key.",
                     };
-                }
+                    document.Components ??= new OpenApiComponents();
+                    document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                    document.Components.SecuritySchemes[ApiKeyAuthenticator.HeaderName] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.ApiKey,
+                        In = ParameterLocation.Header,
+                        Name = ApiKeyAuthenticator.HeaderName,
+                        Description = "The admin key, or an organization key issued by POST /api/admin/keys.",
+                    };
+                    return Task.CompletedTask;
+                });
+
+                // The API leaves null members out of its answers (ApiJson): a member that can be null is not required.
+                // An enum is a string (or null) of its values: said as a type too, for generators that read only types.
+                options.AddSchemaTransformer((schema, context, _) =>
+                {
+                    if (schema.Enum is { Count: > 0 } values && schema.Type is null)
+                    {
+                        schema.Type = values.Any(v => v is null) ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+                    }
+
+                    if (schema.Required is { Count: > 0 } required)
+                    {
+                        foreach (var property in context.JsonTypeInfo.Properties.Where(p => p.IsGetNullable || Nullable.GetUnderlyingType(p.PropertyType) is not null))
+                        {
+                            required.Remove(property.Name);
+                        }
+                    }
+
+                    return Task.CompletedTask;
+                });
+
+                // Not as AcceptsMetadata on the endpoint: routing would then choose endpoints by content type and answer a
+                // wrong one itself, before the API's own 415 problem could.
+                options.AddOperationTransformer(async (operation, context, cancellationToken) =>
+                {
+                    var method = context.Description.HttpMethod;
+                    var route = context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiRoute>().FirstOrDefault(r => string.Equals(r.Verb, method, StringComparison.OrdinalIgnoreCase));
+                    if (route is null)
+                    {
+                        return;
+                    }
+
+                    operation.Parameters ??= [];
+                    foreach (var name in route.Template.Split('/').Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}')))
+                    {
+                        if (!operation.Parameters.Any(p => p.Name == name))
+                        {
+                            operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+                        }
+                    }
+
+                    foreach (var query in route.Query)
+                    {
+                        operation.Parameters.Add(new OpenApiParameter
+                        {
+                            Name = query.Name,
+                            In = ParameterLocation.Query,
+                            Schema = new OpenApiSchema { Type = query.WholeNumber ? JsonSchemaType.Integer : JsonSchemaType.String, Minimum = query.WholeNumber ? "0" : null },
+                        });
+                    }
+
+                    if (route.Request is { } request)
+                    {
+                        operation.RequestBody = new OpenApiRequestBody
+                        {
+                            Required = true,
+                            Content = new Dictionary<string, OpenApiMediaType>
+                            {
+                                ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(request, null, cancellationToken) },
+                            },
+                        };
+                    }
+                });
             });
-        });
 
     /// <summary>What the document says about the endpoint of <paramref name="routes"/> (one template and name).</summary>
     public static void Describe(RouteHandlerBuilder endpoint, IReadOnlyList<ApiRoute> routes)
