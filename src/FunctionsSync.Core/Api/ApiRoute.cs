@@ -22,18 +22,27 @@ public sealed record ApiRoute(string Name, string Verb, string Template)
 
     public string ResponseContentType { get; init; } = "application/json";
 
+    /// <summary>Other statuses answered with the success body rather than a problem (health: 503 with its view).</summary>
+    public IReadOnlyList<int> AlsoAnswers { get; init; } = [];
+
     public IReadOnlyList<ApiQueryParameter> Query { get; init; } = [];
 
     public required Func<ApiCall, Task<ApiResult>> Handler { get; init; }
+
+    /// <summary>What the route does, in a line: the operation's summary in the document.</summary>
+    public required string Summary { get; init; }
 
     /// <summary>The route's first segment: its group in the document.</summary>
     public string Tag => Template.Split('/')[0];
 }
 
 /// <summary>A query parameter a route reads; whole numbers are checked before the handler runs (400 problem).</summary>
-public sealed record ApiQueryParameter(string Name, bool WholeNumber = false)
+/// <param name="Values">The values a filter takes (its handler refuses others), for the document; empty for free text.</param>
+public sealed record ApiQueryParameter(string Name, bool WholeNumber = false, IReadOnlyList<string>? Values = null)
 {
     public static ApiQueryParameter Text(string name) => new(name, false);
 
     public static ApiQueryParameter Int(string name) => new(name, true);
+
+    public static ApiQueryParameter Choice(string name, IEnumerable<string> values) => new(name, false, [.. values]);
 }

@@ -55,6 +55,53 @@ public static class ApiRoutes
     public const string AdminKeys = "admin/keys";
     public const string AdminKey = "admin/keys/{id}";
 
+    /// <summary>Each route's summary, by operation id: a route without one fails at start-up. Declared before the table, which reads it as it is built.</summary>
+    private static readonly IReadOnlyDictionary<string, string> Summaries = new Dictionary<string, string>
+    {
+        ["Health"] = "The service's health and its dependencies'",
+        ["HealthHead"] = "The service's health, status only",
+        ["OrdersImport"] = "Import an order receipt with a connection's sync token",
+        ["SyncStatus"] = "The schedule, connection counts by health and the active runs",
+        ["SyncStart"] = "Start the schedule",
+        ["SyncStop"] = "Stop the schedule",
+        ["SyncInterval"] = "Set the schedule's interval",
+        ["SyncTrigger"] = "Queue runs of chosen connections now",
+        ["SyncRunFull"] = "Queue a full sync of every connection (of one organization)",
+        ["RunList"] = "Runs across connections by status",
+        ["RunGet"] = "A run with its progress, counters and estimate",
+        ["RunPause"] = "Pause a run between pages",
+        ["RunResume"] = "Resume a paused run",
+        ["RunCancel"] = "Cancel a run",
+        ["ConnectionRegister"] = "Register a marketplace connection",
+        ["ConnectionList"] = "A page of connections with their health",
+        ["ConnectionGet"] = "A connection with its last run, record counts and cursors",
+        ["ConnectionStatus"] = "A connection's sync status and recent outcomes",
+        ["ConnectionRotateSyncToken"] = "Replace a connection's receipt-import token",
+        ["ConnectionPatch"] = "Change a connection's schedule, credentials or settings",
+        ["ConnectionDelete"] = "Delete a connection, keeping its history",
+        ["ConnectionActivity"] = "A connection's activity log, newest first",
+        ["ConnectionRuns"] = "A page of a connection's runs, newest first",
+        ["RecordList"] = "A page of a connection's stored records of one type",
+        ["RecordGet"] = "One stored record",
+        ["RecordEdit"] = "Replace a stored record (a local edit)",
+        ["ConflictList"] = "A page of conflicts",
+        ["ConflictGet"] = "One conflict with both versions",
+        ["ConflictResolve"] = "Resolve a conflict",
+        ["WebhookCreate"] = "Subscribe an endpoint to events",
+        ["WebhookList"] = "Webhook endpoints",
+        ["WebhookGet"] = "One webhook endpoint",
+        ["WebhookPatch"] = "Change, disable or enable a webhook endpoint",
+        ["WebhookDelete"] = "Delete a webhook endpoint",
+        ["WebhookDeliveries"] = "An endpoint's recent deliveries",
+        ["WebhookRotateSecret"] = "Replace an endpoint's signing secret",
+        ["WebhookDeliveryGet"] = "One delivery with the payload it sends",
+        ["WebhookReplay"] = "Send a delivery again",
+        ["Events"] = "Live events as server-sent events",
+        ["AdminIssueKey"] = "Issue an organization API key",
+        ["AdminListKeys"] = "API keys issued",
+        ["AdminRevokeKey"] = "Revoke an API key",
+    };
+
     /// <summary>
     /// Every route: where it is, what it takes and answers, and its handler. Both hosts map this list (the self-hosted
     /// runtime as endpoints, the Functions app through its one API trigger) and the OpenAPI document describes it, so a
@@ -62,8 +109,8 @@ public static class ApiRoutes
     /// </summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
-        Get<HealthApi, HealthView>("Health", Health, (h, c) => h.GetAsync(c.Aborted)) with { RequiresKey = false },
-        Route<HealthApi, HealthView>("HealthHead", "HEAD", Health, (h, c) => h.GetAsync(c.Aborted)) with { RequiresKey = false },
+        Get<HealthApi, HealthView>("Health", Health, (h, c) => h.GetAsync(c.Aborted)) with { RequiresKey = false, AlsoAnswers = [503] },
+        Route<HealthApi, HealthView>("HealthHead", "HEAD", Health, (h, c) => h.GetAsync(c.Aborted)) with { RequiresKey = false, AlsoAnswers = [503] },
 
         // The push path authenticates with the connection's sync token in the body, not an API key.
         Post<ReceiptsApi, ImportReceiptRequest, ReceiptView>("OrdersImport", OrdersImport, (h, c) => h.ImportAsync(c.Body, c.Aborted), 201) with { RequiresKey = false },
@@ -76,15 +123,15 @@ public static class ApiRoutes
         Post<SyncApi, RunFullRequest, RunFullAccepted>("SyncRunFull", SyncRunFull, (h, c) => h.RunFullAsync(c.Caller, c.Body, c.Aborted), 202),
 
         Get<RunListApi, RunListView>("RunList", Runs, (h, c) => h.ListAsync(c.Caller, c.Query("status"), c.Query("organizationId"), c.Int("take"), c.Aborted))
-            with { Query = [Text("status"), Text("organizationId"), Int("take")] },
+            with { Query = [Choice("status", RunListApi.StatusFilters), Text("organizationId"), Int("take")] },
         Get<RunsApi, RunView>("RunGet", Run, (h, c) => h.GetAsync(c.Caller, c.Route("runId"), c.Aborted)),
         Post<RunsApi, RunView>("RunPause", RunPause, (h, c) => h.PauseAsync(c.Caller, c.Route("runId"), c.Aborted), 202),
         Post<RunsApi, RunView>("RunResume", RunResume, (h, c) => h.ResumeAsync(c.Caller, c.Route("runId"), c.Aborted), 202),
         Post<RunsApi, RunView>("RunCancel", RunCancel, (h, c) => h.CancelAsync(c.Caller, c.Route("runId"), c.Aborted)),
 
         Post<ConnectionsApi, RegisterConnectionRequest, ConnectionView>("ConnectionRegister", Connections, (h, c) => h.RegisterAsync(c.Caller, c.Body, c.Aborted), 201),
-        Get<ConnectionsApi, ConnectionListView>("ConnectionList", Connections, (h, c) => h.ListAsync(c.Caller, c.Query("organizationId"), c.Query("health"), c.Aborted))
-            with { Query = [Text("organizationId"), Text("health")] },
+        Get<ConnectionsApi, ConnectionListView>("ConnectionList", Connections, (h, c) => h.ListAsync(c.Caller, c.Query("organizationId"), c.Query("health"), c.Int("pageSize"), c.Query("continuationToken"), c.Aborted))
+            with { Query = [Text("organizationId"), Choice("health", Enum.GetValues<SyncHealth>().Select(SyncHealthRule.WireName)), Int("pageSize"), Text("continuationToken")] },
         Get<ConnectionsApi, ConnectionView>("ConnectionGet", Connection, (h, c) => h.GetAsync(c.Caller, c.Route("id"), c.Aborted)),
         Get<ConnectionsApi, ConnectionStatusView>("ConnectionStatus", ConnectionStatus, (h, c) => h.StatusAsync(c.Caller, c.Route("id"), c.Aborted)),
         Post<ConnectionsApi, RotatedSyncToken>("ConnectionRotateSyncToken", ConnectionSyncToken, (h, c) => h.RotateSyncTokenAsync(c.Caller, c.Route("id"), c.Aborted)),
@@ -102,7 +149,7 @@ public static class ApiRoutes
 
         Get<ConflictsApi, ConflictPageView>("ConflictList", Conflicts, (h, c) =>
                 h.ListAsync(c.Caller, c.Query("organizationId"), c.Query("connectionId"), c.Query("status"), c.Int("pageSize"), c.Query("continuationToken"), c.Aborted))
-            with { Query = [Text("organizationId"), Text("connectionId"), Text("status"), Int("pageSize"), Text("continuationToken")] },
+            with { Query = [Text("organizationId"), Text("connectionId"), Choice("status", Enum.GetValues<ConflictStatus>().Select(ApiJson.WireName)), Int("pageSize"), Text("continuationToken")] },
         Get<ConflictsApi, ConflictView>("ConflictGet", Conflict, (h, c) => h.GetAsync(c.Caller, c.Route("id"), c.Aborted)),
         Post<ConflictsApi, ResolveConflictRequest, ConflictView>("ConflictResolve", ConflictResolve, (h, c) => h.ResolveAsync(c.Caller, c.Route("id"), c.Body, c.Aborted)),
 
@@ -140,6 +187,7 @@ public static class ApiRoutes
     private static ApiRoute Route<TApi, T>(string name, string verb, string template, Func<TApi, ApiCall, Task<ApiResult<T>>> handle, int success = 200)
         where TApi : notnull => new(name, verb, template)
         {
+            Summary = Summaries[name],
             Success = success,
             Response = typeof(T) == typeof(NoBody) ? null : typeof(T),
             Handler = async call => (await handle(call.Services.GetRequiredService<TApi>(), call)).Result,

@@ -26,6 +26,11 @@ public sealed class ConnectionsApi(
     private const int StatusWindow = 20;
     private const int DefaultRunPage = 20;
     private const int MaxRunPage = 100;
+    private const int DefaultConnectionPage = 100;
+    private const int MaxConnectionPage = 500;
+
+    /// <summary>Store pages a filtered list reads for one answer before it hands back what it has, with a token.</summary>
+    private const int MaxFilteredReads = 5;
 
     public async Task<ApiResult<ConnectionView>> RegisterAsync(ApiCaller caller, string? body, CancellationToken cancellationToken)
     {
@@ -67,8 +72,19 @@ public sealed class ConnectionsApi(
     /// <c>GET /api/connections?organizationId=&amp;health=</c>. Reads the organization's connection rows (or every
     /// connection's, for the admin) and the connection-state index: both grow with connections, not with history.
     /// </summary>
-    public async Task<ApiResult<ConnectionListView>> ListAsync(ApiCaller caller, string? organizationId, string? health, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>GET /api/connections</c>: a page of the caller's connections in index order (organization, then id). The
+    /// health filter is applied as connections are read, over at most <see cref="MaxFilteredReads"/> pages' worth of
+    /// them, so a filtered page may come back short, or empty with a token: a client follows the token until there is
+    /// none. A request reads a bounded number of connections and their states, whatever their number.
+    /// </summary>
+    public async Task<ApiResult<ConnectionListView>> ListAsync(ApiCaller caller, string? organizationId, string? health, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
+        if (pageSize is < 1 or > MaxConnectionPage)
+        {
+            return Problems.OutOfRange("pageSize", 1, MaxConnectionPage);
+        }
+
         SyncHealth? wanted = null;
         if (health is not null)
         {
@@ -85,16 +101,34 @@ public sealed class ConnectionsApi(
             return ApiResult.Ok(new ConnectionListView([]));
         }
 
-        var list = await connections.ListAsync(scope, cancellationToken);
-        var states = await state.ListConnectionStatesAsync(cancellationToken);
+        var size = pageSize ?? DefaultConnectionPage;
         var context = await healthReader.ReadAsync(cancellationToken);
-        var views = list
-            .Where(c => c.DeletedAt is null)
-            .OrderBy(c => c.OrganizationId, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)
-            .Select(c => ConnectionView.From(c, null, states.GetValueOrDefault(c.Id), context))
-            .Where(v => wanted is null || v.Health == wanted)
-            .ToList();
-        return ApiResult.Ok(new ConnectionListView(views));
+        var views = new List<ConnectionView>();
+        var token = continuationToken;
+        var reads = 0;
+        do
+        {
+            ConnectionPage page;
+            try
+            {
+                // Never more than the page still holds: a page of matches is never cut, so no match is skipped.
+                page = await connections.ListPageAsync(scope, size - views.Count, token, cancellationToken);
+            }
+            catch (FormatException)
+            {
+                return Problems.BadContinuation();
+            }
+
+            var listed = page.Items.Where(c => c.DeletedAt is null).ToList();
+            var states = new ConnectionSyncState?[listed.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, listed.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+                async (i, ct) => states[i] = await state.GetConnectionStateAsync(listed[i].Id, ct));
+            views.AddRange(listed.Select((c, i) => ConnectionView.From(c, null, states[i], context)).Where(v => wanted is null || v.Health == wanted));
+            token = page.ContinuationToken;
+        }
+        while (token is not null && views.Count < size && wanted is not null && ++reads < MaxFilteredReads);
+
+        return ApiResult.Ok(new ConnectionListView(views, token));
     }
 
     public async Task<ApiResult<ConnectionView>> GetAsync(ApiCaller caller, string connectionId, CancellationToken cancellationToken)

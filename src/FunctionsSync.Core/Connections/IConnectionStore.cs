@@ -10,8 +10,15 @@ public interface IConnectionStore
     /// <summary>The connection a receipt import's sync token belongs to.</summary>
     Task<Connection?> FindBySyncTokenAsync(string syncToken, CancellationToken cancellationToken);
 
-
+    /// <summary>Every connection of the organization (of all, given none), deleted ones included: for passes over all of them.</summary>
     Task<IReadOnlyList<Connection>> ListAsync(string? organizationId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="pageSize"/> index entries of the organization (of all, given none) from the token, as
+    /// their connections (deleted ones included; an entry of a connection that is gone is skipped, so a page may be short).
+    /// </summary>
+    /// <exception cref="FormatException">The token is not one this store handed out.</exception>
+    Task<ConnectionPage> ListPageAsync(string? organizationId, int pageSize, string? continuationToken, CancellationToken cancellationToken);
 
     /// <summary>
     /// Changes the connection as stored now: <paramref name="change"/> is applied to the current row and written only

@@ -17,6 +17,9 @@ public sealed class RunListApi(IConnectionStore connections, ISyncStateStore sta
     private const int DefaultTake = 50;
     private const int MaxTake = 200;
 
+    /// <summary>The <c>status</c> values this list takes.</summary>
+    public static IReadOnlyList<string> StatusFilters { get; } = ["active", "queued", "running", "paused", "succeeded", "partial", "failed", "cancelled"];
+
     public async Task<ApiResult<RunListView>> ListAsync(ApiCaller caller, string? status, string? organizationId, int? take, CancellationToken cancellationToken)
     {
         if (take is < 1 or > MaxTake)
@@ -31,7 +34,7 @@ public sealed class RunListApi(IConnectionStore connections, ISyncStateStore sta
             wanted = Enum.GetValues<RunStatus>().Where(s => ApiJson.WireName(s) == status).Cast<RunStatus?>().FirstOrDefault();
             if (wanted is null || wanted == RunStatus.Interrupted)
             {
-                return Problems.BadRequest($"Unknown status '{status}'.", new Dictionary<string, string[]> { ["status"] = ["One of active, queued, running, paused, succeeded, partial, failed, cancelled."] });
+                return Problems.BadRequest($"Unknown status '{status}'.", new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", StatusFilters)}."] });
             }
         }
 

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using FunctionsSync.Core.Access;
 using FunctionsSync.Core.Api;
 using Microsoft.AspNetCore.Builder;
@@ -33,9 +36,13 @@ public static class ApiDescriptions
                 }
 
                 json.SerializerOptions.DefaultIgnoreCondition = ApiJson.Options.DefaultIgnoreCondition;
+                // Numbers are written as numbers: described so, though the API also reads them from strings.
+                json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             })
             .AddOpenApi(DocumentName, options =>
             {
+                // A record's body is any JSON object: described inline, not as a schema named after JsonElement.
+                options.CreateSchemaReferenceId = type => type.Type == typeof(JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
                 options.AddDocumentTransformer((document, _, _) =>
                 {
                     document.Info = new OpenApiInfo
@@ -53,6 +60,14 @@ public static class ApiDescriptions
                         Name = ApiKeyAuthenticator.HeaderName,
                         Description = "The admin key, or an organization key issued by POST /api/admin/keys.",
                     };
+                    // Every operation needs the key unless it says otherwise (health, the receipt import).
+                    document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticator.HeaderName, document)] = [] }];
+                    foreach (var server in document.Servers ?? [])
+                    {
+                        server.Url = server.Url?.TrimEnd('/');
+                    }
+
+                    document.Tags = new HashSet<OpenApiTag>(TagDescriptions.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
                     return Task.CompletedTask;
                 });
 
@@ -87,6 +102,12 @@ public static class ApiDescriptions
                         return;
                     }
 
+                    operation.Summary = route.Summary;
+                    if (!route.RequiresKey)
+                    {
+                        operation.Security = [];
+                    }
+
                     operation.Parameters ??= [];
                     foreach (var name in route.Template.Split('/').Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}')))
                     {
@@ -102,7 +123,12 @@ public static class ApiDescriptions
                         {
                             Name = query.Name,
                             In = ParameterLocation.Query,
-                            Schema = new OpenApiSchema { Type = query.WholeNumber ? JsonSchemaType.Integer : JsonSchemaType.String, Minimum = query.WholeNumber ? "0" : null },
+                            Schema = new OpenApiSchema
+                            {
+                                Type = query.WholeNumber ? JsonSchemaType.Integer : JsonSchemaType.String,
+                                Minimum = query.WholeNumber ? "0" : null,
+                                Enum = query.Values is { Count: > 0 } values ? [.. values.Select(v => (JsonNode)JsonValue.Create(v))] : null,
+                            },
                         });
                     }
 
@@ -120,13 +146,32 @@ public static class ApiDescriptions
                 });
             });
 
+    /// <summary>The document's tags (a route's first segment), each with what its routes are for.</summary>
+    private static readonly IReadOnlyDictionary<string, string> TagDescriptions = new Dictionary<string, string>
+    {
+        ["health"] = "Whether the service and its storage answer.",
+        ["orders"] = "Receipts pushed by a merchant's system with a connection's sync token.",
+        ["sync"] = "The schedule, manual triggers and the service's status.",
+        ["runs"] = "Runs: progress, pause, resume, cancel.",
+        ["connections"] = "Marketplace connections, their runs, activity and stored records.",
+        ["conflicts"] = "Conflicts between local edits and marketplace changes, and their resolution.",
+        ["webhooks"] = "Outbound webhook endpoints and their deliveries.",
+        ["events"] = "The live event stream.",
+        ["admin"] = "Organization API keys.",
+    };
+
     /// <summary>What the document says about the endpoint of <paramref name="routes"/> (one template and name).</summary>
     public static void Describe(RouteHandlerBuilder endpoint, IReadOnlyList<ApiRoute> routes)
     {
         var route = routes[0];
         endpoint.WithName(route.Name).WithTags(route.Tag).WithMetadata([.. routes]);
         endpoint.Produces(route.Success, route.Response, route.Response is null ? null : route.ResponseContentType);
-        foreach (var status in ProblemStatuses)
+        foreach (var status in route.AlsoAnswers)
+        {
+            endpoint.Produces(status, route.Response, route.ResponseContentType);
+        }
+
+        foreach (var status in ProblemStatuses.Except(route.AlsoAnswers))
         {
             endpoint.Produces<ProblemBody>(status, "application/problem+json");
         }

@@ -3,7 +3,9 @@
 // answers that request with the events so far and closes it (the Functions app), the same loop polls.
 "use strict";
 
-const state = { key: sessionStorage.getItem("functionssync.key"), connections: [], runs: new Map(), latest: new Map(), lastEventId: null };
+const state = { key: sessionStorage.getItem("functionssync.key"), connections: [], connectionPages: 1, moreConnections: null, health: "", runs: new Map(), latest: new Map(), lastEventId: null };
+// Connections are read a page at a time (the API pages them): the pages shown are read again on each refresh.
+const CONNECTION_PAGE = 50;
 const FINAL = ["succeeded", "partial", "failed", "cancelled"];
 const $ = id => document.getElementById(id);
 
@@ -43,7 +45,7 @@ const eta = ms => ms == null ? "" : ms < 60000 ? `${Math.ceil(ms / 1000)} s left
 async function signIn(key) {
   state.key = key;
   try {
-    await api("GET", "connections");
+    await api("GET", "connections?pageSize=1");
   } catch (e) {
     state.key = null;
     $("signin-error").textContent = e.status === 401 ? "That key is not valid." : e.message;
@@ -80,9 +82,36 @@ async function scheduleAction(path, body) {
 }
 
 // ---- connections and live runs
+function connectionsPath(token) {
+  const query = new URLSearchParams({ pageSize: String(CONNECTION_PAGE) });
+  if (state.health) query.set("health", state.health);
+  if (token) query.set("continuationToken", token);
+  return "connections?" + query;
+}
+
 async function refreshConnections() {
-  state.connections = (await api("GET", "connections")).connections;
+  const list = [];
+  let token = null;
+  let pages = 0;
+  do {
+    const page = await api("GET", connectionsPath(token));
+    list.push(...page.connections);
+    token = page.continuationToken ?? null;
+    pages++;
+    // A filtered page may come back empty with more to read: read on until something shows or the list ends.
+  } while (token && (pages < state.connectionPages || list.length === 0));
+  state.connections = list;
+  state.moreConnections = token;
   await Promise.all(state.connections.filter(c => c.activeRunId && !state.runs.has(c.activeRunId)).map(c => loadRun(c.activeRunId)));
+  renderConnections();
+}
+
+async function showMoreConnections() {
+  const page = await api("GET", connectionsPath(state.moreConnections));
+  state.connections.push(...page.connections);
+  state.moreConnections = page.continuationToken ?? null;
+  state.connectionPages++;
+  await Promise.all(page.connections.filter(c => c.activeRunId && !state.runs.has(c.activeRunId)).map(c => loadRun(c.activeRunId)));
   renderConnections();
 }
 
@@ -103,7 +132,8 @@ function renderConnections() {
       el("thead", {}, el("tr", {}, ["Connection", "Marketplace", "Health", "Last run", "Progress", "Actions"].map(t => el("th", { scope: "col" }, t)))),
       el("tbody", {}, list.map(connectionRow))));
   }
-  if (state.connections.length === 0) container.append(el("p", {}, "No connections."));
+  if (state.connections.length === 0) container.append(el("p", {}, state.moreConnections ? "None on this page." : state.health ? "No connections with this health." : "No connections."));
+  $("connections-more").hidden = !state.moreConnections;
 }
 
 function connectionRow(c) {
@@ -297,6 +327,12 @@ function onEvent(type, data) {
 // ---- wiring
 $("signin-form").addEventListener("submit", event => { event.preventDefault(); signIn($("key").value.trim()); });
 $("signout").addEventListener("click", signOut);
+$("connections-more").addEventListener("click", () => showMoreConnections().catch(e => say(e.message)));
+$("health-filter").addEventListener("change", () => {
+  state.health = $("health-filter").value;
+  state.connectionPages = 1;
+  refreshConnections().catch(e => say(e.message));
+});
 $("schedule-start").addEventListener("click", () => scheduleAction("sync/start"));
 $("schedule-stop").addEventListener("click", () => scheduleAction("sync/stop"));
 $("interval-form").addEventListener("submit", event => { event.preventDefault(); scheduleAction("sync/interval", { minutes: Number($("interval-minutes").value) }); });

@@ -72,6 +72,10 @@ internal static class ConnectionRows
     public static TableEntity TokenEntry(Connection connection) =>
         new(TokenPartition(connection.SyncTokenHash), TokenRow) { ["ConnectionId"] = connection.Id };
 
+    /// <summary>The organization index of every organization, in organization then connection id order.</summary>
+    public static string AllOrganizationEntries =>
+        TableClient.CreateQueryFilter($"PartitionKey ge {OrganizationPrefix} and PartitionKey lt {OrganizationPrefix[..^1] + (char)(OrganizationPrefix[^1] + 1)}");
+
     /// <summary>Every connection row of the table: it grows with connections (three rows each), not with history.</summary>
     public static string AllConnections => TableClient.CreateQueryFilter($"RowKey eq {ConnectionRow}");
 }

@@ -93,6 +93,17 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
         return [.. found.Where(c => c is not null && c.OrganizationId == organizationId).Select(c => c!)];
     }
 
+    public async Task<ConnectionPage> ListPageAsync(string? organizationId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        var filter = organizationId is null ? ConnectionRows.AllOrganizationEntries : TableQueries.Partition(ConnectionRows.OrganizationPartition(organizationId));
+        var (ids, next) = await table.ReadPageAsync(filter, pageSize, Continuation.Decode(continuationToken), e => TableKeys.Decode(e.RowKey), cancellationToken);
+        var found = new Connection?[ids.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (i, ct) => found[i] = await GetAsync(ids[i], ct));
+        return new ConnectionPage([.. found.Where(c => c is not null && (organizationId is null || c.OrganizationId == organizationId)).Select(c => c!)], Continuation.Encode(next));
+    }
+
     /// <summary>
     /// Rewrites every connection whose secrets are in plain text or under an older key with the current key (a
     /// conditional write each, so a change racing it is re-applied, not lost). Idempotent: run again, it finds less.

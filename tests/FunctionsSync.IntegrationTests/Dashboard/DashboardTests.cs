@@ -179,6 +179,66 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         await Expect(page.Locator("#run-detail")).ToContainTextAsync("invalid_grant");
     }
 
+    /// <summary>
+    /// More connections than a page holds: the list shows the first page and offers the rest, and the health filter is
+    /// asked of the server, so the browser never loads every connection.
+    /// </summary>
+    [Fact]
+    public async Task An_operator_pages_through_connections_and_filters_them_by_health()
+    {
+        await using var host = new HostApp(storage, StorageServices.NewPrefix("dashpage"));
+        var baseUrl = host.StartOnFreePort();
+        using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+        const int count = 53;
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            var storeId = $"page-{i:00}";
+            var response = await api.PostAsJsonAsync("/api/connections", new
+            {
+                organizationId = "org-dashpage", marketplace = "woocommerce", externalStoreId = storeId, name = $"store {i:00}",
+                credentials = SyncHarness.CredentialsFor("woocommerce", storeId),
+                settings = new Dictionary<string, string> { ["baseUrl"] = simulator.BaseUrlFor("woocommerce", storeId) },
+            });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        });
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        var listRequests = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/api/connections?", StringComparison.Ordinal))
+            {
+                lock (listRequests)
+                {
+                    listRequests.Add(request.Url);
+                }
+            }
+        };
+        await page.GotoAsync(baseUrl + "/");
+        await page.GetByLabel("API key").FillAsync(HostApp.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        var rows = page.Locator("#connections tbody tr");
+        await Expect(rows).ToHaveCountAsync(50);
+        var more = page.GetByRole(AriaRole.Button, new() { Name = "Show more connections" });
+        await more.ClickAsync();
+        await Expect(rows).ToHaveCountAsync(count);
+        await Expect(more).ToBeHiddenAsync();
+        Assert.All(listRequests, url => Assert.Contains("pageSize=", url, StringComparison.Ordinal));
+
+        // The filter is the server's: none is on time before any run, all are pending.
+        await page.GetByLabel("Health").SelectOptionAsync("on_time");
+        await Expect(page.Locator("#connections")).ToHaveTextAsync("No connections with this health.");
+        await page.GetByLabel("Health").SelectOptionAsync("pending");
+        await Expect(rows).ToHaveCountAsync(50);
+        Assert.Contains(listRequests, url => url.Contains("health=pending", StringComparison.Ordinal));
+        await more.ClickAsync();
+        await Expect(rows).ToHaveCountAsync(count);
+    }
+
     /// <summary>Debian's chromium, headless: as root without a sandbox, and without the background traffic this machine's closed network refuses.</summary>
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
     {
