@@ -1,8 +1,9 @@
 # Shared by the scripts: the pinned Azurite, free ports, readiness waits. Source it from the repository root.
 
+# The pinned npm tools of package.json: Azurite, and Redocly's CLI that lints the OpenAPI document in the tests.
 ensure_azurite() {
-  if [ ! -x node_modules/.bin/azurite ]; then
-    echo "== installing Azurite (npm ci)"
+  if [ ! -x node_modules/.bin/azurite ] || [ ! -x node_modules/.bin/redocly ]; then
+    echo "== installing the pinned npm tools: Azurite, Redocly CLI (npm ci)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
 }
