@@ -91,6 +91,42 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
         }
     }
 
+    /// <summary>
+    /// A completed bulk query whose file holds fewer top-level objects than its <c>rootObjectCount</c> (a result
+    /// dropped without an error): the run ends partial naming the shortfall, the cursor does not pass the feed, and the
+    /// next run reads it again and ends exact.
+    /// </summary>
+    [Fact]
+    public async Task A_bulk_result_cut_short_without_an_error_ends_partial_and_the_next_run_reads_it_again()
+    {
+        await using var harness = new SyncHarness(storage, simulator, "gqlshort");
+        var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Shopify, "gql-short", new SimStoreConfig { Orders = 1_200, Products = 0, Customers = 0, Seed = 25 });
+        simulator.State.Faults = new SimFaults { DropFromBulkFiles = 40 };
+        SyncOutcome first;
+        try
+        {
+            first = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full, [EntityType.Orders]), CancellationToken.None);
+        }
+        finally
+        {
+            simulator.State.Faults = new SimFaults();
+        }
+
+        Assert.Equal(RunStatus.Partial, first.Run!.Status);
+        Assert.StartsWith("completeness: shopify orders: the marketplace counted 1200, the feed delivered 1160", first.Run.Error, StringComparison.Ordinal);
+        var counted = first.Run.Entity(EntityType.Orders)!.Counters;
+        Assert.Equal((1_200L, 40L, 0L), (counted.Expected!.Value, counted.Missing, counted.Failed));
+        Assert.Equal(1_160, (await harness.SnapshotAsync(connection.Id))[EntityType.Orders].Count);
+        // The feed's cursor did not pass it: no high-water mark, so the next run (a scheduled, incremental one) reads it whole.
+        Assert.Null((await harness.State.GetCursorsAsync(connection.Id, CancellationToken.None))[EntityType.Orders].HighWaterMark);
+
+        var next = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Incremental, [EntityType.Orders]), CancellationToken.None);
+        Assert.True(next.Run!.Status == RunStatus.Succeeded, next.Run.Error);
+        Assert.Equal((1_200L, 0L), (next.Run.Entity(EntityType.Orders)!.Counters.Expected!.Value, next.Run.Entity(EntityType.Orders)!.Counters.Missing));
+        Expected.Matches(Expected.For(store, EntityType.Orders), (await harness.SnapshotAsync(connection.Id))[EntityType.Orders], "orders after a short bulk result and the next run");
+        Assert.NotNull((await harness.State.GetCursorsAsync(connection.Id, CancellationToken.None))[EntityType.Orders].HighWaterMark);
+    }
+
     [Fact]
     public async Task A_bulk_query_running_past_its_limit_is_cancelled_and_the_feed_paged()
     {

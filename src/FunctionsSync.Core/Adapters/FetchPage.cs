@@ -7,9 +7,15 @@ namespace FunctionsSync.Core.Adapters;
 /// <param name="NextPageToken">Token for the next page; null when the feed is exhausted.</param>
 /// <param name="TotalCount">The marketplace's count of matching records, where it reports one.</param>
 /// <param name="RateLimit">What the marketplace said about its rate limit on this response.</param>
+/// <param name="Expected">
+/// How many records (mapped or rejected) the whole feed holds by the marketplace's own count, stated only where the
+/// adapter delivers exactly one per object counted (a bulk operation's <c>rootObjectCount</c>): a feed that ends with
+/// fewer is short, and the run does not pass it (completeness). Null: no such count.
+/// </param>
 public sealed record FetchPage(
     IReadOnlyList<CanonicalRecord> Records,
     IReadOnlyList<RejectedRecord> Rejected,
     string? NextPageToken,
     long? TotalCount = null,
-    RateLimitInfo? RateLimit = null);
+    RateLimitInfo? RateLimit = null,
+    long? Expected = null);

@@ -3,7 +3,9 @@ using FunctionsSync.Core.Api;
 
 namespace FunctionsSync.Core.Runs;
 
-public sealed record CountersView(long Total, long Processed, long Created, long Updated, long Unchanged, long Failed, long Skipped, long Pending)
+/// <param name="Expected">What the marketplace counted in the feeds read, where the adapter checks against a count.</param>
+/// <param name="Missing">Records it counted that the feeds ended without (the run is then partial).</param>
+public sealed record CountersView(long Total, long Processed, long Created, long Updated, long Unchanged, long Failed, long Skipped, long Pending, long? Expected, long Missing)
 {
-    public static CountersView From(RunCounters c) => new(c.Total, c.Processed, c.Created, c.Updated, c.Unchanged, c.Failed, c.Skipped, c.Pending);
+    public static CountersView From(RunCounters c) => new(c.Total, c.Processed, c.Created, c.Updated, c.Unchanged, c.Failed, c.Skipped, c.Pending, c.Expected, c.Missing);
 }

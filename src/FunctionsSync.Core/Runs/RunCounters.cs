@@ -17,6 +17,12 @@ public sealed record RunCounters
     /// <summary>What the marketplace reported as matching, where it did; otherwise what has been seen.</summary>
     public long? ReportedTotal { get; init; }
 
+    /// <summary>What the marketplace counted in the feeds read, where an adapter checks its reading against such a count.</summary>
+    public long? Expected { get; init; }
+
+    /// <summary>Records the marketplace counted that the feeds ended without: the run is partial and does not pass them.</summary>
+    public long Missing { get; init; }
+
     public long Processed => Created + Updated + Unchanged + Failed;
     public long Total => Math.Max(ReportedTotal ?? 0, Processed + Skipped);
     public long Pending => Total - Processed - Skipped;
@@ -29,5 +35,7 @@ public sealed record RunCounters
         Failed = Failed + other.Failed,
         Skipped = Skipped + other.Skipped,
         ReportedTotal = ReportedTotal is null && other.ReportedTotal is null ? null : (ReportedTotal ?? 0) + (other.ReportedTotal ?? 0),
+        Expected = Expected is null && other.Expected is null ? null : (Expected ?? 0) + (other.Expected ?? 0),
+        Missing = Missing + other.Missing,
     };
 }

@@ -37,6 +37,16 @@ public sealed record EntityCursor
 
     public long? ReportedTotal { get; init; }
 
+    /// <summary>What the marketplace counted in the feed this run reads, where the adapter states it (<see cref="FetchPage.Expected"/>).</summary>
+    public long? Expected { get; init; }
+
+    /// <summary>Records (mapped or rejected) this run's feed delivered so far.</summary>
+    public long Delivered { get; init; }
+
+    /// <summary>Records the marketplace counted and the feed did not deliver: a finished feed with a shortfall did not read its window whole.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Shortfall => Expected is { } expected && Delivered < expected ? expected - Delivered : 0;
+
     public DateTimeOffset? LastSyncedAt { get; init; }
 
     /// <summary>
@@ -59,6 +69,8 @@ public sealed record EntityCursor
         HoldAll = false,
         Completed = false,
         ReportedTotal = null,
+        Expected = null,
+        Delivered = 0,
     };
 
     /// <summary>
@@ -79,15 +91,20 @@ public sealed record EntityCursor
             Completed = page.NextPageToken is null,
             // The first total the marketplace reports (a report's size is known only once it is made).
             ReportedTotal = ReportedTotal ?? page.TotalCount,
+            Expected = Expected ?? page.Expected,
+            Delivered = Delivered + page.Records.Count + page.Rejected.Count,
             StoredRecords = StoredRecords + created,
         };
         return next.Completed ? next.Complete(now) : next;
     }
 
-    /// <summary>The feed was read whole: the high-water mark moves to the newest change seen, but never past a rejected record.</summary>
+    /// <summary>
+    /// The feed was read to its end: the high-water mark moves to the newest change seen, but never past a rejected
+    /// record, and not at all when the feed fell short of the marketplace's count (the next run reads the window again).
+    /// </summary>
     public EntityCursor Complete(DateTimeOffset now)
     {
-        if (HoldAll)
+        if (HoldAll || Shortfall > 0)
         {
             return this with { LastSyncedAt = now };
         }

@@ -177,6 +177,6 @@ public sealed class FeedReader(
             }
         }
 
-        return new FetchPage(records, rejected, last.NextPageToken, page.TotalCount, last.RateLimit ?? page.RateLimit);
+        return new FetchPage(records, rejected, last.NextPageToken, page.TotalCount, last.RateLimit ?? page.RateLimit, page.Expected ?? last.Expected);
     }
 }

@@ -20,6 +20,8 @@ internal static class PageAccounting
             Failed = progress.Counters.Failed + result.Failed + page.Rejected.Count,
             Skipped = progress.Counters.Skipped + result.Skipped,
             ReportedTotal = cursor.ReportedTotal,
+            Expected = cursor.Expected,
+            Missing = cursor.Completed ? cursor.Shortfall : 0,
         };
         var errors = run.RecordErrors
             .Concat(page.Rejected.Select(r => r.Reason))

@@ -27,15 +27,27 @@ public sealed class RunEndings(
 {
     private DateTimeOffset Now => time.GetUtcNow();
 
-    /// <summary>Every feed is done: the run ends succeeded (partial with failed records), with <c>sync.completed</c>.</summary>
+    /// <summary>
+    /// Every feed is done: the run ends succeeded, with <c>sync.completed</c>; partial with failed records, or with a
+    /// feed that ended short of the marketplace's own count (named in its error; that feed's cursor did not move).
+    /// </summary>
     internal async Task<SyncOutcome> FinishAsync(RunAttempt attempt)
     {
         attempt.FeedsDone();
         checkpoints.ReportPhase(attempt.Run.RunId, RunPhase.Finalizing);
         var counters = attempt.Run.Counters;
+        var shortfalls = attempt.Run.Entities.Where(e => e.Counters.Missing > 0)
+            .Select(e => $"{attempt.Connection.Marketplace} {Records.EntityTypes.ToWire(e.EntityType)}: the marketplace counted {e.Counters.Expected}, the feed delivered {e.Counters.Expected - e.Counters.Missing}")
+            .ToList();
+        foreach (var shortfall in shortfalls)
+        {
+            logger.FeedShort(attempt.Run.RunId, shortfall);
+        }
+
         var run = attempt.Run with
         {
-            Status = counters.Failed > 0 ? RunStatus.Partial : RunStatus.Succeeded,
+            Status = counters.Failed > 0 || shortfalls.Count > 0 ? RunStatus.Partial : RunStatus.Succeeded,
+            Error = shortfalls.Count > 0 ? $"completeness: {string.Join("; ", shortfalls)}; the next run reads these again." : attempt.Run.Error,
             Phase = null,
             FinishedAt = Now,
             UpdatedAt = Now,

@@ -59,4 +59,7 @@ internal static partial class SyncLogs
 
     [LoggerMessage(1019, LogLevel.Debug, "Run {RunId} ended; its operator request could not be cleared (harmless: an ended run ignores it)")]
     public static partial void ControlNotCleared(this ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1020, LogLevel.Warning, "Run {RunId}: a feed ended short of the marketplace's count ({Shortfall}); its cursor stays, the next run reads it again")]
+    public static partial void FeedShort(this ILogger logger, string runId, string shortfall);
 }

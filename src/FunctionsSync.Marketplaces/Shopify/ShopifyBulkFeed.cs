@@ -113,7 +113,9 @@ public sealed partial class ShopifyBulkFeed(
                         return new FetchPage([], [], (token with { Attempts = attempts }).Encode());
                     }
 
-                    return await ReadAsync(connection, type, token with { Stage = ShopifyBulkStage.Read, Attempts = 0 }, pageSize, cancellationToken);
+                    // Shopify's own count of the query's top-level objects: one record each, so the feed is held to it.
+                    var roots = long.TryParse(operation.OptStr("rootObjectCount"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : (long?)null;
+                    return await ReadAsync(connection, type, token with { Stage = ShopifyBulkStage.Read, Attempts = 0, Roots = roots }, pageSize, cancellationToken);
                 case "FAILED" or "CANCELED" or "CANCELING" or "EXPIRED":
                     return await FallBackAsync(connection, type, token, $"ended {status}{(operation.OptStr("errorCode") is { } code ? $" ({code})" : "")}", pageSize, cancellationToken);
                 case "CREATED" or "RUNNING":
@@ -260,11 +262,11 @@ public sealed partial class ShopifyBulkFeed(
                 g => g.Parent.RootElement.OptDate("updatedAt"));
             if (nextOffset is { } offset)
             {
-                return new FetchPage(records, rejected, (token with { Offset = offset }).Encode(), total);
+                return new FetchPage(records, rejected, (token with { Offset = offset }).Encode(), total, Expected: token.Offset == 0 ? token.Roots : null);
             }
 
             files.Delete(connection, token.Operation);
-            return new FetchPage(records, rejected, null, total);
+            return new FetchPage(records, rejected, null, total, Expected: token.Offset == 0 ? token.Roots : null);
         }
         finally
         {

@@ -6,20 +6,24 @@ namespace FunctionsSync.Marketplaces.Shopify;
 /// Where a full sync through a bulk query stands, as the page token the run checkpoints: the query to start, the
 /// operation being run (<see cref="Operation"/>, since <see cref="Started"/>; <see cref="Attempts"/> broken downloads
 /// of its file so far), its file being read from a byte offset, or the paged feed that replaced it (<see cref="Inner"/>).
+/// <see cref="Roots"/> is the completed operation's <c>rootObjectCount</c>, which the file's reading is held to.
 /// </summary>
-internal sealed record ShopifyBulkToken(ShopifyBulkStage Stage, DateTimeOffset Started, string Operation = "", long Offset = 0, int Attempts = 0, string Inner = "")
+internal sealed record ShopifyBulkToken(ShopifyBulkStage Stage, DateTimeOffset Started, string Operation = "", long Offset = 0, int Attempts = 0, string Inner = "", long? Roots = null)
 {
     private const string Prefix = "sb1";
 
     public static bool IsOne(string? token) => token?.StartsWith(Prefix + "|", StringComparison.Ordinal) == true;
 
     public string Encode() => string.Join('|', Prefix, ((int)Stage).ToString(CultureInfo.InvariantCulture), Started.UtcTicks.ToString(CultureInfo.InvariantCulture),
-        Uri.EscapeDataString(Operation), Offset.ToString(CultureInfo.InvariantCulture), Attempts.ToString(CultureInfo.InvariantCulture), Uri.EscapeDataString(Inner));
+        Uri.EscapeDataString(Operation), Offset.ToString(CultureInfo.InvariantCulture), Attempts.ToString(CultureInfo.InvariantCulture), Uri.EscapeDataString(Inner),
+        Roots?.ToString(CultureInfo.InvariantCulture) ?? "");
 
     public static bool TryDecode(string token, out ShopifyBulkToken decoded)
     {
         decoded = null!;
-        if (token.Split('|') is not [Prefix, var stage, var started, var operation, var offset, var attempts, var inner]
+        // A token checkpointed before the count was kept has seven parts: its file is read unchecked.
+        var parts = token.Split('|');
+        if (parts is not [Prefix, var stage, var started, var operation, var offset, var attempts, var inner, ..] || parts.Length > 8
             || !int.TryParse(stage, NumberStyles.None, CultureInfo.InvariantCulture, out var s) || !Enum.IsDefined((ShopifyBulkStage)s)
             || !long.TryParse(started, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTimeOffset.MaxValue.UtcTicks
             || !long.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out var at)
@@ -28,7 +32,18 @@ internal sealed record ShopifyBulkToken(ShopifyBulkStage Stage, DateTimeOffset S
             return false;
         }
 
-        decoded = new ShopifyBulkToken((ShopifyBulkStage)s, new DateTimeOffset(ticks, TimeSpan.Zero), Uri.UnescapeDataString(operation), at, tries, Uri.UnescapeDataString(inner));
+        long? roots = null;
+        if (parts.Length == 8 && parts[7].Length > 0)
+        {
+            if (!long.TryParse(parts[7], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            {
+                return false;
+            }
+
+            roots = count;
+        }
+
+        decoded = new ShopifyBulkToken((ShopifyBulkStage)s, new DateTimeOffset(ticks, TimeSpan.Zero), Uri.UnescapeDataString(operation), at, tries, Uri.UnescapeDataString(inner), roots);
         return true;
     }
 }

@@ -91,5 +91,5 @@ internal static class ShopifyGraphQlQueries
 
     public const string CancelBulk = "mutation CancelBulk($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { id status } userErrors { field message } } }";
 
-    public const string BulkStatus = "query BulkStatus($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount fileSize url partialDataUrl } } }";
+    public const string BulkStatus = "query BulkStatus($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl } } }";
 }

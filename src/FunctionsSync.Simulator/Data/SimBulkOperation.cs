@@ -24,10 +24,14 @@ public sealed class SimBulkOperation(long id, GqlField root, SimKind kind, DateT
     /// <summary>Whether each object's nested lines follow it (<c>groupObjects</c>); otherwise they are scattered before and after it.</summary>
     public bool Grouped { get; init; }
 
+    /// <summary>Top-level objects (the last ones) counted but left out of the file: a result cut short without an error.</summary>
+    public int DropObjects { get; init; }
+
     public string Status { get; private set; } = "CREATED";
     public DateTimeOffset? CompletedAt { get; private set; }
     public string? File { get; private set; }
     public long ObjectCount { get; private set; }
+    public long RootObjectCount { get; private set; }
     public long FileSize { get; private set; }
 
     private long bytesServed;
@@ -40,7 +44,7 @@ public sealed class SimBulkOperation(long id, GqlField root, SimKind kind, DateT
     public bool IsRunning => Status is "CREATED" or "RUNNING";
 
     /// <summary>Counts a poll; at the last one runs <paramref name="write"/> (the file, its object count) and settles the status.</summary>
-    public void Poll(int pollsUntilDone, DateTimeOffset now, Func<SimBulkOperation, (string File, long Objects)> write)
+    public void Poll(int pollsUntilDone, DateTimeOffset now, Func<SimBulkOperation, (string File, long Objects, long Roots)> write)
     {
         lock (gate)
         {
@@ -55,7 +59,7 @@ public sealed class SimBulkOperation(long id, GqlField root, SimKind kind, DateT
                 return;
             }
 
-            (File, ObjectCount) = write(this);
+            (File, ObjectCount, RootObjectCount) = write(this);
             FileSize = new FileInfo(File).Length;
             Status = FailAfterObjects > 0 ? "FAILED" : "COMPLETED";
             CompletedAt = now;

@@ -28,6 +28,13 @@ public sealed record SimFaults
     /// <summary>Shopify bulk queries started from now on fail after writing this many top-level objects (0: they complete).</summary>
     public int FailBulkAfterObjects { get; init; }
 
+    /// <summary>
+    /// Shopify bulk queries started from now on complete with their last this-many top-level objects (and their nested
+    /// lines) missing from the file, while <c>objectCount</c> and <c>rootObjectCount</c> count them: a result cut short
+    /// without an error, as a dropped slice looks (0: none).
+    /// </summary>
+    public int DropFromBulkFiles { get; init; }
+
     /// <summary>The next file download asked for from its start (no Range) is cut off after this many bytes (0: none).</summary>
     public long CutDownloadAtBytes { get; init; }
 

@@ -16,7 +16,7 @@ internal static class ShopifyBulkFiles
 {
     private static readonly string Folder = Path.Combine(Path.GetTempPath(), "functionssync-simulator", "bulk");
 
-    public static (string File, long Objects) Write(SimStore store, SimBulkOperation operation)
+    public static (string File, long Objects, long Roots) Write(SimStore store, SimBulkOperation operation)
     {
         Directory.CreateDirectory(Folder);
         var path = Path.Combine(Folder, $"{Guid.NewGuid():N}-{operation.Id}.jsonl");
@@ -31,6 +31,8 @@ internal static class ShopifyBulkFiles
         var parents = 0;
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
         var scatter = operation.Grouped ? null : new Scatter(writer, SimRandom.For(store.Config.Seed, 91, operation.Id));
+        // Counted only when some are to be left out: the feed is walked twice then, once otherwise.
+        var written = operation.DropObjects > 0 ? Math.Max(0, store.Feed(operation.Kind, query).Count() - operation.DropObjects) : int.MaxValue;
         foreach (var at in store.Feed(operation.Kind, query))
         {
             if (operation.FailAfterObjects > 0 && parents >= operation.FailAfterObjects)
@@ -58,6 +60,12 @@ internal static class ShopifyBulkFiles
             }
 
             objects += 1 + children.Count;
+            if (parents > written)
+            {
+                // Counted, not written: the file is cut short though the operation completed.
+                continue;
+            }
+
             if (scatter is null)
             {
                 writer.Write(line.ToJsonString());
@@ -71,7 +79,7 @@ internal static class ShopifyBulkFiles
         }
 
         scatter?.Flush();
-        return (path, objects);
+        return (path, objects, parents);
     }
 
     /// <summary>Writes an object's nested lines before it, after it or a few objects later, at random (seeded).</summary>

@@ -300,6 +300,7 @@ internal static partial class ShopifyGraphQlEndpoints
                 operation = new SimBulkOperation(store.NextBulkOperationId(), root, KindOf(root.Name)!.Value, now, state.Faults.FailBulkAfterObjects)
                 {
                     Grouped = GroupObjects(http, field),
+                    DropObjects = state.Faults.DropFromBulkFiles,
                 };
                 store.BulkOperations[operation.Id] = operation;
                 break;
@@ -349,6 +350,7 @@ internal static partial class ShopifyGraphQlEndpoints
             ["createdAt"] = operation.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["completedAt"] = operation.CompletedAt?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["objectCount"] = operation.ObjectCount.ToString(CultureInfo.InvariantCulture),
+            ["rootObjectCount"] = operation.RootObjectCount.ToString(CultureInfo.InvariantCulture),
             ["fileSize"] = operation.File is null ? null : operation.FileSize.ToString(CultureInfo.InvariantCulture),
             // As Shopify: no file when the query matched nothing.
             ["url"] = operation.Status == "COMPLETED" && operation.ObjectCount > 0 ? url : null,

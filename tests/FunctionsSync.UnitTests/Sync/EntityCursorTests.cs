@@ -25,6 +25,22 @@ public sealed class EntityCursorTests
     }
 
     [Fact]
+    public void A_feed_that_ends_short_of_the_marketplaces_count_does_not_move_the_high_water_mark()
+    {
+        var cursor = Synced.StartFeed("run-2", SyncMode.Incremental, TimeSpan.Zero);
+        cursor = cursor.Observe(new FetchPage([Order("a", T0.AddHours(3))], [], "p2", Expected: 3), created: 1, Now);
+        cursor = cursor.Observe(new FetchPage([Order("b", T0.AddHours(4))], [], null), created: 1, Now);
+        Assert.Equal((3L, 2L, 1L, true), (cursor.Expected!.Value, cursor.Delivered, cursor.Shortfall, cursor.Completed));
+        Assert.Equal((T0, Now), (cursor.HighWaterMark, cursor.LastSyncedAt));
+
+        // Delivered in full (a rejected record counts as delivered: it is held back on its own), the mark moves.
+        var whole = Synced.StartFeed("run-3", SyncMode.Incremental, TimeSpan.Zero)
+            .Observe(new FetchPage([Order("a", T0.AddHours(3))], [new RejectedRecord("b", T0.AddHours(5), "bad")], null, Expected: 2), created: 1, Now);
+        Assert.Equal((0L, T0.AddHours(3)), (whole.Shortfall, whole.HighWaterMark));
+        Assert.Equal((null, 0L), (whole.StartFeed("run-4", SyncMode.Full, TimeSpan.Zero).Expected, whole.StartFeed("run-4", SyncMode.Full, TimeSpan.Zero).Delivered));
+    }
+
+    [Fact]
     public void A_page_moves_the_token_and_the_feeds_last_page_moves_the_high_water_mark_to_the_newest_change()
     {
         var cursor = Synced.StartFeed("run-2", SyncMode.Incremental, TimeSpan.Zero);
