@@ -262,11 +262,11 @@ public sealed partial class ShopifyBulkFeed(
                 g => g.Parent.RootElement.OptDate("updatedAt"));
             if (nextOffset is { } offset)
             {
-                return new FetchPage(records, rejected, (token with { Offset = offset }).Encode(), total, Expected: token.Offset == 0 ? token.Roots : null);
+                return new FetchPage(records, rejected, (token with { Offset = offset }).Encode(), total, Expected: ExpectedOf(type, token));
             }
 
             files.Delete(connection, token.Operation);
-            return new FetchPage(records, rejected, null, total, Expected: token.Offset == 0 ? token.Roots : null);
+            return new FetchPage(records, rejected, null, total, Expected: ExpectedOf(type, token));
         }
         finally
         {
@@ -277,6 +277,12 @@ public sealed partial class ShopifyBulkFeed(
             }
         }
     }
+
+    /// <summary>
+    /// What the feed must deliver, stated on its first page: one record per top-level object for orders, customers and
+    /// products; prices are a product's variants, any number per object, so they state none.
+    /// </summary>
+    private static long? ExpectedOf(EntityType type, ShopifyBulkToken token) => token.Offset == 0 && type != EntityType.Prices ? token.Roots : null;
 
     private static JsonDocument Parse(string line, string what)
     {
