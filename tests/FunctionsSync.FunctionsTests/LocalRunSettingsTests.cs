@@ -42,6 +42,27 @@ public sealed partial class LocalRunSettingsTests
         Assert.Equal("webhookevents", values.GetProperty("WebhookQueueName").GetString());
     }
 
+    [Fact]
+    public void The_samples_placeholder_keys_are_refused_at_start_up_with_what_to_set()
+    {
+        var values = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "local.settings.json"))).RootElement.GetProperty("Values");
+        var api = new Core.Access.ApiOptions { AdminKey = values.GetProperty("Api__AdminKey").GetString()! };
+        var secrets = new Storage.Secrets.SecretOptions { Keys = [new() { Id = values.GetProperty("Secrets__Keys__0__Id").GetString()!, Key = values.GetProperty("Secrets__Keys__0__Key").GetString()! }] };
+
+        Assert.Contains(Problems(api), p => p.Contains("Api:AdminKey is the sample's placeholder", StringComparison.Ordinal));
+        Assert.Contains(Problems(secrets), p => p.Contains("is the sample's placeholder", StringComparison.Ordinal));
+        // A key of one's own passes.
+        Assert.Empty(Problems(new Core.Access.ApiOptions { AdminKey = "a-long-random-key-of-my-own-0123456789" }));
+    }
+
+    /// <summary>What <c>ValidateDataAnnotations</c> at start-up reports of the options.</summary>
+    private static List<string> Problems(object options)
+    {
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true);
+        return [.. results.Select(r => r.ErrorMessage ?? "")];
+    }
+
     [GeneratedRegex("%([A-Za-z0-9_]+)%")]
     private static partial Regex SettingReference();
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace FunctionsSync.Core.Access;
 
 /// <summary>Bound from configuration section <c>Api</c>.</summary>
-public sealed class ApiOptions
+public sealed class ApiOptions : IValidatableObject
 {
     public const string SectionName = "Api";
 
@@ -42,4 +42,13 @@ public sealed class ApiOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan MinBodyRateGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SamplePlaceholder.Is(AdminKey))
+        {
+            yield return new ValidationResult(
+                "Api:AdminKey is the sample's placeholder: set a long random key of your own (e.g. openssl rand -base64 32).", [nameof(AdminKey)]);
+        }
+    }
 }

@@ -40,6 +40,10 @@ public sealed partial class SecretOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Secrets:Keys: the key '{key.Id}' needs 32 or more characters of random material.", [nameof(Keys)]);
             }
+            else if (Core.Access.SamplePlaceholder.Is(key.Key))
+            {
+                yield return new ValidationResult($"Secrets:Keys: the key '{key.Id}' is the sample's placeholder: set 32 or more characters of random material of your own.", [nameof(Keys)]);
+            }
         }
 
         if (Keys.Select(k => k.Id).Distinct(StringComparer.Ordinal).Count() != Keys.Count)
