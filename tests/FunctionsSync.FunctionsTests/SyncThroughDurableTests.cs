@@ -75,12 +75,20 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
             stores.Add(await app.AddStoreAsync(marketplace, $"ffull-{marketplace}", new SimStoreConfig { Orders = 400, Products = 40, Customers = 10, Seed = 33 }));
         }
 
+        // One whose credentials were refused and one an operator disabled: left out, and said so with why.
+        var connectionStore = app.Services.GetRequiredService<Core.Connections.IConnectionStore>();
+        var (refused, _) = await app.AddStoreAsync("woocommerce", "ffull-refused", new SimStoreConfig { Orders = 5, Seed = 34 });
+        await connectionStore.UpdateAsync(refused.Id, c => c with { Health = Core.Connections.ConnectionHealth.NeedsAttention }, CancellationToken.None);
+        var (disabled, _) = await app.AddStoreAsync("woocommerce", "ffull-disabled", new SimStoreConfig { Orders = 5, Seed = 35 });
+        await connectionStore.UpdateAsync(disabled.Id, c => c with { Enabled = false }, CancellationToken.None);
+
         var answer = await app.ApiAsync("POST", "/api/sync/run-full", new { all = true });
 
         Assert.Equal(202, answer.Status);
         var cycleId = answer.Json.GetProperty("cycleId").GetString()!;
         Assert.Equal(4, answer.Json.GetProperty("queued").GetInt32());
         Assert.Equal(4, answer.Json.GetProperty("runIds").GetArrayLength());
+        Assert.Equal((1, 1, 0), (answer.Json.GetProperty("skippedNeedsAttention").GetInt32(), answer.Json.GetProperty("skippedDisabled").GetInt32(), answer.Json.GetProperty("skippedActive").GetInt32()));
         var done = await WaitAsync(app, cycleId, getOutput: true);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(4, done.ReadOutputAs<CycleResult>()!.Succeeded);
