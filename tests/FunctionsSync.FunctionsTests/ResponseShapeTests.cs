@@ -78,7 +78,7 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         Assert.True(differences.Count == 0, "self-hosted vs Functions:\n" + string.Join("\n", differences));
 
         // And on both: no 5xx, and every refusal is a problem body.
-        foreach (var (step, status, answer) in selfHosted.Concat(functions))
+        foreach (var (step, status, answer, _, _) in selfHosted.Concat(functions))
         {
             Assert.True(status < 500, $"{step}: {status}");
             if (status >= 400)
@@ -87,19 +87,48 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
             }
         }
 
+        // And on both: every JSON answer of a route fits the schema the OpenAPI document gives its status.
+        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var misfits = new List<string>();
+        var checkedAnswers = 0;
+        foreach (var (which, steps) in new[] { ("self-hosted", selfHosted), ("Functions", functions) })
+        {
+            foreach (var (step, status, answer, method, path) in steps)
+            {
+                if (answer.Body is not { } body || answer.ContentType is not ("application/json" or "application/problem+json")
+                    || !ApiRouteMatcher.TryMatch(method, new Microsoft.AspNetCore.Http.PathString(Uri.UnescapeDataString(path.Split('?')[0]["/api".Length..])), out var route, out _))
+                {
+                    continue;
+                }
+
+                checkedAnswers++;
+                if (OpenApiSchemas.For(document, route!.Name, status) is not { } schema)
+                {
+                    misfits.Add($"{which} {step}: {route.Name} answered {status}, which the document does not declare");
+                }
+                else if (OpenApiSchemas.Misfits(schema, body) is { Count: > 0 } found)
+                {
+                    misfits.Add($"{which} {step} ({status}): {string.Join("; ", found)}");
+                }
+            }
+        }
+
+        Assert.True(misfits.Count == 0, "answers that do not fit the document:\n" + string.Join("\n", misfits));
+        Assert.True(checkedAnswers > 2 * 40, $"only {checkedAnswers} answers checked");
+
         Assert.Equal(415, selfHosted.Single(s => s.Step == "not JSON").Status);
         Assert.Equal(413, selfHosted.Single(s => s.Step == "too large").Status);
     }
 
     /// <summary>The script: every route, with the data a client would have (a synced store, a conflict, a webhook).</summary>
     /// <param name="settle">What the host does in the background that the script waits on (null: the host does it itself).</param>
-    private async Task<List<(string Step, int Status, HttpAnswer Answer)>> RunScriptAsync(string tag, Send send, Func<Task>? settle = null)
+    private async Task<List<(string Step, int Status, HttpAnswer Answer, string Method, string Path)>> RunScriptAsync(string tag, Send send, Func<Task>? settle = null)
     {
-        var steps = new List<(string Step, int Status, HttpAnswer Answer)>();
+        var steps = new List<(string Step, int Status, HttpAnswer Answer, string Method, string Path)>();
         async Task<JsonElement?> Step(string name, string method, string path, object? body = null, bool authenticated = true, string contentType = "application/json")
         {
             var answer = await send(method, path, body, authenticated, contentType);
-            steps.Add((name, answer.Status, answer));
+            steps.Add((name, answer.Status, answer, method, path));
             return answer.Body;
         }
 
