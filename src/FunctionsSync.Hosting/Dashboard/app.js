@@ -143,7 +143,8 @@ function connectionRow(c) {
   const progress = run
     ? el("span", {},
         el("progress", { max: "100", value: String(run.percentComplete ?? 0), "aria-label": `Progress of ${c.name}`, "data-run": run.runId, "data-status": run.status }),
-        ` ${run.percentComplete ?? 0}% `, badge(run.status), ` ${active ? eta(run.estimatedTimeRemainingMs) : ""}`)
+        // A paused run makes no progress: no time left is shown for it.
+        ` ${run.percentComplete ?? 0}% `, badge(run.status), ` ${active && run.status !== "paused" ? eta(run.estimatedTimeRemainingMs) : ""}`)
     : el("span", { class: "muted" }, "idle");
   const actions = [];
   if (!active) {

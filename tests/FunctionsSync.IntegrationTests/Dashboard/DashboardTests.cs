@@ -71,6 +71,8 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
             await large.GetByRole(AriaRole.Button, new() { Name = "Full sync" }).ClickAsync();
             await large.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
             await Expect(large.Locator("progress")).ToHaveAttributeAsync("data-status", "paused", Long);
+            // A paused run makes no progress: it shows no time left.
+            await Expect(large.Locator(".progress")).Not.ToContainTextAsync("left");
             var pausedRun = (await ConnectionAsync(api, "dash-large")).GetProperty("activeRunId").GetString()!;
             Assert.Equal("paused", (await api.GetFromJsonAsync<JsonElement>($"/api/runs/{pausedRun}")).GetProperty("status").GetString());
             await large.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
@@ -207,6 +209,17 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         var listRequests = new List<string>();
+        var refused = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                lock (refused)
+                {
+                    refused.Add($"{response.Status} {response.Url}");
+                }
+            }
+        };
         page.Request += (_, request) =>
         {
             if (request.Url.Contains("/api/connections?", StringComparison.Ordinal))
@@ -237,6 +250,10 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         Assert.Contains(listRequests, url => url.Contains("health=pending", StringComparison.Ordinal));
         await more.ClickAsync();
         await Expect(rows).ToHaveCountAsync(count);
+
+        // Nothing the page asked for was refused, and its icon is inline: a browser that looks for one asks nothing.
+        Assert.True(refused.Count == 0, string.Join("\n", refused));
+        await Expect(page.Locator("link[rel='icon']")).ToHaveAttributeAsync("href", "data:,");
     }
 
     /// <summary>Debian's chromium, headless: as root without a sandbox, and without the background traffic this machine's closed network refuses.</summary>
