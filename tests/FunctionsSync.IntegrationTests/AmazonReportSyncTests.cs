@@ -101,6 +101,42 @@ public sealed class AmazonReportSyncTests(AzuriteFixture storage, SimulatorFixtu
         }
     }
 
+    /// <summary>
+    /// A report document that arrives cut short (half its rows, no gzip trailer, the answer otherwise whole) decompresses
+    /// without an error in .NET: the trailer check finds it. Cut once, it is downloaded again; cut twice, its window is
+    /// read with searchOrders. Either way the run ends exact (on the old code, it ended succeeded with half the orders).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_report_document_cut_short_is_fetched_again_or_replaced_by_getOrders_and_the_data_ends_exact(int cuts)
+    {
+        await using var harness = new SyncHarness(storage, simulator, "amzcut" + cuts);
+        var (connection, store) = await AddStoreAsync(harness, "amz-report-cut-" + cuts, new SimStoreConfig { Orders = 1_500, Products = 0, Seed = 9, ReportMaxDays = 3650 },
+            new() { ["historyStart"] = "2023-12-01T00:00:00Z", ["reportWindowDays"] = "3650" });
+        simulator.State.ClearRequests();
+        simulator.State.Faults = simulator.State.Faults with { CutReportDocuments = cuts };
+        try
+        {
+            var full = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
+            Assert.True(full.Run!.Status == RunStatus.Succeeded, full.Run.Error);
+            var orders = (await harness.SnapshotAsync(connection.Id))[EntityType.Orders];
+            Expected.Matches(Expected.For(store, EntityType.Orders), orders, $"orders after {cuts} cut report document(s)");
+            Expected.LinesMatch(Expected.AmazonLines(store), orders, "lines after a cut report document");
+            Assert.Equal(1_500, full.Run.Entity(EntityType.Orders)!.Counters.Created);
+            var requests = Requests(store);
+            Assert.Equal(1, requests.Count(p => p.EndsWith(ReportsPath, StringComparison.Ordinal)));
+            Assert.Equal(2, requests.Count(p => p.Contains("/documents/", StringComparison.Ordinal)));
+            Assert.Equal(2, requests.Count(p => p.Contains("/report-files/", StringComparison.Ordinal)));
+            Assert.Equal(cuts == 2 ? 15 : 0, requests.Count(p => p.Contains(SearchOrdersPath + "?", StringComparison.Ordinal)));
+            Assert.Empty(Directory.EnumerateFiles(harness.Settings["Marketplaces:Amazon:Directory"]!));
+        }
+        finally
+        {
+            simulator.State.Faults = simulator.State.Faults with { CutReportDocuments = 0 };
+        }
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -113,7 +113,7 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
         }
 
         Assert.Equal(RunStatus.Partial, first.Run!.Status);
-        Assert.StartsWith("completeness: shopify orders: the marketplace counted 1200, the feed delivered 1160", first.Run.Error, StringComparison.Ordinal);
+        Assert.StartsWith("completeness: shopify orders (all records): the marketplace counted 1200, the feed delivered 1160", first.Run.Error, StringComparison.Ordinal);
         var counted = first.Run.Entity(EntityType.Orders)!.Counters;
         Assert.Equal((1_200L, 40L, 0L), (counted.Expected!.Value, counted.Missing, counted.Failed));
         Assert.Equal(1_160, (await harness.SnapshotAsync(connection.Id))[EntityType.Orders].Count);

@@ -37,7 +37,7 @@ public sealed record EntityCursor
 
     public long? ReportedTotal { get; init; }
 
-    /// <summary>What the marketplace counted in the feed this run reads, where the adapter states it (<see cref="FetchPage.Expected"/>).</summary>
+    /// <summary>What the marketplace counted in the feed this run reads, where the adapter states it: the sum of its pages' <see cref="FetchPage.Expected"/>.</summary>
     public long? Expected { get; init; }
 
     /// <summary>Records (mapped or rejected) this run's feed delivered so far.</summary>
@@ -91,7 +91,7 @@ public sealed record EntityCursor
             Completed = page.NextPageToken is null,
             // The first total the marketplace reports (a report's size is known only once it is made).
             ReportedTotal = ReportedTotal ?? page.TotalCount,
-            Expected = Expected ?? page.Expected,
+            Expected = page.Expected is { } expected ? (Expected ?? 0) + expected : Expected,
             Delivered = Delivered + page.Records.Count + page.Rejected.Count,
             StoredRecords = StoredRecords + created,
         };

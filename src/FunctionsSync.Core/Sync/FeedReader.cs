@@ -166,17 +166,19 @@ public sealed class FeedReader(
         var records = new List<CanonicalRecord>(page.Records);
         var rejected = new List<RejectedRecord>(page.Rejected);
         var last = page;
+        var expected = page.Expected;
         while (last.NextPageToken is { } next && records.Count + rejected.Count < Options.MinRecordsPerWrite)
         {
             last = await adapter.FetchPageAsync(connection, request with { PageToken = next }, cancellationToken);
             records.AddRange(last.Records);
             rejected.AddRange(last.Rejected);
+            expected = last.Expected is { } more ? (expected ?? 0) + more : expected;
             if (last.Records.Count + last.Rejected.Count == 0)
             {
                 break;
             }
         }
 
-        return new FetchPage(records, rejected, last.NextPageToken, page.TotalCount, last.RateLimit ?? page.RateLimit, page.Expected ?? last.Expected);
+        return new FetchPage(records, rejected, last.NextPageToken, page.TotalCount, last.RateLimit ?? page.RateLimit, expected);
     }
 }

@@ -27,6 +27,10 @@ public sealed class RunEndings(
 {
     private DateTimeOffset Now => time.GetUtcNow();
 
+    /// <summary>The window a feed read, as a completeness error names it.</summary>
+    private static string Window(EntityCursor? cursor) =>
+        cursor?.RunSince is { } since ? $"changed since {since.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}" : "(all records)";
+
     /// <summary>
     /// Every feed is done: the run ends succeeded, with <c>sync.completed</c>; partial with failed records, or with a
     /// feed that ended short of the marketplace's own count (named in its error; that feed's cursor did not move).
@@ -37,7 +41,7 @@ public sealed class RunEndings(
         checkpoints.ReportPhase(attempt.Run.RunId, RunPhase.Finalizing);
         var counters = attempt.Run.Counters;
         var shortfalls = attempt.Run.Entities.Where(e => e.Counters.Missing > 0)
-            .Select(e => $"{attempt.Connection.Marketplace} {Records.EntityTypes.ToWire(e.EntityType)}: the marketplace counted {e.Counters.Expected}, the feed delivered {e.Counters.Expected - e.Counters.Missing}")
+            .Select(e => $"{attempt.Connection.Marketplace} {Records.EntityTypes.ToWire(e.EntityType)} {Window(attempt.StoredCursor(e.EntityType))}: the marketplace counted {e.Counters.Expected}, the feed delivered {e.Counters.Expected - e.Counters.Missing}")
             .ToList();
         foreach (var shortfall in shortfalls)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
@@ -15,8 +14,9 @@ namespace FunctionsSync.Marketplaces.Amazon;
 /// <c>settings.historyStart</c>, default three years back, in windows of <c>settings.reportWindowDays</c>, default 30,
 /// the longest Amazon accepts) <c>createReport</c>, poll <c>getReport</c> with growing waits, <c>getReportDocument</c>,
 /// download the gzip file to local disk once and read it page by page (the page token holds the byte offset, so a
-/// resumed run seeks instead of starting over). A report that fails (FATAL, CANCELLED) is replaced by getOrders pages
-/// over the same window. Each operation spends its own rate budget (<c>amazon.createReport</c>, …).
+/// resumed run seeks instead of starting over). A report that fails (FATAL, CANCELLED), or whose document arrives cut
+/// short twice (<see cref="GzipMember"/>: Amazon states no row count, so the gzip trailer is the document's only
+/// completeness check), is replaced by getOrders pages over the same window. Each operation spends its own rate budget (<c>amazon.createReport</c>, …).
 /// </summary>
 public sealed partial class AmazonOrderHistory(
     MarketplaceHttp http,
@@ -113,9 +113,11 @@ public sealed partial class AmazonOrderHistory(
     private async Task<FetchPage> ReadAsync(Connection connection, AmazonReportToken token, int pageSize, CancellationToken cancellationToken)
     {
         var path = files.PathOf(connection, token.Reference);
-        if (!File.Exists(path))
+        // A document cut short is fetched once more (a fresh URL); cut again, its window is read with getOrders instead.
+        if (!File.Exists(path) && !await DownloadAsync(connection, token.Reference, cancellationToken) && !await DownloadAsync(connection, token.Reference, cancellationToken))
         {
-            await DownloadAsync(connection, token.Reference, cancellationToken);
+            LogDocumentCut(connection.Id, token.Reference, token.Start, token.End);
+            return await OrdersAsync(connection, token with { Stage = AmazonReportStage.Orders, Reference = "", Offset = 0 }, pageSize, cancellationToken);
         }
 
         const string what = "amazon order report";
@@ -198,7 +200,8 @@ public sealed partial class AmazonOrderHistory(
         return new FetchPage(records, rejected, Next(connection, token), total);
     }
 
-    private async Task DownloadAsync(Connection connection, string documentId, CancellationToken cancellationToken)
+    /// <summary>Downloads the document to local disk; false (and nothing kept) when a compressed document arrived cut short.</summary>
+    private async Task<bool> DownloadAsync(Connection connection, string documentId, CancellationToken cancellationToken)
     {
         const string what = "amazon getReportDocument";
         Uri url;
@@ -218,14 +221,30 @@ public sealed partial class AmazonOrderHistory(
 
         var started = time.GetTimestamp();
         long bytes = 0;
+        var whole = true;
         await files.StoreAsync(connection, documentId, async (file, ct) =>
             await http.DownloadAsync(connection, url, 0, async (body, _, downloadCt) =>
             {
-                await using var source = gzip ? new GZipStream(body, CompressionMode.Decompress) : body;
-                await source.CopyToAsync(file, downloadCt);
+                if (gzip)
+                {
+                    whole = await GzipMember.DecompressAsync(body, file, downloadCt);
+                }
+                else
+                {
+                    await body.CopyToAsync(file, downloadCt);
+                }
+
                 bytes = file.Length;
             }, "amazon report document download", ct), cancellationToken);
+        if (!whole)
+        {
+            files.Delete(connection, documentId);
+            LogDocumentNotWhole(connection.Id, documentId, bytes);
+            return false;
+        }
+
         LogDownloaded(connection.Id, documentId, bytes, time.GetElapsedTime(started).TotalSeconds);
+        return true;
     }
 
     private async Task<FetchPage> OrdersAsync(Connection connection, AmazonReportToken token, int pageSize, CancellationToken cancellationToken)
@@ -285,6 +304,12 @@ public sealed partial class AmazonOrderHistory(
 
     [LoggerMessage(4103, LogLevel.Warning, "Connection {ConnectionId}: Amazon report {ReportId} ended {Status}; orders changed {Start:o}..{End:o} are read with getOrders instead")]
     private partial void LogReportFailed(string connectionId, string reportId, string status, DateTimeOffset start, DateTimeOffset end);
+
+    [LoggerMessage(4108, LogLevel.Warning, "Connection {ConnectionId}: Amazon report document {DocumentId} arrived cut short ({Bytes} bytes decompressed, its gzip trailer missing or not matching)")]
+    private partial void LogDocumentNotWhole(string connectionId, string documentId, long bytes);
+
+    [LoggerMessage(4109, LogLevel.Warning, "Connection {ConnectionId}: Amazon report document {DocumentId} arrived cut short twice; orders changed {Start:o}..{End:o} are read with getOrders instead")]
+    private partial void LogDocumentCut(string connectionId, string documentId, DateTimeOffset start, DateTimeOffset end);
 
     [LoggerMessage(4104, LogLevel.Information, "Connection {ConnectionId}: Amazon report document {DocumentId} downloaded ({Bytes} bytes in {Seconds:0.0} s)")]
     private partial void LogDownloaded(string connectionId, string documentId, long bytes, double seconds);

@@ -89,8 +89,9 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
             item => !token.AlreadyRead(Second(item), Id(item), exclusive: false));
 
         var next = token.Next([.. results.EnumerateArray().Select(item => (Second(item), Id(item)))], limit, exclusive: false);
-        long? total = request.PageToken is null && response.Root.Opt("count") is { ValueKind: JsonValueKind.Number } count ? count.GetInt64() : null;
-        return new FetchPage(records, rejected, next?.Encode(), total, RateLimit(response));
+        var count = Count(response);
+        var expected = ListShortfall.Expected(count, token.Offset(limit), results.GetArrayLength(), next is null, records.Count + rejected.Count);
+        return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null ? count : null, RateLimit(response), expected);
     }
 
     /// <summary>
@@ -131,10 +132,11 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
             item => item.OptId("listing_id"),
             item => item.Opt("last_modified_timestamp") is not null ? item.UnixDate("last_modified_timestamp") : null);
 
-        long? count = response.Root.Opt("count") is { ValueKind: JsonValueKind.Number } c ? c.GetInt64() : null;
-        var next = token.Next(results.GetArrayLength(), limit, null, count)
-            ?? (token.Part + 1 < ListingStates.Count ? new OffsetWalkToken(token.Part + 1, 0) : null);
-        return new FetchPage(records, rejected, next?.Encode(), null, RateLimit(response));
+        var count = Count(response);
+        var inState = token.Next(results.GetArrayLength(), limit, null, count);
+        var expected = ListShortfall.Expected(count, token.Offset(limit), results.GetArrayLength(), inState is null, records.Count + rejected.Count);
+        var next = inState ?? (token.Part + 1 < ListingStates.Count ? new OffsetWalkToken(token.Part + 1, 0) : null);
+        return new FetchPage(records, rejected, next?.Encode(), null, RateLimit(response), expected);
     }
 
     private async Task<MarketplaceResponse> GetAsync(Connection connection, string resource, string query, string what, CancellationToken cancellationToken)
@@ -158,6 +160,10 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
         response.Root.Opt("results") is { ValueKind: JsonValueKind.Array } results
             ? results
             : throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: response has no 'results' array");
+
+    /// <summary>The list's total for the query, which every paginated answer carries (<c>count</c>, contracts/etsy/etsy-openapi-v3.json).</summary>
+    private static long? Count(MarketplaceResponse response) =>
+        response.Root.Opt("count") is { ValueKind: JsonValueKind.Number } count && count.TryGetInt64(out var c) ? c : null;
 
     private static RateLimitInfo? RateLimit(MarketplaceResponse response)
     {

@@ -101,8 +101,9 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
             item => item.OptDate("date_modified_gmt", assumeUtc: true));
 
         var next = token.Next([.. items.EnumerateArray().Select(item => (Second(item), Id(item)))], perPage, exclusive: true);
-        long? total = long.TryParse(response.Header("X-WP-Total"), CultureInfo.InvariantCulture, out var t) ? t : null;
-        return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null ? total : null);
+        var total = Total(response);
+        var expected = ListShortfall.Expected(total, token.Offset(perPage), items.GetArrayLength(), next is null, records.Count + rejected.Count);
+        return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null ? total : null, Expected: expected);
     }
 
     private async Task<FetchPage> FetchCustomersAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
@@ -132,11 +133,12 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
             item => item.OptDate("date_modified_gmt", assumeUtc: true),
             item => !token.AlreadyRead(Id(item)) && (since is null || RecordMapper.Safe(() => item.OptDate("date_modified_gmt", assumeUtc: true)) is not { } modified || modified >= since));
 
-        long? total = long.TryParse(response.Header("X-WP-Total"), CultureInfo.InvariantCulture, out var t) ? t : null;
+        var total = Total(response);
         var lastId = items.GetArrayLength() > 0 ? Id(items[items.GetArrayLength() - 1]) : null;
         var next = token.Next(items.GetArrayLength(), perPage, lastId, total);
+        var expected = ListShortfall.Expected(total, token.Offset(perPage), items.GetArrayLength(), next is null, records.Count + rejected.Count);
         // The total is the whole list's: a progress figure for a full walk only.
-        return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null && request.Since is null ? total : null);
+        return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null && request.Since is null ? total : null, Expected: expected);
     }
 
     internal Task<MarketplaceResponse> GetAsync(Connection connection, string pathAndQuery, string what, CancellationToken cancellationToken)
@@ -151,6 +153,10 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
             what,
             cancellationToken);
     }
+
+    /// <summary>The list's total for the query, which core sends with every collection answer (<c>woocommerce/_introduction.md</c>, pagination).</summary>
+    private static long? Total(MarketplaceResponse response) =>
+        long.TryParse(response.Header("X-WP-Total"), NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
 
     private static long? Second(JsonElement item) => RecordMapper.Safe(() => item.OptDate("date_modified_gmt", assumeUtc: true)?.ToUnixTimeSeconds());
 

@@ -15,6 +15,8 @@ public sealed class SimulatorState(TimeProvider time)
     private long diceRolls;
     private int malformedLeft;
     private int cutLeft;
+    private int shortPagesLeft;
+    private int cutReportsLeft;
     private SimFaults faults = new();
 
     public TimeProvider Time { get; } = time;
@@ -36,7 +38,7 @@ public sealed class SimulatorState(TimeProvider time)
     public SimFaults Faults
     {
         get { lock (faultGate) { return faults; } }
-        set { lock (faultGate) { faults = value; malformedLeft = value.MalformedResponses; cutLeft = value.CutDownloadAtBytes > 0 ? 1 : 0; } }
+        set { lock (faultGate) { faults = value; malformedLeft = value.MalformedResponses; cutLeft = value.CutDownloadAtBytes > 0 ? 1 : 0; shortPagesLeft = value.ShortListPages; cutReportsLeft = value.CutReportDocuments; } }
     }
 
     /// <param name="clock">The clock the store's tokens expire on, when not the simulator's (a test's fake clock, shared with the host it serves).</param>
@@ -76,6 +78,26 @@ public sealed class SimulatorState(TimeProvider time)
             }
 
             malformedLeft--;
+            return true;
+        }
+    }
+
+    /// <summary>Whether this list page leaves a record out (consumes one of <see cref="SimFaults.ShortListPages"/>).</summary>
+    public bool TakeShortPage() => Take(ref shortPagesLeft);
+
+    /// <summary>Whether this report document ends early (consumes one of <see cref="SimFaults.CutReportDocuments"/>).</summary>
+    public bool TakeReportCut() => Take(ref cutReportsLeft);
+
+    private bool Take(ref int left)
+    {
+        lock (faultGate)
+        {
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            left--;
             return true;
         }
     }

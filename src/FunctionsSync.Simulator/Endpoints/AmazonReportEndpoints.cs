@@ -161,14 +161,26 @@ internal static class AmazonReportEndpoints
         }
 
         http.Response.ContentType = "application/octet-stream";
-        await using var gzip = new GZipStream(http.Response.Body, CompressionLevel.Fastest, leaveOpen: true);
+        var window = new FeedQuery(report!.DataStart, MinExclusive: false, report.DataEnd);
+        // The cut-document fault: half the orders are written, then the rest of the file (and the gzip trailer) is lost.
+        long? cutAfter = state.TakeReportCut() ? store!.CountMatching(SimKind.Orders, report.DataStart, false, report.DataEnd) / 2 : null;
+        var body = new Faults.CutOffStream(http.Response.Body);
+        await using var gzip = new GZipStream(body, CompressionLevel.Fastest, leaveOpen: true);
         // Kestrel allows no synchronous writes: the writer leaves the gzip stream to its own asynchronous disposal.
         await using var writer = new StreamWriter(gzip, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
         await writer.WriteAsync(string.Join('\t', Columns) + "\n");
-        var window = new FeedQuery(report!.DataStart, MinExclusive: false, report.DataEnd);
         var line = new StringBuilder(512);
+        long written = 0;
         foreach (var at in store!.Feed(SimKind.Orders, window))
         {
+            if (written++ == cutAfter)
+            {
+                await writer.FlushAsync();
+                await gzip.FlushAsync();
+                body.Cut();
+                return;
+            }
+
             var order = SimCatalog.Order(store, at);
             var lines = order.Lines;
             var extra = AmazonEndpoints.Adjustment(order);

@@ -107,6 +107,17 @@ internal static class SimResponder
         return record;
     }
 
+    /// <summary>A list page as served: its middle record left out when the short-page fault takes it (its total unchanged).</summary>
+    public static JsonArray WithPageFaults(this JsonArray page, SimulatorState state)
+    {
+        if (page.Count > 0 && state.TakeShortPage())
+        {
+            page.RemoveAt(page.Count / 2);
+        }
+
+        return page;
+    }
+
     public static IResult BadRequest(object body) => Results.Json(body, statusCode: StatusCodes.Status400BadRequest);
 
     public static string Money(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);

@@ -41,6 +41,19 @@ public sealed record SimFaults
     /// <summary>Bulk result files download at this pace (bytes a second; 0: as fast as the network): a slow link, so a download is under way for a while.</summary>
     public long DownloadBytesPerSecond { get; init; }
 
+    /// <summary>
+    /// The next this-many list pages (WooCommerce orders, products, customers; Etsy receipts, listings) that hold
+    /// records leave out their middle record while their total (<c>X-WP-Total</c>, <c>count</c>) counts it: a page
+    /// answered short, as a record hidden by a caching layer or a failed join looks (0: none).
+    /// </summary>
+    public int ShortListPages { get; init; }
+
+    /// <summary>
+    /// The next this-many Amazon report documents downloaded end after half their rows, without the gzip trailer, in an
+    /// answer that is otherwise whole (200, the chunked body properly ended): a stored object cut short (0: none).
+    /// </summary>
+    public int CutReportDocuments { get; init; }
+
     /// <summary>Amazon reports requested from now on end FATAL instead of DONE.</summary>
     public bool FailReports { get; init; }
 
