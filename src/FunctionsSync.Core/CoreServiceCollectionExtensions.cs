@@ -80,6 +80,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<SyncApi>();
         services.TryAddSingleton<ConflictsApi>();
         services.TryAddSingleton<ActivityApi>();
+        services.TryAddSingleton<Resets.CursorResetApi>();
         services.TryAddSingleton<EventsApi>();
         services.TryAddSingleton<EventStreamWriter>();
         services.TryAddSingleton(new EventDelivery(HoldOpen: true));

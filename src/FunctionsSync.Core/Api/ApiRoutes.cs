@@ -39,6 +39,7 @@ public static class ApiRoutes
     public const string ConnectionStatus = "connections/{id}/status";
     public const string ConnectionSyncToken = "connections/{id}/sync-token";
     public const string ConnectionActivity = "connections/{id}/activity";
+    public const string ConnectionReset = "connections/{id}/reset";
     public const string ConnectionRuns = "connections/{id}/runs";
     public const string Records = "connections/{id}/records/{entityType}";
     public const string Record = "connections/{id}/records/{entityType}/{externalId}";
@@ -77,6 +78,7 @@ public static class ApiRoutes
         ["ConnectionGet"] = "A connection with its last run, record counts and cursors",
         ["ConnectionStatus"] = "A connection's sync status and recent outcomes",
         ["ConnectionRotateSyncToken"] = "Replace a connection's receipt-import token",
+        ["ConnectionReset"] = "Rewind feeds to a full read on their next run",
         ["ConnectionPatch"] = "Change a connection's schedule, credentials or settings",
         ["ConnectionDelete"] = "Delete a connection, keeping its history",
         ["ConnectionActivity"] = "A connection's activity log, newest first",
@@ -135,6 +137,7 @@ public static class ApiRoutes
         Get<ConnectionsApi, ConnectionView>("ConnectionGet", Connection, (h, c) => h.GetAsync(c.Caller, c.Route("id"), c.Aborted)),
         Get<ConnectionsApi, ConnectionStatusView>("ConnectionStatus", ConnectionStatus, (h, c) => h.StatusAsync(c.Caller, c.Route("id"), c.Aborted)),
         Post<ConnectionsApi, RotatedSyncToken>("ConnectionRotateSyncToken", ConnectionSyncToken, (h, c) => h.RotateSyncTokenAsync(c.Caller, c.Route("id"), c.Aborted)),
+        Post<Resets.CursorResetApi, Resets.ResetCursorsRequest, Resets.CursorResetView>("ConnectionReset", ConnectionReset, (h, c) => h.ResetAsync(c.Caller, c.Route("id"), c.Body, c.Aborted)),
         Route<ConnectionsApi, PatchConnectionRequest, ConnectionView>("ConnectionPatch", "PATCH", Connection, (h, c) => h.PatchAsync(c.Caller, c.Route("id"), c.Body, c.Aborted)),
         Route<ConnectionsApi, NoBody>("ConnectionDelete", "DELETE", Connection, (h, c) => h.DeleteAsync(c.Caller, c.Route("id"), c.Aborted), 204),
         Get<ActivityApi, ActivityListView>("ConnectionActivity", ConnectionActivity, (h, c) => h.ListAsync(c.Caller, c.Route("id"), c.Int("take"), c.Aborted))

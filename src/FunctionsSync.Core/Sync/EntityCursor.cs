@@ -74,6 +74,25 @@ public sealed record EntityCursor
     };
 
     /// <summary>
+    /// The cursor rewound to a full read (an operator's reset): no high-water mark and nothing of a run; when it last
+    /// synced and what runs stored stay, as the records do.
+    /// </summary>
+    public EntityCursor Rewound() => this with
+    {
+        HighWaterMark = null,
+        RunId = null,
+        RunSince = null,
+        PageToken = null,
+        PendingHighWaterMark = null,
+        HoldBefore = null,
+        HoldAll = false,
+        Completed = false,
+        ReportedTotal = null,
+        Expected = null,
+        Delivered = 0,
+    };
+
+    /// <summary>
     /// The cursor after a page whose records were written (<paramref name="created"/> of them new): the next page's
     /// token, the newest change seen, what a rejected record holds back, the first total reported. On the feed's last
     /// page the high-water mark moves (<see cref="Complete"/>).

@@ -21,6 +21,13 @@ public interface ISyncStateStore
     /// <exception cref="LeaseLostException">The lease changed since <paramref name="lease"/> was read.</exception>
     Task<SyncLease> CheckpointAsync(SyncLease lease, Checkpoint checkpoint, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Rewinds the cursors of <paramref name="types"/> to a full read (<see cref="EntityCursor.Rewound"/>) unless a run
+    /// is in flight or a runner holds the lease; written with the lease row's version, so a run queued or taken meanwhile
+    /// makes the reset look again.
+    /// </summary>
+    Task<CursorReset> ResetCursorsAsync(string connectionId, IReadOnlyList<EntityType> types, CancellationToken cancellationToken);
+
     Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, CancellationToken cancellationToken);
 
     Task<SyncRun?> GetRunAsync(string runId, CancellationToken cancellationToken);

@@ -42,6 +42,8 @@ public sealed class FaultyCheckpoints(ISyncStateStore inner, int failAt) : ISync
 
     public Task<SyncLease?> GetLeaseAsync(string connectionId, CancellationToken cancellationToken) => inner.GetLeaseAsync(connectionId, cancellationToken);
 
+    public Task<CursorReset> ResetCursorsAsync(string connectionId, IReadOnlyList<EntityType> types, CancellationToken cancellationToken) => inner.ResetCursorsAsync(connectionId, types, cancellationToken);
+
     public Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, CancellationToken cancellationToken) => inner.GetCursorsAsync(connectionId, cancellationToken);
 
     public Task<SyncRun?> GetRunAsync(string runId, CancellationToken cancellationToken) => inner.GetRunAsync(runId, cancellationToken);
