@@ -55,6 +55,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IConnectionStore, TableConnectionStore>();
         services.TryAddSingleton<ISyncStateStore, TableSyncStateStore>();
         services.TryAddSingleton<IRecordQuery, TableRecordQuery>();
+        services.TryAddSingleton<Core.Deletions.IRecordReconciliation, TableRecordReconciliation>();
         services.TryAddSingleton(typeof(IIngestionService<>), typeof(TableIngestionService<>));
         services.TryAddSingleton<IScheduleStore, TableScheduleStore>();
         services.TryAddSingleton<IApiKeyStore, TableApiKeyStore>();

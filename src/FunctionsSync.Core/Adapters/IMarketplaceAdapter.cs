@@ -17,6 +17,15 @@ public interface IMarketplaceAdapter
     ConnectionRequirements Requirements { get; }
 
     /// <summary>
+    /// Entity types whose full read lists every record the marketplace holds (no retention window, no state left out),
+    /// so a stored record that a complete full read did not list was deleted there: full runs reconcile these
+    /// (<see cref="Deletions.IRecordReconciliation"/>). None unless an adapter says so.
+    /// </summary>
+    IReadOnlySet<EntityType> FullReadListsAll => EmptyTypes;
+
+    private static readonly IReadOnlySet<EntityType> EmptyTypes = new HashSet<EntityType>();
+
+    /// <summary>
     /// Fetches one page. The first page of a feed has no <see cref="FetchRequest.PageToken"/>; the next one is
     /// asked for with the token the previous page returned. A null <see cref="FetchPage.NextPageToken"/> ends the feed.
     /// </summary>

@@ -145,8 +145,8 @@ public static class ApiRoutes
         Get<ConnectionsApi, RunHistoryView>("ConnectionRuns", ConnectionRuns, (h, c) => h.RunsAsync(c.Caller, c.Route("id"), c.Int("pageSize"), c.Query("continuationToken"), c.Aborted))
             with { Query = [Int("pageSize"), Text("continuationToken")] },
 
-        Get<RecordsApi, RecordListView>("RecordList", Records, (h, c) => h.ListAsync(c.Caller, c.Route("id"), c.Route("entityType"), c.Int("pageSize"), c.Query("continuationToken"), c.Aborted))
-            with { Query = [Int("pageSize"), Text("continuationToken")] },
+        Get<RecordsApi, RecordListView>("RecordList", Records, (h, c) => h.ListAsync(c.Caller, c.Route("id"), c.Route("entityType"), c.Int("pageSize"), c.Query("continuationToken"), c.Query("includeDeleted"), c.Aborted))
+            with { Query = [Int("pageSize"), Text("continuationToken"), Choice("includeDeleted", ["true", "false"])] },
         Get<RecordsApi, RecordView>("RecordGet", Record, (h, c) => h.GetAsync(c.Caller, c.Route("id"), c.Route("entityType"), c.Route("externalId"), c.Aborted)),
         Route<RecordsApi, JsonElement, RecordView>("RecordEdit", "PUT", Record, (h, c) => h.EditAsync(c.Caller, c.Route("id"), c.Route("entityType"), c.Route("externalId"), c.Body, c.Aborted)),
 

@@ -10,6 +10,12 @@ public static class WriteDecider
             return new(WriteAction.Insert, RecordChange.Created);
         }
 
+        if (stored.Deleted)
+        {
+            // Listed again after a full run found it gone (restored, or its listing lagged): it lives, as listed now.
+            return new(WriteAction.Replace, RecordChange.Updated);
+        }
+
         if (stored.LocalHash is { } local && stored.Hash != incomingHash)
         {
             // Changed here since the last sync. The marketplace catching up with our change is no conflict; an older

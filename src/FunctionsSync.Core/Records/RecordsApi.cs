@@ -37,9 +37,17 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
             : Problems.NotFound($"No {type.Value.ToWire()} record {externalId} on connection {connectionId}.");
     }
 
-    /// <summary><c>GET /api/connections/{id}/records/{entityType}?pageSize=&amp;continuationToken=</c>: the stored records, paged.</summary>
-    public async Task<ApiResult<RecordListView>> ListAsync(ApiCaller caller, string connectionId, string entityType, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>GET /api/connections/{id}/records/{entityType}?pageSize=&amp;continuationToken=&amp;includeDeleted=</c>: the
+    /// stored records, paged; tombstones (records deleted at the marketplace) only when <c>includeDeleted=true</c>.
+    /// </summary>
+    public async Task<ApiResult<RecordListView>> ListAsync(ApiCaller caller, string connectionId, string entityType, int? pageSize, string? continuationToken, string? includeDeleted, CancellationToken cancellationToken)
     {
+        if (includeDeleted is not (null or "true" or "false"))
+        {
+            return Problems.BadRequest("includeDeleted must be true or false.", new Dictionary<string, string[]> { ["includeDeleted"] = ["true or false"] });
+        }
+
         if (pageSize is < 1 or > MaxListPage)
         {
             return Problems.OutOfRange("pageSize", 1, MaxListPage);
@@ -53,7 +61,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
 
         try
         {
-            var page = await query.ListPageAsync(connectionId, type!.Value, pageSize ?? DefaultListPage, continuationToken, cancellationToken);
+            var page = await query.ListPageAsync(connectionId, type!.Value, pageSize ?? DefaultListPage, continuationToken, includeDeleted == "true", cancellationToken);
             return ApiResult.Ok(new RecordListView([.. page.Items.Select(View)], page.ContinuationToken));
         }
         catch (FormatException)
@@ -127,5 +135,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
         JsonSerializer.SerializeToElement(stored.Record, RecordJson.Options),
         stored.State.LocalHash is not null,
         stored.State.SourceUpdatedAt,
-        stored.WrittenAt);
+        stored.WrittenAt,
+        stored.State.Deleted,
+        stored.State.DeletedAt);
 }

@@ -23,6 +23,9 @@ public sealed record RunCounters
     /// <summary>Records the marketplace counted that the feeds ended without: the run is partial and does not pass them.</summary>
     public long Missing { get; init; }
 
+    /// <summary>Stored records a full run found deleted at the marketplace and tombstoned (not part of <see cref="Processed"/>).</summary>
+    public long Deleted { get; init; }
+
     public long Processed => Created + Updated + Unchanged + Failed;
     public long Total => Math.Max(ReportedTotal ?? 0, Processed + Skipped);
     public long Pending => Total - Processed - Skipped;
@@ -37,5 +40,6 @@ public sealed record RunCounters
         ReportedTotal = ReportedTotal is null && other.ReportedTotal is null ? null : (ReportedTotal ?? 0) + (other.ReportedTotal ?? 0),
         Expected = Expected is null && other.Expected is null ? null : (Expected ?? 0) + (other.Expected ?? 0),
         Missing = Missing + other.Missing,
+        Deleted = Deleted + other.Deleted,
     };
 }

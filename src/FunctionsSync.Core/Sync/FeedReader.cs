@@ -17,6 +17,7 @@ namespace FunctionsSync.Core.Sync;
 /// </summary>
 public sealed class FeedReader(
     IIngestionDispatcher ingestion,
+    Deletions.IRecordReconciliation reconciliation,
     ConflictRecorder conflicts,
     RunCheckpoints checkpoints,
     RunEndings endings,
@@ -99,7 +100,7 @@ public sealed class FeedReader(
             }
 
             var seq = nextSeq++;
-            var ingest = ingestion.IngestAsync(new IngestContext(connection.Id, attempt.Run.RunId, seq, type, attempt.Run.Mode), page.Records, cancellationToken);
+            var ingest = IngestAsync(attempt, type, seq, page, cancellationToken);
             await CompleteAsync(attempt, pipeline.Push(new PendingPage(page, seq, ingest)), cancellationToken);
             token = page.NextPageToken;
             more = token is not null;
@@ -108,6 +109,23 @@ public sealed class FeedReader(
         await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
         await attempt.Chain.SettleAsync();
         return null;
+    }
+
+    /// <summary>
+    /// Writes a page's records; in a full run of a feed that lists everything, notes its ids beside (before the
+    /// checkpoint that passes the page, so a reconciliation never misses a page it counted).
+    /// </summary>
+    private async Task<IngestResult> IngestAsync(RunAttempt attempt, EntityType type, long seq, FetchPage page, CancellationToken cancellationToken)
+    {
+        var run = attempt.Run;
+        var note = run.Mode == SyncMode.Full && attempt.Adapter.FullReadListsAll.Contains(type)
+            ? reconciliation.NoteSeenAsync(
+                new(run.RunId, attempt.Connection.Id, type, seq, [.. page.Records.Select(r => r.ExternalId), .. page.Rejected.Where(r => r.ExternalId is not null).Select(r => r.ExternalId!)]),
+                cancellationToken)
+            : Task.CompletedTask;
+        var result = await ingestion.IngestAsync(new IngestContext(attempt.Connection.Id, run.RunId, seq, type, run.Mode), page.Records, cancellationToken);
+        await note;
+        return result;
     }
 
     /// <summary>

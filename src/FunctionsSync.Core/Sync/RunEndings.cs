@@ -19,6 +19,7 @@ public sealed class RunEndings(
     ISyncStateStore state,
     RunCheckpoints checkpoints,
     ConflictRecorder conflicts,
+    Deletions.IRecordReconciliation reconciliation,
     SyncMetrics metrics,
     Events.LiveEvents events,
     IOptions<SyncOptions> options,
@@ -39,6 +40,7 @@ public sealed class RunEndings(
     {
         attempt.FeedsDone();
         checkpoints.ReportPhase(attempt.Run.RunId, RunPhase.Finalizing);
+        await ReconcileAsync(attempt);
         var counters = attempt.Run.Counters;
         var shortfalls = attempt.Run.Entities.Where(e => e.Counters.Missing > 0)
             .Select(e => $"{attempt.Connection.Marketplace} {Records.EntityTypes.ToWire(e.EntityType)} {Window(attempt.StoredCursor(e.EntityType))}: the marketplace counted {e.Counters.Expected}, the feed delivered {e.Counters.Expected - e.Counters.Missing}")
@@ -61,6 +63,44 @@ public sealed class RunEndings(
         await UpdateConnectionAsync(attempt.Connection, ConnectionHealth.Active, null, failed: false);
         logger.RunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
         return new(SyncOutcomeKind.Finished, run);
+    }
+
+    /// <summary>
+    /// A full run tombstones, per feed whose full read lists everything (<see cref="IMarketplaceAdapter.FullReadListsAll"/>),
+    /// the stored records that feed did not list, with a <c>record.deleted</c> event each. Only a feed read whole and
+    /// clean: one cut short of the marketplace's count, or with a record it could not read (whose id may be the one
+    /// missing), tombstones nothing.
+    /// </summary>
+    private async Task ReconcileAsync(RunAttempt attempt)
+    {
+        if (attempt.Run.Mode != SyncMode.Full)
+        {
+            return;
+        }
+
+        foreach (var entity in attempt.Run.Entities.Where(e => attempt.Adapter.FullReadListsAll.Contains(e.EntityType)))
+        {
+            var type = Records.EntityTypes.ToWire(entity.EntityType);
+            var why = entity.State != EntityRunState.Done ? "its feed was not read"
+                : entity.Counters.Missing > 0 ? "its feed ended short"
+                : entity.Counters.Failed > 0 ? "records of its feed could not be read"
+                : null;
+            if (why is not null)
+            {
+                logger.NotReconciled(attempt.Run.RunId, type, why);
+                await reconciliation.ForgetAsync(attempt.Run.RunId, entity.EntityType, CancellationToken.None);
+                continue;
+            }
+
+            var tombstones = await reconciliation.TombstoneUnseenAsync(
+                new(attempt.Run.RunId, attempt.Connection.Id, attempt.Connection.OrganizationId, attempt.Connection.Marketplace, entity.EntityType, Now), CancellationToken.None);
+            attempt.Record(attempt.Run.WithEntity(entity with { Counters = entity.Counters with { Deleted = entity.Counters.Deleted + tombstones.Count } }));
+            if (tombstones.Count > 0)
+            {
+                logger.Tombstoned(attempt.Run.RunId, tombstones.Count, type);
+                await checkpoints.SignalAsync(tombstones.Events);
+            }
+        }
     }
 
     /// <summary>
@@ -164,6 +204,11 @@ public sealed class RunEndings(
             landed = await checkpoints.TryWriteAsync(lease, checkpoint);
         }
 
+        if (ended.Mode == SyncMode.Full && ended.Status is RunStatus.Failed or RunStatus.Cancelled)
+        {
+            await ForgetListedAsync(attempt, ended);
+        }
+
         if (landed)
         {
             await ClearControlAsync(ended.RunId);
@@ -172,6 +217,23 @@ public sealed class RunEndings(
 
         Ended(ended, attempt.Activity);
         return landed;
+    }
+
+    /// <summary>A full run that did not finish reconciles nothing: the ids it noted are dropped (a failure to is harmless: they are never read).</summary>
+    private async Task ForgetListedAsync(RunAttempt attempt, SyncRun ended)
+    {
+        foreach (var type in ended.EntityTypes.Where(attempt.Adapter.FullReadListsAll.Contains))
+        {
+            try
+            {
+                await reconciliation.ForgetAsync(ended.RunId, type, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.ControlNotCleared(ex, ended.RunId);
+                return;
+            }
+        }
     }
 
     /// <summary>A cancel or pause request left on an ended run means nothing; a failure to clear it is harmless.</summary>

@@ -62,4 +62,10 @@ internal static partial class SyncLogs
 
     [LoggerMessage(1020, LogLevel.Warning, "Run {RunId}: a feed ended short of the marketplace's count ({Shortfall}); its cursor stays, the next run reads it again")]
     public static partial void FeedShort(this ILogger logger, string runId, string shortfall);
+
+    [LoggerMessage(1021, LogLevel.Information, "Run {RunId}: {Count} stored {EntityType} not listed by the full read were deleted at the marketplace; kept as tombstones")]
+    public static partial void Tombstoned(this ILogger logger, string runId, long count, string entityType);
+
+    [LoggerMessage(1022, LogLevel.Information, "Run {RunId}: {EntityType} not reconciled ({Why}); nothing is tombstoned")]
+    public static partial void NotReconciled(this ILogger logger, string runId, string entityType, string why);
 }

@@ -8,11 +8,14 @@ public static class WebhookEventTypes
     public const string SyncFailed = "sync.failed";
     public const string ConflictCreated = "conflict.created";
 
+    /// <summary>A full run found a stored record deleted at the marketplace; the record is kept as a tombstone.</summary>
+    public const string RecordDeleted = "record.deleted";
+
     /// <summary>The seller's authorization was revoked or expired: a person must connect the store again (new credentials by PATCH or registration).</summary>
     public const string ReauthorizationRequired = "connection.reauthorization_required";
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        SyncStarted, SyncCompleted, SyncFailed, ConflictCreated, ReauthorizationRequired,
+        SyncStarted, SyncCompleted, SyncFailed, ConflictCreated, RecordDeleted, ReauthorizationRequired,
     };
 }

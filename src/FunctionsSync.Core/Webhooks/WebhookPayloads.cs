@@ -23,7 +23,7 @@ public static class WebhookPayloads
             status = run.Status,
             startedAt = run.StartedAt,
             finishedAt = run.FinishedAt,
-            counters = new { created = counters.Created, updated = counters.Updated, unchanged = counters.Unchanged, failed = counters.Failed, skipped = counters.Skipped },
+            counters = new { created = counters.Created, updated = counters.Updated, unchanged = counters.Unchanged, failed = counters.Failed, skipped = counters.Skipped, deleted = counters.Deleted },
             conflicts = run.Conflicts.Count == 0 ? null : run.Conflicts,
             error = run.Error,
         };
@@ -49,6 +49,13 @@ public static class WebhookPayloads
         };
         // A conflict opened again later is a new event; the same detection repeated (a page replayed) is not.
         return Make(DeliveryIds.EventIdFor($"{conflict.Id}|{conflict.Occurrence}"), WebhookEventTypes.ConflictCreated, conflict.OrganizationId, conflict.ConnectionId, now, data);
+    }
+
+    /// <summary>A tombstone: one event per record and run, so a reconciliation repeated after a crash yields the same id.</summary>
+    public static OutboxEvent ForDeletedRecord(string runId, string connectionId, string organizationId, string marketplace, EntityType entityType, string externalId, DateTimeOffset now)
+    {
+        var data = new { connectionId, organizationId, marketplace, entityType = entityType.ToWire(), externalId, deletedAt = now, runId };
+        return Make(DeliveryIds.EventIdFor($"{runId}|{entityType.ToWire()}|{externalId}|deleted"), WebhookEventTypes.RecordDeleted, organizationId, connectionId, now, data);
     }
 
     private static OutboxEvent Make(string eventId, string type, string organizationId, string connectionId, DateTimeOffset now, object data)

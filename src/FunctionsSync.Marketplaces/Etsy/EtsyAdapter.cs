@@ -35,6 +35,13 @@ public sealed class EtsyAdapter(MarketplaceHttp http) : IMarketplaceAdapter
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType> { EntityType.Orders, EntityType.Products, EntityType.Prices };
 
     /// <summary>
+    /// Listings of every state a shop's listings can be in are walked in a full sync (<see cref="ListingStates"/>): one
+    /// not listed in any was deleted (or removed by Etsy). Receipts are not reconciled: Etsy documents no deletion of
+    /// a receipt, and a listing that is missing for a reason the contract does not state should not take orders with it.
+    /// </summary>
+    public IReadOnlySet<EntityType> FullReadListsAll { get; } = new HashSet<EntityType> { EntityType.Products, EntityType.Prices };
+
+    /// <summary>
     /// Every state <c>getListingsByShop</c> takes (contracts/etsy/etsy-openapi-v3.json: <c>state</c> enum, default
     /// <c>active</c>); a listing of any of them is the shop's product.
     /// </summary>

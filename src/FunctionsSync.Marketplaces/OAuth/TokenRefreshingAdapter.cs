@@ -18,6 +18,8 @@ public sealed class TokenRefreshingAdapter(IMarketplaceAdapter inner, AccessToke
 
     public ConnectionRequirements Requirements => inner.Requirements;
 
+    public IReadOnlySet<EntityType> FullReadListsAll => inner.FullReadListsAll;
+
     public async Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {
         var current = await tokens.CurrentAsync(connection, null, cancellationToken);

@@ -18,6 +18,14 @@ public sealed class ShopifyAdapter(ShopifyRestApi rest, ShopifyGraphQlFeed paged
 
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType>(EntityTypes.All);
 
+    /// <summary>
+    /// A full sync lists every product (with its variants, so its prices) and customer. Not orders: "only the last 60
+    /// days' worth of orders from a store are accessible from the Order object by default" (the Admin schema's
+    /// <c>Order</c>, contracts/shopify/admin_2026-04.json.gz) without <c>read_all_orders</c>, so an older order missing
+    /// from a full read says nothing.
+    /// </summary>
+    public IReadOnlySet<EntityType> FullReadListsAll { get; } = new HashSet<EntityType> { EntityType.Customers, EntityType.Products, EntityType.Prices };
+
     public Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {
         var settings = ShopifySettings.Of(connection);

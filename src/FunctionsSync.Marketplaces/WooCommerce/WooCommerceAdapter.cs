@@ -47,6 +47,13 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
 
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType>(EntityTypes.All);
 
+    /// <summary>
+    /// Every list reads all of its records in a full sync: orders and products of every status but <c>trash</c> (core's
+    /// default <c>status=any</c>, contracts/woocommerce/core-rest-parameters.md), so a trashed or deleted one is listed
+    /// no more; customers whole; prices from the products. A stored record a full read did not list was deleted.
+    /// </summary>
+    public IReadOnlySet<EntityType> FullReadListsAll => SupportedEntityTypes;
+
     public Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken) =>
         request.EntityType == EntityType.Customers
             ? FetchCustomersAsync(connection, request, cancellationToken)

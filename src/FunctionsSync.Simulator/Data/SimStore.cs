@@ -100,6 +100,30 @@ public sealed class SimStore
         }
     }
 
+    /// <summary>
+    /// Deletes the records at <paramref name="indexes"/>: from then on no list, count, bulk file or report holds them,
+    /// as a marketplace forgets a deleted product (the index is not reused).
+    /// </summary>
+    public void Delete(SimKind kind, IEnumerable<int> indexes)
+    {
+        lock (gate)
+        {
+            foreach (var index in indexes)
+            {
+                mutations[kind].Delete(index);
+            }
+        }
+    }
+
+    /// <summary>Whether the record at <paramref name="index"/> exists (was seeded and not deleted).</summary>
+    public bool Exists(SimKind kind, int index)
+    {
+        lock (gate)
+        {
+            return index >= 0 && index < Count(kind) && !mutations[kind].Deleted.Contains(index);
+        }
+    }
+
     /// <summary>Changes the records at <paramref name="indexes"/> at <paramref name="at"/> (whole seconds).</summary>
     public void MutateAt(SimKind kind, IEnumerable<int> indexes, DateTimeOffset at)
     {
@@ -107,7 +131,7 @@ public sealed class SimStore
         // Re-entrant: Mutate calls it holding the gate.
         lock (gate)
         {
-            foreach (var index in indexes)
+            foreach (var index in indexes.Where(i => !mutations[kind].Deleted.Contains(i)))
             {
                 mutations[kind].Apply(index, at, BaseUpdatedAt(kind, index));
             }
@@ -123,7 +147,8 @@ public sealed class SimStore
         {
             var set = mutations[kind];
             changed = [.. set.Sorted.Select(e => (e.Ticks, e.Index, set.Changed[e.Index].Version))];
-            changedIndexes = [.. set.Changed.Keys];
+            // A deleted record is no longer seeded where it was, and listed nowhere.
+            changedIndexes = [.. set.Changed.Keys, .. set.Deleted];
         }
 
         var total = Count(kind);
@@ -192,6 +217,14 @@ public sealed class SimStore
         long count = Math.Max(0, last - first);
         lock (gate)
         {
+            foreach (var index in mutations[kind].Deleted.Where(i => i < total && !mutations[kind].Changed.ContainsKey(i)))
+            {
+                if (Matches(query, BaseTime.AddSeconds(index / perSecond).UtcTicks, index))
+                {
+                    count--;
+                }
+            }
+
             foreach (var (index, m) in mutations[kind].Changed)
             {
                 if (Matches(query, BaseTime.AddSeconds(index / perSecond).UtcTicks, index))
@@ -256,6 +289,19 @@ public sealed class SimStore
     {
         public Dictionary<int, (int Version, DateTimeOffset At)> Changed { get; } = [];
         public SortedSet<(long Ticks, int Index)> Sorted { get; } = [];
+
+        public HashSet<int> Deleted { get; } = [];
+
+        /// <summary>A deleted record leaves the change list; its seeded place is skipped by the feed and the counts.</summary>
+        public void Delete(int index)
+        {
+            if (Changed.Remove(index, out var previous))
+            {
+                Sorted.Remove((previous.At.UtcTicks, index));
+            }
+
+            Deleted.Add(index);
+        }
 
         public void Apply(int index, DateTimeOffset at, DateTimeOffset baseTime)
         {

@@ -54,14 +54,14 @@ internal static class EtsyEndpoints
         }
 
         var products = store.Count(SimKind.Products);
-        var inState = Enumerable.Range(0, products).Reverse().Where(i => ListingState(store, i) == wanted);
+        var inState = Enumerable.Range(0, products).Reverse().Where(i => store.Exists(SimKind.Products, i) && ListingState(store, i) == wanted);
         var results = new JsonArray();
         foreach (var index in inState.Skip(offset).Take(limit))
         {
             results.Add(Listing(store, SimCatalog.Product(store, store.Current(SimKind.Products, index)), ListingState(store, index)).WithFaults(state, index));
         }
 
-        return SimResult.Ok(new JsonObject { ["count"] = inState.Count(), ["results"] = results });
+        return SimResult.Ok(new JsonObject { ["count"] = inState.Count(), ["results"] = results.WithPageFaults(state) });
     }
 
     private static readonly string[] ListingStates = ["active", "inactive", "sold_out", "draft", "expired"];
@@ -111,7 +111,7 @@ internal static class EtsyEndpoints
             results.Add(record.WithFaults(state, at.Index));
         }
 
-        return SimResult.Ok(new JsonObject { ["count"] = store.CountMatching(SimKind.Orders, min, false, null), ["results"] = results });
+        return SimResult.Ok(new JsonObject { ["count"] = store.CountMatching(SimKind.Orders, min, false, null), ["results"] = results.WithPageFaults(state) });
     }
 
     /// <summary>Etsy's shop ids are integers; a test store named otherwise keeps its name.</summary>

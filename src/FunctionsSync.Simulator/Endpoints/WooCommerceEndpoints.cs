@@ -88,7 +88,7 @@ internal static class WooCommerceEndpoints
             items.Add(record.WithFaults(state, at.Index));
         }
 
-        return SimResult.Ok(items);
+        return SimResult.Ok(items.WithPageFaults(state));
     }
 
     /// <summary>
@@ -101,7 +101,7 @@ internal static class WooCommerceEndpoints
         IEnumerable<SimRef> records = request.OrderBy switch
         {
             "modified" => store.Feed(kind, new FeedQuery(request.ModifiedAfter, MinExclusive: true, null)),
-            _ => Enumerable.Range(0, store.Count(kind)).Select(i => store.Current(kind, i))
+            _ => Enumerable.Range(0, store.Count(kind)).Where(i => store.Exists(kind, i)).Select(i => store.Current(kind, i))
                 .Where(at => request.ModifiedAfter is not { } after || at.UpdatedAt > after),
         };
         if (kind == SimKind.Customers && request.OrderBy == "name")
@@ -114,7 +114,7 @@ internal static class WooCommerceEndpoints
 
     private static SimResult Variations(HttpContext http, SimStore store, string productId)
     {
-        if (!long.TryParse(productId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !SimCatalog.TryIndex(SimKind.Products, id, store.Count(SimKind.Products), out var index))
+        if (!long.TryParse(productId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || !SimCatalog.TryIndex(SimKind.Products, id, store.Count(SimKind.Products), out var index) || !store.Exists(SimKind.Products, index))
         {
             return SimResult.Fail(Results.Json(new { code = "woocommerce_rest_product_invalid_id", message = "Invalid ID.", data = new { status = 404 } }, statusCode: 404));
         }

@@ -10,7 +10,8 @@ namespace FunctionsSync.Storage.Ingestion;
 /// <summary>
 /// The row of a stored record in table <c>records</c>: partition <see cref="RecordLayouts.Partition"/> (its bucket),
 /// row key = the marketplace id (escaped). <c>Hash</c> is the marketplace version the row is based on; <c>LocalHash</c>,
-/// when set, the content of a local change.
+/// when set, the content of a local change; <c>DeletedAt</c>, when set, makes the row a tombstone (a full run found the
+/// record deleted at the marketplace; a later write of the record clears it).
 /// </summary>
 internal static class RecordRows
 {
@@ -22,7 +23,7 @@ internal static class RecordRows
     /// <summary>A record's JSON spans at most this many properties (<see cref="LargeText"/>): 448,000 characters, under the 1 MiB row.</summary>
     public const int MaxDataParts = 14;
 
-    private static readonly string[] StateColumns = ["RowKey", "Hash", "SourceUpdatedAt", "RunId", "PageSeq", "Change", "LocalHash"];
+    private static readonly string[] StateColumns = ["RowKey", "Hash", "SourceUpdatedAt", "RunId", "PageSeq", "Change", "LocalHash", "DeletedAt"];
 
     public static TableEntity ToEntity(string partition, PreparedRecord item, IngestContext context, RecordChange change)
     {
@@ -50,7 +51,8 @@ internal static class RecordRows
         entity.GetString("RunId"),
         entity.GetInt64("PageSeq") ?? 0,
         Enum.Parse<RecordChange>(entity.GetString("Change")),
-        entity.GetString("LocalHash") is { Length: > 0 } local ? local : null);
+        entity.GetString("LocalHash") is { Length: > 0 } local ? local : null,
+        entity.GetDateTimeOffset("DeletedAt"));
 
     public static StoredRecord Stored(TableEntity entity) =>
         new(RecordJson.Deserialize(ReadData(entity)), State(entity), entity.Timestamp ?? DateTimeOffset.MinValue);

@@ -6,6 +6,9 @@ public static class TableNames
     public const string Connections = "connections";
     public const string SyncState = "syncstate";
     public const string Records = "records";
+
+    /// <summary>The ids a full run's feeds listed, per bucket, until the run reconciles them (<see cref="Ingestion.TableRecordReconciliation"/>).</summary>
+    public const string RecordSeen = "recordseen";
     public const string Schedule = "schedule";
     public const string ApiKeys = "apikeys";
     public const string OrganizationSlots = "orgslots";

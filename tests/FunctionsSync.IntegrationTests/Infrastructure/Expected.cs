@@ -34,6 +34,11 @@ public static class Expected
             case EntityType.Orders:
                 for (var i = 0; i < store.Config.Orders; i++)
                 {
+                    if (!store.Exists(SimKind.Orders, i))
+                    {
+                        continue;
+                    }
+
                     var order = SimCatalog.Order(store, store.Current(SimKind.Orders, i));
                     var id = store.Marketplace == MarketplaceNames.Amazon ? SimCatalog.AmazonOrderId(i) : order.Id.ToString(CultureInfo.InvariantCulture);
                     expected[id] = Fingerprint(order.Total, order.UpdatedAt);
@@ -43,6 +48,11 @@ public static class Expected
             case EntityType.Customers:
                 for (var i = 0; i < store.Config.Customers; i++)
                 {
+                    if (!store.Exists(SimKind.Customers, i))
+                    {
+                        continue;
+                    }
+
                     var customer = SimCatalog.Customer(store, store.Current(SimKind.Customers, i));
                     expected[customer.Id.ToString(CultureInfo.InvariantCulture)] = customer.Email;
                 }
@@ -51,6 +61,11 @@ public static class Expected
             case EntityType.Products:
                 for (var i = 0; i < store.Config.Products; i++)
                 {
+                    if (!store.Exists(SimKind.Products, i))
+                    {
+                        continue;
+                    }
+
                     var product = SimCatalog.Product(store, store.Current(SimKind.Products, i));
                     var variants = allVariants ? product.Variants : product.Variants.Take(1);
                     expected[product.Id.ToString(CultureInfo.InvariantCulture)] = $"{product.Title}|{variants.Sum(v => v.Stock)}";
@@ -60,6 +75,11 @@ public static class Expected
             case EntityType.Prices:
                 for (var i = 0; i < store.Config.Products; i++)
                 {
+                    if (!store.Exists(SimKind.Products, i))
+                    {
+                        continue;
+                    }
+
                     var product = SimCatalog.Product(store, store.Current(SimKind.Products, i));
                     // A simple WooCommerce product is priced as the product, a variable one per variation.
                     if (allVariants && (store.Marketplace == MarketplaceNames.Shopify || product.Variants.Count > 1))

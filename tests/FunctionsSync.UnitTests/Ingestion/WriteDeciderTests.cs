@@ -35,6 +35,14 @@ public sealed class WriteDeciderTests
         Assert.Equal(new WriteDecision(WriteAction.Replace, RecordChange.Updated),
             WriteDecider.Decide(new StoredRecordState("h1", T, "run-a", 1, RecordChange.Created), "h2", T.AddSeconds(1), Page7));
 
+    [Theory]
+    [InlineData("h1")]
+    [InlineData("h2")]
+    public void A_tombstone_listed_again_lives_again_as_listed(string incoming) =>
+        // Same content or not, even a version older than the tombstone's: the marketplace lists it, so it exists.
+        Assert.Equal(new WriteDecision(WriteAction.Replace, RecordChange.Updated),
+            WriteDecider.Decide(new StoredRecordState("h1", T, "run-a", 1, RecordChange.Created, DeletedAt: T.AddDays(1)), incoming, T.AddSeconds(-1), Page7));
+
     [Fact]
     public void An_older_version_never_overwrites_a_newer_one() =>
         Assert.Equal(new WriteDecision(WriteAction.None, RecordChange.Unchanged),

@@ -23,11 +23,13 @@ public static class TestSyncer
         var metrics = TestMetrics.Create();
         var conflicts = new ConflictRecorder(conflictStore, Options.Create(new ConflictOptions()), TimeProvider.System, metrics, events);
         var checkpoints = new RunCheckpoints(state, signal, logger);
-        var endings = new RunEndings(connections, state, checkpoints, conflicts, metrics, events, settings, time, logger);
+        // The adapters here list nothing whole (FullReadListsAll is empty), so nothing is reconciled.
+        var reconciliation = new Moq.Mock<Core.Deletions.IRecordReconciliation>().Object;
+        var endings = new RunEndings(connections, state, checkpoints, conflicts, reconciliation, metrics, events, settings, time, logger);
         return new ConnectionSyncer(
             connections, state, registry,
             new RunStarter(state, checkpoints, events, settings, time, logger),
-            new FeedReader(ingestion, conflicts, checkpoints, endings, metrics, events, settings, TestEvents.Settings(), time, logger),
+            new FeedReader(ingestion, reconciliation, conflicts, checkpoints, endings, metrics, events, settings, TestEvents.Settings(), time, logger),
             endings,
             new StorageOutageRecovery(state, settings, time, logger),
             settings, time, logger);
