@@ -81,6 +81,9 @@ public sealed class DeletionTests(AzuriteFixture storage, SimulatorFixture simul
             Assert.All(all.Values.Where(r => r.GetProperty("deleted").GetBoolean()), r => Assert.Equal(JsonValueKind.String, r.GetProperty("deletedAt").ValueKind));
         }
 
+        // The connection's stored counts are of live records.
+        var counts = (await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync()).GetProperty("records");
+        Assert.Equal((146L, 38L), (counts.GetProperty("products").GetInt64(), counts.GetProperty("customers").GetInt64()));
         var one = await (await client.GetAsync($"/api/connections/{connectionId}/records/products/{goneProducts.First()}")).ReadJsonAsync();
         Assert.True(one.GetProperty("deleted").GetBoolean());
 

@@ -12,8 +12,9 @@ public static class WriteDecider
 
         if (stored.Deleted)
         {
-            // Listed again after a full run found it gone (restored, or its listing lagged): it lives, as listed now.
-            return new(WriteAction.Replace, RecordChange.Updated);
+            // Listed again after a full run found it gone (restored, or its listing lagged): it lives, as listed now,
+            // and counts as created again (a tombstone is not among the records a connection has stored).
+            return new(WriteAction.Replace, RecordChange.Created);
         }
 
         if (stored.LocalHash is { } local && stored.Hash != incomingHash)

@@ -40,7 +40,7 @@ public sealed class RunEndings(
     {
         attempt.FeedsDone();
         checkpoints.ReportPhase(attempt.Run.RunId, RunPhase.Finalizing);
-        await ReconcileAsync(attempt);
+        var reconciled = await ReconcileAsync(attempt);
         var counters = attempt.Run.Counters;
         var shortfalls = attempt.Run.Entities.Where(e => e.Counters.Missing > 0)
             .Select(e => $"{attempt.Connection.Marketplace} {Records.EntityTypes.ToWire(e.EntityType)} {Window(attempt.StoredCursor(e.EntityType))}: the marketplace counted {e.Counters.Expected}, the feed delivered {e.Counters.Expected - e.Counters.Missing}")
@@ -59,7 +59,7 @@ public sealed class RunEndings(
             UpdatedAt = Now,
             Calls = attempt.Calls.Total,
         };
-        await EndAsync(attempt, run, [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)], mustLand: true);
+        await EndAsync(attempt, run, [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)], mustLand: true, reconciled);
         await UpdateConnectionAsync(attempt.Connection, ConnectionHealth.Active, null, failed: false);
         logger.RunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
         return new(SyncOutcomeKind.Finished, run);
@@ -71,11 +71,13 @@ public sealed class RunEndings(
     /// clean: one cut short of the marketplace's count, or with a record it could not read (whose id may be the one
     /// missing), tombstones nothing.
     /// </summary>
-    private async Task ReconcileAsync(RunAttempt attempt)
+    /// <returns>The cursors of feeds that tombstoned records, their stored count lowered by as many (saved with the run's end).</returns>
+    private async Task<IReadOnlyList<EntityCursor>> ReconcileAsync(RunAttempt attempt)
     {
+        var cursors = new List<EntityCursor>();
         if (attempt.Run.Mode != SyncMode.Full)
         {
-            return;
+            return cursors;
         }
 
         foreach (var entity in attempt.Run.Entities.Where(e => attempt.Adapter.FullReadListsAll.Contains(e.EntityType)))
@@ -95,12 +97,15 @@ public sealed class RunEndings(
             var tombstones = await reconciliation.TombstoneUnseenAsync(
                 new(attempt.Run.RunId, attempt.Connection.Id, attempt.Connection.OrganizationId, attempt.Connection.Marketplace, entity.EntityType, Now), CancellationToken.None);
             attempt.Record(attempt.Run.WithEntity(entity with { Counters = entity.Counters with { Deleted = entity.Counters.Deleted + tombstones.Count } }));
-            if (tombstones.Count > 0)
+            if (tombstones.Count > 0 && attempt.StoredCursor(entity.EntityType) is { } cursor)
             {
                 logger.Tombstoned(attempt.Run.RunId, tombstones.Count, type);
+                cursors.Add(cursor with { StoredRecords = Math.Max(0, cursor.StoredRecords - tombstones.Count) });
                 await checkpoints.SignalAsync(tombstones.Events);
             }
         }
+
+        return cursors;
     }
 
     /// <summary>
@@ -189,11 +194,12 @@ public sealed class RunEndings(
     /// <param name="mustLand">The write's failure escapes (the run is then failed or resumed from its last checkpoint);
     /// otherwise (a run already failing) a failed write is logged and the run stays as last checkpointed.</param>
     /// <returns>Whether the final checkpoint landed.</returns>
-    private async Task<bool> EndAsync(RunAttempt attempt, SyncRun ended, IReadOnlyList<OutboxEvent> outbox, bool mustLand)
+    /// <param name="cursors">Cursors the end changes (a reconciliation's stored counts).</param>
+    private async Task<bool> EndAsync(RunAttempt attempt, SyncRun ended, IReadOnlyList<OutboxEvent> outbox, bool mustLand, IReadOnlyList<EntityCursor>? cursors = null)
     {
         attempt.Record(ended);
         var lease = mustLand ? attempt.Chain.Lease : await attempt.Chain.SettleQuietlyAsync();
-        var checkpoint = new Checkpoint(ended, [], Now, Release: true, ActiveRunId: null, outbox);
+        var checkpoint = new Checkpoint(ended, cursors ?? [], Now, Release: true, ActiveRunId: null, outbox);
         var landed = true;
         if (mustLand)
         {

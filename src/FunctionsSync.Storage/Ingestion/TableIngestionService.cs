@@ -155,7 +155,8 @@ internal sealed class TableIngestionService<TRecord>(TableProvider tables, Recor
             }
             else if (decision.Action == WriteAction.Replace)
             {
-                batch.Replace(RecordRows.ToEntity(partition, item, context, RecordChange.Updated), stored.ETag.ToString());
+                // Updated, or created again over a tombstone: as counted, so a repeated page counts it the same way.
+                batch.Replace(RecordRows.ToEntity(partition, item, context, decision.CountAs), stored.ETag.ToString());
             }
         }
 

@@ -38,9 +38,9 @@ public sealed class WriteDeciderTests
     [Theory]
     [InlineData("h1")]
     [InlineData("h2")]
-    public void A_tombstone_listed_again_lives_again_as_listed(string incoming) =>
+    public void A_tombstone_listed_again_lives_again_as_listed_and_counts_created(string incoming) =>
         // Same content or not, even a version older than the tombstone's: the marketplace lists it, so it exists.
-        Assert.Equal(new WriteDecision(WriteAction.Replace, RecordChange.Updated),
+        Assert.Equal(new WriteDecision(WriteAction.Replace, RecordChange.Created),
             WriteDecider.Decide(new StoredRecordState("h1", T, "run-a", 1, RecordChange.Created, DeletedAt: T.AddDays(1)), incoming, T.AddSeconds(-1), Page7));
 
     [Fact]

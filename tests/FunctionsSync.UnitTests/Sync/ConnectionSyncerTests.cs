@@ -54,6 +54,8 @@ public sealed class ConnectionSyncerTests
         adapter.SetupGet(a => a.Marketplace).Returns("shopify");
         adapter.SetupGet(a => a.SupportedEntityTypes).Returns(new HashSet<EntityType> { EntityType.Orders, EntityType.Products });
         adapter.SetupGet(a => a.Requirements).Returns(new ConnectionRequirements { Credentials = [], PageSize = CommonSettings.PageSize(250) });
+        // No feed is reconciled here (deletions have their own tests over storage).
+        adapter.SetupGet(a => a.FullReadListsAll).Returns(new HashSet<EntityType>());
         state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string id, string owner, TimeSpan d, CancellationToken _) => new LeaseAttempt(new SyncLease(id, owner, T0 + d, "e0", null), null, null));
         state.Setup(s => s.GetCursorsAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(() => new Dictionary<EntityType, EntityCursor>(cursors));
