@@ -32,6 +32,9 @@ public sealed record Connection
 
     /// <summary>Operator-facing flags: <c>failing</c> (warning threshold reached), <c>disabled_after_failures</c>.</summary>
     public IReadOnlyList<string> Flags { get; init; } = [];
+    /// <summary>Since when the connection misses its freshness objective (<see cref="Settings.CommonSettings.FreshnessObjectiveMinutes"/>); null while it meets it.</summary>
+    public DateTimeOffset? StaleSince { get; init; }
+
     /// <summary>Set when the connection was deleted: it is no longer scheduled nor listed, and its history stays.</summary>
     public DateTimeOffset? DeletedAt { get; init; }
 

@@ -24,6 +24,8 @@ public sealed record ConnectionView
     public RunStatus? LastRunStatus { get; init; }
     public DateTimeOffset? LastRunFinishedAt { get; init; }
     public string? LastError { get; init; }
+    /// <summary>Since when the connection misses its freshness objective (setting <c>freshnessObjectiveMinutes</c>); null while it meets it or has none.</summary>
+    public DateTimeOffset? StaleSince { get; init; }
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> CredentialKeys { get; init; } = [];
     /// <summary>Where access tokens expire and are refreshed: their health (never the tokens themselves).</summary>
@@ -54,6 +56,7 @@ public sealed record ConnectionView
         LastRunStatus = state?.LastRunStatus,
         LastRunFinishedAt = state?.LastRunFinishedAt,
         LastError = c.LastError,
+        StaleSince = c.StaleSince,
         Settings = c.Settings,
         CredentialKeys = [.. c.Credentials.Keys.Where(k => !OAuthTokenState.ManagedKeys.Contains(k)).Order(StringComparer.Ordinal)],
         Tokens = OAuthTokenState.From(c) is { } tokens ? TokenHealthView.From(tokens, health.Now) : null,

@@ -69,10 +69,6 @@ public sealed class ConnectionsApi(
     }
 
     /// <summary>
-    /// <c>GET /api/connections?organizationId=&amp;health=</c>. Reads the organization's connection rows (or every
-    /// connection's, for the admin) and the connection-state index: both grow with connections, not with history.
-    /// </summary>
-    /// <summary>
     /// <c>GET /api/connections</c>: a page of the caller's connections in index order (organization, then id). The
     /// health filter is applied as connections are read, over at most <see cref="MaxFilteredReads"/> pages' worth of
     /// them, so a filtered page may come back short, or empty with a token: a client follows the token until there is
@@ -196,7 +192,10 @@ public sealed class ConnectionsApi(
             ImportedOrders: orders + imported.Success,
             SyncStatus: syncStatus == "success" && imported.Failed + imported.RateLimited > 0 ? "partial" : syncStatus,
             RateLimitedCount: finished.Count(r => r.ErrorKind == Adapters.MarketplaceErrorKind.RateLimited) + imported.RateLimited,
-            Receipts: new ReceiptCountsView(imported.Success, imported.Failed, imported.RateLimited, imported.Pending)));
+            Receipts: new ReceiptCountsView(imported.Success, imported.Failed, imported.RateLimited, imported.Pending),
+            Freshness: [.. runs.SelectMany(r => r.Entities).Where(e => e.Lag is not null).GroupBy(e => e.EntityType).OrderBy(g => g.Key)
+                .Select(g => FreshnessView.From(g.Key.ToWire(), g.Aggregate(LagHistogram.Empty, (sum, e) => sum.Merge(e.Lag!)))).OfType<FreshnessView>()],
+            StaleSince: connection.StaleSince));
     }
 
     public async Task<ApiResult<ConnectionView>> PatchAsync(ApiCaller caller, string connectionId, string? body, CancellationToken cancellationToken)

@@ -145,8 +145,19 @@ public sealed class FeedReader(
         var detected = PageAccounting.Detected(type, page.Page, result);
         // Conflicts are stored (with their events) before the checkpoint that counts them; a replayed page finds them.
         await checkpoints.SignalAsync(await conflicts.RecordAsync(attempt.Run, page.Seq, detected, cancellationToken));
+        // Freshness: in an incremental run, each record changed since the feed's mark (read before this page may move it).
+        var lags = attempt.Run.Mode == SyncMode.Incremental && cursor.HighWaterMark is { } mark
+            ? page.Page.Records.Where(r => r.UpdatedAt > mark).Select(r => Math.Max(0, (Now - r.UpdatedAt).TotalSeconds)).ToList()
+            : [];
         cursor = attempt.Reading(cursor.Observe(page.Page, result.Created, Now));
-        var run = attempt.Record(PageAccounting.Apply(attempt.Run, cursor, page.Page, result, page.Seq, detected, Options.MaxRecordErrors, Now) with { Calls = attempt.Calls.Total });
+        var run = PageAccounting.Apply(attempt.Run, cursor, page.Page, result, page.Seq, detected, Options.MaxRecordErrors, Now) with { Calls = attempt.Calls.Total };
+        if (lags.Count > 0 && run.Entity(type) is { } entity)
+        {
+            run = run.WithEntity(entity with { Lag = (entity.Lag ?? LagHistogram.Empty).Add(lags) });
+            metrics.RecordFreshness(attempt.Connection.Marketplace, type, lags);
+        }
+
+        run = attempt.Record(run);
         metrics.RecordPage(attempt.Connection.Marketplace, type, result, page.Page.Rejected.Count);
         if (attempt.ProgressLogs.Due(Now, ProgressLogInterval))
         {

@@ -1,5 +1,6 @@
 using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Telemetry;
@@ -59,10 +60,39 @@ public sealed class RunEndings(
             UpdatedAt = Now,
             Calls = attempt.Calls.Total,
         };
-        await EndAsync(attempt, run, [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)], mustLand: true, reconciled);
-        await UpdateConnectionAsync(attempt.Connection, ConnectionHealth.Active, null, failed: false);
+        var freshness = Freshness(attempt.Connection, run);
+        OutboxEvent[] outbox = freshness.Event is { } turned
+            ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now), turned]
+            : [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)];
+        await EndAsync(attempt, run, outbox, mustLand: true, reconciled);
+        await UpdateConnectionAsync(attempt.Connection, ConnectionHealth.Active, null, failed: false, freshness.StaleSince);
         logger.RunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
         return new(SyncOutcomeKind.Finished, run);
+    }
+
+    /// <summary>
+    /// The connection against its freshness objective, as this run's stored changes say: stale when an entity type's
+    /// 95th percentile lag exceeds it, fresh when none does; a run that stored no change (or a connection without an
+    /// objective) leaves it as it was. A turn either way is an event (<c>connection.stale</c>, <c>connection.fresh</c>).
+    /// </summary>
+    private (OutboxEvent? Event, DateTimeOffset? StaleSince) Freshness(Connection connection, SyncRun run)
+    {
+        var was = connection.StaleSince;
+        var views = run.Entities.Select(e => FreshnessView.From(Records.EntityTypes.ToWire(e.EntityType), e.Lag)).OfType<FreshnessView>().ToList();
+        if (views.Count == 0 || CommonSettings.FreshnessObjectiveMinutes.Of(connection) is not { } objective)
+        {
+            return (null, was);
+        }
+
+        var stale = views.Any(v => v.P95Seconds > objective * 60);
+        if (stale == was.HasValue)
+        {
+            return (null, was);
+        }
+
+        logger.FreshnessTurned(run.RunId, connection.Id, stale ? "stale" : "fresh", objective);
+        var type = stale ? WebhookEventTypes.ConnectionStale : WebhookEventTypes.ConnectionFresh;
+        return (WebhookPayloads.ForFreshness(type, run, objective, views, Now), stale ? Now : null);
     }
 
     /// <summary>
@@ -293,13 +323,19 @@ public sealed class RunEndings(
     /// Records the run's outcome on the connection as stored now (credentials or settings may have changed while the
     /// run went on): health, last error and the failure streak (<see cref="FailureStreak"/>).
     /// </summary>
-    private async Task UpdateConnectionAsync(Connection connection, ConnectionHealth health, string? error, bool failed)
+    /// <param name="staleSince">The freshness state a finished run leaves (<see cref="Freshness"/>); a failed run leaves it as it is.</param>
+    private async Task UpdateConnectionAsync(Connection connection, ConnectionHealth health, string? error, bool failed, DateTimeOffset? staleSince = null)
     {
         var o = options.Value;
         try
         {
             await connections.UpdateAsync(connection.Id,
-                current => FailureStreak.Apply(current, health, error, failed, o.FailureWarningThreshold, o.FailureDisableThreshold, Now), CancellationToken.None);
+                current =>
+                {
+                    var changed = FailureStreak.Apply(current, health, error, failed, o.FailureWarningThreshold, o.FailureDisableThreshold, Now);
+                    return failed || (changed ?? current).StaleSince == staleSince ? changed : (changed ?? current) with { StaleSince = staleSince, UpdatedAt = Now };
+                },
+                CancellationToken.None);
         }
         catch (Exception ex)
         {

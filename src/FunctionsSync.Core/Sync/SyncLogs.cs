@@ -68,4 +68,7 @@ internal static partial class SyncLogs
 
     [LoggerMessage(1022, LogLevel.Information, "Run {RunId}: {EntityType} not reconciled ({Why}); nothing is tombstoned")]
     public static partial void NotReconciled(this ILogger logger, string runId, string entityType, string why);
+
+    [LoggerMessage(1023, LogLevel.Warning, "Run {RunId}: connection {ConnectionId} is now {State} against its freshness objective of {ObjectiveMinutes} min")]
+    public static partial void FreshnessTurned(this ILogger logger, string runId, string connectionId, string state, int objectiveMinutes);
 }

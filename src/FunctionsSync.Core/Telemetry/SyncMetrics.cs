@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using FunctionsSync.Core.Ingestion;
 using FunctionsSync.Core.Records;
@@ -19,6 +20,7 @@ public sealed class SyncMetrics
     private readonly Histogram<double> rateLimitWait;
     private readonly Histogram<double> runDuration;
     private readonly Histogram<long> runPages;
+    private readonly Histogram<double> freshness;
     private readonly Counter<long> webhookAttempts;
     private readonly Counter<long> conflictsOpened;
     private long queueDepth = -1;
@@ -33,6 +35,7 @@ public sealed class SyncMetrics
         rateLimitWait = meter.CreateHistogram<double>("functionssync.marketplace.rate_limit_wait", "s", "Time spent waiting on a rate limit (Retry-After or the limiter), by marketplace.");
         runDuration = meter.CreateHistogram<double>("functionssync.run.duration", "s", "Running time of ended runs, by marketplace and status.");
         runPages = meter.CreateHistogram<long>("functionssync.run.pages", "{page}", "Pages written per ended run, by marketplace.");
+        freshness = meter.CreateHistogram<double>("functionssync.record.freshness", "s", "How long a change took from the marketplace to the store (incremental runs), by marketplace and entity type.");
         webhookAttempts = meter.CreateCounter<long>("functionssync.webhook.attempts", "{attempt}", "Webhook delivery attempts, by outcome.");
         conflictsOpened = meter.CreateCounter<long>("functionssync.conflicts.opened", "{conflict}", "Conflicts opened, by type.");
         meter.CreateObservableGauge("functionssync.queue.depth", () => Sampled(Interlocked.Read(ref queueDepth)), "{job}", "Jobs waiting in the fan-out queue (self-hosted runtime), as last sampled.");
@@ -47,6 +50,15 @@ public sealed class SyncMetrics
         Add(records, result.Unchanged, marketplace, entity, "unchanged");
         Add(records, result.Failed + rejected, marketplace, entity, "failed");
         Add(records, result.Skipped, marketplace, entity, "skipped");
+    }
+
+    public void RecordFreshness(string marketplace, EntityType type, IEnumerable<double> lagSeconds)
+    {
+        var tags = new TagList { { "marketplace", marketplace }, { "entity_type", type.ToWire() } };
+        foreach (var lag in lagSeconds)
+        {
+            freshness.Record(lag, tags);
+        }
     }
 
     /// <param name="status">The HTTP status, or null when no answer came (timeout, connection refused).</param>

@@ -14,8 +14,14 @@ public static class WebhookEventTypes
     /// <summary>The seller's authorization was revoked or expired: a person must connect the store again (new credentials by PATCH or registration).</summary>
     public const string ReauthorizationRequired = "connection.reauthorization_required";
 
+    /// <summary>A run's changes took longer to be stored than the connection's freshness objective allows.</summary>
+    public const string ConnectionStale = "connection.stale";
+
+    /// <summary>A stale connection's changes are stored within its objective again.</summary>
+    public const string ConnectionFresh = "connection.fresh";
+
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        SyncStarted, SyncCompleted, SyncFailed, ConflictCreated, RecordDeleted, ReauthorizationRequired,
+        SyncStarted, SyncCompleted, SyncFailed, ConflictCreated, RecordDeleted, ReauthorizationRequired, ConnectionStale, ConnectionFresh,
     };
 }

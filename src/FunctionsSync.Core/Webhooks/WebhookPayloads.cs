@@ -58,6 +58,21 @@ public static class WebhookPayloads
         return Make(DeliveryIds.EventIdFor($"{runId}|{entityType.ToWire()}|{externalId}|deleted"), WebhookEventTypes.RecordDeleted, organizationId, connectionId, now, data);
     }
 
+    /// <summary><c>connection.stale</c> or <c>connection.fresh</c>, as the run <paramref name="run"/> found it: one per run and type.</summary>
+    public static OutboxEvent ForFreshness(string type, SyncRun run, int objectiveMinutes, IReadOnlyList<FreshnessView> freshness, DateTimeOffset now)
+    {
+        var data = new
+        {
+            connectionId = run.ConnectionId,
+            organizationId = run.OrganizationId,
+            marketplace = run.Marketplace,
+            runId = run.RunId,
+            objectiveSeconds = objectiveMinutes * 60,
+            freshness = freshness.Select(f => new { entityType = f.EntityType, changes = f.Changes, p50Seconds = f.P50Seconds, p95Seconds = f.P95Seconds }),
+        };
+        return Make(RunEventId(run.RunId, type), type, run.OrganizationId, run.ConnectionId, now, data);
+    }
+
     private static OutboxEvent Make(string eventId, string type, string organizationId, string connectionId, DateTimeOffset now, object data)
     {
         var payload = JsonSerializer.Serialize(new { type, timestamp = now, data }, ApiJson.Options);

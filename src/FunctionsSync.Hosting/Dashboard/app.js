@@ -159,7 +159,7 @@ function connectionRow(c) {
   return el("tr", { "data-connection": c.connectionId, "data-name": c.name },
     el("th", { scope: "row" }, c.name),
     el("td", {}, c.marketplace),
-    el("td", { class: "health" }, badge(c.health)),
+    el("td", { class: "health" }, badge(c.health), c.staleSince ? el("span", { title: `Missing its freshness objective since ${when(c.staleSince)}` }, " ", badge("stale")) : ""),
     el("td", {}, c.lastRunStatus ? badge(c.lastRunStatus) : "", " ", el("span", { class: "muted" }, when(c.lastRunFinishedAt))),
     el("td", { class: "progress" }, progress),
     el("td", {}, actions));
@@ -192,9 +192,10 @@ async function showConnectionRuns(listed) {
     detail.append(el("article", { "aria-label": `Run ${run.runId}` },
       el("p", {}, badge(run.status), ` ${run.mode}, ${run.trigger}, started ${when(run.startedAt)}, ${run.durationMs ?? 0} ms running, ${run.marketplaceCalls.requests} requests (${run.marketplaceCalls.throttled} throttled)`),
       el("table", {},
-        el("thead", {}, el("tr", {}, ["Entity", "State", "Total", "Created", "Updated", "Unchanged", "Failed", "Skipped"].map(t => el("th", { scope: "col" }, t)))),
+        el("thead", {}, el("tr", {}, ["Entity", "State", "Total", "Created", "Updated", "Unchanged", "Failed", "Skipped", "Missing", "Deleted", "Lag p95"].map(t => el("th", { scope: "col" }, t)))),
         el("tbody", {}, run.entities.map(e => el("tr", {}, el("th", { scope: "row" }, e.entityType), el("td", {}, e.state),
-          ...["total", "created", "updated", "unchanged", "failed", "skipped"].map(k => el("td", {}, String(e.counters[k]))))))),
+          ...["total", "created", "updated", "unchanged", "failed", "skipped", "missing", "deleted"].map(k => el("td", {}, String(e.counters[k]))),
+          el("td", {}, e.freshness ? `${e.freshness.p95Seconds} s (${e.freshness.changes} changes)` : "—"))))),
       run.error ? el("p", { class: "muted" }, "Error: " + run.error) : "",
       run.recordErrors.length ? el("ul", {}, run.recordErrors.map(r => el("li", {}, r))) : ""));
   }

@@ -26,6 +26,13 @@ public static partial class CommonSettings
     /// </summary>
     public static WholeNumberSetting PageSize(int max) => new("pageSize", 1, max) { Aliases = ["batchSize"] };
 
+    /// <summary>
+    /// The freshness objective, in minutes: when the lag within which 95 % of a run's changes were stored exceeds it for
+    /// an entity type, the connection turns stale (<c>connection.stale</c>), and fresh again (<c>connection.fresh</c>)
+    /// once a run's changes are back within it. Absent: no objective.
+    /// </summary>
+    public static WholeNumberSetting FreshnessObjectiveMinutes { get; } = new("freshnessObjectiveMinutes", 1, 10_080);
+
     [GeneratedRegex(@"\Ahttps?://[^\s]+\z", RegexOptions.IgnoreCase)]
     private static partial Regex AbsoluteUrl();
 
