@@ -40,6 +40,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<RunCheckpoints>();
         services.TryAddSingleton<RunStarter>();
         services.TryAddSingleton<RunEndings>();
+        services.TryAddSingleton<Notifications.NotificationFollowUp>();
         services.TryAddSingleton<FeedReader>();
         services.TryAddSingleton<StorageOutageRecovery>();
         services.TryAddSingleton<ConnectionSyncer>();
@@ -81,6 +82,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ConflictsApi>();
         services.TryAddSingleton<ActivityApi>();
         services.TryAddSingleton<Resets.CursorResetApi>();
+        services.TryAddSingleton<Notifications.NotificationsApi>();
         services.TryAddSingleton<EventsApi>();
         services.TryAddSingleton<EventStreamWriter>();
         services.TryAddSingleton(new EventDelivery(HoldOpen: true));

@@ -56,6 +56,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ISyncStateStore, TableSyncStateStore>();
         services.TryAddSingleton<IRecordQuery, TableRecordQuery>();
         services.TryAddSingleton<Core.Deletions.IRecordReconciliation, TableRecordReconciliation>();
+        services.TryAddSingleton<Core.Notifications.INotificationInbox, Notifications.TableNotificationInbox>();
         services.TryAddSingleton(typeof(IIngestionService<>), typeof(TableIngestionService<>));
         services.TryAddSingleton<IScheduleStore, TableScheduleStore>();
         services.TryAddSingleton<IApiKeyStore, TableApiKeyStore>();

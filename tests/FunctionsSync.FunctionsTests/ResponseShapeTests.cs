@@ -174,6 +174,7 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         await Step("activity", "GET", $"/api/connections/{connectionId}/activity?take=5");
         await Step("run history", "GET", $"/api/connections/{connectionId}/runs?pageSize=1");
         await Step("run history bad token", "GET", $"/api/connections/{connectionId}/runs?continuationToken=nope");
+        await Step("unsigned notification", "POST", $"/api/notifications/{connectionId}", new { id = 1 }, authenticated: false);
         await Step("reset unknown feed", "POST", $"/api/connections/{connectionId}/reset", new { entityTypes = new[] { "invoices" } });
         await Step("reset customers", "POST", $"/api/connections/{connectionId}/reset", new { entityTypes = new[] { "customers" } });
         // A valid request holds the stream open (self-hosted) or answers the events so far (Functions): only its refusals compare.

@@ -40,6 +40,7 @@ public static class ApiRoutes
     public const string ConnectionSyncToken = "connections/{id}/sync-token";
     public const string ConnectionActivity = "connections/{id}/activity";
     public const string ConnectionReset = "connections/{id}/reset";
+    public const string Notifications = "notifications/{connectionId}";
     public const string ConnectionRuns = "connections/{id}/runs";
     public const string Records = "connections/{id}/records/{entityType}";
     public const string Record = "connections/{id}/records/{entityType}/{externalId}";
@@ -79,6 +80,7 @@ public static class ApiRoutes
         ["ConnectionStatus"] = "A connection's sync status and recent outcomes",
         ["ConnectionRotateSyncToken"] = "Replace a connection's receipt-import token",
         ["ConnectionReset"] = "Rewind feeds to a full read on their next run",
+        ["NotificationReceive"] = "Receive a marketplace's signed change notification",
         ["ConnectionPatch"] = "Change a connection's schedule, credentials or settings",
         ["ConnectionDelete"] = "Delete a connection, keeping its history",
         ["ConnectionActivity"] = "A connection's activity log, newest first",
@@ -116,6 +118,10 @@ public static class ApiRoutes
 
         // The push path authenticates with the connection's sync token in the body, not an API key.
         Post<ReceiptsApi, ImportReceiptRequest, ReceiptView>("OrdersImport", OrdersImport, (h, c) => h.ImportAsync(c.Body, c.Aborted), 201) with { RequiresKey = false },
+
+        // Marketplaces sign their notifications with the connection's webhook secret; they send no API key.
+        Post<Notifications.NotificationsApi, JsonElement, Notifications.NotificationAccepted>("NotificationReceive", Notifications, (h, c) => h.ReceiveAsync(c.Route("connectionId"), c.Body, c.Header, c.Aborted), 202)
+            with { RequiresKey = false, AlsoAnswers = [200] },
 
         Get<SyncApi, SyncStatusView>("SyncStatus", SyncStatus, (h, c) => h.StatusAsync(c.Caller, c.Aborted)),
         Post<SyncApi, ScheduleView>("SyncStart", SyncStart, (h, c) => h.SetEnabledAsync(c.Caller, true, c.Aborted)),

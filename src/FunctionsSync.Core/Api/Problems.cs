@@ -17,6 +17,11 @@ public static class Problems
 
     public static ApiResult Unauthorized() => Make(401, "unauthorized", "An API key is required.", "Send a valid key in the X-Api-Key header.");
 
+    /// <summary>A change notification whose sender could not be verified (the same answer whatever was wrong).</summary>
+    public static ApiResult NotVerified() => Make(401, "not-verified", "The notification is not verified.", "Its signature is missing or does not match the connection's webhook secret.");
+
+    public static ApiResult NotImplemented(string detail) => Make(501, "not-implemented", "Not implemented.", detail);
+
     public static ApiResult Forbidden(string detail) => Make(403, "forbidden", "Not allowed with this key.", detail);
 
     public static ApiResult NotFound(string detail) => Make(404, "not-found", "Not found.", detail);

@@ -21,6 +21,7 @@ public sealed class RunEndings(
     RunCheckpoints checkpoints,
     ConflictRecorder conflicts,
     Deletions.IRecordReconciliation reconciliation,
+    Notifications.NotificationFollowUp followUp,
     SyncMetrics metrics,
     Events.LiveEvents events,
     IOptions<SyncOptions> options,
@@ -66,6 +67,7 @@ public sealed class RunEndings(
             : [WebhookPayloads.ForRun(WebhookEventTypes.SyncCompleted, run, Now)];
         await EndAsync(attempt, run, outbox, mustLand: true, reconciled);
         await UpdateConnectionAsync(attempt.Connection, ConnectionHealth.Active, null, failed: false, freshness.StaleSince);
+        await FollowUpAsync(attempt.Connection);
         logger.RunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
         return new(SyncOutcomeKind.Finished, run);
     }
@@ -253,6 +255,19 @@ public sealed class RunEndings(
 
         Ended(ended, attempt.Activity);
         return landed;
+    }
+
+    /// <summary>Feeds notified while the run was in flight are read by the next run; a failure to queue it is left to the schedule.</summary>
+    private async Task FollowUpAsync(Connection connection)
+    {
+        try
+        {
+            await followUp.AfterRunAsync(connection, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.ConnectionUpdateFailed(ex, connection.Id);
+        }
     }
 
     /// <summary>A full run that did not finish reconciles nothing: the ids it noted are dropped (a failure to is harmless: they are never read).</summary>

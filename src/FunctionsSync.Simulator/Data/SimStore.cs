@@ -33,6 +33,12 @@ public sealed class SimStore
 
     public string Marketplace { get; }
     public string StoreId { get; }
+
+    /// <summary>Where the store sends change notifications, as the marketplace would to an app's subscription (null: nowhere).</summary>
+    public SimSubscription? Subscription { get; set; }
+
+    /// <summary>Called after records change or are deleted (kind, indexes, deleted): the notifier's hook.</summary>
+    internal Action<SimStore, SimKind, IReadOnlyList<int>, bool>? Changed { get; set; }
     public SimStoreConfig Config { get; }
     public SimTokenBucket Limiter { get; }
 
@@ -113,6 +119,8 @@ public sealed class SimStore
                 mutations[kind].Delete(index);
             }
         }
+
+        Changed?.Invoke(this, kind, [.. indexes], true);
     }
 
     /// <summary>Whether the record at <paramref name="index"/> exists (was seeded and not deleted).</summary>
@@ -128,14 +136,18 @@ public sealed class SimStore
     public void MutateAt(SimKind kind, IEnumerable<int> indexes, DateTimeOffset at)
     {
         at = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        List<int> changed;
         // Re-entrant: Mutate calls it holding the gate.
         lock (gate)
         {
-            foreach (var index in indexes.Where(i => !mutations[kind].Deleted.Contains(i)))
+            changed = [.. indexes.Where(i => !mutations[kind].Deleted.Contains(i))];
+            foreach (var index in changed)
             {
                 mutations[kind].Apply(index, at, BaseUpdatedAt(kind, index));
             }
         }
+
+        Changed?.Invoke(this, kind, changed, false);
     }
 
     /// <summary>Records in (time, index) order, lazily; callers take a page.</summary>

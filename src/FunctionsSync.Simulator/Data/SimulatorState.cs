@@ -21,6 +21,20 @@ public sealed class SimulatorState(TimeProvider time)
 
     public TimeProvider Time { get; } = time;
 
+    /// <summary>Sends the stores' change notifications to their subscriptions.</summary>
+    public Webhooks.SimNotifier Notifier => notifier ??= new Webhooks.SimNotifier(this);
+
+    private Webhooks.SimNotifier? notifier;
+
+    /// <summary>A roll of the fault dice (0..1), in the seeded sequence.</summary>
+    public double Roll()
+    {
+        lock (faultGate)
+        {
+            return SimRandom.For(faults.Seed, ++diceRolls).Double();
+        }
+    }
+
     public bool RateLimitsEnabled { get; set; } = true;
 
     /// <summary>
@@ -44,7 +58,7 @@ public sealed class SimulatorState(TimeProvider time)
     /// <param name="clock">The clock the store's tokens expire on, when not the simulator's (a test's fake clock, shared with the host it serves).</param>
     public SimStore PutStore(string marketplace, string storeId, SimStoreConfig config, TimeProvider? clock = null)
     {
-        var store = new SimStore(marketplace, storeId, config, clock ?? Time);
+        var store = new SimStore(marketplace, storeId, config, clock ?? Time) { Changed = Notifier.Changed };
         stores[(marketplace, storeId)] = store;
         return store;
     }

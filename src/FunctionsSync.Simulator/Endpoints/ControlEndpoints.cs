@@ -45,6 +45,17 @@ internal static class ControlEndpoints
             var indexes = store.Mutate(kind.Value, request.Count, at);
             return Results.Ok(new { entity = request.Entity, indexes, at });
         });
+        // The app's notification subscription: the store notifies every change and deletion there, signed with the secret.
+        sim.MapPut("/stores/{marketplace}/{storeId}/subscription", (SimulatorState state, string marketplace, string storeId, SimSubscription subscription) =>
+        {
+            if (state.GetStore(marketplace, storeId) is not { } store)
+            {
+                return Results.NotFound();
+            }
+
+            store.Subscription = subscription;
+            return Results.NoContent();
+        });
         sim.MapPost("/stores/{marketplace}/{storeId}/revoke", (SimulatorState state, string marketplace, string storeId) =>
         {
             if (state.GetStore(marketplace, storeId) is not { } store)

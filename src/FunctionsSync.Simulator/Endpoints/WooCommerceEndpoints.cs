@@ -150,7 +150,7 @@ internal static class WooCommerceEndpoints
 
     private static string Date(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 
-    private static JsonObject Order(SimOrder o)
+    internal static JsonObject Order(SimOrder o)
     {
         var lines = new JsonArray();
         foreach (var l in o.Lines)
@@ -181,7 +181,7 @@ internal static class WooCommerceEndpoints
     /// them (<c>"price": ""</c>, <c>"stock_quantity": null</c>, as in the reference's variable example) and the ids of
     /// its variations.
     /// </summary>
-    private static JsonObject Product(SimProduct p)
+    internal static JsonObject Product(SimProduct p)
     {
         var variable = IsVariable(p);
         var v = p.Variants[0];
@@ -218,7 +218,7 @@ internal static class WooCommerceEndpoints
         ["date_modified_gmt"] = Date(p.UpdatedAt),
     };
 
-    private static JsonObject Customer(SimCustomer c) => new()
+    internal static JsonObject Customer(SimCustomer c) => new()
     {
         ["id"] = c.Id,
         ["email"] = c.Email,

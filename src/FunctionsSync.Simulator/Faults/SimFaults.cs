@@ -54,6 +54,17 @@ public sealed record SimFaults
     /// </summary>
     public int CutReportDocuments { get; init; }
 
+    /// <summary>Share (0..1) of change notifications never sent.</summary>
+    public double NotificationDropShare { get; init; }
+
+    /// <summary>Share (0..1) of change notifications sent <see cref="NotificationDelayMs"/> late (so they arrive out of order).</summary>
+    public double NotificationDelayShare { get; init; }
+
+    public int NotificationDelayMs { get; init; } = 3_000;
+
+    /// <summary>Share (0..1) of change notifications sent twice (the same event, as a retry after a lost answer).</summary>
+    public double NotificationDuplicateShare { get; init; }
+
     /// <summary>Amazon reports requested from now on end FATAL instead of DONE.</summary>
     public bool FailReports { get; init; }
 

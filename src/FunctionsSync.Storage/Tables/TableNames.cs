@@ -14,6 +14,7 @@ public static class TableNames
     public const string OrganizationSlots = "orgslots";
     public const string JobQueue = "syncjobs";
     public const string Conflicts = "conflicts";
+    public const string Notifications = "notifications";
     public const string Activity = "activity";
     public const string Receipts = "receipts";
     public const string Webhooks = "webhooks";

@@ -25,7 +25,10 @@ public static class TestSyncer
         var checkpoints = new RunCheckpoints(state, signal, logger);
         // The adapters here list nothing whole (FullReadListsAll is empty), so nothing is reconciled.
         var reconciliation = new Moq.Mock<Core.Deletions.IRecordReconciliation>().Object;
-        var endings = new RunEndings(connections, state, checkpoints, conflicts, reconciliation, metrics, events, settings, time, logger);
+        // Nor is any feed notified.
+        var followUp = new Core.Notifications.NotificationFollowUp(
+            new Moq.Mock<Core.Notifications.INotificationInbox>().Object, new Core.Jobs.RunLauncher(state, new Moq.Mock<Core.Jobs.IRunDispatcher>().Object, events, time), time);
+        var endings = new RunEndings(connections, state, checkpoints, conflicts, reconciliation, followUp, metrics, events, settings, time, logger);
         return new ConnectionSyncer(
             connections, state, registry,
             new RunStarter(state, checkpoints, events, settings, time, logger),

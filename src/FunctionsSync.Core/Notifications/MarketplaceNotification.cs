@@ -1,0 +1,12 @@
+using FunctionsSync.Core.Records;
+
+namespace FunctionsSync.Core.Notifications;
+
+/// <summary>
+/// A change notification whose sender was verified: what it is about, never what it says the record is (the run it
+/// asks for reads the record from the marketplace).
+/// </summary>
+/// <param name="EventId">The marketplace's stable id of the change, for deduplication (null: none stable).</param>
+/// <param name="Topic">The marketplace's topic, e.g. <c>orders/updated</c> or <c>order.updated</c>.</param>
+/// <param name="EntityTypes">The feeds the change concerns; empty when the topic names none this service reads.</param>
+public sealed record MarketplaceNotification(string? EventId, string Topic, IReadOnlyList<EntityType> EntityTypes);

@@ -1,0 +1,81 @@
+using FunctionsSync.Core.Api;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Runs;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsSync.Core.Notifications;
+
+/// <summary>
+/// <c>POST /api/notifications/{connectionId}</c>: a marketplace's change notification, a hint that something changed.
+/// The sender is verified as the marketplace documents it (<see cref="NotificationSignatures"/>; anything else is a
+/// 401 that changes nothing); a change seen before is acknowledged and dropped; otherwise an incremental run of the
+/// notified feeds is queued (the payload is never stored: the run reads the records from the marketplace), or, with a
+/// run in flight, noted so that another follows it (<see cref="NotificationFollowUp"/>). Notifications can be late,
+/// lost or repeated: the scheduled sync stays the sweep that reconciles.
+/// </summary>
+public sealed partial class NotificationsApi(IConnectionStore connections, INotificationInbox inbox, RunLauncher launcher, TimeProvider time, ILogger<NotificationsApi> logger)
+{
+    /// <summary>Shopify's mandatory compliance topics, which ask for personal data to be reported or erased.</summary>
+    private static readonly HashSet<string> ComplianceTopics = ["customers/data_request", "customers/redact", "shop/redact"];
+
+    public async Task<ApiResult<NotificationAccepted>> ReceiveAsync(string connectionId, string? body, Func<string, string?> header, CancellationToken cancellationToken)
+    {
+        var connection = connectionId.Length is > 0 and <= 64 && connectionId.All(char.IsAsciiLetterOrDigit)
+            ? await connections.GetAsync(connectionId, cancellationToken)
+            : null;
+        if (connection is null || connection.DeletedAt is not null || !NotificationSignatures.Supports(connection.Marketplace)
+            || NotificationSignatures.Verify(connection, body ?? "", header) is not { } notification)
+        {
+            LogNotVerified(connectionId);
+            return Problems.NotVerified();
+        }
+
+        if (ComplianceTopics.Contains(notification.Topic))
+        {
+            return Problems.NotImplemented($"The compliance topic {notification.Topic} is not honoured yet; nothing was done.");
+        }
+
+        if (notification.EntityTypes.Count == 0 || !connection.Enabled || connection.Health == ConnectionHealth.NeedsAttention)
+        {
+            return ApiResult.Ok(new NotificationAccepted("ignored", null));
+        }
+
+        if (notification.EventId is { } eventId && !await inbox.TryRecordAsync(connection.Id, eventId, cancellationToken))
+        {
+            return ApiResult.Ok(new NotificationAccepted("duplicate", null));
+        }
+
+        try
+        {
+            return ApiResult.Accepted(await QueueAsync(connection, notification, cancellationToken));
+        }
+        catch (Exception) when (notification.EventId is { } recorded)
+        {
+            // Answered with an error, the marketplace sends it again: that retry must not be taken for a duplicate.
+            await inbox.ForgetAsync(connection.Id, recorded, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<NotificationAccepted> QueueAsync(Connection connection, MarketplaceNotification notification, CancellationToken cancellationToken)
+    {
+        var launched = await launcher.LaunchAsync(connection, SyncMode.Incremental, notification.EntityTypes, RunTrigger.Notification, null, TimeSpan.Zero, cancellationToken);
+        if (launched.Run is null)
+        {
+            // The run in flight may have read past this change: another follows it. Its end may have come meanwhile
+            // (its follow-up found nothing yet), so try once more; what was noted then follows the run queued now.
+            await inbox.AddPendingAsync(connection.Id, notification.EntityTypes, time.GetUtcNow(), cancellationToken);
+            launched = await launcher.LaunchAsync(connection, SyncMode.Incremental, notification.EntityTypes, RunTrigger.Notification, null, TimeSpan.Zero, cancellationToken);
+            if (launched.Run is null)
+            {
+                return new NotificationAccepted("pending", null);
+            }
+        }
+
+        return new NotificationAccepted("queued", launched.Run.RunId);
+    }
+
+    [LoggerMessage(1301, LogLevel.Warning, "A notification for connection {ConnectionId} was refused: its signature did not verify")]
+    private partial void LogNotVerified(string connectionId);
+}
