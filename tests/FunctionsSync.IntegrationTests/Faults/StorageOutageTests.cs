@@ -103,12 +103,15 @@ public sealed class StorageOutageTests(SimulatorFixture simulator, ITestOutputHe
         var storeId = $"azkill-{Guid.NewGuid():N}"[..20];
         var (connectionId, _, store) = await client.RegisterSimulatedAsync(simulator, "org-azkill", "woocommerce", storeId,
             new SimStoreConfig { Orders = 3_000, Products = Small, Customers = Small, Seed = 15 });
-        // Pages slow enough that the run is well past its first save (5 s) when storage dies.
-        simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 150 };
+        // Pages slow enough that the run is well past its first save (5 s) when storage dies: half the records read and
+        // at least 8 s since it was queued (on a fast machine half the records came within the first save, and the kill
+        // took the whole run back with it).
+        simulator.State.Faults = new SimFaults { SlowShare = 1, SlowMs = 300 };
         var total = EntityTypes.All.Sum(t => (long)Expected.For(store, t).Count);
+        var queuedAt = System.Diagnostics.Stopwatch.StartNew();
         var triggered = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
         var runId = triggered.GetProperty("runs")[0].GetProperty("runId").GetString()!;
-        await Eventually.WaitForAsync(() => RunAsync(client, runId), run => Processed(run) >= total / 2, TimeSpan.FromMinutes(5));
+        await Eventually.WaitForAsync(() => RunAsync(client, runId), run => Processed(run) >= total / 2 && queuedAt.Elapsed > TimeSpan.FromSeconds(8), TimeSpan.FromMinutes(5));
 
         await azurite!.KillAsync();
         await azurite.StartAsync();
