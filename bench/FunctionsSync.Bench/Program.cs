@@ -73,6 +73,11 @@ if (only is null or "ingest_ratio")
     (await IngestRatio.RunAsync(storage, sim, simulatorUrl)).Print();
 }
 
+if (only is null or "notified_freshness_p95_s")
+{
+    (await NotifiedFreshness.RunAsync(storage, sim, simulatorUrl)).Print();
+}
+
 if (only is null or "rate_limit_utilization")
 {
     (await RateLimitUtilization.RunAsync(storage, sim, simulatorUrl)).Print();

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Ingestion;
+using FunctionsSync.Core.Jobs;
+using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
+using FunctionsSync.Core.Sync;
+using FunctionsSync.Hosting.Api;
+using FunctionsSync.SelfHosted;
+using FunctionsSync.Simulator.Data;
+using FunctionsSync.Simulator.Faults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsSync.Bench;
+
+/// <summary>
+/// <c>notified_freshness_p95_s</c>: how long a change at the marketplace takes to be stored, 95th percentile, when the
+/// marketplace's notifications start runs (5 % of them dropped, 10 % two seconds late, 10 % sent twice), beside the same
+/// changes when only polling finds them (an incremental run every 15 s, far shorter than the default 15 minutes). The
+/// self-hosted runtime (its workers, no scheduler) takes the simulator's signed notifications over real HTTP; a
+/// watcher reads each changed record's stored version every 100 ms and notes when it arrives.
+/// </summary>
+internal static class NotifiedFreshness
+{
+    private const string Secret = "bench-webhook-secret";
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ChangeEvery = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(15);
+
+    public static async Task<Figure> RunAsync(string storage, SimulatorState sim, string simulatorUrl)
+    {
+        var prefix = "bn" + DateTime.UtcNow.ToString("HHmmss");
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Storage:ConnectionString"] = storage,
+            ["Storage:TablePrefix"] = prefix,
+            ["Secrets:Keys:0:Id"] = "bench",
+            ["Secrets:Keys:0:Key"] = "bench-key-material-not-a-secret-0123456789",
+            ["Api:AdminKey"] = "bench-admin-key-0123456789",
+            ["Scheduler:EnabledByDefault"] = "false",
+            ["Sync:OverlapWindow"] = "00:00:01",
+            ["Marketplaces:RateLimitsEnabled"] = "false",
+            ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
+            ["Workers:PollInterval"] = "00:00:00.050",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddSelfHostedFunctionsSync(withScheduler: false);
+        await using var app = builder.Build();
+        app.MapFunctionsSyncApi();
+        await app.StartAsync();
+        var baseUrl = app.Urls.First().TrimEnd('/');
+
+        const string storeId = "bench-notify";
+        var credentials = new Dictionary<string, string> { ["consumerKey"] = $"ck-{storeId}", ["consumerSecret"] = $"cs-{storeId}", ["webhookSecret"] = Secret };
+        var store = sim.PutStore("woocommerce", storeId, new SimStoreConfig { Orders = 2_000, Products = 0, Customers = 0, Seed = 5, Credentials = credentials });
+        var connections = app.Services.GetRequiredService<IConnectionStore>();
+        var connection = (await connections.RegisterAsync(new ConnectionRegistration("bench-org", "woocommerce", storeId, storeId, credentials,
+            new Dictionary<string, string> { ["baseUrl"] = $"{simulatorUrl}/woocommerce/{storeId}" }), CancellationToken.None)).Connection;
+        var full = await app.Services.GetRequiredService<ConnectionSyncer>().RunAsync(new SyncRequest(connection.Id, SyncMode.Full, [EntityType.Orders]), CancellationToken.None);
+        if (full.Run?.Status != RunStatus.Succeeded)
+        {
+            throw new InvalidOperationException($"notified_freshness: the first full sync ended {full.Run?.Status}: {full.Run?.Error}");
+        }
+
+        var records = app.Services.GetRequiredService<IStoredRecords>();
+        var launcher = app.Services.GetRequiredService<RunLauncher>();
+        var polling = await MeasureAsync(store, connection, records, async () =>
+            await launcher.LaunchAsync(connection, SyncMode.Incremental, [EntityType.Orders], RunTrigger.Schedule, null, TimeSpan.Zero, CancellationToken.None));
+
+        store.Subscription = new SimSubscription($"{baseUrl}/api/notifications/{connection.Id}", Secret);
+        sim.Faults = new SimFaults { NotificationDropShare = 0.05, NotificationDelayShare = 0.10, NotificationDelayMs = 2_000, NotificationDuplicateShare = 0.10, Seed = 21 };
+        Measured notified;
+        try
+        {
+            notified = await MeasureAsync(store, connection, records, null);
+        }
+        finally
+        {
+            sim.Faults = new SimFaults();
+            store.Subscription = null;
+        }
+
+        await app.StopAsync();
+        return new Figure("notified_freshness_p95_s", notified.P95,
+            new { pollingOnlyP95Seconds = Math.Round(polling.P95, 2), pollingEverySeconds = PollEvery.TotalSeconds, pollingChanges = polling.Changes },
+            "< 10",
+            new { changes = notified.Changes, p50Seconds = Math.Round(notified.P50, 2), maxSeconds = Math.Round(notified.Max, 2), unstoredAfterWait = notified.Unstored, pollingOnlyP50Seconds = Math.Round(polling.P50, 2) });
+    }
+
+    private sealed record Measured(int Changes, double P50, double P95, double Max, int Unstored);
+
+    /// <summary>
+    /// Changes two orders every <see cref="ChangeEvery"/> for <see cref="Duration"/>, with <paramref name="poll"/> every
+    /// <see cref="PollEvery"/> (null: none, notifications only), and times each change until its version is stored; a
+    /// change still unstored 30 s after the last one counts as that late.
+    /// </summary>
+    private static async Task<Measured> MeasureAsync(SimStore store, Connection connection, IStoredRecords records, Func<Task>? poll)
+    {
+        var pending = new List<(string Id, DateTimeOffset Version, long Started)>();
+        var lags = new List<double>();
+        var clock = Stopwatch.StartNew();
+        var nextChange = TimeSpan.Zero;
+        var nextPoll = PollEvery;
+        var changes = 0;
+        var deadline = Duration + TimeSpan.FromSeconds(30);
+        while (clock.Elapsed < deadline && (clock.Elapsed < Duration || pending.Count > 0))
+        {
+            if (clock.Elapsed >= nextChange && clock.Elapsed < Duration)
+            {
+                var at = DateTimeOffset.UtcNow;
+                foreach (var index in store.Mutate(SimKind.Orders, 2, at))
+                {
+                    pending.Add((SimCatalog.OrderId(index).ToString(System.Globalization.CultureInfo.InvariantCulture), store.Current(SimKind.Orders, index).UpdatedAt, Stopwatch.GetTimestamp()));
+                    changes++;
+                }
+
+                nextChange += ChangeEvery;
+            }
+
+            if (poll is not null && clock.Elapsed >= nextPoll)
+            {
+                await poll();
+                nextPoll += PollEvery;
+            }
+
+            for (var i = pending.Count - 1; i >= 0; i--)
+            {
+                var (id, version, started) = pending[i];
+                if (await records.GetAsync(connection.Id, EntityType.Orders, id, CancellationToken.None) is { } stored && stored.Record.UpdatedAt >= version)
+                {
+                    lags.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                    pending.RemoveAt(i);
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        var unstored = pending.Count;
+        lags.AddRange(pending.Select(p => Stopwatch.GetElapsedTime(p.Started).TotalSeconds));
+        lags.Sort();
+        double At(double q) => lags.Count == 0 ? 0 : lags[Math.Min(lags.Count - 1, (int)Math.Ceiling(q * lags.Count) - 1)];
+        return new Measured(changes, At(0.5), At(0.95), lags.Count == 0 ? 0 : lags[^1], unstored);
+    }
+}
