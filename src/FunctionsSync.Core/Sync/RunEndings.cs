@@ -266,7 +266,7 @@ public sealed class RunEndings(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.ConnectionUpdateFailed(ex, connection.Id);
+            logger.FollowUpFailed(ex, connection.Id);
         }
     }
 
@@ -281,7 +281,7 @@ public sealed class RunEndings(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.ControlNotCleared(ex, ended.RunId);
+                logger.ListedNotDropped(ex, ended.RunId);
                 return;
             }
         }

@@ -71,4 +71,10 @@ internal static partial class SyncLogs
 
     [LoggerMessage(1023, LogLevel.Warning, "Run {RunId}: connection {ConnectionId} is now {State} against its freshness objective of {ObjectiveMinutes} min")]
     public static partial void FreshnessTurned(this ILogger logger, string runId, string connectionId, string state, int objectiveMinutes);
+
+    [LoggerMessage(1024, LogLevel.Debug, "Run {RunId} ended unfinished; the ids its full read noted could not be dropped (harmless: nothing reads them)")]
+    public static partial void ListedNotDropped(this ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1025, LogLevel.Warning, "Connection {ConnectionId}: the run that follows notifications received during the last one could not be queued; the schedule reads those changes")]
+    public static partial void FollowUpFailed(this ILogger logger, Exception exception, string connectionId);
 }
