@@ -83,6 +83,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ActivityApi>();
         services.TryAddSingleton<Resets.CursorResetApi>();
         services.TryAddSingleton<Notifications.NotificationsApi>();
+        services.TryAddSingleton<Privacy.CustomerRedaction>();
+        services.TryAddSingleton<Privacy.ShopifyCompliance>();
         services.TryAddSingleton<EventsApi>();
         services.TryAddSingleton<EventStreamWriter>();
         services.TryAddSingleton(new EventDelivery(HoldOpen: true));

@@ -67,6 +67,7 @@ public static class StorageServiceCollectionExtensions
         // The self-hosted default; the Functions app replaces it with a Durable dispatcher.
         services.TryAddSingleton<IRunDispatcher>(sp => sp.GetRequiredService<StorageJobQueue>());
         services.TryAddSingleton<IStoredRecords, TableStoredRecords>();
+        services.TryAddSingleton<Core.Privacy.IRecordRedactor, TableStoredRecords>();
         services.TryAddSingleton<IConflictStore, TableConflictStore>();
         services.TryAddSingleton<IActivityLog, TableActivityLog>();
         services.TryAddSingleton<TableLiveEventLog>();

@@ -14,11 +14,9 @@ namespace FunctionsSync.Core.Notifications;
 /// run in flight, noted so that another follows it (<see cref="NotificationFollowUp"/>). Notifications can be late,
 /// lost or repeated: the scheduled sync stays the sweep that reconciles.
 /// </summary>
-public sealed partial class NotificationsApi(IConnectionStore connections, INotificationInbox inbox, RunLauncher launcher, TimeProvider time, ILogger<NotificationsApi> logger)
+public sealed partial class NotificationsApi(
+    IConnectionStore connections, INotificationInbox inbox, RunLauncher launcher, Privacy.ShopifyCompliance compliance, TimeProvider time, ILogger<NotificationsApi> logger)
 {
-    /// <summary>Shopify's mandatory compliance topics, which ask for personal data to be reported or erased.</summary>
-    private static readonly HashSet<string> ComplianceTopics = ["customers/data_request", "customers/redact", "shop/redact"];
-
     public async Task<ApiResult<NotificationAccepted>> ReceiveAsync(string connectionId, string? body, Func<string, string?> header, CancellationToken cancellationToken)
     {
         var connection = connectionId.Length is > 0 and <= 64 && connectionId.All(char.IsAsciiLetterOrDigit)
@@ -31,9 +29,9 @@ public sealed partial class NotificationsApi(IConnectionStore connections, INoti
             return Problems.NotVerified();
         }
 
-        if (ComplianceTopics.Contains(notification.Topic))
+        if (connection.Marketplace == MarketplaceNames.Shopify && Privacy.ShopifyCompliance.Topics.Contains(notification.Topic))
         {
-            return Problems.NotImplemented($"The compliance topic {notification.Topic} is not honoured yet; nothing was done.");
+            return await compliance.HandleAsync(connection, notification.Topic, body!, cancellationToken);
         }
 
         if (notification.EntityTypes.Count == 0 || !connection.Enabled || connection.Health == ConnectionHealth.NeedsAttention)

@@ -11,7 +11,7 @@ namespace FunctionsSync.Storage.Ingestion;
 /// replaces <c>Data</c> and sets <c>LocalHash</c>, leaving <c>Hash</c> (the marketplace version it is based on) alone.
 /// Every write is conditional on the row's ETag, so a sync writing the same row meanwhile makes it decide again.
 /// </summary>
-internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts layouts, RecordCounters counters, TimeProvider time) : IStoredRecords
+internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts layouts, RecordCounters counters, TimeProvider time) : IStoredRecords, Core.Privacy.IRecordRedactor
 {
     /// <summary>What <c>RunId</c> says on rows written by a conflict resolution rather than a run.</summary>
     private const string ResolutionWriter = "conflict-resolution";
@@ -86,6 +86,32 @@ internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts lay
 
             // Where the stored data differs from the version it is now based on, it counts as a local change from here on.
             MarkLocalChange(entity, dataHash);
+            return true;
+        }, cancellationToken);
+
+    public async Task<bool> EraseAsync(string connectionId, EntityType entityType, string externalId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Records, cancellationToken);
+        var buckets = await layouts.ForReadAsync(connectionId, cancellationToken);
+        try
+        {
+            await table.DeleteEntityAsync(PartitionOf(connectionId, entityType, externalId, buckets), TableKeys.Encode(externalId), ETag.All, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.IsNotFound())
+        {
+            return false;
+        }
+    }
+
+    public Task<bool> RedactAsync(string connectionId, EntityType entityType, string externalId, Func<CanonicalRecord, CanonicalRecord> redact, CancellationToken cancellationToken) =>
+        ChangeAsync(connectionId, entityType, externalId, entity =>
+        {
+            var redacted = redact(RecordJson.Deserialize(RecordRows.ReadData(entity)));
+            RecordRows.WriteData(entity, RecordJson.Serialize(redacted));
+            // The redacted version is the one the row is based on now: the marketplace redacts its own copy too.
+            entity["Hash"] = RecordJson.ContentHash(redacted);
+            entity.Remove("LocalHash");
             return true;
         }, cancellationToken);
 
