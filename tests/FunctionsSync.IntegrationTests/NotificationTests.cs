@@ -109,12 +109,81 @@ public sealed class NotificationTests(AzuriteFixture storage, SimulatorFixture s
         Assert.InRange(slowest, 0, 10);
     }
 
+    /// <summary>
+    /// Etsy's order events, signed the Standard Webhooks way: a wrong signature, a stale timestamp (a replay) and a
+    /// missing id are refused; 30 order changes, their notifications partly dropped, late and repeated, are all stored.
+    /// </summary>
+    [Fact]
+    public async Task Etsy_order_events_signed_the_standard_webhooks_way_store_every_change_and_replays_are_refused()
+    {
+        await using var host = new HostApp(storage, "notifyetsy", new Dictionary<string, string?>
+        {
+            ["Scheduler:EnabledByDefault"] = "false",
+            ["Sync:OverlapWindow"] = "00:00:01",
+        });
+        var baseUrl = host.StartOnFreePort();
+        using var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+        const string storeId = "6200431";
+        var secret = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("etsy-signing-key-for-tests-0123"));
+        var credentials = new Dictionary<string, string>(SyncHarness.CredentialsFor("etsy", storeId)) { ["webhookSecret"] = secret };
+        var store = simulator.State.PutStore("etsy", storeId, new SimStoreConfig { Orders = 150, Products = 20, Customers = 0, Seed = 96, Credentials = credentials });
+        var connectionId = (await (await client.PostJsonAsync("/api/connections", new
+        {
+            organizationId = "org-notify", marketplace = "etsy", externalStoreId = storeId, name = storeId, credentials,
+            settings = new Dictionary<string, string> { ["baseUrl"] = simulator.BaseUrlFor("etsy", storeId) },
+        })).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        var full = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
+        Assert.Equal("succeeded", (await client.WaitForRunAsync(full.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
+        var runsBefore = (await RunsAsync(client, connectionId)).Count;
+
+        var body = $"{{\"event_type\":\"order.paid\",\"resource_url\":\"https://api.etsy.com/v3/application/shops/{storeId}/receipts/1\",\"shop_id\":{storeId}}}";
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
+        string EtsySign(string id, long at, byte[] with) => "v1," + Convert.ToBase64String(HMACSHA256.HashData(with, Encoding.UTF8.GetBytes($"{id}.{at}.{body}")));
+        foreach (var (id, at, signature) in new[]
+        {
+            ("msg_forged", now, EtsySign("msg_forged", now, Encoding.UTF8.GetBytes("another key"))),
+            ("msg_stale", now - 600, EtsySign("msg_stale", now - 600, key)),
+            ("", now, EtsySign("", now, key)),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/notifications/{connectionId}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("webhook-id", id);
+            request.Headers.Add("webhook-timestamp", at.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("webhook-signature", signature);
+            using var refused = await new HttpClient { BaseAddress = new Uri(baseUrl) }.SendAsync(request);
+            Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{id} at {at}: {refused.StatusCode}");
+        }
+
+        Assert.Equal(runsBefore, (await RunsAsync(client, connectionId)).Count);
+
+        store.Subscription = new SimSubscription($"{baseUrl}/api/notifications/{connectionId}", secret);
+        simulator.State.Faults = new SimFaults { NotificationDropShare = 0.05, NotificationDelayShare = 0.10, NotificationDelayMs = 1_500, NotificationDuplicateShare = 0.20, Seed = 13 };
+        try
+        {
+            store.Mutate(SimKind.Orders, 30, DateTimeOffset.UtcNow);
+            var records = host.Services.GetRequiredService<IRecordQuery>();
+            await Eventually.WaitForAsync(() => ExactAsync(records, connectionId, store, [EntityType.Orders]), exact => exact, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+        }
+        finally
+        {
+            simulator.State.Faults = new SimFaults();
+            store.Subscription = null;
+        }
+
+        var subscription = $"{baseUrl}/api/notifications/{connectionId}";
+        Assert.All(simulator.State.Notifier.Attempts.Where(a => a.Url == subscription), a => Assert.True(a.Status is 200 or 202, $"{a.Topic} answered {a.Status}"));
+        var runs = await Eventually.WaitForAsync(() => RunsAsync(client, connectionId), all => all.All(r => r.GetProperty("status").GetString() is "succeeded" or "partial" or "failed" or "cancelled"));
+        Assert.All(runs.Take(runs.Count - runsBefore), r => Assert.Equal("notification", r.GetProperty("trigger").GetString()));
+    }
+
     private static string Sign(string secret, string body) =>
         Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
 
-    private static async Task<bool> ExactAsync(IRecordQuery records, string connectionId, SimStore store)
+    private static async Task<bool> ExactAsync(IRecordQuery records, string connectionId, SimStore store, EntityType[]? types = null)
     {
-        foreach (var type in new[] { EntityType.Orders, EntityType.Products, EntityType.Customers })
+        foreach (var type in types ?? [EntityType.Orders, EntityType.Products, EntityType.Customers])
         {
             var stored = new Dictionary<string, StoredRecord>();
             await foreach (var row in records.ListAsync(connectionId, type, CancellationToken.None))

@@ -16,21 +16,33 @@ namespace FunctionsSync.Core.Notifications;
 /// <item>WooCommerce: <c>X-WC-Webhook-Signature</c>, the base64 HMAC-SHA256 of the payload keyed with the webhook's
 /// secret (contracts/woocommerce/_webhooks.md). Its delivery id changes per attempt, so a change is identified by the
 /// resource, its id and its <c>date_modified_gmt</c>.</item>
+/// <item>Etsy: the Standard Webhooks scheme (contracts/etsy/webhooks.md): <c>webhook-signature</c> holds
+/// space-separated <c>v1,{base64}</c> entries, each an HMAC-SHA256 of <c>{webhook-id}.{webhook-timestamp}.{body}</c>
+/// keyed with the base64 after <c>whsec_</c> in the signing secret; a timestamp more than 300 s from now is refused
+/// (a replay); deduplicated on <c>webhook-id</c>, the same on retries.</item>
 /// </list>
-/// Etsy and Amazon notifications are not received yet.
+/// Amazon's notifications are not received yet.
 /// </summary>
 public static class NotificationSignatures
 {
     public const string SecretKey = "webhookSecret";
 
-    public static bool Supports(string marketplace) => marketplace is MarketplaceNames.Shopify or MarketplaceNames.WooCommerce;
+    /// <summary>How far an Etsy notification's timestamp may be from now (its page's margin).</summary>
+    public static readonly TimeSpan EtsyTolerance = TimeSpan.FromSeconds(300);
+
+    public static bool Supports(string marketplace) => marketplace is MarketplaceNames.Shopify or MarketplaceNames.WooCommerce or MarketplaceNames.Etsy;
 
     /// <summary>The verified notification, or null when the signature is missing or wrong (or the connection holds no secret).</summary>
-    public static MarketplaceNotification? Verify(Connection connection, string body, Func<string, string?> header)
+    public static MarketplaceNotification? Verify(Connection connection, string body, Func<string, string?> header, DateTimeOffset now)
     {
         if (connection.Credentials.GetValueOrDefault(SecretKey) is not { Length: > 0 } secret)
         {
             return null;
+        }
+
+        if (connection.Marketplace == MarketplaceNames.Etsy)
+        {
+            return VerifyEtsy(secret, body, header, now);
         }
 
         var (signatureHeader, topicHeader) = connection.Marketplace == MarketplaceNames.Shopify
@@ -45,6 +57,59 @@ public static class NotificationSignatures
         return connection.Marketplace == MarketplaceNames.Shopify
             ? new(header("X-Shopify-Event-Id") ?? header("X-Shopify-Webhook-Id"), topic, ShopifyTypes(topic))
             : new(WooEventId(topic, body), topic, WooTypes(topic));
+    }
+
+    private static MarketplaceNotification? VerifyEtsy(string secret, string body, Func<string, string?> header, DateTimeOffset now)
+    {
+        if (header("webhook-id") is not { Length: > 0 } id || header("webhook-signature") is not { Length: > 0 } signatures
+            || !long.TryParse(header("webhook-timestamp"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            || (now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > EtsyTolerance)
+        {
+            return null;
+        }
+
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(secret.Contains('_', StringComparison.Ordinal) ? secret[(secret.IndexOf('_', StringComparison.Ordinal) + 1)..] : secret);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var expected = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{seconds}.{body}"));
+        var matches = signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(entry => entry.StartsWith("v1,", StringComparison.Ordinal))
+            .Any(entry => TryBase64(entry[3..]) is { } given && CryptographicOperations.FixedTimeEquals(expected, given));
+        if (!matches)
+        {
+            return null;
+        }
+
+        var eventType = "";
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            eventType = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("event_type", out var type) ? type.GetString() ?? "" : "";
+        }
+        catch (JsonException)
+        {
+        }
+
+        return new(id, eventType, eventType.StartsWith("order.", StringComparison.Ordinal) ? [EntityType.Orders] : []);
+    }
+
+    private static byte[]? TryBase64(string value)
+    {
+        try
+        {
+            return Convert.FromBase64String(value);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static bool Matches(string secret, string body, string signature)

@@ -23,7 +23,7 @@ public sealed partial class NotificationsApi(
             ? await connections.GetAsync(connectionId, cancellationToken)
             : null;
         if (connection is null || connection.DeletedAt is not null || !NotificationSignatures.Supports(connection.Marketplace)
-            || NotificationSignatures.Verify(connection, body ?? "", header) is not { } notification)
+            || NotificationSignatures.Verify(connection, body ?? "", header, time.GetUtcNow()) is not { } notification)
         {
             LogNotVerified(connectionId);
             return Problems.NotVerified();

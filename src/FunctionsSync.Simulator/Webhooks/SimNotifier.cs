@@ -12,8 +12,9 @@ namespace FunctionsSync.Simulator.Webhooks;
 /// (<c>X-WC-Webhook-Topic</c>, <c>-Resource</c>, <c>-Event</c>, <c>-Signature</c>, <c>-ID</c>, a new
 /// <c>-Delivery-ID</c> per attempt; the resource as the REST API shows it) and Shopify's (<c>X-Shopify-Topic</c>,
 /// <c>-Hmac-Sha256</c>, <c>-Shop-Domain</c>, <c>-Event-Id</c> shared by the deliveries of one change,
-/// <c>-Webhook-Id</c> per delivery, <c>-Triggered-At</c>; a small body). Each is signed with the subscription's
-/// secret over the body. The faults drop, delay (and so reorder) and duplicate them; a delivery the receiver refuses
+/// <c>-Webhook-Id</c> per delivery, <c>-Triggered-At</c>; a small body) and Etsy's (orders only: <c>order.paid</c>
+/// with its <c>resource_url</c>, signed the Standard Webhooks way with the <c>whsec_</c> secret's key over
+/// <c>{webhook-id}.{webhook-timestamp}.{body}</c>). The others are signed with the subscription's secret over the body. The faults drop, delay (and so reorder) and duplicate them; a delivery the receiver refuses
 /// or cannot take is tried again a few times, as the marketplaces retry.
 /// </summary>
 public sealed class SimNotifier(SimulatorState state)
@@ -30,7 +31,13 @@ public sealed class SimNotifier(SimulatorState state)
 
     internal void Changed(SimStore store, SimKind kind, IReadOnlyList<int> indexes, bool deleted)
     {
-        if (store.Subscription is not { } subscription || store.Marketplace is not ("woocommerce" or "shopify"))
+        if (store.Subscription is not { } subscription || store.Marketplace is not ("woocommerce" or "shopify" or "etsy"))
+        {
+            return;
+        }
+
+        // Etsy's events are about orders only (contracts/etsy/webhooks.md: order.paid, .canceled, .shipped, .delivered).
+        if (store.Marketplace == "etsy" && (kind != SimKind.Orders || deleted))
         {
             return;
         }
@@ -61,11 +68,20 @@ public sealed class SimNotifier(SimulatorState state)
             await Task.Delay(delay);
         }
 
-        var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(subscription.Secret), Encoding.UTF8.GetBytes(body)));
+        var signature = store.Marketplace == "etsy" ? "" : Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(subscription.Secret), Encoding.UTF8.GetBytes(body)));
         for (var attempt = 1; attempt <= 4; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            if (store.Marketplace == "shopify")
+            if (store.Marketplace == "etsy")
+            {
+                // Standard Webhooks: the id stays the same on retries; the timestamp and signature are of this attempt.
+                var timestamp = state.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                var key = Convert.FromBase64String(subscription.Secret[(subscription.Secret.IndexOf('_', StringComparison.Ordinal) + 1)..]);
+                request.Headers.Add("webhook-id", eventId);
+                request.Headers.Add("webhook-timestamp", timestamp);
+                request.Headers.Add("webhook-signature", "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{eventId}.{timestamp}.{body}"))));
+            }
+            else if (store.Marketplace == "shopify")
             {
                 request.Headers.Add("X-Shopify-Topic", topic);
                 request.Headers.Add("X-Shopify-Hmac-Sha256", signature);
@@ -109,6 +125,17 @@ public sealed class SimNotifier(SimulatorState state)
     private static (string Topic, string Body) Describe(SimStore store, SimKind kind, int index, bool deleted)
     {
         var at = store.Current(kind, index);
+        if (store.Marketplace == "etsy")
+        {
+            var receipt = SimCatalog.OrderId(index);
+            return ("order.paid", new JsonObject
+            {
+                ["event_type"] = "order.paid",
+                ["resource_url"] = $"https://api.etsy.com/v3/application/shops/{store.StoreId}/receipts/{receipt}",
+                ["shop_id"] = long.TryParse(store.StoreId, out var shop) ? shop : 0,
+            }.ToJsonString());
+        }
+
         if (store.Marketplace == "shopify")
         {
             var (resource, gid, id) = kind switch
