@@ -101,6 +101,56 @@ public sealed class DeletionTests(AzuriteFixture storage, SimulatorFixture simul
         Assert.Equal(0, Counter(again, "products", "deleted") + Counter(again, "customers", "deleted") + Counter(again, "prices", "deleted"));
     }
 
+    /// <summary>
+    /// A WooCommerce <c>product.deleted</c> notification tombstones the product at once, once the store itself answers
+    /// that it is gone (404); one that names a product the store still has tombstones nothing (the payload is a hint).
+    /// </summary>
+    [Fact]
+    public async Task A_WooCommerce_deletion_notification_checked_with_the_store_tombstones_at_once()
+    {
+        await using var host = new HostApp(storage, "deletenotify", new Dictionary<string, string?> { ["Scheduler:EnabledByDefault"] = "false" });
+        var baseUrl = host.StartOnFreePort();
+        using var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+        const string storeId = "woo-delete-notify";
+        const string secret = "wc-secret-delete";
+        var credentials = new Dictionary<string, string>(SyncHarness.CredentialsFor(MarketplaceNames.WooCommerce, storeId)) { ["webhookSecret"] = secret };
+        var store = simulator.State.PutStore(MarketplaceNames.WooCommerce, storeId, new SimStoreConfig { Orders = 20, Products = 40, Customers = 10, Seed = 83, Credentials = credentials });
+        var connectionId = (await (await client.PostJsonAsync("/api/connections", new
+        {
+            organizationId = "org-delete", marketplace = MarketplaceNames.WooCommerce, externalStoreId = storeId, name = storeId, credentials,
+            settings = new Dictionary<string, string> { ["baseUrl"] = simulator.BaseUrlFor(MarketplaceNames.WooCommerce, storeId) },
+        })).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        await RunAsync(client, connectionId, "full", "succeeded");
+
+        // Signed, but about a product the store still has: checked, not believed.
+        var kept = SimCatalog.ProductId(3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var body = $"{{\"id\":{kept}}}";
+        using var claim = new HttpRequestMessage(HttpMethod.Post, $"/api/notifications/{connectionId}") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        claim.Headers.Add("X-WC-Webhook-Topic", "product.deleted");
+        claim.Headers.Add("X-WC-Webhook-Signature", Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes(body))));
+        var answer = await (await new HttpClient { BaseAddress = new Uri(baseUrl) }.SendAsync(claim)).ReadJsonAsync();
+        Assert.NotEqual("deleted", answer.GetProperty("outcome").GetString());
+        Assert.False((await (await client.GetAsync($"/api/connections/{connectionId}/records/products/{kept}")).ReadJsonAsync()).GetProperty("deleted").GetBoolean());
+
+        // Deleted at the store, notified: a tombstone within seconds, no full sync needed.
+        store.Subscription = new SimSubscription($"{baseUrl}/api/notifications/{connectionId}", secret);
+        try
+        {
+            store.Delete(SimKind.Products, [7]);
+            var gone = SimCatalog.ProductId(7).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Eventually.WaitForAsync(
+                async () => (await (await client.GetAsync($"/api/connections/{connectionId}/records/products/{gone}")).ReadJsonAsync()).GetProperty("deleted").GetBoolean(),
+                deleted => deleted, TimeSpan.FromSeconds(30));
+            var counts = (await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync()).GetProperty("records");
+            Assert.Equal(39, counts.GetProperty("products").GetInt64());
+        }
+        finally
+        {
+            store.Subscription = null;
+        }
+    }
+
     [Theory]
     [InlineData(MarketplaceNames.Etsy)]
     [InlineData(MarketplaceNames.Shopify)]

@@ -20,6 +20,12 @@ public interface IRecordReconciliation
     /// </summary>
     Task<Tombstones> TombstoneUnseenAsync(ReconcileFeed feed, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tombstones the named records, still live, that the marketplace itself said are gone (a deletion notification
+    /// checked with <see cref="Adapters.IRecordLookup"/>), each with its <c>record.deleted</c> event.
+    /// </summary>
+    Task<Tombstones> TombstoneAsync(ReconcileFeed feed, IReadOnlyList<string> externalIds, CancellationToken cancellationToken);
+
     /// <summary>Drops a run's notes of a feed without tombstoning (the feed was not read whole).</summary>
     Task ForgetAsync(string runId, EntityType entityType, CancellationToken cancellationToken);
 }

@@ -9,4 +9,8 @@ namespace FunctionsSync.Core.Notifications;
 /// <param name="EventId">The marketplace's stable id of the change, for deduplication (null: none stable).</param>
 /// <param name="Topic">The marketplace's topic, e.g. <c>orders/updated</c> or <c>order.updated</c>.</param>
 /// <param name="EntityTypes">The feeds the change concerns; empty when the topic names none this service reads.</param>
-public sealed record MarketplaceNotification(string? EventId, string Topic, IReadOnlyList<EntityType> EntityTypes);
+public sealed record MarketplaceNotification(string? EventId, string Topic, IReadOnlyList<EntityType> EntityTypes)
+{
+    /// <summary>The record a deletion notification names (WooCommerce's <c>*.deleted</c>), to be checked with the marketplace.</summary>
+    public (EntityType Type, string Id)? Deleted { get; init; }
+}

@@ -56,7 +56,7 @@ public static class NotificationSignatures
         var topic = header(topicHeader) ?? "";
         return connection.Marketplace == MarketplaceNames.Shopify
             ? new(header("X-Shopify-Event-Id") ?? header("X-Shopify-Webhook-Id"), topic, ShopifyTypes(topic))
-            : new(WooEventId(topic, body), topic, WooTypes(topic));
+            : new(WooEventId(topic, body), topic, WooTypes(topic)) { Deleted = WooDeleted(topic, body) };
     }
 
     private static MarketplaceNotification? VerifyEtsy(string secret, string body, Func<string, string?> header, DateTimeOffset now)
@@ -145,6 +145,28 @@ public static class NotificationSignatures
         "customer" => [EntityType.Customers],
         _ => [],
     };
+
+    /// <summary>The record a <c>{resource}.deleted</c> notification names (its body is <c>{"id": …}</c>).</summary>
+    private static (EntityType, string)? WooDeleted(string topic, string body)
+    {
+        if (!topic.EndsWith(".deleted", StringComparison.Ordinal) || WooTypes(topic) is not [var type, ..])
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("id", out var id)
+                && id.ValueKind is JsonValueKind.Number or JsonValueKind.String && id.ToString() is { Length: > 0 } value
+                ? (type, value)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The resource, its id and its modification time: the same change however often it is delivered.</summary>
     private static string? WooEventId(string topic, string body)

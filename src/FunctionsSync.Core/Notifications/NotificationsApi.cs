@@ -15,7 +15,15 @@ namespace FunctionsSync.Core.Notifications;
 /// lost or repeated: the scheduled sync stays the sweep that reconciles.
 /// </summary>
 public sealed partial class NotificationsApi(
-    IConnectionStore connections, INotificationInbox inbox, RunLauncher launcher, Privacy.ShopifyCompliance compliance, TimeProvider time, ILogger<NotificationsApi> logger)
+    IConnectionStore connections,
+    INotificationInbox inbox,
+    RunLauncher launcher,
+    Privacy.ShopifyCompliance compliance,
+    Adapters.IMarketplaceAdapterRegistry adapters,
+    Deletions.IRecordReconciliation reconciliation,
+    Webhooks.IWebhookSignal signal,
+    TimeProvider time,
+    ILogger<NotificationsApi> logger)
 {
     public async Task<ApiResult<NotificationAccepted>> ReceiveAsync(string connectionId, string? body, Func<string, string?> header, CancellationToken cancellationToken)
     {
@@ -46,6 +54,12 @@ public sealed partial class NotificationsApi(
 
         try
         {
+            if (notification.Deleted is { } deleted && adapters.TryGet(connection.Marketplace, out var adapter) && adapter is Adapters.IRecordLookup lookup
+                && !await lookup.ExistsAsync(connection, deleted.Type, deleted.Id, cancellationToken))
+            {
+                return ApiResult.Ok(await TombstoneAsync(connection, notification, deleted.Type, deleted.Id, cancellationToken));
+            }
+
             return ApiResult.Accepted(await QueueAsync(connection, notification, cancellationToken));
         }
         catch (Exception) when (notification.EventId is { } recorded)
@@ -54,6 +68,22 @@ public sealed partial class NotificationsApi(
             await inbox.ForgetAsync(connection.Id, recorded, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The marketplace confirmed the deletion it notified: the record is tombstoned now, with its <c>record.deleted</c>
+    /// event (the next full sync's reconciliation would find the same; its prices follow there).
+    /// </summary>
+    private async Task<NotificationAccepted> TombstoneAsync(Connection connection, MarketplaceNotification notification, Records.EntityType type, string id, CancellationToken cancellationToken)
+    {
+        var feed = new Deletions.ReconcileFeed($"notification-{notification.EventId ?? id}", connection.Id, connection.OrganizationId, connection.Marketplace, type, time.GetUtcNow());
+        var tombstones = await reconciliation.TombstoneAsync(feed, [id], cancellationToken);
+        if (tombstones.Events.Count > 0)
+        {
+            await signal.SignalAsync(tombstones.Events, cancellationToken);
+        }
+
+        return new NotificationAccepted(tombstones.Count > 0 ? "deleted" : "ignored", null);
     }
 
     private async Task<NotificationAccepted> QueueAsync(Connection connection, MarketplaceNotification notification, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ namespace FunctionsSync.Marketplaces.WooCommerce;
 /// cursor, and ingestion skips what did not change.</item>
 /// </list>
 /// </summary>
-public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapter
+public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapter, IRecordLookup
 {
     public const int MaxPageSize = 100;
 
@@ -146,6 +146,24 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
         var expected = ListShortfall.Expected(total, token.Offset(perPage), items.GetArrayLength(), next is null, records.Count + rejected.Count);
         // The total is the whole list's: a progress figure for a full walk only.
         return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null && request.Since is null ? total : null, Expected: expected);
+    }
+
+    /// <summary>
+    /// <c>GET /{orders|products|customers}/{id}</c>: a record deleted for good answers 404 (<c>woocommerce_rest_*_invalid_id</c>),
+    /// one in the trash answers with <c>status: "trash"</c> (contracts/woocommerce/_orders.md, _products.md).
+    /// </summary>
+    public async Task<bool> ExistsAsync(Connection connection, EntityType entityType, string externalId, CancellationToken cancellationToken)
+    {
+        var resource = entityType switch { EntityType.Orders => "orders", EntityType.Customers => "customers", _ => "products" };
+        try
+        {
+            using var response = await GetAsync(connection, $"{resource}/{Uri.EscapeDataString(externalId)}", $"woocommerce {resource} {externalId}", cancellationToken);
+            return response.Root.OptStr("status") != "trash";
+        }
+        catch (MarketplaceException ex) when (ex.StatusCode == 404)
+        {
+            return false;
+        }
     }
 
     internal Task<MarketplaceResponse> GetAsync(Connection connection, string pathAndQuery, string what, CancellationToken cancellationToken)

@@ -22,6 +22,8 @@ internal static class WooCommerceEndpoints
     {
         app.MapGet("/woocommerce/{storeId}/wp-json/wc/v3/{resource}", (HttpContext http, SimulatorState state, string storeId, string resource) =>
             SimResponder.ServeAsync(http, state, Dialect, storeId, store => List(http, state, store, resource)));
+        app.MapGet("/woocommerce/{storeId}/wp-json/wc/v3/{resource}/{id}", (HttpContext http, SimulatorState state, string storeId, string resource, string id) =>
+            SimResponder.ServeAsync(http, state, Dialect, storeId, store => One(store, resource, id)));
         app.MapGet("/woocommerce/{storeId}/wp-json/wc/v3/products/{productId}/variations", (HttpContext http, SimulatorState state, string storeId, string productId) =>
             SimResponder.ServeAsync(http, state, Dialect, storeId, store => Variations(http, store, productId)));
     }
@@ -110,6 +112,39 @@ internal static class WooCommerceEndpoints
         }
 
         return request.Descending ? records.Reverse() : records;
+    }
+
+    /// <summary>
+    /// One order, product or customer by id; a deleted one (or an id never used) is a 404 with core's code for the
+    /// resource (<c>woocommerce_rest_shop_order_invalid_id</c>, <c>woocommerce_rest_product_invalid_id</c>,
+    /// <c>woocommerce_rest_invalid_id</c>).
+    /// </summary>
+    private static SimResult One(SimStore store, string resource, string id)
+    {
+        (SimKind Kind, string Code)? known = resource switch
+        {
+            "orders" => (SimKind.Orders, "woocommerce_rest_shop_order_invalid_id"),
+            "products" => (SimKind.Products, "woocommerce_rest_product_invalid_id"),
+            "customers" => (SimKind.Customers, "woocommerce_rest_invalid_id"),
+            _ => null,
+        };
+        if (known is not var (kind, code))
+        {
+            return SimResult.Fail(Results.Json(new { code = "rest_no_route", message = "No route was found matching the URL and request method.", data = new { status = 404 } }, statusCode: 404));
+        }
+
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || !SimCatalog.TryIndex(kind, number, store.Count(kind), out var index) || !store.Exists(kind, index))
+        {
+            return SimResult.Fail(Results.Json(new { code, message = "Invalid ID.", data = new { status = 404 } }, statusCode: 404));
+        }
+
+        var at = store.Current(kind, index);
+        return SimResult.Ok(kind switch
+        {
+            SimKind.Orders => Order(SimCatalog.Order(store, at)),
+            SimKind.Products => Product(SimCatalog.Product(store, at)),
+            _ => Customer(SimCatalog.Customer(store, at)),
+        });
     }
 
     private static SimResult Variations(HttpContext http, SimStore store, string productId)

@@ -41,7 +41,8 @@ internal sealed class RecordCounters(TableProvider tables, TimeProvider time)
         return counts;
     }
 
-    public async Task AddOutsideRunAsync(string connectionId, EntityType type, CancellationToken cancellationToken)
+    /// <param name="delta">Records stored (positive) or tombstoned (negative) outside a run.</param>
+    public async Task AddOutsideRunAsync(string connectionId, EntityType type, CancellationToken cancellationToken, long delta = 1)
     {
         var table = await tables.GetAsync(TableNames.Records, cancellationToken);
         var partition = RecordLayouts.MetaPartition(connectionId);
@@ -50,7 +51,7 @@ internal sealed class RecordCounters(TableProvider tables, TimeProvider time)
         await Race.RunAsync(async (_, ct) =>
         {
             var current = await table.GetAsync(partition, rowKey, ct);
-            var next = new TableEntity(partition, rowKey) { ["Count"] = (current?.GetInt64("Count") ?? 0) + 1 };
+            var next = new TableEntity(partition, rowKey) { ["Count"] = (current?.GetInt64("Count") ?? 0) + delta };
             try
             {
                 if (current is null)

@@ -18,7 +18,7 @@ namespace FunctionsSync.Storage.Ingestion;
 /// row, conditional on the version just read; its <c>record.deleted</c> event is written first, to the connection's
 /// outbox partition, so a reconciliation cut short and run again (same run, same event ids) loses no event.
 /// </summary>
-internal sealed class TableRecordReconciliation(TableProvider tables, RecordLayouts layouts, OutboxIndex outboxIndex, TimeProvider time) : IRecordReconciliation
+internal sealed class TableRecordReconciliation(TableProvider tables, RecordLayouts layouts, RecordCounters counters, OutboxIndex outboxIndex, TimeProvider time) : IRecordReconciliation
 {
     /// <summary>A page's ids of one bucket over at most this many properties: 14 × 32 K characters.</summary>
     private const int MaxIdParts = 14;
@@ -85,6 +85,27 @@ internal sealed class TableRecordReconciliation(TableProvider tables, RecordLayo
 
         await ForgetAsync(feed.RunId, feed.EntityType, cancellationToken);
         return new Tombstones(count, events);
+    }
+
+    public async Task<Tombstones> TombstoneAsync(ReconcileFeed feed, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
+    {
+        var records = await tables.GetAsync(TableNames.Records, cancellationToken);
+        var buckets = await layouts.ForReadAsync(feed.ConnectionId, cancellationToken);
+        var events = new List<OutboxEvent>();
+        foreach (var bucket in externalIds.Distinct(StringComparer.Ordinal).GroupBy(id => RecordLayouts.BucketOf(id, buckets)))
+        {
+            var partition = RecordLayouts.Partition(feed.ConnectionId, feed.EntityType, bucket.Key);
+            var keys = bucket.Select(TableKeys.Encode).ToArray();
+            events.AddRange(await Race.RunAsync((_, ct) => TombstoneAsync(records, partition, feed, keys, ct), MaxRaceRetries, $"A record of {partition}", time, cancellationToken));
+        }
+
+        // Outside a run, no cursor counts them: the connection's counter of records written outside runs does.
+        if (events.Count > 0)
+        {
+            await counters.AddOutsideRunAsync(feed.ConnectionId, feed.EntityType, cancellationToken, -events.Count);
+        }
+
+        return new Tombstones(events.Count, events);
     }
 
     public async Task ForgetAsync(string runId, EntityType entityType, CancellationToken cancellationToken)
