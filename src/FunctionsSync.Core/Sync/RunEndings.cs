@@ -21,6 +21,7 @@ public sealed class RunEndings(
     RunCheckpoints checkpoints,
     ConflictRecorder conflicts,
     Deletions.IRecordReconciliation reconciliation,
+    Ingestion.IRecordQuery records,
     Notifications.NotificationFollowUp followUp,
     SyncMetrics metrics,
     Events.LiveEvents events,
@@ -112,12 +113,16 @@ public sealed class RunEndings(
             return cursors;
         }
 
-        foreach (var entity in attempt.Run.Entities.Where(e => attempt.Adapter.FullReadListsAll.Contains(e.EntityType)))
+        var reconciled = attempt.Run.Entities.Where(e => attempt.Adapter.FullReadListsAll.Contains(e.EntityType)).ToList();
+        var stored = reconciled.Count == 0 ? new Dictionary<Records.EntityType, long>() : await records.CountAsync(attempt.Connection.Id, CancellationToken.None);
+        foreach (var entity in reconciled)
         {
             var type = Records.EntityTypes.ToWire(entity.EntityType);
             var why = entity.State != EntityRunState.Done ? "its feed was not read"
                 : entity.Counters.Missing > 0 ? "its feed ended short"
                 : entity.Counters.Failed > 0 ? "records of its feed could not be read"
+                // Every record stored was created by this run (a first full sync): none can be missing from it.
+                : stored.GetValueOrDefault(entity.EntityType) <= entity.Counters.Created ? "every record stored was written by this run"
                 : null;
             if (why is not null)
             {
