@@ -59,27 +59,21 @@ public sealed record EntityCursor
     /// The cursor as <paramref name="runId"/>'s feed starts: a full run reads everything, an incremental one from the
     /// high-water mark less <paramref name="overlap"/> (changes that became visible late); the in-run fields cleared.
     /// </summary>
-    public EntityCursor StartFeed(string runId, SyncMode mode, TimeSpan overlap) => this with
+    public EntityCursor StartFeed(string runId, SyncMode mode, TimeSpan overlap) => WithoutRun() with
     {
         RunId = runId,
         RunSince = mode == SyncMode.Full || HighWaterMark is null ? null : HighWaterMark - overlap,
-        PageToken = null,
-        PendingHighWaterMark = null,
-        HoldBefore = null,
-        HoldAll = false,
-        Completed = false,
-        ReportedTotal = null,
-        Expected = null,
-        Delivered = 0,
     };
 
     /// <summary>
     /// The cursor rewound to a full read (an operator's reset): no high-water mark and nothing of a run; when it last
     /// synced and what runs stored stay, as the records do.
     /// </summary>
-    public EntityCursor Rewound() => this with
+    public EntityCursor Rewound() => WithoutRun() with { HighWaterMark = null };
+
+    /// <summary>The cursor without anything of a run: no run, window, position, holds, counts.</summary>
+    private EntityCursor WithoutRun() => this with
     {
-        HighWaterMark = null,
         RunId = null,
         RunSince = null,
         PageToken = null,
