@@ -56,7 +56,7 @@ public static class NotificationSignatures
         var topic = header(topicHeader) ?? "";
         return connection.Marketplace == MarketplaceNames.Shopify
             ? new(header("X-Shopify-Event-Id") ?? header("X-Shopify-Webhook-Id"), topic, ShopifyTypes(topic))
-            : new(WooEventId(topic, body), topic, WooTypes(topic)) { Deleted = WooDeleted(topic, body) };
+            : WooNotification(topic, body);
     }
 
     private static MarketplaceNotification? VerifyEtsy(string secret, string body, Func<string, string?> header, DateTimeOffset now)
@@ -112,21 +112,9 @@ public static class NotificationSignatures
         }
     }
 
-    private static bool Matches(string secret, string body, string signature)
-    {
-        byte[] given;
-        try
-        {
-            given = Convert.FromBase64String(signature.Trim());
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body));
-        return CryptographicOperations.FixedTimeEquals(expected, given);
-    }
+    private static bool Matches(string secret, string body, string signature) =>
+        TryBase64(signature.Trim()) is { } given
+        && CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)), given);
 
     /// <summary>Shopify topics are <c>{resource}/{action}</c>: <c>orders/updated</c>, <c>products/update</c>, <c>customers/create</c>.</summary>
     private static IReadOnlyList<EntityType> ShopifyTypes(string topic) => topic.Split('/')[0] switch
@@ -146,42 +134,34 @@ public static class NotificationSignatures
         _ => [],
     };
 
-    /// <summary>The record a <c>{resource}.deleted</c> notification names (its body is <c>{"id": …}</c>).</summary>
-    private static (EntityType, string)? WooDeleted(string topic, string body)
+    /// <summary>
+    /// WooCommerce's notification from its body, read once: the change as the resource, its id and its
+    /// <c>date_modified_gmt</c> (the same however often it is delivered), and, for <c>{resource}.deleted</c> (body
+    /// <c>{"id": …}</c>), the record it names.
+    /// </summary>
+    private static MarketplaceNotification WooNotification(string topic, string body)
     {
-        if (!topic.EndsWith(".deleted", StringComparison.Ordinal) || WooTypes(topic) is not [var type, ..])
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("id", out var id)
-                && id.ValueKind is JsonValueKind.Number or JsonValueKind.String && id.ToString() is { Length: > 0 } value
-                ? (type, value)
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The resource, its id and its modification time: the same change however often it is delivered.</summary>
-    private static string? WooEventId(string topic, string body)
-    {
+        var types = WooTypes(topic);
+        string? eventId = null;
+        (EntityType, string)? deleted = null;
         try
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var id)
-                ? $"{topic.Split('.')[0]}:{id}:{(root.TryGetProperty("date_modified_gmt", out var modified) ? modified.ToString() : "")}"
-                : null;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var id))
+            {
+                eventId = $"{topic.Split('.')[0]}:{id}:{(root.TryGetProperty("date_modified_gmt", out var modified) ? modified.ToString() : "")}";
+                if (topic.EndsWith(".deleted", StringComparison.Ordinal) && types is [var type, ..]
+                    && id.ValueKind is JsonValueKind.Number or JsonValueKind.String && id.ToString() is { Length: > 0 } value)
+                {
+                    deleted = (type, value);
+                }
+            }
         }
         catch (JsonException)
         {
-            return null;
         }
+
+        return new(eventId, topic, types) { Deleted = deleted };
     }
 }
