@@ -56,7 +56,6 @@ internal sealed class TableRecordReconciliation(TableProvider tables, RecordLayo
         var records = await tables.GetAsync(TableNames.Records, cancellationToken);
         var buckets = await layouts.ForReadAsync(feed.ConnectionId, cancellationToken);
         var events = new List<OutboxEvent>();
-        long count = 0;
         for (var bucket = 0; bucket < buckets; bucket++)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -77,14 +76,12 @@ internal sealed class TableRecordReconciliation(TableProvider tables, RecordLayo
 
             foreach (var chunk in gone.Chunk(TombstonesPerBatch))
             {
-                var written = await Race.RunAsync((_, ct) => TombstoneAsync(records, partition, feed, chunk, ct), MaxRaceRetries, $"A record of {partition}", time, cancellationToken);
-                count += written.Count;
-                events.AddRange(written);
+                events.AddRange(await Race.RunAsync((_, ct) => TombstoneAsync(records, partition, feed, chunk, ct), MaxRaceRetries, $"A record of {partition}", time, cancellationToken));
             }
         }
 
         await ForgetAsync(feed.RunId, feed.EntityType, cancellationToken);
-        return new Tombstones(count, events);
+        return new Tombstones(events.Count, events);
     }
 
     public async Task<Tombstones> TombstoneAsync(ReconcileFeed feed, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
