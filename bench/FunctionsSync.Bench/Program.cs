@@ -308,7 +308,7 @@ namespace FunctionsSync.Bench
                 {
                     // Idle reference: the same services, resolved and touched once.
                     _ = services.GetRequiredService<ConnectionSyncer>();
-                    await services.GetRequiredService<ISyncStateStore>().GetLeaseAsync("cnone", CancellationToken.None);
+                    await services.GetRequiredService<ISyncStateStore>().GetLeaseAsync("cnone", SyncLane.Main, CancellationToken.None);
                 }
             }
 

@@ -82,6 +82,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ConflictsApi>();
         services.TryAddSingleton<ActivityApi>();
         services.TryAddSingleton<Resets.CursorResetApi>();
+        services.TryAddSingleton<Backfills.BackfillApi>();
         services.TryAddSingleton<Notifications.NotificationsApi>();
         services.TryAddSingleton<Privacy.CustomerRedaction>();
         services.TryAddSingleton<Privacy.ShopifyCompliance>();

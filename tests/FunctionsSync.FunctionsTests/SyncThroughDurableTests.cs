@@ -40,6 +40,36 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
     }
 
     [Fact]
+    public async Task A_backfill_runs_on_its_own_lane_through_the_Durable_engine()
+    {
+        await using var app = await FunctionsApp.StartAsync(storage, simulator, "fbackfill");
+        var (connection, store) = await app.AddStoreAsync("woocommerce", "fbackfill-woo", new SimStoreConfig { Orders = 300, Products = 40, Customers = 20, Seed = 37 });
+        var full = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
+        await WaitAsync(app, SyncActivities.InstanceIdFor(full.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!));
+
+        // Changes dated in October, behind the mark the full run left: only a backfill of October reads them.
+        var october = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        store.MutateAt(SimKind.Orders, [299], DateTimeOffset.UtcNow);
+        for (var i = 0; i < 60; i++)
+        {
+            store.MutateAt(SimKind.Orders, [i], october.AddHours(i * 8));
+        }
+
+        var answer = await app.ApiAsync("POST", $"/api/connections/{connection.Id}/backfill", new { entityTypes = new[] { "orders" }, from = october, to = october.AddMonths(1) });
+
+        Assert.Equal(202, answer.Status);
+        var runId = answer.Json.GetProperty("runId").GetString()!;
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await WaitAsync(app, SyncActivities.InstanceIdFor(runId))).RuntimeStatus);
+        var run = (await app.ApiAsync("GET", $"/api/runs/{runId}")).Json;
+        Assert.Equal(("succeeded", "backfill"), (run.GetProperty("status").GetString(), run.GetProperty("mode").GetString()));
+        Assert.Equal(60, run.GetProperty("counters").GetProperty("updated").GetInt64());
+        // Today's change is the schedule's: an incremental run reads it, and then the store is whole.
+        var incremental = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id } });
+        await WaitAsync(app, SyncActivities.InstanceIdFor(incremental.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!));
+        await app.AssertStoredEqualsSimulatorAsync(connection, store);
+    }
+
+    [Fact]
     public async Task The_timer_starts_a_scheduled_cycle_that_syncs_every_due_connection()
     {
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "ftimer", new Dictionary<string, string?> { ["Scheduler:DefaultCron"] = "* * * * * *" });

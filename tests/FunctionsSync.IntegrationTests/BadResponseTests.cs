@@ -29,7 +29,7 @@ public sealed class BadResponseTests(AzuriteFixture storage, SimulatorFixture si
         await using var harness = new SyncHarness(storage, simulator, "badjson", new Dictionary<string, string?> { ["Sync:PageSize"] = "100" });
         var (connection, store) = await SyncedStoreAsync(harness, "woocommerce", "bad-json");
         var before = await harness.SnapshotAsync(connection.Id);
-        var cursorsBefore = await harness.State.GetCursorsAsync(connection.Id, CancellationToken.None);
+        var cursorsBefore = await harness.State.GetCursorsAsync(connection.Id, SyncLane.Main, CancellationToken.None);
         store.Mutate(SimKind.Orders, 300, DateTimeOffset.UtcNow.AddMinutes(-5));
 
         // The third page comes back cut off.
@@ -44,7 +44,7 @@ public sealed class BadResponseTests(AzuriteFixture storage, SimulatorFixture si
         var rewritten = after[EntityType.Orders].Count(r => r.Value.WrittenAt != before[EntityType.Orders][r.Key].WrittenAt);
         Assert.Equal(outcome.Run.Entity(EntityType.Orders)!.Counters.Updated, rewritten);
         Assert.Equal(before[EntityType.Orders].Count, after[EntityType.Orders].Count);
-        var cursorsAfter = await harness.State.GetCursorsAsync(connection.Id, CancellationToken.None);
+        var cursorsAfter = await harness.State.GetCursorsAsync(connection.Id, SyncLane.Main, CancellationToken.None);
         Assert.Equal(cursorsBefore[EntityType.Orders].HighWaterMark, cursorsAfter[EntityType.Orders].HighWaterMark);
 
         // The next run reads the changes again and ends with the simulator's data.
@@ -101,7 +101,7 @@ public sealed class BadResponseTests(AzuriteFixture storage, SimulatorFixture si
 
         var after = await harness.SnapshotAsync(connection.Id);
         Assert.All(after[EntityType.Orders], r => Assert.Equal(before[EntityType.Orders][r.Key].WrittenAt, r.Value.WrittenAt));
-        var lease = await harness.State.GetLeaseAsync(connection.Id, CancellationToken.None);
+        var lease = await harness.State.GetLeaseAsync(connection.Id, SyncLane.Main, CancellationToken.None);
         Assert.Null(lease!.ActiveRunId);
     }
 
@@ -143,7 +143,7 @@ public sealed class BadResponseTests(AzuriteFixture storage, SimulatorFixture si
             try
             {
                 await Eventually.WaitForAsync(
-                    async () => (await harness.State.GetLeaseAsync(connectionId, CancellationToken.None))?.ActiveRunId is { } id
+                    async () => (await harness.State.GetLeaseAsync(connectionId, SyncLane.Main, CancellationToken.None))?.ActiveRunId is { } id
                         && await harness.State.GetRunAsync(id, CancellationToken.None) is { PageSeq: var seq } && seq >= afterPages,
                     armed => armed, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(5), done.Token);
                 simulator.State.Faults = faults;

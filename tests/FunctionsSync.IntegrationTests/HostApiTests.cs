@@ -302,7 +302,7 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         var state = host.Services.GetRequiredService<ISyncStateStore>();
         var now = DateTimeOffset.UtcNow;
         Assert.NotNull(await state.ChangeUnheldRunAsync(runId, r => r with { Status = RunStatus.Running, StartedAt = now, UpdatedAt = now }, now, CancellationToken.None));
-        Assert.NotNull((await state.TryAcquireLeaseAsync(id, "runner-that-dies", TimeSpan.FromSeconds(3), CancellationToken.None)).Lease);
+        Assert.NotNull((await state.TryAcquireLeaseAsync(id, SyncLane.Main, "runner-that-dies", TimeSpan.FromSeconds(3), CancellationToken.None)).Lease);
 
         var held = await (await client.GetAsync($"/api/runs/{runId}")).ReadJsonAsync();
         Assert.False(held.GetProperty("stale").GetBoolean());

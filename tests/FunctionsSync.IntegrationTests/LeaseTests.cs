@@ -63,7 +63,7 @@ public sealed class LeaseTests(AzuriteFixture storage, SimulatorFixture simulato
         await using var harness = new SyncHarness(storage, simulator, "leaseexpiry", replace: s => s.AddSingleton<TimeProvider>(clock));
         var (connection, store) = await harness.AddStoreAsync("etsy", "lease-expiry", Size);
 
-        var ghost = await harness.State.TryAcquireLeaseAsync(connection.Id, "ghost", TimeSpan.FromSeconds(1), CancellationToken.None);
+        var ghost = await harness.State.TryAcquireLeaseAsync(connection.Id, SyncLane.Main, "ghost", TimeSpan.FromSeconds(1), CancellationToken.None);
         Assert.True(ghost.Acquired);
 
         var blocked = await harness.Syncer.RunAsync(new SyncRequest(connection.Id), CancellationToken.None);

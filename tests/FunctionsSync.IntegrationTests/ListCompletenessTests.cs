@@ -27,18 +27,18 @@ public sealed class ListCompletenessTests(AzuriteFixture storage, SimulatorFixtu
         var full = await RunWithShortPageAsync(harness, new SyncRequest(connection.Id, SyncMode.Full, [EntityType.Orders]));
         var stored = (await harness.SnapshotAsync(connection.Id))[EntityType.Orders].Count;
         AssertShort(full, EntityType.Orders, "woocommerce orders (all records)", expected: 350, delivered: stored);
-        Assert.Null((await harness.State.GetCursorsAsync(connection.Id, CancellationToken.None))[EntityType.Orders].HighWaterMark);
+        Assert.Null((await harness.State.GetCursorsAsync(connection.Id, SyncLane.Main, CancellationToken.None))[EntityType.Orders].HighWaterMark);
 
         var again = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Incremental, [EntityType.Orders]), CancellationToken.None);
         AssertExactRun(again, EntityType.Orders, 350);
         Expected.Matches(Expected.For(store, EntityType.Orders), (await harness.SnapshotAsync(connection.Id))[EntityType.Orders], "orders after the run that read the window again");
-        var mark = (await harness.State.GetCursorsAsync(connection.Id, CancellationToken.None))[EntityType.Orders].HighWaterMark;
+        var mark = (await harness.State.GetCursorsAsync(connection.Id, SyncLane.Main, CancellationToken.None))[EntityType.Orders].HighWaterMark;
         Assert.NotNull(mark);
 
         // An incremental window: 30 orders changed.
         store.Mutate(SimKind.Orders, 30, DateTimeOffset.UtcNow.AddMinutes(-1));
         var incremental = await RunWithShortPageAsync(harness, new SyncRequest(connection.Id, SyncMode.Incremental, [EntityType.Orders]));
-        var cursor = (await harness.State.GetCursorsAsync(connection.Id, CancellationToken.None))[EntityType.Orders];
+        var cursor = (await harness.State.GetCursorsAsync(connection.Id, SyncLane.Main, CancellationToken.None))[EntityType.Orders];
         Assert.True(cursor.RunSince < mark, "the window read starts before the high-water mark (the overlap)");
         // What the marketplace counts for the window (modified_after is exclusive: the adapter asks from a second early),
         // the 30 changed and those of the high-water mark's last seconds; one page, answered one short.

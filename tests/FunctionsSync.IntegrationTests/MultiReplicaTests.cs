@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Sync;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -210,7 +211,7 @@ public sealed class MultiReplicaTests(AzuriteFixture storage, SimulatorFixture s
     {
         foreach (var connectionId in connectionIds)
         {
-            var lease = await harness.State.GetLeaseAsync(connectionId, CancellationToken.None);
+            var lease = await harness.State.GetLeaseAsync(connectionId, SyncLane.Main, CancellationToken.None);
             if (lease?.Owner.Contains($"-{host.Id}/") == true && lease.ExpiresAt > DateTimeOffset.UtcNow)
             {
                 return connectionId;

@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Sync;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Orchestration;
 using FunctionsSync.Core.Records;
@@ -66,7 +67,7 @@ public sealed class OrchestrationTests(AzuriteFixture storage, SimulatorFixture 
         var activities = harness.Services.GetRequiredService<SyncActivities>();
 
         // Someone else holds the connection for two seconds: the orchestration waits (durable timer) and carries on.
-        var ghost = await harness.State.TryAcquireLeaseAsync(connection.Id, "ghost", TimeSpan.FromSeconds(2), CancellationToken.None);
+        var ghost = await harness.State.TryAcquireLeaseAsync(connection.Id, SyncLane.Main, "ghost", TimeSpan.FromSeconds(2), CancellationToken.None);
         Assert.True(ghost.Acquired);
 
         var context = new LocalOrchestrationCalls(activities, SyncActivities.InstanceIdFor(launched.Run!.RunId), TimeProvider.System, CancellationToken.None);
@@ -88,7 +89,7 @@ public sealed class OrchestrationTests(AzuriteFixture storage, SimulatorFixture 
             Expected.Matches(Expected.For(store, type), snapshot[type], $"woocommerce {type.ToWire()}");
         }
 
-        Assert.Null((await harness.State.GetLeaseAsync(connection.Id, CancellationToken.None))!.ActiveRunId);
+        Assert.Null((await harness.State.GetLeaseAsync(connection.Id, SyncLane.Main, CancellationToken.None))!.ActiveRunId);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Sync;
 using FunctionsSync.Core.Webhooks;
 using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Runs;
@@ -39,7 +40,7 @@ public sealed class PoisonQueueTests(AzuriteFixture storage, SimulatorFixture si
         var run = await harness.State.GetRunAsync(launched.Run!.RunId, CancellationToken.None);
         Assert.Equal(RunStatus.Failed, run!.Status);
         Assert.Contains("poison", run.Error);
-        Assert.Null((await harness.State.GetLeaseAsync(connection.Id, CancellationToken.None))!.ActiveRunId);
+        Assert.Null((await harness.State.GetLeaseAsync(connection.Id, SyncLane.Main, CancellationToken.None))!.ActiveRunId);
         // Its sync.failed event was written with the failure, for the sweeper to announce.
         var waiting = await harness.Services.GetRequiredService<IOutbox>().ListWaitingAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, CancellationToken.None);
         Assert.Contains(waiting, e => e.ConnectionId == connection.Id && e.Type == WebhookEventTypes.SyncFailed && e.Payload.Contains(launched.Run.RunId));

@@ -66,7 +66,7 @@ public sealed class ResumeTests(AzuriteFixture storage, SimulatorFixture simulat
         }
 
         simulator.State.Faults = new SimFaults();
-        var leaseAfterKill = await harness.State.GetLeaseAsync(connection.Id, CancellationToken.None);
+        var leaseAfterKill = await harness.State.GetLeaseAsync(connection.Id, SyncLane.Main, CancellationToken.None);
         var killedRun = await harness.State.GetRunAsync(leaseAfterKill!.ActiveRunId!, CancellationToken.None);
         Assert.Equal(RunStatus.Running, killedRun!.Status);
 
@@ -98,7 +98,7 @@ public sealed class ResumeTests(AzuriteFixture storage, SimulatorFixture simulat
             Expected.Matches(Expected.For(store, type), snapshot[type], $"{store.Marketplace} {type.ToWire()} after resume");
         }
 
-        var lease = await harness.State.GetLeaseAsync(connectionId, CancellationToken.None);
+        var lease = await harness.State.GetLeaseAsync(connectionId, SyncLane.Main, CancellationToken.None);
         Assert.Null(lease!.ActiveRunId);
         Assert.Equal("", lease.Owner);
     }
@@ -111,6 +111,6 @@ public sealed class ResumeTests(AzuriteFixture storage, SimulatorFixture simulat
 
     /// <summary>The page sequence of the connection's active run, or -1 while none runs.</summary>
     private static async Task<long> ActivePageSeqAsync(SyncHarness harness, string connectionId) =>
-        (await harness.State.GetLeaseAsync(connectionId, CancellationToken.None))?.ActiveRunId is { } id
+        (await harness.State.GetLeaseAsync(connectionId, SyncLane.Main, CancellationToken.None))?.ActiveRunId is { } id
         && await harness.State.GetRunAsync(id, CancellationToken.None) is { } run ? run.PageSeq : -1;
 }

@@ -1,3 +1,4 @@
+using FunctionsSync.Core.Sync;
 using System.Net;
 using System.Text.Json;
 using FunctionsSync.Core.Jobs;
@@ -126,7 +127,7 @@ public sealed class RunControlTests(AzuriteFixture storage, SimulatorFixture sim
 
         // Stopped between pages with the lease free; nothing moves while paused.
         await using var harness = new SyncHarness(storage, simulator, "runpause");
-        var lease = await harness.State.GetLeaseAsync(connectionId, CancellationToken.None);
+        var lease = await harness.State.GetLeaseAsync(connectionId, SyncLane.Main, CancellationToken.None);
         Assert.Equal("", lease!.Owner);
         Assert.Equal(runId, lease.ActiveRunId);
         // The job workers go round and take nothing up.

@@ -118,13 +118,13 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
         Assert.Equal((1_200L, 40L, 0L), (counted.Expected!.Value, counted.Missing, counted.Failed));
         Assert.Equal(1_160, (await harness.SnapshotAsync(connection.Id))[EntityType.Orders].Count);
         // The feed's cursor did not pass it: no high-water mark, so the next run (a scheduled, incremental one) reads it whole.
-        Assert.Null((await harness.State.GetCursorsAsync(connection.Id, CancellationToken.None))[EntityType.Orders].HighWaterMark);
+        Assert.Null((await harness.State.GetCursorsAsync(connection.Id, SyncLane.Main, CancellationToken.None))[EntityType.Orders].HighWaterMark);
 
         var next = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Incremental, [EntityType.Orders]), CancellationToken.None);
         Assert.True(next.Run!.Status == RunStatus.Succeeded, next.Run.Error);
         Assert.Equal((1_200L, 0L), (next.Run.Entity(EntityType.Orders)!.Counters.Expected!.Value, next.Run.Entity(EntityType.Orders)!.Counters.Missing));
         Expected.Matches(Expected.For(store, EntityType.Orders), (await harness.SnapshotAsync(connection.Id))[EntityType.Orders], "orders after a short bulk result and the next run");
-        Assert.NotNull((await harness.State.GetCursorsAsync(connection.Id, CancellationToken.None))[EntityType.Orders].HighWaterMark);
+        Assert.NotNull((await harness.State.GetCursorsAsync(connection.Id, SyncLane.Main, CancellationToken.None))[EntityType.Orders].HighWaterMark);
     }
 
     [Fact]

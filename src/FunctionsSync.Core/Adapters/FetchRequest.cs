@@ -6,4 +6,6 @@ namespace FunctionsSync.Core.Adapters;
 /// <param name="Since">Only records changed at or after this instant; null reads everything (full sync).</param>
 /// <param name="PageToken">Opaque token from the previous page; self-contained, so a resumed run needs nothing else.</param>
 /// <param name="PageSize">Wanted page size; adapters clamp it to the marketplace's maximum.</param>
-public sealed record FetchRequest(EntityType EntityType, DateTimeOffset? Since, string? PageToken, int PageSize);
+/// <param name="Until">Only records changed at or before this instant (a backfill's end); null: up to now. An adapter
+/// passes it on where the marketplace has such a filter; the syncer keeps only records within it either way.</param>
+public sealed record FetchRequest(EntityType EntityType, DateTimeOffset? Since, string? PageToken, int PageSize, DateTimeOffset? Until = null);

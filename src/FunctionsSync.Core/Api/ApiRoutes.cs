@@ -40,6 +40,7 @@ public static class ApiRoutes
     public const string ConnectionSyncToken = "connections/{id}/sync-token";
     public const string ConnectionActivity = "connections/{id}/activity";
     public const string ConnectionReset = "connections/{id}/reset";
+    public const string ConnectionBackfill = "connections/{id}/backfill";
     public const string Notifications = "notifications/{connectionId}";
     public const string ConnectionRuns = "connections/{id}/runs";
     public const string Records = "connections/{id}/records/{entityType}";
@@ -80,6 +81,7 @@ public static class ApiRoutes
         ["ConnectionStatus"] = "A connection's sync status and recent outcomes",
         ["ConnectionRotateSyncToken"] = "Replace a connection's receipt-import token",
         ["ConnectionReset"] = "Rewind feeds to a full read on their next run",
+        ["ConnectionBackfill"] = "Read a date range again, beside the schedule",
         ["NotificationReceive"] = "Receive a marketplace's signed change notification",
         ["ConnectionPatch"] = "Change a connection's schedule, credentials or settings",
         ["ConnectionDelete"] = "Delete a connection, keeping its history",
@@ -144,6 +146,7 @@ public static class ApiRoutes
         Get<ConnectionsApi, ConnectionStatusView>("ConnectionStatus", ConnectionStatus, (h, c) => h.StatusAsync(c.Caller, c.Route("id"), c.Aborted)),
         Post<ConnectionsApi, RotatedSyncToken>("ConnectionRotateSyncToken", ConnectionSyncToken, (h, c) => h.RotateSyncTokenAsync(c.Caller, c.Route("id"), c.Aborted)),
         Post<Resets.CursorResetApi, Resets.ResetCursorsRequest, Resets.CursorResetView>("ConnectionReset", ConnectionReset, (h, c) => h.ResetAsync(c.Caller, c.Route("id"), c.Body, c.Aborted)),
+        Post<Backfills.BackfillApi, Backfills.BackfillRequest, Backfills.BackfillAccepted>("ConnectionBackfill", ConnectionBackfill, (h, c) => h.StartAsync(c.Caller, c.Route("id"), c.Body, c.Aborted), 202),
         Route<ConnectionsApi, PatchConnectionRequest, ConnectionView>("ConnectionPatch", "PATCH", Connection, (h, c) => h.PatchAsync(c.Caller, c.Route("id"), c.Body, c.Aborted)),
         Route<ConnectionsApi, NoBody>("ConnectionDelete", "DELETE", Connection, (h, c) => h.DeleteAsync(c.Caller, c.Route("id"), c.Aborted), 204),
         Get<ActivityApi, ActivityListView>("ConnectionActivity", ConnectionActivity, (h, c) => h.ListAsync(c.Caller, c.Route("id"), c.Int("take"), c.Aborted))

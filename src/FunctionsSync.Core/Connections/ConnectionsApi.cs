@@ -137,7 +137,7 @@ public sealed class ConnectionsApi(
         var now = time.GetUtcNow();
         var syncState = await state.GetConnectionStateAsync(connection.Id, cancellationToken);
         var lastRuns = await state.ListRunsAsync(connection.Id, 1, cancellationToken);
-        var cursors = await state.GetCursorsAsync(connection.Id, cancellationToken);
+        var cursors = await state.GetCursorsAsync(connection.Id, SyncLane.Main, cancellationToken);
         var counts = await records.CountAsync(connection.Id, cancellationToken);
         return ApiResult.Ok(ConnectionView.From(connection, null, syncState, await healthReader.ReadAsync(cancellationToken)) with
         {

@@ -26,6 +26,25 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
         return result;
     }
 
+    /// <summary>
+    /// Queues a backfill of <paramref name="window"/> on the connection's backfill lane and dispatches it; refused (with
+    /// the run in flight there) while another backfill of the connection is.
+    /// </summary>
+    public async Task<LaunchResult> LaunchBackfillAsync(Connection connection, IReadOnlyList<EntityType> entityTypes, BackfillWindow window, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var run = NewRun(RunIds.New(connection.Id, now), connection, SyncMode.Backfill, entityTypes, RunTrigger.Manual, now) with { Window = window };
+        var queued = await state.TryQueueRunAsync(run, null, null, cancellationToken);
+        if (!queued.Queued)
+        {
+            return new LaunchResult(null, queued.ActiveRunId);
+        }
+
+        events.Run(Events.LiveEventTypes.RunQueued, run);
+        await dispatcher.DispatchAsync(JobFor(run, null), TimeSpan.Zero, cancellationToken);
+        return new LaunchResult(run, null);
+    }
+
     public static SyncJob JobFor(SyncRun run, string? cycleId) =>
         new(run.RunId, run.ConnectionId, run.OrganizationId, run.Mode, run.EntityTypes, run.Trigger, cycleId);
 

@@ -10,7 +10,8 @@ namespace FunctionsSync.Core.Jobs;
 /// self-hosted runtime maps the answer to its job message (<see cref="JobProcessor"/>), the Functions app to its
 /// orchestration (<c>SyncActivities.SyncPageAsync</c>).
 /// </summary>
-public sealed class RunStep(IConnectionStore connections, ISyncStateStore state, ConnectionSyncer syncer, RunLauncher launcher, RunCancellation cancellation, TimeProvider time)
+public sealed class RunStep(
+    IConnectionStore connections, ISyncStateStore state, ConnectionSyncer syncer, RunLauncher launcher, RunCancellation cancellation, Microsoft.Extensions.Options.IOptions<SyncOptions> options, TimeProvider time)
 {
     /// <summary>The least a host waits before trying a connection another runner holds again.</summary>
     public static readonly TimeSpan MinBusyWait = TimeSpan.FromSeconds(1);
@@ -65,7 +66,7 @@ public sealed class RunStep(IConnectionStore connections, ISyncStateStore state,
     public async Task<RunStepResult> SyncAsync(SyncRun run, string owner, string actor, int maxPages, TimeSpan? maxDuration, CancellationToken cancellationToken)
     {
         var outcome = await syncer.RunPagesAsync(
-            new SyncRequest(run.ConnectionId, run.Mode, run.EntityTypes, run.Trigger, run.RunId, owner), maxPages, cancellationToken, maxDuration);
+            new SyncRequest(run.ConnectionId, run.Mode, run.EntityTypes, run.Trigger, run.RunId, owner, run.Window), maxPages, cancellationToken, maxDuration);
         switch (outcome.Kind)
         {
             case SyncOutcomeKind.Finished:
@@ -75,13 +76,16 @@ public sealed class RunStep(IConnectionStore connections, ISyncStateStore state,
                 return new RunStepResult(RunStepKind.More, outcome.Run, null, null);
             case SyncOutcomeKind.StorageInterrupted:
                 return new RunStepResult(RunStepKind.More, outcome.Run, null, null) { StorageInterrupted = true };
+            case SyncOutcomeKind.Yielded:
+                // A backfill stepped aside for a run on the connection's main lane: try again once that may have ended.
+                return new RunStepResult(RunStepKind.Busy, outcome.Run, options.Value.BackfillYieldDelay, outcome.Message);
             case SyncOutcomeKind.Paused:
                 return new RunStepResult(RunStepKind.Paused, outcome.Run, null, null);
             case SyncOutcomeKind.ConnectionNotFound:
                 return await CancelledAsync(run, actor, outcome.Message, CancellationToken.None);
             case SyncOutcomeKind.LeaseHeld:
                 // A live runner (it will finish the run) or a dead one (its lease expires): try once the lease may be free.
-                var lease = await state.GetLeaseAsync(run.ConnectionId, CancellationToken.None);
+                var lease = await state.GetLeaseAsync(run.ConnectionId, SyncLanes.Of(run.Mode), CancellationToken.None);
                 var wait = lease is null ? MinBusyWait : lease.ExpiresAt - time.GetUtcNow() + TimeSpan.FromSeconds(1);
                 return new RunStepResult(RunStepKind.Busy, run, wait < MinBusyWait ? MinBusyWait : wait, outcome.Message);
             default:

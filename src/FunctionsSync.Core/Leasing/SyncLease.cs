@@ -5,4 +5,5 @@ namespace FunctionsSync.Core.Leasing;
 /// <see cref="ETag"/>, so a runner whose lease was taken over cannot write a checkpoint (fencing).
 /// </summary>
 /// <param name="ActiveRunId">The run the lease holder works on; stays set after an interruption so the next holder resumes it.</param>
-public sealed record SyncLease(string ConnectionId, string Owner, DateTimeOffset ExpiresAt, string ETag, string? ActiveRunId);
+/// <param name="Lane">Which of the connection's lanes the lease is for.</param>
+public sealed record SyncLease(string ConnectionId, string Owner, DateTimeOffset ExpiresAt, string ETag, string? ActiveRunId, Sync.SyncLane Lane = Sync.SyncLane.Main);

@@ -22,15 +22,9 @@ public sealed class CursorResetApi(ConnectionAccess access, ISyncStateStore stat
             return problem;
         }
 
-        var asked = new List<EntityType>();
-        foreach (var name in request.EntityTypes ?? [])
+        if (!FeedSelection.TryRead(request.EntityTypes, out var asked, out var named))
         {
-            if (!EntityTypes.TryParse(name, out var type))
-            {
-                return Problems.BadRequest($"Unknown entity type '{name}'.", new Dictionary<string, string[]> { ["entityTypes"] = ["orders, customers, products or prices"] });
-            }
-
-            asked.Add(type.Value);
+            return named;
         }
 
         if (await access.FindAsync(caller, connectionId, cancellationToken) is not { } connection)
@@ -38,15 +32,11 @@ public sealed class CursorResetApi(ConnectionAccess access, ISyncStateStore stat
             return ConnectionAccess.NotFound(connectionId);
         }
 
-        var supported = adapters.Get(connection.Marketplace).SupportedEntityTypes;
-        if (asked.Where(t => !supported.Contains(t)).Select(t => (EntityType?)t).FirstOrDefault() is { } unsupported)
+        if (!FeedSelection.TryResolve(asked, connection.Marketplace, adapters.Get(connection.Marketplace).SupportedEntityTypes, out var types, out var unsupported))
         {
-            return Problems.BadRequest(
-                $"{connection.Marketplace} has no {unsupported.ToWire()} feed.",
-                new Dictionary<string, string[]> { ["entityTypes"] = [string.Join(", ", EntityTypes.InRunOrder([.. supported]).Select(t => t.ToWire()))] });
+            return unsupported;
         }
 
-        var types = EntityTypes.InRunOrder(asked.Count > 0 ? [.. asked.Distinct()] : [.. supported]);
         var reset = await state.ResetCursorsAsync(connection.Id, types, cancellationToken);
         if (!reset.Done)
         {

@@ -16,6 +16,9 @@ public sealed record RunView
     /// <summary>A pause or cancel asked for and not yet honoured.</summary>
     public RunControl? Requested { get; init; }
     public required SyncMode Mode { get; init; }
+
+    /// <summary>A backfill's change-time range; absent for every other run.</summary>
+    public BackfillWindow? Window { get; init; }
     public required RunTrigger Trigger { get; init; }
     public required IReadOnlyList<string> EntityTypes { get; init; }
     public required CountersView Counters { get; init; }
@@ -65,6 +68,7 @@ public sealed record RunView
             Status = run.Status,
             Phase = run.Status == RunStatus.Running ? run.Phase ?? RunPhase.Fetching : null,
             Mode = run.Mode,
+            Window = run.Window,
             Trigger = run.Trigger,
             EntityTypes = [.. run.EntityTypes.Select(Records.EntityTypes.ToWire)],
             Counters = CountersView.From(c),

@@ -28,7 +28,7 @@ public sealed class RunsApi(
         if (run.Status == RunStatus.Running)
         {
             // One more point read (the connection's lease row), for running runs only.
-            var liveness = RunLiveness.Of(run, await state.GetLeaseAsync(run.ConnectionId, cancellationToken), syncOptions.Value.LeaseDuration, now);
+            var liveness = RunLiveness.Of(run, await state.GetLeaseAsync(run.ConnectionId, Sync.SyncLanes.Of(run.Mode), cancellationToken), syncOptions.Value.LeaseDuration, now);
             view = view with { LastHeartbeatAt = liveness?.LastHeartbeatAt, Stale = liveness?.Stale };
         }
 

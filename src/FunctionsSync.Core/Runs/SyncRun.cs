@@ -13,6 +13,9 @@ public sealed record SyncRun
     public required SyncMode Mode { get; init; }
     public required RunTrigger Trigger { get; init; }
     public required IReadOnlyList<EntityType> EntityTypes { get; init; }
+
+    /// <summary>A backfill's change-time range (<see cref="SyncMode.Backfill"/>); null for every other run.</summary>
+    public BackfillWindow? Window { get; init; }
     public RunStatus Status { get; init; } = RunStatus.Queued;
 
     /// <summary>While running: <c>fetching</c>, <c>ingesting</c> or <c>finalizing</c> (see <see cref="RunPhase"/>).</summary>

@@ -146,15 +146,9 @@ public sealed class SyncApi(
             return Problems.BadRequest("mode must be \"incremental\" or \"full\".", new Dictionary<string, string[]> { ["mode"] = ["incremental or full"] });
         }
 
-        var types = new List<EntityType>();
-        foreach (var name in request.EntityTypes ?? [])
+        if (!FeedSelection.TryRead(request.EntityTypes, out var types, out var named))
         {
-            if (!EntityTypes.TryParse(name, out var type))
-            {
-                return Problems.BadRequest($"Unknown entity type '{name}'.", new Dictionary<string, string[]> { ["entityTypes"] = ["orders, customers, products or prices"] });
-            }
-
-            types.Add(type.Value);
+            return named;
         }
 
         if (!SyncScope.TryResolve(caller, request.ConnectionIds is { Count: > 0 }, request.OrganizationId, request.All, out var organizationId, out var scopeProblem))

@@ -48,7 +48,7 @@ public sealed class ConnectionSyncer(
         }
 
         var owner = request.Owner ?? $"runner/{Guid.NewGuid():N}";
-        var acquired = await state.TryAcquireLeaseAsync(connection.Id, owner, options.Value.LeaseDuration, cancellationToken);
+        var acquired = await state.TryAcquireLeaseAsync(connection.Id, SyncLanes.Of(request.Mode), owner, options.Value.LeaseDuration, cancellationToken);
         if (acquired.Lease is not { } lease)
         {
             logger.LeaseHeld(connection.Id, acquired.HeldBy, acquired.HeldUntil);
@@ -65,7 +65,7 @@ public sealed class ConnectionSyncer(
         activity?.SetTag("functionssync.run_id", run.RunId);
         activity?.SetTag("functionssync.connection_id", connection.Id);
         activity?.SetTag("functionssync.marketplace", connection.Marketplace);
-        var cursors = await state.GetCursorsAsync(connection.Id, cancellationToken);
+        var cursors = await state.GetCursorsAsync(connection.Id, lease.Lane, cancellationToken);
         var attempt = new RunAttempt(connection, adapter, run, cursors, new CheckpointChain(state, lease), MarketplaceCallScope.Begin(run.RunId, run.Calls), activity, Now);
         // An operator's request that landed before this runner took the lease: a cancelled run ends here, unstarted.
         switch (await state.GetControlAsync(run.RunId, cancellationToken))
@@ -135,7 +135,7 @@ public sealed class ConnectionSyncer(
             {
                 // The connection looked free, so a new run was queued on it meanwhile: release the lease as it stands now
                 // (the same owner takes its own lease back whatever its version), keeping that run.
-                if ((await state.TryAcquireLeaseAsync(lease.ConnectionId, owner, options.Value.LeaseDuration, CancellationToken.None)).Lease is not { } current)
+                if ((await state.TryAcquireLeaseAsync(lease.ConnectionId, lease.Lane, owner, options.Value.LeaseDuration, CancellationToken.None)).Lease is not { } current)
                 {
                     break;
                 }

@@ -57,12 +57,18 @@ public sealed record EntityCursor
 
     /// <summary>
     /// The cursor as <paramref name="runId"/>'s feed starts: a full run reads everything, an incremental one from the
-    /// high-water mark less <paramref name="overlap"/> (changes that became visible late); the in-run fields cleared.
+    /// high-water mark less <paramref name="overlap"/> (changes that became visible late), a backfill from its
+    /// <paramref name="window"/>'s start; the in-run fields cleared.
     /// </summary>
-    public EntityCursor StartFeed(string runId, SyncMode mode, TimeSpan overlap) => WithoutRun() with
+    public EntityCursor StartFeed(string runId, SyncMode mode, TimeSpan overlap, BackfillWindow? window = null) => WithoutRun() with
     {
         RunId = runId,
-        RunSince = mode == SyncMode.Full || HighWaterMark is null ? null : HighWaterMark - overlap,
+        RunSince = mode switch
+        {
+            SyncMode.Backfill => window?.From,
+            SyncMode.Full => null,
+            _ => HighWaterMark - overlap,
+        },
     };
 
     /// <summary>

@@ -46,7 +46,7 @@ public sealed class FeedReader(
         var cursor = attempt.StoredCursor(type) ?? new EntityCursor { EntityType = type };
         if (cursor.RunId != attempt.Run.RunId)
         {
-            cursor = cursor.StartFeed(attempt.Run.RunId, attempt.Run.Mode, Options.OverlapWindow);
+            cursor = cursor.StartFeed(attempt.Run.RunId, attempt.Run.Mode, Options.OverlapWindow, attempt.Run.Window);
         }
 
         attempt.Reading(cursor);
@@ -57,7 +57,7 @@ public sealed class FeedReader(
         }
 
         using var pipeline = new PagePipeline();
-        var (connection, since) = (attempt.Connection, cursor.RunSince);
+        var (connection, since, until) = (attempt.Connection, cursor.RunSince, attempt.Run.Window?.To);
         var pageSize = attempt.Adapter.Requirements.PageSize.Of(connection) ?? Options.PageSize;
         var token = cursor.PageToken;
         var more = !cursor.Completed;
@@ -88,15 +88,20 @@ public sealed class FeedReader(
                 {
                     return stopped;
                 }
+
+                if (attempt.Run.Mode == SyncMode.Backfill && await endings.YieldToMainLaneAsync(attempt) is { } yielded)
+                {
+                    return yielded;
+                }
             }
 
-            var page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, pageSize), cancellationToken));
+            var page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, pageSize, until), cancellationToken));
 
             // Read ahead: the next page is fetched while this one is written. Fetching has no side effects, so a
             // read-ahead page that is never used (pause, crash) costs nothing but the request.
             if (page.NextPageToken is { } next && attempt.Pages < maxPages)
             {
-                pipeline.ReadAhead(FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, next, pageSize), cancellationToken));
+                pipeline.ReadAhead(FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, next, pageSize, until), cancellationToken));
             }
 
             var seq = nextSeq++;
@@ -123,7 +128,10 @@ public sealed class FeedReader(
                 new(run.RunId, attempt.Connection.Id, type, seq, [.. page.Records.Select(r => r.ExternalId), .. page.Rejected.Where(r => r.ExternalId is not null).Select(r => r.ExternalId!)]),
                 cancellationToken)
             : Task.CompletedTask;
-        var result = await ingestion.IngestAsync(new IngestContext(attempt.Connection.Id, run.RunId, seq, type, run.Mode), page.Records, cancellationToken);
+        // A backfill stores only its window: a marketplace without an upper date filter lists later changes too, which
+        // are the schedule's to read (and one read here could be older than what the schedule stored meanwhile).
+        var records = run.Window is { } window ? [.. page.Records.Where(r => window.Contains(r.UpdatedAt))] : page.Records;
+        var result = await ingestion.IngestAsync(new IngestContext(attempt.Connection.Id, run.RunId, seq, type, run.Mode), records, cancellationToken);
         await note;
         return result;
     }

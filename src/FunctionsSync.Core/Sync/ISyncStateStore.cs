@@ -10,10 +10,10 @@ namespace FunctionsSync.Core.Sync;
 /// </summary>
 public interface ISyncStateStore
 {
-    /// <summary>Takes the lease if it is free or expired (ETag-conditional); otherwise reports who holds it.</summary>
-    Task<LeaseAttempt> TryAcquireLeaseAsync(string connectionId, string owner, TimeSpan duration, CancellationToken cancellationToken);
+    /// <summary>Takes the lease of the connection's <paramref name="lane"/> if it is free or expired (ETag-conditional); otherwise reports who holds it.</summary>
+    Task<LeaseAttempt> TryAcquireLeaseAsync(string connectionId, SyncLane lane, string owner, TimeSpan duration, CancellationToken cancellationToken);
 
-    Task<SyncLease?> GetLeaseAsync(string connectionId, CancellationToken cancellationToken);
+    Task<SyncLease?> GetLeaseAsync(string connectionId, SyncLane lane, CancellationToken cancellationToken);
 
     /// <summary>
     /// Atomically renews the lease (or releases it), records the active run and writes the run and the cursors.
@@ -28,13 +28,14 @@ public interface ISyncStateStore
     /// </summary>
     Task<CursorReset> ResetCursorsAsync(string connectionId, IReadOnlyList<EntityType> types, CancellationToken cancellationToken);
 
-    Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, CancellationToken cancellationToken);
+    /// <summary>The cursors of the connection's <paramref name="lane"/> (a backfill's are its own, never the schedule's).</summary>
+    Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, SyncLane lane, CancellationToken cancellationToken);
 
     Task<SyncRun?> GetRunAsync(string runId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records <paramref name="run"/> (status queued) as the connection's active run, unless another run is active:
-    /// a connection never has two runs in flight. The queued run is what the next lease holder picks up.
+    /// Records <paramref name="run"/> (status queued) as the active run of its lane (<see cref="SyncLanes.Of"/>), unless
+    /// another run is active there: a lane never has two runs in flight. The queued run is what the next lease holder picks up.
     /// </summary>
     /// <param name="known">The connection's state as just listed (saves a read); null when unknown.</param>
     /// <param name="unlessSyncedSince">When set, also refuses if the connection's last run finished after this moment
@@ -62,7 +63,7 @@ public interface ISyncStateStore
     /// <summary>Records the phase of a running run without a full checkpoint (one small merge).</summary>
     Task SetPhaseAsync(string runId, string phase, CancellationToken cancellationToken);
 
-    /// <summary>The sync situation of every connection that has ever been synced (one query).</summary>
+    /// <summary>The sync situation (its main lane) of every connection that has ever been synced (one query).</summary>
     Task<IReadOnlyDictionary<string, ConnectionSyncState>> ListConnectionStatesAsync(CancellationToken cancellationToken);
 
     Task<ConnectionSyncState?> GetConnectionStateAsync(string connectionId, CancellationToken cancellationToken);

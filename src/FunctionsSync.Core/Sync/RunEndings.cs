@@ -199,6 +199,26 @@ public sealed class RunEndings(
         return new(SyncOutcomeKind.Interrupted, run, "Stopped between pages; the next run resumes from the last saved page.");
     }
 
+    /// <summary>
+    /// A backfill has the lower priority: while a runner holds its connection's main lane, it stops here, between
+    /// pages, interrupted at its last checkpoint with its own lane free, to be stepped again later.
+    /// </summary>
+    /// <returns>How it stopped; null when the main lane is idle and the backfill goes on.</returns>
+    internal async Task<SyncOutcome?> YieldToMainLaneAsync(RunAttempt attempt)
+    {
+        var main = await state.GetLeaseAsync(attempt.Connection.Id, SyncLane.Main, CancellationToken.None);
+        if (main is not { ActiveRunId: { } active, Owner.Length: > 0 } || main.ExpiresAt <= Now)
+        {
+            return null;
+        }
+
+        var lease = await attempt.Chain.SettleQuietlyAsync();
+        var run = attempt.Record(attempt.Run with { Status = RunStatus.Interrupted, Phase = null, UpdatedAt = Now, Calls = attempt.Calls.Total });
+        await checkpoints.WriteAsync(lease, new(run, [], Now, Release: true, run.RunId), CancellationToken.None);
+        logger.BackfillYielded(run.RunId, active);
+        return new(SyncOutcomeKind.Yielded, run, $"Stepped aside for run {active} of the connection; the backfill goes on once it ends.");
+    }
+
     /// <summary>An operator asked to pause or cancel (or the connection was deleted): stop here, between pages, and free the lease.</summary>
     internal async Task<SyncOutcome?> ControlledStopAsync(RunAttempt attempt)
     {

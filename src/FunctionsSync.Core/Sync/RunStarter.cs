@@ -48,6 +48,7 @@ public sealed class RunStarter(ISyncStateStore state, RunCheckpoints checkpoints
             Mode = request.Mode,
             Trigger = request.Trigger,
             EntityTypes = types,
+            Window = request.Window,
             Entities = [.. types.Select(t => new EntityProgress(
                 t, adapter.SupportedEntityTypes.Contains(t) ? EntityRunState.Pending : EntityRunState.Unsupported, RunCounters.Zero))],
             CreatedAt = Now,

@@ -28,7 +28,7 @@ public sealed class StorageOutageRecovery(ISyncStateStore state, IOptions<SyncOp
                 await Task.Delay(delay, time, cancellationToken);
                 // The same owner renews its own lease whatever the version it last saw (a checkpoint may have landed
                 // without its answer reaching us).
-                var again = await state.TryAcquireLeaseAsync(connectionId, owner, o.LeaseDuration, cancellationToken);
+                var again = await state.TryAcquireLeaseAsync(connectionId, SyncLanes.Of(run.Mode), owner, o.LeaseDuration, cancellationToken);
                 if (again.Lease is not { } lease)
                 {
                     logger.LeaseLost(run.RunId, connectionId);

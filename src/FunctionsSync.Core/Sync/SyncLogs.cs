@@ -18,6 +18,9 @@ internal static partial class SyncLogs
     [LoggerMessage(1004, LogLevel.Warning, "Run {RunId} lost its lease on connection {ConnectionId}; stopping")]
     public static partial void LeaseLost(this ILogger logger, string runId, string connectionId);
 
+    [LoggerMessage(1026, LogLevel.Information, "Backfill {RunId} stepped aside for run {MainRunId} of its connection; it goes on once that ends")]
+    public static partial void BackfillYielded(this ILogger logger, string runId, string mainRunId);
+
     [LoggerMessage(1005, LogLevel.Information, "Run {RunId} interrupted after page {PageSeq}; it resumes on the next attempt")]
     public static partial void RunInterrupted(this ILogger logger, string runId, long pageSeq);
 

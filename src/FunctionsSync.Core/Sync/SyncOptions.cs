@@ -51,6 +51,13 @@ public sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan StorageOutageWait { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a backfill that stepped aside for a run on its connection's main lane (a backfill has the lower
+    /// priority: it never competes with the schedule for the marketplace's rate limit) waits before it looks again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan BackfillYieldDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Per-record failure reasons kept on a run.</summary>
     [Range(0, 200)]
     public int MaxRecordErrors { get; set; } = 20;

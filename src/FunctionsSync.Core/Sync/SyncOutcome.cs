@@ -29,6 +29,12 @@ public enum SyncOutcomeKind
 
     /// <summary>Stopped after the requested number of pages with work left; the lease stays with the caller's owner.</summary>
     InProgress,
+
+    /// <summary>
+    /// A backfill stepped aside between pages for a run on its connection's main lane: left interrupted at its last
+    /// checkpoint with its lane's lease free; step it again after <see cref="SyncOptions.BackfillYieldDelay"/>.
+    /// </summary>
+    Yielded,
 }
 
 public sealed record SyncOutcome(SyncOutcomeKind Kind, SyncRun? Run, string? Message = null);

@@ -81,6 +81,13 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
             query.Append("&modified_after=").Append(Uri.EscapeDataString(AdapterSupport.Iso(DateTimeOffset.FromUnixTimeSeconds(window))));
         }
 
+        if (request.Until is { } until)
+        {
+            // modified_before is exclusive and second-precise too (WordPress's date query 'before', no 'inclusive':
+            // core's prepare_objects_query, contracts/woocommerce/core-rest-parameters.md): the next second keeps `until`.
+            query.Append("&modified_before=").Append(Uri.EscapeDataString(AdapterSupport.Iso(DateTimeOffset.FromUnixTimeSeconds(until.ToUnixTimeSeconds() + 1))));
+        }
+
         var what = $"woocommerce {request.EntityType.ToWire()} page";
         using var response = await GetAsync(connection, $"{resource}?{query}", what, cancellationToken);
         var items = response.Root;

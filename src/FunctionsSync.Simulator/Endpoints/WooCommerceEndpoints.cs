@@ -76,7 +76,7 @@ internal static class WooCommerceEndpoints
             return SimResult.Fail(Invalid(invalid!));
         }
 
-        var total = store.CountMatching(kind, request.ModifiedAfter, true, null);
+        var total = store.CountMatching(kind, request.ModifiedAfter, true, request.MaxModified);
         Totals(http, total, request.PerPage);
         var items = new JsonArray();
         foreach (var at in Ordered(store, kind, request).Skip(request.Skip).Take(request.PerPage))
@@ -102,9 +102,8 @@ internal static class WooCommerceEndpoints
     {
         IEnumerable<SimRef> records = request.OrderBy switch
         {
-            "modified" => store.Feed(kind, new FeedQuery(request.ModifiedAfter, MinExclusive: true, null)),
-            _ => Enumerable.Range(0, store.Count(kind)).Where(i => store.Exists(kind, i)).Select(i => store.Current(kind, i))
-                .Where(at => request.ModifiedAfter is not { } after || at.UpdatedAt > after),
+            "modified" => store.Feed(kind, new FeedQuery(request.ModifiedAfter, MinExclusive: true, request.MaxModified)),
+            _ => Enumerable.Range(0, store.Count(kind)).Where(i => store.Exists(kind, i)).Select(i => store.Current(kind, i)).Where(at => request.Admits(at.UpdatedAt)),
         };
         if (kind == SimKind.Customers && request.OrderBy == "name")
         {
@@ -162,7 +161,7 @@ internal static class WooCommerceEndpoints
 
         // A simple product has no variations; a variable one has one per variant, all changed with their product.
         var product = SimCatalog.Product(store, store.Current(SimKind.Products, index));
-        var variations = IsVariable(product) && (request.ModifiedAfter is not { } after || product.UpdatedAt > after) ? product.Variants : [];
+        var variations = IsVariable(product) && request.Admits(product.UpdatedAt) ? product.Variants : [];
         Totals(http, variations.Count, request.PerPage);
         var ordered = request.Descending ? variations.AsEnumerable().Reverse() : variations;
         var items = new JsonArray();

@@ -59,7 +59,7 @@ internal sealed record WooCommerceParameters(string[] OrderBy, string DefaultOrd
             return (null, "order");
         }
 
-        DateTimeOffset? after = null;
+        DateTimeOffset? after = null, before = null;
         if (DateFilters)
         {
             if (q.ContainsKey("dates_are_gmt") && q["dates_are_gmt"].ToString() is not ("true" or "false" or "1" or "0"))
@@ -77,11 +77,29 @@ internal sealed record WooCommerceParameters(string[] OrderBy, string DefaultOrd
 
                 after = parsed;
             }
+
+            if (q["modified_before"] is { Count: > 0 } rawBefore)
+            {
+                if (!DateTimeOffset.TryParse(rawBefore.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                {
+                    return (null, "modified_before");
+                }
+
+                before = parsed;
+            }
         }
 
-        return (new WooListRequest(perPage, offset ?? ((page - 1) * perPage), orderBy, order == "desc", after), null);
+        return (new WooListRequest(perPage, offset ?? ((page - 1) * perPage), orderBy, order == "desc", after, before), null);
     }
 }
 
-/// <summary>A list request as WooCommerce reads it: the slice, the order and the one date filter the simulator serves.</summary>
-internal sealed record WooListRequest(int PerPage, int Skip, string OrderBy, bool Descending, DateTimeOffset? ModifiedAfter);
+/// <summary>A list request as WooCommerce reads it: the slice, the order and the modification-date filters.</summary>
+/// <param name="ModifiedBefore">Exclusive, as WordPress's date query reads core's <c>'before'</c> (no <c>inclusive</c>
+/// flag: class-wc-rest-crud-controller.php prepare_objects_query); dates are stored to the second.</param>
+internal sealed record WooListRequest(int PerPage, int Skip, string OrderBy, bool Descending, DateTimeOffset? ModifiedAfter, DateTimeOffset? ModifiedBefore)
+{
+    /// <summary><see cref="ModifiedBefore"/> as the store's inclusive, second-precise upper bound.</summary>
+    public DateTimeOffset? MaxModified => ModifiedBefore is { } before ? DateTimeOffset.FromUnixTimeSeconds(before.ToUnixTimeSeconds()).AddSeconds(-1) : null;
+
+    public bool Admits(DateTimeOffset modified) => (ModifiedAfter is not { } after || modified > after) && (MaxModified is not { } max || modified <= max);
+}

@@ -5,13 +5,18 @@ using FunctionsSync.Storage.Tables;
 
 namespace FunctionsSync.Storage.Sync;
 
-/// <summary>Row <c>cursor|{entityType}</c> of a connection's <c>syncstate</c> partition: the cursor as JSON.</summary>
+/// <summary>
+/// Row <c>cursor|{entityType}</c> of a connection's <c>syncstate</c> partition (<c>backfill|cursor|{entityType}</c> on its
+/// backfill lane): the cursor as JSON.
+/// </summary>
 internal static class CursorRow
 {
     public const string Prefix = "cursor|";
 
-    public static TableEntity ToEntity(string connectionId, EntityCursor cursor) =>
-        new(LeaseRow.Partition(connectionId), Prefix + cursor.EntityType.ToWire()) { ["Json"] = StorageJson.Serialize(cursor) };
+    public static string PrefixOf(SyncLane lane) => lane == SyncLane.Main ? Prefix : "backfill|" + Prefix;
+
+    public static TableEntity ToEntity(string connectionId, EntityCursor cursor, SyncLane lane = SyncLane.Main) =>
+        new(LeaseRow.Partition(connectionId), PrefixOf(lane) + cursor.EntityType.ToWire()) { ["Json"] = StorageJson.Serialize(cursor) };
 
     public static EntityCursor FromEntity(TableEntity entity) => StorageJson.Deserialize<EntityCursor>(entity.GetString("Json"));
 }

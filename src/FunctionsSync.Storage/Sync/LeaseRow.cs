@@ -6,13 +6,17 @@ using FunctionsSync.Storage.Tables;
 namespace FunctionsSync.Storage.Sync;
 
 /// <summary>
-/// Row <c>lease</c> of a connection's <c>syncstate</c> partition: who holds the connection, its active run and how its
-/// last run ended. Writes are merges, so each writer names only the columns it owns: a null property is left as it
-/// is, an empty <see cref="ActiveRunId"/> or <see cref="Owner"/> clears it.
+/// Row <c>lease</c> of a connection's <c>syncstate</c> partition (<c>lease|backfill</c> for its backfill lane): who
+/// holds the lane, its active run and how its last run ended. Writes are merges, so each writer names only the columns
+/// it owns: a null property is left as it is, an empty <see cref="ActiveRunId"/> or <see cref="Owner"/> clears it.
 /// </summary>
-internal sealed record LeaseRow(string ConnectionId)
+internal sealed record LeaseRow(string ConnectionId, SyncLane Lane = SyncLane.Main)
 {
-    public const string Key = "lease";
+    public const string MainKey = "lease";
+
+    public string Key => KeyOf(Lane);
+
+    public static string KeyOf(SyncLane lane) => lane == SyncLane.Main ? MainKey : MainKey + "|backfill";
 
     public string? Owner { get; init; }
 
@@ -57,7 +61,7 @@ internal sealed record LeaseRow(string ConnectionId)
         return entity;
     }
 
-    public static LeaseRow FromEntity(TableEntity entity) => new(TableKeys.Decode(entity.PartitionKey))
+    public static LeaseRow FromEntity(TableEntity entity) => new(TableKeys.Decode(entity.PartitionKey), entity.RowKey == MainKey ? SyncLane.Main : SyncLane.Backfill)
     {
         Owner = Text(entity, nameof(Owner)),
         ExpiresAt = entity.GetDateTimeOffset(nameof(ExpiresAt)),

@@ -14,7 +14,7 @@ internal sealed partial class TableSyncStateStore
         var table = await Table(cancellationToken);
         return await Race.RunAsync(async (_, ct) =>
         {
-            var lease = await ReadLeaseAsync(table, connectionId, ct);
+            var lease = await ReadLeaseAsync(table, connectionId, SyncLane.Main, ct);
             if (lease?.ActiveRunId is { Length: > 0 } active && await GetRunAsync(active, ct) is { } run && !run.Status.IsFinal())
             {
                 return Race.Won(CursorReset.Refused(active));
@@ -25,7 +25,7 @@ internal sealed partial class TableSyncStateStore
                 return Race.Won(CursorReset.Refused(null));
             }
 
-            var stored = await GetCursorsAsync(connectionId, ct);
+            var stored = await GetCursorsAsync(connectionId, SyncLane.Main, ct);
             var rewound = types.Select(t => (stored.GetValueOrDefault(t) ?? new EntityCursor { EntityType = t }).Rewound()).ToList();
             var batch = new TableBatch();
             // The lease row's version guards the write: a run queued or started since it was read fails it.

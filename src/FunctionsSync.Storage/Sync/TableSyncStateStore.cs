@@ -22,11 +22,11 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
 {
     private const int MaxRaceRetries = 10;
 
-    public async Task<LeaseAttempt> TryAcquireLeaseAsync(string connectionId, string owner, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<LeaseAttempt> TryAcquireLeaseAsync(string connectionId, SyncLane lane, string owner, TimeSpan duration, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
         var now = time.GetUtcNow();
-        var current = await ReadLeaseAsync(table, connectionId, cancellationToken);
+        var current = await ReadLeaseAsync(table, connectionId, lane, cancellationToken);
         var renewed = false;
         if (current is not null)
         {
@@ -38,7 +38,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
             renewed = current.Owner == owner && current.ExpiresAt > now;
         }
 
-        var row = new LeaseRow(connectionId) { Owner = owner, ExpiresAt = now + duration };
+        var row = new LeaseRow(connectionId, lane) { Owner = owner, ExpiresAt = now + duration };
         try
         {
             string? etag;
@@ -52,21 +52,21 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
                 etag = (await table.UpdateEntityAsync(row.ToEntity(), new ETag(current.ETag!), TableUpdateMode.Merge, cancellationToken)).Headers.ETag?.ToString();
             }
 
-            return new(new SyncLease(connectionId, owner, now + duration, etag!, current?.ActiveRunId), null, null, renewed);
+            return new(new SyncLease(connectionId, owner, now + duration, etag!, current?.ActiveRunId, lane), null, null, renewed);
         }
         catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
         {
             // Another runner won the race between our read and our write.
-            var winner = await ReadLeaseAsync(table, connectionId, cancellationToken);
+            var winner = await ReadLeaseAsync(table, connectionId, lane, cancellationToken);
             return new(null, winner?.Owner, winner?.ExpiresAt);
         }
     }
 
-    public async Task<SyncLease?> GetLeaseAsync(string connectionId, CancellationToken cancellationToken)
+    public async Task<SyncLease?> GetLeaseAsync(string connectionId, SyncLane lane, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        return await ReadLeaseAsync(table, connectionId, cancellationToken) is { } row
-            ? new SyncLease(connectionId, row.Owner ?? "", row.ExpiresAt ?? DateTimeOffset.MinValue, row.ETag!, row.ActiveRunId)
+        return await ReadLeaseAsync(table, connectionId, lane, cancellationToken) is { } row
+            ? new SyncLease(connectionId, row.Owner ?? "", row.ExpiresAt ?? DateTimeOffset.MinValue, row.ETag!, row.ActiveRunId, lane)
             : null;
     }
 
@@ -75,7 +75,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
         var table = await Table(cancellationToken);
         var owner = checkpoint.Release ? "" : lease.Owner;
         var expiresAt = checkpoint.Release ? time.GetUtcNow() : checkpoint.LeaseUntil;
-        var row = new LeaseRow(lease.ConnectionId)
+        var row = new LeaseRow(lease.ConnectionId, lease.Lane)
         {
             Owner = owner,
             ExpiresAt = expiresAt,
@@ -98,7 +98,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
 
         foreach (var cursor in checkpoint.Cursors)
         {
-            batch.UpsertReplace(CursorRow.ToEntity(lease.ConnectionId, cursor));
+            batch.UpsertReplace(CursorRow.ToEntity(lease.ConnectionId, cursor, lease.Lane));
         }
 
         IReadOnlyList<string?> versions;
@@ -111,8 +111,9 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
             throw new LeaseLostException(lease.ConnectionId);
         }
 
-        // Most checkpoints only renew the lease; the index copies what the cycle planner and the status listing read.
-        if (checkpoint.Release || checkpoint.Run.Status.IsFinal() || lease.ActiveRunId != checkpoint.ActiveRunId)
+        // Most checkpoints only renew the lease; the index copies what the cycle planner and the status listing read
+        // (the main lane's: a backfill is no connection's last sync).
+        if (lease.Lane == SyncLane.Main && (checkpoint.Release || checkpoint.Run.Status.IsFinal() || lease.ActiveRunId != checkpoint.ActiveRunId))
         {
             await index.TryWriteAsync(row with { ETag = versions[0] }, cancellationToken);
         }
@@ -123,14 +124,15 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
     public async Task<QueueRunResult> TryQueueRunAsync(SyncRun run, ConnectionSyncState? known, DateTimeOffset? unlessSyncedSince, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
+        var lane = SyncLanes.Of(run.Mode);
         return await Race.RunAsync(async (attempt, ct) =>
         {
             // First try on what the caller just listed (a free connection: no row, or a row without an active run);
             // a stale view fails the ETag condition and the loop reads the row.
             // A known state without a version means "no lease row yet".
-            var current = attempt == 1 && known is { ActiveRunId: null } && unlessSyncedSince is null
+            var current = attempt == 1 && lane == SyncLane.Main && known is { ActiveRunId: null } && unlessSyncedSince is null
                 ? known.Version is null ? null : new LeaseRow(run.ConnectionId) { ETag = known.Version }
-                : await ReadLeaseAsync(table, run.ConnectionId, ct);
+                : await ReadLeaseAsync(table, run.ConnectionId, lane, ct);
             if (current?.ActiveRunId is { } active
                 && await GetRunAsync(active, ct) is { } activeRun && !activeRun.Status.IsFinal())
             {
@@ -143,7 +145,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
                 return Race.Won(new QueueRunResult(false, null, current.LastRunId));
             }
 
-            var row = new LeaseRow(run.ConnectionId) { ActiveRunId = run.RunId, OrganizationId = run.OrganizationId };
+            var row = new LeaseRow(run.ConnectionId, lane) { ActiveRunId = run.RunId, OrganizationId = run.OrganizationId };
             var batch = new TableBatch();
             if (current is null)
             {
@@ -159,7 +161,11 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
             try
             {
                 var versions = await batch.SubmitAsync(table, ct);
-                await index.TryWriteAsync(row with { ETag = versions[0] }, ct);
+                if (lane == SyncLane.Main)
+                {
+                    await index.TryWriteAsync(row with { ETag = versions[0] }, ct);
+                }
+
                 return Race.Won(new QueueRunResult(true, null));
             }
             catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
@@ -193,14 +199,15 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
             return Race.Won<SyncRun?>(null);
         }
 
-        var current = await ReadLeaseAsync(table, connectionId, cancellationToken);
+        var lane = SyncLanes.Of(run.Mode);
+        var current = await ReadLeaseAsync(table, connectionId, lane, cancellationToken);
         if (current?.HeldAt(now) == true || change(run) is not { } changed)
         {
             return Race.Won<SyncRun?>(null);
         }
 
         // The lease row is part of the batch either way: its ETag makes the change lose to a runner taking the lease.
-        var row = new LeaseRow(connectionId);
+        var row = new LeaseRow(connectionId, lane);
         var freed = current?.ActiveRunId == runId && changed.Status.IsFinal();
         if (freed)
         {
@@ -227,7 +234,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
         try
         {
             var versions = await batch.SubmitAsync(table, cancellationToken);
-            if (freed)
+            if (freed && lane == SyncLane.Main)
             {
                 await index.TryWriteAsync(row with { ETag = versions[0] }, cancellationToken);
             }
@@ -251,7 +258,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
         await Parallel.ForEachAsync(rows.Where(r => r.ActiveRunId is not null).ToList(),
             new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (row, ct) =>
             {
-                if (await ReadLeaseAsync(table, row.ConnectionId, ct) is { } lease)
+                if (await ReadLeaseAsync(table, row.ConnectionId, SyncLane.Main, ct) is { } lease)
                 {
                     lock (states)
                     {
@@ -271,18 +278,18 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
     public async Task<ConnectionSyncState?> GetConnectionStateAsync(string connectionId, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        return (await ReadLeaseAsync(table, connectionId, cancellationToken))?.ToState();
+        return (await ReadLeaseAsync(table, connectionId, SyncLane.Main, cancellationToken))?.ToState();
     }
 
-    public async Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, SyncLane lane, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var cursors = await table.ReadAllAsync(TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), CursorRow.Prefix), CursorRow.FromEntity, cancellationToken);
+        var cursors = await table.ReadAllAsync(TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), CursorRow.PrefixOf(lane)), CursorRow.FromEntity, cancellationToken);
         return cursors.ToDictionary(c => c.EntityType);
     }
 
     private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.SyncState, cancellationToken);
 
-    private static async Task<LeaseRow?> ReadLeaseAsync(TableClient table, string connectionId, CancellationToken cancellationToken) =>
-        await table.GetAsync(LeaseRow.Partition(connectionId), LeaseRow.Key, cancellationToken) is { } entity ? LeaseRow.FromEntity(entity) : null;
+    private static async Task<LeaseRow?> ReadLeaseAsync(TableClient table, string connectionId, SyncLane lane, CancellationToken cancellationToken) =>
+        await table.GetAsync(LeaseRow.Partition(connectionId), LeaseRow.KeyOf(lane), cancellationToken) is { } entity ? LeaseRow.FromEntity(entity) : null;
 }

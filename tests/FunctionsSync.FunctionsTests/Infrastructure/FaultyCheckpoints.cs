@@ -38,13 +38,13 @@ public sealed class FaultyCheckpoints(ISyncStateStore inner, int failAt) : ISync
         return inner.CheckpointAsync(lease, checkpoint, cancellationToken);
     }
 
-    public Task<LeaseAttempt> TryAcquireLeaseAsync(string connectionId, string owner, TimeSpan duration, CancellationToken cancellationToken) => inner.TryAcquireLeaseAsync(connectionId, owner, duration, cancellationToken);
+    public Task<LeaseAttempt> TryAcquireLeaseAsync(string connectionId, SyncLane lane, string owner, TimeSpan duration, CancellationToken cancellationToken) => inner.TryAcquireLeaseAsync(connectionId, lane, owner, duration, cancellationToken);
 
-    public Task<SyncLease?> GetLeaseAsync(string connectionId, CancellationToken cancellationToken) => inner.GetLeaseAsync(connectionId, cancellationToken);
+    public Task<SyncLease?> GetLeaseAsync(string connectionId, SyncLane lane, CancellationToken cancellationToken) => inner.GetLeaseAsync(connectionId, lane, cancellationToken);
 
     public Task<CursorReset> ResetCursorsAsync(string connectionId, IReadOnlyList<EntityType> types, CancellationToken cancellationToken) => inner.ResetCursorsAsync(connectionId, types, cancellationToken);
 
-    public Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, CancellationToken cancellationToken) => inner.GetCursorsAsync(connectionId, cancellationToken);
+    public Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, SyncLane lane, CancellationToken cancellationToken) => inner.GetCursorsAsync(connectionId, lane, cancellationToken);
 
     public Task<SyncRun?> GetRunAsync(string runId, CancellationToken cancellationToken) => inner.GetRunAsync(runId, cancellationToken);
 

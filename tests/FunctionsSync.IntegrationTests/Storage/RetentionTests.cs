@@ -46,11 +46,11 @@ public sealed class RetentionTests(AzuriteFixture storage)
             await batch.SubmitAsync(table, CancellationToken.None);
         }
 
-        var lease = (await state.TryAcquireLeaseAsync(connectionId, "runner", TimeSpan.FromMinutes(1), CancellationToken.None)).Lease!;
+        var lease = (await state.TryAcquireLeaseAsync(connectionId, SyncLane.Main, "runner", TimeSpan.FromMinutes(1), CancellationToken.None)).Lease!;
         var cursor = new EntityCursor { EntityType = EntityType.Orders, HighWaterMark = Start.AddHours(-1), StoredRecords = 1234 };
         await state.CheckpointAsync(lease, new Checkpoint(active with { Status = RunStatus.Running }, [cursor], Start.AddMinutes(1), Release: true, active.RunId), CancellationToken.None);
         var stateBefore = await state.GetConnectionStateAsync(connectionId, CancellationToken.None);
-        var cursorsBefore = await state.GetCursorsAsync(connectionId, CancellationToken.None);
+        var cursorsBefore = await state.GetCursorsAsync(connectionId, SyncLane.Main, CancellationToken.None);
 
         var result = await services.GetRequiredService<IRetention>().RunOnceAsync(CancellationToken.None);
 
@@ -60,7 +60,7 @@ public sealed class RetentionTests(AzuriteFixture storage)
         Assert.Equal(finished.OrderByDescending(r => r.CreatedAt).Take(200).Select(r => r.RunId).Append(active.RunId), kept.Select(r => r.RunId));
         Assert.Equal(RunStatus.Running, (await state.GetRunAsync(active.RunId, CancellationToken.None))!.Status);
         Assert.Equal(stateBefore, await state.GetConnectionStateAsync(connectionId, CancellationToken.None));
-        Assert.Equal(cursorsBefore, await state.GetCursorsAsync(connectionId, CancellationToken.None));
+        Assert.Equal(cursorsBefore, await state.GetCursorsAsync(connectionId, SyncLane.Main, CancellationToken.None));
 
         // Nothing more to do: a second pass deletes nothing.
         Assert.Equal(0, (await services.GetRequiredService<IRetention>().RunOnceAsync(CancellationToken.None)).RunsDeleted);

@@ -17,9 +17,9 @@ public sealed class SyncStateStoreContractTests(AzuriteFixture storage)
     {
         await using var services = StorageServices.Create(storage, StorageServices.NewPrefix("cstale"));
         var state = services.GetRequiredService<ISyncStateStore>();
-        var first = (await state.TryAcquireLeaseAsync("cstale1", "runner-a", TimeSpan.FromSeconds(30), CancellationToken.None)).Lease!;
+        var first = (await state.TryAcquireLeaseAsync("cstale1", SyncLane.Main, "runner-a", TimeSpan.FromSeconds(30), CancellationToken.None)).Lease!;
         // The same runner renews: the version it held before is stale now.
-        var renewed = (await state.TryAcquireLeaseAsync("cstale1", "runner-a", TimeSpan.FromSeconds(30), CancellationToken.None)).Lease!;
+        var renewed = (await state.TryAcquireLeaseAsync("cstale1", SyncLane.Main, "runner-a", TimeSpan.FromSeconds(30), CancellationToken.None)).Lease!;
         Assert.NotEqual(first.ETag, renewed.ETag);
 
         var run = NewRun("cstale1", RunStatus.Running);
@@ -27,7 +27,7 @@ public sealed class SyncStateStoreContractTests(AzuriteFixture storage)
             state.CheckpointAsync(first, new Checkpoint(run, [new EntityCursor { EntityType = EntityType.Orders, PageToken = "p2" }], DateTimeOffset.UtcNow.AddMinutes(1), false, run.RunId), CancellationToken.None));
 
         Assert.Null(await state.GetRunAsync(run.RunId, CancellationToken.None));
-        Assert.Empty(await state.GetCursorsAsync("cstale1", CancellationToken.None));
+        Assert.Empty(await state.GetCursorsAsync("cstale1", SyncLane.Main, CancellationToken.None));
         await state.CheckpointAsync(renewed, new Checkpoint(run, [], DateTimeOffset.UtcNow.AddMinutes(1), false, run.RunId), CancellationToken.None);
         Assert.NotNull(await state.GetRunAsync(run.RunId, CancellationToken.None));
     }
@@ -65,7 +65,7 @@ public sealed class SyncStateStoreContractTests(AzuriteFixture storage)
         Assert.True((await state.TryQueueRunAsync(run, null, null, CancellationToken.None)).Queued);
         Assert.Equal(run.RunId, (await state.ListConnectionStatesAsync(CancellationToken.None))["cindex1"].ActiveRunId);
 
-        var lease = (await state.TryAcquireLeaseAsync("cindex1", "runner", TimeSpan.FromSeconds(30), CancellationToken.None)).Lease!;
+        var lease = (await state.TryAcquireLeaseAsync("cindex1", SyncLane.Main, "runner", TimeSpan.FromSeconds(30), CancellationToken.None)).Lease!;
         var done = run with { Status = RunStatus.Succeeded, FinishedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
         await state.CheckpointAsync(lease, new Checkpoint(done, [], DateTimeOffset.UtcNow, true, null), CancellationToken.None);
         var listed = (await state.ListConnectionStatesAsync(CancellationToken.None))["cindex1"];
@@ -77,6 +77,41 @@ public sealed class SyncStateStoreContractTests(AzuriteFixture storage)
         await index.WriteAsync(new LeaseRow("cindex1") { ActiveRunId = run.RunId }, CancellationToken.None);
         Assert.Null((await state.ListConnectionStatesAsync(CancellationToken.None))["cindex1"].ActiveRunId);
         Assert.Null((await index.GetAsync("cindex1", CancellationToken.None))!.ActiveRunId);
+    }
+
+    [Fact]
+    public async Task The_backfill_lane_has_its_own_lease_active_run_and_cursors_and_leaves_the_main_lane_and_the_index_alone()
+    {
+        await using var services = StorageServices.Create(storage, StorageServices.NewPrefix("clanes"));
+        var state = services.GetRequiredService<ISyncStateStore>();
+        var main = NewRun("clanes1", RunStatus.Queued);
+        var backfill = NewRun("clanes1", RunStatus.Queued, DateTimeOffset.UtcNow.AddMilliseconds(1)) with
+        {
+            Mode = SyncMode.Backfill,
+            Window = new BackfillWindow(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1)),
+        };
+        Assert.True((await state.TryQueueRunAsync(main, null, null, CancellationToken.None)).Queued);
+        Assert.True((await state.TryQueueRunAsync(backfill, null, null, CancellationToken.None)).Queued);
+        // One run in flight per lane: a second backfill is refused, naming the first.
+        var another = NewRun("clanes1", RunStatus.Queued, DateTimeOffset.UtcNow.AddMilliseconds(2)) with { Mode = SyncMode.Backfill, Window = backfill.Window };
+        Assert.Equal(backfill.RunId, (await state.TryQueueRunAsync(another, null, null, CancellationToken.None)).ActiveRunId);
+
+        // Both lanes are held at once, each by its own runner.
+        var mainLease = (await state.TryAcquireLeaseAsync("clanes1", SyncLane.Main, "runner-a", TimeSpan.FromMinutes(1), CancellationToken.None)).Lease!;
+        var backfillLease = (await state.TryAcquireLeaseAsync("clanes1", SyncLane.Backfill, "runner-b", TimeSpan.FromMinutes(1), CancellationToken.None)).Lease!;
+        Assert.Equal((main.RunId, backfill.RunId), (mainLease.ActiveRunId, backfillLease.ActiveRunId));
+        Assert.Null((await state.TryAcquireLeaseAsync("clanes1", SyncLane.Backfill, "runner-c", TimeSpan.FromMinutes(1), CancellationToken.None)).Lease);
+
+        // A backfill's cursors are its own, and its end is not the connection's last run.
+        await state.CheckpointAsync(backfillLease, new Checkpoint(
+            backfill with { Status = RunStatus.Succeeded, FinishedAt = DateTimeOffset.UtcNow }, [new EntityCursor { EntityType = EntityType.Orders, HighWaterMark = backfill.Window!.To }],
+            DateTimeOffset.UtcNow, Release: true, ActiveRunId: null), CancellationToken.None);
+        Assert.Empty(await state.GetCursorsAsync("clanes1", SyncLane.Main, CancellationToken.None));
+        Assert.Equal(backfill.Window.To, (await state.GetCursorsAsync("clanes1", SyncLane.Backfill, CancellationToken.None))[EntityType.Orders].HighWaterMark);
+        var listed = (await state.ListConnectionStatesAsync(CancellationToken.None))["clanes1"];
+        Assert.Equal((main.RunId, null), (listed.ActiveRunId, listed.LastRunId));
+        Assert.Equal(main.RunId, (await state.GetConnectionStateAsync("clanes1", CancellationToken.None))!.ActiveRunId);
+        Assert.Equal(2, (await state.ListRunsAsync("clanes1", 10, CancellationToken.None)).Count);
     }
 
     private static SyncRun NewRun(string connectionId, RunStatus status, DateTimeOffset? at = null) => TestRuns.New(connectionId, at ?? DateTimeOffset.UtcNow, status);

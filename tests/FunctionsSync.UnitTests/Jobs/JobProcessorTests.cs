@@ -28,7 +28,7 @@ public sealed class JobProcessorTests
         var syncer = Sync.TestSyncer.Create(connections.Object, state.Object, Mock.Of<IMarketplaceAdapterRegistry>(), Mock.Of<IIngestionDispatcher>(),
             Mock.Of<IConflictStore>(), Mock.Of<IWebhookSignal>(), new SyncOptions());
         var step = new RunStep(connections.Object, state.Object, syncer, new RunLauncher(state.Object, Mock.Of<IRunDispatcher>(), TestEvents.Create(), TimeProvider.System),
-            new RunCancellation(state.Object, TimeProvider.System, NullLogger<RunCancellation>.Instance), TimeProvider.System);
+            new RunCancellation(state.Object, TimeProvider.System, NullLogger<RunCancellation>.Instance), Options.Create(new SyncOptions()), TimeProvider.System);
         return new JobProcessor(state.Object, slots.Object, step,
             Options.Create(new WorkerOptions { MaxDequeueCount = 5, BusyRetryDelay = TimeSpan.FromSeconds(7) }), Options.Create(new SchedulerOptions { OrganizationConcurrency = 5 }),
             Options.Create(new SyncOptions()), TimeProvider.System, NullLogger<JobProcessor>.Instance);
@@ -89,7 +89,7 @@ public sealed class JobProcessorTests
 
         Assert.Equal(JobOutcome.Deferred, await Processor().ProcessAsync(message.Object, "w", CancellationToken.None));
         message.Verify(m => m.DeferAsync(TimeSpan.FromSeconds(7), It.IsAny<CancellationToken>()));
-        state.Verify(s => s.TryAcquireLeaseAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Never);
+        state.Verify(s => s.TryAcquireLeaseAsync(It.IsAny<string>(), It.IsAny<SyncLane>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     private static readonly DateTimeOffset PlannedAt = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
@@ -117,7 +117,7 @@ public sealed class JobProcessorTests
 
         message.Verify(m => m.CompleteAsync(It.IsAny<CancellationToken>()));
         slots.VerifyNoOtherCalls();
-        state.Verify(s => s.TryAcquireLeaseAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Never);
+        state.Verify(s => s.TryAcquireLeaseAsync(It.IsAny<string>(), It.IsAny<SyncLane>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Theory]

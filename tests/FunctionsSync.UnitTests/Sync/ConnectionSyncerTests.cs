@@ -56,9 +56,9 @@ public sealed class ConnectionSyncerTests
         adapter.SetupGet(a => a.Requirements).Returns(new ConnectionRequirements { Credentials = [], PageSize = CommonSettings.PageSize(250) });
         // No feed is reconciled here (deletions have their own tests over storage).
         adapter.SetupGet(a => a.FullReadListsAll).Returns(new HashSet<EntityType>());
-        state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string id, string owner, TimeSpan d, CancellationToken _) => new LeaseAttempt(new SyncLease(id, owner, T0 + d, "e0", null), null, null));
-        state.Setup(s => s.GetCursorsAsync("c1", It.IsAny<CancellationToken>())).ReturnsAsync(() => new Dictionary<EntityType, EntityCursor>(cursors));
+        state.Setup(s => s.TryAcquireLeaseAsync("c1", SyncLane.Main, It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string id, SyncLane _, string owner, TimeSpan d, CancellationToken _) => new LeaseAttempt(new SyncLease(id, owner, T0 + d, "e0", null), null, null));
+        state.Setup(s => s.GetCursorsAsync("c1", SyncLane.Main, It.IsAny<CancellationToken>())).ReturnsAsync(() => new Dictionary<EntityType, EntityCursor>(cursors));
         state.Setup(s => s.CheckpointAsync(It.IsAny<SyncLease>(), It.IsAny<Checkpoint>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((SyncLease lease, Checkpoint cp, CancellationToken _) =>
             {
@@ -90,7 +90,7 @@ public sealed class ConnectionSyncerTests
     [Fact]
     public async Task A_held_lease_means_back_off_without_touching_the_marketplace()
     {
-        state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+        state.Setup(s => s.TryAcquireLeaseAsync("c1", SyncLane.Main, It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new LeaseAttempt(null, "replica-2/abc", T0));
 
         var outcome = await Syncer().RunAsync(new SyncRequest("c1"), CancellationToken.None);
@@ -260,8 +260,8 @@ public sealed class ConnectionSyncerTests
                 : Task.FromResult(new IngestResult(records.Count, 0, 0, 0, [])));
         // The lease is taken at the start; the first two probes find storage still away, the third answers.
         var leaseCalls = 0;
-        state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
-            .Returns((string id, string owner, TimeSpan d, CancellationToken _) => ++leaseCalls is 2 or 3
+        state.Setup(s => s.TryAcquireLeaseAsync("c1", SyncLane.Main, It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .Returns((string id, SyncLane _, string owner, TimeSpan d, CancellationToken _) => ++leaseCalls is 2 or 3
                 ? Task.FromException<LeaseAttempt>(new StorageUnavailableException("still away"))
                 : Task.FromResult(new LeaseAttempt(new SyncLease(id, owner, clock.GetUtcNow() + d, "e0", null), null, null)));
         state.Setup(s => s.GetRunAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
@@ -312,7 +312,7 @@ public sealed class ConnectionSyncerTests
             EntityTypes = [EntityType.Orders, EntityType.Products], Status = RunStatus.Interrupted, PageSeq = 4, Attempts = 1,
             Entities = [new(EntityType.Orders, EntityRunState.Done, RunCounters.Zero with { Created = 10 }), new(EntityType.Products, EntityRunState.Running, RunCounters.Zero with { Created = 2 })],
         };
-        state.Setup(s => s.TryAcquireLeaseAsync("c1", It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+        state.Setup(s => s.TryAcquireLeaseAsync("c1", SyncLane.Main, It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new LeaseAttempt(new SyncLease("c1", "me", T0, "e0", run.RunId), null, null));
         state.Setup(s => s.GetRunAsync(run.RunId, It.IsAny<CancellationToken>())).ReturnsAsync(run);
         cursors[EntityType.Products] = new EntityCursor { EntityType = EntityType.Products, RunId = run.RunId, PageToken = "page-5" };
