@@ -40,6 +40,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<RunCheckpoints>();
         services.TryAddSingleton<RunStarter>();
         services.TryAddSingleton<RunEndings>();
+        services.TryAddSingleton<DeletionSignalReader>();
         services.TryAddSingleton<Notifications.NotificationFollowUp>();
         services.TryAddSingleton<FeedReader>();
         services.TryAddSingleton<StorageOutageRecovery>();

@@ -39,6 +39,7 @@ public static class MarketplacesServiceCollectionExtensions
         services.TryAddSingleton<ShopifyCostBudgets>();
         services.TryAddSingleton<ShopifyGraphQlClient>();
         services.TryAddSingleton<ShopifyGraphQlFeed>();
+        services.TryAddSingleton<ShopifyDeletionEvents>();
         services.TryAddSingleton<ShopifyBulkFeed>();
         services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<TokenEndpoint>();

@@ -102,6 +102,63 @@ public sealed class DeletionTests(AzuriteFixture storage, SimulatorFixture simul
     }
 
     /// <summary>
+    /// Shopify lists its deletions (the <c>events</c> query, <c>action:destroy</c>): products, customers and orders deleted
+    /// at the shop become tombstones at the next incremental run, each with one <c>record.deleted</c>; records changed
+    /// meanwhile (<c>update</c> events) stay live, and a second run sends nothing again.
+    /// </summary>
+    [Fact]
+    public async Task Shopify_deletions_become_tombstones_at_the_next_incremental_sync_from_its_events()
+    {
+        await using var host = new HostApp(storage, "deleteshopev", new Dictionary<string, string?>
+        {
+            ["Webhooks:RetrySchedule:0"] = "00:00:00.200",
+            ["Webhooks:SweepInterval"] = "00:00:00.100",
+            ["Webhooks:SweepAfter"] = "00:00:00",
+            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
+            ["Sync:OverlapWindow"] = "00:00:01",
+        });
+        var client = host.Client();
+        var (connectionId, _, store) = await client.RegisterSimulatedAsync(simulator, "org-delete-events", MarketplaceNames.Shopify, "delete-events-shop", new SimStoreConfig { Orders = 40, Products = 150, Customers = 40, Seed = 84 });
+        var receiver = $"deleted-{Guid.NewGuid():N}";
+        var endpoint = await (await client.PostJsonAsync("/api/webhooks", new { organizationId = "org-delete-events", events = new[] { "record.deleted" }, targetUrl = $"{simulator.BaseUrl}/mock/webhooks/{receiver}" })).ReadJsonAsync();
+        using var mock = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
+        Assert.Equal(HttpStatusCode.NoContent, (await mock.PutAsJsonAsync($"/mock/webhooks/{receiver}/secret", new { secret = endpoint.GetProperty("secret").GetString() })).StatusCode);
+        await RunAsync(client, connectionId, "full", "succeeded");
+
+        // Changed and deleted after the full read; the changed ones have update events the deletions' filter must leave out.
+        store.MutateAt(SimKind.Products, [1, 2, 60], DateTimeOffset.UtcNow);
+        store.Delete(SimKind.Products, DeletedProducts);
+        store.Delete(SimKind.Customers, DeletedCustomers);
+        store.Delete(SimKind.Orders, [7]);
+        var incremental = await RunAsync(client, connectionId, "incremental", "succeeded");
+        Assert.Equal((4L, 2L, 1L), (Counter(incremental, "products", "deleted"), Counter(incremental, "customers", "deleted"), Counter(incremental, "orders", "deleted")));
+
+        var ids = (SimKind kind, int[] indexes) => indexes.Select(i => (kind switch
+        {
+            SimKind.Products => SimCatalog.ProductId(i),
+            SimKind.Customers => SimCatalog.CustomerId(i),
+            _ => SimCatalog.OrderId(i),
+        }).ToString(System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        foreach (var (type, kind, gone) in new[] { ("products", SimKind.Products, DeletedProducts), ("customers", SimKind.Customers, DeletedCustomers), ("orders", SimKind.Orders, new[] { 7 }) })
+        {
+            var all = await ListAsync(client, connectionId, type, includeDeleted: true);
+            Assert.Equal(ids(kind, gone), all.Where(r => r.Value.GetProperty("deleted").GetBoolean()).Select(r => r.Key).Order());
+            Assert.Equal(Expected.For(store, EntityTypes.Parse(type)).Keys.Order(), (await ListAsync(client, connectionId, type, includeDeleted: false)).Keys.Order());
+        }
+
+        var expectedEvents = DeletedProducts.Length + DeletedCustomers.Length + 1;
+        var got = await Eventually.WaitForAsync(async () => await mock.GetFromJsonAsync<JsonElement>($"/mock/webhooks/{receiver}"), r => r.GetProperty("accepted").GetArrayLength() >= expectedEvents);
+        Assert.Equal(expectedEvents, got.GetProperty("accepted").GetArrayLength());
+
+        // The same events listed again by the next run's overlap change nothing and send nothing.
+        var again = await RunAsync(client, connectionId, "incremental", "succeeded");
+        Assert.Equal(0, Counter(again, "products", "deleted") + Counter(again, "customers", "deleted") + Counter(again, "orders", "deleted"));
+        var settled = await RunAsync(client, connectionId, "incremental", "succeeded");
+        Assert.Equal(0, Counter(settled, "products", "deleted"));
+        Assert.Equal(expectedEvents, (await mock.GetFromJsonAsync<JsonElement>($"/mock/webhooks/{receiver}")).GetProperty("accepted").GetArrayLength());
+    }
+
+    /// <summary>
     /// A WooCommerce <c>product.deleted</c> notification tombstones the product at once, once the store itself answers
     /// that it is gone (404); one that names a product the store still has tombstones nothing (the payload is a hint).
     /// </summary>

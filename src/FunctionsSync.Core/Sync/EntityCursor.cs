@@ -50,6 +50,13 @@ public sealed record EntityCursor
     public DateTimeOffset? LastSyncedAt { get; init; }
 
     /// <summary>
+    /// Where the marketplace's own deletion list (<see cref="IDeletionSignals"/>) was last read to, less the overlap:
+    /// the next incremental run reads it from here, so a run that failed before reading it leaves no gap. Null: from
+    /// the feed's window (<see cref="RunSince"/>).
+    /// </summary>
+    public DateTimeOffset? DeletionsReadTo { get; init; }
+
+    /// <summary>
     /// Records of this entity type that runs have stored for the connection, ever: each page adds what it created,
     /// in the checkpoint that saves its cursor, so a page repeated after a crash is counted once.
     /// </summary>
@@ -75,7 +82,7 @@ public sealed record EntityCursor
     /// The cursor rewound to a full read (an operator's reset): no high-water mark and nothing of a run; when it last
     /// synced and what runs stored stay, as the records do.
     /// </summary>
-    public EntityCursor Rewound() => WithoutRun() with { HighWaterMark = null };
+    public EntityCursor Rewound() => WithoutRun() with { HighWaterMark = null, DeletionsReadTo = null };
 
     /// <summary>The cursor without anything of a run: no run, window, position, holds, counts.</summary>
     private EntityCursor WithoutRun() => this with

@@ -21,6 +21,7 @@ public sealed class RunEndings(
     RunCheckpoints checkpoints,
     ConflictRecorder conflicts,
     Deletions.IRecordReconciliation reconciliation,
+    DeletionSignalReader deletionSignals,
     Ingestion.IRecordQuery records,
     Notifications.NotificationFollowUp followUp,
     SyncMetrics metrics,
@@ -43,7 +44,8 @@ public sealed class RunEndings(
     {
         attempt.FeedsDone();
         checkpoints.ReportPhase(attempt.Run.RunId, RunPhase.Finalizing);
-        var reconciled = await ReconcileAsync(attempt);
+        // A full run finds deletions by what it did not list; an incremental one reads those the marketplace lists.
+        IReadOnlyList<EntityCursor> reconciled = [.. await ReconcileAsync(attempt), .. await deletionSignals.ReadAsync(attempt)];
         var counters = attempt.Run.Counters;
         var shortfalls = attempt.Run.Entities.Where(e => e.Counters.Missing > 0)
             .Select(e => $"{attempt.Connection.Marketplace} {Records.EntityTypes.ToWire(e.EntityType)} {Window(attempt.StoredCursor(e.EntityType))}: the marketplace counted {e.Counters.Expected}, the feed delivered {e.Counters.Expected - e.Counters.Missing}")

@@ -10,7 +10,7 @@ namespace FunctionsSync.Marketplaces.Shopify;
 /// a bulk query per feed (<see cref="ShopifyBulkFeed"/>) and incremental ones with paged queries
 /// (<see cref="ShopifyGraphQlFeed"/>), paced by the shop's cost points; <c>rest</c> the legacy REST Admin API (<see cref="ShopifyRestApi"/>).
 /// </summary>
-public sealed class ShopifyAdapter(ShopifyRestApi rest, ShopifyGraphQlFeed paged, ShopifyBulkFeed bulk) : IMarketplaceAdapter
+public sealed class ShopifyAdapter(ShopifyRestApi rest, ShopifyGraphQlFeed paged, ShopifyBulkFeed bulk, ShopifyDeletionEvents deletions) : IMarketplaceAdapter, IDeletionSignals
 {
     public string Marketplace => MarketplaceNames.Shopify;
 
@@ -25,6 +25,12 @@ public sealed class ShopifyAdapter(ShopifyRestApi rest, ShopifyGraphQlFeed paged
     /// from a full read says nothing.
     /// </summary>
     public IReadOnlySet<EntityType> FullReadListsAll { get; } = new HashSet<EntityType> { EntityType.Customers, EntityType.Products, EntityType.Prices };
+
+    /// <summary>Every feed: an incremental run reads the deletions Shopify lists (<see cref="ShopifyDeletionEvents"/>), whatever API the feed speaks.</summary>
+    public IReadOnlySet<EntityType> DeletionSignals => ShopifyDeletionEvents.Feeds;
+
+    public Task<DeletionPage> FetchDeletionsAsync(Connection connection, EntityType type, DateTimeOffset since, string? pageToken, CancellationToken cancellationToken) =>
+        deletions.FetchAsync(connection, type, since, pageToken, cancellationToken);
 
     public Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {

@@ -27,12 +27,16 @@ public sealed class SimStore
         Marketplace = marketplace;
         StoreId = storeId;
         Config = config;
-        Tokens = new SimTokens(marketplace, config, time ?? TimeProvider.System);
+        Clock = time ?? TimeProvider.System;
+        Tokens = new SimTokens(marketplace, config, Clock);
         Limiter = new SimTokenBucket(config.RateLimit ?? DefaultLimit(marketplace));
     }
 
     public string Marketplace { get; }
     public string StoreId { get; }
+
+    /// <summary>The store's clock: when a deletion happened, when tokens expire.</summary>
+    public TimeProvider Clock { get; }
 
     /// <summary>Where the store sends change notifications, as the marketplace would to an app's subscription (null: nowhere).</summary>
     public SimSubscription? Subscription { get; set; }
@@ -112,15 +116,31 @@ public sealed class SimStore
     /// </summary>
     public void Delete(SimKind kind, IEnumerable<int> indexes)
     {
+        var at = Clock.GetUtcNow();
         lock (gate)
         {
             foreach (var index in indexes)
             {
-                mutations[kind].Delete(index);
+                mutations[kind].Delete(index, at);
             }
         }
 
         Changed?.Invoke(this, kind, [.. indexes], true);
+    }
+
+    /// <summary>
+    /// What happened to records of <paramref name="kind"/>, as a marketplace's activity log has it: each changed record's
+    /// last change (<c>update</c>) and each deletion (<c>destroy</c>), by time and index.
+    /// </summary>
+    public IReadOnlyList<SimEvent> Events(SimKind kind)
+    {
+        lock (gate)
+        {
+            var set = mutations[kind];
+            return [.. set.Changed.Select(c => new SimEvent(c.Key, "update", c.Value.At))
+                .Concat(set.DeletedAt.Select(d => new SimEvent(d.Key, "destroy", d.Value)))
+                .OrderBy(e => e.At).ThenBy(e => e.Index).ThenBy(e => e.Action, StringComparer.Ordinal)];
+        }
     }
 
     /// <summary>Whether the record at <paramref name="index"/> exists (was seeded and not deleted).</summary>
@@ -304,9 +324,12 @@ public sealed class SimStore
 
         public HashSet<int> Deleted { get; } = [];
 
+        public Dictionary<int, DateTimeOffset> DeletedAt { get; } = [];
+
         /// <summary>A deleted record leaves the change list; its seeded place is skipped by the feed and the counts.</summary>
-        public void Delete(int index)
+        public void Delete(int index, DateTimeOffset at)
         {
+            DeletedAt.TryAdd(index, at);
             if (Changed.Remove(index, out var previous))
             {
                 Sorted.Remove((previous.At.UtcTicks, index));

@@ -153,6 +153,8 @@ internal static partial class ShopifyGraphQlEndpoints
 
         switch (field.Name)
         {
+            case "events":
+                return ShopifyEvents.Page(store, field, ref cost);
             case "currentBulkOperation":
                 var current = store.BulkOperations.Values.MaxBy(o => o.Id);
                 cost += 1;

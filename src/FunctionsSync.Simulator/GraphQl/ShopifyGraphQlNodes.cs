@@ -111,6 +111,15 @@ internal static class ShopifyGraphQlNodes
         {
             if (field.OnType is not null)
             {
+                // An inline fragment applies to a node of its type (an interface's implementations: events).
+                if (node["__typename"]?.GetValue<string>() == field.OnType)
+                {
+                    foreach (var (name, projected) in Project(node, field.Selection, ref cost).ToList())
+                    {
+                        result[name] = projected?.DeepClone();
+                    }
+                }
+
                 continue;
             }
 

@@ -77,10 +77,12 @@ public sealed class AdapterContractTests(AzuriteFixture storage, SimulatorFixtur
             var (store, requests) = await SyncAsync(MarketplaceNames.Shopify, "gql-contract-" + version, new SimStoreConfig { Orders = 120, Products = 60, Customers = 40, Seed = 65 }, new() { ["apiVersion"] = version });
             requests.Dispose();
             var documents = store.GraphQlDocuments.Keys.ToList();
-            // Paged queries (incremental), counts, the bulk mutation and its polls, and the bulk queries themselves.
+            // Paged queries (incremental), deletions, counts, the bulk mutation and its polls, and the bulk queries themselves.
             Assert.Contains(documents, d => d.Bulk);
             Assert.Contains(documents, d => d.Text.Contains("bulkOperationRunQuery", StringComparison.Ordinal));
             Assert.Contains(documents, d => d.Text.StartsWith("query Page", StringComparison.Ordinal));
+            // The deletions an incremental run reads: the events query, not the deprecated deletionEvents.
+            Assert.Contains(documents, d => d.Text.StartsWith("query Deletions", StringComparison.Ordinal) && !d.Text.Contains("deletionEvents", StringComparison.Ordinal));
             Assert.All(documents, d => Assert.Equal(version, d.Version));
             AssertNone(documents.SelectMany(d => schema.Validate(d.Text).Select(e => $"{(d.Bulk ? "bulk query" : "document")} {Short(d.Text)}: {e}")), $"GraphQL documents ({version})");
         }

@@ -28,7 +28,7 @@ public static class TestSyncer
         // Nor is any feed notified.
         var followUp = new Core.Notifications.NotificationFollowUp(
             new Moq.Mock<Core.Notifications.INotificationInbox>().Object, new Core.Jobs.RunLauncher(state, new Moq.Mock<Core.Jobs.IRunDispatcher>().Object, events, time), time);
-        var endings = new RunEndings(connections, state, checkpoints, conflicts, reconciliation, new Moq.Mock<IRecordQuery>().Object, followUp, metrics, events, settings, time, logger);
+        var endings = new RunEndings(connections, state, checkpoints, conflicts, reconciliation, new DeletionSignalReader(reconciliation, checkpoints, settings, time, logger), new Moq.Mock<IRecordQuery>().Object, followUp, metrics, events, settings, time, logger);
         return new ConnectionSyncer(
             connections, state, registry,
             new RunStarter(state, checkpoints, events, settings, time, logger),
