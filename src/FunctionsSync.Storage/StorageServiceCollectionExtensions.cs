@@ -81,6 +81,7 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<QueueProvider>(), sp.GetRequiredService<WebhookDispatcher>(), sp.GetRequiredService<ILogger<WebhookQueueWorker>>()));
         services.TryAddSingleton(sp => new StorageProbe(sp.GetRequiredService<TableProvider>(), sp.GetRequiredService<QueueProvider>(), sp.GetRequiredService<RecordLayouts>()));
         services.TryAddSingleton<SettledIndexes>();
+        services.TryAddSingleton<TombstoneIndex>();
         services.TryAddSingleton<IRetention, RetentionPass>();
         return services;
     }

@@ -15,6 +15,13 @@ public sealed class RetentionOptions
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// How long a tombstone (a record deleted at the marketplace) stays listable with <c>includeDeleted=true</c> before
+    /// its row is deleted. A record listed again after that is stored as new.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan TombstoneMaxAge { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>How often the pass runs.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
@@ -23,7 +30,7 @@ public sealed class RetentionOptions
     [Range(1, 10_000)]
     public int ConnectionsPerPass { get; set; } = 200;
 
-    /// <summary>Settled receipts and finished deliveries one pass deletes at most.</summary>
+    /// <summary>Settled receipts, finished deliveries and expired tombstones one pass deletes at most (each).</summary>
     [Range(1, 100_000)]
     public int ItemsPerPass { get; set; } = 1_000;
 }

@@ -18,7 +18,8 @@ namespace FunctionsSync.Storage.Ingestion;
 /// row, conditional on the version just read; its <c>record.deleted</c> event is written first, to the connection's
 /// outbox partition, so a reconciliation cut short and run again (same run, same event ids) loses no event.
 /// </summary>
-internal sealed class TableRecordReconciliation(TableProvider tables, RecordLayouts layouts, RecordCounters counters, OutboxIndex outboxIndex, TimeProvider time) : IRecordReconciliation
+internal sealed class TableRecordReconciliation(
+    TableProvider tables, RecordLayouts layouts, RecordCounters counters, OutboxIndex outboxIndex, Retention.TombstoneIndex tombstones, TimeProvider time) : IRecordReconciliation
 {
     /// <summary>A page's ids of one bucket over at most this many properties: 14 × 32 K characters.</summary>
     private const int MaxIdParts = 14;
@@ -134,7 +135,9 @@ internal sealed class TableRecordReconciliation(TableProvider tables, RecordLayo
             return Race.Won<IReadOnlyList<OutboxEvent>>([]);
         }
 
-        var events = live.Select(r => WebhookPayloads.ForDeletedRecord(feed.RunId, feed.ConnectionId, feed.OrganizationId, feed.Marketplace, feed.EntityType, TableKeys.Decode(r.Key), feed.Now)).ToList();
+        // To the millisecond, as a table stores it: the retention index finds the row by this time.
+        var deletedAt = new DateTimeOffset(feed.Now.UtcTicks - (feed.Now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+        var events = live.Select(r => WebhookPayloads.ForDeletedRecord(feed.RunId, feed.ConnectionId, feed.OrganizationId, feed.Marketplace, feed.EntityType, TableKeys.Decode(r.Key), deletedAt)).ToList();
         var outboxPartition = LeaseRow.Partition(feed.ConnectionId);
         await outboxIndex.AddAsync(TableNames.SyncState, outboxPartition, events, cancellationToken);
         var outbox = new TableBatch();
@@ -144,10 +147,12 @@ internal sealed class TableRecordReconciliation(TableProvider tables, RecordLayo
         }
 
         await outbox.SubmitAsync(await tables.GetAsync(TableNames.SyncState, cancellationToken), cancellationToken);
+        // Indexed before they are written, so the retention pass finds every tombstone (an entry without one is dropped).
+        await tombstones.AddAsync(deletedAt, live.Select(r => Retention.TombstoneIndex.ItemKey(partition, r.Key)), cancellationToken);
         var batch = new TableBatch();
         foreach (var (key, (_, etag)) in live)
         {
-            batch.Merge(new TableEntity(partition, key) { ["DeletedAt"] = feed.Now, ["RunId"] = feed.RunId }, etag.ToString());
+            batch.Merge(new TableEntity(partition, key) { ["DeletedAt"] = deletedAt, ["RunId"] = feed.RunId }, etag.ToString());
         }
 
         try

@@ -25,6 +25,7 @@ internal sealed class RetentionPass(
     TableProvider tables,
     ConnectionStateIndex states,
     SettledIndexes settled,
+    TombstoneIndex tombstones,
     Events.TableLiveEventLog events,
     IOptions<RetentionOptions> options,
     IOptions<Core.Events.LiveEventOptions> eventOptions,
@@ -41,11 +42,12 @@ internal sealed class RetentionPass(
         var (visited, runs, activity, wrapped) = await TrimConnectionsAsync(cutoff, cancellationToken);
         var receipts = await DeleteSettledReceiptsAsync(cutoff, cancellationToken);
         var deliveries = await DeleteFinishedDeliveriesAsync(cutoff, cancellationToken);
+        var expired = await DeleteExpiredTombstonesAsync(time.GetUtcNow() - Options.TombstoneMaxAge, cancellationToken);
         // Live events are read at most ResumeWindow back: the day tables before that day go (a week of names is tried,
         // each a 404 once gone).
         await events.DropDaysBeforeAsync(time.GetUtcNow() - eventOptions.Value.ResumeWindow - TimeSpan.FromDays(1), 7, cancellationToken);
-        var more = !wrapped || receipts >= Options.ItemsPerPass || deliveries >= Options.ItemsPerPass;
-        return new RetentionResult(visited, runs, activity, receipts, deliveries, more);
+        var more = !wrapped || receipts >= Options.ItemsPerPass || deliveries >= Options.ItemsPerPass || expired >= Options.ItemsPerPass;
+        return new RetentionResult(visited, runs, activity, receipts, deliveries, more, expired);
     }
 
     private async Task<(int Visited, int Runs, int Activity, bool Wrapped)> TrimConnectionsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -150,6 +152,28 @@ internal sealed class RetentionPass(
         }
 
         return finishedOld.Count;
+    }
+
+    /// <summary>Tombstone rows made before <paramref name="cutoff"/>, each deleted on the version checked (a record listed again meanwhile stays).</summary>
+    private async Task<int> DeleteExpiredTombstonesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var records = await tables.GetAsync(TableNames.Records, cancellationToken);
+        var old = await tombstones.Entries.ReadDueAsync(cutoff, Options.ItemsPerPass, (key, ct) => TombstoneIndex.LoadAsync(records, key, ct), row => row.State.DeletedAt, cancellationToken);
+        foreach (var (at, key, row) in old)
+        {
+            try
+            {
+                await records.DeleteEntityAsync(row.Partition, row.RowKey, row.ETag, cancellationToken);
+            }
+            catch (Azure.RequestFailedException ex) when (ex.IsPreconditionFailed() || ex.IsNotFound())
+            {
+                // Written back (listed again) since it was read, or gone: the entry is stale either way.
+            }
+
+            await tombstones.Entries.RemoveAsync(at, key, cancellationToken);
+        }
+
+        return old.Count;
     }
 
     private static string RunKeyOf(string runId) => RunIds.TryParse(runId, out _, out var key) ? key : "";

@@ -25,6 +25,23 @@ internal sealed class DueIndex(TableProvider tables, string purpose)
         await table.UpsertEntityAsync(new TableEntity(partition, Key(dueAt, itemKey)), TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>Entries of several items due at the same time, in one transaction (at most <see cref="TableBatch.MaxActions"/>).</summary>
+    public async Task AddManyAsync(DateTimeOffset dueAt, IReadOnlyCollection<string> itemKeys, CancellationToken cancellationToken)
+    {
+        if (itemKeys.Count == 0)
+        {
+            return;
+        }
+
+        var batch = new TableBatch();
+        foreach (var itemKey in itemKeys)
+        {
+            batch.UpsertReplace(new TableEntity(partition, Key(dueAt, itemKey)));
+        }
+
+        await batch.SubmitAsync(await Table(cancellationToken), cancellationToken);
+    }
+
     public async Task RemoveAsync(DateTimeOffset dueAt, string itemKey, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);

@@ -115,5 +115,44 @@ public sealed class RetentionTests(AzuriteFixture storage)
         Assert.Empty(await activity.ListAsync(connectionId, 10, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Tombstones_older_than_their_retention_are_deleted_and_a_record_listed_again_stays()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var services = StorageServices.Create(storage, StorageServices.NewPrefix("tombret"),
+            new Dictionary<string, string?> { ["Retention:TombstoneMaxAge"] = "2.00:00:00" }, s => s.AddSingleton<TimeProvider>(clock));
+        const string connectionId = "tombret1";
+        var ingestion = services.GetRequiredService<Core.Ingestion.IIngestionDispatcher>();
+        var reconciliation = services.GetRequiredService<Core.Deletions.IRecordReconciliation>();
+        var records = services.GetRequiredService<Core.Ingestion.IRecordQuery>();
+        var orders = Enumerable.Range(0, 30)
+            .Select(i => new OrderRecord { ExternalId = $"o|{i}", UpdatedAt = Start.AddDays(-10).AddMinutes(i), Status = "paid", Currency = "EUR", Total = i })
+            .ToList<CanonicalRecord>();
+        Assert.Equal(30, (await ingestion.IngestAsync(new Core.Ingestion.IngestContext(connectionId, "run-1", 1, EntityType.Orders, SyncMode.Full), orders, CancellationToken.None)).Created);
+        var feed = (string run) => new Core.Deletions.ReconcileFeed(run, connectionId, "org-tombret", MarketplaceNames.WooCommerce, EntityType.Orders, clock.GetUtcNow());
+
+        // Ten deleted three days ago, five more today; one of the old ones is listed again (live) before the pass.
+        Assert.Equal(10, (await reconciliation.TombstoneAsync(feed("run-2"), [.. Enumerable.Range(0, 10).Select(i => $"o|{i}")], CancellationToken.None)).Count);
+        clock.Advance(TimeSpan.FromDays(3));
+        Assert.Equal(5, (await reconciliation.TombstoneAsync(feed("run-3"), [.. Enumerable.Range(10, 5).Select(i => $"o|{i}")], CancellationToken.None)).Count);
+        var back = orders[0] with { UpdatedAt = Start.AddDays(1) };
+        Assert.Equal(1, (await ingestion.IngestAsync(new Core.Ingestion.IngestContext(connectionId, "run-4", 1, EntityType.Orders, SyncMode.Incremental), [back], CancellationToken.None)).Created);
+
+        var result = await services.GetRequiredService<IRetention>().RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(9, result.TombstonesDeleted);
+        var left = new Dictionary<string, bool>();
+        await foreach (var row in records.ListAsync(connectionId, EntityType.Orders, CancellationToken.None))
+        {
+            left[row.Record.ExternalId] = row.State.Deleted;
+        }
+
+        // The nine old tombstones are gone; the five recent ones and the record listed again stay, as do the live ones.
+        Assert.Equal(30 - 9, left.Count);
+        Assert.Equal(Enumerable.Range(10, 5).Select(i => $"o|{i}").Order(), left.Where(r => r.Value).Select(r => r.Key).Order());
+        Assert.False(left["o|0"]);
+        Assert.Equal(0, (await services.GetRequiredService<IRetention>().RunOnceAsync(CancellationToken.None)).TombstonesDeleted);
+    }
+
     private static SyncRun Run(string connectionId, DateTimeOffset at, RunStatus status) => TestRuns.New(connectionId, at, status, RunTrigger.Schedule);
 }
