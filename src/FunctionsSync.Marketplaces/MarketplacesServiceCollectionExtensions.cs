@@ -50,6 +50,8 @@ public static class MarketplacesServiceCollectionExtensions
         // Shopify, Etsy and Amazon expire access tokens: their adapters read with a refreshed one.
         services.AddSingleton<IMarketplaceAdapter>(sp => new TokenRefreshingAdapter(sp.GetRequiredService<ShopifyAdapter>(), sp.GetRequiredService<AccessTokens>()));
         services.AddSingleton<IMarketplaceAdapter, WooCommerceAdapter>();
+        services.TryAddSingleton<Medipim.MedipimStreams>();
+        services.AddSingleton<IMarketplaceAdapter, Medipim.MedipimAdapter>();
         services.AddSingleton<IMarketplaceAdapter>(sp => new TokenRefreshingAdapter(sp.GetRequiredService<EtsyAdapter>(), sp.GetRequiredService<AccessTokens>()));
         services.AddOptions<AmazonOptions>().BindConfiguration(AmazonOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<AmazonOrderItemsApi>();

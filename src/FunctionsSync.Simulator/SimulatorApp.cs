@@ -41,6 +41,7 @@ public static class SimulatorApp
         GraphQl.ShopifyGraphQlEndpoints.Map(app);
         WooCommerceEndpoints.Map(app);
         EtsyEndpoints.Map(app);
+        MedipimEndpoints.Map(app);
         AmazonEndpoints.Map(app);
         AmazonSearchOrdersEndpoints.Map(app);
         OAuthEndpoints.Map(app);

@@ -8,5 +8,9 @@ public static class MarketplaceNames
     public const string Etsy = "etsy";
     public const string Amazon = "amazon";
 
+    /// <summary>MediPim's product catalogue: a source of products and prices, not a marketplace, read the same way.</summary>
+    public const string Medipim = "medipim";
+
+    /// <summary>The four marketplaces proper (the demo seeds a store of each); the catalogue sources are named apart.</summary>
     public static IReadOnlyList<string> All { get; } = [Shopify, WooCommerce, Etsy, Amazon];
 }

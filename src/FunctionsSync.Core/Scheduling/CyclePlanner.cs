@@ -61,7 +61,9 @@ public sealed class CyclePlanner(
                 }
                 else
                 {
-                    job = RunLauncher.PlanJob(item.connection, mode, trigger, cycleId, started);
+                    // A connection whose own full-sync schedule came round runs in full.
+                    var own = DueSelector.FullDue(item.connection, states.GetValueOrDefault(item.connection.Id), started) ? SyncMode.Full : mode;
+                    job = RunLauncher.PlanJob(item.connection, own, trigger, cycleId, started);
                 }
 
                 planned[item.index] = job;

@@ -1,11 +1,13 @@
 using FunctionsSync.Core.Connections;
+using FunctionsSync.Core.Connections.Settings;
 using FunctionsSync.Core.Sync;
 
 namespace FunctionsSync.Core.Scheduling;
 
 /// <summary>
 /// Which connections a scheduled cycle starts: enabled, not deleted, credentials not refused, no run in flight, and
-/// their interval elapsed since their last run ended. Highest priority first, then the most stale.
+/// their interval elapsed since their last run ended, or their own full-sync schedule passed an occurrence since then
+/// (<see cref="FullDue"/>). Highest priority first, then the most stale.
 /// </summary>
 public static class DueSelector
 {
@@ -40,7 +42,8 @@ public static class DueSelector
 
             var last = state?.LastRunFinishedAt ?? DateTimeOffset.MinValue;
             // A small tolerance so a connection on a 15-minute interval is due on each 15-minute tick.
-            if (!ignoreInterval && last != DateTimeOffset.MinValue && now - last < TimeSpan.FromMinutes(connection.IntervalMinutes) - TimeSpan.FromSeconds(30))
+            if (!ignoreInterval && last != DateTimeOffset.MinValue && now - last < TimeSpan.FromMinutes(connection.IntervalMinutes) - TimeSpan.FromSeconds(30)
+                && !FullDue(connection, state, now))
             {
                 notDue++;
                 continue;
@@ -57,6 +60,14 @@ public static class DueSelector
             .ToList();
         return new DueSelection(ordered, disabled, attention, active, notDue);
     }
+
+    /// <summary>
+    /// Whether the connection's own full-sync schedule (<see cref="CommonSettings.FullSyncCron"/>) had an occurrence
+    /// since its last run ended (a connection never synced: at once): its next scheduled run is a full one.
+    /// </summary>
+    public static bool FullDue(Connection connection, ConnectionSyncState? state, DateTimeOffset now) =>
+        CommonSettings.FullSyncCron.Of(connection) is { } cron
+        && (state?.LastRunFinishedAt is not { } last || cron.NextAfter(last) <= now);
 
     /// <summary>Start delay of the <paramref name="index"/>th of <paramref name="count"/> jobs spread evenly over <paramref name="spread"/>.</summary>
     public static TimeSpan SpreadDelay(int index, int count, TimeSpan spread) =>

@@ -123,6 +123,27 @@ public sealed partial class MarketplaceHttp(
         }
     }
 
+    /// <summary>
+    /// Sends a request whose answer is a stream (MediPim's JSON Lines) under the connection's rate budget, and hands back
+    /// the response once its headers arrive, for the caller to read as it comes and dispose. A failure status is thrown
+    /// as any call's; a 204 (nothing matched) is returned as it is.
+    /// </summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(
+        Connection connection, HttpMethod method, Uri uri, string json, Action<HttpRequestMessage> authorize, string what, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(connection, null, method, uri, () => new StringContent(json, System.Text.Encoding.UTF8, "application/json"), authorize, what,
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                ThrowIfFailed(response, await response.Content.ReadAsStringAsync(cancellationToken), what);
+            }
+        }
+
+        return response;
+    }
+
     private async Task<HttpResponseMessage> SendAsync(
         Connection connection, string? operation, HttpMethod method, Uri uri, Func<HttpContent>? content, Action<HttpRequestMessage> authorize, string what,
         HttpCompletionOption completion, CancellationToken cancellationToken)

@@ -77,6 +77,9 @@ public sealed class MarketplaceHttpOptions : IValidatableObject
         ["amazon.searchOrders"] = new() { Capacity = 20, PerSecond = 0.0056 },
         ["etsy"] = new() { Capacity = 10, PerSecond = 10 },
         ["woocommerce"] = new() { Capacity = 25, PerSecond = 5 },
+        // "V4 of our API allows 100 requests per minute" (contracts/medipim): a small burst, so that no minute, however
+        // its window falls, holds more than 100 (5 + 60 × 1.58 × the safety factor).
+        ["medipim"] = new() { Capacity = 5, PerSecond = 100 / 60.0 },
     };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -314,6 +314,8 @@ public sealed class SimStore
         "shopify" => new(40, 2),
         "amazon" => new(20, 0.0167),
         "etsy" => new(10, 10),
+        // "V4 of our API allows 100 requests per minute."
+        "medipim" => new(100, 100 / 60.0),
         _ => new(25, 5),
     };
 

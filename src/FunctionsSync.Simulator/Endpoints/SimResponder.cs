@@ -75,6 +75,7 @@ internal static class SimResponder
         }
 
         var produced = produce(store);
+        // An error, or an answer written as it goes (a stream).
         if (produced.Error is not null)
         {
             return (produced.Error, null);
@@ -91,7 +92,11 @@ internal static class SimResponder
 
     private static IResult RateLimited(HttpContext http, Dialect dialect, TimeSpan wait)
     {
-        http.Response.Headers.RetryAfter = Math.Max(0.001, wait.TotalSeconds).ToString("0.0##", CultureInfo.InvariantCulture);
+        if (dialect.SendsRetryAfter)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(0.001, wait.TotalSeconds).ToString("0.0##", CultureInfo.InvariantCulture);
+        }
+
         return Results.Json(dialect.RateLimitedBody(), statusCode: StatusCodes.Status429TooManyRequests);
     }
 

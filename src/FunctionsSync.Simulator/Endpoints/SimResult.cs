@@ -10,4 +10,7 @@ internal sealed record SimResult(JsonNode? Body, IResult? Error, int Status = St
     public static SimResult Accepted(JsonNode body) => new(body, null, StatusCodes.Status202Accepted);
 
     public static SimResult Fail(IResult error) => new(null, error);
+
+    /// <summary>An answer written as it goes (MediPim's JSON Lines stream), served as it is.</summary>
+    public static SimResult Streamed(IResult stream) => new(null, stream);
 }

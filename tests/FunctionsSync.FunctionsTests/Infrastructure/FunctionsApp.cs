@@ -148,6 +148,7 @@ public sealed class FunctionsApp : IAsyncDisposable
         MarketplaceNames.Shopify => new() { ["accessToken"] = $"shpat_{storeId}" },
         MarketplaceNames.WooCommerce => new() { ["consumerKey"] = $"ck_{storeId}", ["consumerSecret"] = $"cs_{storeId}" },
         MarketplaceNames.Etsy => new() { ["apiKey"] = $"key_{storeId}", ["accessToken"] = $"etsy_{storeId}" },
+        MarketplaceNames.Medipim => new() { ["apiKeyId"] = $"id-{storeId}", ["apiKeySecret"] = $"secret-{storeId}" },
         _ => new() { ["accessToken"] = $"Atza|{storeId}" },
     };
 

@@ -16,6 +16,7 @@ public static class Expected
     {
         MarketplaceNames.Amazon => new HashSet<EntityType> { EntityType.Orders },
         MarketplaceNames.Etsy => new HashSet<EntityType> { EntityType.Orders, EntityType.Products, EntityType.Prices },
+        MarketplaceNames.Medipim => new HashSet<EntityType> { EntityType.Products, EntityType.Prices },
         _ => new HashSet<EntityType>(EntityTypes.All),
     };
 
@@ -25,6 +26,11 @@ public static class Expected
         if (!Supported(store.Marketplace).Contains(type))
         {
             return expected;
+        }
+
+        if (store.Marketplace == MarketplaceNames.Medipim)
+        {
+            return ForMedipim(store, type);
         }
 
         // Shopify and WooCommerce (a variable product's variations) sell every variant; an Etsy listing here has one.
@@ -96,6 +102,32 @@ public static class Expected
                 }
 
                 break;
+        }
+
+        return expected;
+    }
+
+    /// <summary>A MediPim catalogue: each product (its Dutch name, no stock) and, where it has one, its public price in cents.</summary>
+    private static Dictionary<string, string> ForMedipim(SimStore store, EntityType type)
+    {
+        var expected = new Dictionary<string, string>();
+        for (var i = 0; i < store.Config.Products; i++)
+        {
+            if (!store.Exists(SimKind.Products, i))
+            {
+                continue;
+            }
+
+            var at = store.Current(SimKind.Products, i);
+            var product = SimMedipim.Product(store, at);
+            if (type == EntityType.Products)
+            {
+                expected[SimMedipim.Id(i)] = $"{product["name"]!["nl"]}|0";
+            }
+            else if (SimMedipim.PublicPrice(store, at) is { } cents)
+            {
+                expected[SimMedipim.Id(i)] = (cents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+            }
         }
 
         return expected;

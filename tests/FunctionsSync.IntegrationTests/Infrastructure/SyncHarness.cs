@@ -94,6 +94,7 @@ public sealed class SyncHarness : IAsyncDisposable
         MarketplaceNames.Shopify => new() { ["accessToken"] = $"shpat_{storeId}" },
         MarketplaceNames.WooCommerce => new() { ["consumerKey"] = $"ck_{storeId}", ["consumerSecret"] = $"cs_{storeId}" },
         MarketplaceNames.Etsy => new() { ["apiKey"] = $"key_{storeId}", ["accessToken"] = $"etsy_{storeId}" },
+        MarketplaceNames.Medipim => new() { ["apiKeyId"] = $"id-{storeId}", ["apiKeySecret"] = $"secret-{storeId}" },
         _ => new() { ["accessToken"] = $"Atza|{storeId}" },
     };
 

@@ -83,4 +83,24 @@ public sealed class DueSelectorTests
     [Fact]
     public void Minutes_become_a_six_field_cron() =>
         Assert.Equal(Now.AddMinutes(15), CronSchedule.Parse(CronSchedule.EveryMinutes(15)).NextAfter(Now));
+
+    [Fact]
+    public void A_connections_own_full_sync_schedule_makes_it_due_after_each_occurrence_whatever_its_interval()
+    {
+        // Nightly at 02:00 UTC, an interval of a day; now is 12:00.
+        var nightly = C("nightly", interval: 1440) with { Settings = new Dictionary<string, string> { ["fullSyncCron"] = "0 0 2 * * *" } };
+        var ranAt1 = S("nightly", Now.Date.AddHours(1));
+        var ranAt3 = S("nightly", Now.Date.AddHours(3));
+
+        // Last run ended at 01:00: the 02:00 occurrence passed since, so it is due (in full) though its day has not.
+        Assert.True(DueSelector.FullDue(nightly, ranAt1, Now));
+        Assert.Equal(["nightly"], DueSelector.Select([nightly], new Dictionary<string, ConnectionSyncState> { ["nightly"] = ranAt1 }, Now).Due.Select(c => c.Id));
+        // Last run ended at 03:00, after it: nothing until tomorrow's.
+        Assert.False(DueSelector.FullDue(nightly, ranAt3, Now));
+        Assert.Empty(DueSelector.Select([nightly], new Dictionary<string, ConnectionSyncState> { ["nightly"] = ranAt3 }, Now).Due);
+        Assert.True(DueSelector.FullDue(nightly, ranAt3, Now.AddDays(1)));
+        // Without the setting (or with a value that is not cron), the interval alone decides.
+        Assert.False(DueSelector.FullDue(C("plain"), ranAt1, Now));
+        Assert.False(DueSelector.FullDue(nightly with { Settings = new Dictionary<string, string> { ["fullSyncCron"] = "nightly" } }, ranAt1, Now));
+    }
 }

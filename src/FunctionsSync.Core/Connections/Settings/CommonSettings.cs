@@ -33,6 +33,13 @@ public static partial class CommonSettings
     /// </summary>
     public static WholeNumberSetting FreshnessObjectiveMinutes { get; } = new("freshnessObjectiveMinutes", 1, 10_080);
 
+    /// <summary>
+    /// The connection's own full-sync schedule (a cron expression, seconds first, UTC; e.g. <c>0 0 2 * * *</c> nightly):
+    /// the first scheduled cycle after each occurrence runs the connection in full (a catalogue's nightly re-read, with
+    /// its reconciliation), whether or not its interval has elapsed; the cycles between run it incrementally.
+    /// </summary>
+    public static CronSetting FullSyncCron { get; } = new("fullSyncCron", "A cron expression of six fields (seconds first, UTC), e.g. 0 0 2 * * *.");
+
     [GeneratedRegex(@"\Ahttps?://[^\s]+\z", RegexOptions.IgnoreCase)]
     private static partial Regex AbsoluteUrl();
 

@@ -20,7 +20,7 @@ public sealed record ConnectionRequirements
     public IReadOnlyList<ConnectionSetting> Settings { get; init; } = [];
 
     public IEnumerable<ConnectionSetting> AllSettings =>
-        [PageSize, CommonSettings.BaseUrl, CommonSettings.RateLimitPerSecond, CommonSettings.RateLimitCapacity, CommonSettings.FreshnessObjectiveMinutes, .. Settings];
+        [PageSize, CommonSettings.BaseUrl, CommonSettings.RateLimitPerSecond, CommonSettings.RateLimitCapacity, CommonSettings.FreshnessObjectiveMinutes, CommonSettings.FullSyncCron, .. Settings];
 
     public IEnumerable<(string Field, string[] Message)> Validate(
         string marketplace, IReadOnlyDictionary<string, string>? credentials, IReadOnlyDictionary<string, string>? settings)
