@@ -93,9 +93,9 @@ if (only is null or "amazon_full_sync_speedup")
     (await AmazonFullSyncSpeedup.RunAsync(storage, sim, simulatorUrl)).Print();
 }
 
-if (only is null or "full_sync_300k_peak_rss_mb")
+if (only is null or "full_sync_300k_peak_rss_mb" or "shopify_bulk_300k_peak_rss_mb" or "medipim_300k_peak_rss_mb")
 {
-    foreach (var figure in await FullSync300k.RunAsync(storage, sim, simulatorUrl))
+    foreach (var figure in await FullSync300k.RunAsync(storage, sim, simulatorUrl, only))
     {
         figure.Print();
     }
@@ -153,7 +153,10 @@ namespace FunctionsSync.Bench
     {
         public static async Task<Connection> RegisterAsync(IServiceProvider services, SimulatorState sim, string simulatorUrl, string marketplace, string storeId, SimStoreConfig config, Dictionary<string, string>? settings = null)
         {
-            var credentials = new Dictionary<string, string> { ["accessToken"] = $"token-{storeId}", ["consumerKey"] = $"ck-{storeId}", ["consumerSecret"] = $"cs-{storeId}" };
+            var credentials = new Dictionary<string, string>
+            {
+                ["accessToken"] = $"token-{storeId}", ["consumerKey"] = $"ck-{storeId}", ["consumerSecret"] = $"cs-{storeId}", ["apiKeyId"] = $"id-{storeId}", ["apiKeySecret"] = $"secret-{storeId}",
+            };
             sim.PutStore(marketplace, storeId, config with { Credentials = credentials });
             var all = new Dictionary<string, string> { ["baseUrl"] = $"{simulatorUrl}/{marketplace}/{storeId}" };
             foreach (var (k, v) in settings ?? [])
@@ -241,25 +244,33 @@ namespace FunctionsSync.Bench
     /// Peak working set of a separate process fully syncing a 300,000-product store (products and prices); reference:
     /// the same process idle. Twice: a WooCommerce catalogue of simple products, paged (full_sync_300k_peak_rss_mb),
     /// and a Shopify one read through bulk queries whose files are ungrouped, as from Admin API 2026-01, and grouped
-    /// on disk by the adapter (shopify_bulk_300k_peak_rss_mb).
+    /// on disk by the adapter (shopify_bulk_300k_peak_rss_mb); and a MediPim catalogue streamed, one JSON line per product
+    /// read as it arrives (medipim_300k_peak_rss_mb).
     /// </summary>
     internal static class FullSync300k
     {
-        public static async Task<Figure[]> RunAsync(string storage, SimulatorState sim, string simulatorUrl)
+        /// <param name="only">One of the three figures (its store alone is synced; full_sync_300k_peak_rss_mb runs all three), or null for all.</param>
+        public static async Task<Figure[]> RunAsync(string storage, SimulatorState sim, string simulatorUrl, string? only)
         {
             var prefix = "bf" + DateTime.UtcNow.ToString("HHmmss");
-            string woo, shopify;
+            string woo, shopify, medipim;
             await using (var services = BenchServices.Create(storage, prefix))
             {
                 // Simple products: a variable product's variations are one request each, a different measure.
                 woo = (await Stores.RegisterAsync(services, sim, simulatorUrl, "woocommerce", "bench-300k", new SimStoreConfig { Orders = 0, Products = 300_000, Customers = 0, Seed = 5, MaxVariants = 1 })).Id;
                 shopify = (await Stores.RegisterAsync(services, sim, simulatorUrl, "shopify", "bench-300k-bulk", new SimStoreConfig { Orders = 0, Products = 300_000, Customers = 0, Seed = 5, BulkPolls = 1 })).Id;
+                medipim = (await Stores.RegisterAsync(services, sim, simulatorUrl, "medipim", "bench-300k-medipim", new SimStoreConfig { Orders = 0, Products = 300_000, Customers = 0, Seed = 5 })).Id;
             }
 
             var idle = await ChildAsync(storage, prefix, woo, idle: true);
             var figures = new List<Figure>();
-            foreach (var (name, connectionId) in new[] { ("full_sync_300k_peak_rss_mb", woo), ("shopify_bulk_300k_peak_rss_mb", shopify) })
+            foreach (var (name, connectionId) in new[] { ("full_sync_300k_peak_rss_mb", woo), ("shopify_bulk_300k_peak_rss_mb", shopify), ("medipim_300k_peak_rss_mb", medipim) })
             {
+                if (only is not (null or "full_sync_300k_peak_rss_mb") && only != name)
+                {
+                    continue;
+                }
+
                 var watch = Stopwatch.StartNew();
                 var full = await ChildAsync(storage, prefix, connectionId, idle: false);
                 figures.Add(new Figure(name, full.PeakMb, new { idleProcessPeakMb = idle.PeakMb, records = full.Records, seconds = Math.Round(watch.Elapsed.TotalSeconds, 1) }, "<= 300"));

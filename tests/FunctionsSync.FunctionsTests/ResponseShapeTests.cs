@@ -177,6 +177,9 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         await Step("unsigned notification", "POST", $"/api/notifications/{connectionId}", new { id = 1 }, authenticated: false);
         await Step("reset unknown feed", "POST", $"/api/connections/{connectionId}/reset", new { entityTypes = new[] { "invoices" } });
         await Step("reset customers", "POST", $"/api/connections/{connectionId}/reset", new { entityTypes = new[] { "customers" } });
+        await Step("backfill without from", "POST", $"/api/connections/{connectionId}/backfill", new { entityTypes = new[] { "orders" } });
+        var backfill = (await Step("backfill", "POST", $"/api/connections/{connectionId}/backfill", new { entityTypes = new[] { "orders" }, from = "2026-10-01T00:00:00Z", to = "2026-10-31T00:00:00Z" }))!.Value;
+        await WaitForRunAsync(backfill.GetProperty("runId").GetString()!);
         // A valid request holds the stream open (self-hosted) or answers the events so far (Functions): only its refusals compare.
         await Step("events from a made-up position", "GET", "/api/events?lastEventId=nope");
 
