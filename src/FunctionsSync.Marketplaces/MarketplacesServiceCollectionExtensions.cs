@@ -52,6 +52,9 @@ public static class MarketplacesServiceCollectionExtensions
         services.AddSingleton<IMarketplaceAdapter, WooCommerceAdapter>();
         services.TryAddSingleton<Medipim.MedipimStreams>();
         services.AddSingleton<IMarketplaceAdapter, Medipim.MedipimAdapter>();
+        services.TryAddSingleton<Odoo.OdooClient>();
+        services.TryAddSingleton<Odoo.OdooFeed>();
+        services.AddSingleton<IMarketplaceAdapter, Odoo.OdooAdapter>();
         services.AddSingleton<IMarketplaceAdapter>(sp => new TokenRefreshingAdapter(sp.GetRequiredService<EtsyAdapter>(), sp.GetRequiredService<AccessTokens>()));
         services.AddOptions<AmazonOptions>().BindConfiguration(AmazonOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<AmazonOrderItemsApi>();

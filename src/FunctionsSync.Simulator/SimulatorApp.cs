@@ -42,6 +42,7 @@ public static class SimulatorApp
         WooCommerceEndpoints.Map(app);
         EtsyEndpoints.Map(app);
         MedipimEndpoints.Map(app);
+        OdooEndpoints.Map(app);
         AmazonEndpoints.Map(app);
         AmazonSearchOrdersEndpoints.Map(app);
         OAuthEndpoints.Map(app);

@@ -38,6 +38,9 @@ public sealed class SimStore
     /// <summary>The store's clock: when a deletion happened, when tokens expire.</summary>
     public TimeProvider Clock { get; }
 
+    /// <summary>When the store's API key stops working (Odoo's keys last three months at most); null: never.</summary>
+    public DateTimeOffset? ApiKeyExpiresAt { get; set; }
+
     /// <summary>Where the store sends change notifications, as the marketplace would to an app's subscription (null: nowhere).</summary>
     public SimSubscription? Subscription { get; set; }
 

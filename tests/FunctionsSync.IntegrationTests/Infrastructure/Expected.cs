@@ -33,6 +33,11 @@ public static class Expected
             return ForMedipim(store, type);
         }
 
+        if (store.Marketplace == MarketplaceNames.Odoo && type != EntityType.Orders)
+        {
+            return ForOdoo(store, type);
+        }
+
         // Shopify and WooCommerce (a variable product's variations) sell every variant; an Etsy listing here has one.
         var allVariants = store.Marketplace is MarketplaceNames.Shopify or MarketplaceNames.WooCommerce;
         switch (type)
@@ -102,6 +107,47 @@ public static class Expected
                 }
 
                 break;
+        }
+
+        return expected;
+    }
+
+    /// <summary>
+    /// An Odoo database: every partner and product, archived ones too; prices are each product's list price and the
+    /// pricelists' fixed prices (a percentage rule is no price).
+    /// </summary>
+    private static Dictionary<string, string> ForOdoo(SimStore store, EntityType type)
+    {
+        var expected = new Dictionary<string, string>();
+        var kind = type == EntityType.Customers ? SimKind.Customers : SimKind.Products;
+        for (var i = 0; i < store.Count(kind); i++)
+        {
+            if (!store.Exists(kind, i))
+            {
+                continue;
+            }
+
+            var at = store.Current(kind, i);
+            if (type == EntityType.Customers)
+            {
+                var customer = SimCatalog.Customer(store, at);
+                expected[customer.Id.ToString(CultureInfo.InvariantCulture)] = customer.Email;
+                continue;
+            }
+
+            var product = SimCatalog.Product(store, at);
+            var id = product.Id.ToString(CultureInfo.InvariantCulture);
+            if (type == EntityType.Products)
+            {
+                expected[id] = $"{product.Title}|{product.Variants[0].Stock}";
+                continue;
+            }
+
+            expected[id] = product.Variants[0].Price.ToString("0.00", CultureInfo.InvariantCulture);
+            if (SimOdoo.HasFixedPrice(i))
+            {
+                expected[$"item-{(product.Id * 10) + 7}"] = SimOdoo.FixedPrice(product).ToString("0.00", CultureInfo.InvariantCulture);
+            }
         }
 
         return expected;
