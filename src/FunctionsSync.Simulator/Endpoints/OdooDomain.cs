@@ -7,7 +7,7 @@ namespace FunctionsSync.Simulator.Endpoints;
 /// <summary>
 /// An Odoo search domain (contracts/odoo/orm-datetime-write_date-domains.excerpt.rst): <c>[field, operator, value]</c>
 /// terms in prefix notation with <c>&amp;</c>, <c>|</c> and <c>!</c>, the top-level list ANDed; operators <c>=</c>, <c>!=</c>,
-/// <c>&gt;</c>, <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>in</c>, <c>not in</c>. A many2one compares by its id; datetimes are
+/// <c>&gt;</c>, <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>in</c>, <c>not in</c>, <c>like</c>, <c>ilike</c> (and their negations). A many2one compares by its id; datetimes are
 /// strings, which compare as their text does. Without a term on <c>active</c>, archived records are left out, as the ORM does.
 /// </summary>
 internal sealed class OdooDomain
@@ -88,10 +88,25 @@ internal sealed class OdooDomain
             ">=" => r => Compare(r[field], value) >= 0,
             "<" => r => Compare(r[field], value) < 0,
             "<=" => r => Compare(r[field], value) <= 0,
+            "ilike" or "like" or "not ilike" or "not like" when value.ValueKind == JsonValueKind.String => Like(field, comparison, value.GetString()!),
             "in" when value.ValueKind == JsonValueKind.Array => r => value.EnumerateArray().Any(v => Compare(r[field], v) == 0),
             "not in" when value.ValueKind == JsonValueKind.Array => r => !value.EnumerateArray().Any(v => Compare(r[field], v) == 0),
             _ => throw new FormatException($"unsupported operator '{comparison}'"),
         };
+    }
+
+    /// <summary>
+    /// <c>like</c> and <c>ilike</c> (case-insensitive): the value with <c>%</c> and <c>_</c> as SQL wildcards, and a value
+    /// without <c>%</c> matched anywhere (the ORM wraps it in <c>%…%</c>).
+    /// </summary>
+    private static Func<JsonObject, bool> Like(string field, string comparison, string pattern)
+    {
+        var wrapped = pattern.Contains('%', StringComparison.Ordinal) ? pattern : $"%{pattern}%";
+        var regex = new System.Text.RegularExpressions.Regex(
+            "^" + System.Text.RegularExpressions.Regex.Escape(wrapped).Replace("%", ".*", StringComparison.Ordinal).Replace("_", ".", StringComparison.Ordinal) + "$",
+            comparison.Contains("ilike", StringComparison.Ordinal) ? System.Text.RegularExpressions.RegexOptions.IgnoreCase : System.Text.RegularExpressions.RegexOptions.None);
+        var negated = comparison.StartsWith("not", StringComparison.Ordinal);
+        return r => (r[field] is JsonValue v && v.GetValueKind() == JsonValueKind.String && regex.IsMatch(v.GetValue<string>())) != negated;
     }
 
     /// <summary>A record's field against a domain value; a many2one by its id; a missing or false field is below anything.</summary>
