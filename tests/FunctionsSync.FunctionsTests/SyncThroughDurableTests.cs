@@ -23,6 +23,8 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
     [InlineData("woocommerce")]
     [InlineData("etsy")]
     [InlineData("amazon")]
+    [InlineData("medipim")]
+    [InlineData("odoo")]
     public async Task A_manual_trigger_runs_ConnectionSync_to_the_simulators_data(string marketplace)
     {
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "fmanual");

@@ -149,6 +149,7 @@ public sealed class FunctionsApp : IAsyncDisposable
         MarketplaceNames.WooCommerce => new() { ["consumerKey"] = $"ck_{storeId}", ["consumerSecret"] = $"cs_{storeId}" },
         MarketplaceNames.Etsy => new() { ["apiKey"] = $"key_{storeId}", ["accessToken"] = $"etsy_{storeId}" },
         MarketplaceNames.Medipim => new() { ["apiKeyId"] = $"id-{storeId}", ["apiKeySecret"] = $"secret-{storeId}" },
+        MarketplaceNames.Odoo => new() { ["apiKey"] = $"odoo-key-{storeId}" },
         _ => new() { ["accessToken"] = $"Atza|{storeId}" },
     };
 
