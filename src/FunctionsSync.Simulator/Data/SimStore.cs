@@ -38,6 +38,13 @@ public sealed class SimStore
     /// <summary>The store's clock: when a deletion happened, when tokens expire.</summary>
     public TimeProvider Clock { get; }
 
+    private long streamedLines;
+
+    /// <summary>Lines a product stream has written so far (MediPim), for a test to act mid-stream.</summary>
+    public long StreamedLines => Interlocked.Read(ref streamedLines);
+
+    public void Streamed(int lines) => Interlocked.Add(ref streamedLines, lines);
+
     /// <summary>When the store's API key stops working (Odoo's keys last three months at most); null: never.</summary>
     public DateTimeOffset? ApiKeyExpiresAt { get; set; }
 

@@ -130,7 +130,10 @@ internal static class MedipimEndpoints
         }
     }
 
-    /// <summary>The stream: the total counted first, then one line per product, written and flushed as it goes; cut off (the connection aborted) when the download-cut fault is on.</summary>
+    /// <summary>
+    /// The stream: the total counted first, then one line per product, written and flushed as it goes (paced by the
+    /// <c>downloadBytesPerSecond</c> fault); cut off (the connection aborted) when the download-cut fault is on.
+    /// </summary>
     private static SimResult Stream(SimStore store, IEnumerable<SimRef> matching, HttpContext http, SimulatorState state)
     {
         var total = matching.Count();
@@ -145,6 +148,7 @@ internal static class MedipimEndpoints
             var buffer = new StringBuilder();
             long written = 0;
             var index = 0;
+            var buffered = 0;
             foreach (var at in matching)
             {
                 var line = new JsonObject
@@ -153,6 +157,7 @@ internal static class MedipimEndpoints
                     ["result"] = SimMedipim.Product(store, at),
                 }.ToJsonString();
                 buffer.Append(line).Append('\n');
+                buffered++;
                 if (buffer.Length >= 16_384 || index == total)
                 {
                     var bytes = Encoding.UTF8.GetBytes(buffer.ToString());
@@ -168,6 +173,13 @@ internal static class MedipimEndpoints
                     await body.WriteAsync(bytes, http.RequestAborted);
                     await body.FlushAsync(http.RequestAborted);
                     written += bytes.Length;
+                    store.Streamed(buffered);
+                    buffered = 0;
+                    // A slow link, when told to be one.
+                    if (state.Faults.DownloadBytesPerSecond is > 0 and var pace)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(bytes.Length / (double)pace), http.RequestAborted);
+                    }
                 }
             }
         }, "application/x-ndjson"));

@@ -119,6 +119,45 @@ public sealed class ProcessKillTests(AzuriteFixture storage, SimulatorFixture si
     }
 
     /// <summary>
+    /// Killed while a MediPim catalogue streams in (a slow link): the host started again takes the run over once its lease
+    /// lapses and reads on from the checkpointed index by query pages (the stream is never read again from its start),
+    /// and the run ends with exactly the catalogue.
+    /// </summary>
+    [Fact]
+    public async Task A_host_killed_mid_MediPim_stream_reads_on_from_its_checkpoint_after_its_restart_and_ends_exact()
+    {
+        const string prefix = "killstream";
+        const int products = 20_000;
+        var storeId = $"killstream-{Guid.NewGuid():N}"[..20];
+        string connectionId, runId;
+        SimStore store;
+        await using (var first = await HostProcess.StartAsync(storage, prefix, Fast))
+        {
+            using var client = first.Client();
+            (connectionId, _, store) = await client.RegisterSimulatedAsync(simulator, "org-killstream", "medipim", storeId, new SimStoreConfig { Orders = 0, Products = products, Customers = 0, Seed = 94 });
+            simulator.State.Faults = new SimFaults { DownloadBytesPerSecond = 400_000 };
+            var triggered = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full", entityTypes = new[] { "products" } })).ReadJsonAsync();
+            runId = triggered.GetProperty("runs")[0].GetProperty("runId").GetString()!;
+            await Eventually.WaitForAsync(() => Task.FromResult(store.StreamedLines), lines => lines > products / 4, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
+            await first.KillAsync();
+        }
+
+        simulator.State.Faults = new SimFaults();
+        var streamed = store.StreamedLines;
+        await using var second = await HostProcess.StartAsync(storage, prefix, Fast);
+        using var api = second.Client();
+        var run = await api.WaitForRunAsync(runId, TimeSpan.FromSeconds(120));
+        Assert.True(run.GetProperty("status").GetString() == "succeeded", run.ToString());
+        await using var harness = new SyncHarness(storage, simulator, prefix);
+        Expected.Matches(Expected.For(store, EntityType.Products), (await harness.SnapshotAsync(connectionId))[EntityType.Products], "products after the kill mid-stream");
+        var paths = simulator.AnsweredPaths(store);
+        Assert.Equal(1, paths.Count(p => p.EndsWith("/v4/products/stream", StringComparison.Ordinal)));
+        // The pages cover what the stream had not delivered (and what was streamed but not yet checkpointed), not the catalogue.
+        var pages = paths.Count(p => p.EndsWith("/v4/products/query", StringComparison.Ordinal));
+        Assert.InRange(pages, 1, (products - (streamed / 2)) / 250 + 2);
+    }
+
+    /// <summary>
     /// Killed in the middle of resolving a conflict by accepting the marketplace's version: the record was written, the
     /// conflict's own write never reached storage (the process is cut off from it at that request, then killed). After
     /// the restart the conflict is still open, resolving it again succeeds, and the record is the marketplace's version.
