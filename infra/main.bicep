@@ -193,6 +193,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'DataStorage__clientId', value: identity.properties.clientId }
         // Storage__TablePrefix (empty here) + 'webhookevents'; the app checks the two agree at start-up.
         { name: 'WebhookQueueName', value: 'webhookevents' }
+        { name: 'AmazonNotificationQueueName', value: 'amazonnotifications' }
         { name: 'MaintenanceSchedule', value: maintenanceSchedule }
         { name: 'Api__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${adminKeySecret.properties.secretUri})' }
         { name: 'Secrets__Keys__0__Id', value: 'kv1' }

@@ -27,6 +27,7 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddFunctionsSyncCore(this IServiceCollection services)
     {
         services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         // The FunctionsSync meter comes from the host's IMeterFactory (registered here when the host did not).
         services.AddMetrics();
@@ -85,6 +86,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<Resets.CursorResetApi>();
         services.TryAddSingleton<Backfills.BackfillApi>();
         services.TryAddSingleton<Notifications.NotificationsApi>();
+        services.TryAddSingleton<Notifications.AmazonNotificationIntake>();
         services.TryAddSingleton<Privacy.CustomerRedaction>();
         services.TryAddSingleton<Privacy.ShopifyCompliance>();
         services.TryAddSingleton<EventsApi>();

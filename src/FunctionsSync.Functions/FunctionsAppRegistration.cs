@@ -19,6 +19,7 @@ public static class FunctionsAppRegistration
         // Runs start as Durable orchestrations with the client bound to each HTTP call, so dispatching only collects them.
         // Registered before AddFunctionsSync, whose storage registration only adds a dispatcher when none exists.
         builder.Services.AddSingleton<IRunDispatcher, CollectingRunDispatcher>();
+        builder.Services.AddSingleton<Orchestration.CollectedRunStarter>();
         builder.AddFunctionsSync();
         builder.AddAzureMonitorTelemetry();
         builder.Services.AddSingleton<IFullCycleStarter, DurableFullCycleStarter>();

@@ -42,6 +42,7 @@ public static class SelfHostedExtensions
         builder.Services.AddSingleton<WorkerPasses>();
         builder.Services.AddHostedService<QueueWorkerService>();
         builder.Services.AddHostedService<WebhookWorkerService>();
+        builder.Services.AddHostedService<AmazonNotificationWorkerService>();
         builder.Services.AddHostedService<RetryWorkerService>();
         builder.Services.AddHostedService<RetentionWorkerService>();
         builder.Services.AddHostedService<QueueMetricsService>();

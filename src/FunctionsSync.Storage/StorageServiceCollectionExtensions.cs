@@ -77,6 +77,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IOutbox, TableOutbox>();
         services.TryAddSingleton<IWebhookSignal, StorageWebhookSignal>();
         // Public types with internal constructors (their dependencies are Storage's own): built here.
+        services.TryAddSingleton(sp => new Notifications.AmazonNotificationQueue(
+            sp.GetRequiredService<QueueProvider>(), sp.GetRequiredService<Core.Notifications.AmazonNotificationIntake>(), sp.GetRequiredService<ILogger<Notifications.AmazonNotificationQueue>>()));
         services.TryAddSingleton(sp => new WebhookQueueWorker(
             sp.GetRequiredService<QueueProvider>(), sp.GetRequiredService<WebhookDispatcher>(), sp.GetRequiredService<ILogger<WebhookQueueWorker>>()));
         services.TryAddSingleton(sp => new StorageProbe(sp.GetRequiredService<TableProvider>(), sp.GetRequiredService<QueueProvider>(), sp.GetRequiredService<RecordLayouts>()));

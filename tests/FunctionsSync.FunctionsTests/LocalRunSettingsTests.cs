@@ -40,6 +40,7 @@ public sealed partial class LocalRunSettingsTests
         Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
         // The queue the trigger reads is the one the storage layer writes (no prefix in the sample).
         Assert.Equal("webhookevents", values.GetProperty("WebhookQueueName").GetString());
+        Assert.Equal("amazonnotifications", values.GetProperty("AmazonNotificationQueueName").GetString());
     }
 
     [Fact]

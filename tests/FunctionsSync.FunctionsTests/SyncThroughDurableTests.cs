@@ -72,6 +72,31 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
     }
 
     [Fact]
+    public async Task An_Amazon_order_change_from_the_notification_queue_runs_the_orders_feed_on_the_Durable_engine()
+    {
+        await using var app = await FunctionsApp.StartAsync(storage, simulator, "famznotify", new Dictionary<string, string?> { ["Notifications:AmazonVisibilityDelay"] = "00:00:00" });
+        var (connection, store) = await app.AddStoreAsync("amazon", "A3FUNCNOTIFY", new SimStoreConfig { Orders = 200, Products = 20, Customers = 10, Seed = 38 });
+        var full = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
+        await WaitAsync(app, SyncActivities.InstanceIdFor(full.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!));
+
+        // Changed three minutes ago (SP-API lists a change once it is two minutes old), then notified.
+        store.MutateAt(SimKind.Orders, [17], DateTimeOffset.UtcNow.AddMinutes(-3));
+        var message = $$$"""
+            {"NotificationVersion": "1.0", "NotificationType": "ORDER_CHANGE", "PayloadVersion": "1.0", "EventTime": "2026-12-07T08:00:00.000Z",
+             "Payload": {"OrderChangeNotification": {"NotificationLevel": "OrderLevel", "SellerId": "A3FUNCNOTIFY", "AmazonOrderId": "{{{SimCatalog.AmazonOrderId(17)}}}"}},
+             "NotificationMetadata": {"ApplicationId": "app-id", "SubscriptionId": "subscription-id", "PublishTime": "2026-12-07T08:00:00.000Z", "NotificationId": "{{{Guid.NewGuid()}}}"}}
+            """;
+        await app.Function<Functions.Notifications.AmazonNotificationFunction>().RunAsync(message, app.Client, CancellationToken.None);
+
+        var runs = await Eventually.WaitForAsync(
+            async () => (await app.ApiAsync("GET", $"/api/connections/{connection.Id}/runs?pageSize=10")).Json.GetProperty("runs").EnumerateArray().ToList(),
+            all => all.Any(r => r.GetProperty("trigger").GetString() == "notification" && r.GetProperty("status").GetString() == "succeeded"), Patience);
+        var notified = runs.First(r => r.GetProperty("trigger").GetString() == "notification");
+        Assert.Equal(["orders"], notified.GetProperty("entityTypes").EnumerateArray().Select(t => t.GetString()));
+        await app.AssertStoredEqualsSimulatorAsync(connection, store);
+    }
+
+    [Fact]
     public async Task The_timer_starts_a_scheduled_cycle_that_syncs_every_due_connection()
     {
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "ftimer", new Dictionary<string, string?> { ["Scheduler:DefaultCron"] = "* * * * * *" });

@@ -25,6 +25,7 @@ public sealed class TokenRefreshFunctionTests(AzuriteFixture storage, SimulatorF
         {
             ["Storage:TablePrefix"] = prefix,
             ["WebhookQueueName"] = prefix + "webhookevents",
+            ["AmazonNotificationQueueName"] = prefix + "amazonnotifications",
             ["Marketplaces:OAuth:Clients:etsy:ClientId"] = "app-client",
             ["Marketplaces:OAuth:Clients:etsy:TokenUrl"] = $"{simulator.BaseUrl}/etsy/v3/public/oauth/token",
         };

@@ -46,8 +46,8 @@ public sealed class FreshnessTests(AzuriteFixture storage, SimulatorFixture simu
         Assert.Equal(10, orders.GetProperty("changes").GetInt64());
         Assert.InRange(orders.GetProperty("p95Seconds").GetDouble(), 300, 600);
         Assert.Equal(JsonValueKind.Null, Freshness(late, "customers").ValueKind);
-        var connection = await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync();
-        Assert.Equal(JsonValueKind.String, Optional(connection, "staleSince").ValueKind);
+        // The connection is updated just after its run's end is written: looked at until it shows.
+        await Eventually.WaitForAsync(async () => await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync(), c => Optional(c, "staleSince").ValueKind == JsonValueKind.String);
         var status = await (await client.GetAsync($"/api/connections/{connectionId}/status")).ReadJsonAsync();
         Assert.Equal(JsonValueKind.String, Optional(status, "staleSince").ValueKind);
         var window = Assert.Single(status.GetProperty("freshness").EnumerateArray());
@@ -64,8 +64,7 @@ public sealed class FreshnessTests(AzuriteFixture storage, SimulatorFixture simu
         store.Mutate(SimKind.Orders, 10, DateTimeOffset.UtcNow.AddSeconds(-2));
         var prompt = await RunAsync(client, connectionId, "incremental");
         Assert.InRange(Freshness(prompt, "orders").GetProperty("p95Seconds").GetDouble(), 0, 60);
-        connection = await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync();
-        Assert.Equal(JsonValueKind.Null, Optional(connection, "staleSince").ValueKind);
+        await Eventually.WaitForAsync(async () => await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync(), c => Optional(c, "staleSince").ValueKind == JsonValueKind.Null);
         var events = await WaitForEventsAsync(mock, receiver, 2);
         Assert.Equal(["connection.stale", "connection.fresh"], events.Select(e => e.GetProperty("type").GetString()));
     }

@@ -181,6 +181,81 @@ public sealed class NotificationTests(AzuriteFixture storage, SimulatorFixture s
     private static string Sign(string secret, string body) =>
         Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
 
+    /// <summary>
+    /// Amazon's ORDER_CHANGE notifications, as a forwarder puts them on the service's queue (SP-API's destination is an
+    /// SQS queue): each is routed by its SellerId to the connections of that seller; a malformed message, another type
+    /// and an unknown seller start nothing; with 5 % dropped, 10 % late and 20 % twice, every change is stored.
+    /// </summary>
+    [Fact]
+    public async Task Amazon_order_changes_from_the_notification_queue_start_incremental_runs_that_store_every_change()
+    {
+        // The changes are made three minutes in the past, so SP-API lists them at once and the runs need not wait for it.
+        await using var host = new HostApp(storage, "notifyamzn", new Dictionary<string, string?>
+        {
+            ["Scheduler:EnabledByDefault"] = "false",
+            ["Sync:OverlapWindow"] = "00:00:01",
+            ["Notifications:AmazonVisibilityDelay"] = "00:00:00",
+        });
+        var client = host.Client();
+        var (connectionId, _, store) = await client.RegisterSimulatedAsync(simulator, "org-notify-amazon", "amazon", "A2NOTIFYSELLER", new SimStoreConfig { Orders = 300, Products = 40, Customers = 20, Seed = 96 });
+        var full = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
+        Assert.Equal("succeeded", (await client.WaitForRunAsync(full.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
+        var runsBefore = (await RunsAsync(client, connectionId)).Count;
+
+        var queue = new Azure.Storage.Queues.QueueClient(storage.ConnectionString, host.Settings["Storage:TablePrefix"] + "amazonnotifications",
+            new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        // An ORDER_CHANGE of a seller no connection syncs (the envelope's shape: contracts/amazon/OrderChangeNotification.json).
+        var example = $$$"""
+            {"NotificationVersion": "1.0", "NotificationType": "ORDER_CHANGE", "PayloadVersion": "1.0", "EventTime": "2026-12-07T08:00:00.000Z",
+             "Payload": {"OrderChangeNotification": {"NotificationLevel": "OrderLevel", "SellerId": "A9UNKNOWNSELLER", "AmazonOrderId": "{{{SimCatalog.AmazonOrderId(3)}}}"}},
+             "NotificationMetadata": {"ApplicationId": "app-id", "SubscriptionId": "subscription-id", "PublishTime": "2026-12-07T08:00:00.000Z", "NotificationId": "{{{Guid.NewGuid()}}}"}}
+            """;
+        foreach (var message in new[] { "not json", example.Replace("ORDER_CHANGE", "REPORT_PROCESSING_FINISHED", StringComparison.Ordinal), example })
+        {
+            await queue.SendMessageAsync(message);
+        }
+
+        await Eventually.WaitForAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, count => count == 0, TimeSpan.FromSeconds(30));
+        Assert.Equal(runsBefore, (await RunsAsync(client, connectionId)).Count);
+
+        store.Subscription = new SimSubscription("", "", storage.ConnectionString, queue.Name);
+        simulator.State.Faults = new SimFaults { NotificationDropShare = 0.05, NotificationDelayShare = 0.10, NotificationDelayMs = 1_500, NotificationDuplicateShare = 0.20, Seed = 12 };
+        try
+        {
+            store.Mutate(SimKind.Orders, 30, DateTimeOffset.UtcNow.AddMinutes(-3));
+            var records = host.Services.GetRequiredService<IRecordQuery>();
+            try
+            {
+                try
+            {
+                await Eventually.WaitForAsync(() => ExactAsync(records, connectionId, store, [EntityType.Orders]), exact => exact, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+            }
+            catch (Exception)
+            {
+                Assert.Fail("not exact; notifications: " + string.Join(", ", simulator.State.Notifier.Attempts.Where(a => a.Url == queue.Name).GroupBy(a => a.Status).Select(g => $"{g.Key} x{g.Count()}"))
+                    + "; runs: " + string.Join("\n", (await RunsAsync(client, connectionId)).Select(r => $"{r.GetProperty("trigger")} {r.GetProperty("status")} {r.GetProperty("counters")}")));
+            }
+            }
+            catch (Exception)
+            {
+                Assert.Fail("not exact; notifications: " + string.Join(", ", simulator.State.Notifier.Attempts.Where(a => a.Url == queue.Name).GroupBy(a => a.Status).Select(g => $"{g.Key} x{g.Count()}"))
+                    + "; runs: " + string.Join("\n", (await RunsAsync(client, connectionId)).Select(r => $"{r.GetProperty("trigger")} {r.GetProperty("status")} {r.GetProperty("counters")}")));
+            }
+        }
+        finally
+        {
+            simulator.State.Faults = new SimFaults();
+            store.Subscription = null;
+        }
+
+        var runs = await Eventually.WaitForAsync(() => RunsAsync(client, connectionId), all => all.All(r => r.GetProperty("status").GetString() is "succeeded" or "partial" or "failed" or "cancelled"));
+        var notified = runs.Where(r => r.GetProperty("trigger").GetString() == "notification").ToList();
+        Assert.Equal(runs.Count - runsBefore, notified.Count);
+        Assert.InRange(notified.Count, 1, 15);
+        Assert.All(notified, r => Assert.Equal(["orders"], r.GetProperty("entityTypes").EnumerateArray().Select(t => t.GetString())));
+    }
+
     private static async Task<bool> ExactAsync(IRecordQuery records, string connectionId, SimStore store, EntityType[]? types = null)
     {
         foreach (var type in types ?? [EntityType.Orders, EntityType.Products, EntityType.Customers])

@@ -10,6 +10,13 @@ public interface IConnectionStore
     /// <summary>The connection a receipt import's sync token belongs to.</summary>
     Task<Connection?> FindBySyncTokenAsync(string syncToken, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The live connections to one store of a marketplace, of every organization (a key-range read of an index written at
+    /// registration): how a notification that names a store, not a connection (Amazon's <c>SellerId</c>), finds its
+    /// connections. A connection registered before the index existed is found once it is registered again (idempotent).
+    /// </summary>
+    Task<IReadOnlyList<Connection>> ListByStoreAsync(string marketplace, string externalStoreId, CancellationToken cancellationToken);
+
     /// <summary>Every connection of the organization (of all, given none), deleted ones included: for passes over all of them.</summary>
     Task<IReadOnlyList<Connection>> ListAsync(string? organizationId, CancellationToken cancellationToken);
 

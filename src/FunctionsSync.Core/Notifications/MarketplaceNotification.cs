@@ -11,6 +11,9 @@ namespace FunctionsSync.Core.Notifications;
 /// <param name="EntityTypes">The feeds the change concerns; empty when the topic names none this service reads.</param>
 public sealed record MarketplaceNotification(string? EventId, string Topic, IReadOnlyList<EntityType> EntityTypes)
 {
+    /// <summary>How long after the notification its run starts (the marketplace lists the change only later: Amazon).</summary>
+    public TimeSpan RunDelay { get; init; }
+
     /// <summary>The record a deletion notification names (WooCommerce's <c>*.deleted</c>), to be checked with the marketplace.</summary>
     public (EntityType Type, string Id)? Deleted { get; init; }
 }

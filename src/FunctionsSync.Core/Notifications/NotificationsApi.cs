@@ -42,6 +42,16 @@ public sealed partial class NotificationsApi(
             return await compliance.HandleAsync(connection, notification.Topic, body!, cancellationToken);
         }
 
+        return await AcceptAsync(connection, notification, cancellationToken);
+    }
+
+    /// <summary>
+    /// A notification whose sender was verified, for one of its connections (an HTTP delivery above, or an Amazon
+    /// message from the notification queue): dropped when the connection is not syncing or the change was seen, a
+    /// confirmed deletion tombstoned, otherwise an incremental run of its feeds queued (or noted behind the run in flight).
+    /// </summary>
+    public async Task<ApiResult<NotificationAccepted>> AcceptAsync(Connection connection, MarketplaceNotification notification, CancellationToken cancellationToken)
+    {
         if (notification.EntityTypes.Count == 0 || !connection.Enabled || connection.Health == ConnectionHealth.NeedsAttention)
         {
             return ApiResult.Ok(new NotificationAccepted("ignored", null));
@@ -88,13 +98,13 @@ public sealed partial class NotificationsApi(
 
     private async Task<NotificationAccepted> QueueAsync(Connection connection, MarketplaceNotification notification, CancellationToken cancellationToken)
     {
-        var launched = await launcher.LaunchAsync(connection, SyncMode.Incremental, notification.EntityTypes, RunTrigger.Notification, null, TimeSpan.Zero, cancellationToken);
+        var launched = await launcher.LaunchAsync(connection, SyncMode.Incremental, notification.EntityTypes, RunTrigger.Notification, null, notification.RunDelay, cancellationToken);
         if (launched.Run is null)
         {
             // The run in flight may have read past this change: another follows it. Its end may have come meanwhile
             // (its follow-up found nothing yet), so try once more; what was noted then follows the run queued now.
             await inbox.AddPendingAsync(connection.Id, notification.EntityTypes, time.GetUtcNow(), cancellationToken);
-            launched = await launcher.LaunchAsync(connection, SyncMode.Incremental, notification.EntityTypes, RunTrigger.Notification, null, TimeSpan.Zero, cancellationToken);
+            launched = await launcher.LaunchAsync(connection, SyncMode.Incremental, notification.EntityTypes, RunTrigger.Notification, null, notification.RunDelay, cancellationToken);
             if (launched.Run is null)
             {
                 return new NotificationAccepted("pending", null);

@@ -1,10 +1,8 @@
 using FunctionsSync.Core.Api;
 using FunctionsSync.Core.Jobs;
-using FunctionsSync.Core.Orchestration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace FunctionsSync.Functions.Http;
@@ -16,7 +14,7 @@ namespace FunctionsSync.Functions.Http;
 /// problem. What the handler started (runs, resumed runs, full cycles) becomes Durable orchestrations before the answer
 /// is written, so a 202 names only runs that will run.
 /// </summary>
-public sealed class ApiFunction(ApiPipeline pipeline, SyncActivities activities, IServiceProvider services, TimeProvider time)
+public sealed class ApiFunction(ApiPipeline pipeline, Orchestration.CollectedRunStarter starter, IServiceProvider services)
 {
     public const string Name = "Api";
 
@@ -34,34 +32,8 @@ public sealed class ApiFunction(ApiPipeline pipeline, SyncActivities activities,
 
         using var started = CollectingRunDispatcher.Begin();
         var result = await pipeline.InvokeAsync(http, route!, values, services);
-        await StartAsync(started, client, http.RequestAborted);
+        await starter.StartAsync(started, client, http.RequestAborted);
         return new ApiActionResult(result);
-    }
-
-    private async Task StartAsync(CollectingRunDispatcher.Scope started, DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        foreach (var (job, delay, resumed) in started.Runs)
-        {
-            var instanceId = SyncActivities.InstanceIdFor(job.RunId);
-            if (resumed)
-            {
-                // The paused run's ConnectionSync instance waits for the event: raise it instead of starting a new one.
-                await client.RaiseEventAsync(instanceId, OrchestrationNames.ResumeEvent, null, cancellationToken);
-                continue;
-            }
-
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                OrchestrationNames.ConnectionSync,
-                activities.InputFor(job.RunId, job.ConnectionId),
-                new StartOrchestrationOptions(InstanceId: instanceId, StartAt: delay > TimeSpan.Zero ? time.GetUtcNow() + delay : null),
-                cancellationToken);
-        }
-
-        foreach (var cycle in started.Cycles)
-        {
-            // A crash before it starts leaves its runs queued; the next cycle dispatches stale queued runs again.
-            await client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.SyncCycle, cycle, new StartOrchestrationOptions(InstanceId: cycle.Plan!.CycleId), cancellationToken);
-        }
     }
 
     /// <summary>An answer of the pipeline, written by the one writer both hosts use.</summary>

@@ -13,6 +13,7 @@ public sealed class WorkerPasses
     public const string Jobs = "jobs";
     public const string WebhookQueue = "webhook-queue";
     public const string WebhookSweep = "webhook-sweep";
+    public const string AmazonNotifications = "amazon-notifications";
     public const string ReceiptRetry = "receipt-retry";
     public const string ConflictRetry = "conflict-retry";
     public const string Retention = "retention";

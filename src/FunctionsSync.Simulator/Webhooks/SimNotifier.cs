@@ -31,8 +31,19 @@ public sealed class SimNotifier(SimulatorState state)
 
     internal void Changed(SimStore store, SimKind kind, IReadOnlyList<int> indexes, bool deleted)
     {
-        if (store.Subscription is not { } subscription || store.Marketplace is not ("woocommerce" or "shopify" or "etsy"))
+        if (store.Subscription is not { } subscription || store.Marketplace is not ("woocommerce" or "shopify" or "etsy" or "amazon"))
         {
+            return;
+        }
+
+        // Amazon: ORDER_CHANGE, to the queue of its destination (orders are never deleted there).
+        if (store.Marketplace == "amazon")
+        {
+            if (kind == SimKind.Orders && !deleted && subscription is { QueueConnectionString: { } account, QueueName: { } queueName })
+            {
+                Enqueue(store, account, queueName, indexes);
+            }
+
             return;
         }
 
@@ -58,6 +69,68 @@ public sealed class SimNotifier(SimulatorState state)
             {
                 _ = SendAsync(store, subscription, topic, body, eventId, delay);
             }
+        }
+    }
+
+    /// <summary>Each change as an SP-API <c>ORDER_CHANGE</c> message (contracts/amazon/OrderChangeNotification.json), dropped, delayed and duplicated as the faults say.</summary>
+    private void Enqueue(SimStore store, string account, string queueName, IReadOnlyList<int> indexes)
+    {
+        var queue = new Azure.Storage.Queues.QueueClient(account, queueName, new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        var faults = state.Faults;
+        foreach (var index in indexes)
+        {
+            if (state.Roll() < faults.NotificationDropShare)
+            {
+                continue;
+            }
+
+            var delay = state.Roll() < faults.NotificationDelayShare ? TimeSpan.FromMilliseconds(faults.NotificationDelayMs) : TimeSpan.Zero;
+            var copies = state.Roll() < faults.NotificationDuplicateShare ? 2 : 1;
+            var at = store.Current(SimKind.Orders, index);
+            var now = state.Time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            var body = new JsonObject
+            {
+                ["NotificationVersion"] = "1.0",
+                ["NotificationType"] = "ORDER_CHANGE",
+                ["PayloadVersion"] = "1.0",
+                ["EventTime"] = now,
+                ["Payload"] = new JsonObject
+                {
+                    ["OrderChangeNotification"] = new JsonObject
+                    {
+                        ["NotificationLevel"] = "OrderLevel",
+                        ["SellerId"] = store.StoreId,
+                        ["AmazonOrderId"] = SimCatalog.AmazonOrderId(index),
+                        ["OrderChangeType"] = "OrderStatusChange",
+                        ["OrderChangeTrigger"] = new JsonObject { ["TimeOfOrderChange"] = at.UpdatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), ["ChangeReason"] = "Order status changed" },
+                    },
+                },
+                ["NotificationMetadata"] = new JsonObject
+                {
+                    ["ApplicationId"] = "amzn1.sellerapps.app.simulator",
+                    ["SubscriptionId"] = $"subscription-{store.StoreId}",
+                    ["PublishTime"] = now,
+                    ["NotificationId"] = Guid.NewGuid().ToString(),
+                },
+            }.ToJsonString();
+            for (var copy = 0; copy < copies; copy++)
+            {
+                _ = EnqueueAsync(queue, body, delay);
+            }
+        }
+    }
+
+    private async Task EnqueueAsync(Azure.Storage.Queues.QueueClient queue, string body, TimeSpan delay)
+    {
+        try
+        {
+            await queue.SendMessageAsync(body, delay > TimeSpan.Zero ? delay : null);
+            attempts.Enqueue((queue.Name, "ORDER_CHANGE", 201));
+            Interlocked.Increment(ref sent);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            attempts.Enqueue((queue.Name, "ORDER_CHANGE", ex.Status));
         }
     }
 

@@ -17,6 +17,7 @@ internal static class ConnectionRows
     public const string TokenRow = "token";
     private const string OrganizationPrefix = "org|";
     private const string TokenPrefix = "token|";
+    private const string StorePrefix = "store|";
 
     /// <summary>
     /// The connection's JSON without its credentials (its sync token is only a hash there), and the credentials
@@ -65,6 +66,13 @@ internal static class ConnectionRows
 
     public static TableEntity OrganizationEntry(Connection connection) =>
         new(OrganizationPartition(connection.OrganizationId), TableKeys.Encode(connection.Id));
+
+    /// <summary>The connections to one marketplace store, of every organization: partition <c>store|{marketplace}|{store id}</c>.</summary>
+    public static string StorePartition(string marketplace, string externalStoreId) =>
+        $"{StorePrefix}{TableKeys.Encode(marketplace.Trim().ToLowerInvariant())}|{TableKeys.Encode(externalStoreId.Trim())}";
+
+    public static TableEntity StoreEntry(Connection connection) =>
+        new(StorePartition(connection.Marketplace, connection.ExternalStoreId), TableKeys.Encode(connection.Id));
 
     /// <summary>The token itself is never a key (nor stored): its hash is.</summary>
     public static string TokenPartition(string syncTokenHash) => TokenPrefix + syncTokenHash;

@@ -165,7 +165,16 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
 
     private static Task WriteIndexRowsAsync(TableClient table, Connection connection, CancellationToken cancellationToken) => Task.WhenAll(
         table.UpsertEntityAsync(ConnectionRows.OrganizationEntry(connection), TableUpdateMode.Replace, cancellationToken),
-        table.UpsertEntityAsync(ConnectionRows.TokenEntry(connection), TableUpdateMode.Replace, cancellationToken));
+        table.UpsertEntityAsync(ConnectionRows.TokenEntry(connection), TableUpdateMode.Replace, cancellationToken),
+        table.UpsertEntityAsync(ConnectionRows.StoreEntry(connection), TableUpdateMode.Replace, cancellationToken));
+
+    public async Task<IReadOnlyList<Connection>> ListByStoreAsync(string marketplace, string externalStoreId, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken);
+        var ids = await table.ReadAllAsync(TableQueries.Partition(ConnectionRows.StorePartition(marketplace, externalStoreId)), e => TableKeys.Decode(e.RowKey), cancellationToken, select: ["RowKey"]);
+        var found = await Task.WhenAll(ids.Select(id => GetAsync(id, cancellationToken)));
+        return [.. found.OfType<Connection>().Where(c => c.DeletedAt is null)];
+    }
 
     private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.Connections, cancellationToken);
 }

@@ -21,6 +21,9 @@ public static class TableNames
     public const string WebhookDeliveries = "webhookdeliveries";
     public const string WebhookQueue = "webhookevents";
 
+    /// <summary>Amazon's SP-API notifications, forwarded from its SQS destination (<see cref="Notifications.AmazonNotificationQueue"/>).</summary>
+    public const string AmazonNotificationQueue = "amazonnotifications";
+
     /// <summary>Index partitions (one per purpose) that turn listings across partitions into key-range reads.</summary>
     public const string Indexes = "indexes";
 }

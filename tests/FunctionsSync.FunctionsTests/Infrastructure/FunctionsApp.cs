@@ -58,6 +58,7 @@ public sealed class FunctionsApp : IAsyncDisposable
             ["Secrets:Keys:0:Id"] = TestSecrets.KeyId,
             ["Secrets:Keys:0:Key"] = TestSecrets.KeyMaterial,
             ["WebhookQueueName"] = prefix + "webhookevents",
+            ["AmazonNotificationQueueName"] = prefix + "amazonnotifications",
             ["Api:AdminKey"] = AdminKey,
             ["Sync:PageSize"] = "250",
             ["Marketplaces:BaseDelay"] = "00:00:00.050",
