@@ -47,6 +47,9 @@ public sealed class MedipimAdapter(MarketplaceHttp http, MedipimStreams streams)
 
     private static readonly JsonNode IdOrder = new JsonObject { ["id"] = "ASC" };
 
+    /// <summary>MediPim's catalogues are European: prices are euros unless the connection says otherwise.</summary>
+    private static readonly TextSetting Currency = CommonSettings.Currency with { Default = "EUR" };
+
     public string Marketplace => MarketplaceNames.Medipim;
 
     /// <summary>An API key id and secret (HTTP Basic); prices in EUR unless <c>currency</c> says otherwise (a regional catalogue).</summary>
@@ -54,7 +57,7 @@ public sealed class MedipimAdapter(MarketplaceHttp http, MedipimStreams streams)
     {
         Credentials = ["apiKeyId", "apiKeySecret"],
         PageSize = CommonSettings.PageSize(PageSizes[^1]),
-        Settings = [CommonSettings.Currency with { Default = "EUR" }],
+        Settings = [Currency],
     };
 
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType> { EntityType.Products, EntityType.Prices };
@@ -224,7 +227,7 @@ public sealed class MedipimAdapter(MarketplaceHttp http, MedipimStreams streams)
 
     private (List<CanonicalRecord> Records, List<RejectedRecord> Rejected) Map(IEnumerable<JsonElement> products, EntityType type, Connection connection, string what)
     {
-        var currency = (Requirements.Settings[0] as TextSetting)!.Of(connection)!;
+        var currency = Currency.Of(connection)!;
         return RecordMapper.Map(
             products,
             what,

@@ -53,16 +53,15 @@ public sealed class SimNotifier(SimulatorState state)
             return;
         }
 
-        var faults = state.Faults;
         foreach (var index in indexes)
         {
-            if (state.Roll() < faults.NotificationDropShare)
+            if (Fate() is not { } fate)
             {
                 continue;
             }
 
-            var delay = state.Roll() < faults.NotificationDelayShare ? TimeSpan.FromMilliseconds(faults.NotificationDelayMs) : TimeSpan.Zero;
-            var copies = state.Roll() < faults.NotificationDuplicateShare ? 2 : 1;
+            var (delay, copies) = fate;
+
             var (topic, body) = Describe(store, kind, index, deleted);
             var eventId = Guid.NewGuid().ToString();
             for (var copy = 0; copy < copies; copy++)
@@ -72,20 +71,32 @@ public sealed class SimNotifier(SimulatorState state)
         }
     }
 
+    /// <summary>What the faults make of one notification: null when it is dropped, else its delay and how many copies go.</summary>
+    private (TimeSpan Delay, int Copies)? Fate()
+    {
+        var faults = state.Faults;
+        if (state.Roll() < faults.NotificationDropShare)
+        {
+            return null;
+        }
+
+        var delay = state.Roll() < faults.NotificationDelayShare ? TimeSpan.FromMilliseconds(faults.NotificationDelayMs) : TimeSpan.Zero;
+        return (delay, state.Roll() < faults.NotificationDuplicateShare ? 2 : 1);
+    }
+
     /// <summary>Each change as an SP-API <c>ORDER_CHANGE</c> message (contracts/amazon/OrderChangeNotification.json), dropped, delayed and duplicated as the faults say.</summary>
     private void Enqueue(SimStore store, string account, string queueName, IReadOnlyList<int> indexes)
     {
         var queue = new Azure.Storage.Queues.QueueClient(account, queueName, new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
-        var faults = state.Faults;
         foreach (var index in indexes)
         {
-            if (state.Roll() < faults.NotificationDropShare)
+            if (Fate() is not { } fate)
             {
                 continue;
             }
 
-            var delay = state.Roll() < faults.NotificationDelayShare ? TimeSpan.FromMilliseconds(faults.NotificationDelayMs) : TimeSpan.Zero;
-            var copies = state.Roll() < faults.NotificationDuplicateShare ? 2 : 1;
+            var (delay, copies) = fate;
+
             var at = store.Current(SimKind.Orders, index);
             var now = state.Time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
             var body = new JsonObject

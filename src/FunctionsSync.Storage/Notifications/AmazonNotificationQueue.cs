@@ -23,28 +23,9 @@ public sealed partial class AmazonNotificationQueue
         (this.queues, this.intake, this.logger) = (queues, intake, logger);
 
     /// <summary>Handles one batch of messages; returns how many there were.</summary>
-    public async Task<int> PollAsync(CancellationToken cancellationToken)
-    {
-        var queue = await queues.GetAsync(TableNames.AmazonNotificationQueue, cancellationToken);
-        var messages = (await queue.ReceiveMessagesAsync(16, TimeSpan.FromMinutes(1), cancellationToken)).Value;
-        await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (message, ct) =>
-        {
-            try
-            {
-                await intake.HandleAsync(message.Body.ToString(), ct);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogMessageFailed(ex, message.MessageId, message.DequeueCount);
-                if (message.DequeueCount >= MaxDequeueCount)
-                {
-                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-                }
-            }
-        });
-        return messages.Length;
-    }
+    public async Task<int> PollAsync(CancellationToken cancellationToken) =>
+        await QueueBatch.HandleAsync(await queues.GetAsync(TableNames.AmazonNotificationQueue, cancellationToken), 16, TimeSpan.FromMinutes(1), 4, MaxDequeueCount,
+            intake.HandleAsync, (ex, message) => LogMessageFailed(ex, message.MessageId, message.DequeueCount), cancellationToken);
 
     [LoggerMessage(3102, LogLevel.Warning, "Amazon notification message {MessageId} failed (dequeue {Count})")]
     private partial void LogMessageFailed(Exception exception, string messageId, long count);

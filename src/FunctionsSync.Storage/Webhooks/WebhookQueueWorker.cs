@@ -23,28 +23,9 @@ public sealed partial class WebhookQueueWorker
     private const int MaxDequeueCount = 5;
 
     /// <summary>Handles one batch of messages; returns how many there were.</summary>
-    public async Task<int> PollAsync(CancellationToken cancellationToken)
-    {
-        var queue = await queues.GetAsync(TableNames.WebhookQueue, cancellationToken);
-        var messages = (await queue.ReceiveMessagesAsync(16, TimeSpan.FromMinutes(2), cancellationToken)).Value;
-        await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (message, ct) =>
-        {
-            try
-            {
-                await HandleAsync(message.Body.ToString(), ct);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogMessageFailed(ex, message.MessageId, message.DequeueCount);
-                if (message.DequeueCount >= MaxDequeueCount)
-                {
-                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-                }
-            }
-        });
-        return messages.Length;
-    }
+    public async Task<int> PollAsync(CancellationToken cancellationToken) =>
+        await QueueBatch.HandleAsync(await queues.GetAsync(TableNames.WebhookQueue, cancellationToken), 16, TimeSpan.FromMinutes(2), 8, MaxDequeueCount,
+            HandleAsync, (ex, message) => LogMessageFailed(ex, message.MessageId, message.DequeueCount), cancellationToken);
 
     public async Task HandleAsync(string body, CancellationToken cancellationToken)
     {
