@@ -89,9 +89,9 @@ public sealed class OdooFeed(OdooClient client)
     private static JsonArray Domain(OdooModel model, DateTimeOffset? since, OdooPageToken token)
     {
         var terms = new List<JsonNode>();
-        foreach (var term in model.Domain.Cast<object[]>())
+        foreach (var (field, op, value) in model.Domain)
         {
-            terms.Add(Term(term[0], term[1], term[2]));
+            terms.Add(Term(field, op, value));
         }
 
         if (model.HasActive)

@@ -8,7 +8,7 @@ namespace FunctionsSync.Marketplaces.Odoo;
 /// domain of its own. Field names from contracts/odoo/sync-notes.md; <c>product.pricelist.item</c>'s are verified there
 /// in Odoo's source, the others are the standard names it lists as to be checked on a database's <c>/doc</c> page.
 /// </summary>
-public sealed record OdooModel(string Name, string[] Fields, bool HasActive, object[] Domain)
+public sealed record OdooModel(string Name, string[] Fields, bool HasActive, (string Field, string Operator, string Value)[] Domain)
 {
     public static readonly OdooModel Partners = new("res.partner", ["name", "email", "is_company", "active", "write_date"], true, []);
 
@@ -17,7 +17,7 @@ public sealed record OdooModel(string Name, string[] Fields, bool HasActive, obj
     /// <summary>Fixed prices of a single variant: the pricelist items a price record can stand for (a percentage or formula is a rule, not a price).</summary>
     public static readonly OdooModel PricelistItems = new(
         "product.pricelist.item", ["pricelist_id", "product_id", "currency_id", "fixed_price", "min_quantity", "write_date"], false,
-        [new object[] { "applied_on", "=", "0_product_variant" }, new object[] { "compute_price", "=", "fixed" }]);
+        [("applied_on", "=", "0_product_variant"), ("compute_price", "=", "fixed")]);
 
     public static readonly OdooModel Orders = new("sale.order", ["name", "state", "date_order", "partner_id", "currency_id", "amount_total", "write_date"], false, []);
 
