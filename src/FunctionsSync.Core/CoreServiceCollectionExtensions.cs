@@ -88,6 +88,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<Notifications.NotificationsApi>();
         services.TryAddSingleton<Notifications.AmazonNotificationIntake>();
         services.TryAddSingleton<Privacy.CustomerRedaction>();
+        services.TryAddSingleton<Privacy.ShopRedaction>();
         services.TryAddSingleton<Privacy.ShopifyCompliance>();
         services.TryAddSingleton<EventsApi>();
         services.TryAddSingleton<EventStreamWriter>();

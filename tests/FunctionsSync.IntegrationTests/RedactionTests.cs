@@ -77,6 +77,61 @@ public sealed class RedactionTests(AzuriteFixture storage, SimulatorFixture simu
         Assert.Contains(activity.EnumerateArray(), e => e.GetProperty("action").GetString() == "customer.redacted" && e.GetProperty("subject").GetString() == $"customers {customerId}");
     }
 
+    /// <summary>
+    /// Shopify's <c>shop/redact</c> (48 hours after the app's uninstall): every stored record of the shop is deleted, its
+    /// conflicts drop the marketplace versions they kept, and the connection is disabled; a scan that knows every
+    /// customer's email finds none of them after. A forged request erases nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_shop_redact_erases_every_record_of_the_shop_and_disables_its_connection()
+    {
+        await using var host = new HostApp(storage, Prefix + "shop", new Dictionary<string, string?> { ["Sync:OverlapWindow"] = "00:00:01" });
+        var client = host.Client();
+        const string storeId = "redact-whole-shop";
+        var credentials = new Dictionary<string, string>(SyncHarness.CredentialsFor(MarketplaceNames.Shopify, storeId)) { ["webhookSecret"] = Secret };
+        var store = simulator.State.PutStore(MarketplaceNames.Shopify, storeId, new SimStoreConfig { Orders = 60, Products = 8, Customers = 10, Seed = 98, Credentials = credentials });
+        var connectionId = (await (await client.PostJsonAsync("/api/connections", new
+        {
+            organizationId = "org-redact-shop", marketplace = MarketplaceNames.Shopify, externalStoreId = storeId, name = storeId, credentials,
+            settings = new Dictionary<string, string> { ["baseUrl"] = simulator.BaseUrlFor(MarketplaceNames.Shopify, storeId) },
+        })).ReadJsonAsync()).GetProperty("connectionId").GetString()!;
+        await SyncAsync(client, connectionId, "full");
+
+        // A conflict on an order keeps the marketplace version, with its customer's email.
+        var order = Enumerable.Range(0, 60).Select(i => (Index: i, Order: SimCatalog.Order(store, store.Current(SimKind.Orders, i)))).First(o => o.Order.Email is not null);
+        var orderId = order.Order.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var edited = System.Text.Json.Nodes.JsonNode.Parse((await (await client.GetAsync($"/api/connections/{connectionId}/records/orders/{orderId}")).ReadJsonAsync()).GetProperty("record").GetRawText())!.AsObject();
+        edited["status"] = "held";
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync($"/api/connections/{connectionId}/records/orders/{orderId}", new StringContent(edited.ToJsonString(), Encoding.UTF8, "application/json"))).StatusCode);
+        store.MutateAt(SimKind.Orders, [order.Index], DateTimeOffset.UtcNow);
+        await SyncAsync(client, connectionId, "incremental");
+        var emails = Enumerable.Range(0, 10).Select(i => SimCatalog.Customer(store, store.Current(SimKind.Customers, i)).Email).ToList();
+        var prefix = TestRun.Prefixed(Prefix + "shop");
+        Assert.True((await TableScan.FindAsync(storage, prefix, emails)).Count >= 10, "the customers' emails are stored");
+
+        var body = JsonSerializer.Serialize(new { shop_id = 954890, shop_domain = $"{storeId}.myshopify.com" });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(host, connectionId, body, Sign("not-the-secret", body), "shop/redact")).StatusCode);
+        Assert.NotEmpty(await TableScan.FindAsync(storage, prefix, emails));
+
+        using var redacted = await SendAsync(host, connectionId, body, Sign(Secret, body), "shop/redact");
+        Assert.Equal(HttpStatusCode.OK, redacted.StatusCode);
+        var answer = await redacted.ReadJsonAsync();
+        Assert.Equal("redacted", answer.GetProperty("outcome").GetString());
+        Assert.True(answer.GetProperty("shopRedaction").GetProperty("recordsErased").GetInt64() >= 60 + 8 + 10);
+        Assert.Equal(1, answer.GetProperty("shopRedaction").GetProperty("conflictVersionsDropped").GetInt32());
+
+        Assert.Empty(await TableScan.FindAsync(storage, prefix, emails));
+        foreach (var type in new[] { "orders", "customers", "products", "prices" })
+        {
+            var listed = await (await client.GetAsync($"/api/connections/{connectionId}/records/{type}?includeDeleted=true")).ReadJsonAsync();
+            Assert.Equal(0, listed.GetProperty("records").GetArrayLength());
+        }
+
+        Assert.False((await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync()).GetProperty("enabled").GetBoolean());
+        var activity = (await (await client.GetAsync($"/api/connections/{connectionId}/activity")).ReadJsonAsync()).GetProperty("activity");
+        Assert.Contains(activity.EnumerateArray(), e => e.GetProperty("action").GetString() == "shop.redacted");
+    }
+
     private static async Task SyncAsync(HttpClient client, string connectionId, string mode)
     {
         var triggered = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode })).ReadJsonAsync();
@@ -84,10 +139,10 @@ public sealed class RedactionTests(AzuriteFixture storage, SimulatorFixture simu
         Assert.True(run.GetProperty("status").GetString() is "succeeded" or "partial", run.ToString());
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HostApp host, string connectionId, string body, string signature)
+    private static Task<HttpResponseMessage> SendAsync(HostApp host, string connectionId, string body, string signature, string topic = "customers/redact")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/notifications/{connectionId}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Shopify-Topic", "customers/redact");
+        request.Headers.Add("X-Shopify-Topic", topic);
         request.Headers.Add("X-Shopify-Hmac-Sha256", signature);
         request.Headers.Add("X-Shopify-Webhook-Id", Guid.NewGuid().ToString());
         return host.Client(key: null).SendAsync(request);

@@ -7,4 +7,7 @@ public sealed record NotificationAccepted(string Outcome, string? RunId)
 {
     /// <summary>What a <c>customers/redact</c> erased.</summary>
     public Privacy.RedactionSummary? Redaction { get; init; }
+
+    /// <summary>What a <c>shop/redact</c> erased.</summary>
+    public Privacy.ShopRedactionSummary? ShopRedaction { get; init; }
 }

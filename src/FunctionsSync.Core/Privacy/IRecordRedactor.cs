@@ -5,6 +5,9 @@ namespace FunctionsSync.Core.Privacy;
 /// <summary>Erases personal data from stored records: a point read and a conditional write per record.</summary>
 public interface IRecordRedactor
 {
+    /// <summary>Deletes every stored record of one type of a connection (tombstones too), bucket by bucket; returns how many.</summary>
+    Task<long> PurgeAsync(string connectionId, EntityType entityType, CancellationToken cancellationToken);
+
     /// <summary>Deletes the stored record (its row, versions and all); false when none was stored.</summary>
     Task<bool> EraseAsync(string connectionId, EntityType entityType, string externalId, CancellationToken cancellationToken);
 

@@ -10,9 +10,9 @@ namespace FunctionsSync.Core.Privacy;
 /// notification before they get here: <c>customers/redact</c> erases the customer's personal data
 /// (<see cref="CustomerRedaction"/>); <c>customers/data_request</c> is recorded in the connection's activity for the
 /// operator to answer the store owner from the records API (this service has no channel to the store owner);
-/// <c>shop/redact</c> is not honoured yet (501: Shopify tries again, and the operator sees it refused).
+/// <c>shop/redact</c> erases the shop's data (<see cref="ShopRedaction"/>).
 /// </summary>
-public sealed class ShopifyCompliance(CustomerRedaction redaction, IActivityLog activity, TimeProvider time)
+public sealed class ShopifyCompliance(CustomerRedaction redaction, ShopRedaction shopRedaction, IActivityLog activity, TimeProvider time)
 {
     public static IReadOnlySet<string> Topics { get; } = new HashSet<string>(StringComparer.Ordinal) { "customers/data_request", "customers/redact", "shop/redact" };
 
@@ -20,7 +20,7 @@ public sealed class ShopifyCompliance(CustomerRedaction redaction, IActivityLog 
     {
         if (topic == "shop/redact")
         {
-            return Problems.NotImplemented("shop/redact is not honoured yet: nothing was erased. Delete the connection and its records by hand.");
+            return ApiResult.Ok(new NotificationAccepted("redacted", null) { ShopRedaction = await shopRedaction.RedactAsync(connection, cancellationToken) });
         }
 
         if (!TryRead(body, out var customerId, out var orderIds))

@@ -89,6 +89,32 @@ internal sealed class TableStoredRecords(TableProvider tables, RecordLayouts lay
             return true;
         }, cancellationToken);
 
+    public async Task<long> PurgeAsync(string connectionId, EntityType entityType, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableNames.Records, cancellationToken);
+        // Every bucket a layout of the connection may have written (a layout being changed reads from one, writes to another).
+        var buckets = Math.Max(await layouts.ForReadAsync(connectionId, cancellationToken), await layouts.ForWriteAsync(connectionId, cancellationToken));
+        long deleted = 0;
+        for (var bucket = 0; bucket < buckets; bucket++)
+        {
+            var partition = RecordLayouts.Partition(connectionId, entityType, bucket);
+            var keys = await table.ReadAllAsync(TableQueries.Partition(partition), e => e.RowKey, cancellationToken, select: ["RowKey"]);
+            foreach (var chunk in keys.Chunk(TableBatch.MaxActions))
+            {
+                var batch = new TableBatch();
+                foreach (var key in chunk)
+                {
+                    batch.Delete(new TableEntity(partition, key), null);
+                }
+
+                await batch.SubmitAsync(table, cancellationToken);
+                deleted += chunk.Length;
+            }
+        }
+
+        return deleted;
+    }
+
     public async Task<bool> EraseAsync(string connectionId, EntityType entityType, string externalId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableNames.Records, cancellationToken);
