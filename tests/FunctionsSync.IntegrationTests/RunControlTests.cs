@@ -49,11 +49,12 @@ public sealed class RunControlTests(AzuriteFixture storage, SimulatorFixture sim
 
     /// <summary>
     /// A run cancelled at the instant a worker takes its job from the queue (the cancel is sent as the message is handed
-    /// over, racing the worker), fifty times: every one ends cancelled and none starts, reads the marketplace or
-    /// stores a record.
+    /// over, racing the worker), fifty times: every one ends cancelled, and none reads the marketplace or stores a
+    /// record. Most never start; a cancel that lands between the runner's look at the run's requests and its start (the
+    /// runner holds the lease, so the cancel is left for it) is seen at the first page's check, before any request.
     /// </summary>
     [Fact]
-    public async Task A_run_cancelled_as_a_worker_takes_its_job_ends_cancelled_and_never_starts_fifty_times_in_a_row()
+    public async Task A_run_cancelled_as_a_worker_takes_its_job_ends_cancelled_without_reading_anything_fifty_times_in_a_row()
     {
         HttpClient? client = null;
         var cancels = new System.Collections.Concurrent.ConcurrentBag<Task<HttpResponseMessage>>();
@@ -69,6 +70,7 @@ public sealed class RunControlTests(AzuriteFixture storage, SimulatorFixture sim
         var (api, connectionId, store) = await SetUpAsync(host, "control-race");
         client = api;
 
+        var started = 0;
         for (var i = 0; i < 50; i++)
         {
             var triggered = await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" });
@@ -76,9 +78,12 @@ public sealed class RunControlTests(AzuriteFixture storage, SimulatorFixture sim
             var runId = (await triggered.ReadJsonAsync()).GetProperty("runs")[0].GetProperty("runId").GetString()!;
             var run = await client.WaitForRunAsync(runId, TimeSpan.FromSeconds(30));
             Assert.True(run.GetProperty("status").GetString() == "cancelled", $"run {i}: {run}");
-            Assert.True(run.GetProperty("attempts").GetInt32() == 0, $"run {i} started: {run}");
-            Assert.False(run.TryGetProperty("startedAt", out var started) && started.ValueKind != JsonValueKind.Null, $"run {i} started: {run}");
+            Assert.True(run.GetProperty("attempts").GetInt32() <= 1, $"run {i} ran more than once: {run}");
+            Assert.True(run.GetProperty("marketplaceCalls").GetProperty("requests").GetInt32() == 0 && Processed(run) == 0, $"run {i} read the marketplace: {run}");
+            started += run.GetProperty("attempts").GetInt32();
         }
+
+        Assert.True(started < 10, $"{started} of 50 runs started before their cancel was seen");
 
         // A job may be received again (deferred while the connection was busy): its run ended already (409).
         Assert.True(cancels.Count >= 50, $"{cancels.Count} cancels");
