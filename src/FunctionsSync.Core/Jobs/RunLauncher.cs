@@ -14,10 +14,12 @@ namespace FunctionsSync.Core.Jobs;
 public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher, Events.LiveEvents events, TimeProvider time)
 {
     /// <summary>Queues the run and hands it to the dispatcher.</summary>
+    /// <param name="window">A backfill's range (with <see cref="SyncMode.Backfill"/>).</param>
     public async Task<LaunchResult> LaunchAsync(
-        Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, string? cycleId, TimeSpan delay, CancellationToken cancellationToken)
+        Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, string? cycleId, TimeSpan delay, CancellationToken cancellationToken,
+        BackfillWindow? window = null)
     {
-        var result = await QueueAsync(connection, mode, entityTypes, trigger, cancellationToken);
+        var result = await QueueAsync(connection, mode, entityTypes, trigger, cancellationToken, window: window);
         if (result.Run is { } run)
         {
             await dispatcher.DispatchAsync(JobFor(run, cycleId), delay, cancellationToken);
@@ -30,20 +32,8 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
     /// Queues a backfill of <paramref name="window"/> on the connection's backfill lane and dispatches it; refused (with
     /// the run in flight there) while another backfill of the connection is.
     /// </summary>
-    public async Task<LaunchResult> LaunchBackfillAsync(Connection connection, IReadOnlyList<EntityType> entityTypes, BackfillWindow window, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var run = NewRun(RunIds.New(connection.Id, now), connection, SyncMode.Backfill, entityTypes, RunTrigger.Manual, now) with { Window = window };
-        var queued = await state.TryQueueRunAsync(run, null, null, cancellationToken);
-        if (!queued.Queued)
-        {
-            return new LaunchResult(null, queued.ActiveRunId);
-        }
-
-        events.Run(Events.LiveEventTypes.RunQueued, run);
-        await dispatcher.DispatchAsync(JobFor(run, null), TimeSpan.Zero, cancellationToken);
-        return new LaunchResult(run, null);
-    }
+    public Task<LaunchResult> LaunchBackfillAsync(Connection connection, IReadOnlyList<EntityType> entityTypes, BackfillWindow window, CancellationToken cancellationToken) =>
+        LaunchAsync(connection, SyncMode.Backfill, entityTypes, RunTrigger.Manual, null, TimeSpan.Zero, cancellationToken, window);
 
     public static SyncJob JobFor(SyncRun run, string? cycleId) =>
         new(run.RunId, run.ConnectionId, run.OrganizationId, run.Mode, run.EntityTypes, run.Trigger, cycleId);
@@ -53,10 +43,11 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
     /// </summary>
     /// <param name="known">The connection's sync state as just listed (saves a read), or null.</param>
     public async Task<LaunchResult> QueueAsync(
-        Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, CancellationToken cancellationToken, ConnectionSyncState? known = null)
+        Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, CancellationToken cancellationToken, ConnectionSyncState? known = null,
+        BackfillWindow? window = null)
     {
         var now = time.GetUtcNow();
-        var run = NewRun(RunIds.New(connection.Id, now), connection, mode, entityTypes, trigger, now);
+        var run = NewRun(RunIds.New(connection.Id, now), connection, mode, entityTypes, trigger, now) with { Window = window };
         var queued = await state.TryQueueRunAsync(run, known, null, cancellationToken);
         if (!queued.Queued)
         {

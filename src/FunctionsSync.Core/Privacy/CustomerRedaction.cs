@@ -1,7 +1,6 @@
 using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Records;
-using FunctionsSync.Core.Webhooks;
 
 namespace FunctionsSync.Core.Privacy;
 
@@ -31,15 +30,10 @@ public sealed class CustomerRedaction(IRecordRedactor records, IConflictStore co
 
         var subjects = orderIds.Select(id => (EntityType.Orders, id)).Append((EntityType.Customers, customerId));
         var ids = subjects.SelectMany(s => Enum.GetValues<ConflictType>().Select(type => ConflictTypes.IdFor(connection.Id, type, s.Item1, s.Item2))).ToList();
-        var held = (await conflicts.GetManyAsync(connection.Id, ids, cancellationToken)).Values.Where(c => c.SourceJson is not null).ToList();
-        if (held.Count > 0)
-        {
-            await conflicts.SaveAsync(connection.Id, [.. held.Select(c => (c with { SourceJson = null, UpdatedAt = time.GetUtcNow() }, (OutboxEvent?)null))], cancellationToken);
-        }
-
-        var summary = new RedactionSummary(customerErased, orders, held.Count);
+        var dropped = await ConflictSources.DropAsync(conflicts, connection.Id, (await conflicts.GetManyAsync(connection.Id, ids, cancellationToken)).Values, time.GetUtcNow(), cancellationToken);
+        var summary = new RedactionSummary(customerErased, orders, dropped);
         await activity.AppendAsync(new ActivityEntry(connection.Id, time.GetUtcNow(), Actor, "customer.redacted", $"customers {customerId}",
-            $"Erased: customer record {(customerErased ? "deleted" : "not stored")}, {orders} of {orderIds.Count} orders without email and customer, {held.Count} conflict versions dropped."), cancellationToken);
+            $"Erased: customer record {(customerErased ? "deleted" : "not stored")}, {orders} of {orderIds.Count} orders without email and customer, {dropped} conflict versions dropped."), cancellationToken);
         return summary;
     }
 

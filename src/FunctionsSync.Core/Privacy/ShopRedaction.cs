@@ -1,7 +1,6 @@
 using FunctionsSync.Core.Conflicts;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Records;
-using FunctionsSync.Core.Webhooks;
 
 namespace FunctionsSync.Core.Privacy;
 
@@ -33,13 +32,7 @@ public sealed class ShopRedaction(IRecordRedactor records, IConflictStore confli
         do
         {
             var page = await conflicts.ListAsync(new ConflictQuery(null, connection.Id, null, ConflictPage, token), cancellationToken);
-            var held = page.Items.Where(c => c.SourceJson is not null).ToList();
-            if (held.Count > 0)
-            {
-                await conflicts.SaveAsync(connection.Id, [.. held.Select(c => (c with { SourceJson = null, UpdatedAt = time.GetUtcNow() }, (OutboxEvent?)null))], cancellationToken);
-                dropped += held.Count;
-            }
-
+            dropped += await ConflictSources.DropAsync(conflicts, connection.Id, page.Items, time.GetUtcNow(), cancellationToken);
             token = page.ContinuationToken;
         }
         while (token is not null);

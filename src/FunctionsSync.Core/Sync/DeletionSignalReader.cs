@@ -54,10 +54,10 @@ public sealed class DeletionSignalReader(IRecordReconciliation reconciliation, R
             if (tombstoned > 0)
             {
                 logger.Tombstoned(attempt.Run.RunId, tombstoned, entity.EntityType.ToWire());
-                attempt.Record(attempt.Run.WithEntity(entity with { Counters = entity.Counters with { Deleted = entity.Counters.Deleted + tombstoned } }));
+                cursor = attempt.Tombstoned(entity.EntityType, tombstoned) ?? cursor;
             }
 
-            cursors.Add(cursor with { DeletionsReadTo = readTo > since ? readTo : since, StoredRecords = Math.Max(0, cursor.StoredRecords - tombstoned) });
+            cursors.Add(cursor with { DeletionsReadTo = readTo > since ? readTo : since });
         }
 
         return cursors;

@@ -67,6 +67,20 @@ internal sealed class RunAttempt(
     /// <summary>A page's checkpoint carrying <paramref name="cursor"/> was begun: the feed resumes from it.</summary>
     public void Checkpointed(EntityCursor cursor) => cursors[cursor.EntityType] = cursor;
 
+    /// <summary>
+    /// A feed's records became tombstones: the entity's <c>deleted</c> counter goes up and its cursor's stored count down
+    /// by <paramref name="count"/>; returns that cursor (null when the feed has none), to be saved with the run's end.
+    /// </summary>
+    public EntityCursor? Tombstoned(EntityType type, long count)
+    {
+        if (Run.Entity(type) is { } entity)
+        {
+            Record(Run.WithEntity(entity with { Counters = entity.Counters with { Deleted = entity.Counters.Deleted + count } }));
+        }
+
+        return StoredCursor(type) is { } cursor ? cursor with { StoredRecords = Math.Max(0, cursor.StoredRecords - count) } : null;
+    }
+
     /// <summary>Every feed is done.</summary>
     public void FeedsDone() => Cursor = null;
 

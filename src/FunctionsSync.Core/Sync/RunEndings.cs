@@ -135,11 +135,14 @@ public sealed class RunEndings(
 
             var tombstones = await reconciliation.TombstoneUnseenAsync(
                 new(attempt.Run.RunId, attempt.Connection.Id, attempt.Connection.OrganizationId, attempt.Connection.Marketplace, entity.EntityType, Now), CancellationToken.None);
-            attempt.Record(attempt.Run.WithEntity(entity with { Counters = entity.Counters with { Deleted = entity.Counters.Deleted + tombstones.Count } }));
-            if (tombstones.Count > 0 && attempt.StoredCursor(entity.EntityType) is { } cursor)
+            if (tombstones.Count > 0)
             {
                 logger.Tombstoned(attempt.Run.RunId, tombstones.Count, type);
-                cursors.Add(cursor with { StoredRecords = Math.Max(0, cursor.StoredRecords - tombstones.Count) });
+                if (attempt.Tombstoned(entity.EntityType, tombstones.Count) is { } cursor)
+                {
+                    cursors.Add(cursor);
+                }
+
                 await checkpoints.SignalAsync(tombstones.Events);
             }
         }

@@ -19,11 +19,11 @@ public static class SimOdoo
     /// <summary>Every record of <paramref name="model"/>, in id order.</summary>
     public static IEnumerable<JsonObject> Records(SimStore store, string model) => model switch
     {
-        "res.partner" => Each(store, SimKind.Customers).Select(at => Partner(store, at)),
-        "product.product" => Each(store, SimKind.Products).Select(at => Product(store, at)),
-        "product.pricelist.item" => Each(store, SimKind.Products).Where(at => at.Index % 5 is 0 or 1).Select(at => PricelistItem(store, at)),
-        "sale.order" => Each(store, SimKind.Orders).Select(at => Order(store, at)),
-        "sale.order.line" => Each(store, SimKind.Orders).SelectMany(at => Lines(store, at)),
+        "res.partner" => store.Existing(SimKind.Customers).Select(at => Partner(store, at)),
+        "product.product" => store.Existing(SimKind.Products).Select(at => Product(store, at)),
+        "product.pricelist.item" => store.Existing(SimKind.Products).Where(at => at.Index % 5 is 0 or 1).Select(at => PricelistItem(store, at)),
+        "sale.order" => store.Existing(SimKind.Orders).Select(at => Order(store, at)),
+        "sale.order.line" => store.Existing(SimKind.Orders).SelectMany(at => Lines(store, at)),
         _ => [],
     };
 
@@ -38,9 +38,6 @@ public static class SimOdoo
     public static bool HasFixedPrice(int productIndex) => productIndex % 5 == 0;
 
     public static decimal FixedPrice(SimProduct product) => Math.Round(product.Variants[0].Price * 0.9m, 2);
-
-    private static IEnumerable<SimRef> Each(SimStore store, SimKind kind) =>
-        Enumerable.Range(0, store.Count(kind)).Where(i => store.Exists(kind, i)).Select(i => store.Current(kind, i));
 
     private static JsonObject Partner(SimStore store, SimRef at)
     {

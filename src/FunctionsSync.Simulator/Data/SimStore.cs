@@ -153,6 +153,9 @@ public sealed class SimStore
         }
     }
 
+    /// <summary>Every record of <paramref name="kind"/> that exists, as it stands now, in index order.</summary>
+    public IEnumerable<SimRef> Existing(SimKind kind) => Enumerable.Range(0, Count(kind)).Where(i => Exists(kind, i)).Select(i => Current(kind, i));
+
     /// <summary>Whether the record at <paramref name="index"/> exists (was seeded and not deleted).</summary>
     public bool Exists(SimKind kind, int index)
     {

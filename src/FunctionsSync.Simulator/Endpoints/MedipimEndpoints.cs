@@ -84,10 +84,7 @@ internal static class MedipimEndpoints
 
             var byId = sort.Name == "id";
             var descending = sort.Value.GetString() == "DESC";
-            IEnumerable<SimRef> matching = Enumerable.Range(0, store.Count(SimKind.Products))
-                .Where(i => store.Exists(SimKind.Products, i))
-                .Select(i => store.Current(SimKind.Products, i))
-                .Where(at => filter.Matches(store, at));
+            IEnumerable<SimRef> matching = store.Existing(SimKind.Products).Where(at => filter.Matches(store, at));
             if (!byId)
             {
                 matching = matching.OrderBy(at => at.UpdatedAt).ThenBy(at => at.Index);
@@ -100,7 +97,7 @@ internal static class MedipimEndpoints
 
             if (!paged)
             {
-                return Stream(store, matching, http!, state!);
+                return Stream(store, [.. matching], http!, state!);
             }
 
             if (!root.TryGetProperty("page", out var page) || page.ValueKind != JsonValueKind.Object
@@ -134,9 +131,9 @@ internal static class MedipimEndpoints
     /// The stream: the total counted first, then one line per product, written and flushed as it goes (paced by the
     /// <c>downloadBytesPerSecond</c> fault); cut off (the connection aborted) when the download-cut fault is on.
     /// </summary>
-    private static SimResult Stream(SimStore store, IEnumerable<SimRef> matching, HttpContext http, SimulatorState state)
+    private static SimResult Stream(SimStore store, IReadOnlyList<SimRef> matching, HttpContext http, SimulatorState state)
     {
-        var total = matching.Count();
+        var total = matching.Count;
         if (total == 0)
         {
             return SimResult.Streamed(Results.NoContent());
@@ -185,23 +182,6 @@ internal static class MedipimEndpoints
         }, "application/x-ndjson"));
     }
 
-    private static bool Authorize(SimStore store, HttpRequest request)
-    {
-        var id = store.Config.Credentials.GetValueOrDefault("apiKeyId");
-        var secret = store.Config.Credentials.GetValueOrDefault("apiKeySecret");
-        var header = request.Headers.Authorization.ToString();
-        if (id is null || secret is null || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim())) == $"{id}:{secret}";
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
+    private static bool Authorize(SimStore store, HttpRequest request) =>
+        SimResponder.BasicMatches(request, store.Config.Credentials.GetValueOrDefault("apiKeyId"), store.Config.Credentials.GetValueOrDefault("apiKeySecret"));
 }

@@ -123,6 +123,25 @@ internal static class SimResponder
         return page;
     }
 
+    /// <summary>Whether the request's HTTP Basic credentials are <paramref name="user"/> and <paramref name="password"/> (false when either is not set).</summary>
+    public static bool BasicMatches(HttpRequest request, string? user, string? password)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (user is null || password is null || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim())) == $"{user}:{password}";
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     public static IResult BadRequest(object body) => Results.Json(body, statusCode: StatusCodes.Status400BadRequest);
 
     public static string Money(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);

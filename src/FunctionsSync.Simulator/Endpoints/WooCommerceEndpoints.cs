@@ -37,20 +37,10 @@ internal static class WooCommerceEndpoints
             return false;
         }
 
-        var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                return Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim())) == $"{key}:{secret}";
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
-        }
-
-        return request.Query["consumer_key"] == key && request.Query["consumer_secret"] == secret;
+        // Basic authentication over HTTPS, else the keys as query parameters (woocommerce/_authentication.md).
+        return request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
+            ? SimResponder.BasicMatches(request, key, secret)
+            : request.Query["consumer_key"] == key && request.Query["consumer_secret"] == secret;
     }
 
     private static IResult Invalid(string param) =>
@@ -103,7 +93,7 @@ internal static class WooCommerceEndpoints
         IEnumerable<SimRef> records = request.OrderBy switch
         {
             "modified" => store.Feed(kind, new FeedQuery(request.ModifiedAfter, MinExclusive: true, request.MaxModified)),
-            _ => Enumerable.Range(0, store.Count(kind)).Where(i => store.Exists(kind, i)).Select(i => store.Current(kind, i)).Where(at => request.Admits(at.UpdatedAt)),
+            _ => store.Existing(kind).Where(at => request.Admits(at.UpdatedAt)),
         };
         if (kind == SimKind.Customers && request.OrderBy == "name")
         {
