@@ -72,15 +72,16 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
     }
 
     [Fact]
-    public async Task An_Amazon_order_change_from_the_notification_queue_runs_the_orders_feed_on_the_Durable_engine()
+    public async Task An_Amazon_order_change_from_the_notification_queue_reads_the_named_order_on_the_Durable_engine()
     {
-        await using var app = await FunctionsApp.StartAsync(storage, simulator, "famznotify", new Dictionary<string, string?> { ["Notifications:AmazonVisibilityDelay"] = "00:00:00" });
+        // The default AmazonVisibilityDelay stays: a run reading the named order by getOrder does not wait for searchOrders.
+        await using var app = await FunctionsApp.StartAsync(storage, simulator, "famznotify");
         var (connection, store) = await app.AddStoreAsync("amazon", "A3FUNCNOTIFY", new SimStoreConfig { Orders = 200, Products = 20, Customers = 10, Seed = 38 });
         var full = await app.ApiAsync("POST", "/api/sync/trigger", new { connectionIds = new[] { connection.Id }, mode = "full" });
         await WaitAsync(app, SyncActivities.InstanceIdFor(full.Json.GetProperty("runs")[0].GetProperty("runId").GetString()!));
 
-        // Changed three minutes ago (SP-API lists a change once it is two minutes old), then notified.
-        store.MutateAt(SimKind.Orders, [17], DateTimeOffset.UtcNow.AddMinutes(-3));
+        // Changed now, then notified: getOrder shows it at once (searchOrders would list it two minutes later).
+        store.MutateAt(SimKind.Orders, [17], DateTimeOffset.UtcNow);
         var message = $$$"""
             {"NotificationVersion": "1.0", "NotificationType": "ORDER_CHANGE", "PayloadVersion": "1.0", "EventTime": "2026-12-07T08:00:00.000Z",
              "Payload": {"OrderChangeNotification": {"NotificationLevel": "OrderLevel", "SellerId": "A3FUNCNOTIFY", "AmazonOrderId": "{{{SimCatalog.AmazonOrderId(17)}}}"}},
@@ -93,6 +94,8 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
             all => all.Any(r => r.GetProperty("trigger").GetString() == "notification" && r.GetProperty("status").GetString() == "succeeded"), Patience);
         var notified = runs.First(r => r.GetProperty("trigger").GetString() == "notification");
         Assert.Equal(["orders"], notified.GetProperty("entityTypes").EnumerateArray().Select(t => t.GetString()));
+        var orders = notified.GetProperty("entities")[0];
+        Assert.Equal((1, 1L, 1L), (orders.GetProperty("targeted").GetInt32(), orders.GetProperty("counters").GetProperty("processed").GetInt64(), orders.GetProperty("counters").GetProperty("updated").GetInt64()));
         await app.AssertStoredEqualsSimulatorAsync(connection, store);
     }
 

@@ -47,6 +47,8 @@ public sealed class NotificationTests(AzuriteFixture storage, SimulatorFixture s
         var full = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "full" })).ReadJsonAsync();
         Assert.Equal("succeeded", (await client.WaitForRunAsync(full.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
         var runsBefore = await RunsAsync(client, connectionId);
+        var marksBefore = await MarksAsync(client, connectionId);
+        var requestsSince = simulator.State.Time.GetUtcNow();
 
         // A forged notification (signed with another secret) and an unsigned one: 401, nothing started.
         var body = "{\"id\": 1}";
@@ -71,19 +73,21 @@ public sealed class NotificationTests(AzuriteFixture storage, SimulatorFixture s
         // The app's subscription; then 60 changes, with 5 % of their notifications dropped, 10 % late, 20 % twice.
         store.Subscription = new SimSubscription($"{baseUrl}/api/notifications/{connectionId}", Secret);
         simulator.State.Faults = new SimFaults { NotificationDropShare = 0.05, NotificationDelayShare = 0.10, NotificationDelayMs = 1_500, NotificationDuplicateShare = 0.20, Seed = 11 };
+        List<(SimKind Kind, int Index)> changed;
         try
         {
-            store.Mutate(SimKind.Orders, 40, DateTimeOffset.UtcNow);
-            store.Mutate(SimKind.Products, 12, DateTimeOffset.UtcNow);
-            store.Mutate(SimKind.Customers, 8, DateTimeOffset.UtcNow);
-            var records = host.Services.GetRequiredService<IRecordQuery>();
+            changed = [.. new[] { (SimKind.Orders, 40), (SimKind.Products, 12), (SimKind.Customers, 8) }
+                .SelectMany(c => store.Mutate(c.Item1, c.Item2, DateTimeOffset.UtcNow).Select(index => (c.Item1, index)))];
+            // Each change whose notification came is stored by the run it started, which reads just the records named.
+            var notifiedChanges = changed.Except(Dropped(store)).ToList();
+            var stored = host.Services.GetRequiredService<IStoredRecords>();
             try
             {
-                await Eventually.WaitForAsync(() => ExactAsync(records, connectionId, store), exact => exact, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+                await Eventually.WaitForAsync(() => StoredAsync(stored, connectionId, store, notifiedChanges), all => all, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
             }
             catch (Exception)
             {
-                Assert.Fail("not exact; notifications: " + string.Join(", ", simulator.State.Notifier.Attempts.GroupBy(a => (a.Topic, a.Status)).Select(g => $"{g.Key.Topic} {g.Key.Status} x{g.Count()}")) + "; runs: " + string.Join("\n", (await RunsAsync(client, connectionId)).Select(r => $"{r.GetProperty("trigger")} {r.GetProperty("status")} {r.GetProperty("counters")} {(r.TryGetProperty("error", out var e) ? e.ToString() : "")}")));
+                Assert.Fail("not stored; notifications: " + string.Join(", ", simulator.State.Notifier.Attempts.GroupBy(a => (a.Topic, a.Status)).Select(g => $"{g.Key.Topic} {g.Key.Status} x{g.Count()}")) + "; runs: " + string.Join("\n", (await RunsAsync(client, connectionId)).Select(r => $"{r.GetProperty("trigger")} {r.GetProperty("status")} {r.GetProperty("counters")} {(r.TryGetProperty("error", out var e) ? e.ToString() : "")}")));
             }
         }
         finally
@@ -102,11 +106,28 @@ public sealed class NotificationTests(AzuriteFixture storage, SimulatorFixture s
         Assert.Equal(runs.Count - runsBefore.Count, notified.Count);
         Assert.InRange(notified.Count, 1, 15);
         Assert.All(notified, r => Assert.Equal("incremental", r.GetProperty("mode").GetString()));
+        // Each read just the records named (at most the 40 orders changed), and moved no feed's mark.
+        Assert.All(notified.SelectMany(r => r.GetProperty("entities").EnumerateArray()), e => Assert.InRange(e.GetProperty("targeted").GetInt32(), 1, 40));
+        Assert.All(notified.SelectMany(r => r.GetProperty("entities").EnumerateArray()).Where(e => e.GetProperty("entityType").GetString() != "prices"),
+            e => Assert.InRange(e.GetProperty("counters").GetProperty("processed").GetInt64(), 0, e.GetProperty("targeted").GetInt32()));
+        if (marketplace == "woocommerce")
+        {
+            // By include only: no list read from a mark, no walk of the customers.
+            var lists = simulator.State.Requests.Where(r => r.At >= requestsSince && r.StoreId == storeId && !r.Path.Contains("/variations", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(lists);
+            Assert.All(lists, r => Assert.Contains("include=", r.Path, StringComparison.Ordinal));
+        }
+
+        Assert.Equal(marksBefore, await MarksAsync(client, connectionId));
         // Within seconds: 95 % of the changes the notified runs stored landed within 10 s of being made.
         var slowest = notified.SelectMany(r => r.GetProperty("entities").EnumerateArray())
             .Where(e => e.TryGetProperty("freshness", out var f) && f.ValueKind == JsonValueKind.Object)
             .Max(e => e.GetProperty("freshness").GetProperty("p95Seconds").GetDouble());
         Assert.InRange(slowest, 0, 10);
+
+        // The changes whose notification was lost are the schedule's sweep's: an incremental run from the marks stores them.
+        await SweepAsync(client, connectionId);
+        Assert.True(await ExactAsync(host.Services.GetRequiredService<IRecordQuery>(), connectionId, store));
     }
 
     /// <summary>
@@ -189,12 +210,12 @@ public sealed class NotificationTests(AzuriteFixture storage, SimulatorFixture s
     [Fact]
     public async Task Amazon_order_changes_from_the_notification_queue_start_incremental_runs_that_store_every_change()
     {
-        // The changes are made three minutes in the past, so SP-API lists them at once and the runs need not wait for it.
+        // The default AmazonVisibilityDelay (2 min 10 s) stays: a run that reads the named orders by getOrder starts at once.
+        // The changes are made three minutes in the past, so that the sweep's searchOrders lists them.
         await using var host = new HostApp(storage, "notifyamzn", new Dictionary<string, string?>
         {
             ["Scheduler:EnabledByDefault"] = "false",
             ["Sync:OverlapWindow"] = "00:00:01",
-            ["Notifications:AmazonVisibilityDelay"] = "00:00:00",
         });
         var client = host.Client();
         var (connectionId, _, store) = await client.RegisterSimulatedAsync(simulator, "org-notify-amazon", "amazon", "A2NOTIFYSELLER", new SimStoreConfig { Orders = 300, Products = 40, Customers = 20, Seed = 96 });
@@ -219,27 +240,21 @@ public sealed class NotificationTests(AzuriteFixture storage, SimulatorFixture s
         await Eventually.WaitForAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, count => count == 0, TimeSpan.FromSeconds(30));
         Assert.Equal(runsBefore, (await RunsAsync(client, connectionId)).Count);
 
+        var requestsSince = simulator.State.Time.GetUtcNow();
         store.Subscription = new SimSubscription("", "", storage.ConnectionString, queue.Name);
         simulator.State.Faults = new SimFaults { NotificationDropShare = 0.05, NotificationDelayShare = 0.10, NotificationDelayMs = 1_500, NotificationDuplicateShare = 0.20, Seed = 12 };
         try
         {
-            store.Mutate(SimKind.Orders, 30, DateTimeOffset.UtcNow.AddMinutes(-3));
-            var records = host.Services.GetRequiredService<IRecordQuery>();
+            var changed = store.Mutate(SimKind.Orders, 30, DateTimeOffset.UtcNow.AddMinutes(-3)).Select(index => (SimKind.Orders, index)).ToList();
+            var notifiedChanges = changed.Except(Dropped(store)).ToList();
+            var stored = host.Services.GetRequiredService<IStoredRecords>();
             try
             {
-                try
-            {
-                await Eventually.WaitForAsync(() => ExactAsync(records, connectionId, store, [EntityType.Orders]), exact => exact, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+                await Eventually.WaitForAsync(() => StoredAsync(stored, connectionId, store, notifiedChanges), all => all, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
             }
             catch (Exception)
             {
-                Assert.Fail("not exact; notifications: " + string.Join(", ", simulator.State.Notifier.Attempts.Where(a => a.Url == queue.Name).GroupBy(a => a.Status).Select(g => $"{g.Key} x{g.Count()}"))
-                    + "; runs: " + string.Join("\n", (await RunsAsync(client, connectionId)).Select(r => $"{r.GetProperty("trigger")} {r.GetProperty("status")} {r.GetProperty("counters")}")));
-            }
-            }
-            catch (Exception)
-            {
-                Assert.Fail("not exact; notifications: " + string.Join(", ", simulator.State.Notifier.Attempts.Where(a => a.Url == queue.Name).GroupBy(a => a.Status).Select(g => $"{g.Key} x{g.Count()}"))
+                Assert.Fail("not stored; notifications: " + string.Join(", ", simulator.State.Notifier.Attempts.Where(a => a.Url == queue.Name).GroupBy(a => a.Status).Select(g => $"{g.Key} x{g.Count()}"))
                     + "; runs: " + string.Join("\n", (await RunsAsync(client, connectionId)).Select(r => $"{r.GetProperty("trigger")} {r.GetProperty("status")} {r.GetProperty("counters")}")));
             }
         }
@@ -254,6 +269,52 @@ public sealed class NotificationTests(AzuriteFixture storage, SimulatorFixture s
         Assert.Equal(runs.Count - runsBefore, notified.Count);
         Assert.InRange(notified.Count, 1, 15);
         Assert.All(notified, r => Assert.Equal(["orders"], r.GetProperty("entityTypes").EnumerateArray().Select(t => t.GetString())));
+        Assert.All(notified, r => Assert.InRange(r.GetProperty("entities")[0].GetProperty("targeted").GetInt32(), 1, 30));
+        // By getOrder only: searchOrders waits for the sweep.
+        var reads = simulator.State.Requests.Where(r => r.At >= requestsSince && r.StoreId == "A2NOTIFYSELLER").ToList();
+        Assert.NotEmpty(reads);
+        Assert.All(reads, r => Assert.Matches(@"/orders/2026-01-01/orders/[0-9-]+\?includedData=PROCEEDS,FULFILLMENT$", r.Path));
+
+        // What a lost notification named, the sweep's searchOrders stores.
+        await SweepAsync(client, connectionId);
+        Assert.True(await ExactAsync(host.Services.GetRequiredService<IRecordQuery>(), connectionId, store, [EntityType.Orders]));
+    }
+
+    private List<(SimKind Kind, int Index)> Dropped(SimStore store) =>
+        [.. simulator.State.Notifier.Dropped.Where(d => d.StoreId == store.StoreId).Select(d => (d.Kind, d.Index))];
+
+    /// <summary>Whether each change is stored in its current version (or a later one).</summary>
+    private static async Task<bool> StoredAsync(IStoredRecords records, string connectionId, SimStore store, IReadOnlyList<(SimKind Kind, int Index)> changes)
+    {
+        foreach (var (kind, index) in changes)
+        {
+            var (type, id) = kind switch
+            {
+                SimKind.Orders => (EntityType.Orders, store.Marketplace == "amazon" ? SimCatalog.AmazonOrderId(index) : SimCatalog.OrderId(index).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                SimKind.Products => (EntityType.Products, SimCatalog.ProductId(index).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                _ => (EntityType.Customers, SimCatalog.CustomerId(index).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            };
+            if (await records.GetAsync(connectionId, type, id, CancellationToken.None) is not { } stored || stored.Record.UpdatedAt < store.Current(kind, index).UpdatedAt)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The schedule's sweep, as one incremental run of every feed from its mark, to its end.</summary>
+    private static async Task SweepAsync(HttpClient client, string connectionId)
+    {
+        var sweep = await (await client.PostJsonAsync("/api/sync/trigger", new { connectionIds = new[] { connectionId }, mode = "incremental" })).ReadJsonAsync();
+        Assert.Equal("succeeded", (await client.WaitForRunAsync(sweep.GetProperty("runs")[0].GetProperty("runId").GetString()!, TimeSpan.FromSeconds(60))).GetProperty("status").GetString());
+    }
+
+    /// <summary>Each feed's high-water mark, as the connection view shows it.</summary>
+    private static async Task<string> MarksAsync(HttpClient client, string connectionId)
+    {
+        var view = await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync();
+        return string.Join(";", view.GetProperty("cursors").EnumerateArray().Select(c => $"{c.GetProperty("entityType")}={(c.TryGetProperty("highWaterMark", out var m) ? m.ToString() : "")}"));
     }
 
     private static async Task<bool> ExactAsync(IRecordQuery records, string connectionId, SimStore store, EntityType[]? types = null)

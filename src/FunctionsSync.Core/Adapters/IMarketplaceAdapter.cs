@@ -23,6 +23,12 @@ public interface IMarketplaceAdapter
     /// </summary>
     IReadOnlySet<EntityType> FullReadListsAll => EmptyTypes;
 
+    /// <summary>
+    /// Entity types whose records the adapter reads by id (<see cref="FetchRequest.Ids"/>), so a change notification
+    /// re-reads just the records it names rather than the feed since its mark. None unless an adapter says so.
+    /// </summary>
+    IReadOnlySet<EntityType> FetchesByIds => EmptyTypes;
+
     private static readonly IReadOnlySet<EntityType> EmptyTypes = new HashSet<EntityType>();
 
     /// <summary>

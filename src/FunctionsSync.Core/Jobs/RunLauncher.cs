@@ -15,11 +15,12 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
 {
     /// <summary>Queues the run and hands it to the dispatcher.</summary>
     /// <param name="window">A backfill's range (with <see cref="SyncMode.Backfill"/>).</param>
+    /// <param name="targets">A notified run's feeds with the records named (<see cref="SyncRun.Targets"/>).</param>
     public async Task<LaunchResult> LaunchAsync(
         Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, string? cycleId, TimeSpan delay, CancellationToken cancellationToken,
-        BackfillWindow? window = null)
+        BackfillWindow? window = null, IReadOnlyList<RunTarget>? targets = null)
     {
-        var result = await QueueAsync(connection, mode, entityTypes, trigger, cancellationToken, window: window);
+        var result = await QueueAsync(connection, mode, entityTypes, trigger, cancellationToken, window: window, targets: targets);
         if (result.Run is { } run)
         {
             await dispatcher.DispatchAsync(JobFor(run, cycleId), delay, cancellationToken);
@@ -27,6 +28,13 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
 
         return result;
     }
+
+    /// <summary>
+    /// Queues and dispatches an incremental run of notified <paramref name="feeds"/>: a feed with named records reads
+    /// just those (<see cref="SyncRun.Targets"/>), the rest read from their marks.
+    /// </summary>
+    public Task<LaunchResult> LaunchNotifiedAsync(Connection connection, IReadOnlyList<RunTarget> feeds, TimeSpan delay, CancellationToken cancellationToken) =>
+        LaunchAsync(connection, SyncMode.Incremental, [.. feeds.Select(f => f.EntityType)], RunTrigger.Notification, null, delay, cancellationToken, targets: feeds);
 
     /// <summary>
     /// Queues a backfill of <paramref name="window"/> on the connection's backfill lane and dispatches it; refused (with
@@ -44,10 +52,11 @@ public sealed class RunLauncher(ISyncStateStore state, IRunDispatcher dispatcher
     /// <param name="known">The connection's sync state as just listed (saves a read), or null.</param>
     public async Task<LaunchResult> QueueAsync(
         Connection connection, SyncMode mode, IReadOnlyList<EntityType>? entityTypes, RunTrigger trigger, CancellationToken cancellationToken, ConnectionSyncState? known = null,
-        BackfillWindow? window = null)
+        BackfillWindow? window = null, IReadOnlyList<RunTarget>? targets = null)
     {
         var now = time.GetUtcNow();
-        var run = NewRun(RunIds.New(connection.Id, now), connection, mode, entityTypes, trigger, now) with { Window = window };
+        var named = targets?.Where(t => t.Ids is { Count: > 0 }).ToList();
+        var run = NewRun(RunIds.New(connection.Id, now), connection, mode, entityTypes, trigger, now) with { Window = window, Targets = named is { Count: > 0 } ? named : null };
         var queued = await state.TryQueueRunAsync(run, known, null, cancellationToken);
         if (!queued.Queued)
         {

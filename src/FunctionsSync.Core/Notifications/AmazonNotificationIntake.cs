@@ -30,7 +30,7 @@ public sealed partial class AmazonNotificationIntake(
         var outcomes = new List<string>();
         foreach (var connection in await connections.ListByStoreAsync(MarketplaceNames.Amazon, change.SellerId, cancellationToken))
         {
-            var accepted = await notifications.AcceptAsync(connection, new MarketplaceNotification(change.NotificationId, AmazonOrderChange.Type, [EntityType.Orders]) { RunDelay = options.Value.AmazonVisibilityDelay }, cancellationToken);
+            var accepted = await notifications.AcceptAsync(connection, new MarketplaceNotification(change.NotificationId, AmazonOrderChange.Type, [EntityType.Orders]) { RunDelay = options.Value.AmazonVisibilityDelay, Named = [change.AmazonOrderId] }, cancellationToken);
             outcomes.Add((accepted.Result.Body as NotificationAccepted)?.Outcome ?? "refused");
         }
 

@@ -1,4 +1,4 @@
-using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
 
 namespace FunctionsSync.Core.Notifications;
 
@@ -14,9 +14,12 @@ public interface INotificationInbox
     /// <summary>Forgets a recorded event id: what it asked for did not happen (the notification is answered with an error, and its retry must not count as a duplicate).</summary>
     Task ForgetAsync(string connectionId, string eventId, CancellationToken cancellationToken);
 
-    /// <summary>Notes feeds notified at <paramref name="at"/> while a run was in flight.</summary>
-    Task AddPendingAsync(string connectionId, IReadOnlyList<EntityType> entityTypes, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Notes feeds notified at <paramref name="at"/> while a run was in flight, merged with those noted before
+    /// (<see cref="RunTarget.Merge"/>: ids united, a feed read whole past <paramref name="maxIds"/>).
+    /// </summary>
+    Task AddPendingAsync(string connectionId, IReadOnlyList<RunTarget> feeds, int maxIds, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>Takes (clears) the feeds noted as pending; empty when none.</summary>
-    Task<IReadOnlyList<EntityType>> TakePendingAsync(string connectionId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RunTarget>> TakePendingAsync(string connectionId, CancellationToken cancellationToken);
 }

@@ -14,6 +14,15 @@ public sealed record MarketplaceNotification(string? EventId, string Topic, IRea
     /// <summary>How long after the notification its run starts (the marketplace lists the change only later: Amazon).</summary>
     public TimeSpan RunDelay { get; init; }
 
+    /// <summary>
+    /// The ids the notification names, as the feeds' by-id reads take them (an order's, a product's for its prices too;
+    /// a variation's parent product), read by <see cref="Feeds"/>; empty when it names none (an inventory level).
+    /// </summary>
+    public IReadOnlyList<string> Named { get; init; } = [];
+
+    /// <summary>What a run reads for this notification: each feed's named records, or the feed from its mark.</summary>
+    public IReadOnlyList<Runs.RunTarget> Feeds => [.. EntityTypes.Select(t => new Runs.RunTarget(t, Named.Count > 0 ? Named : null))];
+
     /// <summary>The record a deletion notification names (WooCommerce's <c>*.deleted</c>), to be checked with the marketplace.</summary>
     public (EntityType Type, string Id)? Deleted { get; init; }
 }

@@ -1,6 +1,5 @@
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Jobs;
-using FunctionsSync.Core.Runs;
 
 namespace FunctionsSync.Core.Notifications;
 
@@ -8,7 +7,7 @@ namespace FunctionsSync.Core.Notifications;
 /// After a run ends, the feeds notified while it was in flight are read by another incremental run (the ended one may
 /// have read past those changes). Coalesced: however many notifications came, one run follows.
 /// </summary>
-public sealed class NotificationFollowUp(INotificationInbox inbox, RunLauncher launcher, TimeProvider time)
+public sealed class NotificationFollowUp(INotificationInbox inbox, RunLauncher launcher, Microsoft.Extensions.Options.IOptions<NotificationOptions> options, TimeProvider time)
 {
     public async Task AfterRunAsync(Connection connection, CancellationToken cancellationToken)
     {
@@ -18,11 +17,11 @@ public sealed class NotificationFollowUp(INotificationInbox inbox, RunLauncher l
             return;
         }
 
-        var launched = await launcher.LaunchAsync(connection, SyncMode.Incremental, pending, RunTrigger.Notification, null, TimeSpan.Zero, cancellationToken);
+        var launched = await launcher.LaunchNotifiedAsync(connection, pending, TimeSpan.Zero, cancellationToken);
         if (launched.Run is null)
         {
             // Another run took the connection first; it may be older than the change: keep them for its end.
-            await inbox.AddPendingAsync(connection.Id, pending, time.GetUtcNow(), cancellationToken);
+            await inbox.AddPendingAsync(connection.Id, pending, options.Value.MaxTargetedRecords, time.GetUtcNow(), cancellationToken);
         }
     }
 }

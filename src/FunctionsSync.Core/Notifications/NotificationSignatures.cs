@@ -21,7 +21,7 @@ namespace FunctionsSync.Core.Notifications;
 /// keyed with the base64 after <c>whsec_</c> in the signing secret; a timestamp more than 300 s from now is refused
 /// (a replay); deduplicated on <c>webhook-id</c>, the same on retries.</item>
 /// </list>
-/// Amazon's notifications are not received yet.
+/// Amazon's notifications come through a queue (<see cref="AmazonNotificationIntake"/>).
 /// </summary>
 public static class NotificationSignatures
 {
@@ -55,7 +55,7 @@ public static class NotificationSignatures
 
         var topic = header(topicHeader) ?? "";
         return connection.Marketplace == MarketplaceNames.Shopify
-            ? new(header("X-Shopify-Event-Id") ?? header("X-Shopify-Webhook-Id"), topic, ShopifyTypes(topic))
+            ? new(header("X-Shopify-Event-Id") ?? header("X-Shopify-Webhook-Id"), topic, ShopifyTypes(topic)) { Named = ShopifyNamed(topic, body) }
             : WooNotification(topic, body);
     }
 
@@ -87,17 +87,21 @@ public static class NotificationSignatures
             return null;
         }
 
-        var eventType = "";
+        var (eventType, receipt) = ("", (string?)null);
         try
         {
             using var document = JsonDocument.Parse(body);
-            eventType = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("event_type", out var type) ? type.GetString() ?? "" : "";
+            var root = document.RootElement;
+            eventType = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("event_type", out var type) ? type.GetString() ?? "" : "";
+            // The receipt the event is about, by its resource_url (contracts/etsy/webhooks.md): …/shops/{shop_id}/receipts/{receipt_id}.
+            receipt = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("resource_url", out var url) && url.ValueKind == JsonValueKind.String
+                && url.GetString()!.Split('/') is [.., "receipts", var last] && last.Length > 0 && last.All(char.IsAsciiDigit) ? last : null;
         }
         catch (JsonException)
         {
         }
 
-        return new(id, eventType, eventType.StartsWith("order.", StringComparison.Ordinal) ? [EntityType.Orders] : []);
+        return new(id, eventType, eventType.StartsWith("order.", StringComparison.Ordinal) ? [EntityType.Orders] : []) { Named = receipt is null ? [] : [receipt] };
     }
 
     private static byte[]? TryBase64(string value)
@@ -125,6 +129,32 @@ public static class NotificationSignatures
         _ => [],
     };
 
+    /// <summary>
+    /// The record a Shopify notification is about, by its body's numeric <c>id</c>: an order, product or customer (a
+    /// product's id names its prices too). An inventory topic's body names an inventory item, which no feed reads by id.
+    /// </summary>
+    private static IReadOnlyList<string> ShopifyNamed(string topic, string body) =>
+        topic.Split('/')[0] is "orders" or "products" or "customers" && NumericField(body, "id") is { } id ? [id] : [];
+
+    /// <summary>A top-level field of a JSON object body holding a positive whole number (as a number or a string of digits).</summary>
+    private static string? NumericField(string body, string name)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value) ? Numeric(value) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Numeric(JsonElement value) =>
+        value.ValueKind is JsonValueKind.Number or JsonValueKind.String && value.ToString() is { Length: > 0 and <= 20 } text && text.All(char.IsAsciiDigit) && text.Any(c => c != '0')
+            ? text
+            : null;
+
     /// <summary>WooCommerce topics are <c>{resource}.{event}</c>: <c>order.updated</c>, <c>product.created</c>, <c>customer.deleted</c>.</summary>
     private static IReadOnlyList<EntityType> WooTypes(string topic) => topic.Split('.')[0] switch
     {
@@ -144,6 +174,7 @@ public static class NotificationSignatures
         var types = WooTypes(topic);
         string? eventId = null;
         (EntityType, string)? deleted = null;
+        IReadOnlyList<string> named = [];
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -151,6 +182,10 @@ public static class NotificationSignatures
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var id))
             {
                 eventId = $"{topic.Split('.')[0]}:{id}:{(root.TryGetProperty("date_modified_gmt", out var modified) ? modified.ToString() : "")}";
+                // A variation's change comes as product.updated with its own id and its product's as parent_id; the
+                // products list holds the product (parent_id, contracts/woocommerce/_products.md; 0 for a product).
+                var product = root.TryGetProperty("parent_id", out var parent) ? Numeric(parent) : null;
+                named = (product ?? Numeric(id)) is { } target ? [target] : [];
                 if (topic.EndsWith(".deleted", StringComparison.Ordinal) && types is [var type, ..]
                     && id.ValueKind is JsonValueKind.Number or JsonValueKind.String && id.ToString() is { Length: > 0 } value)
                 {
@@ -162,6 +197,6 @@ public static class NotificationSignatures
         {
         }
 
-        return new(eventId, topic, types) { Deleted = deleted };
+        return new(eventId, topic, types) { Deleted = deleted, Named = named };
     }
 }

@@ -10,7 +10,8 @@ namespace FunctionsSync.Core.Notifications;
 /// <c>POST /api/notifications/{connectionId}</c>: a marketplace's change notification, a hint that something changed.
 /// The sender is verified as the marketplace documents it (<see cref="NotificationSignatures"/>; anything else is a
 /// 401 that changes nothing); a change seen before is acknowledged and dropped; otherwise an incremental run of the
-/// notified feeds is queued (the payload is never stored: the run reads the records from the marketplace), or, with a
+/// notified feeds is queued, reading just the records it names where the adapter can (the payload is never stored:
+/// the run reads the records from the marketplace), or, with a
 /// run in flight, noted so that another follows it (<see cref="NotificationFollowUp"/>). Notifications can be late,
 /// lost or repeated: the scheduled sync stays the sweep that reconciles.
 /// </summary>
@@ -22,6 +23,7 @@ public sealed partial class NotificationsApi(
     Adapters.IMarketplaceAdapterRegistry adapters,
     Deletions.IRecordReconciliation reconciliation,
     Webhooks.IWebhookSignal signal,
+    Microsoft.Extensions.Options.IOptions<NotificationOptions> options,
     TimeProvider time,
     ILogger<NotificationsApi> logger)
 {
@@ -96,15 +98,22 @@ public sealed partial class NotificationsApi(
         return new NotificationAccepted(tombstones.Count > 0 ? "deleted" : "ignored", null);
     }
 
+    /// <summary>
+    /// Queues the run the notification asks for: the records it names where the adapter reads by id (at once: a read by
+    /// id sees the change whatever a list shows yet), else its feeds from their marks (after <see cref="MarketplaceNotification.RunDelay"/>).
+    /// </summary>
     private async Task<NotificationAccepted> QueueAsync(Connection connection, MarketplaceNotification notification, CancellationToken cancellationToken)
     {
-        var launched = await launcher.LaunchAsync(connection, SyncMode.Incremental, notification.EntityTypes, RunTrigger.Notification, null, notification.RunDelay, cancellationToken);
+        var byId = adapters.TryGet(connection.Marketplace, out var adapter) ? adapter.FetchesByIds : new HashSet<Records.EntityType>();
+        IReadOnlyList<RunTarget> feeds = [.. notification.Feeds.Select(f => f.Ids is not null && byId.Contains(f.EntityType) ? f : f with { Ids = null })];
+        var delay = feeds.All(f => f.Ids is not null) ? TimeSpan.Zero : notification.RunDelay;
+        var launched = await launcher.LaunchNotifiedAsync(connection, feeds, delay, cancellationToken);
         if (launched.Run is null)
         {
             // The run in flight may have read past this change: another follows it. Its end may have come meanwhile
             // (its follow-up found nothing yet), so try once more; what was noted then follows the run queued now.
-            await inbox.AddPendingAsync(connection.Id, notification.EntityTypes, time.GetUtcNow(), cancellationToken);
-            launched = await launcher.LaunchAsync(connection, SyncMode.Incremental, notification.EntityTypes, RunTrigger.Notification, null, notification.RunDelay, cancellationToken);
+            await inbox.AddPendingAsync(connection.Id, feeds, options.Value.MaxTargetedRecords, time.GetUtcNow(), cancellationToken);
+            launched = await launcher.LaunchNotifiedAsync(connection, feeds, delay, cancellationToken);
             if (launched.Run is null)
             {
                 return new NotificationAccepted("pending", null);

@@ -73,7 +73,7 @@ public sealed record RunView
             EntityTypes = [.. run.EntityTypes.Select(Records.EntityTypes.ToWire)],
             Counters = CountersView.From(c),
             Conflicts = run.Conflicts,
-            Entities = [.. run.Entities.Select(e => new EntityView(Records.EntityTypes.ToWire(e.EntityType), e.State, CountersView.From(e.Counters), FreshnessView.From(Records.EntityTypes.ToWire(e.EntityType), e.Lag)))],
+            Entities = [.. run.Entities.Select(e => new EntityView(Records.EntityTypes.ToWire(e.EntityType), e.State, CountersView.From(e.Counters), FreshnessView.From(Records.EntityTypes.ToWire(e.EntityType), e.Lag), run.TargetsOf(e.EntityType)?.Count))],
             PercentComplete = RunProgress.PercentOf(run),
             EstimatedTimeRemainingMs = eta,
             CreatedAt = run.CreatedAt,

@@ -16,6 +16,12 @@ public sealed record SyncRun
 
     /// <summary>A backfill's change-time range (<see cref="SyncMode.Backfill"/>); null for every other run.</summary>
     public BackfillWindow? Window { get; init; }
+
+    /// <summary>
+    /// A notified run's named records, per feed that reads just those (<see cref="RunTarget"/>; feeds not listed read
+    /// from their mark). Such a feed moves no high-water mark: the schedule still reads everything else.
+    /// </summary>
+    public IReadOnlyList<RunTarget>? Targets { get; init; }
     public RunStatus Status { get; init; } = RunStatus.Queued;
 
     /// <summary>While running: <c>fetching</c>, <c>ingesting</c> or <c>finalizing</c> (see <see cref="RunPhase"/>).</summary>
@@ -54,6 +60,9 @@ public sealed record SyncRun
     public int Attempts { get; init; }
 
     public RunCounters Counters => Entities.Aggregate(RunCounters.Zero, (sum, e) => sum.Add(e.Counters));
+
+    /// <summary>The records a targeted read of <paramref name="type"/> asks for; null: the feed is read from its mark.</summary>
+    public IReadOnlyList<string>? TargetsOf(EntityType type) => Targets?.FirstOrDefault(t => t.EntityType == type)?.Ids;
 
     public EntityProgress? Entity(EntityType type) => Entities.FirstOrDefault(e => e.EntityType == type);
 

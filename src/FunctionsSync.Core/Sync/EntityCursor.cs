@@ -125,6 +125,20 @@ public sealed record EntityCursor
     }
 
     /// <summary>
+    /// The cursor after a page of a targeted read (<see cref="Runs.SyncRun.Targets"/>): the next page and what it stored,
+    /// nothing else. The records named are a few of the feed, so neither their change times nor what they hold back
+    /// say anything of the feed's mark, which stays where the schedule's reads put it.
+    /// </summary>
+    public EntityCursor ObserveTargeted(FetchPage page, int created, DateTimeOffset now) => this with
+    {
+        PageToken = page.NextPageToken,
+        Completed = page.NextPageToken is null,
+        Delivered = Delivered + page.Records.Count + page.Rejected.Count,
+        StoredRecords = StoredRecords + created,
+        LastSyncedAt = page.NextPageToken is null ? now : LastSyncedAt,
+    };
+
+    /// <summary>
     /// The feed was read to its end: the high-water mark moves to the newest change seen, but never past a rejected
     /// record, and not at all when the feed fell short of the marketplace's count (the next run reads the window again).
     /// </summary>

@@ -58,6 +58,8 @@ public sealed class FeedReader(
 
         using var pipeline = new PagePipeline();
         var (connection, since, until) = (attempt.Connection, cursor.RunSince, attempt.Run.Window?.To);
+        // A notified run reads just the records named where the adapter can; otherwise the feed from its mark.
+        var ids = attempt.Run.TargetsOf(type) is { } named && attempt.Adapter.FetchesByIds.Contains(type) ? named : null;
         var pageSize = attempt.Adapter.Requirements.PageSize.Of(connection) ?? Options.PageSize;
         var token = cursor.PageToken;
         var more = !cursor.Completed;
@@ -95,18 +97,18 @@ public sealed class FeedReader(
                 }
             }
 
-            var page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, pageSize, until), cancellationToken));
+            var page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, pageSize, until, ids), cancellationToken));
 
             // Read ahead: the next page is fetched while this one is written. Fetching has no side effects, so a
             // read-ahead page that is never used (pause, crash) costs nothing but the request.
             if (page.NextPageToken is { } next && attempt.Pages < maxPages)
             {
-                pipeline.ReadAhead(FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, next, pageSize, until), cancellationToken));
+                pipeline.ReadAhead(FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, next, pageSize, until, ids), cancellationToken));
             }
 
             var seq = nextSeq++;
             var ingest = IngestAsync(attempt, type, seq, page, cancellationToken);
-            await CompleteAsync(attempt, pipeline.Push(new PendingPage(page, seq, ingest)), cancellationToken);
+            await CompleteAsync(attempt, pipeline.Push(new PendingPage(page, seq, ingest, Targeted: ids is not null)), cancellationToken);
             token = page.NextPageToken;
             more = token is not null;
         }
@@ -157,7 +159,7 @@ public sealed class FeedReader(
         var lags = attempt.Run.Mode == SyncMode.Incremental && cursor.HighWaterMark is { } mark
             ? page.Page.Records.Where(r => r.UpdatedAt > mark).Select(r => Math.Max(0, (Now - r.UpdatedAt).TotalSeconds)).ToList()
             : [];
-        cursor = attempt.Reading(cursor.Observe(page.Page, result.Created, Now));
+        cursor = attempt.Reading(page.Targeted ? cursor.ObserveTargeted(page.Page, result.Created, Now) : cursor.Observe(page.Page, result.Created, Now));
         var run = PageAccounting.Apply(attempt.Run, cursor, page.Page, result, page.Seq, detected, Options.MaxRecordErrors, Now) with { Calls = attempt.Calls.Total };
         if (lags.Count > 0 && run.Entity(type) is { } entity)
         {

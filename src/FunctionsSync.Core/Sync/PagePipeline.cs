@@ -48,4 +48,5 @@ internal sealed class PagePipeline : IDisposable
 }
 
 /// <summary>A fetched page whose records are being written.</summary>
-internal sealed record PendingPage(FetchPage Page, long Seq, Task<IngestResult> Ingest);
+/// <param name="Targeted">A page of a targeted read (<see cref="Runs.SyncRun.Targets"/>), which moves no mark.</param>
+internal sealed record PendingPage(FetchPage Page, long Seq, Task<IngestResult> Ingest, bool Targeted = false);

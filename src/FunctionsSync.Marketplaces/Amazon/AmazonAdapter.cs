@@ -19,11 +19,19 @@ public sealed class AmazonAdapter(AmazonOrdersApi orders, AmazonOrderHistory his
 
     public IReadOnlySet<EntityType> SupportedEntityTypes { get; } = new HashSet<EntityType> { EntityType.Orders };
 
+    /// <summary>A notified order is read by getOrder (<see cref="AmazonSearchOrdersApi.ByIdsAsync"/>).</summary>
+    public IReadOnlySet<EntityType> FetchesByIds => SupportedEntityTypes;
+
     public Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {
         if (request.EntityType != EntityType.Orders)
         {
             throw new MarketplaceException(MarketplaceErrorKind.BadRequest, $"amazon: {request.EntityType.ToWire()} are not read through the Orders API");
+        }
+
+        if (request.Ids is { } ids)
+        {
+            return orders.ByIdsAsync(connection, ids, request.PageToken, cancellationToken);
         }
 
         if (AmazonReportToken.IsOne(request.PageToken) || (request.PageToken is null && request.Since is null && AmazonSettings.Of(connection).FullSync == AmazonFullSync.Report))

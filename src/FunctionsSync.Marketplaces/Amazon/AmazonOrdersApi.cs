@@ -19,6 +19,10 @@ public sealed class AmazonOrdersApi(AmazonSearchOrdersApi search, AmazonOrdersV0
             ? v0.PageAsync(connection, after, before, nextToken, pageSize, cancellationToken)
             : search.PageAsync(connection, after, before, nextToken, pageSize, cancellationToken);
 
+    /// <summary>Named orders, by 2026-01-01 getOrder whatever the connection pages with (<see cref="AmazonSearchOrdersApi.ByIdsAsync"/>).</summary>
+    public Task<FetchPage> ByIdsAsync(Connection connection, IReadOnlyList<string> ids, string? pageToken, CancellationToken cancellationToken) =>
+        search.ByIdsAsync(connection, ids, pageToken, cancellationToken);
+
     /// <summary>The sustained rate Amazon states for the operation on every answer (<c>x-amzn-RateLimit-Limit</c>).</summary>
     public static RateLimitInfo? RateLimitOf(MarketplaceResponse response) =>
         double.TryParse(response.Header("x-amzn-RateLimit-Limit"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate)

@@ -20,6 +20,10 @@ public sealed class AmazonSearchOrdersApi(MarketplaceHttp http)
 {
     public const string Version = "2026-01-01";
     public const string Operation = "searchOrders";
+    public const string GetOperation = "getOrder";
+
+    /// <summary>Named orders read in one page (one getOrder each), so a page's write stays small and the burst lasts.</summary>
+    public const int OrdersPerIdPage = 10;
     private const string TokenPrefix = "so1";
 
     public async Task<FetchPage> PageAsync(Connection connection, DateTimeOffset after, DateTimeOffset? before, string? pageToken, int pageSize, CancellationToken cancellationToken)
@@ -58,6 +62,45 @@ public sealed class AmazonSearchOrdersApi(MarketplaceHttp http)
         // Later pages keep the window the first one was served (Amazon names its upper bound when we set none).
         var window = before ?? response.Root.OptDate("lastUpdatedBefore");
         return new FetchPage(records, rejected, next is null ? null : Encode(after, window, next), null, AmazonOrdersApi.RateLimitOf(response));
+    }
+
+    /// <summary>
+    /// Named orders (<see cref="FetchRequest.Ids"/>), <see cref="OrdersPerIdPage"/> a page, each by Orders 2026-01-01
+    /// <c>getOrder</c> (<c>GET /orders/2026-01-01/orders/{orderId}</c>, <c>includedData=PROCEEDS,FULFILLMENT</c>, answer
+    /// <c>{"order": …}</c>, 404 for an order it does not know; 0.5 requests/s, burst 30: contracts/amazon/orders_2026-01-01.json),
+    /// whichever API the connection's feed pages with: the order is mapped as searchOrders maps it, the same record as v0's.
+    /// </summary>
+    public async Task<FetchPage> ByIdsAsync(Connection connection, IReadOnlyList<string> ids, string? pageToken, CancellationToken cancellationToken)
+    {
+        var (slice, next) = Paging.IdSlices.Take(MarketplaceNames.Amazon, ids, pageToken, OrdersPerIdPage);
+        var records = new List<CanonicalRecord>();
+        var rejected = new List<RejectedRecord>();
+        RateLimitInfo? rate = null;
+        foreach (var id in slice)
+        {
+            var what = $"amazon order {id} (getOrder)";
+            try
+            {
+                using var response = await http.SendJsonAsync(
+                    connection, GetOperation, HttpMethod.Get, new Uri($"{AmazonOrdersApi.BaseUrl(connection)}/orders/{Version}/orders/{Uri.EscapeDataString(id)}?includedData=PROCEEDS,FULFILLMENT"),
+                    null, AmazonOrdersApi.Authorize(connection), what, cancellationToken);
+                if (response.Root.Opt("order") is not { ValueKind: JsonValueKind.Object } order)
+                {
+                    throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: response has no 'order' object");
+                }
+
+                var (mapped, failed) = RecordMapper.Map([order], what, o => [Order(o)], o => o.OptId("orderId"), o => o.OptDate("lastUpdatedTime"));
+                records.AddRange(mapped);
+                rejected.AddRange(failed);
+                rate = AmazonOrdersApi.RateLimitOf(response) ?? rate;
+            }
+            catch (MarketplaceException ex) when (ex.StatusCode == 404)
+            {
+                // Not (or no longer) the seller's: nothing to store; the schedule's reads reconcile.
+            }
+        }
+
+        return new FetchPage(records, rejected, next, null, rate);
     }
 
     /// <summary>

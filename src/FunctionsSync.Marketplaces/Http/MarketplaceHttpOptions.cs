@@ -75,6 +75,8 @@ public sealed class MarketplaceHttpOptions : IValidatableObject
         ["amazon.getOrderItems"] = new() { Capacity = 30, PerSecond = 0.5 },
         // Orders 2026-01-01 searchOrders' usage plan (contracts/amazon/orders_2026-01-01.json).
         ["amazon.searchOrders"] = new() { Capacity = 20, PerSecond = 0.0056 },
+        // getOrder's: 0.5 requests/s, burst 30 (the same contract).
+        ["amazon.getOrder"] = new() { Capacity = 30, PerSecond = 0.5 },
         ["etsy"] = new() { Capacity = 10, PerSecond = 10 },
         ["woocommerce"] = new() { Capacity = 25, PerSecond = 5 },
         // "V4 of our API allows 100 requests per minute" (contracts/medipim): a small burst, so that no minute, however

@@ -21,6 +21,8 @@ public sealed class TokenRefreshingAdapter(IMarketplaceAdapter inner, AccessToke
 
     public IReadOnlySet<EntityType> FullReadListsAll => inner.FullReadListsAll;
 
+    public IReadOnlySet<EntityType> FetchesByIds => inner.FetchesByIds;
+
     public IReadOnlySet<EntityType> DeletionSignals => inner is IDeletionSignals signals ? signals.DeletionSignals : new HashSet<EntityType>();
 
     public Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken) =>

@@ -32,8 +32,19 @@ public sealed class ShopifyAdapter(ShopifyRestApi rest, ShopifyGraphQlFeed paged
     public Task<DeletionPage> FetchDeletionsAsync(Connection connection, EntityType type, DateTimeOffset since, string? pageToken, CancellationToken cancellationToken) =>
         deletions.FetchAsync(connection, type, since, pageToken, cancellationToken);
 
+    /// <summary>
+    /// Orders, products with their prices, customers: by GraphQL whatever API the connection's feeds speak (its access
+    /// token serves both), <see cref="ShopifyGraphQlFeed.FetchByIdsAsync"/>.
+    /// </summary>
+    public IReadOnlySet<EntityType> FetchesByIds => SupportedEntityTypes;
+
     public Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {
+        if (request.Ids is { } ids)
+        {
+            return paged.FetchByIdsAsync(connection, request.EntityType, ids, request.PageToken, request.PageSize, cancellationToken);
+        }
+
         var settings = ShopifySettings.Of(connection);
         if (settings.Api == ShopifyApi.Rest && !ShopifyBulkToken.IsOne(request.PageToken) && !ShopifyPageToken.IsOne(request.PageToken))
         {

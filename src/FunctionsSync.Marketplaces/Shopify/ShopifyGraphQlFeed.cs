@@ -4,6 +4,7 @@ using FunctionsSync.Core.Adapters;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Marketplaces.Http;
+using FunctionsSync.Marketplaces.Paging;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsSync.Marketplaces.Shopify;
@@ -16,6 +17,9 @@ namespace FunctionsSync.Marketplaces.Shopify;
 /// </summary>
 public sealed class ShopifyGraphQlFeed(ShopifyGraphQlClient client, ShopifyCostBudgets budgets, IOptions<ShopifyOptions> options)
 {
+    /// <summary>Ids a by-id query names at most, keeping its search string short.</summary>
+    public const int MaxIdsPerQuery = 50;
+
     public async Task<FetchPage> FetchAsync(Connection connection, EntityType type, DateTimeOffset? since, string? pageToken, int pageSize, CancellationToken cancellationToken)
     {
         ShopifyPageToken token;
@@ -45,15 +49,7 @@ public sealed class ShopifyGraphQlFeed(ShopifyGraphQlClient client, ShopifyCostB
             throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: the answer has no '{connectionName}.nodes'");
         }
 
-        var nested = type == EntityType.Orders ? "lineItems" : "variants";
-        var currency = ShopifySettings.Of(connection).Currency;
-        var (records, rejected) = RecordMapper.Map(
-            nodes,
-            what,
-            node => ShopifyGraphQlMapper.Map(type, node, type == EntityType.Customers ? [] : ShopifyGraphQlMapper.Nested(node, nested), currency),
-            node => RecordMapper.Safe(() => ShopifyGraphQlMapper.NumericId(node)),
-            node => node.OptDate("updatedAt"),
-            node => !ReadBefore(node, token));
+        var (records, rejected) = Map(connection, type, nodes, what, node => !ReadBefore(node, token));
 
         var lastNode = nodes.GetArrayLength() > 0 ? nodes[nodes.GetArrayLength() - 1] : (JsonElement?)null;
         var lastUpdated = lastNode?.OptDate("updatedAt") ?? token.LastUpdated;
@@ -66,6 +62,50 @@ public sealed class ShopifyGraphQlFeed(ShopifyGraphQlClient client, ShopifyCostB
 
         var total = pageToken is null && type != EntityType.Prices ? await CountAsync(connection, type, search, cancellationToken) : null;
         return new FetchPage(records, rejected, next, total);
+    }
+
+    /// <summary>
+    /// Named records (<see cref="FetchRequest.Ids"/>): the same page query filtered by <c>id:</c> terms joined with
+    /// <c>OR</c> (each list's <c>query</c> takes <c>id</c>, "Filter by id range", in contracts/shopify/admin_2026-04.json.gz),
+    /// up to <see cref="MaxIdsPerQuery"/> a query and never more than its cost allows; a product's id reads its prices.
+    /// </summary>
+    public async Task<FetchPage> FetchByIdsAsync(Connection connection, EntityType type, IReadOnlyList<string> ids, string? pageToken, int pageSize, CancellationToken cancellationToken)
+    {
+        var first = Math.Min(MaxIdsPerQuery, ShopifyGraphQlQueries.PageSize(type, pageSize, budgets.For(connection.Id).Plan?.Maximum));
+        var (slice, next) = IdSlices.Take(MarketplaceNames.Shopify, ids, pageToken, first);
+        var terms = slice.Where(id => id.Length > 0 && id.All(char.IsAsciiDigit)).Select(id => $"id:{id}").ToList();
+        if (terms.Count == 0)
+        {
+            return new FetchPage([], [], next);
+        }
+
+        var what = $"shopify {type.ToWire()} by id";
+        using var answer = await client.QueryAsync(
+            connection, ShopifyGraphQlQueries.Page(type), new { first = terms.Count, after = (string?)null, query = string.Join(" OR ", terms) },
+            ShopifyGraphQlQueries.PageCost(type, terms.Count), what, cancellationToken);
+        if (answer.RootElement.Opt(ShopifyGraphQlQueries.Connection(type))?.Opt("nodes") is not { ValueKind: JsonValueKind.Array } nodes)
+        {
+            throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: the answer has no '{ShopifyGraphQlQueries.Connection(type)}.nodes'");
+        }
+
+        var named = slice.ToHashSet(StringComparer.Ordinal);
+        // Only what was named: a search term the shop ignored would otherwise list records nobody asked for.
+        var (records, rejected) = Map(connection, type, nodes, what, node => RecordMapper.Safe(() => ShopifyGraphQlMapper.NumericId(node)) is { } id && named.Contains(id));
+        return new FetchPage(records, rejected, next);
+    }
+
+    /// <summary>The page's nodes as records, each order with its lines and each product with its variants.</summary>
+    private static (List<CanonicalRecord> Records, List<RejectedRecord> Rejected) Map(Connection connection, EntityType type, JsonElement nodes, string what, Func<JsonElement, bool> include)
+    {
+        var nested = type == EntityType.Orders ? "lineItems" : "variants";
+        var currency = ShopifySettings.Of(connection).Currency;
+        return RecordMapper.Map(
+            nodes,
+            what,
+            node => ShopifyGraphQlMapper.Map(type, node, type == EntityType.Customers ? [] : ShopifyGraphQlMapper.Nested(node, nested), currency),
+            node => RecordMapper.Safe(() => ShopifyGraphQlMapper.NumericId(node)),
+            node => node.OptDate("updatedAt"),
+            include);
     }
 
     /// <summary>A record of the window's first instant that the window before already read.</summary>

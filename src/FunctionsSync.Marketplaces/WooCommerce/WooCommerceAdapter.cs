@@ -54,10 +54,38 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
     /// </summary>
     public IReadOnlySet<EntityType> FullReadListsAll => SupportedEntityTypes;
 
+    /// <summary>Every feed: a notified record is read with <c>include</c>, registered for all three lists (contracts/woocommerce/core-rest-parameters.md).</summary>
+    public IReadOnlySet<EntityType> FetchesByIds => SupportedEntityTypes;
+
     public Task<FetchPage> FetchPageAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken) =>
-        request.EntityType == EntityType.Customers
-            ? FetchCustomersAsync(connection, request, cancellationToken)
-            : FetchByModifiedAsync(connection, request, cancellationToken);
+        request.Ids is { } ids ? FetchByIdsAsync(connection, request, ids, cancellationToken)
+        : request.EntityType == EntityType.Customers ? FetchCustomersAsync(connection, request, cancellationToken)
+        : FetchByModifiedAsync(connection, request, cancellationToken);
+
+    /// <summary>
+    /// Named records, up to 100 a request (<c>per_page</c>'s maximum): <c>{resource}?include=1,2,…</c> in id order, a
+    /// variable product with its variations. A record no longer listed (deleted, trashed) is simply not in the answer.
+    /// </summary>
+    private async Task<FetchPage> FetchByIdsAsync(Connection connection, FetchRequest request, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var (slice, next) = IdSlices.Take(Marketplace, ids, request.PageToken, MaxPageSize);
+        var resource = request.EntityType switch { EntityType.Orders => "orders", EntityType.Customers => "customers", _ => "products" };
+        var include = string.Join(',', slice.Where(id => id.Length > 0 && id.All(char.IsAsciiDigit)));
+        var what = $"woocommerce {request.EntityType.ToWire()} by id";
+        if (include.Length == 0)
+        {
+            return new FetchPage([], [], next);
+        }
+
+        using var response = await GetAsync(connection, $"{resource}?include={include}&per_page={MaxPageSize}&orderby=id&order=asc", what, cancellationToken);
+        if (response.Root.ValueKind != JsonValueKind.Array)
+        {
+            throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: expected a JSON array of records, got {response.Root.ValueKind}");
+        }
+
+        var (records, rejected) = await MapAsync(connection, request.EntityType, [.. response.Root.EnumerateArray()], what, cancellationToken);
+        return new FetchPage(records, rejected, next);
+    }
 
     private async Task<FetchPage> FetchByModifiedAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)
     {
@@ -97,15 +125,31 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
         }
 
         var fresh = items.EnumerateArray().Where(item => !token.AlreadyRead(Second(item), Id(item), exclusive: true)).ToList();
-        var variations = request.EntityType == EntityType.Orders
+        var (records, rejected) = await MapAsync(connection, request.EntityType, fresh, what, cancellationToken);
+        var next = token.Next([.. items.EnumerateArray().Select(item => (Second(item), Id(item)))], perPage, exclusive: true);
+        var total = Total(response);
+        var expected = ListShortfall.Expected(total, token.Offset(perPage), items.GetArrayLength(), next is null, records.Count + rejected.Count);
+        return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null ? total : null, Expected: expected);
+    }
+
+    /// <summary>Orders, products (a variable one with its variations) or their prices, as mapped records and those that would not map.</summary>
+    private async Task<(List<CanonicalRecord> Records, List<RejectedRecord> Rejected)> MapAsync(
+        Connection connection, EntityType type, IReadOnlyList<JsonElement> items, string what, CancellationToken cancellationToken)
+    {
+        if (type == EntityType.Customers)
+        {
+            return RecordMapper.Map(items, what, item => [WooCommerceMapper.Customer(item)], item => item.OptId("id"), item => item.OptDate("date_modified_gmt", assumeUtc: true));
+        }
+
+        var variations = type == EntityType.Orders
             ? new Dictionary<string, IReadOnlyList<JsonElement>>()
-            : await new WooCommerceVariations(this).ReadAsync(connection, fresh, what, cancellationToken);
+            : await new WooCommerceVariations(this).ReadAsync(connection, items, what, cancellationToken);
         var currency = CommonSettings.Currency.Of(connection)!;
         IReadOnlyList<JsonElement> Variations(JsonElement product) => Id(product) is { } id && variations.TryGetValue(id, out var v) ? v : [];
-        var (records, rejected) = RecordMapper.Map<JsonElement>(
-            fresh,
+        return RecordMapper.Map<JsonElement>(
+            items,
             what,
-            item => request.EntityType switch
+            item => type switch
             {
                 EntityType.Orders => [WooCommerceMapper.Order(item)],
                 EntityType.Products => [WooCommerceMapper.Product(item, Variations(item))],
@@ -113,11 +157,6 @@ public sealed class WooCommerceAdapter(MarketplaceHttp http) : IMarketplaceAdapt
             },
             item => item.OptId("id"),
             item => item.OptDate("date_modified_gmt", assumeUtc: true));
-
-        var next = token.Next([.. items.EnumerateArray().Select(item => (Second(item), Id(item)))], perPage, exclusive: true);
-        var total = Total(response);
-        var expected = ListShortfall.Expected(total, token.Offset(perPage), items.GetArrayLength(), next is null, records.Count + rejected.Count);
-        return new FetchPage(records, rejected, next?.Encode(), request.PageToken is null ? total : null, Expected: expected);
     }
 
     private async Task<FetchPage> FetchCustomersAsync(Connection connection, FetchRequest request, CancellationToken cancellationToken)

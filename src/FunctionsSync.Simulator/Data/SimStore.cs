@@ -184,7 +184,18 @@ public sealed class SimStore
     }
 
     /// <summary>Records in (time, index) order, lazily; callers take a page.</summary>
-    public IEnumerable<SimRef> Feed(SimKind kind, FeedQuery query)
+    public IEnumerable<SimRef> Feed(SimKind kind, FeedQuery query) => query.Ids is { } ids ? Named(kind, ids, query) : Walk(kind, query);
+
+    /// <summary>The records of <paramref name="ids"/> that exist and fall in the query's window, in (time, index) order.</summary>
+    private IEnumerable<SimRef> Named(SimKind kind, IReadOnlyList<long> ids, FeedQuery query) =>
+        [.. ids.Distinct()
+            .Select(id => SimCatalog.TryIndex(kind, id, Count(kind), out var index) ? index : -1)
+            .Where(index => Exists(kind, index))
+            .Select(index => Current(kind, index))
+            .Where(at => Matches(query, at.UpdatedAt.UtcTicks, at.Index))
+            .OrderBy(at => at.UpdatedAt).ThenBy(at => at.Index)];
+
+    private IEnumerable<SimRef> Walk(SimKind kind, FeedQuery query)
     {
         List<(long Ticks, int Index, int Version)> changed;
         HashSet<int> changedIndexes;
@@ -318,6 +329,7 @@ public sealed class SimStore
     {
         "getReport" => new(15, 2),
         "getOrderItems" => new(30, 0.5),
+        "getOrder" => new(30, 0.5),
         "searchOrders" => new(20, 0.0056),
         _ => new(15, 0.0167),
     };

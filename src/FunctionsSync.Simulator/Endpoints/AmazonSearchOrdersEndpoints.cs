@@ -10,7 +10,8 @@ namespace FunctionsSync.Simulator.Endpoints;
 /// dates, <c>maxResultsPerPage</c> 1–100 (default 100), array parameters comma-separated with values inside their
 /// enums (<c>includedData</c>, <c>fulfillmentStatuses</c>, <c>fulfilledBy</c>), at most 50 <c>marketplaceIds</c>,
 /// <c>paginationToken</c> for the next page (valid 24 hours). Orders always carry <c>orderItems</c>; <c>proceeds</c>
-/// and <c>fulfillment</c> only when <c>includedData</c> names them. Its own budget: 0.0056 requests/s, burst 20.
+/// and <c>fulfillment</c> only when <c>includedData</c> names them. Its own budget: 0.0056 requests/s, burst 20. And
+/// <c>getOrder</c>, one order by id.
 /// </summary>
 internal static class AmazonSearchOrdersEndpoints
 {
@@ -22,9 +23,36 @@ internal static class AmazonSearchOrdersEndpoints
     private static readonly string[] FulfilledBy = ["MERCHANT", "AMAZON"];
     private static readonly TimeSpan TokenLife = TimeSpan.FromHours(24);
 
-    public static void Map(IEndpointRouteBuilder app) =>
+    public const string GetOperation = "getOrder";
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
         app.MapGet("/amazon/{storeId}/orders/2026-01-01/orders", (HttpContext http, SimulatorState state, string storeId) =>
             SimResponder.ServeAsync(http, state, AmazonEndpoints.Dialect, storeId, store => Search(http, state, store), Operation));
+        app.MapGet("/amazon/{storeId}/orders/2026-01-01/orders/{orderId}", (HttpContext http, SimulatorState state, string storeId, string orderId) =>
+            SimResponder.ServeAsync(http, state, AmazonEndpoints.Dialect, storeId, store => Get(http, state, store, orderId), GetOperation));
+    }
+
+    /// <summary>
+    /// <c>getOrder</c>: the order as it stands now (<c>{"order": …}</c>, the same shape as a searchOrders entry), or 404
+    /// with an ErrorList for an order the seller does not have; its own budget, 0.5 requests/s, burst 30.
+    /// </summary>
+    private static SimResult Get(HttpContext http, SimulatorState state, SimStore store, string orderId)
+    {
+        if (List(http.Request.Query, "includedData") is { } values && values.FirstOrDefault(v => !IncludedData.Contains(v)) is { } bad)
+        {
+            return SimResult.Fail(Invalid($"includedData has an invalid value '{bad}'."));
+        }
+
+        if (!SimCatalog.TryAmazonIndex(orderId, store.Config.Orders, out var index) || !store.Exists(SimKind.Orders, index))
+        {
+            return SimResult.Fail(Results.Json(new { errors = new[] { new { code = "NotFound", message = $"Order {orderId} was not found." } } }, statusCode: StatusCodes.Status404NotFound));
+        }
+
+        var at = store.Current(SimKind.Orders, index);
+        var order = Order(store, SimCatalog.Order(store, at), index, List(http.Request.Query, "includedData") ?? []).WithFaults(state, index);
+        return SimResult.Ok(new JsonObject { ["order"] = order });
+    }
 
     private static IResult Invalid(string message) => SimResponder.BadRequest(new { errors = new[] { new { code = "InvalidInput", message } } });
 

@@ -11,7 +11,8 @@ internal static class FeedToken
 {
     public static string Encode(FeedQuery query, SimRef last) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Join('|',
-            query.Min?.UtcTicks.ToString() ?? "", query.MinExclusive ? "1" : "0", query.Max?.UtcTicks.ToString() ?? "", last.UpdatedAt.UtcTicks, last.Index)))
+            query.Min?.UtcTicks.ToString() ?? "", query.MinExclusive ? "1" : "0", query.Max?.UtcTicks.ToString() ?? "", last.UpdatedAt.UtcTicks, last.Index,
+            query.Ids is { } ids ? string.Join(',', ids) : "-")))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static bool TryDecode(string token, out FeedQuery query)
@@ -22,7 +23,7 @@ internal static class FeedToken
             var base64 = token.Replace('-', '+').Replace('_', '/');
             base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
             var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split('|');
-            if (parts.Length != 5)
+            if (parts.Length is not (5 or 6))
             {
                 return false;
             }
@@ -32,7 +33,8 @@ internal static class FeedToken
                 parts[1] == "1",
                 parts[2] == "" ? null : new DateTimeOffset(long.Parse(parts[2]), TimeSpan.Zero),
                 long.Parse(parts[3]),
-                int.Parse(parts[4]));
+                int.Parse(parts[4]),
+                parts.Length == 6 && parts[5] != "-" ? [.. parts[5].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse)] : null);
             return true;
         }
         catch (FormatException)

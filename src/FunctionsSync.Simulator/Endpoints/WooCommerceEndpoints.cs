@@ -66,7 +66,7 @@ internal static class WooCommerceEndpoints
             return SimResult.Fail(Invalid(invalid!));
         }
 
-        var total = store.CountMatching(kind, request.ModifiedAfter, true, request.MaxModified);
+        var total = request.Include is null ? store.CountMatching(kind, request.ModifiedAfter, true, request.MaxModified) : Ordered(store, kind, request).Count();
         Totals(http, total, request.PerPage);
         var items = new JsonArray();
         foreach (var at in Ordered(store, kind, request).Skip(request.Skip).Take(request.PerPage))
@@ -90,10 +90,11 @@ internal static class WooCommerceEndpoints
     /// </summary>
     private static IEnumerable<SimRef> Ordered(SimStore store, SimKind kind, WooListRequest request)
     {
+        var named = request.Include is { } ids ? store.Feed(kind, new FeedQuery(request.ModifiedAfter, MinExclusive: true, request.MaxModified, Ids: ids)) : null;
         IEnumerable<SimRef> records = request.OrderBy switch
         {
-            "modified" => store.Feed(kind, new FeedQuery(request.ModifiedAfter, MinExclusive: true, request.MaxModified)),
-            _ => store.Existing(kind).Where(at => request.Admits(at.UpdatedAt)),
+            "modified" => named ?? store.Feed(kind, new FeedQuery(request.ModifiedAfter, MinExclusive: true, request.MaxModified)),
+            _ => named?.OrderBy(at => at.Index) ?? store.Existing(kind).Where(at => request.Admits(at.UpdatedAt)),
         };
         if (kind == SimKind.Customers && request.OrderBy == "name")
         {

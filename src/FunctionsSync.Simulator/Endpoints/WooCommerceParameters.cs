@@ -89,14 +89,31 @@ internal sealed record WooCommerceParameters(string[] OrderBy, string DefaultOrd
             }
         }
 
-        return (new WooListRequest(perPage, offset ?? ((page - 1) * perPage), orderBy, order == "desc", after, before), null);
+        // include: registered by every list (an array of ids; WordPress also takes them comma-separated).
+        List<long>? include = null;
+        if (q["include"] is { Count: > 0 } rawInclude || (rawInclude = q["include[]"]).Count > 0)
+        {
+            include = [];
+            foreach (var part in rawInclude.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)))
+            {
+                if (!long.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                {
+                    return (null, "include");
+                }
+
+                include.Add(id);
+            }
+        }
+
+        return (new WooListRequest(perPage, offset ?? ((page - 1) * perPage), orderBy, order == "desc", after, before, include), null);
     }
 }
 
 /// <summary>A list request as WooCommerce reads it: the slice, the order and the modification-date filters.</summary>
 /// <param name="ModifiedBefore">Exclusive, as WordPress's date query reads core's <c>'before'</c> (no <c>inclusive</c>
 /// flag: class-wc-rest-crud-controller.php prepare_objects_query); dates are stored to the second.</param>
-internal sealed record WooListRequest(int PerPage, int Skip, string OrderBy, bool Descending, DateTimeOffset? ModifiedAfter, DateTimeOffset? ModifiedBefore)
+/// <param name="Include">Only these ids (<c>include</c>); null: any.</param>
+internal sealed record WooListRequest(int PerPage, int Skip, string OrderBy, bool Descending, DateTimeOffset? ModifiedAfter, DateTimeOffset? ModifiedBefore, IReadOnlyList<long>? Include = null)
 {
     /// <summary><see cref="ModifiedBefore"/> as the store's inclusive, second-precise upper bound.</summary>
     public DateTimeOffset? MaxModified => ModifiedBefore is { } before ? DateTimeOffset.FromUnixTimeSeconds(before.ToUnixTimeSeconds()).AddSeconds(-1) : null;

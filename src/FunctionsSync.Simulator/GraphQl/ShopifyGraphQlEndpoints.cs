@@ -147,7 +147,7 @@ internal static partial class ShopifyGraphQlEndpoints
         {
             var filter = Filter(field.Argument("query") as string);
             cost += 1;
-            var count = new JsonObject { ["count"] = store.CountMatching(counted, filter.Min, filter.MinExclusive, filter.Max), ["precision"] = "EXACT" };
+            var count = new JsonObject { ["count"] = filter.Ids is null ? store.CountMatching(counted, filter.Min, filter.MinExclusive, filter.Max) : store.Feed(counted, filter).Count(), ["precision"] = "EXACT" };
             return ShopifyGraphQlNodes.Project(count, field.Selection, ref cost);
         }
 
@@ -245,11 +245,16 @@ internal static partial class ShopifyGraphQlEndpoints
             }
         }
 
-        return new FeedQuery(min, exclusive, max);
+        // id:N terms joined by OR name records (an id filter on each list, contracts/shopify/admin_2026-04.json.gz).
+        var ids = IdTerm().Matches(search).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        return new FeedQuery(min, exclusive, max, Ids: ids.Count > 0 ? ids : null);
     }
 
     [GeneratedRegex(@"updated_at:(>=|>|<=)'?([0-9T:\-\.Z+]+)'?")]
     private static partial Regex SearchTerm();
+
+    [GeneratedRegex(@"(?<![\w_])id:([0-9]{1,18})\b")]
+    private static partial Regex IdTerm();
 
     /// <summary>
     /// <c>groupObjects</c> of <c>bulkOperationRunQuery</c>: an argument from 2025-07, defaulting to true until 2025-10

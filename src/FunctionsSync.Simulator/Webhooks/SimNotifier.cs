@@ -26,6 +26,11 @@ public sealed class SimNotifier(SimulatorState state)
     /// <summary>Every attempt's target, topic and answer (0: no answer), for tests and diagnosis.</summary>
     public IReadOnlyList<(string Url, string Topic, int Status)> Attempts => [.. attempts];
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string StoreId, SimKind Kind, int Index)> dropped = new();
+
+    /// <summary>The changes whose notification the faults dropped (no copy sent), for tests and benchmarks.</summary>
+    public IReadOnlyList<(string StoreId, SimKind Kind, int Index)> Dropped => [.. dropped];
+
     /// <summary>Notifications handed to the receiver and answered 2xx.</summary>
     public long Delivered => Interlocked.Read(ref sent);
 
@@ -57,6 +62,7 @@ public sealed class SimNotifier(SimulatorState state)
         {
             if (Fate() is not { } fate)
             {
+                dropped.Enqueue((store.StoreId, kind, index));
                 continue;
             }
 
@@ -92,6 +98,7 @@ public sealed class SimNotifier(SimulatorState state)
         {
             if (Fate() is not { } fate)
             {
+                dropped.Enqueue((store.StoreId, SimKind.Orders, index));
                 continue;
             }
 

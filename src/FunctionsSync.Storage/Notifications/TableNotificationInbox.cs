@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using FunctionsSync.Core.Notifications;
 using FunctionsSync.Core.Records;
+using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Storage;
 using FunctionsSync.Storage.Tables;
 
@@ -13,7 +14,7 @@ namespace FunctionsSync.Storage.Notifications;
 /// (<c>recent|{shard}</c>, by a hash of the id), each keeping its last <see cref="IdsPerShard"/>, so a burst of
 /// notifications contends on sixteen rows rather than one and the window stays bounded (a duplicate comes within
 /// minutes or hours, long before that many other changes); and row <c>pending</c>, the feeds notified while a run was
-/// in flight, written only when it gains one. Every change is a conditional replace.
+/// in flight with the records named, written only when it gains one. Every change is a conditional replace.
 /// </summary>
 internal sealed class TableNotificationInbox(TableProvider tables, TimeProvider time) : INotificationInbox
 {
@@ -32,14 +33,18 @@ internal sealed class TableNotificationInbox(TableProvider tables, TimeProvider 
             ? (true, row with { Recent = [.. row.Recent.Where(id => id != eventId)] })
             : (false, null), cancellationToken);
 
-    public Task AddPendingAsync(string connectionId, IReadOnlyList<EntityType> entityTypes, DateTimeOffset at, CancellationToken cancellationToken) =>
-        ChangeAsync(connectionId, PendingKey, row => entityTypes.All(row.Pending.Contains)
-            ? (false, null)
-            : (true, row with { Pending = [.. row.Pending.Union(entityTypes).Order()], PendingSince = row.PendingSince ?? at }), cancellationToken);
+    public Task AddPendingAsync(string connectionId, IReadOnlyList<RunTarget> feeds, int maxIds, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ChangeAsync(connectionId, PendingKey, row =>
+        {
+            var merged = RunTarget.Merge(row.Pending, feeds, maxIds);
+            return merged.SequenceEqual(row.Pending, TargetComparer.Instance)
+                ? (false, null)
+                : (true, row with { Pending = merged, PendingSince = row.PendingSince ?? at });
+        }, cancellationToken);
 
-    public async Task<IReadOnlyList<EntityType>> TakePendingAsync(string connectionId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RunTarget>> TakePendingAsync(string connectionId, CancellationToken cancellationToken)
     {
-        IReadOnlyList<EntityType> taken = [];
+        IReadOnlyList<RunTarget> taken = [];
         await ChangeAsync(connectionId, PendingKey, row =>
         {
             taken = row.Pending;
@@ -86,21 +91,32 @@ internal sealed class TableNotificationInbox(TableProvider tables, TimeProvider 
         }, MaxRaceRetries, $"The notification inbox of connection {connectionId}", time, cancellationToken);
     }
 
-    private sealed record InboxRow(IReadOnlyList<string> Recent, IReadOnlyList<EntityType> Pending, DateTimeOffset? PendingSince)
+    /// <summary>
+    /// Column <c>Pending</c> the feeds read whole (wire names, comma-separated), <c>Targets</c> the named ids of the others
+    /// (JSON, wire name → ids); at most <see cref="Core.Notifications.NotificationOptions.MaxTargetedRecords"/> ids a feed.
+    /// </summary>
+    private sealed record InboxRow(IReadOnlyList<string> Recent, IReadOnlyList<RunTarget> Pending, DateTimeOffset? PendingSince)
     {
         public static InboxRow Empty { get; } = new([], [], null);
 
-        public static InboxRow From(TableEntity entity) => new(
-            JsonSerializer.Deserialize<string[]>(entity.GetString("Recent") ?? "[]") ?? [],
-            [.. (entity.GetString("Pending") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(EntityTypes.Parse)],
-            entity.GetDateTimeOffset("PendingSince"));
+        public static InboxRow From(TableEntity entity)
+        {
+            var whole = (entity.GetString("Pending") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => new RunTarget(EntityTypes.Parse(t), null));
+            var named = (JsonSerializer.Deserialize<Dictionary<string, string[]>>(entity.GetString("Targets") ?? "{}") ?? [])
+                .Select(t => new RunTarget(EntityTypes.Parse(t.Key), t.Value));
+            return new(
+                JsonSerializer.Deserialize<string[]>(entity.GetString("Recent") ?? "[]") ?? [],
+                [.. whole.Concat(named).OrderBy(t => t.EntityType)],
+                entity.GetDateTimeOffset("PendingSince"));
+        }
 
         public TableEntity ToEntity(string partition, string key)
         {
             var entity = new TableEntity(partition, key)
             {
                 ["Recent"] = JsonSerializer.Serialize(Recent),
-                ["Pending"] = string.Join(',', Pending.Select(t => t.ToWire())),
+                ["Pending"] = string.Join(',', Pending.Where(t => t.Ids is null).Select(t => t.EntityType.ToWire())),
+                ["Targets"] = JsonSerializer.Serialize(Pending.Where(t => t.Ids is not null).ToDictionary(t => t.EntityType.ToWire(), t => t.Ids)),
             };
             if (PendingSince is { } since)
             {
@@ -109,5 +125,16 @@ internal sealed class TableNotificationInbox(TableProvider tables, TimeProvider 
 
             return entity;
         }
+    }
+
+    /// <summary>Feeds equal by type and ids, so a notification that adds nothing writes nothing.</summary>
+    private sealed class TargetComparer : IEqualityComparer<RunTarget>
+    {
+        public static readonly TargetComparer Instance = new();
+
+        public bool Equals(RunTarget? x, RunTarget? y) =>
+            x!.EntityType == y!.EntityType && (x.Ids is null ? y.Ids is null : y.Ids is not null && x.Ids.SequenceEqual(y.Ids, StringComparer.Ordinal));
+
+        public int GetHashCode(RunTarget obj) => obj.EntityType.GetHashCode();
     }
 }

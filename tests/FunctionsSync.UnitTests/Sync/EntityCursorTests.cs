@@ -25,6 +25,17 @@ public sealed class EntityCursorTests
     }
 
     [Fact]
+    public void A_targeted_read_moves_no_mark_whatever_it_reads_or_rejects_and_counts_what_it_stored()
+    {
+        var cursor = Synced.StartFeed("run-2", SyncMode.Incremental, TimeSpan.Zero);
+        cursor = cursor.ObserveTargeted(new FetchPage([Order("a", T0.AddHours(3))], [new RejectedRecord("b", T0.AddHours(2), "bad")], "i2"), created: 1, Now);
+        Assert.Equal(("i2", false, (DateTimeOffset?)null), (cursor.PageToken, cursor.Completed, cursor.PendingHighWaterMark));
+        cursor = cursor.ObserveTargeted(new FetchPage([Order("c", T0.AddHours(9))], [new RejectedRecord("d", null, "no date")], null), created: 0, Now);
+        Assert.Equal((T0, Now, true, 4L, 11L), (cursor.HighWaterMark, cursor.LastSyncedAt, cursor.Completed, cursor.Delivered, cursor.StoredRecords));
+        Assert.Equal((null, false), (cursor.HoldBefore, cursor.HoldAll));
+    }
+
+    [Fact]
     public void A_feed_that_ends_short_of_the_marketplaces_count_does_not_move_the_high_water_mark()
     {
         var cursor = Synced.StartFeed("run-2", SyncMode.Incremental, TimeSpan.Zero);

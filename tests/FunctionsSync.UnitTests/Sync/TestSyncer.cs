@@ -27,7 +27,7 @@ public static class TestSyncer
         var reconciliation = new Moq.Mock<Core.Deletions.IRecordReconciliation>().Object;
         // Nor is any feed notified.
         var followUp = new Core.Notifications.NotificationFollowUp(
-            new Moq.Mock<Core.Notifications.INotificationInbox>().Object, new Core.Jobs.RunLauncher(state, new Moq.Mock<Core.Jobs.IRunDispatcher>().Object, events, time), time);
+            new Moq.Mock<Core.Notifications.INotificationInbox>().Object, new Core.Jobs.RunLauncher(state, new Moq.Mock<Core.Jobs.IRunDispatcher>().Object, events, time), Options.Create(new Core.Notifications.NotificationOptions()), time);
         var endings = new RunEndings(connections, state, checkpoints, conflicts, reconciliation, new DeletionSignalReader(reconciliation, checkpoints, settings, time, logger), new Moq.Mock<IRecordQuery>().Object, followUp, metrics, events, settings, time, logger);
         return new ConnectionSyncer(
             connections, state, registry,
