@@ -24,6 +24,10 @@ public sealed record ConnectionView
     public RunStatus? LastRunStatus { get; init; }
     public DateTimeOffset? LastRunFinishedAt { get; init; }
     public string? LastError { get; init; }
+    /// <summary>Failed runs in a row (0 once a run succeeds); <c>failing</c> in <see cref="Flags"/> past the warning threshold.</summary>
+    public int FailureStreak { get; init; }
+    /// <summary>Operator flags: <c>failing</c>, <c>disabled_after_failures</c>.</summary>
+    public IReadOnlyList<string> Flags { get; init; } = [];
     /// <summary>Since when the connection misses its freshness objective (setting <c>freshnessObjectiveMinutes</c>); null while it meets it or has none.</summary>
     public DateTimeOffset? StaleSince { get; init; }
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
@@ -56,6 +60,8 @@ public sealed record ConnectionView
         LastRunStatus = state?.LastRunStatus,
         LastRunFinishedAt = state?.LastRunFinishedAt,
         LastError = c.LastError,
+        FailureStreak = c.ConsecutiveFailures,
+        Flags = c.Flags,
         StaleSince = c.StaleSince,
         Settings = c.Settings,
         CredentialKeys = [.. c.Credentials.Keys.Where(k => !OAuthTokenState.ManagedKeys.Contains(k)).Order(StringComparer.Ordinal)],

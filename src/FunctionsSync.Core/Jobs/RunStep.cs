@@ -97,7 +97,7 @@ public sealed class RunStep(
     private async Task<RunStepResult> CancelledAsync(SyncRun run, string actor, string? message, CancellationToken cancellationToken)
     {
         var cancelled = await cancellation.CancelAsync(run.RunId, RunCancellation.ConnectionDeleted, actor, cancellationToken);
-        return RunStepResult.Ended(cancelled ?? run with { Status = RunStatus.Cancelled }, message);
+        return RunStepResult.Ended(cancelled ?? (run with { Status = RunStatus.Cancelled }).WithEntitiesSettled(), message);
     }
 }
 

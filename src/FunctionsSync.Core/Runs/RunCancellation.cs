@@ -21,7 +21,7 @@ public sealed partial class RunCancellation(ISyncStateStore state, TimeProvider 
         await state.SetControlAsync(runId, RunControl.Cancel, cancellationToken);
         var now = time.GetUtcNow();
         var cancelled = await state.ChangeUnheldRunAsync(
-            runId, r => r with { Status = RunStatus.Cancelled, Phase = null, Error = reason, FinishedAt = now, UpdatedAt = now }, now, cancellationToken);
+            runId, r => (r with { Status = RunStatus.Cancelled, Phase = null, Error = reason, FinishedAt = now, UpdatedAt = now }).WithEntitiesSettled(), now, cancellationToken);
         if (cancelled is not null)
         {
             await state.SetControlAsync(runId, null, cancellationToken);

@@ -66,6 +66,20 @@ public sealed record SyncRun
 
     public EntityProgress? Entity(EntityType type) => Entities.FirstOrDefault(e => e.EntityType == type);
 
+    /// <summary>
+    /// The entity types as a run that ended <see cref="RunStatus.Failed"/> or <see cref="RunStatus.Cancelled"/> left
+    /// them: the one being read failed or was cancelled, those not started were not read (any other end: unchanged).
+    /// </summary>
+    public SyncRun WithEntitiesSettled() => Status is not (RunStatus.Failed or RunStatus.Cancelled) ? this : this with
+    {
+        Entities = [.. Entities.Select(e => e.State switch
+        {
+            EntityRunState.Running => e with { State = Status == RunStatus.Failed ? EntityRunState.Failed : EntityRunState.Cancelled },
+            EntityRunState.Pending => e with { State = EntityRunState.NotRead },
+            _ => e,
+        })],
+    };
+
     public SyncRun WithEntity(EntityProgress progress) => this with
     {
         Entities = [.. Entities.Select(e => e.EntityType == progress.EntityType ? progress : e)],

@@ -68,7 +68,8 @@ public sealed class SyncApi(
                     Failed: failing,
                     Cancelled: lastStatuses.Count(s => s == RunStatus.Cancelled))),
             ActiveRuns: active,
-            Health: ServiceHealthRule.Of(all.Count, needsAttention, failing)));
+            Health: ServiceHealthRule.Of(all.Count, needsAttention, failing),
+            Caller: new CallerView(caller.IsAdmin, caller.OrganizationId)));
     }
 
     public async Task<ApiResult<ScheduleView>> SetEnabledAsync(ApiCaller caller, bool enabled, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ namespace FunctionsSync.Core.Scheduling;
 /// <param name="NextRunAt">The next cycle; absent while the schedule is stopped.</param>
 /// <param name="LastCycle">The admin key's view only.</param>
 /// <param name="Health">The service's: see <see cref="ServiceHealthRule"/>.</param>
+/// <param name="Caller">Who asked: what the dashboard offers follows it (the schedule's controls are the admin's).</param>
 public sealed record SyncStatusView(
     bool Enabled,
     string Schedule,
@@ -13,7 +14,12 @@ public sealed record SyncStatusView(
     CycleSummary? LastCycle,
     ConnectionCountsView Connections,
     IReadOnlyList<ActiveRunView> ActiveRuns,
-    string Health);
+    string Health,
+    CallerView Caller);
+
+/// <param name="Admin">The admin key (sees and controls everything); false for an organization key.</param>
+/// <param name="OrganizationId">An organization key's organization.</param>
+public sealed record CallerView(bool Admin, string? OrganizationId);
 
 /// <param name="Health">Every connection counted once, by its health as <c>GET /api/connections</c> shows it.</param>
 public sealed record ConnectionCountsView(int Total, int Enabled, int Disabled, int NeedsAttention, IReadOnlyDictionary<string, int> Health, LastRunCountsView LastRun);

@@ -47,6 +47,8 @@ public sealed class ConnectionSyncer(
             return new(SyncOutcomeKind.ConnectionNotFound, null, $"Connection {request.ConnectionId} does not exist.");
         }
 
+        // Every entry of the run carries the store as people know it (a scope, for structured sinks), beside the ids.
+        using var names = logger.BeginScope("{Store}", SyncLogs.StoreName(connection));
         var owner = request.Owner ?? $"runner/{Guid.NewGuid():N}";
         var acquired = await state.TryAcquireLeaseAsync(connection.Id, SyncLanes.Of(request.Mode), owner, options.Value.LeaseDuration, cancellationToken);
         if (acquired.Lease is not { } lease)

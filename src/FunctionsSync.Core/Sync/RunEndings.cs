@@ -71,7 +71,7 @@ public sealed class RunEndings(
         await EndAsync(attempt, run, outbox, mustLand: true, reconciled);
         await UpdateConnectionAsync(attempt.Connection, ConnectionHealth.Active, null, failed: false, freshness.StaleSince);
         await FollowUpAsync(attempt.Connection);
-        logger.RunFinished(run.RunId, run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
+        logger.RunFinished(run.RunId, SyncLogs.StoreName(attempt.Connection), run.Status, counters.Created, counters.Updated, counters.Unchanged, counters.Failed);
         return new(SyncOutcomeKind.Finished, run);
     }
 
@@ -157,7 +157,7 @@ public sealed class RunEndings(
     /// </summary>
     internal async Task<SyncOutcome> FailAsync(RunAttempt attempt, RunFailure failure)
     {
-        var run = attempt.Run with
+        var run = (attempt.Run with
         {
             Status = RunStatus.Failed,
             Error = failure.Error,
@@ -165,7 +165,7 @@ public sealed class RunEndings(
             FinishedAt = Now,
             UpdatedAt = Now,
             Calls = attempt.Calls.Total,
-        };
+        }).WithEntitiesSettled();
         var reauthorize = run.ErrorKind == MarketplaceErrorKind.ReauthorizationRequired;
         OutboxEvent[] outbox = reauthorize
             ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncFailed, run, Now), WebhookPayloads.ForRun(WebhookEventTypes.ReauthorizationRequired, run, Now)]
@@ -188,7 +188,7 @@ public sealed class RunEndings(
         }
         else
         {
-            logger.RunFailed(run.RunId, run.Error);
+            logger.RunFailed(run.RunId, SyncLogs.StoreName(attempt.Connection), run.Error);
         }
 
         return new(SyncOutcomeKind.Finished, run);
@@ -233,7 +233,7 @@ public sealed class RunEndings(
             case RunControl.Cancel:
                 // The request does not say who asked; a deleted connection is why, when it is gone.
                 var reason = await connections.GetAsync(attempt.Connection.Id, CancellationToken.None) is { DeletedAt: null } ? RunCancellation.ByOperator : RunCancellation.ConnectionDeleted;
-                var cancelled = run with { Status = RunStatus.Cancelled, Phase = null, FinishedAt = Now, UpdatedAt = Now, Error = reason, Calls = attempt.Calls.Total };
+                var cancelled = (run with { Status = RunStatus.Cancelled, Phase = null, FinishedAt = Now, UpdatedAt = Now, Error = reason, Calls = attempt.Calls.Total }).WithEntitiesSettled();
                 await EndAsync(attempt, cancelled, [], mustLand: true);
                 logger.RunControlled(run.RunId, "cancelled");
                 return new(SyncOutcomeKind.Finished, cancelled, reason);
@@ -259,6 +259,7 @@ public sealed class RunEndings(
     /// <param name="cursors">Cursors the end changes (a reconciliation's stored counts).</param>
     private async Task<bool> EndAsync(RunAttempt attempt, SyncRun ended, IReadOnlyList<OutboxEvent> outbox, bool mustLand, IReadOnlyList<EntityCursor>? cursors = null)
     {
+        ended = ended.WithEntitiesSettled();
         attempt.Record(ended);
         var lease = mustLand ? attempt.Chain.Lease : await attempt.Chain.SettleQuietlyAsync();
         var checkpoint = new Checkpoint(ended, cursors ?? [], Now, Release: true, ActiveRunId: null, outbox);

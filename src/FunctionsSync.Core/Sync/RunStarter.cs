@@ -69,6 +69,6 @@ public sealed class RunStarter(ISyncStateStore state, RunCheckpoints checkpoints
         IReadOnlyList<OutboxEvent> started = firstStart ? [WebhookPayloads.ForRun(WebhookEventTypes.SyncStarted, run, Now)] : [];
         attempt.Chain.Renewed(await checkpoints.WriteAsync(attempt.Chain.Lease, new(run, [], Now + options.Value.LeaseDuration, Release: false, run.RunId, started), cancellationToken));
         events.Run(Events.LiveEventTypes.RunStarted, run);
-        logger.RunStarted(run.RunId, attempt.Connection.Id, run.Mode, run.Attempts);
+        logger.RunStarted(run.RunId, SyncLogs.StoreName(attempt.Connection), attempt.Connection.Id, run.Mode, run.Attempts);
     }
 }

@@ -9,11 +9,11 @@ internal static partial class SyncLogs
     [LoggerMessage(1001, LogLevel.Information, "Connection {ConnectionId} is leased by {Owner} until {Until}; backing off")]
     public static partial void LeaseHeld(this ILogger logger, string connectionId, string? owner, DateTimeOffset? until);
 
-    [LoggerMessage(1002, LogLevel.Information, "Run {RunId} of connection {ConnectionId} started ({Mode}, attempt {Attempt})")]
-    public static partial void RunStarted(this ILogger logger, string runId, string connectionId, SyncMode mode, int attempt);
+    [LoggerMessage(1002, LogLevel.Information, "Run {RunId} of {Store} (connection {ConnectionId}) started ({Mode}, attempt {Attempt})")]
+    public static partial void RunStarted(this ILogger logger, string runId, string store, string connectionId, SyncMode mode, int attempt);
 
-    [LoggerMessage(1003, LogLevel.Information, "Run {RunId} finished {Status}: {Created} created, {Updated} updated, {Unchanged} unchanged, {Failed} failed")]
-    public static partial void RunFinished(this ILogger logger, string runId, RunStatus status, long created, long updated, long unchanged, long failed);
+    [LoggerMessage(1003, LogLevel.Information, "Run {RunId} of {Store} finished {Status}: {Created} created, {Updated} updated, {Unchanged} unchanged, {Failed} failed")]
+    public static partial void RunFinished(this ILogger logger, string runId, string store, RunStatus status, long created, long updated, long unchanged, long failed);
 
     [LoggerMessage(1004, LogLevel.Warning, "Run {RunId} lost its lease on connection {ConnectionId}; stopping")]
     public static partial void LeaseLost(this ILogger logger, string runId, string connectionId);
@@ -24,8 +24,8 @@ internal static partial class SyncLogs
     [LoggerMessage(1005, LogLevel.Information, "Run {RunId} interrupted after page {PageSeq}; it resumes on the next attempt")]
     public static partial void RunInterrupted(this ILogger logger, string runId, long pageSeq);
 
-    [LoggerMessage(1006, LogLevel.Warning, "Run {RunId} failed: {Error}")]
-    public static partial void RunFailed(this ILogger logger, string runId, string? error);
+    [LoggerMessage(1006, LogLevel.Warning, "Run {RunId} of {Store} failed: {Error}")]
+    public static partial void RunFailed(this ILogger logger, string runId, string store, string? error);
 
     [LoggerMessage(1007, LogLevel.Error, "Run {RunId} failed with an unexpected error")]
     public static partial void RunCrashed(this ILogger logger, Exception exception, string runId);
@@ -80,4 +80,8 @@ internal static partial class SyncLogs
 
     [LoggerMessage(1025, LogLevel.Warning, "Connection {ConnectionId}: the run that follows notifications received during the last one could not be queued; the schedule reads those changes")]
     public static partial void FollowUpFailed(this ILogger logger, Exception exception, string connectionId);
+
+    /// <summary>How a log line names a connection's store for people: organization, marketplace, store id and name.</summary>
+    public static string StoreName(Connections.Connection connection) =>
+        $"{connection.OrganizationId}/{connection.Marketplace}/{connection.ExternalStoreId} \"{connection.Name}\"";
 }

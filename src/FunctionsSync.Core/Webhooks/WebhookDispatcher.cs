@@ -188,7 +188,7 @@ public sealed partial class WebhookDispatcher(
         }, cancellationToken);
     }
 
-    [LoggerMessage(3001, LogLevel.Information, "Webhook delivery {DeliveryId} delivered on attempt {Attempt}")]
+    [LoggerMessage(3001, LogLevel.Debug, "Webhook delivery {DeliveryId} delivered on attempt {Attempt}")]
     private partial void LogDelivered(string deliveryId, int attempt);
 
     [LoggerMessage(3002, LogLevel.Warning, "Webhook delivery {DeliveryId} attempt {Attempt} failed: {Error} (now {Status})")]

@@ -3,10 +3,17 @@
 // answers that request with the events so far and closes it (the Functions app), the same loop polls.
 "use strict";
 
-const state = { key: sessionStorage.getItem("functionssync.key"), connections: [], connectionPages: 1, moreConnections: null, health: "", runs: new Map(), latest: new Map(), lastEventId: null };
-// Connections are read a page at a time (the API pages them): the pages shown are read again on each refresh.
+const state = {
+  key: sessionStorage.getItem("functionssync.key"), caller: null, schedule: null,
+  connections: [], connectionPages: 1, moreConnections: null, health: "", organization: "", search: "", sort: "name",
+  runs: new Map(), latest: new Map(), known: new Map(), lastEventId: null,
+};
+// Connections are read a page at a time (the API pages them, filtered by health and organization on the server): the
+// pages shown are read again on each refresh. Search and sort apply to the rows read.
 const CONNECTION_PAGE = 50;
+const HISTORY_RUNS = 20;
 const FINAL = ["succeeded", "partial", "failed", "cancelled"];
+const HEALTH_ORDER = ["action_required", "error", "delayed", "running", "pending", "on_time", "disabled"];
 const $ = id => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
@@ -16,6 +23,14 @@ function el(tag, attrs = {}, ...children) {
     else if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value === true ? "" : value);
   }
   for (const child of children.flat()) node.append(child instanceof Node ? child : document.createTextNode(child ?? ""));
+  return node;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(child));
   return node;
 }
 
@@ -37,9 +52,47 @@ async function api(method, path, body) {
 
 function say(message) { $("live").textContent = message; }
 
+// ---- words for numbers and times
+const words = value => String(value).replaceAll("_", " ");
 const when = iso => iso ? new Date(iso).toLocaleString() : "never";
-const badge = value => el("span", { class: "badge " + value }, value.replaceAll("_", " "));
-const eta = ms => ms == null ? "" : ms < 60000 ? `${Math.ceil(ms / 1000)} s left` : `${Math.ceil(ms / 60000)} min left`;
+const badge = value => el("span", { class: "badge " + value }, words(value));
+const plural = (n, one, many = one + "s") => `${n} ${n === 1 ? one : many}`;
+
+/** "1 min 10 s", "2 h 5 min", "850 ms". */
+function duration(ms) {
+  if (ms == null) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60), rs = s % 60;
+  if (m < 60) return rs ? `${m} min ${rs} s` : `${m} min`;
+  const h = Math.floor(m / 60), rm = m % 60;
+  return rm ? `${h} h ${rm} min` : `${h} h`;
+}
+
+/** "3 min ago"; the exact time in the title. */
+function ago(iso) {
+  if (!iso) return el("span", { class: "muted" }, "never");
+  const ms = Date.now() - new Date(iso).getTime();
+  return el("time", { datetime: iso, title: when(iso) }, ms < 5000 ? "just now" : `${duration(ms).replace(/ \d+ s$/, "")} ago`);
+}
+
+/** The schedule's six-field cron (seconds first, UTC) in words where it is one of the usual shapes. */
+function scheduleText(cron) {
+  const f = cron.trim().split(/\s+/);
+  if (f.length !== 6) return `on the cron schedule ${cron}`;
+  const [sec, min, hour, dom, mon, dow] = f;
+  const rest = dom === "*" && mon === "*" && dow === "*";
+  const every = (field, unit) => field === "*" ? `every ${unit}` : /^\*\/\d+$/.test(field) ? (field === "*/1" ? `every ${unit}` : `every ${field.slice(2)} ${unit}s`) : null;
+  if (rest && hour === "*" && min === "*") return every(sec, "second") ?? `on the cron schedule ${cron}`;
+  if (rest && hour === "*" && sec === "0" && every(min, "minute")) return every(min, "minute");
+  if (rest && sec === "0" && min === "0" && every(hour, "hour")) return every(hour, "hour");
+  if (rest && sec === "0" && /^\d+$/.test(min) && /^\d+$/.test(hour)) return `daily at ${hour.padStart(2, "0")}:${min.padStart(2, "0")} UTC`;
+  return `on the cron schedule ${cron}`;
+}
+
+const eta = run => run.stale ? badge("stalled") : run.estimatedTimeRemainingMs == null ? "" : `${duration(run.estimatedTimeRemainingMs)} left`;
+const admin = () => state.caller?.admin === true;
 
 // ---- sign in
 async function signIn(key) {
@@ -65,26 +118,58 @@ function signOut() {
 }
 
 async function refreshAll() {
-  await Promise.all([refreshSchedule(), refreshConnections(), refreshConflicts(), refreshWebhooks()]);
+  // The status says who is signed in: the schedule's controls follow it.
+  await refreshStatus();
+  await Promise.all([refreshConnections(), refreshConflicts(), refreshWebhooks()]);
 }
 
-// ---- schedule
-async function refreshSchedule() {
+// ---- attention summary and schedule
+async function refreshStatus() {
   const status = await api("GET", "sync/status");
-  $("schedule").textContent = `${status.enabled ? "Running" : "Stopped"}: ${status.schedule}` + (status.nextRunAt ? `, next cycle ${when(status.nextRunAt)}` : "");
-  const h = status.connections.health;
-  $("health-counts").textContent = Object.entries(h).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k.replaceAll("_", " ")}`).join(" · ") || "No connections yet.";
+  state.caller = status.caller;
+  state.schedule = status;
+  for (const node of document.querySelectorAll("[data-admin]")) node.hidden = !admin();
+  $("schedule").textContent = `Syncs ${scheduleText(status.schedule)}: ${status.enabled ? "on" : "stopped"}` + (status.nextRunAt ? `, next cycle ${when(status.nextRunAt)}` : "") + ".";
+  $("schedule-toggle").textContent = status.enabled ? "Stop schedule" : "Start schedule";
+  renderAttention(status.connections);
+}
+
+function renderAttention(counts) {
+  const h = counts.health;
+  const attention = (h.error ?? 0) + (h.action_required ?? 0) + (h.delayed ?? 0);
+  $("attention-summary").textContent = counts.total === 0 ? "No connections yet."
+    : attention === 0 ? `All ${plural(counts.total, "connection")} are fine.`
+    : `${attention} of ${plural(counts.total, "connection")} need${attention === 1 ? "s" : ""} attention.`;
+  const cards = [
+    ["error", "Failing", "last run failed"], ["action_required", "Action required", "a person must act (credentials, authorization)"],
+    ["delayed", "Late", "not synced within twice their interval"], ["running", "Running", "a run in progress"], ["disabled", "Disabled", "not scheduled"],
+  ];
+  $("attention").replaceChildren(...cards.map(([health, label, what]) => el("li", {},
+    el("button", { type: "button", class: "card " + health + ((h[health] ?? 0) > 0 ? " some" : ""), "aria-pressed": String(state.health === health), title: what,
+      onclick: () => filterHealth(state.health === health ? "" : health) },
+      el("span", { class: "count" }, String(h[health] ?? 0)), " ", label))));
 }
 
 async function scheduleAction(path, body) {
   try { await api("POST", path, body); say("Schedule updated."); } catch (e) { say(e.message); }
-  await refreshSchedule();
+  await refreshStatus();
+}
+
+async function runFull(body, what) {
+  try {
+    const a = await api("POST", "sync/run-full", body);
+    const skipped = [[a.skippedActive, "already running"], [a.skippedNeedsAttention, "needing attention"], [a.skippedDisabled, "disabled"]]
+      .filter(([n]) => n > 0).map(([n, why]) => `${n} ${why}`);
+    say(`Full sync of ${what}: ${plural(a.queued, "run")} queued` + (skipped.length ? `; skipped ${skipped.join(", ")}.` : "."));
+  } catch (e) { say(e.message); }
+  await refreshConnections();
 }
 
 // ---- connections and live runs
 function connectionsPath(token) {
   const query = new URLSearchParams({ pageSize: String(CONNECTION_PAGE) });
   if (state.health) query.set("health", state.health);
+  if (state.organization) query.set("organizationId", state.organization);
   if (token) query.set("continuationToken", token);
   return "connections?" + query;
 }
@@ -102,6 +187,7 @@ async function refreshConnections() {
   } while (token && (pages < state.connectionPages || list.length === 0));
   state.connections = list;
   state.moreConnections = token;
+  for (const c of list) state.known.set(c.connectionId, c);
   await Promise.all(state.connections.filter(c => c.activeRunId && !state.runs.has(c.activeRunId)).map(c => loadRun(c.activeRunId)));
   renderConnections();
 }
@@ -109,6 +195,7 @@ async function refreshConnections() {
 async function showMoreConnections() {
   const page = await api("GET", connectionsPath(state.moreConnections));
   state.connections.push(...page.connections);
+  for (const c of page.connections) state.known.set(c.connectionId, c);
   state.moreConnections = page.continuationToken ?? null;
   state.connectionPages++;
   await Promise.all(page.connections.filter(c => c.activeRunId && !state.runs.has(c.activeRunId)).map(c => loadRun(c.activeRunId)));
@@ -123,16 +210,33 @@ async function loadRun(runId) {
   } catch { /* a scheduled run not started yet */ }
 }
 
+function shown() {
+  const term = state.search.trim().toLowerCase();
+  const list = state.connections.filter(c => !term || c.name.toLowerCase().includes(term) || c.externalStoreId.toLowerCase().includes(term));
+  const by = {
+    name: (a, b) => a.name.localeCompare(b.name),
+    health: (a, b) => HEALTH_ORDER.indexOf(a.health) - HEALTH_ORDER.indexOf(b.health) || a.name.localeCompare(b.name),
+    last_run: (a, b) => (b.lastRunFinishedAt ?? "").localeCompare(a.lastRunFinishedAt ?? "") || a.name.localeCompare(b.name),
+  };
+  return list.sort(by[state.sort] ?? by.name);
+}
+
 function renderConnections() {
-  const byOrg = Map.groupBy(state.connections, c => c.organizationId);
+  const list = shown();
+  const byOrg = Map.groupBy(list, c => c.organizationId);
   const container = $("connections");
   container.replaceChildren();
-  for (const [org, list] of byOrg) {
-    container.append(el("h3", {}, org), el("table", {},
-      el("thead", {}, el("tr", {}, ["Connection", "Marketplace", "Health", "Last run", "Progress", "Actions"].map(t => el("th", { scope: "col" }, t)))),
-      el("tbody", {}, list.map(connectionRow))));
+  for (const [org, rows] of [...byOrg].sort(([a], [b]) => a.localeCompare(b))) {
+    container.append(el("div", { class: "org" }, el("h3", {}, org),
+      el("button", { type: "button", onclick: () => runFull({ organizationId: org }, org) }, "Full sync of ", org)));
+    container.append(el("table", {},
+      el("thead", {}, el("tr", {}, ["Connection", "Marketplace", "Health", "Last run", "Last error", "Progress", "Actions"].map(t => el("th", { scope: "col" }, t)))),
+      el("tbody", {}, rows.map(connectionRow))));
   }
-  if (state.connections.length === 0) container.append(el("p", {}, state.moreConnections ? "None on this page." : state.health ? "No connections with this health." : "No connections."));
+  if (list.length === 0) {
+    container.append(el("p", {}, state.connections.length > 0 ? "No connection matches the search."
+      : state.moreConnections ? "None on this page." : state.health ? "No connections with this health." : "No connections."));
+  }
   $("connections-more").hidden = !state.moreConnections;
 }
 
@@ -143,8 +247,8 @@ function connectionRow(c) {
   const progress = run
     ? el("span", {},
         el("progress", { max: "100", value: String(run.percentComplete ?? 0), "aria-label": `Progress of ${c.name}`, "data-run": run.runId, "data-status": run.status }),
-        // A paused run makes no progress: no time left is shown for it.
-        ` ${run.percentComplete ?? 0}% `, badge(run.status), ` ${active && run.status !== "paused" ? eta(run.estimatedTimeRemainingMs) : ""}`)
+        // A paused run makes no progress: no time left is shown for it; a stalled one says so instead of a guess.
+        ` ${run.percentComplete ?? 0}% `, badge(run.status), " ", active && run.status !== "paused" ? eta(run) : "")
     : el("span", { class: "muted" }, "idle");
   const actions = [];
   if (!active) {
@@ -156,13 +260,15 @@ function connectionRow(c) {
     actions.push(el("button", { type: "button", onclick: () => control(run, "cancel") }, "Cancel"));
   }
   actions.push(el("button", { type: "button", onclick: () => showConnectionRuns(c) }, "Details"));
+  const streak = c.failureStreak > 0 ? el("span", { class: "streak" }, plural(c.failureStreak, "failure") + " in a row") : "";
   return el("tr", { "data-connection": c.connectionId, "data-name": c.name },
-    el("th", { scope: "row" }, c.name),
+    el("th", { scope: "row" }, c.name, el("br"), el("span", { class: "muted" }, c.externalStoreId)),
     el("td", {}, c.marketplace),
     el("td", { class: "health" }, badge(c.health), c.staleSince ? el("span", { title: `Missing its freshness objective since ${when(c.staleSince)}` }, " ", badge("stale")) : ""),
-    el("td", {}, c.lastRunStatus ? badge(c.lastRunStatus) : "", " ", el("span", { class: "muted" }, when(c.lastRunFinishedAt))),
+    el("td", {}, c.lastRunStatus ? badge(c.lastRunStatus) : "", " ", ago(c.lastRunFinishedAt)),
+    el("td", { class: "last-error" }, c.lastError ? el("span", { title: c.lastError }, c.lastError.length > 140 ? c.lastError.slice(0, 140) + "…" : c.lastError) : "", c.lastError && streak ? el("br") : "", streak),
     el("td", { class: "progress" }, progress),
-    el("td", {}, actions));
+    el("td", { class: "actions" }, actions));
 }
 
 async function trigger(c, mode) {
@@ -181,24 +287,61 @@ async function control(run, action) {
   await refreshConnections();
 }
 
+// ---- a connection's history
 async function showConnectionRuns(listed) {
   // Read afresh: the row was drawn before the runs since (its tokens and error may have changed).
-  const [c, history] = await Promise.all([api("GET", `connections/${listed.connectionId}`), api("GET", `connections/${listed.connectionId}/runs?pageSize=5`)]);
+  const [c, history] = await Promise.all([api("GET", `connections/${listed.connectionId}`), api("GET", `connections/${listed.connectionId}/runs?pageSize=${HISTORY_RUNS}`)]);
   const detail = $("run-detail");
   detail.replaceChildren(el("h3", {}, `Runs of ${c.name}`));
   if (c.tokens) detail.append(tokenHealth(c.tokens));
+  if (c.lastError) detail.append(el("p", { class: "last-error" }, `Last error${c.failureStreak > 0 ? ` (${plural(c.failureStreak, "failure")} in a row)` : ""}: ${c.lastError}`));
   if (history.runs.length === 0) { detail.append(el("p", {}, "No runs yet.")); return; }
-  for (const run of history.runs) {
-    detail.append(el("article", { "aria-label": `Run ${run.runId}` },
-      el("p", {}, badge(run.status), ` ${run.mode}, ${run.trigger}, started ${when(run.startedAt)}, ${run.durationMs ?? 0} ms running, ${run.marketplaceCalls.requests} requests (${run.marketplaceCalls.throttled} throttled)`),
-      el("table", {},
-        el("thead", {}, el("tr", {}, ["Entity", "State", "Total", "Created", "Updated", "Unchanged", "Failed", "Skipped", "Missing", "Deleted", "Lag p95"].map(t => el("th", { scope: "col" }, t)))),
-        el("tbody", {}, run.entities.map(e => el("tr", {}, el("th", { scope: "row" }, e.entityType), el("td", {}, e.state),
-          ...["total", "created", "updated", "unchanged", "failed", "skipped", "missing", "deleted"].map(k => el("td", {}, String(e.counters[k]))),
-          el("td", {}, e.freshness ? `${e.freshness.p95Seconds} s (${e.freshness.changes} changes)` : "—"))))),
-      run.error ? el("p", { class: "muted" }, "Error: " + run.error) : "",
-      run.recordErrors.length ? el("ul", {}, run.recordErrors.map(r => el("li", {}, r))) : ""));
-  }
+  detail.append(runChart(c, history.runs));
+  detail.append(el("table", { class: "history" },
+    el("caption", {}, `Last ${plural(history.runs.length, "run")}, newest first`),
+    el("thead", {}, el("tr", {}, ["Started", "Status", "Mode", "Trigger", "Duration", "Records", "Requests", "Error"].map(t => el("th", { scope: "col" }, t)))),
+    el("tbody", {}, history.runs.map(run => el("tr", { "data-run": run.runId },
+      el("td", {}, ago(run.startedAt ?? run.createdAt)), el("td", {}, badge(run.status)), el("td", {}, words(run.mode)), el("td", {}, words(run.trigger)),
+      el("td", {}, duration(run.durationMs)), el("td", {}, String(run.counters.processed)),
+      el("td", {}, `${run.marketplaceCalls.requests}${run.marketplaceCalls.throttled ? ` (${run.marketplaceCalls.throttled} throttled)` : ""}`),
+      el("td", { class: "muted" }, run.error ?? ""))))));
+  for (const run of history.runs.slice(0, 3)) detail.append(runArticle(run));
+}
+
+function runArticle(run) {
+  return el("article", { "aria-label": `Run ${run.runId}` },
+    el("p", {}, badge(run.status), ` ${words(run.mode)}, ${words(run.trigger)}, started ${when(run.startedAt)}, ${duration(run.durationMs)} running, ${plural(run.marketplaceCalls.requests, "request")} (${run.marketplaceCalls.throttled} throttled)`),
+    el("table", {},
+      el("thead", {}, el("tr", {}, ["Entity", "State", "Total", "Created", "Updated", "Unchanged", "Failed", "Skipped", "Missing", "Deleted", "Lag p95"].map(t => el("th", { scope: "col" }, t)))),
+      el("tbody", {}, run.entities.map(e => el("tr", {}, el("th", { scope: "row" }, e.entityType), el("td", { class: "entity-state" }, words(e.state)),
+        ...["total", "created", "updated", "unchanged", "failed", "skipped", "missing", "deleted"].map(k => el("td", {}, String(e.counters[k]))),
+        el("td", {}, e.freshness ? `${e.freshness.p95Seconds} s (${plural(e.freshness.changes, "change")})` : "—"))))),
+    run.error ? el("p", { class: "muted" }, "Error: " + run.error) : "",
+    run.recordErrors.length ? el("ul", {}, run.recordErrors.map(r => el("li", {}, r))) : "");
+}
+
+/**
+ * The connection's last runs, oldest to newest: a bar per run for its duration (red when it failed) and a dot for the
+ * records it read, each on its own scale, so a slowdown or a drop to zero shows at a glance.
+ */
+function runChart(c, runs) {
+  const points = [...runs].reverse();
+  const width = 640, height = 160, pad = 28, step = (width - 2 * pad) / points.length;
+  const maxMs = Math.max(1, ...points.map(r => r.durationMs ?? 0));
+  const maxRecords = Math.max(1, ...points.map(r => r.counters.processed));
+  const y = (v, max) => height - pad - (height - 2 * pad) * v / max;
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img",
+    "aria-label": `Last ${points.length} runs of ${c.name}: durations up to ${duration(maxMs)}, records up to ${maxRecords}; the newest took ${duration(points.at(-1).durationMs)} and read ${points.at(-1).counters.processed} records.` });
+  chart.append(svg("line", { x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, class: "axis" }));
+  chart.append(svg("text", { x: 2, y: pad - 10, class: "legend" }, `duration (bars, up to ${duration(maxMs)}) · records (dots, up to ${maxRecords})`));
+  points.forEach((r, i) => {
+    const x = pad + i * step;
+    const top = y(r.durationMs ?? 0, maxMs);
+    chart.append(svg("rect", { x: x + step * 0.15, y: top, width: step * 0.7, height: height - pad - top, class: "bar " + r.status },
+      svg("title", {}, `${when(r.startedAt ?? r.createdAt)}: ${r.status}, ${duration(r.durationMs)}, ${r.counters.processed} records`)));
+    chart.append(svg("circle", { cx: x + step / 2, cy: y(r.counters.processed, maxRecords), r: 3.5, class: "dot" }));
+  });
+  return el("figure", {}, chart, el("figcaption", { class: "muted" }, "Oldest left, newest right."));
 }
 
 // Where the marketplace expires access tokens: when the one in use expires, the last refresh, the refresh token's age.
@@ -210,26 +353,38 @@ function tokenHealth(t) {
 }
 
 // ---- conflicts
+async function connectionInfo(id) {
+  if (!state.known.has(id)) {
+    try { state.known.set(id, await api("GET", `connections/${id}`)); } catch { state.known.set(id, { connectionId: id, name: id, externalStoreId: "" }); }
+  }
+  return state.known.get(id);
+}
+
 async function refreshConflicts() {
   // Waiting for a person (open) or for the automatic policy's next try (retrying): both can be resolved now.
   const [open, retrying] = await Promise.all(["open", "retrying"].map(status => api("GET", "conflicts?pageSize=200&status=" + status)));
   const list = [...open.conflicts, ...retrying.conflicts];
+  await Promise.all([...new Set(list.map(c => c.connectionId))].map(connectionInfo));
   const container = $("conflicts");
   container.replaceChildren();
   if (list.length === 0) { container.append(el("p", {}, "No open conflicts.")); return; }
   container.append(el("table", {},
-    el("thead", {}, el("tr", {}, ["Type", "Record", "Message", "Resolution"].map(t => el("th", { scope: "col" }, t)))),
+    el("thead", {}, el("tr", {}, ["Organization", "Connection", "Type", "Record", "Message", "Resolution"].map(t => el("th", { scope: "col" }, t)))),
     el("tbody", {}, list.map(conflictRow))));
 }
 
 function conflictRow(c) {
-  const select = el("select", { id: `resolution-${c.id}` }, ["accept_source", "keep_target", "retry", "skip"].map(r => el("option", { value: r }, r.replaceAll("_", " "))));
+  const connection = state.known.get(c.connectionId);
+  const select = el("select", { id: `resolution-${c.id}` }, c.resolutions.map(r => el("option", { value: r }, words(r))));
   const note = el("input", { id: `note-${c.id}`, type: "text", placeholder: "note" });
-  return el("tr", { "data-conflict": c.id },
-    el("td", {}, c.type.replaceAll("_", " "), " ", badge(c.status)),
+  const row = el("tr", { "data-conflict": c.id },
+    el("td", {}, c.organizationId),
+    el("td", {}, connection?.name ?? c.connectionId, el("br"), el("span", { class: "muted" }, `${connection?.marketplace ?? ""} ${connection?.externalStoreId ?? ""}`)),
+    el("td", {}, words(c.type), " ", badge(c.status)),
     el("td", {}, `${c.entityType ?? ""} ${c.externalId ?? ""}`),
     el("td", {}, c.message),
     el("td", {},
+      c.type === "data_mismatch" && c.source ? el("button", { type: "button", onclick: () => compare(c, row) }, "Compare versions") : "",
       el("label", { for: select.id }, "Resolution"), select,
       el("label", { for: note.id }, "Note"), note,
       el("button", { type: "button", onclick: async () => {
@@ -237,6 +392,28 @@ function conflictRow(c) {
         catch (e) { say(e.message); }
         await refreshConflicts();
       } }, "Resolve")));
+  return row;
+}
+
+/** The stored (local) version beside the marketplace's, one field a row, the fields that differ marked. */
+async function compare(c, row) {
+  const next = row.nextElementSibling;
+  if (next?.classList.contains("compare")) { next.remove(); return; }
+  let local = {};
+  try { local = (await api("GET", `connections/${c.connectionId}/records/${c.entityType}/${encodeURIComponent(c.externalId)}`)).record; }
+  catch (e) { say(e.message); }
+  const source = c.source ?? {};
+  const fields = [...new Set([...Object.keys(local), ...Object.keys(source)])].filter(k => !k.startsWith("$")).sort();
+  const show = v => v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  const rows = fields.map(f => {
+    const differs = JSON.stringify(local[f]) !== JSON.stringify(source[f]);
+    return el("tr", { class: differs ? "differs" : "" },
+      el("th", { scope: "row" }, f), el("td", {}, show(local[f])), el("td", {}, show(source[f])), el("td", {}, differs ? "differs" : ""));
+  });
+  row.after(el("tr", { class: "compare" }, el("td", { colspan: "6" },
+    el("table", { "aria-label": `Versions of ${c.entityType} ${c.externalId}` },
+      el("thead", {}, el("tr", {}, ["Field", "Stored here (local change)", "Marketplace", ""].map(t => el("th", { scope: "col" }, t || "Differs")))),
+      el("tbody", {}, rows)))));
 }
 
 // ---- webhooks
@@ -247,23 +424,55 @@ async function refreshWebhooks() {
   if (list.length === 0) { container.append(el("p", {}, "No webhook endpoints.")); return; }
   for (const w of list) {
     const deliveries = el("div", { id: `deliveries-${w.id}` });
+    const failedOnly = el("input", { type: "checkbox", id: `failed-only-${w.id}` });
+    failedOnly.addEventListener("change", () => showDeliveries(w, deliveries, failedOnly.checked));
     container.append(el("article", { "aria-label": `Endpoint ${w.targetUrl}` },
       el("p", {}, el("strong", {}, w.targetUrl), ` — ${w.events.join(", ")} — `, el("span", { class: "badge " + (w.enabled ? "succeeded" : "failed") }, w.enabled ? "enabled" : "disabled"), w.enabled ? "" : ` ${w.disabledReason ?? ""}`),
-      el("button", { type: "button", onclick: () => showDeliveries(w, deliveries) }, "Deliveries"),
+      el("button", { type: "button", onclick: () => showDeliveries(w, deliveries, failedOnly.checked) }, "Deliveries"),
+      failedOnly, el("label", { for: failedOnly.id }, "Failed only"),
       deliveries));
   }
 }
 
-async function showDeliveries(w, container) {
-  const list = (await api("GET", `webhooks/${w.id}/deliveries`)).deliveries;
-  container.replaceChildren(list.length === 0 ? el("p", {}, "No deliveries yet.") : el("table", {},
-    el("thead", {}, el("tr", {}, ["Event", "Status", "Attempts", "Last error", ""].map(t => el("th", { scope: "col" }, t || "Action")))),
-    el("tbody", {}, list.map(d => el("tr", { "data-delivery": d.id },
-      el("td", {}, d.eventType), el("td", {}, badge(d.status)), el("td", { class: "attempts" }, String(d.attempts)), el("td", {}, d.lastError ?? ""),
-      el("td", {}, el("button", { type: "button", onclick: async () => {
-        try { await api("POST", `webhooks/deliveries/${d.id}/replay`); say("Delivery replayed."); } catch (e) { say(e.message); }
-        await showDeliveries(w, container);
-      } }, "Replay")))))));
+async function showDeliveries(w, container, failedOnly) {
+  const list = (await api("GET", `webhooks/${w.id}/deliveries`)).deliveries.filter(d => !failedOnly || d.status === "failed" || d.lastError);
+  await Promise.all([...new Set(list.map(d => d.connectionId).filter(Boolean))].map(connectionInfo));
+  container.replaceChildren(list.length === 0 ? el("p", {}, failedOnly ? "No failed deliveries." : "No deliveries yet.") : el("table", {},
+    el("thead", {}, el("tr", {}, ["Time", "Event", "Connection", "Run", "Status", "Attempts", "Last error", "Actions"].map(t => el("th", { scope: "col" }, t)))),
+    el("tbody", {}, list.map(d => deliveryRow(d)))));
+}
+
+function deliveryRow(d) {
+  const row = el("tr", { "data-delivery": d.id },
+    el("td", {}, ago(d.createdAt)), el("td", {}, d.eventType),
+    el("td", {}, d.connectionId ? state.known.get(d.connectionId)?.name ?? d.connectionId : "—"),
+    el("td", { class: "muted" }, d.runId ?? "—"),
+    el("td", { class: "status" }, badge(d.status)), el("td", { class: "attempts" }, String(d.attempts)), el("td", { class: "error" }, d.lastError ?? ""),
+    el("td", {},
+      el("button", { type: "button", onclick: () => payload(d, row) }, "Payload"),
+      el("button", { type: "button", onclick: () => replay(d, row) }, "Replay")));
+  return row;
+}
+
+async function payload(d, row) {
+  const next = row.nextElementSibling;
+  if (next?.classList.contains("payload")) { next.remove(); return; }
+  const detail = await api("GET", `webhooks/deliveries/${d.id}`);
+  // Focusable: a scrolling region must be reachable from the keyboard.
+  row.after(el("tr", { class: "payload" }, el("td", { colspan: "8" }, el("pre", { tabindex: "0", "aria-label": `Payload of delivery ${d.id}` }, JSON.stringify(detail.payload, null, 2)))));
+}
+
+/** Sends the delivery again, then follows it until its new attempt is in (or a minute passes). */
+async function replay(d, row) {
+  try { await api("POST", `webhooks/deliveries/${d.id}/replay`); say("Delivery replayed."); } catch (e) { say(e.message); return; }
+  for (let i = 0; i < 60; i++) {
+    const current = (await api("GET", `webhooks/deliveries/${d.id}`)).delivery;
+    row.querySelector(".status").replaceChildren(badge(current.status));
+    row.querySelector(".attempts").textContent = String(current.attempts);
+    row.querySelector(".error").textContent = current.lastError ?? "";
+    if (current.status !== "pending" && current.attempts > 0) { say(`Delivery replayed: ${words(current.status)} after ${plural(current.attempts, "attempt")}.`); return; }
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
 }
 
 // ---- live events
@@ -319,7 +528,7 @@ function onEvent(type, data) {
     if (c) c.activeRunId = type === "run.finished" ? null : data.runId;
     renderConnections();
     if (type === "run.finished" || type === "run.queued" || type === "run.paused") {
-      refreshSoon(async () => { await refreshConnections(); await refreshSchedule(); });
+      refreshSoon(async () => { await refreshConnections(); await refreshStatus(); });
     }
   } else if (type.startsWith("conflict.")) {
     refreshConflicts().catch(() => {});
@@ -327,15 +536,26 @@ function onEvent(type, data) {
 }
 
 // ---- wiring
+function filterHealth(health) {
+  state.health = health;
+  $("health-filter").value = health;
+  state.connectionPages = 1;
+  if (state.schedule) renderAttention(state.schedule.connections);
+  refreshConnections().catch(e => say(e.message));
+}
+
 $("signin-form").addEventListener("submit", event => { event.preventDefault(); signIn($("key").value.trim()); });
 $("signout").addEventListener("click", signOut);
 $("connections-more").addEventListener("click", () => showMoreConnections().catch(e => say(e.message)));
-$("health-filter").addEventListener("change", () => {
-  state.health = $("health-filter").value;
+$("health-filter").addEventListener("change", () => filterHealth($("health-filter").value));
+$("organization-filter").addEventListener("change", () => {
+  state.organization = $("organization-filter").value.trim();
   state.connectionPages = 1;
   refreshConnections().catch(e => say(e.message));
 });
-$("schedule-start").addEventListener("click", () => scheduleAction("sync/start"));
-$("schedule-stop").addEventListener("click", () => scheduleAction("sync/stop"));
+$("search").addEventListener("input", () => { state.search = $("search").value; renderConnections(); });
+$("sort").addEventListener("change", () => { state.sort = $("sort").value; renderConnections(); });
+$("schedule-toggle").addEventListener("click", () => scheduleAction(state.schedule?.enabled ? "sync/stop" : "sync/start"));
+$("full-sync-all").addEventListener("click", () => runFull({ all: true }, "every organization"));
 $("interval-form").addEventListener("submit", event => { event.preventDefault(); scheduleAction("sync/interval", { minutes: Number($("interval-minutes").value) }); });
 if (state.key) signIn(state.key);

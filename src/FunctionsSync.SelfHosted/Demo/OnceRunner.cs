@@ -35,7 +35,7 @@ public sealed class OnceRunner(CyclePlanner planner, ISyncStateStore state, ICon
             }
 
             var line = string.Join("  ", runs.Values.OrderBy(r => r.ConnectionId).Select(r =>
-                $"{Short(names, r.ConnectionId)} {Percent(r)}"));
+                $"{Short(names, r.ConnectionId)} {Percent(r, time.GetUtcNow())}"));
             output.WriteLine($"[{(time.GetUtcNow() - started).TotalSeconds,5:0}s] {line}");
             if (runs.Count == cycle.RunIds.Count && runs.Values.All(r => r.Status.IsFinal()))
             {
@@ -90,12 +90,13 @@ public sealed class OnceRunner(CyclePlanner planner, ISyncStateStore state, ICon
     }
 
     private static string Short(Dictionary<string, Connection> names, string connectionId) =>
-        names.TryGetValue(connectionId, out var c) ? $"{c.OrganizationId}/{c.Marketplace}" : connectionId;
+        names.TryGetValue(connectionId, out var c) ? $"{c.OrganizationId}/{c.Marketplace}/{c.Name}" : connectionId;
 
-    private static string Percent(SyncRun run) => run.Status switch
+    /// <summary>The API's <c>percentComplete</c> (<see cref="RunView"/>: weighted over every feed, never lower than before), not a ratio of what is known so far.</summary>
+    private static string Percent(SyncRun run, DateTimeOffset now) => run.Status switch
     {
         RunStatus.Queued => "queued",
-        RunStatus.Running or RunStatus.Interrupted => run.Counters.Total > 0 ? $"{100.0 * (run.Counters.Processed + run.Counters.Skipped) / run.Counters.Total:0}%" : "0%",
+        RunStatus.Running or RunStatus.Interrupted or RunStatus.Paused => $"{Math.Floor(RunView.From(run, now).PercentComplete).ToString("0", CultureInfo.InvariantCulture)}%",
         _ => run.Status.ToString().ToLowerInvariant(),
     };
 }

@@ -256,6 +256,150 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         await Expect(page.Locator("link[rel='icon']")).ToHaveAttributeAsync("href", "data:,");
     }
 
+    /// <summary>
+    /// What an organization's operator does first: signs in with the organization's key (no admin control shown), sees
+    /// which connection fails and why without opening anything, lists only the failing ones, reads the run history and
+    /// its chart, compares a conflict's two versions field by field and resolves it, and replays a failed delivery,
+    /// watching its new attempt arrive. Screenshots kept; no serious or critical accessibility violation.
+    /// </summary>
+    [Fact]
+    public async Task An_organization_operator_finds_what_needs_attention_compares_a_conflict_and_follows_a_replay()
+    {
+        await using var host = new HostApp(storage, StorageServices.NewPrefix("dashwalk"), new Dictionary<string, string?>
+        {
+            ["Sync:PageSize"] = "100",
+            ["Events:PollInterval"] = "00:00:00.200",
+            ["Events:ProgressInterval"] = "00:00:00.200",
+            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
+            ["Webhooks:SweepInterval"] = "00:00:00.200",
+            ["Webhooks:SweepAfter"] = "00:00:00",
+            ["Webhooks:MaxAttempts"] = "1",
+        });
+        var baseUrl = host.StartOnFreePort();
+        using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+        const string org = "org-walk";
+        var healthyStore = await RegisterAsync(api, "woocommerce", "walk-healthy", new SimStoreConfig { Orders = 150, Products = 20, Customers = 10, Seed = 61 }, org);
+        // A store the marketplace does not know (its base URL names no store of the simulator's): every run fails.
+        var failing = await api.PostAsJsonAsync("/api/connections", new
+        {
+            organizationId = org, marketplace = "woocommerce", externalStoreId = "walk-gone", name = "woocommerce walk-gone",
+            credentials = SyncHarness.CredentialsFor("woocommerce", "walk-gone"),
+            settings = new Dictionary<string, string> { ["baseUrl"] = simulator.BaseUrlFor("woocommerce", "walk-gone-" + Guid.NewGuid().ToString("N")[..6]) },
+        });
+        Assert.Equal(HttpStatusCode.Created, failing.StatusCode);
+        var failingId = (await failing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connectionId").GetString()!;
+        var healthyId = (await ConnectionAsync(api, "walk-healthy", org)).GetProperty("connectionId").GetString()!;
+        var receiver = $"walk-{Guid.NewGuid():N}"[..16];
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/webhooks", new { organizationId = org, events = new[] { "sync.failed" }, targetUrl = $"{simulator.BaseUrl}/mock/webhooks/{receiver}" })).StatusCode);
+        // The receiver refuses the first delivery: with one attempt allowed, it fails for good.
+        Assert.True((await api.PostAsJsonAsync($"{simulator.BaseUrl}/mock/webhooks/{receiver}/fail", new { count = 1 })).IsSuccessStatusCode);
+
+        foreach (var id in new[] { healthyId, failingId })
+        {
+            var run = (await (await api.PostAsJsonAsync("/api/sync/trigger", new { connectionIds = new[] { id }, mode = "full" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs")[0].GetProperty("runId").GetString()!;
+            await api.WaitForRunAsync(run, TimeSpan.FromSeconds(60));
+        }
+
+        // A data_mismatch: a local change of an order the marketplace then changes too.
+        var orderId = SimCatalog.OrderId(5).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var record = JsonNode.Parse((await api.GetFromJsonAsync<JsonElement>($"/api/connections/{healthyId}/records/orders/{orderId}")).GetProperty("record").GetRawText())!.AsObject();
+        record["status"] = "held-by-warehouse";
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsync($"/api/connections/{healthyId}/records/orders/{orderId}", new StringContent(record.ToJsonString(), System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        healthyStore.MutateAt(SimKind.Orders, [5], DateTimeOffset.UtcNow);
+        var sync = (await (await api.PostAsJsonAsync("/api/sync/trigger", new { connectionIds = new[] { healthyId } })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs")[0].GetProperty("runId").GetString()!;
+        await api.WaitForRunAsync(sync, TimeSpan.FromSeconds(60));
+        var failedDelivery = await Eventually.WaitForAsync(async () => (await DeliveriesAsync(api)).FirstOrDefault(d => d.GetProperty("status").GetString() == "failed"), d => d.ValueKind == JsonValueKind.Object);
+        var orgKey = (await (await api.PostAsJsonAsync("/api/admin/keys", new { organizationId = org })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
+        var refused = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                refused.Add($"{response.Status} {response.Url}");
+            }
+        };
+        await page.GotoAsync(baseUrl + "/");
+        await page.GetByLabel("API key").FillAsync(orgKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        // The organization's key sees no admin control; the schedule reads in words.
+        var failingRow = page.Locator("tr[data-name='woocommerce walk-gone']");
+        await Expect(failingRow.Locator(".health")).ToHaveTextAsync("error");
+        await Expect(page.Locator("#schedule-toggle")).ToBeHiddenAsync();
+        await Expect(page.Locator("#interval-form")).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Full sync of every organization" })).ToBeHiddenAsync();
+        await Expect(page.Locator("#schedule")).ToContainTextAsync("every 15 minutes");
+
+        // Attention first: one failing connection, its error and streak in its row.
+        await Expect(page.Locator("#attention-summary")).ToHaveTextAsync("1 of 2 connections needs attention.");
+        await Expect(failingRow.Locator(".last-error")).ToContainTextAsync("1 failure in a row");
+        var lastError = (await api.GetFromJsonAsync<JsonElement>($"/api/connections/{failingId}")).GetProperty("lastError").GetString()!;
+        await Expect(failingRow.Locator(".last-error")).ToContainTextAsync(lastError[..Math.Min(60, lastError.Length)]);
+
+        // Only the failing ones, from the summary's card.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Failing" }).ClickAsync();
+        await Expect(page.Locator("#connections tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.GetByLabel("Health")).ToHaveValueAsync("error");
+
+        // Its history: a chart of the last runs and how each entity type of the failed run ended.
+        await failingRow.GetByRole(AriaRole.Button, new() { Name = "Details" }).ClickAsync();
+        await Expect(page.Locator("#run-detail svg.chart rect.bar.failed")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#run-detail table.history tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#run-detail .entity-state").First).ToHaveTextAsync("failed");
+        await Expect(page.Locator("#run-detail .entity-state").Last).ToHaveTextAsync("not read");
+        await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("dashboard-attention.png"), FullPage = true });
+
+        // The conflict, named by its organization and store, compared side by side: the status differs.
+        var conflictRow = page.Locator("tr[data-conflict]").First;
+        await Expect(conflictRow).ToContainTextAsync("walk-healthy");
+        await Expect(conflictRow.GetByLabel("Resolution").Locator("option")).ToHaveCountAsync(4);
+        await conflictRow.GetByRole(AriaRole.Button, new() { Name = "Compare versions" }).ClickAsync();
+        var differs = page.Locator("tr.compare tr.differs");
+        await Expect(differs.Filter(new() { HasText = "held-by-warehouse" })).ToHaveCountAsync(1);
+        await Expect(differs.Filter(new() { HasText = "held-by-warehouse" }).Locator("th")).ToHaveTextAsync("status");
+        await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("dashboard-conflict.png"), FullPage = true });
+        var conflictId = await conflictRow.GetAttributeAsync("data-conflict");
+        await conflictRow.GetByLabel("Resolution").SelectOptionAsync("accept_source");
+        await conflictRow.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+        await Expect(page.Locator($"tr[data-conflict='{conflictId}']")).ToHaveCountAsync(0);
+        Assert.Equal("resolved", (await api.GetFromJsonAsync<JsonElement>($"/api/conflicts/{conflictId}")).GetProperty("status").GetString());
+
+        // The failed delivery, filtered to, names its connection and run; replayed, its row follows the new attempt.
+        await page.GetByLabel("Failed only").CheckAsync();
+        var delivery = page.Locator($"tr[data-delivery='{failedDelivery.GetProperty("id").GetString()}']");
+        await Expect(delivery).ToContainTextAsync("woocommerce walk-gone");
+        await Expect(delivery.Locator(".status")).ToHaveTextAsync("failed");
+        await delivery.GetByRole(AriaRole.Button, new() { Name = "Payload" }).ClickAsync();
+        await Expect(page.Locator("tr.payload pre")).ToContainTextAsync("sync.failed");
+        await delivery.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+        await Expect(delivery.Locator(".status")).ToHaveTextAsync("delivered", new() { Timeout = 30_000 });
+        await Expect(delivery.Locator(".attempts")).ToHaveTextAsync("1");
+        await Expect(page.Locator("#live")).ToHaveTextAsync("Delivery replayed: delivered after 1 attempt.");
+
+        await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("dashboard-walk.png"), FullPage = true });
+        var axe = await page.RunAxe();
+        var severe = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}").ToList();
+        Assert.True(severe.Count == 0, string.Join("\n", severe));
+        Assert.Empty(refused);
+    }
+
+    private static async Task<List<JsonElement>> DeliveriesAsync(HttpClient api)
+    {
+        var endpoints = (await api.GetFromJsonAsync<JsonElement>("/api/webhooks")).GetProperty("webhooks").EnumerateArray().ToList();
+        var all = new List<JsonElement>();
+        foreach (var endpoint in endpoints)
+        {
+            all.AddRange((await api.GetFromJsonAsync<JsonElement>($"/api/webhooks/{endpoint.GetProperty("id").GetString()}/deliveries")).GetProperty("deliveries").EnumerateArray());
+        }
+
+        return all;
+    }
+
     /// <summary>Debian's chromium, headless: as root without a sandbox, and without the background traffic this machine's closed network refuses.</summary>
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
     {
@@ -264,22 +408,22 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
 
-    private async Task<SimStore> RegisterAsync(HttpClient api, string marketplace, string storeId, SimStoreConfig size)
+    private async Task<SimStore> RegisterAsync(HttpClient api, string marketplace, string storeId, SimStoreConfig size, string organization = Organization)
     {
         var credentials = SyncHarness.CredentialsFor(marketplace, storeId);
         var store = simulator.State.PutStore(marketplace, storeId, size with { Credentials = credentials });
         var response = await api.PostAsJsonAsync("/api/connections", new
         {
-            organizationId = Organization, marketplace, externalStoreId = storeId, name = $"{marketplace} {storeId}", credentials,
+            organizationId = organization, marketplace, externalStoreId = storeId, name = $"{marketplace} {storeId}", credentials,
             settings = new Dictionary<string, string> { ["baseUrl"] = simulator.BaseUrlFor(marketplace, storeId) },
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return store;
     }
 
-    private static async Task<JsonElement> ConnectionAsync(HttpClient api, string storeId)
+    private static async Task<JsonElement> ConnectionAsync(HttpClient api, string storeId, string organization = Organization)
     {
-        var list = (await api.GetFromJsonAsync<JsonElement>($"/api/connections?organizationId={Organization}")).GetProperty("connections");
+        var list = (await api.GetFromJsonAsync<JsonElement>($"/api/connections?organizationId={organization}")).GetProperty("connections");
         var id = list.EnumerateArray().Single(c => c.GetProperty("externalStoreId").GetString() == storeId).GetProperty("connectionId").GetString();
         return await api.GetFromJsonAsync<JsonElement>($"/api/connections/{id}");
     }

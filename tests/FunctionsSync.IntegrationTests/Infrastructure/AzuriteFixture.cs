@@ -47,6 +47,26 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// </summary>
     public async Task StartAsync()
     {
+        // Started again on its ports right after a kill, Azurite can find one still held for a moment (EADDRINUSE):
+        // that start is tried again, a few times; any other failure at start-up is the test's, with Azurite's own words.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnceAsync();
+                return;
+            }
+            catch (AzuriteStartException ex) when (attempt < 5 && ex.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
+    }
+
+    private sealed class AzuriteStartException(string message) : InvalidOperationException(message);
+
+    private async Task StartOnceAsync()
+    {
         var root = RepoRoot();
         var exe = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (!File.Exists(exe))
@@ -73,20 +93,32 @@ public sealed class AzuriteFixture : IAsyncLifetime
             EnableRaisingEvents = true,
         };
         // "Azurite Table service is successfully listening at http://127.0.0.1:40651"
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
         azurite.OutputDataReceived += (_, e) =>
         {
+            if (e.Data is { } text)
+            {
+                said.Enqueue(text);
+            }
+
             if (e.Data is { } line && line.StartsWith("Azurite ", StringComparison.Ordinal) && line.Contains(" service is successfully listening at ", StringComparison.Ordinal)
                 && listening.TryGetValue(line.Split(' ')[1], out var service) && int.TryParse(line[(line.LastIndexOf(':') + 1)..], out var port))
             {
                 service.TrySetResult(port);
             }
         };
-        azurite.ErrorDataReceived += (_, _) => { };
+        azurite.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                said.Enqueue(line);
+            }
+        };
         azurite.Exited += (_, _) =>
         {
             foreach (var service in listening.Values)
             {
-                service.TrySetException(new InvalidOperationException("Azurite exited at start-up."));
+                service.TrySetException(new AzuriteStartException("Azurite exited at start-up: " + string.Join(" | ", said.TakeLast(10))));
             }
         };
         azurite.Start();
