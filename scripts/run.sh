@@ -37,7 +37,10 @@ dotnet build src/FunctionsSync.SelfHosted -c Release -nologo -v quiet
 dotnet build src/FunctionsSync.Simulator -c Release -nologo -v quiet
 
 PIDS=()
-# Newest first: the host, then the simulator, then Azurite.
+# Ctrl-C in a terminal signals the whole foreground process group at once: Azurite, the simulator and the host run in
+# sessions of their own (setsid), so only this script gets it and stops them newest first: the host (its graceful
+# shutdown checkpoints runs into storage that is still there), then the simulator, then Azurite.
+command -v setsid >/dev/null && export FUNCTIONSSYNC_DETACH=1
 cleanup() {
   local reversed=() i
   for ((i=${#PIDS[@]}-1; i>=0; i--)); do reversed+=("${PIDS[$i]}"); done
@@ -82,7 +85,7 @@ if [ -z "${Secrets__Keys__0__Key:-}" ]; then
 fi
 
 SIM_PORT=$(free_port "${SIMULATOR_PORT:-7080}")
-dotnet src/FunctionsSync.Simulator/bin/Release/net10.0/FunctionsSync.Simulator.dll --urls "http://127.0.0.1:$SIM_PORT" &
+${FUNCTIONSSYNC_DETACH:+setsid} dotnet src/FunctionsSync.Simulator/bin/Release/net10.0/FunctionsSync.Simulator.dll --urls "http://127.0.0.1:$SIM_PORT" &
 PIDS+=($!)
 wait_port "$SIM_PORT" "${PIDS[-1]}" "the simulator"
 echo "== marketplace simulator on http://127.0.0.1:$SIM_PORT"
@@ -98,7 +101,7 @@ HOST_ARGS=(--urls "$HOST_URL" --contentRoot "$HOST_BIN")
 
 echo "== FunctionsSync host"
 set +e
-dotnet "$HOST_BIN/FunctionsSync.SelfHosted.dll" "${HOST_ARGS[@]}" &
+${FUNCTIONSSYNC_DETACH:+setsid} dotnet "$HOST_BIN/FunctionsSync.SelfHosted.dll" "${HOST_ARGS[@]}" &
 HOST_PID=$!
 PIDS+=($HOST_PID)
 wait "$HOST_PID"

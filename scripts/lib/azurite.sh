@@ -34,7 +34,8 @@ start_azurite() {
   local log="$1" location="${2:-}" blob="" queue="" table=""
   local persistence=(--inMemoryPersistence)
   [ -n "$location" ] && persistence=(--location "$location")
-  node_modules/.bin/azurite --skipApiVersionCheck --loose --disableTelemetry "${persistence[@]}" \
+  # FUNCTIONSSYNC_DETACH: in a session of its own, so a terminal's Ctrl-C reaches only the script, which stops it last.
+  ${FUNCTIONSSYNC_DETACH:+setsid} node_modules/.bin/azurite --skipApiVersionCheck --loose --disableTelemetry "${persistence[@]}" \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort 0 --queuePort 0 --tablePort 0 >"$log" 2>&1 &
   AZURITE_PID=$!
@@ -52,13 +53,14 @@ start_azurite() {
   echo "== Azurite on 127.0.0.1 (blob $blob, queue $queue, table $table)"
 }
 
-# stop_pids PID...: SIGTERM to each (in the order given), then waits; one that is still up after 3 s gets a second
-# SIGTERM (Azurite's graceful close can stall on the first), and SIGKILL after 10 s.
+# stop_pids PID...: stops each in the order given, the next only once the one before has exited (the host first, so its
+# graceful shutdown still finds the simulator and storage): SIGTERM, a second SIGTERM after 3 s (Azurite's graceful
+# close can stall on the first), SIGKILL after 30 s.
 stop_pids() {
-  local pid
-  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+  local pid tick
   for pid in "$@"; do
-    for tick in $(seq 1 100); do
+    kill "$pid" 2>/dev/null || continue
+    for tick in $(seq 1 300); do
       kill -0 "$pid" 2>/dev/null || break
       [ "$tick" -eq 30 ] && kill "$pid" 2>/dev/null
       sleep 0.1

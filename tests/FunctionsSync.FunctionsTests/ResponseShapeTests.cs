@@ -211,6 +211,10 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         await Step("take not a number", "GET", $"/api/connections/{connectionId}/activity?take=five");
         await Step("record duplicate key", "PUT", $"/api/connections/{connectionId}/records/orders/{orderId}", "{\"status\": \"a\", \"status\": \"b\"}");
         await Step("record unknown field", "PUT", $"/api/connections/{connectionId}/records/orders/{orderId}", new { status = "a", colour = "blue" });
+        await Step("merge-patch record", "PATCH", $"/api/connections/{connectionId}/records/orders/{orderId}", "{\"status\": \"on-hold\", \"customerExternalId\": null}", contentType: "application/merge-patch+json");
+        await Step("merge-patch unknown field", "PATCH", $"/api/connections/{connectionId}/records/orders/{orderId}", "{\"colour\": \"blue\"}", contentType: "application/merge-patch+json");
+        await Step("merge-patch not an object", "PATCH", $"/api/connections/{connectionId}/records/orders/{orderId}", "[1]", contentType: "application/merge-patch+json");
+        await Step("merge-patch missing record", "PATCH", $"/api/connections/{connectionId}/records/orders/1", "{\"status\": \"on-hold\"}", contentType: "application/merge-patch+json");
 
         var webhook = (await Step("create webhook", "POST", "/api/webhooks", new { organizationId = Organization, events = new[] { "sync.completed" }, targetUrl = "https://hooks.example.com/shape" }))!.Value;
         var webhookId = webhook.GetProperty("id").GetString()!;

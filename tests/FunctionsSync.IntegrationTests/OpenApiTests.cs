@@ -27,7 +27,7 @@ public sealed class OpenApiTests(AzuriteFixture storage)
             }
 
             if (route.Request is not null
-                && !(operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content").TryGetProperty("application/json", out var json) && json.TryGetProperty("schema", out _)))
+                && !(operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content").TryGetProperty(route.RequestContentType, out var json) && json.TryGetProperty("schema", out _)))
             {
                 missing.Add($"{route.Verb} {route.Template}: no request schema");
             }

@@ -15,6 +15,9 @@ public sealed record ApiRoute(string Name, string Verb, string Template)
     /// <summary>The JSON body's type, for the document; null when the route takes none. Handlers read the raw body.</summary>
     public Type? Request { get; init; }
 
+    /// <summary>The body's media type, for the document (any JSON type is read): a merge patch's is <c>application/merge-patch+json</c>.</summary>
+    public string RequestContentType { get; init; } = "application/json";
+
     public int Success { get; init; } = 200;
 
     /// <summary>The success body's type (from the handler's <see cref="ApiResult{T}"/>); null for none (204).</summary>

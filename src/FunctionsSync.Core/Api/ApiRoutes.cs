@@ -90,6 +90,7 @@ public static class ApiRoutes
         ["RecordList"] = "A page of a connection's stored records of one type",
         ["RecordGet"] = "One stored record",
         ["RecordEdit"] = "Replace a stored record (a local edit)",
+        ["RecordPatch"] = "Change a stored record locally with a JSON merge patch",
         ["ConflictList"] = "A page of conflicts",
         ["ConflictGet"] = "One conflict with both versions",
         ["ConflictResolve"] = "Resolve a conflict",
@@ -158,6 +159,8 @@ public static class ApiRoutes
             with { Query = [Int("pageSize"), Text("continuationToken"), Choice("includeDeleted", ["true", "false"])] },
         Get<RecordsApi, RecordView>("RecordGet", Record, (h, c) => h.GetAsync(c.Caller, c.Route("id"), c.Route("entityType"), c.Route("externalId"), c.Aborted)),
         Route<RecordsApi, JsonElement, RecordView>("RecordEdit", "PUT", Record, (h, c) => h.EditAsync(c.Caller, c.Route("id"), c.Route("entityType"), c.Route("externalId"), c.Body, c.Aborted)),
+        Route<RecordsApi, JsonElement, RecordView>("RecordPatch", "PATCH", Record, (h, c) => h.PatchAsync(c.Caller, c.Route("id"), c.Route("entityType"), c.Route("externalId"), c.Body, c.Aborted))
+            with { RequestContentType = "application/merge-patch+json" },
 
         Get<ConflictsApi, ConflictPageView>("ConflictList", Conflicts, (h, c) =>
                 h.ListAsync(c.Caller, c.Query("organizationId"), c.Query("connectionId"), c.Query("status"), c.Int("pageSize"), c.Query("continuationToken"), c.Aborted))

@@ -15,7 +15,7 @@ public sealed record ConflictView(
 {
     public static ConflictView From(Conflict c) => new(
         c.Id, c.ConnectionId, c.OrganizationId, c.Type, c.Status, c.EntityType?.ToWire(), c.ExternalId, c.Message,
-        c.SourceJson is { } json ? JsonDocument.Parse(json).RootElement.Clone() : null, c.RunId, c.DetectedAt, c.UpdatedAt, c.Attempts, c.NextAttemptAt,
+        c.SourceJson is { } json ? RecordJson.ToApi(json) : null, c.RunId, c.DetectedAt, c.UpdatedAt, c.Attempts, c.NextAttemptAt,
         c.Resolution, c.ResolvedBy, c.ResolvedAt, c.Note, ResolutionsOf(c));
 
     /// <summary>The resolutions <see cref="ConflictResolver"/> accepts for the conflict as it stands.</summary>

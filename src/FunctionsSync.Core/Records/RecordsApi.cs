@@ -73,6 +73,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
     private const int DefaultListPage = 100;
     private const int MaxListPage = 500;
 
+    /// <summary><c>PUT …/records/{entityType}/{externalId}</c>: the whole record as it should be, a local change.</summary>
     public async Task<ApiResult<RecordView>> EditAsync(ApiCaller caller, string connectionId, string entityType, string externalId, string? body, CancellationToken cancellationToken)
     {
         var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
@@ -81,33 +82,102 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
             return problem;
         }
 
-        // A record is stored as one JSON property of a table row, which holds at most 32 K characters.
-        if (body?.Length > MaxRecordJsonChars)
+        if (TooLarge(body) is { } tooLarge)
         {
-            return Problems.BadRequest($"The record is too large: at most {MaxRecordJsonChars} characters of JSON.", new Dictionary<string, string[]> { ["body"] = [$"At most {MaxRecordJsonChars} characters."] });
+            return tooLarge;
         }
 
-        CanonicalRecord record;
+        JsonObject node;
         try
         {
-            var node = JsonNode.Parse(body ?? "", documentOptions: StrictDocument) as JsonObject ?? throw new JsonException("The body must be a JSON object.");
-            node.Remove("$type");
-            node["externalId"] = externalId;
-            node["updatedAt"] ??= time.GetUtcNow();
-            record = (CanonicalRecord?)node.Deserialize(ClrType(type!.Value), StrictRecord) ?? throw new JsonException("The body must be a JSON object.");
+            node = JsonNode.Parse(body ?? "", documentOptions: StrictDocument) as JsonObject ?? throw new JsonException("The body must be a JSON object.");
         }
         catch (JsonException ex)
         {
             return Problems.BadRequest($"The body is not a valid {type!.Value.ToWire()} record: {ex.Message}");
         }
 
-        if (!await records.EditLocallyAsync(connectionId, record, cancellationToken))
+        return await ApplyAsync(caller, connectionId, type!.Value, externalId, node, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>PATCH …/records/{entityType}/{externalId}</c> with a JSON merge patch (RFC 7396,
+    /// <c>application/merge-patch+json</c>): the members it names replace the stored record's, <c>null</c> removes one,
+    /// an object merges into the member's object; everything else stays. The result must be a valid record, as a
+    /// <c>PUT</c>'s body must (its id is the route's).
+    /// </summary>
+    public async Task<ApiResult<RecordView>> PatchAsync(ApiCaller caller, string connectionId, string entityType, string externalId, string? body, CancellationToken cancellationToken)
+    {
+        var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
+        if (problem is not null)
         {
-            return Problems.NotFound($"No {type!.Value.ToWire()} record {externalId} on connection {connectionId}; only synced records can be changed locally.");
+            return problem;
         }
 
-        await activity.AppendAsync(new ActivityEntry(connectionId, time.GetUtcNow(), caller.Actor, "record.edited", $"{type!.Value.ToWire()} {externalId}", "Changed locally."), cancellationToken);
-        var stored = await records.GetAsync(connectionId, type.Value, externalId, cancellationToken);
+        if (TooLarge(body) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
+        JsonObject patch;
+        try
+        {
+            patch = JsonNode.Parse(body ?? "", documentOptions: StrictDocument) as JsonObject ?? throw new JsonException("A merge patch of a record must be a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest($"The body is not a JSON merge patch of a {type!.Value.ToWire()} record: {ex.Message}");
+        }
+
+        if (await records.GetAsync(connectionId, type!.Value, externalId, cancellationToken) is not { } stored)
+        {
+            return Problems.NotFound($"No {type.Value.ToWire()} record {externalId} on connection {connectionId}; only synced records can be changed locally.");
+        }
+
+        var merged = JsonMergePatch.Apply(RecordJson.ToApiNode(stored.Record), patch);
+        // The change time is the edit's unless the patch sets one.
+        if (!patch.ContainsKey("updatedAt"))
+        {
+            merged.Remove("updatedAt");
+        }
+
+        return await ApplyAsync(caller, connectionId, type.Value, externalId, merged, cancellationToken);
+    }
+
+    // A record is stored as one JSON property of a table row, which holds at most 32 K characters.
+    private static ApiResult? TooLarge(string? body) => body?.Length > MaxRecordJsonChars ? RecordTooLarge() : null;
+
+    private static ApiResult RecordTooLarge() =>
+        Problems.BadRequest($"The record is too large: at most {MaxRecordJsonChars} characters of JSON.", new Dictionary<string, string[]> { ["body"] = [$"At most {MaxRecordJsonChars} characters."] });
+
+    /// <summary>The record <paramref name="node"/> describes, stored as a local change with its activity entry.</summary>
+    private async Task<ApiResult<RecordView>> ApplyAsync(ApiCaller caller, string connectionId, EntityType type, string externalId, JsonObject node, CancellationToken cancellationToken)
+    {
+        CanonicalRecord record;
+        try
+        {
+            node.Remove("$type");
+            node["externalId"] = externalId;
+            node["updatedAt"] ??= time.GetUtcNow();
+            record = (CanonicalRecord?)node.Deserialize(ClrType(type), StrictRecord) ?? throw new JsonException("The body must be a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest($"The body is not a valid {type.ToWire()} record: {ex.Message}");
+        }
+
+        if (RecordJson.Serialize(record).Length > MaxRecordJsonChars)
+        {
+            return RecordTooLarge();
+        }
+
+        if (!await records.EditLocallyAsync(connectionId, record, cancellationToken))
+        {
+            return Problems.NotFound($"No {type.ToWire()} record {externalId} on connection {connectionId}; only synced records can be changed locally.");
+        }
+
+        await activity.AppendAsync(new ActivityEntry(connectionId, time.GetUtcNow(), caller.Actor, "record.edited", $"{type.ToWire()} {externalId}", "Changed locally."), cancellationToken);
+        var stored = await records.GetAsync(connectionId, type, externalId, cancellationToken);
         return ApiResult.Ok(View(stored!));
     }
 
@@ -132,7 +202,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
     };
 
     private static RecordView View(StoredRecord stored) => new(
-        JsonSerializer.SerializeToElement(stored.Record, RecordJson.Options),
+        RecordJson.ToApi(stored.Record),
         stored.State.LocalHash is not null,
         stored.State.SourceUpdatedAt,
         stored.WrittenAt,

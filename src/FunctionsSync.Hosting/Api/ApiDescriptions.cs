@@ -139,7 +139,7 @@ public static class ApiDescriptions
                             Required = true,
                             Content = new Dictionary<string, OpenApiMediaType>
                             {
-                                ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(request, null, cancellationToken) },
+                                [route.RequestContentType] = new() { Schema = await context.GetOrCreateSchemaAsync(request, null, cancellationToken) },
                             },
                         };
                     }
