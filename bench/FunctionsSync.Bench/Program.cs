@@ -112,6 +112,11 @@ if (only is null or "durable_cycle_scaling")
     (await DurableCycleScaling.RunAsync(storage, sim, simulatorUrl, int.Parse(arguments.Optional("cycle-size") ?? "1000"))).Print();
 }
 
+if (only is null or "api_10k_latency_ratio")
+{
+    (await ApiLatency.RunAsync(storage)).Print();
+}
+
 if (only is null or "schedule_10k_ratio" or "plan_history_ratio")
 {
     foreach (var figure in await Schedule10k.RunAsync(storage))

@@ -81,6 +81,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ConnectionAccess>();
         services.TryAddSingleton<ConnectionsApi>();
         services.TryAddSingleton<SyncApi>();
+        services.TryAddSingleton<StatusSnapshots>();
         services.TryAddSingleton<ConflictsApi>();
         services.TryAddSingleton<ActivityApi>();
         services.TryAddSingleton<Resets.CursorResetApi>();

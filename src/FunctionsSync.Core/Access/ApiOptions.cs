@@ -17,6 +17,13 @@ public sealed class ApiOptions : IValidatableObject
     [Range(1024, 16 * 1024 * 1024)]
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// How long <c>GET /api/sync/status</c> keeps the connection counts and active runs it worked out for a scope
+    /// (reading every connection of it); 0 works them out on every request.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan StatusCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long <c>GET /api/health</c> waits for each dependency before it reports it as not answering.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(2);

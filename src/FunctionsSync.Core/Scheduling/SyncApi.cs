@@ -19,6 +19,7 @@ public sealed class SyncApi(
     IFullCycleStarter fullCycles,
     ConnectionAccess access,
     SyncHealthReader healthReader,
+    StatusSnapshots snapshots,
     IOptions<SchedulerOptions> schedulerOptions,
     TimeProvider time)
 {
@@ -27,7 +28,24 @@ public sealed class SyncApi(
         var now = time.GetUtcNow();
         var current = await schedule.GetAsync(cancellationToken);
         var cron = CronSchedule.Parse(current.Cron);
-        var all = (await connections.ListAsync(caller.IsAdmin ? null : caller.OrganizationId, cancellationToken)).Where(c => c.DeletedAt is null).ToList();
+        var organizationId = caller.IsAdmin ? null : caller.OrganizationId;
+        // Worked out without the request's token: a refresh may outlive the request that started it.
+        var snapshot = await snapshots.GetAsync(organizationId, () => SnapshotAsync(organizationId, time.GetUtcNow(), CancellationToken.None));
+        return ApiResult.Ok(new SyncStatusView(
+            Enabled: current.Enabled,
+            Schedule: current.Cron,
+            NextRunAt: current.Enabled ? Max(cron.NextAfter(current.LastOccurrence), now) : null,
+            LastCycle: caller.IsAdmin ? current.LastCycle : null,
+            Connections: snapshot.Connections,
+            ActiveRuns: snapshot.ActiveRuns,
+            Health: ServiceHealthRule.Of(snapshot.Total, snapshot.NeedsAttention, snapshot.Failing),
+            Caller: new CallerView(caller.IsAdmin, caller.OrganizationId)));
+    }
+
+    /// <summary>The scope's connection counts and active runs: every connection of it and the connection-state index read once.</summary>
+    private async Task<StatusSnapshot> SnapshotAsync(string? organizationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var all = (await connections.ListAsync(organizationId, cancellationToken)).Where(c => c.DeletedAt is null).ToList();
         var states = await state.ListConnectionStatesAsync(cancellationToken);
         var visible = all.Select(c => c.Id).ToHashSet();
         var active = new List<ActiveRunView>();
@@ -49,27 +67,20 @@ public sealed class SyncApi(
 
         var needsAttention = all.Count(c => c.Health == ConnectionHealth.NeedsAttention);
         var failing = lastStatuses.Count(s => s == RunStatus.Failed);
-        return ApiResult.Ok(new SyncStatusView(
-            Enabled: current.Enabled,
-            Schedule: current.Cron,
-            NextRunAt: current.Enabled ? Max(cron.NextAfter(current.LastOccurrence), now) : null,
-            LastCycle: caller.IsAdmin ? current.LastCycle : null,
-            Connections: new ConnectionCountsView(
-                Total: all.Count,
-                Enabled: all.Count(c => c.Enabled),
-                Disabled: all.Count(c => !c.Enabled),
-                NeedsAttention: needsAttention,
-                // Every connection counted once by SyncHealthRule, as GET /api/connections shows it.
-                Health: byHealth,
-                LastRun: new LastRunCountsView(
-                    Never: lastStatuses.Count(s => s is null),
-                    Succeeded: lastStatuses.Count(s => s == RunStatus.Succeeded),
-                    Partial: lastStatuses.Count(s => s == RunStatus.Partial),
-                    Failed: failing,
-                    Cancelled: lastStatuses.Count(s => s == RunStatus.Cancelled))),
-            ActiveRuns: active,
-            Health: ServiceHealthRule.Of(all.Count, needsAttention, failing),
-            Caller: new CallerView(caller.IsAdmin, caller.OrganizationId)));
+        var counts = new ConnectionCountsView(
+            Total: all.Count,
+            Enabled: all.Count(c => c.Enabled),
+            Disabled: all.Count(c => !c.Enabled),
+            NeedsAttention: needsAttention,
+            // Every connection counted once by SyncHealthRule, as GET /api/connections shows it.
+            Health: byHealth,
+            LastRun: new LastRunCountsView(
+                Never: lastStatuses.Count(s => s is null),
+                Succeeded: lastStatuses.Count(s => s == RunStatus.Succeeded),
+                Partial: lastStatuses.Count(s => s == RunStatus.Partial),
+                Failed: failing,
+                Cancelled: lastStatuses.Count(s => s == RunStatus.Cancelled)));
+        return new StatusSnapshot(counts, active, all.Count, needsAttention, failing);
     }
 
     public async Task<ApiResult<ScheduleView>> SetEnabledAsync(ApiCaller caller, bool enabled, CancellationToken cancellationToken)

@@ -60,6 +60,8 @@ public sealed class FunctionsApp : IAsyncDisposable
             ["WebhookQueueName"] = prefix + "webhookevents",
             ["AmazonNotificationQueueName"] = prefix + "amazonnotifications",
             ["Api:AdminKey"] = AdminKey,
+            // Tests read the status right after what they change: worked out on every request (StatusSnapshotsTests keeps the cache).
+            ["Api:StatusCacheDuration"] = "00:00:00",
             ["Sync:PageSize"] = "250",
             ["Marketplaces:BaseDelay"] = "00:00:00.050",
             ["Marketplaces:MaxDelay"] = "00:00:00.500",

@@ -27,6 +27,8 @@ public sealed class HostApp(AzuriteFixture storage, string tablePrefix, IDiction
             ["Secrets:Keys:0:Id"] = TestSecrets.KeyId,
             ["Secrets:Keys:0:Key"] = TestSecrets.KeyMaterial,
             ["Api:AdminKey"] = AdminKey,
+            // Tests read the status right after what they change: worked out on every request (StatusSnapshotsTests keeps the cache).
+            ["Api:StatusCacheDuration"] = "00:00:00",
             ["Scheduler:TickInterval"] = "00:00:00.250",
             ["Scheduler:EnabledByDefault"] = "false",
             ["Workers:Count"] = "3",

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using FunctionsSync.Core.Connections;
+using FunctionsSync.Hosting.Api;
+using FunctionsSync.SelfHosted;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsSync.Bench;
+
+/// <summary>
+/// <c>api_10k_latency_ratio</c>: how the operator surfaces hold up as connections grow. The self-hosted runtime (no
+/// scheduler) over real HTTP, with 100 registered connections and then with 10,000: p95 of <c>GET /api/connections</c>
+/// (first page of 50), <c>GET /api/sync/status</c> (as deployed: its counts kept <c>Api:StatusCacheDuration</c>, with
+/// the time to work them out, a cold request, printed beside) and the dashboard's first data load (what the page asks
+/// for on sign-in, in its order). The figure is the largest of the three p95 ratios, 10,000 ÷ 100; beside it the same
+/// ratio of the storage's own first-page query, straight from the table.
+/// </summary>
+internal static class ApiLatency
+{
+    private const string AdminKey = "bench-admin-key-0123456789";
+    private const int Samples = 40;
+
+    public static async Task<Figure> RunAsync(string storage)
+    {
+        var prefix = "ba" + DateTime.UtcNow.ToString("HHmmss");
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Storage:ConnectionString"] = storage,
+            ["Storage:TablePrefix"] = prefix,
+            ["Secrets:Keys:0:Id"] = "bench",
+            ["Secrets:Keys:0:Key"] = "bench-key-material-not-a-secret-0123456789",
+            ["Api:AdminKey"] = AdminKey,
+            ["Scheduler:EnabledByDefault"] = "false",
+            ["Workers:Count"] = "1",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddSelfHostedFunctionsSync(withScheduler: false);
+        await using var app = builder.Build();
+        app.MapFunctionsSyncApi();
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/')) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var store = app.Services.GetRequiredService<IConnectionStore>();
+
+        var table = new Azure.Data.Tables.TableClient(storage, prefix + "connections");
+        await RegisterAsync(store, 0, 100);
+        var small = await MeasureAsync(http);
+        var rawSmall = await RawFirstPageAsync(table);
+        await RegisterAsync(store, 100, 10_000);
+        var large = await MeasureAsync(http);
+        var rawLarge = await RawFirstPageAsync(table);
+        await app.StopAsync();
+
+        var ratios = new[] { large.Connections / small.Connections, large.Status / small.Status, large.Dashboard / small.Dashboard };
+        return new Figure("api_10k_latency_ratio", ratios.Max(),
+            new { connectionsP95Ms100 = Ms(small.Connections), statusP95Ms100 = Ms(small.Status), dashboardP95Ms100 = Ms(small.Dashboard), statusColdMs100 = Ms(small.StatusCold), rawFirstPageP95Ms100 = Ms(rawSmall) },
+            "<= 2",
+            new
+            {
+                connectionsP95Ms10k = Ms(large.Connections), statusP95Ms10k = Ms(large.Status), dashboardP95Ms10k = Ms(large.Dashboard), statusColdMs10k = Ms(large.StatusCold),
+                rawFirstPageP95Ms10k = Ms(rawLarge), rawFirstPageRatio = Math.Round(rawLarge / rawSmall, 2),
+                connectionsRatio = Math.Round(ratios[0], 2), statusRatio = Math.Round(ratios[1], 2), dashboardRatio = Math.Round(ratios[2], 2), samples = Samples,
+            });
+    }
+
+    private sealed record Latencies(double Connections, double Status, double Dashboard, double StatusCold);
+
+    private static double Ms(double value) => Math.Round(value, 1);
+
+    /// <summary>Connections <paramref name="from"/> to <paramref name="to"/> (exclusive), spread over 100 organizations.</summary>
+    private static Task RegisterAsync(IConnectionStore store, int from, int to) =>
+        Parallel.ForEachAsync(Enumerable.Range(from, to - from), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+            await store.RegisterAsync(new ConnectionRegistration($"org-{i % 100:D3}", "woocommerce", $"store-{i}", $"store {i}",
+                new Dictionary<string, string> { ["consumerKey"] = "ck", ["consumerSecret"] = "cs" }, new Dictionary<string, string> { ["baseUrl"] = "http://127.0.0.1:9/woocommerce/x" }), ct));
+
+    private static async Task<Latencies> MeasureAsync(HttpClient http)
+    {
+        // Warm: connections, the JIT, and the status's first working-out (timed: what a request pays once the cache lapses).
+        await GetAsync(http, "/api/connections?pageSize=50");
+        var cold = await TimeAsync(() => GetAsync(http, "/api/sync/status"));
+        var connections = new List<double>();
+        var status = new List<double>();
+        var dashboard = new List<double>();
+        for (var i = 0; i < Samples; i++)
+        {
+            connections.Add(await TimeAsync(() => GetAsync(http, "/api/connections?pageSize=50")));
+            status.Add(await TimeAsync(() => GetAsync(http, "/api/sync/status")));
+            dashboard.Add(await TimeAsync(() => DashboardLoadAsync(http)));
+        }
+
+        return new Latencies(P95(connections), P95(status), P95(dashboard), cold);
+    }
+
+    /// <summary>The page's sign-in: the key checked, the status (who is asking, the counts), then its lists together.</summary>
+    private static async Task DashboardLoadAsync(HttpClient http)
+    {
+        await GetAsync(http, "/api/connections?pageSize=1");
+        await GetAsync(http, "/api/sync/status");
+        await Task.WhenAll(
+            GetAsync(http, "/api/connections?pageSize=50"),
+            GetAsync(http, "/api/conflicts?pageSize=200&status=open"),
+            GetAsync(http, "/api/conflicts?pageSize=200&status=retrying"),
+            GetAsync(http, "/api/webhooks"));
+    }
+
+    /// <summary>
+    /// The storage's own cost of the list's first page: the same query of the organization index (50 rows) straight
+    /// from the table, p95 of <see cref="Samples"/>, so what grows with the table in the store itself is seen apart
+    /// from the service (Azurite's in-memory tables evaluate a query over every row; Azure's answer a key range).
+    /// </summary>
+    private static async Task<double> RawFirstPageAsync(Azure.Data.Tables.TableClient table)
+    {
+        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey ge {"org|"} and PartitionKey lt {"org}"}");
+        var times = new List<double>();
+        for (var i = 0; i < Samples; i++)
+        {
+            times.Add(await TimeAsync(async () =>
+            {
+                await foreach (var page in table.QueryAsync<Azure.Data.Tables.TableEntity>(filter, maxPerPage: 50).AsPages())
+                {
+                    _ = page.Values.Count;
+                    break;
+                }
+            }));
+        }
+
+        return P95(times);
+    }
+
+    private static async Task GetAsync(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        await response.Content.ReadAsByteArrayAsync();
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> action)
+    {
+        var watch = Stopwatch.StartNew();
+        await action();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static double P95(List<double> values)
+    {
+        values.Sort();
+        return values[Math.Min(values.Count - 1, (int)Math.Ceiling(0.95 * values.Count) - 1)];
+    }
+}
