@@ -144,7 +144,7 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
         return await ApplyAsync(caller, connectionId, type.Value, externalId, merged, cancellationToken);
     }
 
-    // A record is stored as one JSON property of a table row, which holds at most 32 K characters.
+    // A local change is kept within what a record may take (a table row stores larger ones across properties).
     private static ApiResult? TooLarge(string? body) => body?.Length > MaxRecordJsonChars ? RecordTooLarge() : null;
 
     private static ApiResult RecordTooLarge() =>
@@ -164,11 +164,6 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
         catch (JsonException ex)
         {
             return Problems.BadRequest($"The body is not a valid {type.ToWire()} record: {ex.Message}");
-        }
-
-        if (RecordJson.Serialize(record).Length > MaxRecordJsonChars)
-        {
-            return RecordTooLarge();
         }
 
         if (!await records.EditLocallyAsync(connectionId, record, cancellationToken))

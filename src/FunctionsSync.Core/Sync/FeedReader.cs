@@ -97,7 +97,18 @@ public sealed class FeedReader(
                 }
             }
 
-            var page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, pageSize, until, ids), cancellationToken));
+            FetchPage page;
+            try
+            {
+                page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, pageSize, until, ids), cancellationToken));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The run ends on this fetch: the page before it is written, so it is counted and checkpointed first (a
+                // failed run's counters say what it stored, and a retry resumes after it).
+                await CompleteQuietlyAsync(attempt, pipeline.TakePending(), cancellationToken);
+                throw;
+            }
 
             // Read ahead: the next page is fetched while this one is written. Fetching has no side effects, so a
             // read-ahead page that is never used (pause, crash) costs nothing but the request.
@@ -182,6 +193,23 @@ public sealed class FeedReader(
         if (attempt.ProgressEvents.Due(Now, liveOptions.Value.ProgressInterval))
         {
             events.Run(Events.LiveEventTypes.RunProgress, checkpoint.Run);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="CompleteAsync"/> of the page written before a failure, without hiding that failure behind another (a
+    /// page that cannot be completed now is repeated by the next run, which idempotent ingestion absorbs).
+    /// </summary>
+    private async Task CompleteQuietlyAsync(RunAttempt attempt, PendingPage? page, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CompleteAsync(attempt, page, cancellationToken);
+            await attempt.Chain.SettleAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogDebug(ex, "Run {RunId}: the page before a failed fetch could not be completed", attempt.Run.RunId);
         }
     }
 
