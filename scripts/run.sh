@@ -72,6 +72,7 @@ if [ -z "${Api__AdminKey:-}" ]; then
     mv "$KEY_FILE.new" "$KEY_FILE"
   fi
   export Api__AdminKey="$(cat "$KEY_FILE")"
+  [ "$IN_MEMORY" -eq 1 ] || export FUNCTIONSSYNC_ADMIN_KEY_FILE="${KEY_FILE#"$ROOT"/}"
 fi
 
 # So is the key that encrypts secrets at rest: the data it encrypted needs it (Secrets:Keys given explicitly win).
@@ -92,7 +93,7 @@ echo "== marketplace simulator on http://127.0.0.1:$SIM_PORT"
 
 export Demo__Enabled="$DEMO" Demo__SimulatorUrl="http://127.0.0.1:$SIM_PORT"
 # With the demo the host prints the key once it listens; without, here.
-[ "$DEMO" = true ] || echo "admin key (X-Api-Key): $Api__AdminKey"
+[ "$DEMO" = true ] || echo "admin key (X-Api-Key): $Api__AdminKey${FUNCTIONSSYNC_ADMIN_KEY_FILE:+ (kept in $FUNCTIONSSYNC_ADMIN_KEY_FILE)}"
 HOST_URL="${HOST_URL:-http://127.0.0.1:7071}"
 HOST_BIN="$ROOT/src/FunctionsSync.SelfHosted/bin/Release/net10.0"
 # The host's own folder is its content root: its appsettings.json (log levels) applies whatever the working directory.

@@ -30,7 +30,9 @@ Console.WriteLine($"FunctionsSync API on {string.Join(", ", app.Urls)}");
 Console.WriteLine($"dashboard: {app.Urls.First().TrimEnd('/')}/");
 if (app.Configuration.GetValue<bool>("Demo:Enabled"))
 {
-    Console.WriteLine($"admin key (X-Api-Key): {adminKey}");
+    // scripts/run.sh keeps the key in its data folder (FUNCTIONSSYNC_ADMIN_KEY_FILE): said, so it is found again later.
+    var keptIn = Environment.GetEnvironmentVariable("FUNCTIONSSYNC_ADMIN_KEY_FILE");
+    Console.WriteLine($"admin key (X-Api-Key): {adminKey}{(string.IsNullOrEmpty(keptIn) ? "" : $" (kept in {keptIn})")}");
 }
 
 if (once)
