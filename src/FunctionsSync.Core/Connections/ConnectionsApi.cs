@@ -254,16 +254,16 @@ public sealed class ConnectionsApi(
             return ConnectionAccess.NotFound(connectionId);
         }
 
-        // Its active run is cancelled (at once, or by its runner after the page in flight) and its credentials are
-        // erased: registering it again needs new ones.
+        // Marked deleted first, its credentials erased (registering it again needs new ones); then its active run is
+        // cancelled (at once, or by its runner after the page in flight), whose runner so finds why: the deletion.
+        var now = time.GetUtcNow();
+        await connections.UpdateAsync(connection.Id, c => c with { Enabled = false, DeletedAt = now, UpdatedAt = now, Credentials = new Dictionary<string, string>() }, cancellationToken);
         if ((await state.GetConnectionStateAsync(connection.Id, cancellationToken))?.ActiveRunId is { } runId
             && await state.GetRunAsync(runId, cancellationToken) is { } run && !run.Status.IsFinal())
         {
             await cancellation.CancelAsync(runId, RunCancellation.ConnectionDeleted, caller.Actor, cancellationToken);
         }
 
-        var now = time.GetUtcNow();
-        await connections.UpdateAsync(connection.Id, c => c with { Enabled = false, DeletedAt = now, UpdatedAt = now, Credentials = new Dictionary<string, string>() }, cancellationToken);
         return ApiResult.NoContent;
     }
 }
