@@ -76,28 +76,8 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
     /// <summary><c>PUT …/records/{entityType}/{externalId}</c>: the whole record as it should be, a local change.</summary>
     public async Task<ApiResult<RecordView>> EditAsync(ApiCaller caller, string connectionId, string entityType, string externalId, string? body, CancellationToken cancellationToken)
     {
-        var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (TooLarge(body) is { } tooLarge)
-        {
-            return tooLarge;
-        }
-
-        JsonObject node;
-        try
-        {
-            node = JsonNode.Parse(body ?? "", documentOptions: StrictDocument) as JsonObject ?? throw new JsonException("The body must be a JSON object.");
-        }
-        catch (JsonException ex)
-        {
-            return Problems.BadRequest($"The body is not a valid {type!.Value.ToWire()} record: {ex.Message}");
-        }
-
-        return await ApplyAsync(caller, connectionId, type!.Value, externalId, node, cancellationToken);
+        var (type, node, problem) = await ReadAsync(caller, connectionId, entityType, body, "a valid {0} record", cancellationToken);
+        return problem ?? await ApplyAsync(caller, connectionId, type, externalId, node!, cancellationToken);
     }
 
     /// <summary>
@@ -108,40 +88,53 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
     /// </summary>
     public async Task<ApiResult<RecordView>> PatchAsync(ApiCaller caller, string connectionId, string entityType, string externalId, string? body, CancellationToken cancellationToken)
     {
-        var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
+        var (type, patch, problem) = await ReadAsync(caller, connectionId, entityType, body, "a JSON merge patch of a {0} record", cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        if (TooLarge(body) is { } tooLarge)
+        if (await records.GetAsync(connectionId, type, externalId, cancellationToken) is not { } stored)
         {
-            return tooLarge;
+            return Problems.NotFound($"No {type.ToWire()} record {externalId} on connection {connectionId}; only synced records can be changed locally.");
         }
 
-        JsonObject patch;
-        try
-        {
-            patch = JsonNode.Parse(body ?? "", documentOptions: StrictDocument) as JsonObject ?? throw new JsonException("A merge patch of a record must be a JSON object.");
-        }
-        catch (JsonException ex)
-        {
-            return Problems.BadRequest($"The body is not a JSON merge patch of a {type!.Value.ToWire()} record: {ex.Message}");
-        }
-
-        if (await records.GetAsync(connectionId, type!.Value, externalId, cancellationToken) is not { } stored)
-        {
-            return Problems.NotFound($"No {type.Value.ToWire()} record {externalId} on connection {connectionId}; only synced records can be changed locally.");
-        }
-
-        var merged = JsonMergePatch.Apply(RecordJson.ToApiNode(stored.Record), patch);
+        var merged = JsonMergePatch.Apply(RecordJson.ToApiNode(stored.Record), patch!);
         // The change time is the edit's unless the patch sets one.
-        if (!patch.ContainsKey("updatedAt"))
+        if (!patch!.ContainsKey("updatedAt"))
         {
             merged.Remove("updatedAt");
         }
 
-        return await ApplyAsync(caller, connectionId, type.Value, externalId, merged, cancellationToken);
+        return await ApplyAsync(caller, connectionId, type, externalId, merged, cancellationToken);
+    }
+
+    /// <summary>
+    /// What a <c>PUT</c> or <c>PATCH</c> of a record first checks: the connection and entity type, the body's size, and
+    /// that it is one JSON object without duplicate members (<paramref name="what"/> names it in the problem, {0} the type).
+    /// </summary>
+    private async Task<(EntityType Type, JsonObject? Body, ApiResult? Problem)> ReadAsync(
+        ApiCaller caller, string connectionId, string entityType, string? body, string what, CancellationToken cancellationToken)
+    {
+        var (type, problem) = await FindAsync(caller, connectionId, entityType, cancellationToken);
+        if (problem is not null)
+        {
+            return (default, null, problem);
+        }
+
+        if (TooLarge(body) is { } tooLarge)
+        {
+            return (type!.Value, null, tooLarge);
+        }
+
+        try
+        {
+            return (type!.Value, JsonNode.Parse(body ?? "", documentOptions: StrictDocument) as JsonObject ?? throw new JsonException("The body must be a JSON object."), null);
+        }
+        catch (JsonException ex)
+        {
+            return (type!.Value, null, Problems.BadRequest($"The body is not {string.Format(System.Globalization.CultureInfo.InvariantCulture, what, type.Value.ToWire())}: {ex.Message}"));
+        }
     }
 
     // A local change is kept within what a record may take (a table row stores larger ones across properties).

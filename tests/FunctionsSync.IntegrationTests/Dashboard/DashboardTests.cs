@@ -24,18 +24,9 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
     [Fact]
     public async Task An_operator_signs_in_syncs_pauses_and_resumes_resolves_a_conflict_and_replays_a_delivery()
     {
-        await using var host = new HostApp(storage, StorageServices.NewPrefix("dash"), new Dictionary<string, string?>
-        {
-            ["Sync:PageSize"] = "100",
-            ["Events:PollInterval"] = "00:00:00.200",
-            ["Events:ProgressInterval"] = "00:00:00.200",
-            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
-            ["Webhooks:SweepInterval"] = "00:00:00.200",
-            ["Webhooks:SweepAfter"] = "00:00:00",
-        });
+        await using var host = LiveHost("dash");
         var baseUrl = host.StartOnFreePort();
-        using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+        using var api = AdminClient(baseUrl);
 
         var smallStore = await RegisterAsync(api, "shopify", "dash-small", new SimStoreConfig { Orders = 200, Products = 30, Customers = 20, Seed = 51 });
         await RegisterAsync(api, "woocommerce", "dash-large", new SimStoreConfig { Orders = 1_500, Products = 100, Customers = 50, Seed = 52 });
@@ -139,8 +130,7 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
             ["Marketplaces:OAuth:Clients:etsy:TokenUrl"] = $"{simulator.BaseUrl}/etsy/v3/public/oauth/token",
         });
         var baseUrl = host.StartOnFreePort();
-        using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+        using var api = AdminClient(baseUrl);
 
         const string storeId = "6600001";
         var credentials = new Dictionary<string, string> { ["refreshToken"] = "refresh-dash-6600001", ["apiKey"] = "key_6600001" };
@@ -190,8 +180,7 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
     {
         await using var host = new HostApp(storage, StorageServices.NewPrefix("dashpage"));
         var baseUrl = host.StartOnFreePort();
-        using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+        using var api = AdminClient(baseUrl);
         const int count = 53;
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
         {
@@ -265,19 +254,9 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
     [Fact]
     public async Task An_organization_operator_finds_what_needs_attention_compares_a_conflict_and_follows_a_replay()
     {
-        await using var host = new HostApp(storage, StorageServices.NewPrefix("dashwalk"), new Dictionary<string, string?>
-        {
-            ["Sync:PageSize"] = "100",
-            ["Events:PollInterval"] = "00:00:00.200",
-            ["Events:ProgressInterval"] = "00:00:00.200",
-            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
-            ["Webhooks:SweepInterval"] = "00:00:00.200",
-            ["Webhooks:SweepAfter"] = "00:00:00",
-            ["Webhooks:MaxAttempts"] = "1",
-        });
+        await using var host = LiveHost("dashwalk", ("Webhooks:MaxAttempts", "1"));
         var baseUrl = host.StartOnFreePort();
-        using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+        using var api = AdminClient(baseUrl);
         const string org = "org-walk";
         var healthyStore = await RegisterAsync(api, "woocommerce", "walk-healthy", new SimStoreConfig { Orders = 150, Products = 20, Customers = 10, Seed = 61 }, org);
         // A store the marketplace does not know (its base URL names no store of the simulator's): every run fails.
@@ -398,6 +377,33 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         }
 
         return all;
+    }
+
+    /// <summary>A host whose live events and webhook sweeps come quickly enough for a page to follow them.</summary>
+    private HostApp LiveHost(string prefix, params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sync:PageSize"] = "100",
+            ["Events:PollInterval"] = "00:00:00.200",
+            ["Events:ProgressInterval"] = "00:00:00.200",
+            ["Webhooks:AllowedHosts:0"] = "127.0.0.1",
+            ["Webhooks:SweepInterval"] = "00:00:00.200",
+            ["Webhooks:SweepAfter"] = "00:00:00",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return new HostApp(storage, StorageServices.NewPrefix(prefix), settings);
+    }
+
+    private static HttpClient AdminClient(string baseUrl)
+    {
+        var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        api.DefaultRequestHeaders.Add("X-Api-Key", HostApp.AdminKey);
+        return api;
     }
 
     /// <summary>Debian's chromium, headless: as root without a sandbox, and without the background traffic this machine's closed network refuses.</summary>
