@@ -103,6 +103,7 @@ internal static class ApiLatency
         await GetAsync(http, "/api/sync/status");
         await Task.WhenAll(
             GetAsync(http, "/api/connections?pageSize=50"),
+            GetAsync(http, "/api/run-history?pageSize=25"),
             GetAsync(http, "/api/conflicts?pageSize=200&status=open"),
             GetAsync(http, "/api/conflicts?pageSize=200&status=retrying"),
             GetAsync(http, "/api/webhooks"));

@@ -98,6 +98,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IFullCycleStarter, PlannerFullCycleStarter>();
         services.TryAddSingleton<Events.EventStreamSlots>();
         services.TryAddSingleton<RunListApi>();
+        services.TryAddSingleton<RunHistoryApi>();
         services.TryAddSingleton<RecordsApi>();
         services.TryAddSingleton<WebhooksApi>();
         services.TryAddSingleton<ReceiptsApi>();

@@ -49,6 +49,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<TableProvider>();
         services.TryAddSingleton<QueueProvider>();
         services.TryAddSingleton<ConnectionStateIndex>();
+        services.TryAddSingleton<RunHistoryIndex>();
         services.TryAddSingleton<OutboxIndex>();
         services.TryAddSingleton<RecordLayouts>();
         services.TryAddSingleton<RecordCounters>();

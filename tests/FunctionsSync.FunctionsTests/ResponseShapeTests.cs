@@ -116,6 +116,14 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         Assert.True(misfits.Count == 0, "answers that do not fit the document:\n" + string.Join("\n", misfits));
         Assert.True(checkedAnswers > 2 * 40, $"only {checkedAnswers} answers checked");
 
+        // The full run just ended is in the history across connections, on both hosts.
+        foreach (var steps in new[] { selfHosted, functions })
+        {
+            var ended = steps.Single(s => s.Step == "ended runs by status").Answer.Body!.Value.GetProperty("runs");
+            Assert.Contains(ended.EnumerateArray(), r => r.GetProperty("mode").GetString() == "full" && r.GetProperty("status").GetString() == "succeeded");
+            Assert.Equal(400, steps.Single(s => s.Step == "ended runs of a status in flight").Status);
+        }
+
         Assert.Equal(415, selfHosted.Single(s => s.Step == "not JSON").Status);
         Assert.Equal(413, selfHosted.Single(s => s.Step == "too large").Status);
     }
@@ -167,6 +175,9 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         await Step("get run", "GET", $"/api/runs/{runId}");
         await Step("runs by status", "GET", $"/api/runs?status=succeeded&organizationId={Organization}");
         await Step("runs by unknown status", "GET", "/api/runs?status=sleeping");
+        await Step("ended runs", "GET", $"/api/run-history?organizationId={Organization}&pageSize=1");
+        await Step("ended runs by status", "GET", $"/api/run-history?status=succeeded&organizationId={Organization}");
+        await Step("ended runs of a status in flight", "GET", "/api/run-history?status=running");
         await Step("pause finished run", "POST", $"/api/runs/{runId}/pause");
         await Step("resume finished run", "POST", $"/api/runs/{runId}/resume");
         await Step("cancel finished run", "POST", $"/api/runs/{runId}/cancel");

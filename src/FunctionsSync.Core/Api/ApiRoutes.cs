@@ -31,6 +31,7 @@ public static class ApiRoutes
     public const string SyncRunFull = "sync/run-full";
     public const string Runs = "runs";
     public const string Run = "runs/{runId}";
+    public const string RunHistory = "run-history";
     public const string RunPause = "runs/{runId}/pause";
     public const string RunResume = "runs/{runId}/resume";
     public const string RunCancel = "runs/{runId}/cancel";
@@ -71,6 +72,7 @@ public static class ApiRoutes
         ["SyncTrigger"] = "Queue runs of chosen connections now",
         ["SyncRunFull"] = "Queue a full sync of every connection (of one organization)",
         ["RunList"] = "Runs across connections by status",
+        ["RunHistory"] = "A page of ended runs across connections, newest first",
         ["RunGet"] = "A run with its progress, counters and estimate",
         ["RunPause"] = "Pause a run between pages",
         ["RunResume"] = "Resume a paused run",
@@ -135,6 +137,8 @@ public static class ApiRoutes
 
         Get<RunListApi, RunListView>("RunList", Runs, (h, c) => h.ListAsync(c.Caller, c.Query("status"), c.Query("organizationId"), c.Int("take"), c.Aborted))
             with { Query = [Choice("status", RunListApi.StatusFilters), Text("organizationId"), Int("take")] },
+        Get<RunHistoryApi, RunHistoryView>("RunHistory", RunHistory, (h, c) => h.ListAsync(c.Caller, c.Query("status"), c.Query("organizationId"), c.Int("pageSize"), c.Query("continuationToken"), c.Aborted))
+            with { Query = [Choice("status", RunHistoryApi.StatusFilters), Text("organizationId"), Int("pageSize"), Text("continuationToken")] },
         Get<RunsApi, RunView>("RunGet", Run, (h, c) => h.GetAsync(c.Caller, c.Route("runId"), c.Aborted)),
         Post<RunsApi, RunView>("RunPause", RunPause, (h, c) => h.PauseAsync(c.Caller, c.Route("runId"), c.Aborted), 202),
         Post<RunsApi, RunView>("RunResume", RunResume, (h, c) => h.ResumeAsync(c.Caller, c.Route("runId"), c.Aborted), 202),

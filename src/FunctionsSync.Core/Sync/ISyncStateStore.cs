@@ -74,4 +74,11 @@ public interface ISyncStateStore
     /// <summary>One page of a connection's runs, newest first (a key range of its partition).</summary>
     /// <exception cref="FormatException"><paramref name="continuationToken"/> is not one this store handed out.</exception>
     Task<RunPage> ListRunsPageAsync(string connectionId, int pageSize, string? continuationToken, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of ended runs across connections, newest first (by start): of one organization (null: all), of one final
+    /// <paramref name="status"/> (null: any). A key range of an index the store keeps as runs end.
+    /// </summary>
+    /// <exception cref="FormatException"><paramref name="continuationToken"/> is not one this store handed out.</exception>
+    Task<RunPage> ListEndedRunsAsync(string? organizationId, RunStatus? status, int pageSize, string? continuationToken, CancellationToken cancellationToken);
 }

@@ -7,11 +7,13 @@ const state = {
   key: sessionStorage.getItem("functionssync.key"), caller: null, schedule: null,
   connections: [], connectionPages: 1, moreConnections: null, health: "", organization: "", search: "", sort: "name",
   runs: new Map(), latest: new Map(), known: new Map(), lastEventId: null,
+  recent: [], recentStatus: "", moreRecent: null,
 };
 // Connections are read a page at a time (the API pages them, filtered by health and organization on the server): the
 // pages shown are read again on each refresh. Search and sort apply to the rows read.
 const CONNECTION_PAGE = 50;
 const HISTORY_RUNS = 20;
+const RECENT_PAGE = 25;
 const FINAL = ["succeeded", "partial", "failed", "cancelled"];
 const HEALTH_ORDER = ["action_required", "error", "delayed", "running", "pending", "on_time", "disabled"];
 const $ = id => document.getElementById(id);
@@ -120,7 +122,8 @@ function signOut() {
 async function refreshAll() {
   // The status says who is signed in: the schedule's controls follow it.
   await refreshStatus();
-  await Promise.all([refreshConnections(), refreshConflicts(), refreshWebhooks()]);
+  // The recent runs after the connections: their names are then mostly known without a read each.
+  await Promise.all([refreshConnections().then(refreshRecent), refreshConflicts(), refreshWebhooks()]);
 }
 
 // ---- attention summary and schedule
@@ -285,6 +288,51 @@ async function control(run, action) {
   try { await api("POST", `runs/${run.runId}/${action}`); say(`Run ${action} requested.`); } catch (e) { say(e.message); }
   await loadRun(run.runId);
   await refreshConnections();
+}
+
+// ---- ended runs across connections (GET /api/run-history: newest first, paged, by final status)
+function recentPath(token) {
+  const query = new URLSearchParams({ pageSize: RECENT_PAGE });
+  if (state.recentStatus) query.set("status", state.recentStatus);
+  if (token) query.set("continuationToken", token);
+  return "run-history?" + query;
+}
+
+async function refreshRecent() {
+  const page = await api("GET", recentPath());
+  await Promise.all(page.runs.map(r => connectionInfo(r.connectionId)));
+  state.recent = page.runs;
+  state.moreRecent = page.continuationToken;
+  renderRecent();
+}
+
+async function showMoreRecent() {
+  const page = await api("GET", recentPath(state.moreRecent));
+  await Promise.all(page.runs.map(r => connectionInfo(r.connectionId)));
+  state.recent.push(...page.runs);
+  state.moreRecent = page.continuationToken;
+  renderRecent();
+}
+
+/** "orders 120 · products 40": what each entity type read. */
+const recordsByType = run => run.entities.length ? run.entities.map(e => `${e.entityType} ${e.counters.processed}`).join(" · ") : String(run.counters.processed);
+
+function renderRecent() {
+  const container = $("recent");
+  $("recent-more").hidden = !state.moreRecent;
+  if (state.recent.length === 0) {
+    container.replaceChildren(el("p", {}, state.recentStatus ? `No run ended ${words(state.recentStatus)}.` : "No run has ended yet."));
+    return;
+  }
+  const name = run => `${run.organizationId} / ${run.marketplace} / ${state.known.get(run.connectionId)?.name ?? run.connectionId}`;
+  container.replaceChildren(el("table", { class: "history", id: "recent-runs" },
+    el("caption", {}, `${plural(state.recent.length, "ended run")}, newest first`),
+    el("thead", {}, el("tr", {}, ["Started", "Connection", "Status", "Mode", "Trigger", "Duration", "Records", "Requests", "Error"].map(t => el("th", { scope: "col" }, t)))),
+    el("tbody", {}, state.recent.map(run => el("tr", { "data-run": run.runId },
+      el("td", {}, ago(run.startedAt ?? run.createdAt)), el("td", {}, name(run)), el("td", {}, badge(run.status)), el("td", {}, words(run.mode)), el("td", {}, words(run.trigger)),
+      el("td", {}, duration(run.durationMs)), el("td", {}, recordsByType(run)),
+      el("td", {}, `${run.marketplaceCalls.requests}${run.marketplaceCalls.throttled ? ` (${run.marketplaceCalls.throttled} throttled)` : ""}`),
+      el("td", { class: "muted" }, run.error ?? ""))))));
 }
 
 // ---- a connection's history
@@ -528,7 +576,7 @@ function onEvent(type, data) {
     if (c) c.activeRunId = type === "run.finished" ? null : data.runId;
     renderConnections();
     if (type === "run.finished" || type === "run.queued" || type === "run.paused") {
-      refreshSoon(async () => { await refreshConnections(); await refreshStatus(); });
+      refreshSoon(async () => { await refreshConnections(); await refreshStatus(); if (type === "run.finished") await refreshRecent(); });
     }
   } else if (type.startsWith("conflict.")) {
     refreshConflicts().catch(() => {});
@@ -553,6 +601,8 @@ $("organization-filter").addEventListener("change", () => {
   state.connectionPages = 1;
   refreshConnections().catch(e => say(e.message));
 });
+$("recent-status").addEventListener("change", () => { state.recentStatus = $("recent-status").value; refreshRecent().catch(e => say(e.message)); });
+$("recent-more").addEventListener("click", () => showMoreRecent().catch(e => say(e.message)));
 $("search").addEventListener("input", () => { state.search = $("search").value; renderConnections(); });
 $("sort").addEventListener("change", () => { state.sort = $("sort").value; renderConnections(); });
 $("schedule-toggle").addEventListener("click", () => scheduleAction(state.schedule?.enabled ? "sync/stop" : "sync/start"));

@@ -24,6 +24,7 @@ namespace FunctionsSync.Storage.Retention;
 internal sealed class RetentionPass(
     TableProvider tables,
     ConnectionStateIndex states,
+    RunHistoryIndex history,
     SettledIndexes settled,
     TombstoneIndex tombstones,
     Events.TableLiveEventLog events,
@@ -43,10 +44,14 @@ internal sealed class RetentionPass(
         var receipts = await DeleteSettledReceiptsAsync(cutoff, cancellationToken);
         var deliveries = await DeleteFinishedDeliveriesAsync(cutoff, cancellationToken);
         var expired = await DeleteExpiredTombstonesAsync(time.GetUtcNow() - Options.TombstoneMaxAge, cancellationToken);
+        // The run history's copies of runs past the cut-off, whatever became of their connection (one that was
+        // deleted is no longer visited above).
+        var copies = await history.RemoveStartedBeforeAsync(cutoff, Options.ItemsPerPass, cancellationToken);
         // Live events are read at most ResumeWindow back: the day tables before that day go (a week of names is tried,
         // each a 404 once gone).
         await events.DropDaysBeforeAsync(time.GetUtcNow() - eventOptions.Value.ResumeWindow - TimeSpan.FromDays(1), 7, cancellationToken);
-        var more = !wrapped || receipts >= Options.ItemsPerPass || deliveries >= Options.ItemsPerPass || expired >= Options.ItemsPerPass;
+        var more = !wrapped || receipts >= Options.ItemsPerPass || deliveries >= Options.ItemsPerPass || expired >= Options.ItemsPerPass
+            || copies >= Options.ItemsPerPass;
         return new RetentionResult(visited, runs, activity, receipts, deliveries, more, expired);
     }
 
@@ -89,6 +94,10 @@ internal sealed class RetentionPass(
         var keys = doomed.Select(r => r.RowKey)
             .Concat(doomed.Select(r => ControlRow.Prefix + r.RowKey[RunRow.Prefix.Length..]).Where(controls.Contains))
             .ToList();
+        // The history's copies first: a pass cut short then leaves runs whose copies are looked for again.
+        await Parallel.ForEachAsync(doomed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, (run, ct) =>
+            new ValueTask(history.RemoveAsync(connection.ConnectionId, run.RowKey[RunRow.Prefix.Length..], connection.OrganizationId ?? "", run.Status, ct)));
+
         foreach (var chunk in keys.Chunk(TableBatch.MaxActions))
         {
             var batch = new TableBatch();

@@ -33,6 +33,9 @@ internal sealed partial class TableSyncStateStore
         return new RunPage(items, Continuation.Encode(token));
     }
 
+    public Task<RunPage> ListEndedRunsAsync(string? organizationId, RunStatus? status, int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        history.ListAsync(organizationId, status, pageSize, continuationToken, cancellationToken);
+
     public async Task<RunControl?> GetControlAsync(string runId, CancellationToken cancellationToken)
     {
         if (!RunIds.TryParse(runId, out var connectionId, out var runKey))

@@ -18,7 +18,7 @@ namespace FunctionsSync.Storage.Sync;
 /// ETag-conditional lease renewal: a runner that lost its lease writes nothing. Listing every connection's situation
 /// reads <see cref="ConnectionStateIndex"/>, never this table across partitions.
 /// </summary>
-internal sealed partial class TableSyncStateStore(TableProvider tables, ConnectionStateIndex index, OutboxIndex outboxIndex, TimeProvider time) : ISyncStateStore
+internal sealed partial class TableSyncStateStore(TableProvider tables, ConnectionStateIndex index, RunHistoryIndex history, OutboxIndex outboxIndex, TimeProvider time) : ISyncStateStore
 {
     private const int MaxRaceRetries = 10;
 
@@ -118,6 +118,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
             await index.TryWriteAsync(row with { ETag = versions[0] }, cancellationToken);
         }
 
+        await history.TryWriteAsync(checkpoint.Run, cancellationToken);
         return lease with { Owner = owner, ExpiresAt = expiresAt, ETag = versions[0]!, ActiveRunId = checkpoint.ActiveRunId };
     }
 
@@ -239,6 +240,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
                 await index.TryWriteAsync(row with { ETag = versions[0] }, cancellationToken);
             }
 
+            await history.TryWriteAsync(changed, cancellationToken);
             return Race.Won<SyncRun?>(changed);
         }
         catch (RequestFailedException ex) when (ex.IsPreconditionFailed())

@@ -68,4 +68,7 @@ public sealed class FaultyCheckpoints(ISyncStateStore inner, int failAt) : ISync
 
     public Task<RunPage> ListRunsPageAsync(string connectionId, int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
         inner.ListRunsPageAsync(connectionId, pageSize, continuationToken, cancellationToken);
+
+    public Task<RunPage> ListEndedRunsAsync(string? organizationId, RunStatus? status, int pageSize, string? continuationToken, CancellationToken cancellationToken) =>
+        inner.ListEndedRunsAsync(organizationId, status, pageSize, continuationToken, cancellationToken);
 }

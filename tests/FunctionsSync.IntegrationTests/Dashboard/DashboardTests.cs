@@ -333,6 +333,14 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         await Expect(page.Locator("#run-detail .entity-state").Last).ToHaveTextAsync("not read");
         await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("dashboard-attention.png"), FullPage = true });
 
+        // Runs across the organization's connections, newest first: the failed one alone once filtered.
+        var recent = page.Locator("#recent-runs tbody tr");
+        await Expect(recent.Filter(new() { HasText = "walk-healthy" }).First).ToBeVisibleAsync();
+        await page.GetByLabel("Ended").SelectOptionAsync("failed");
+        await Expect(recent).ToHaveCountAsync(1);
+        await Expect(recent).ToContainTextAsync("walk-gone");
+        await Expect(recent).ToContainTextAsync(lastError[..Math.Min(60, lastError.Length)]);
+
         // The conflict, named by its organization and store, compared side by side: the status differs.
         var conflictRow = page.Locator("tr[data-conflict]").First;
         await Expect(conflictRow).ToContainTextAsync("walk-healthy");
