@@ -35,8 +35,10 @@ public sealed record ApiRoute(string Name, string Verb, string Template)
     /// <summary>What the route does, in a line: the operation's summary in the document.</summary>
     public required string Summary { get; init; }
 
-    /// <summary>The route's first segment: its group in the document.</summary>
-    public string Tag => Template.Split('/')[0];
+    /// <summary>Its group in the document: the route's first segment unless set.</summary>
+    public string Tag { get => tag ?? Template.Split('/')[0]; init => tag = value; }
+
+    private readonly string? tag;
 }
 
 /// <summary>A query parameter a route reads; whole numbers are checked before the handler runs (400 problem).</summary>

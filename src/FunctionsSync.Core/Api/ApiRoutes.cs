@@ -138,7 +138,7 @@ public static class ApiRoutes
         Get<RunListApi, RunListView>("RunList", Runs, (h, c) => h.ListAsync(c.Caller, c.Query("status"), c.Query("organizationId"), c.Int("take"), c.Aborted))
             with { Query = [Choice("status", RunListApi.StatusFilters), Text("organizationId"), Int("take")] },
         Get<RunHistoryApi, RunHistoryView>("RunHistory", RunHistory, (h, c) => h.ListAsync(c.Caller, c.Query("status"), c.Query("organizationId"), c.Int("pageSize"), c.Query("continuationToken"), c.Aborted))
-            with { Query = [Choice("status", RunHistoryApi.StatusFilters), Text("organizationId"), Int("pageSize"), Text("continuationToken")] },
+            with { Tag = "runs", Query = [Choice("status", RunHistoryApi.StatusFilters), Text("organizationId"), Int("pageSize"), Text("continuationToken")] },
         Get<RunsApi, RunView>("RunGet", Run, (h, c) => h.GetAsync(c.Caller, c.Route("runId"), c.Aborted)),
         Post<RunsApi, RunView>("RunPause", RunPause, (h, c) => h.PauseAsync(c.Caller, c.Route("runId"), c.Aborted), 202),
         Post<RunsApi, RunView>("RunResume", RunResume, (h, c) => h.ResumeAsync(c.Caller, c.Route("runId"), c.Aborted), 202),

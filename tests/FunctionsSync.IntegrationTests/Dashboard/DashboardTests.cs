@@ -246,6 +246,75 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
     }
 
     /// <summary>
+    /// The interactive API reference, reached from the dashboard's link: Scalar draws this host's own document (every
+    /// route's summary there to find, the run history's included), its bundle comes gzipped, and nothing is asked of
+    /// another origin or refused.
+    /// </summary>
+    [Fact]
+    public async Task The_API_reference_linked_from_the_dashboard_shows_this_hosts_document_from_this_origin_only()
+    {
+        await using var host = LiveHost("dashref");
+        var baseUrl = host.StartOnFreePort();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        var elsewhere = new List<string>();
+        var refused = new List<string>();
+        var errors = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(baseUrl, StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            {
+                lock (elsewhere)
+                {
+                    elsewhere.Add(request.Url);
+                }
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                lock (refused)
+                {
+                    refused.Add($"{response.Status} {response.Url}");
+                }
+            }
+        };
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                lock (errors)
+                {
+                    errors.Add(message.Text);
+                }
+            }
+        };
+
+        await page.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => (window.__csp ||= []).push([e.violatedDirective, e.blockedURI, e.sourceFile, e.lineNumber].join(' ')))");
+        await page.GotoAsync(baseUrl + "/");
+        var bundle = page.WaitForResponseAsync(r => r.Url.EndsWith("/reference/scalar.js", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Link, new() { Name = "API reference" }).ClickAsync();
+        Assert.Equal(baseUrl + "/reference", page.Url);
+        Assert.Equal("gzip", (await (await bundle).AllHeadersAsync()).GetValueOrDefault("content-encoding"));
+
+        // The first group drawn open, every route listed in the sidebar (the run history under runs).
+        await Expect(page.GetByText("The service's health and its dependencies'").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.GetByText("Marketplace sync orchestration").First).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open Group - runs" }).ClickAsync();
+        await Expect(page.GetByText("A page of ended runs across connections, newest first").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Artifacts.PathFor("api-reference.png") });
+        Assert.True(elsewhere.Count == 0, "asked of another origin:\n" + string.Join("\n", elsewhere));
+        Assert.True(refused.Count == 0, string.Join("\n", refused));
+        // The policy refused one thing: the bundle's validator probing whether it may compile (Function("")), after which
+        // it checks without; the console reports that refusal and nothing else.
+        var violations = await page.EvaluateAsync<string[]>("window.__csp || []");
+        Assert.All(violations, v => Assert.StartsWith($"script-src eval {baseUrl}/reference/scalar.js ", v));
+        Assert.All(errors, e => Assert.Contains("'unsafe-eval'", e));
+    }
+
+    /// <summary>
     /// What an organization's operator does first: signs in with the organization's key (no admin control shown), sees
     /// which connection fails and why without opening anything, lists only the failing ones, reads the run history and
     /// its chart, compares a conflict's two versions field by field and resolves it, and replays a failed delivery,
