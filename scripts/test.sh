@@ -37,6 +37,9 @@ export FUNCTIONSSYNC_TEST_STORAGE="$AZURITE_CONNECTION_STRING"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 STARTED=$SECONDS
+# The pinned .NET tools of .config/dotnet-tools.json: Kiota, which a test generates a client with.
+echo "== restoring the pinned .NET tools (dotnet tool restore)"
+dotnet tool restore >/dev/null
 echo "== building"
 dotnet build FunctionsSync.sln -c "$CONFIGURATION" -nologo -v quiet
 BUILT=$SECONDS

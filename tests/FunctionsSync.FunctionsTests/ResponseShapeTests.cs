@@ -17,7 +17,7 @@ namespace FunctionsSync.FunctionsTests;
 /// and the same JSON shape on both hosts. A route or payload that drifts on one host fails here.
 /// </summary>
 [Collection(FunctionsCollection.Name)]
-public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture simulator)
+public sealed partial class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture simulator)
 {
     private const string Organization = "org-shape";
 
@@ -40,24 +40,7 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
     {
         await using var host = new HostApp(storage, "shapeself" + Guid.NewGuid().ToString("N")[..6], Aligned);
         using var client = host.CreateClient();
-        var selfHosted = await RunScriptAsync("self", async (method, path, body, authenticated, contentType) =>
-        {
-            using var request = new HttpRequestMessage(new HttpMethod(method), path);
-            if (authenticated)
-            {
-                request.Headers.Add("X-Api-Key", HostApp.AdminKey);
-            }
-
-            if (body is not null)
-            {
-                request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body, HostApp.Json), Encoding.UTF8);
-                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-            }
-
-            using var response = await client.SendAsync(request);
-            var text = await response.Content.ReadAsStringAsync();
-            return new HttpAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text.Length == 0 ? null : JsonDocument.Parse(text).RootElement.Clone());
-        });
+        var selfHosted = await RunScriptAsync("self", Through(client));
 
         await using var app = await FunctionsApp.StartAsync(storage, simulator, "shapefn", Aligned);
         var router = new FunctionsRouter(app);
@@ -127,6 +110,26 @@ public sealed class ResponseShapeTests(AzuriteFixture storage, SimulatorFixture 
         Assert.Equal(415, selfHosted.Single(s => s.Step == "not JSON").Status);
         Assert.Equal(413, selfHosted.Single(s => s.Step == "too large").Status);
     }
+
+    /// <summary>Sends a step of the script with <paramref name="client"/> (the admin key when authenticated).</summary>
+    private static Send Through(HttpClient client) => async (method, path, body, authenticated, contentType) =>
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (authenticated)
+        {
+            request.Headers.Add("X-Api-Key", HostApp.AdminKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body, HostApp.Json), Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return new HttpAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text.Length == 0 ? null : JsonDocument.Parse(text).RootElement.Clone());
+    };
 
     /// <summary>The script: every route, with the data a client would have (a synced store, a conflict, a webhook).</summary>
     /// <param name="settle">What the host does in the background that the script waits on (null: the host does it itself).</param>

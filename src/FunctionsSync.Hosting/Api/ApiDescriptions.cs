@@ -42,7 +42,7 @@ public static class ApiDescriptions
             .AddOpenApi(DocumentName, options =>
             {
                 // A record's body is any JSON object: described inline, not as a schema named after JsonElement.
-                options.CreateSchemaReferenceId = type => type.Type == typeof(JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+                options.CreateSchemaReferenceId = type => (Nullable.GetUnderlyingType(type.Type) ?? type.Type) == typeof(JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
                 options.AddDocumentTransformer((document, _, _) =>
                 {
                     document.Info = new OpenApiInfo
