@@ -149,6 +149,9 @@ public sealed class SyncThroughDurableTests(AzuriteFixture storage, SimulatorFix
         Assert.Equal(4, answer.Json.GetProperty("queued").GetInt32());
         Assert.Equal(4, answer.Json.GetProperty("runIds").GetArrayLength());
         Assert.Equal((1, 1, 0), (answer.Json.GetProperty("skippedNeedsAttention").GetInt32(), answer.Json.GetProperty("skippedDisabled").GetInt32(), answer.Json.GetProperty("skippedActive").GetInt32()));
+        Assert.Equal(
+            new[] { $"{disabled.Id} woocommerce ffull-disabled: disabled", $"{refused.Id} woocommerce ffull-refused: needs_attention" }.Order(),
+            answer.Json.GetProperty("skipped").EnumerateArray().Select(s => $"{s.GetProperty("connectionId").GetString()} {s.GetProperty("name").GetString()}: {s.GetProperty("reason").GetString()}").Order());
         var done = await WaitAsync(app, cycleId, getOutput: true);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(4, done.ReadOutputAs<CycleResult>()!.Succeeded);

@@ -407,6 +407,10 @@ public sealed class HostApiTests(AzuriteFixture storage, SimulatorFixture simula
         var skipped = await planner.RunAsync(CycleKind.Scheduled, null, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(1, skipped.SkippedNeedsAttention);
         Assert.Equal(0, skipped.Queued);
+        // A full sync asked for says which it left out and why.
+        var full = await (await client.PostJsonAsync("/api/sync/run-full", new { all = true })).ReadJsonAsync();
+        var left = Assert.Single(full.GetProperty("skipped").EnumerateArray());
+        Assert.Equal((id, "needs_attention"), (left.GetProperty("connectionId").GetString(), left.GetProperty("reason").GetString()));
 
         // New credentials: scheduled again.
         var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/connections/{id}")

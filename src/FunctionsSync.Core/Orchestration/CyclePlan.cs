@@ -19,6 +19,9 @@ public sealed record CyclePlan(
 {
     public CycleKind Kind { get; init; }
 
+    /// <summary>A full cycle asked for through the API: the connections it left out, by name (the scheduled cycles' plans leave this empty).</summary>
+    public IReadOnlyList<SkippedConnection> Skipped { get; init; } = [];
+
     /// <summary>How many runs this cycle queued (the requeued ones, last in <see cref="Runs"/>, are not its own).</summary>
     public int Queued => Runs.Count - Counts.Requeued;
 

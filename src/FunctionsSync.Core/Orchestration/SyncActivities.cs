@@ -34,7 +34,7 @@ public sealed class SyncActivities(
             o.PausedRecheckInterval,
             new CycleCounts(plan.Considered, selection.Due.Count, selection.Disabled, selection.NeedsAttention, selection.Active + plan.Conflicts, selection.NotDue, plan.Requeued.Count),
             o.CycleLanes,
-            o.RunsPerLaneGeneration) { Kind = input.Kind };
+            o.RunsPerLaneGeneration) { Kind = input.Kind, Skipped = input.Kind == CycleKind.Full ? selection.Skipped : [] };
     }
 
     public async Task<PageResult> SyncPageAsync(PageRequest request, CancellationToken cancellationToken)

@@ -85,12 +85,17 @@ public sealed class CyclePlanner(
     }
 
     /// <summary>Plans a cycle and dispatches its runs as it goes, spread over <paramref name="spread"/>; records the summary.</summary>
-    public async Task<CycleSummary> RunAsync(CycleKind kind, string? organizationId, TimeSpan spread, CancellationToken cancellationToken)
+    public async Task<CycleSummary> RunAsync(CycleKind kind, string? organizationId, TimeSpan spread, CancellationToken cancellationToken) =>
+        (await RunNamingSkippedAsync(kind, organizationId, cancellationToken, spread)).Summary;
+
+    /// <summary><see cref="RunAsync"/>, also naming the connections it left out (<see cref="DueSelection.Skipped"/>).</summary>
+    public async Task<(CycleSummary Summary, IReadOnlyList<SkippedConnection> Skipped)> RunNamingSkippedAsync(
+        CycleKind kind, string? organizationId, CancellationToken cancellationToken, TimeSpan spread = default)
     {
         var plan = await PlanAsync(kind, organizationId, cancellationToken, spread);
         var summary = plan.Summary(time.GetUtcNow());
         await schedule.SaveCycleAsync(summary, cancellationToken);
-        return summary;
+        return (summary, plan.Selection.Skipped);
     }
 
     /// <summary>How long a scheduled cycle spreads its starts: at most MaxSpread and half the schedule's period.</summary>

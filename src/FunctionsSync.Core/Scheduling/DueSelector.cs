@@ -19,17 +19,32 @@ public static class DueSelector
     {
         var due = new List<(Connection Connection, DateTimeOffset Stale)>();
         int disabled = 0, attention = 0, active = 0, notDue = 0;
+        var skipped = new List<SkippedConnection>();
+        void Skip(Connection connection, SkipReason reason)
+        {
+            if (skipped.Count < DueSelection.MaxNamed)
+            {
+                skipped.Add(new SkippedConnection(connection.Id, connection.Name, reason));
+            }
+        }
+
         foreach (var connection in connections)
         {
             if (connection.DeletedAt is not null || !connection.Enabled)
             {
                 disabled++;
+                if (connection.DeletedAt is null)
+                {
+                    Skip(connection, SkipReason.Disabled);
+                }
+
                 continue;
             }
 
             if (connection.Health == ConnectionHealth.NeedsAttention)
             {
                 attention++;
+                Skip(connection, SkipReason.NeedsAttention);
                 continue;
             }
 
@@ -37,6 +52,7 @@ public static class DueSelector
             if (state?.ActiveRunId is not null)
             {
                 active++;
+                Skip(connection, SkipReason.Active);
                 continue;
             }
 
@@ -58,7 +74,7 @@ public static class DueSelector
             .ThenBy(d => d.Connection.Id, StringComparer.Ordinal)
             .Select(d => d.Connection)
             .ToList();
-        return new DueSelection(ordered, disabled, attention, active, notDue);
+        return new DueSelection(ordered, disabled, attention, active, notDue, skipped);
     }
 
     /// <summary>

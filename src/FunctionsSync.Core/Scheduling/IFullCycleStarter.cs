@@ -18,7 +18,7 @@ public sealed class PlannerFullCycleStarter(CyclePlanner planner) : IFullCycleSt
 {
     public async Task<RunFullAccepted> StartAsync(string? organizationId, CancellationToken cancellationToken)
     {
-        var summary = await planner.RunAsync(CycleKind.Full, organizationId, TimeSpan.Zero, cancellationToken);
-        return new RunFullAccepted(summary.CycleId, summary.Queued, summary.SkippedActive, summary.RunIds, summary.SkippedNeedsAttention, summary.SkippedDisabled);
+        var (summary, skipped) = await planner.RunNamingSkippedAsync(CycleKind.Full, organizationId, cancellationToken);
+        return new RunFullAccepted(summary.CycleId, summary.Queued, summary.SkippedActive, summary.RunIds, summary.SkippedNeedsAttention, summary.SkippedDisabled, skipped);
     }
 }

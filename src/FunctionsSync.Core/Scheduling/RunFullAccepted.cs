@@ -9,4 +9,5 @@ namespace FunctionsSync.Core.Scheduling;
 /// <param name="SkippedActive">Connections left out because a run of theirs is active.</param>
 /// <param name="SkippedNeedsAttention">Left out because their credentials were refused: a person must renew them first.</param>
 /// <param name="SkippedDisabled">Left out because they are disabled (by an operator or after repeated failures).</param>
-public sealed record RunFullAccepted(string CycleId, int Queued, int SkippedActive, IReadOnlyList<string> RunIds, int SkippedNeedsAttention, int SkippedDisabled);
+/// <param name="Skipped">The first 100 of those left out, each with its name and why.</param>
+public sealed record RunFullAccepted(string CycleId, int Queued, int SkippedActive, IReadOnlyList<string> RunIds, int SkippedNeedsAttention, int SkippedDisabled, IReadOnlyList<SkippedConnection> Skipped);

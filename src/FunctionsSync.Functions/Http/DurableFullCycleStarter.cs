@@ -17,6 +17,6 @@ public sealed class DurableFullCycleStarter(SyncActivities activities) : IFullCy
         var input = new CycleInput(CycleKind.Full, organizationId);
         var plan = await activities.PlanCycleAsync(input, cancellationToken);
         CollectingRunDispatcher.StartCycle(input with { Plan = plan });
-        return new RunFullAccepted(plan.CycleId, plan.Queued, plan.Counts.Active, [.. plan.QueuedRunIds], plan.Counts.NeedsAttention, plan.Counts.Disabled);
+        return new RunFullAccepted(plan.CycleId, plan.Queued, plan.Counts.Active, [.. plan.QueuedRunIds], plan.Counts.NeedsAttention, plan.Counts.Disabled, plan.Skipped);
     }
 }

@@ -163,7 +163,8 @@ async function runFull(body, what) {
     const a = await api("POST", "sync/run-full", body);
     const skipped = [[a.skippedActive, "already running"], [a.skippedNeedsAttention, "needing attention"], [a.skippedDisabled, "disabled"]]
       .filter(([n]) => n > 0).map(([n, why]) => `${n} ${why}`);
-    say(`Full sync of ${what}: ${plural(a.queued, "run")} queued` + (skipped.length ? `; skipped ${skipped.join(", ")}.` : "."));
+    const named = a.skipped.map(s => `${s.name} (${words(s.reason)})`).join(", ");
+    say(`Full sync of ${what}: ${plural(a.queued, "run")} queued` + (skipped.length ? `; skipped ${skipped.join(", ")}: ${named}.` : "."));
   } catch (e) { say(e.message); }
   await refreshConnections();
 }
