@@ -41,6 +41,7 @@ public static class MarketplacesServiceCollectionExtensions
         services.TryAddSingleton<ShopifyGraphQlFeed>();
         services.TryAddSingleton<ShopifyDeletionEvents>();
         services.TryAddSingleton<ShopifyBulkFeed>();
+        services.TryAddSingleton<ShopifyBulkPrestarts>();
         services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<TokenEndpoint>();
         services.TryAddSingleton<AccessTokens>();

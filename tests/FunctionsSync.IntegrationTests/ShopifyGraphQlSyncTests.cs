@@ -41,10 +41,13 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
             Expected.Matches(Expected.For(store, type), afterFull[type], $"shopify {type.ToWire()} after a bulk full sync");
         }
 
-        // One bulk query per feed (orders, customers, products, prices), each completed; no paged reads.
-        Assert.Equal(4, store.BulkOperations.Count);
+        // One bulk query per query (orders, customers, products; prices read the products file, downloaded once), each
+        // completed; no paged reads. On 2026-01 (five at a time) the later feeds' queries ran while the orders file was read.
+        Assert.Equal(3, store.BulkOperations.Count);
         Assert.All(store.BulkOperations.Values, o => Assert.Equal("COMPLETED", o.Status));
-        Assert.Equal(4, BulkDownloads(store).Count);
+        Assert.Equal(3, BulkDownloads(store).Count);
+        var first = store.BulkOperations.Values.MinBy(o => o.CreatedAt)!;
+        Assert.All(store.BulkOperations.Values, o => Assert.True(o.CreatedAt <= first.CompletedAt, $"{o.Gid} started after the first query completed"));
         Assert.Equal(size.Orders, full.Run.Entity(EntityType.Orders)!.Counters.ReportedTotal);
         Assert.Equal(0, full.Run.Counters.Updated + full.Run.Counters.Failed);
 
@@ -53,7 +56,7 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
         var quiet = await harness.Syncer.RunAsync(new SyncRequest(connection.Id), CancellationToken.None);
         Assert.True(quiet.Run!.Status == RunStatus.Succeeded, quiet.Run.Error);
         Assert.Equal(0, quiet.Run.Counters.Created + quiet.Run.Counters.Updated);
-        Assert.Equal(4, store.BulkOperations.Count);
+        Assert.Equal(3, store.BulkOperations.Count);
         Assert.True(Requests(store).Count(p => p.EndsWith(GraphQlPath, StringComparison.Ordinal)) > 0);
         var afterQuiet = await harness.SnapshotAsync(connection.Id);
         foreach (var type in EntityTypes.All)
@@ -69,6 +72,31 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
         var orders = (await harness.SnapshotAsync(connection.Id))[EntityType.Orders];
         Assert.Equal(changed.Order(), orders.Where(r => r.Value.WrittenAt != afterFull[EntityType.Orders][r.Key].WrittenAt).Select(r => r.Key).Order());
         Expected.Matches(Expected.For(store, EntityType.Orders), orders, "shopify orders after changes");
+    }
+
+    /// <summary>Before 2026-01 a shop runs one bulk query at a time: none is started ahead, and prices still read the products file.</summary>
+    [Fact]
+    public async Task Before_2026_01_the_feeds_bulk_queries_run_one_after_another()
+    {
+        await using var harness = new SyncHarness(storage, simulator, "gqlone");
+        var (connection, store) = await harness.AddStoreAsync(MarketplaceNames.Shopify, "gql-one-at-a-time", new SimStoreConfig { Orders = 800, Products = 200, Customers = 50, Seed = 23 },
+            settings: new Dictionary<string, string> { ["apiVersion"] = "2025-10" });
+
+        var full = await harness.Syncer.RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
+
+        Assert.True(full.Run!.Status == RunStatus.Succeeded, full.Run.Error);
+        var snapshot = await harness.SnapshotAsync(connection.Id);
+        foreach (var type in EntityTypes.All)
+        {
+            Expected.Matches(Expected.For(store, type), snapshot[type], $"shopify {type.ToWire()} (2025-10)");
+        }
+
+        var operations = store.BulkOperations.Values.OrderBy(o => o.CreatedAt).ToList();
+        Assert.Equal(3, operations.Count);
+        for (var i = 1; i < operations.Count; i++)
+        {
+            Assert.True(operations[i].CreatedAt >= operations[i - 1].CompletedAt, $"{operations[i].Gid} started while {operations[i - 1].Gid} ran");
+        }
     }
 
     [Fact]

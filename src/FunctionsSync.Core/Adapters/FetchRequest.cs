@@ -11,4 +11,15 @@ namespace FunctionsSync.Core.Adapters;
 /// <param name="Ids">Read just these records (a notified run's targets, <see cref="IMarketplaceAdapter.FetchesByIds"/>),
 /// page by page as the marketplace allows; <paramref name="Since"/> and <paramref name="Until"/> do not apply. A record
 /// the marketplace no longer holds is simply left out (deletions have their own signals).</param>
-public sealed record FetchRequest(EntityType EntityType, DateTimeOffset? Since, string? PageToken, int PageSize, DateTimeOffset? Until = null, IReadOnlyList<string>? Ids = null);
+public sealed record FetchRequest(EntityType EntityType, DateTimeOffset? Since, string? PageToken, int PageSize, DateTimeOffset? Until = null, IReadOnlyList<string>? Ids = null)
+{
+    /// <summary>
+    /// The run this read is part of and the feeds it reads after this one, so an adapter may prepare those meanwhile
+    /// (Shopify starts their bulk queries while this feed is read). A hint: nothing depends on it being used.
+    /// </summary>
+    public FeedLookahead? Lookahead { get; init; }
+}
+
+/// <param name="RunId">The run reading the feeds: what an adapter prepares for one run is used by that run only.</param>
+/// <param name="Upcoming">The run's feeds still to read after this one, in the order it reads them.</param>
+public sealed record FeedLookahead(string RunId, IReadOnlyList<EntityType> Upcoming);

@@ -33,7 +33,13 @@ internal sealed class CheckpointChain(ISyncStateStore state, SyncLease lease)
             throw new InvalidOperationException("A checkpoint is still landing; settle it first.");
         }
 
-        landing = state.CheckpointAsync(Lease, checkpoint, CancellationToken.None);
+        landing = WriteAsync(checkpoint);
+    }
+
+    private async Task<SyncLease> WriteAsync(Checkpoint checkpoint)
+    {
+        using var span = Telemetry.SyncTracing.Source.StartActivity("sync.checkpoint");
+        return await state.CheckpointAsync(Lease, checkpoint, CancellationToken.None);
     }
 
     /// <summary>A checkpoint written in step (not chained) renewed the lease.</summary>

@@ -61,6 +61,9 @@ public sealed class FeedReader(
         // A notified run reads just the records named where the adapter can; otherwise the feed from its mark.
         var ids = attempt.Run.TargetsOf(type) is { } named && attempt.Adapter.FetchesByIds.Contains(type) ? named : null;
         var pageSize = attempt.Adapter.Requirements.PageSize.Of(connection) ?? Options.PageSize;
+        // The feeds this run reads after this one and has not begun: an adapter may prepare them while this one is read.
+        var lookahead = new FeedLookahead(attempt.Run.RunId, [.. attempt.Run.EntityTypes.SkipWhile(t => t != type).Skip(1)
+            .Where(t => attempt.Run.Entity(t) is { State: EntityRunState.Pending })]);
         var token = cursor.PageToken;
         var more = !cursor.Completed;
         var nextSeq = attempt.Run.PageSeq + 1;
@@ -100,7 +103,7 @@ public sealed class FeedReader(
             FetchPage page;
             try
             {
-                page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, pageSize, until, ids), cancellationToken));
+                page = await (pipeline.TakeReadAhead() ?? FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, token, pageSize, until, ids) { Lookahead = lookahead }, cancellationToken));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -114,7 +117,7 @@ public sealed class FeedReader(
             // read-ahead page that is never used (pause, crash) costs nothing but the request.
             if (page.NextPageToken is { } next && attempt.Pages < maxPages)
             {
-                pipeline.ReadAhead(FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, next, pageSize, until, ids), cancellationToken));
+                pipeline.ReadAhead(FetchWriteAsync(attempt.Adapter, connection, new FetchRequest(type, since, next, pageSize, until, ids) { Lookahead = lookahead }, cancellationToken));
             }
 
             var seq = nextSeq++;
@@ -135,6 +138,10 @@ public sealed class FeedReader(
     /// </summary>
     private async Task<IngestResult> IngestAsync(RunAttempt attempt, EntityType type, long seq, FetchPage page, CancellationToken cancellationToken)
     {
+        // A span per page written, beside the fetch's (sync.page) and the checkpoint's: where a run's time goes.
+        using var span = SyncTracing.Source.StartActivity("sync.ingest");
+        span?.SetTag("functionssync.entity_type", type.ToWire());
+        span?.SetTag("functionssync.records", page.Records.Count);
         var run = attempt.Run;
         var note = run.Mode == SyncMode.Full && attempt.Adapter.FullReadListsAll.Contains(type)
             ? reconciliation.NoteSeenAsync(

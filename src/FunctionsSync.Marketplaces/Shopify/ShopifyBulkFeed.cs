@@ -16,12 +16,16 @@ namespace FunctionsSync.Marketplaces.Shopify;
 /// lines of its nested nodes (<c>__parentId</c>) after it; the page token holds the byte offset, so a resumed run seeks
 /// there. A bulk query that fails (<c>FAILED</c>, <c>CANCELED</c>, <c>EXPIRED</c>), cannot start, or runs past
 /// <see cref="ShopifyOptions.BulkTimeout"/> (then it is cancelled) is replaced by paged queries of the whole feed.
+/// As a feed's query starts, those of the run's later feeds are started too, up to the shop's concurrent limit
+/// (<see cref="ShopifyOptions.MaxConcurrentBulkQueries"/>), so their files are made while this one is read; a later feed
+/// whose query is the same one (prices read the products query) reads that operation's file, not a second query.
 /// </summary>
 public sealed partial class ShopifyBulkFeed(
     ShopifyGraphQlClient client,
     ShopifyGraphQlFeed paged,
     MarketplaceHttp http,
     IOptions<ShopifyOptions> options,
+    ShopifyBulkPrestarts prestarts,
     TimeProvider time,
     ILogger<ShopifyBulkFeed> logger)
 {
@@ -48,22 +52,27 @@ public sealed partial class ShopifyBulkFeed(
         var pageSize = Math.Clamp(request.PageSize, 1, MaxPageSize);
         return token.Stage switch
         {
-            ShopifyBulkStage.Start => await StartAsync(connection, request.EntityType, token, pageSize, cancellationToken),
+            ShopifyBulkStage.Start => await StartAsync(connection, request.EntityType, token, pageSize, request.Lookahead, cancellationToken),
             ShopifyBulkStage.Poll => await PollAsync(connection, request.EntityType, token, pageSize, cancellationToken),
             ShopifyBulkStage.Read => await ReadAsync(connection, request.EntityType, token, pageSize, cancellationToken),
             _ => await PagedAsync(connection, request.EntityType, token, request.PageSize, cancellationToken),
         };
     }
 
-    private async Task<FetchPage> StartAsync(Connection connection, EntityType type, ShopifyBulkToken token, int pageSize, CancellationToken cancellationToken)
+    private async Task<FetchPage> StartAsync(Connection connection, EntityType type, ShopifyBulkToken token, int pageSize, FeedLookahead? lookahead, CancellationToken cancellationToken)
     {
-        var what = $"shopify {type.ToWire()} bulk query";
-        var runBulk = ShopifyGraphQlQueries.RunBulk(client.VersionOf(connection));
-        using var answer = await client.QueryAsync(connection, runBulk, new { query = ShopifyGraphQlQueries.Bulk(type, null) }, MutationCost, what, cancellationToken);
-        var payload = answer.RootElement.Opt("bulkOperationRunQuery");
-        if (payload?.Opt("userErrors") is { ValueKind: JsonValueKind.Array } errors && errors.GetArrayLength() > 0)
+        if (lookahead is not null && prestarts.TryTake(connection.Id, lookahead.RunId, type, out var ahead))
         {
-            var message = errors[0].OptStr("message") ?? "refused";
+            // Started while an earlier feed of this run was read: wait on it (its age counts toward the timeout).
+            await StartAheadAsync(connection, lookahead, cancellationToken);
+            return await PollAsync(connection, type, token with { Stage = ShopifyBulkStage.Poll, Operation = ahead.Operation, Started = ahead.Started }, pageSize, cancellationToken);
+        }
+
+        var what = $"shopify {type.ToWire()} bulk query";
+        var (id, message) = await RunBulkAsync(connection, type, what, cancellationToken);
+        if (id is null)
+        {
+            message ??= "refused";
             // Another bulk query of the shop (another app's, or one of a run that crashed) is still running: wait for it.
             if (message.Contains("already in progress", StringComparison.OrdinalIgnoreCase) && time.GetUtcNow() - token.Started < options.Value.BulkTimeout)
             {
@@ -73,9 +82,80 @@ public sealed partial class ShopifyBulkFeed(
             return await FallBackAsync(connection, type, token, $"could not start: {message}", pageSize, cancellationToken);
         }
 
-        var id = payload?.Opt("bulkOperation")?.OptStr("id")
-            ?? throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: the answer names no bulk operation");
+        if (lookahead is not null)
+        {
+            ShareWithLaterFeeds(connection, lookahead, type, id, token.Started);
+            await StartAheadAsync(connection, lookahead, cancellationToken);
+        }
+
         return await PollAsync(connection, type, token with { Stage = ShopifyBulkStage.Poll, Operation = id }, pageSize, cancellationToken);
+    }
+
+    /// <summary><c>bulkOperationRunQuery</c> of the feed's query: the operation's id, or the refusal's message.</summary>
+    private async Task<(string? Id, string? Refusal)> RunBulkAsync(Connection connection, EntityType type, string what, CancellationToken cancellationToken)
+    {
+        var runBulk = ShopifyGraphQlQueries.RunBulk(client.VersionOf(connection));
+        using var answer = await client.QueryAsync(connection, runBulk, new { query = ShopifyGraphQlQueries.Bulk(type, null) }, MutationCost, what, cancellationToken);
+        var payload = answer.RootElement.Opt("bulkOperationRunQuery");
+        if (payload?.Opt("userErrors") is { ValueKind: JsonValueKind.Array } errors && errors.GetArrayLength() > 0)
+        {
+            return (null, errors[0].OptStr("message") ?? "refused");
+        }
+
+        return (payload?.Opt("bulkOperation")?.OptStr("id")
+            ?? throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: the answer names no bulk operation"), null);
+    }
+
+    /// <summary>The run's later feeds whose query is this one's read its file (prices: the products query), not a query of their own.</summary>
+    private void ShareWithLaterFeeds(Connection connection, FeedLookahead lookahead, EntityType type, string operation, DateTimeOffset started)
+    {
+        var query = ShopifyGraphQlQueries.Bulk(type, null);
+        foreach (var later in lookahead.Upcoming.Where(t => t != type && ShopifyGraphQlQueries.Bulk(t, null) == query && !prestarts.Has(connection.Id, lookahead.RunId, t)))
+        {
+            prestarts.Put(connection.Id, lookahead.RunId, later, operation, started);
+        }
+    }
+
+    /// <summary>
+    /// Starts the bulk queries of the run's later feeds (read by bulk queries too), up to the shop's concurrent limit with
+    /// the feed being read. Best effort: a refusal or a failure leaves the rest to start when their feed comes.
+    /// </summary>
+    private async Task StartAheadAsync(Connection connection, FeedLookahead lookahead, CancellationToken cancellationToken)
+    {
+        var settings = ShopifySettings.Of(connection);
+        if (settings.Api == ShopifyApi.Rest || settings.FullSync != ShopifyFullSync.Bulk)
+        {
+            return;
+        }
+
+        var limit = options.Value.MaxConcurrentBulkQueries ?? (string.CompareOrdinal(client.VersionOf(connection), "2026-01") >= 0 ? 5 : 1);
+        foreach (var later in lookahead.Upcoming.Where(t => !prestarts.Has(connection.Id, lookahead.RunId, t)))
+        {
+            // The feed being read holds one of the shop's slots.
+            if (1 + prestarts.Waiting(connection.Id, lookahead.RunId) >= limit)
+            {
+                return;
+            }
+
+            try
+            {
+                var started = time.GetUtcNow();
+                var (id, refusal) = await RunBulkAsync(connection, later, $"shopify {later.ToWire()} bulk query (started ahead)", cancellationToken);
+                if (id is null)
+                {
+                    LogNotStartedAhead(connection.Id, later.ToWire(), refusal!);
+                    return;
+                }
+
+                prestarts.Put(connection.Id, lookahead.RunId, later, id, started);
+                ShareWithLaterFeeds(connection, lookahead with { Upcoming = [.. lookahead.Upcoming.SkipWhile(t => t != later)] }, later, id, started);
+            }
+            catch (MarketplaceException ex)
+            {
+                LogNotStartedAhead(connection.Id, later.ToWire(), ex.Message);
+                return;
+            }
+        }
     }
 
     /// <summary>Waits for the operation; once it completed, downloads its file and reads the page at the token's offset.</summary>
@@ -265,7 +345,12 @@ public sealed partial class ShopifyBulkFeed(
                 return new FetchPage(records, rejected, (token with { Offset = offset }).Encode(), total, Expected: ExpectedOf(type, token));
             }
 
-            files.Delete(connection, token.Operation);
+            // A later feed of the run reading the same operation (prices after products) uses the file as it is.
+            if (!prestarts.Awaited(connection.Id, token.Operation))
+            {
+                files.Delete(connection, token.Operation);
+            }
+
             return new FetchPage(records, rejected, null, total, Expected: ExpectedOf(type, token));
         }
         finally
@@ -327,6 +412,9 @@ public sealed partial class ShopifyBulkFeed(
         var page = await paged.FetchAsync(connection, type, null, token.Inner.Length == 0 ? null : token.Inner, pageSize, cancellationToken);
         return page with { NextPageToken = page.NextPageToken is { } next ? (token with { Inner = next }).Encode() : null };
     }
+
+    [LoggerMessage(4108, LogLevel.Debug, "Connection {ConnectionId}: the {EntityType} bulk query was not started ahead ({Why}); it starts when its feed comes")]
+    private partial void LogNotStartedAhead(string connectionId, string entityType, string why);
 
     [LoggerMessage(4105, LogLevel.Warning, "Connection {ConnectionId}: the {EntityType} bulk query {Operation} {Why}; the feed is read with paged queries instead")]
     private partial void LogFallBack(string connectionId, string entityType, string operation, string why);

@@ -26,6 +26,14 @@ public sealed class ShopifyOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan MaxWaitPerPage { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Bulk queries a run keeps running at once for one shop: the feed being read and those started ahead for the
+    /// run's later feeds. Unset: Shopify's limit for the connection's API version, five from 2026-01 and one before
+    /// (the bulk operations guide, shopify.dev/docs/api/usage/bulk-operations/queries). One turns starting ahead off.
+    /// </summary>
+    [Range(1, 5)]
+    public int? MaxConcurrentBulkQueries { get; set; }
+
     /// <summary>A bulk query still running after this long is cancelled and the feed read with paged queries instead.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan BulkTimeout { get; set; } = TimeSpan.FromHours(6);

@@ -5,7 +5,9 @@ namespace FunctionsSync.Simulator.Data;
 /// <summary>
 /// A Shopify bulk query: CREATED, RUNNING for the store's <see cref="SimStoreConfig.BulkPolls"/> polls, then COMPLETED
 /// with its JSONL file written (or FAILED with the part written so far, when the store is set to fail them), or
-/// CANCELED by <c>bulkOperationCancel</c>.
+/// CANCELED by <c>bulkOperationCancel</c>. As at Shopify, the query runs from the moment it is created, whether anyone
+/// polls it or not (<see cref="Begin"/>): the file is written in the background, and a poll completes the operation
+/// once it has been polled enough and the file is there.
 /// </summary>
 public sealed class SimBulkOperation(long id, GqlField root, SimKind kind, DateTimeOffset createdAt, int failAfterObjects)
 {
@@ -43,7 +45,12 @@ public sealed class SimBulkOperation(long id, GqlField root, SimKind kind, DateT
 
     public bool IsRunning => Status is "CREATED" or "RUNNING";
 
-    /// <summary>Counts a poll; at the last one runs <paramref name="write"/> (the file, its object count) and settles the status.</summary>
+    private Task<(string File, long Objects, long Roots)>? writing;
+
+    /// <summary>Starts writing the result in the background, from the store as it is now.</summary>
+    public void Begin(Func<SimBulkOperation, (string File, long Objects, long Roots)> write) => writing = Task.Run(() => write(this));
+
+    /// <summary>Counts a poll; past the last one, once the file is written, settles the status.</summary>
     public void Poll(int pollsUntilDone, DateTimeOffset now, Func<SimBulkOperation, (string File, long Objects, long Roots)> write)
     {
         lock (gate)
@@ -53,13 +60,14 @@ public sealed class SimBulkOperation(long id, GqlField root, SimKind kind, DateT
                 return;
             }
 
-            if (++polls <= pollsUntilDone)
+            writing ??= Task.FromResult(write(this));
+            if (++polls <= pollsUntilDone || !writing.IsCompleted)
             {
                 Status = "RUNNING";
                 return;
             }
 
-            (File, ObjectCount, RootObjectCount) = write(this);
+            (File, ObjectCount, RootObjectCount) = writing.GetAwaiter().GetResult();
             FileSize = new FileInfo(File).Length;
             Status = FailAfterObjects > 0 ? "FAILED" : "COMPLETED";
             CompletedAt = now;

@@ -283,10 +283,15 @@ internal static partial class ShopifyGraphQlEndpoints
             case "bulkOperationRunQuery":
                 var text = field.Argument("query") as string ?? throw new GqlException("Argument 'query' on Field 'bulkOperationRunQuery' is required.");
                 store.GraphQlDocuments.TryAdd(new SimGraphQlDocument(http.GetRouteValue("version") as string ?? "", true, text), 0);
-                var running = store.BulkOperations.Values.FirstOrDefault(o => o.IsRunning);
-                if (running is not null)
+                // From 2026-01 an app may run up to five bulk queries at a time per shop, before it one (Shopify's bulk
+                // operations guide, shopify.dev/docs/api/usage/bulk-operations/queries, and its 2025-12-15 changelog
+                // "Faster bulk operations"; the contracts' older excerpt predates it). The refusal's wording past five
+                // is not documented: the one-at-a-time message is used for both.
+                var version = http.GetRouteValue("version") as string ?? "";
+                var running = store.BulkOperations.Values.Where(o => o.IsRunning).ToList();
+                if (running.Count >= (string.CompareOrdinal(version, "2026-01") >= 0 ? 5 : 1))
                 {
-                    userErrors.Add(new JsonObject { ["field"] = null, ["message"] = $"A bulk query operation for this app and shop is already in progress: {running.Gid}." });
+                    userErrors.Add(new JsonObject { ["field"] = null, ["message"] = $"A bulk query operation for this app and shop is already in progress: {running[0].Gid}." });
                     break;
                 }
 
@@ -310,6 +315,7 @@ internal static partial class ShopifyGraphQlEndpoints
                     DropObjects = state.Faults.DropFromBulkFiles,
                 };
                 store.BulkOperations[operation.Id] = operation;
+                operation.Begin(o => ShopifyBulkFiles.Write(store, o));
                 break;
             case "bulkOperationCancel":
                 operation = store.BulkOperations.Values.FirstOrDefault(o => o.Gid == field.Argument("id") as string);
