@@ -1,9 +1,11 @@
 namespace FunctionsSync.Core.Orchestration;
 
 /// <summary>
-/// The CycleLane orchestrator's logic: its organizations' runs as ConnectionSync sub-orchestrations, at most
-/// <see cref="LaneInput.Concurrency"/> in flight and <see cref="LaneInput.OrganizationConcurrency"/> per organization,
-/// in plan order. After <see cref="LaneInput.RunsPerGeneration"/> starts it stops starting, waits for the runs in flight
+/// The CycleLane orchestrator's logic: its organizations' runs, at most <see cref="LaneInput.Concurrency"/> in flight and
+/// <see cref="LaneInput.OrganizationConcurrency"/> per organization, in plan order. Each run's first slice is a SyncPage
+/// activity of the lane itself (owned by the run's instance id, as the ConnectionSync orchestration would own it): most
+/// scheduled runs (a store with little or nothing new) end there, with no orchestration of their own. A run with more
+/// to do (more pages, busy, paused) continues as a ConnectionSync sub-orchestration under that instance id. After <see cref="LaneInput.RunsPerGeneration"/> starts it stops starting, waits for the runs in flight
 /// (a sub-orchestration's completion only reaches the generation that started it) and continues as new with the rest,
 /// so its history holds at most that many runs whatever the number of connections. Deterministic: only
 /// <see cref="IOrchestrationCalls"/>.
@@ -15,6 +17,7 @@ public static class CycleLaneOrchestration
     {
         var pending = new List<PlannedRun>(input.Runs);
         var running = new Dictionary<Task<PageResult>, PlannedRun>();
+        var firstSlices = new HashSet<Task<PageResult>>();
         var perOrganization = new Dictionary<string, int>(StringComparer.Ordinal);
         var totals = input.Totals;
         var started = 0;
@@ -28,15 +31,25 @@ public static class CycleLaneOrchestration
                 pending.Remove(run);
                 started++;
                 perOrganization[run.OrganizationId] = perOrganization.GetValueOrDefault(run.OrganizationId) + 1;
-                var child = new ConnectionSyncInput(run.RunId, run.ConnectionId, input.PagesPerGeneration, input.Retry, input.PausedRecheckInterval, Planned: run.Planned);
-                running.Add(context.CallSubOrchestratorAsync<PageResult>(OrchestrationNames.ConnectionSync, run.InstanceId, child), run);
+                var slice = context.CallActivityAsync<PageResult>(OrchestrationNames.SyncPage, new PageRequest(run.RunId, run.ConnectionId, run.InstanceId, run.Planned), input.Retry);
+                running.Add(slice, run);
+                firstSlices.Add(slice);
             }
 
             var finished = await Task.WhenAny(running.Keys);
             var done = running[finished];
             running.Remove(finished);
+            var outcome = await Outcome(finished, done);
+            if (firstSlices.Remove(finished) && finished.IsCompletedSuccessfully && outcome.Kind != PageResultKind.Done)
+            {
+                // More than one slice: the run goes on as its own orchestration, keeping its organization's place.
+                var child = new ConnectionSyncInput(done.RunId, done.ConnectionId, input.PagesPerGeneration, input.Retry, input.PausedRecheckInterval, Planned: done.Planned);
+                running.Add(context.CallSubOrchestratorAsync<PageResult>(OrchestrationNames.ConnectionSync, done.InstanceId, child), done);
+                continue;
+            }
+
             perOrganization[done.OrganizationId]--;
-            totals = totals.Add(await Outcome(finished, done));
+            totals = totals.Add(outcome);
             Status(context, input, totals, pending.Count);
         }
 
@@ -84,7 +97,7 @@ public static class CycleLaneOrchestration
         }
         catch (Exception ex)
         {
-            // A sub-orchestration that failed for good: its run stays as last checkpointed and the next cycle resumes it.
+            // A slice or sub-orchestration that failed for good: its run stays as last checkpointed and the next cycle resumes it.
             return new PageResult(PageResultKind.Done, Runs.RunStatus.Failed, 0, 0, null, $"ConnectionSync {run.InstanceId} failed: {ex.Message}");
         }
     }

@@ -33,13 +33,26 @@ internal sealed class CheckpointChain(ISyncStateStore state, SyncLease lease)
             throw new InvalidOperationException("A checkpoint is still landing; settle it first.");
         }
 
-        landing = WriteAsync(checkpoint);
+        // A span over the write (where a run's time goes); a store that refuses at once still throws here, at once.
+        var span = Telemetry.SyncTracing.Source.StartActivity("sync.checkpoint");
+        try
+        {
+            var write = state.CheckpointAsync(Lease, checkpoint, CancellationToken.None);
+            landing = span is null ? write : EndSpanAsync(write, span);
+        }
+        catch
+        {
+            span?.Dispose();
+            throw;
+        }
     }
 
-    private async Task<SyncLease> WriteAsync(Checkpoint checkpoint)
+    private static async Task<SyncLease> EndSpanAsync(Task<SyncLease> write, System.Diagnostics.Activity span)
     {
-        using var span = Telemetry.SyncTracing.Source.StartActivity("sync.checkpoint");
-        return await state.CheckpointAsync(Lease, checkpoint, CancellationToken.None);
+        using (span)
+        {
+            return await write;
+        }
     }
 
     /// <summary>A checkpoint written in step (not chained) renewed the lease.</summary>

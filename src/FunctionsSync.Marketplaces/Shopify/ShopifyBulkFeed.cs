@@ -413,7 +413,7 @@ public sealed partial class ShopifyBulkFeed(
         return page with { NextPageToken = page.NextPageToken is { } next ? (token with { Inner = next }).Encode() : null };
     }
 
-    [LoggerMessage(4108, LogLevel.Debug, "Connection {ConnectionId}: the {EntityType} bulk query was not started ahead ({Why}); it starts when its feed comes")]
+    [LoggerMessage(4110, LogLevel.Debug, "Connection {ConnectionId}: the {EntityType} bulk query was not started ahead ({Why}); it starts when its feed comes")]
     private partial void LogNotStartedAhead(string connectionId, string entityType, string why);
 
     [LoggerMessage(4105, LogLevel.Warning, "Connection {ConnectionId}: the {EntityType} bulk query {Operation} {Why}; the feed is read with paged queries instead")]

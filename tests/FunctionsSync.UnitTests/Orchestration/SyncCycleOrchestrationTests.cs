@@ -128,18 +128,53 @@ public sealed class SyncCycleOrchestrationTests
         Assert.Same(result, recorded.Result);
     }
 
+    /// <summary>Each run's first slice, a SyncPage activity of the lane owned by the run's instance id, by run id.</summary>
     private static (List<string> Started, Dictionary<string, TaskCompletionSource<PageResult>> Children) Children(Mock<IOrchestrationCalls> context)
     {
         var started = new List<string>();
         var children = new Dictionary<string, TaskCompletionSource<PageResult>>();
+        context.Setup(c => c.CallActivityAsync<PageResult>(OrchestrationNames.SyncPage, It.IsAny<object>(), Retry))
+            .Returns((string _, object input, ActivityRetry? _) =>
+            {
+                var request = (PageRequest)input;
+                Assert.Equal(request.RunId, request.Owner);
+                started.Add(request.RunId);
+                return (children[request.RunId] = new TaskCompletionSource<PageResult>()).Task;
+            });
+        return (started, children);
+    }
+
+    [Fact]
+    public async Task A_run_with_more_than_one_slice_goes_on_as_its_own_orchestration_keeping_its_organizations_place()
+    {
+        SynchronizationContext.SetSynchronizationContext(null);
+        var context = new Mock<IOrchestrationCalls>(MockBehavior.Strict);
+        context.Setup(c => c.SetStatus(It.IsAny<object>()));
+        var (started, slices) = Children(context);
+        var continued = new Dictionary<string, TaskCompletionSource<PageResult>>();
         context.Setup(c => c.CallSubOrchestratorAsync<PageResult>(OrchestrationNames.ConnectionSync, It.IsAny<string>(), It.IsAny<object>()))
             .Returns((string _, string id, object input) =>
             {
                 Assert.Equal(id, ((ConnectionSyncInput)input).RunId);
-                started.Add(id);
-                return (children[id] = new TaskCompletionSource<PageResult>()).Task;
+                return (continued[id] = new TaskCompletionSource<PageResult>()).Task;
             });
-        return (started, children);
+
+        var lane = CycleLaneOrchestration.RunAsync(context.Object, Lane(5, 1, 100, ("a1", "A"), ("a2", "A"), ("b1", "B")));
+
+        // One per organization: a2 waits for a1, whose first slice had more to do, until its orchestration ends.
+        Assert.Equal(["a1", "b1"], started);
+        slices["b1"].SetResult(Succeeded);
+        slices["a1"].SetResult(new PageResult(PageResultKind.More, RunStatus.Running, 50, 500, null, null));
+        Assert.Equal(["a1"], continued.Keys);
+        Assert.Equal(["a1", "b1"], started);
+        continued["a1"].SetResult(Succeeded);
+        Assert.Equal(["a1", "b1", "a2"], started);
+        slices["a2"].SetResult(new PageResult(PageResultKind.Done, RunStatus.Failed, 0, 0, null, "auth"));
+
+        var totals = (await lane)!;
+        Assert.Equal((3, 2, 1), (totals.Started, totals.Succeeded, totals.Failed));
+        // A run done in its first slice has no orchestration of its own.
+        Assert.Single(continued);
     }
 
     [Fact]

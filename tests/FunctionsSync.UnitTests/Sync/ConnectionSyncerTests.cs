@@ -326,7 +326,9 @@ public sealed class ConnectionSyncerTests
         Assert.Equal(run.RunId, outcome.Run!.RunId);
         Assert.Equal(SyncMode.Full, outcome.Run.Mode);
         Assert.Equal(2, outcome.Run.Attempts);
-        Assert.Equal(new FetchRequest(EntityType.Products, null, "page-5", 50), asked);
+        Assert.Equal(new FetchRequest(EntityType.Products, null, "page-5", 50), asked! with { Lookahead = null });
+        // The adapter is told which run reads and what it reads next (nothing: products were its last feed left).
+        Assert.Equal(run.RunId, asked.Lookahead!.RunId);
         Assert.Equal(12, outcome.Run.Counters.Created);
         adapter.Verify(a => a.FetchPageAsync(connection, It.Is<FetchRequest>(r => r.EntityType == EntityType.Orders), It.IsAny<CancellationToken>()), Times.Never);
     }
