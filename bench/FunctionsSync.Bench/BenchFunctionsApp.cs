@@ -18,6 +18,7 @@ internal static class BenchFunctionsApp
             ["Secrets:Keys:0:Id"] = "bench",
             ["Secrets:Keys:0:Key"] = "bench-key-material-not-a-secret-0123456789",
             ["WebhookQueueName"] = prefix + "webhookevents",
+            ["AmazonNotificationQueueName"] = prefix + "amazonnotifications",
             ["Api:AdminKey"] = "bench-admin-key-0123456789",
             ["Marketplaces:RateLimitsEnabled"] = "false",
             // The simulator listens on loopback: the outbound policy refuses it unless allow-listed.
