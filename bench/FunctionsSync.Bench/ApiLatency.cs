@@ -1,12 +1,6 @@
 using System.Diagnostics;
 using FunctionsSync.Core.Connections;
-using FunctionsSync.Hosting.Api;
-using FunctionsSync.SelfHosted;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsSync.Bench;
 
@@ -20,31 +14,14 @@ namespace FunctionsSync.Bench;
 /// </summary>
 internal static class ApiLatency
 {
-    private const string AdminKey = "bench-admin-key-0123456789";
     private const int Samples = 40;
 
     public static async Task<Figure> RunAsync(string storage)
     {
         var prefix = "ba" + DateTime.UtcNow.ToString("HHmmss");
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Storage:ConnectionString"] = storage,
-            ["Storage:TablePrefix"] = prefix,
-            ["Secrets:Keys:0:Id"] = "bench",
-            ["Secrets:Keys:0:Key"] = "bench-key-material-not-a-secret-0123456789",
-            ["Api:AdminKey"] = AdminKey,
-            ["Scheduler:EnabledByDefault"] = "false",
-            ["Workers:Count"] = "1",
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddSelfHostedFunctionsSync(withScheduler: false);
-        await using var app = builder.Build();
-        app.MapFunctionsSyncApi();
-        await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/')) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        await using var app = await BenchHost.StartAsync(storage, prefix, new Dictionary<string, string?> { ["Workers:Count"] = "1" });
+        using var http = new HttpClient { BaseAddress = new Uri(BenchHost.BaseUrl(app)) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", BenchHost.AdminKey);
         var store = app.Services.GetRequiredService<IConnectionStore>();
 
         var table = new Azure.Data.Tables.TableClient(storage, prefix + "connections");

@@ -5,15 +5,9 @@ using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Records;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Sync;
-using FunctionsSync.Hosting.Api;
-using FunctionsSync.SelfHosted;
 using FunctionsSync.Simulator.Data;
 using FunctionsSync.Simulator.Faults;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsSync.Bench;
 
@@ -36,27 +30,14 @@ internal static class NotifiedFreshness
     public static async Task<Figure> RunAsync(string storage, SimulatorState sim, string simulatorUrl)
     {
         var prefix = "bn" + DateTime.UtcNow.ToString("HHmmss");
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        await using var app = await BenchHost.StartAsync(storage, prefix, new Dictionary<string, string?>
         {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Storage:ConnectionString"] = storage,
-            ["Storage:TablePrefix"] = prefix,
-            ["Secrets:Keys:0:Id"] = "bench",
-            ["Secrets:Keys:0:Key"] = "bench-key-material-not-a-secret-0123456789",
-            ["Api:AdminKey"] = "bench-admin-key-0123456789",
-            ["Scheduler:EnabledByDefault"] = "false",
             ["Sync:OverlapWindow"] = "00:00:01",
             ["Marketplaces:RateLimitsEnabled"] = "false",
             ["Marketplaces:AllowedHosts:0"] = "127.0.0.1",
             ["Workers:PollInterval"] = "00:00:00.050",
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddSelfHostedFunctionsSync(withScheduler: false);
-        await using var app = builder.Build();
-        app.MapFunctionsSyncApi();
-        await app.StartAsync();
-        var baseUrl = app.Urls.First().TrimEnd('/');
+        var baseUrl = BenchHost.BaseUrl(app);
 
         const string storeId = "bench-notify";
         var credentials = new Dictionary<string, string> { ["consumerKey"] = $"ck-{storeId}", ["consumerSecret"] = $"cs-{storeId}", ["webhookSecret"] = Secret };

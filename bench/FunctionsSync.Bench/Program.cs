@@ -206,18 +206,9 @@ namespace FunctionsSync.Bench
             var storeId = "bench-ingest-" + tag;
             var connection = await Stores.RegisterAsync(services, sim, simulatorUrl, "shopify", storeId, new SimStoreConfig { Orders = 20_000, Products = 5_000, Customers = 2_000, Seed = 3 },
                 api is null ? null : new Dictionary<string, string> { ["api"] = api });
-            using var spans = new SpanTimes();
-            var watch = Stopwatch.StartNew();
-            var outcome = await services.GetRequiredService<ConnectionSyncer>().RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
-            watch.Stop();
-            if (outcome.Run?.Status != RunStatus.Succeeded)
-            {
-                throw new InvalidOperationException($"bench sync did not succeed: {outcome.Run?.Error}");
-            }
-
-            var breakdown = spans.Breakdown(watch.Elapsed);
-            var records = outcome.Run.Counters.Created;
-            var e2e = records / watch.Elapsed.TotalSeconds;
+            var (run, elapsed, breakdown) = await TimedFullSync.RunAsync(services, connection.Id, storeId);
+            var records = run.Counters.Created;
+            var e2e = records / elapsed.TotalSeconds;
 
             // The same rows, written raw: batches of 100 per partition, one after another like the syncer's writes.
             var (rows, rawElapsed) = await services.GetRequiredService<StorageProbe>().CopyTableRawAsync(TableNames.Records, "rawcopy", CancellationToken.None);

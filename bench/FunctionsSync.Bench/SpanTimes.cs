@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using FunctionsSync.Core.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsSync.Bench;
 
@@ -66,4 +67,22 @@ internal sealed class SpanTimes : IDisposable
     }
 
     public void Dispose() => listener.Dispose();
+}
+
+/// <summary>A full sync of one connection, timed, with where its time went; it must succeed.</summary>
+internal static class TimedFullSync
+{
+    public static async Task<(Core.Runs.SyncRun Run, TimeSpan Elapsed, object Breakdown)> RunAsync(IServiceProvider services, string connectionId, string what)
+    {
+        using var spans = new SpanTimes();
+        var watch = Stopwatch.StartNew();
+        var outcome = await services.GetRequiredService<Core.Sync.ConnectionSyncer>().RunAsync(new Core.Sync.SyncRequest(connectionId, Core.Runs.SyncMode.Full), CancellationToken.None);
+        watch.Stop();
+        if (outcome.Run?.Status != Core.Runs.RunStatus.Succeeded)
+        {
+            throw new InvalidOperationException($"bench sync of {what} did not succeed: {outcome.Run?.Error}");
+        }
+
+        return (outcome.Run, watch.Elapsed, spans.Breakdown(watch.Elapsed));
+    }
 }

@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using FunctionsSync.Core.Runs;
-using FunctionsSync.Core.Sync;
 using FunctionsSync.Simulator.Data;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsSync.Bench;
 
@@ -30,16 +26,8 @@ internal static class SyncSizeScaling
         await using var services = BenchServices.Create(storage, tag + DateTime.UtcNow.ToString("HHmmss"));
         var connection = await Stores.RegisterAsync(services, sim, simulatorUrl, "shopify", "bench-size-" + tag,
             new SimStoreConfig { Orders = orders, Products = orders / 10, Customers = orders / 20, Seed = 7 });
-        using var spans = new SpanTimes();
-        var watch = Stopwatch.StartNew();
-        var outcome = await services.GetRequiredService<ConnectionSyncer>().RunAsync(new SyncRequest(connection.Id, SyncMode.Full), CancellationToken.None);
-        watch.Stop();
-        if (outcome.Run?.Status != RunStatus.Succeeded)
-        {
-            throw new InvalidOperationException($"bench sync of {orders} orders did not succeed: {outcome.Run?.Error}");
-        }
-
-        var records = outcome.Run.Counters.Created;
-        return (records / watch.Elapsed.TotalSeconds, records, watch.Elapsed.TotalSeconds, spans.Breakdown(watch.Elapsed));
+        var (run, elapsed, breakdown) = await TimedFullSync.RunAsync(services, connection.Id, $"{orders} orders");
+        var records = run.Counters.Created;
+        return (records / elapsed.TotalSeconds, records, elapsed.TotalSeconds, breakdown);
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.IO.Compression;
-using System.Reflection;
 
 namespace FunctionsSync.Hosting;
 
@@ -24,18 +23,18 @@ public static class ApiReferenceAssets
 
     private static readonly Lazy<FrozenDictionary<string, Asset>> Files = new(Load);
 
-    /// <summary>One file as sent: gzipped with its encoding when the client takes gzip, plain otherwise.</summary>
-    public sealed record Asset(byte[] Content, string ContentType, bool Gzipped)
-    {
-        public Asset For(bool acceptsGzip) => Gzipped && !acceptsGzip ? this with { Content = Gunzip(Content), Gzipped = false } : this;
-    }
+    /// <summary>The bundle unzipped, made once, for a client that does not take gzip.</summary>
+    private static readonly Lazy<byte[]> PlainBundle = new(() => Gunzip(Files.Value[Bundle].Content));
+
+    /// <summary>One file as sent: <see cref="Gzipped"/> when its content is (sent with that encoding).</summary>
+    public sealed record Asset(byte[] Content, string ContentType, bool Gzipped);
 
     /// <summary>The page (empty name), <c>scalar.js</c> or <c>reference.js</c>; false for anything else.</summary>
     public static bool TryGet(string? name, bool acceptsGzip, out Asset asset)
     {
         if (Files.Value.TryGetValue(string.IsNullOrEmpty(name) ? "index.html" : name, out var file))
         {
-            asset = file.For(acceptsGzip);
+            asset = file.Gzipped && !acceptsGzip ? file with { Content = PlainBundle.Value, Gzipped = false } : file;
             return true;
         }
 
@@ -49,23 +48,11 @@ public static class ApiReferenceAssets
 
     private static FrozenDictionary<string, Asset> Load()
     {
-        var ours = typeof(ApiReferenceAssets).Assembly;
-        const string prefix = "FunctionsSync.Hosting.Reference.";
-        var files = ours.GetManifestResourceNames()
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(n => n[prefix.Length..], n => new Asset(Read(ours, n), n.EndsWith(".html", StringComparison.Ordinal) ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8", false), StringComparer.Ordinal);
+        var files = EmbeddedFiles.Under(typeof(ApiReferenceAssets).Assembly, "FunctionsSync.Hosting.Reference.")
+            .ToDictionary(f => f.Key, f => new Asset(f.Value, EmbeddedFiles.TypeOf(f.Key), false), StringComparer.Ordinal);
         // Scalar.AspNetCore's own embedded copy of the standalone bundle, gzipped as it ships.
-        var scalar = typeof(Scalar.AspNetCore.ScalarOptions).Assembly;
-        files[Bundle] = new Asset(Read(scalar, "ScalarStaticAssets." + Bundle), "text/javascript; charset=utf-8", true);
+        files[Bundle] = new Asset(EmbeddedFiles.Read(typeof(Scalar.AspNetCore.ScalarOptions).Assembly, "ScalarStaticAssets." + Bundle), EmbeddedFiles.TypeOf(Bundle), true);
         return files.ToFrozenDictionary(StringComparer.Ordinal);
-    }
-
-    private static byte[] Read(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"{assembly.GetName().Name} has no resource {name}.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 
     private static byte[] Gunzip(byte[] content)

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Reflection;
 
 namespace FunctionsSync.Hosting;
 
@@ -27,28 +26,7 @@ public static class DashboardAssets
         return false;
     }
 
-    private static FrozenDictionary<string, (byte[], string)> Load()
-    {
-        var assembly = typeof(DashboardAssets).Assembly;
-        const string prefix = "FunctionsSync.Hosting.Dashboard.";
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
-            .ToFrozenDictionary(n => n[prefix.Length..], n => (Read(assembly, n), TypeOf(n)), StringComparer.Ordinal);
-    }
-
-    private static byte[] Read(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
-
-    private static string TypeOf(string name) => Path.GetExtension(name) switch
-    {
-        ".html" => "text/html; charset=utf-8",
-        ".js" => "text/javascript; charset=utf-8",
-        ".css" => "text/css; charset=utf-8",
-        _ => "application/octet-stream",
-    };
+    private static FrozenDictionary<string, (byte[], string)> Load() =>
+        EmbeddedFiles.Under(typeof(DashboardAssets).Assembly, "FunctionsSync.Hosting.Dashboard.")
+            .ToFrozenDictionary(f => f.Key, f => (f.Value, EmbeddedFiles.TypeOf(f.Key)), StringComparer.Ordinal);
 }

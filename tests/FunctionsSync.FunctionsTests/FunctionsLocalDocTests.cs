@@ -25,13 +25,13 @@ public sealed partial class FunctionsLocalDocTests(AzuriteFixture storage, Simul
     [Fact]
     public async Task The_local_walkthroughs_commands_register_a_store_of_the_simulator_and_sync_it_on_the_sample_settings()
     {
-        var section = Section(File.ReadAllText(Repository("docs", "azure.md")), "### Run with Functions Core Tools");
+        var section = Section(File.ReadAllText(Repository.PathOf("docs", "azure.md")), "### Run with Functions Core Tools");
         var blocks = BashBlock().Matches(section).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(2, blocks.Count);
         var simulatorHost = new Uri(simulator.BaseUrl).Authority;
 
         // The sample's settings, as func start would read them, with what the section says to change changed.
-        var sample = JsonDocument.Parse(File.ReadAllText(Repository("local.settings.sample.json"))).RootElement.GetProperty("Values");
+        var sample = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("local.settings.sample.json"))).RootElement.GetProperty("Values");
         var settings = new Dictionary<string, string?>();
         foreach (var setting in sample.EnumerateObject())
         {
@@ -200,19 +200,6 @@ public sealed partial class FunctionsLocalDocTests(AzuriteFixture storage, Simul
         var end = page.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal) is var h2 and >= 0 ? h2 : page.Length;
         var next = page.IndexOf("\n### ", start + heading.Length, StringComparison.Ordinal);
         return page[start..(next >= 0 && next < end ? next : end)];
-    }
-
-    private static string Repository(params string[] parts)
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "FunctionsSync.sln")))
-            {
-                return Path.Combine([folder.FullName, .. parts]);
-            }
-        }
-
-        throw new InvalidOperationException("No FunctionsSync.sln above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex("```bash\\n(.*?)```", RegexOptions.Singleline)]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -55,7 +54,7 @@ public sealed partial class ResponseShapeTests
             var answersFile = Path.Combine(folder.FullName, "answers.json");
             await File.WriteAllTextAsync(answersFile, answers.ToJsonString());
 
-            await RunAsync(RepositoryRoot(), "dotnet", "tool", "run", "kiota", "generate", "-l", "CSharp", "-d", document, "-o", Path.Combine(folder.FullName, "Client"),
+            await RunAsync(Repository.Root, "dotnet", "tool", "run", "kiota", "generate", "-l", "CSharp", "-d", document, "-o", Path.Combine(folder.FullName, "Client"),
                 "-n", "FunctionsSync.Client", "-c", "FunctionsSyncClient", "--exclude-backward-compatible", "--log-level", "Warning");
             var probe = Path.Combine(AppContext.BaseDirectory, "GeneratedClient", "Probe");
             File.Copy(Path.Combine(probe, "Probe.csproj.template"), Path.Combine(folder.FullName, "Probe.csproj"));
@@ -156,36 +155,11 @@ public sealed partial class ResponseShapeTests
 
     private static async Task RunAsync(string workingDirectory, string file, params string[] arguments)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         // No usage data, and no update check or telemetry over a network this machine may not have.
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["KIOTA_TELEMETRY__OPTOUT"] = "true";
-        start.Environment["KIOTA_UPDATE__DISABLED"] = "true";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
-    }
-
-    /// <summary>The clone's root: where the tool manifest pins Kiota.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        var (exit, output) = await ExternalProcess.RunAsync(workingDirectory, file, arguments, new Dictionary<string, string>
         {
-            if (File.Exists(Path.Combine(folder.FullName, ".config", "dotnet-tools.json")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("No .config/dotnet-tools.json above " + AppContext.BaseDirectory);
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1", ["KIOTA_TELEMETRY__OPTOUT"] = "true", ["KIOTA_UPDATE__DISABLED"] = "true",
+        });
+        Assert.True(exit == 0, $"{file} {string.Join(' ', arguments)} exited {exit}:\n{output}");
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using FunctionsSync.IntegrationTests.Docs;
 using FunctionsSync.IntegrationTests.Infrastructure;
 
 namespace FunctionsSync.IntegrationTests;
@@ -32,23 +30,8 @@ public sealed class OpenApiLintTests(AzuriteFixture storage)
         }
     }
 
-    private static async Task<(int Exit, string Output)> LintAsync(string document, string config)
-    {
-        var cli = ConfigurationReferenceTests.RepositoryFile("node_modules", "@redocly", "cli", "bin", "cli.js");
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { cli, "lint", document, "--config", config })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The CLI would otherwise try to send usage data and look for updates over a network this machine does not have.
-        start.Environment["REDOCLY_TELEMETRY"] = "off";
-        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    // The CLI would otherwise try to send usage data and look for updates over a network this machine does not have.
+    private static Task<(int Exit, string Output)> LintAsync(string document, string config) =>
+        ExternalProcess.RunAsync(Repository.Root, "node", [Repository.PathOf("node_modules", "@redocly", "cli", "bin", "cli.js"), "lint", document, "--config", config],
+            new Dictionary<string, string> { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true" }, TimeSpan.FromMinutes(2));
 }

@@ -122,9 +122,11 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
             return (default, null, problem);
         }
 
-        if (TooLarge(body) is { } tooLarge)
+        // A local change is kept within what a record may take (a table row stores larger ones across properties).
+        if (body?.Length > MaxRecordJsonChars)
         {
-            return (type!.Value, null, tooLarge);
+            return (type!.Value, null, Problems.BadRequest($"The record is too large: at most {MaxRecordJsonChars} characters of JSON.",
+                new Dictionary<string, string[]> { ["body"] = [$"At most {MaxRecordJsonChars} characters."] }));
         }
 
         try
@@ -136,12 +138,6 @@ public sealed class RecordsApi(IStoredRecords records, IRecordQuery query, Conne
             return (type!.Value, null, Problems.BadRequest($"The body is not {string.Format(System.Globalization.CultureInfo.InvariantCulture, what, type.Value.ToWire())}: {ex.Message}"));
         }
     }
-
-    // A local change is kept within what a record may take (a table row stores larger ones across properties).
-    private static ApiResult? TooLarge(string? body) => body?.Length > MaxRecordJsonChars ? RecordTooLarge() : null;
-
-    private static ApiResult RecordTooLarge() =>
-        Problems.BadRequest($"The record is too large: at most {MaxRecordJsonChars} characters of JSON.", new Dictionary<string, string[]> { ["body"] = [$"At most {MaxRecordJsonChars} characters."] });
 
     /// <summary>The record <paramref name="node"/> describes, stored as a local change with its activity entry.</summary>
     private async Task<ApiResult<RecordView>> ApplyAsync(ApiCaller caller, string connectionId, EntityType type, string externalId, JsonObject node, CancellationToken cancellationToken)

@@ -21,15 +21,7 @@ public sealed class ApiReferenceFunction
             return new NotFoundResult();
         }
 
-        var headers = request.HttpContext.Response.Headers;
-        headers.ContentSecurityPolicy = ApiReferenceAssets.ContentSecurityPolicy;
-        headers.XContentTypeOptions = "nosniff";
-        headers.Vary = "Accept-Encoding";
-        if (asset.Gzipped)
-        {
-            headers.ContentEncoding = "gzip";
-        }
-
+        PageHeaders.Apply(request.HttpContext.Response.Headers, ApiReferenceAssets.ContentSecurityPolicy, asset.Gzipped);
         return new FileContentResult(asset.Content, asset.ContentType);
     }
 }

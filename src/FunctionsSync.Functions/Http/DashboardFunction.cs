@@ -21,8 +21,7 @@ public sealed class DashboardFunction
             return new NotFoundResult();
         }
 
-        request.HttpContext.Response.Headers.ContentSecurityPolicy = DashboardAssets.ContentSecurityPolicy;
-        request.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
+        PageHeaders.Apply(request.HttpContext.Response.Headers, DashboardAssets.ContentSecurityPolicy);
         return new FileContentResult(content, contentType);
     }
 }

@@ -52,7 +52,7 @@ public sealed class ShopifyAdapter(ShopifyRestApi rest, ShopifyGraphQlFeed paged
         }
 
         // A run keeps the API its feed started with (a token says which), whatever the connection was switched to since.
-        if (ShopifyBulkToken.IsOne(request.PageToken) || (request.PageToken is null && request.Since is null && settings.FullSync == ShopifyFullSync.Bulk))
+        if (ShopifyBulkToken.IsOne(request.PageToken) || (request.PageToken is null && request.Since is null && settings.ReadsWholeFeedsByBulk))
         {
             return bulk.FetchAsync(connection, request, cancellationToken);
         }

@@ -122,13 +122,13 @@ public sealed partial class ShopifyBulkFeed(
     /// </summary>
     private async Task StartAheadAsync(Connection connection, FeedLookahead lookahead, CancellationToken cancellationToken)
     {
-        var settings = ShopifySettings.Of(connection);
-        if (settings.Api == ShopifyApi.Rest || settings.FullSync != ShopifyFullSync.Bulk)
+        if (!ShopifySettings.Of(connection).ReadsWholeFeedsByBulk)
         {
             return;
         }
 
-        var limit = options.Value.MaxConcurrentBulkQueries ?? (string.CompareOrdinal(client.VersionOf(connection), "2026-01") >= 0 ? 5 : 1);
+        var limit = options.Value.MaxConcurrentBulkQueries
+            ?? (string.CompareOrdinal(client.VersionOf(connection), ShopifyGraphQlQueries.FiveBulkQueriesSince) >= 0 ? 5 : 1);
         foreach (var later in lookahead.Upcoming.Where(t => !prestarts.Has(connection.Id, lookahead.RunId, t)))
         {
             // The feed being read holds one of the shop's slots.
@@ -148,7 +148,7 @@ public sealed partial class ShopifyBulkFeed(
                 }
 
                 prestarts.Put(connection.Id, lookahead.RunId, later, id, started);
-                ShareWithLaterFeeds(connection, lookahead with { Upcoming = [.. lookahead.Upcoming.SkipWhile(t => t != later)] }, later, id, started);
+                ShareWithLaterFeeds(connection, lookahead, later, id, started);
             }
             catch (MarketplaceException ex)
             {

@@ -75,6 +75,12 @@ internal static class ShopifyGraphQlQueries
         return $"{{ {Connection(type)}{filter} {{ edges {{ node {{ {node} }} }} }} }}";
     }
 
+    /// <summary>
+    /// The first Admin API version in which an app runs up to five bulk queries at a time per shop, one before (Shopify's
+    /// bulk operations guide, shopify.dev/docs/api/usage/bulk-operations/queries).
+    /// </summary>
+    public const string FiveBulkQueriesSince = "2026-01";
+
     /// <summary>The first Admin API version whose <c>bulkOperationRunQuery</c> takes <c>groupObjects</c> (changelog-bulk-groupObjects.md).</summary>
     public const string GroupObjectsSince = "2025-07";
 

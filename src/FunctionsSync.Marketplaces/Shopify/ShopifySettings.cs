@@ -37,6 +37,9 @@ public sealed partial record ShopifySettings(ShopifyApi Api, ShopifyFullSync Ful
         Definitions.ApiVersion.Of(connection),
         CommonSettings.Currency.Of(connection)!);
 
+    /// <summary>Whether a feed read whole (a full sync's) is read through a bulk query: GraphQL feeds with <c>fullSync</c> <c>bulk</c>.</summary>
+    public bool ReadsWholeFeedsByBulk => Api != ShopifyApi.Rest && FullSync == ShopifyFullSync.Bulk;
+
     /// <summary>
     /// An Admin API access token, or a refresh token where the app's offline tokens expire
     /// (<c>shopify/docs/offline-access-tokens-expiring-refresh.excerpts.md</c>); pages of at most 250, the limit of GraphQL's <c>first</c> and REST's

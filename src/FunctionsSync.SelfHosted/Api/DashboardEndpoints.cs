@@ -25,15 +25,7 @@ public static class DashboardEndpoints
             return Results.NotFound();
         }
 
-        http.Response.Headers.ContentSecurityPolicy = ApiReferenceAssets.ContentSecurityPolicy;
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers.Vary = "Accept-Encoding";
-        if (asset.Gzipped)
-        {
-            http.Response.Headers.ContentEncoding = "gzip";
-        }
-
+        PageHeaders.Apply(http.Response.Headers, ApiReferenceAssets.ContentSecurityPolicy, asset.Gzipped);
         return Results.Bytes(asset.Content, asset.ContentType);
     }
 
@@ -44,9 +36,7 @@ public static class DashboardEndpoints
             return Results.NotFound();
         }
 
-        http.Response.Headers.ContentSecurityPolicy = DashboardAssets.ContentSecurityPolicy;
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        http.Response.Headers.CacheControl = "no-cache";
+        PageHeaders.Apply(http.Response.Headers, DashboardAssets.ContentSecurityPolicy);
         return Results.Bytes(content, contentType);
     }
 }

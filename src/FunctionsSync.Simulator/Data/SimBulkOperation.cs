@@ -50,8 +50,8 @@ public sealed class SimBulkOperation(long id, GqlField root, SimKind kind, DateT
     /// <summary>Starts writing the result in the background, from the store as it is now.</summary>
     public void Begin(Func<SimBulkOperation, (string File, long Objects, long Roots)> write) => writing = Task.Run(() => write(this));
 
-    /// <summary>Counts a poll; past the last one, once the file is written, settles the status.</summary>
-    public void Poll(int pollsUntilDone, DateTimeOffset now, Func<SimBulkOperation, (string File, long Objects, long Roots)> write)
+    /// <summary>Counts a poll; past the last one, once the file is written (<see cref="Begin"/>), settles the status.</summary>
+    public void Poll(int pollsUntilDone, DateTimeOffset now)
     {
         lock (gate)
         {
@@ -60,14 +60,14 @@ public sealed class SimBulkOperation(long id, GqlField root, SimKind kind, DateT
                 return;
             }
 
-            writing ??= Task.FromResult(write(this));
-            if (++polls <= pollsUntilDone || !writing.IsCompleted)
+            var written = writing ?? throw new InvalidOperationException($"Bulk operation {Id} was never begun.");
+            if (++polls <= pollsUntilDone || !written.IsCompleted)
             {
                 Status = "RUNNING";
                 return;
             }
 
-            (File, ObjectCount, RootObjectCount) = writing.GetAwaiter().GetResult();
+            (File, ObjectCount, RootObjectCount) = written.GetAwaiter().GetResult();
             FileSize = new FileInfo(File).Length;
             Status = FailAfterObjects > 0 ? "FAILED" : "COMPLETED";
             CompletedAt = now;

@@ -350,7 +350,7 @@ internal static partial class ShopifyGraphQlEndpoints
     {
         if (poll)
         {
-            operation.Poll(store.Config.BulkPolls, state.Time.GetUtcNow(), o => ShopifyBulkFiles.Write(store, o));
+            operation.Poll(store.Config.BulkPolls, state.Time.GetUtcNow());
         }
 
         var url = operation.File is null ? null : SignedUrl(http, store, operation);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using FunctionsSync.IntegrationTests.Infrastructure;
 
 namespace FunctionsSync.IntegrationTests.Docs;
 
@@ -22,7 +23,7 @@ public sealed partial class ConfigurationReferenceTests
     public void Every_setting_of_the_options_classes_has_its_row_and_every_row_names_settings()
     {
         var settings = Settings();
-        var documented = DocumentedKeys(File.ReadAllText(RepositoryFile("docs", "configuration.md")));
+        var documented = DocumentedKeys(File.ReadAllText(Repository.PathOf("docs", "configuration.md")));
         var sections = settings.Select(s => s[..s.LastIndexOf(':')]).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
         var undocumented = settings.Where(s => !documented.Any(d => Covers(s, d))).ToList();
@@ -74,20 +75,6 @@ public sealed partial class ConfigurationReferenceTests
         }
 
         return keys;
-    }
-
-    internal static string RepositoryFile(params string[] path)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine([dir.FullName, .. path]);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"{Path.Combine(path)} not found above {AppContext.BaseDirectory}");
     }
 
     [GeneratedRegex("`([^`]+)`")]

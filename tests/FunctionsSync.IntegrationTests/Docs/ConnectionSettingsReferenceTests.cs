@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FunctionsSync.IntegrationTests.Infrastructure;
 using FunctionsSync.Core;
 using FunctionsSync.Core.Adapters;
 using FunctionsSync.Marketplaces;
@@ -33,7 +34,7 @@ public sealed partial class ConnectionSettingsReferenceTests
             .BuildServiceProvider();
         var registry = services.GetRequiredService<IMarketplaceAdapterRegistry>();
         var read = registry.Marketplaces.ToDictionary(m => m, m => registry.Get(m).Requirements.AllSettings.SelectMany(s => s.Keys).ToHashSet(StringComparer.Ordinal));
-        var rows = Rows(File.ReadAllText(ConfigurationReferenceTests.RepositoryFile("docs", "adapters.md")));
+        var rows = Rows(File.ReadAllText(Repository.PathOf("docs", "adapters.md")));
         Assert.NotEmpty(rows);
 
         var missing = read.SelectMany(m => m.Value.Where(key => !rows.Any(r => r.Keys.Contains(key) && r.Covers(m.Key))).Select(key => $"{m.Key}: {key}")).ToList();

@@ -67,7 +67,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     private async Task StartOnceAsync()
     {
-        var root = RepoRoot();
+        var root = Repository.Root;
         var exe = Path.Combine(root, "node_modules", ".bin", "azurite");
         if (!File.Exists(exe))
         {
@@ -201,17 +201,4 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public static string For(int blob, int queue, int table) =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
-
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FunctionsSync.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (FunctionsSync.sln) above " + AppContext.BaseDirectory);
-    }
 }

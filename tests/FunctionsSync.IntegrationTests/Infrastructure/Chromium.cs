@@ -14,13 +14,7 @@ public static class Artifacts
 {
     public static string PathFor(string file)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "FunctionsSync.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var folder = System.IO.Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "TestResults", "artifacts");
+        var folder = Repository.PathOf("TestResults", "artifacts");
         Directory.CreateDirectory(folder);
         return System.IO.Path.Combine(folder, file);
     }

@@ -24,7 +24,7 @@ public sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(AzuriteFixture storage, string prefix, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
-        var dll = Path.Combine(AzuriteFixture.RepoRoot(), "src", "FunctionsSync.SelfHosted", "bin", configuration, "net10.0", "FunctionsSync.SelfHosted.dll");
+        var dll = Path.Combine(Repository.Root, "src", "FunctionsSync.SelfHosted", "bin", configuration, "net10.0", "FunctionsSync.SelfHosted.dll");
         var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls http://127.0.0.1:0")
         {
             RedirectStandardOutput = true,

@@ -31,7 +31,7 @@ public sealed class TestRunnerProcess : IDisposable
     {
         // Same configuration (Debug/Release) as this test assembly.
         var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
-        var dll = Path.Combine(AzuriteFixture.RepoRoot(), "tests", "FunctionsSync.TestRunner", "bin", configuration, "net10.0", "FunctionsSync.TestRunner.dll");
+        var dll = Path.Combine(Repository.Root, "tests", "FunctionsSync.TestRunner", "bin", configuration, "net10.0", "FunctionsSync.TestRunner.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing; build the solution first");
         var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --connection {connectionId} --mode full")
         {
