@@ -28,11 +28,16 @@ internal static class DurableCycleScaling
     /// <summary>host.json's maxConcurrentOrchestratorFunctions and maxConcurrentActivityFunctions.</summary>
     private const int Concurrency = 10;
 
-    public static async Task<Figure> RunAsync(string storage, SimulatorState sim, string simulatorUrl, int smallSize = 1_000)
+    /// <summary>
+    /// <c>durable_cycle_scaling</c>, and <c>cycle_throughput_ratio</c> from its larger cycle: connections per second on
+    /// the Durable engine ÷ the same cycle (a fresh set of as many empty stores) on the self-hosted runtime.
+    /// </summary>
+    public static async Task<(Figure Scaling, Figure Throughput)> RunAsync(string storage, SimulatorState sim, string simulatorUrl, int smallSize = 1_000)
     {
         var small = await CycleAsync(storage, sim, simulatorUrl, smallSize);
         var large = await CycleAsync(storage, sim, simulatorUrl, 4 * smallSize);
-        return new Figure("durable_cycle_scaling", large.Seconds / (4 * small.Seconds),
+        var selfHosted = await SelfHostedCycle.RunAsync(storage, sim, simulatorUrl, 4 * smallSize, Concurrency);
+        var scaling = new Figure("durable_cycle_scaling", large.Seconds / (4 * small.Seconds),
             new { connections = new[] { smallSize, 4 * smallSize }, seconds = new[] { Math.Round(small.Seconds, 2), Math.Round(large.Seconds, 2) } },
             "<= 1.3",
             new
@@ -44,14 +49,27 @@ internal static class DurableCycleScaling
                 runsPerLaneGeneration = new OrchestrationOptions().RunsPerLaneGeneration,
                 workItemConcurrency = Concurrency,
             });
+        var durableRate = 4 * smallSize / large.Seconds;
+        var selfHostedRate = 4 * smallSize / selfHosted;
+        var throughput = new Figure("cycle_throughput_ratio", durableRate / selfHostedRate,
+            new
+            {
+                connections = 4 * smallSize,
+                durableConnectionsPerSecond = Math.Round(durableRate, 2),
+                durableSeconds = Math.Round(large.Seconds, 2),
+                selfHostedConnectionsPerSecond = Math.Round(selfHostedRate, 2),
+                selfHostedSeconds = Math.Round(selfHosted, 2),
+            },
+            ">= 0.5",
+            new { concurrentRuns = Concurrency });
+        return (scaling, throughput);
     }
 
-    private static async Task<(double Seconds, IReadOnlyDictionary<string, int> Largest, int Lanes)> CycleAsync(string storage, SimulatorState sim, string simulatorUrl, int connections)
+    /// <summary>Empty Shopify stores at the simulator, each registered as a connection, ten to an organization.</summary>
+    public static Task RegisterEmptyStoresAsync(IServiceProvider services, SimulatorState sim, string simulatorUrl, string prefix, int connections)
     {
-        var prefix = $"bc{connections}" + DateTime.UtcNow.ToString("HHmmss");
-        using var app = await BenchFunctionsApp.StartAsync(storage, prefix);
-        var store = app.Services.GetRequiredService<IConnectionStore>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        var store = services.GetRequiredService<IConnectionStore>();
+        return Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
             var storeId = $"{prefix}-{i}";
             var credentials = new Dictionary<string, string> { ["accessToken"] = $"token-{storeId}" };
@@ -59,6 +77,13 @@ internal static class DurableCycleScaling
             await store.RegisterAsync(new ConnectionRegistration(
                 $"org-{i / ConnectionsPerOrganization}", "shopify", storeId, storeId, credentials, new Dictionary<string, string> { ["baseUrl"] = $"{simulatorUrl}/shopify/{storeId}" }), ct);
         });
+    }
+
+    private static async Task<(double Seconds, IReadOnlyDictionary<string, int> Largest, int Lanes)> CycleAsync(string storage, SimulatorState sim, string simulatorUrl, int connections)
+    {
+        var prefix = $"bc{connections}" + DateTime.UtcNow.ToString("HHmmss");
+        using var app = await BenchFunctionsApp.StartAsync(storage, prefix);
+        await RegisterEmptyStoresAsync(app.Services, sim, simulatorUrl, prefix, connections);
 
         var meter = new HistoryMeter();
         await using var durable = await SidecarDurableHost.InMemoryAsync(registry => AppDurableFunctions.Register(registry, app.Services), Concurrency, meter);

@@ -111,10 +111,12 @@ if (only is null or "durable_sync_ratio")
     (await DurableSyncRatio.RunAsync(storage, sim, simulatorUrl)).Print();
 }
 
-if (only is null or "durable_cycle_scaling")
+if (only is null or "durable_cycle_scaling" or "cycle_throughput_ratio")
 {
     // --cycle-size N: the smaller cycle's connection count (default 1,000), for a quick look.
-    (await DurableCycleScaling.RunAsync(storage, sim, simulatorUrl, int.Parse(arguments.Optional("cycle-size") ?? "1000"))).Print();
+    var (scaling, throughput) = await DurableCycleScaling.RunAsync(storage, sim, simulatorUrl, int.Parse(arguments.Optional("cycle-size") ?? "1000"));
+    scaling.Print();
+    throughput.Print();
 }
 
 if (only is null or "api_10k_latency_ratio")
@@ -189,6 +191,7 @@ namespace FunctionsSync.Bench
     {
         public static async Task<Figure> RunAsync(string storage, SimulatorState sim, string simulatorUrl)
         {
+            await TimedFullSync.WarmUpAsync(storage, sim, simulatorUrl);
             var bulk = await MeasureAsync(storage, sim, simulatorUrl, "bi", null);
             var rest = await MeasureAsync(storage, sim, simulatorUrl, "bj", "rest");
             return new Figure("ingest_ratio", bulk.Ratio, new

@@ -11,6 +11,7 @@ internal static class SyncSizeScaling
 {
     public static async Task<Figure> RunAsync(string storage, SimulatorState sim, string simulatorUrl)
     {
+        await TimedFullSync.WarmUpAsync(storage, sim, simulatorUrl);
         var small = await MeasureAsync(storage, sim, simulatorUrl, 20_000);
         var large = await MeasureAsync(storage, sim, simulatorUrl, 200_000);
         return new Figure("sync_size_scaling", large.RecordsPerSecond / small.RecordsPerSecond, new

@@ -79,6 +79,37 @@ public sealed class ScheduledCycleTests(AzuriteFixture storage, SimulatorFixture
         }
     }
 
+    /// <summary>
+    /// Jobs go out in plan order (each delayed by its place in the spread), so a cycle plans them one organization after
+    /// another: registered organization by organization, three organizations' connections would otherwise come three
+    /// at a time from one organization and wait for its slots (Scheduler:OrganizationConcurrency) instead of running.
+    /// </summary>
+    [Fact]
+    public async Task A_cycle_plans_its_jobs_one_organization_after_another()
+    {
+        await using var harness = new SyncHarness(storage, simulator, "schedorgs");
+        var organizationOf = new Dictionary<string, string>();
+        foreach (var organization in new[] { "org-a", "org-b", "org-c" })
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var (connection, _) = await harness.AddStoreAsync("shopify", $"sched-{organization}-{i}", new SimStoreConfig { Orders = 0, Products = 0, Customers = 0 }, organization);
+                organizationOf[connection.Id] = organization;
+            }
+        }
+
+        var plan = await harness.Services.GetRequiredService<CyclePlanner>().PlanAsync(CycleKind.Scheduled, null, CancellationToken.None);
+
+        var order = plan.Queued.Select(j => j.OrganizationId).ToList();
+        Assert.Equal(9, order.Count);
+        Assert.All(plan.Queued, j => Assert.Equal(organizationOf[j.ConnectionId], j.OrganizationId));
+        // Every run of three consecutive jobs names three organizations.
+        for (var i = 0; i + 3 <= order.Count; i++)
+        {
+            Assert.Equal(3, order.Skip(i).Take(3).Distinct().Count());
+        }
+    }
+
     [Fact]
     public async Task A_job_lost_before_it_started_leaves_its_connection_due_for_the_next_cycle()
     {

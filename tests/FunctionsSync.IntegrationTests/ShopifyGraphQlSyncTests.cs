@@ -48,6 +48,11 @@ public sealed class ShopifyGraphQlSyncTests(AzuriteFixture storage, SimulatorFix
         Assert.Equal(3, BulkDownloads(store).Count);
         var first = store.BulkOperations.Values.MinBy(o => o.CreatedAt)!;
         Assert.All(store.BulkOperations.Values, o => Assert.True(o.CreatedAt <= first.CompletedAt, $"{o.Gid} started after the first query completed"));
+        // ...and were polled to completion and their files downloaded then too, before the last order was written.
+        var lastOrderWritten = afterFull[EntityType.Orders].Values.Max(r => r.WrittenAt);
+        var downloads = simulator.State.Requests.Where(r => r.StoreId == storeId && r.Status < 400 && r.Path.Contains("/bulk-files/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, downloads.Count);
+        Assert.All(downloads, d => Assert.True(d.At < lastOrderWritten, $"{d.Path} was downloaded at {d.At:O}, after the last order was written ({lastOrderWritten:O})"));
         Assert.Equal(size.Orders, full.Run.Entity(EntityType.Orders)!.Counters.ReportedTotal);
         Assert.Equal(0, full.Run.Counters.Updated + full.Run.Counters.Failed);
 

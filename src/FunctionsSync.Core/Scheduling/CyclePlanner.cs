@@ -43,7 +43,7 @@ public sealed class CyclePlanner(
         var mode = full ? SyncMode.Full : SyncMode.Incremental;
         var total = selection.Due.Count + stale.Count;
         await Parallel.ForEachAsync(
-            selection.Due.Select((connection, index) => (connection, index)),
+            Interleaved(selection.Due).Select((connection, index) => (connection, index)),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.PlanningParallelism, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
@@ -97,6 +97,19 @@ public sealed class CyclePlanner(
         await schedule.SaveCycleAsync(summary, cancellationToken);
         return (summary, plan.Selection.Skipped);
     }
+
+    /// <summary>
+    /// The due connections one organization after another (each organization's first, then each one's second, …), so
+    /// jobs dispatched in this order meet organizations with free slots: in list order an organization's connections
+    /// came together, and all but <see cref="SchedulerOptions.OrganizationConcurrency"/> of them waited
+    /// <see cref="Jobs.WorkerOptions.BusyRetryDelay"/> for a slot, one batch after another.
+    /// </summary>
+    internal static IEnumerable<Connection> Interleaved(IReadOnlyList<Connection> due) =>
+        due.GroupBy(c => c.OrganizationId, StringComparer.Ordinal)
+            .SelectMany((organization, order) => organization.Select((connection, rank) => (connection, rank, order)))
+            .OrderBy(c => c.rank)
+            .ThenBy(c => c.order)
+            .Select(c => c.connection);
 
     /// <summary>How long a scheduled cycle spreads its starts: at most MaxSpread and half the schedule's period.</summary>
     public TimeSpan SpreadFor(CronSchedule cron)

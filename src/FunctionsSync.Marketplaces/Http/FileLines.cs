@@ -29,12 +29,37 @@ internal sealed class FileLines(string path) : IDisposable
     /// <summary>The next line without its line break; false at the end of the file.</summary>
     public bool TryRead(out string line)
     {
+        if (!TryNext(out var from, out var to))
+        {
+            line = "";
+            return false;
+        }
+
+        line = Encoding.UTF8.GetString(buffer, from, to - from);
+        return true;
+    }
+
+    /// <summary>The next line's UTF-8 bytes without its line break (valid until the next read); false at the end of the file.</summary>
+    public bool TryReadUtf8(out ReadOnlySpan<byte> line)
+    {
+        if (!TryNext(out var from, out var to))
+        {
+            line = default;
+            return false;
+        }
+
+        line = buffer.AsSpan(from, to - from);
+        return true;
+    }
+
+    private bool TryNext(out int from, out int to)
+    {
         while (true)
         {
             var newline = Array.IndexOf(buffer, (byte)'\n', start, end - start);
             if (newline >= 0)
             {
-                line = Text(start, newline);
+                (from, to) = (start, WithoutReturn(start, newline));
                 start = newline + 1;
                 return true;
             }
@@ -52,7 +77,7 @@ internal sealed class FileLines(string path) : IDisposable
             var read = file.Read(buffer, end, buffer.Length - end);
             if (read == 0)
             {
-                line = remaining > 0 ? Text(0, remaining) : "";
+                (from, to) = (0, WithoutReturn(0, remaining));
                 start = end;
                 return remaining > 0;
             }
@@ -61,15 +86,7 @@ internal sealed class FileLines(string path) : IDisposable
         }
     }
 
-    private string Text(int from, int to)
-    {
-        if (to > from && buffer[to - 1] == '\r')
-        {
-            to--;
-        }
-
-        return Encoding.UTF8.GetString(buffer, from, to - from);
-    }
+    private int WithoutReturn(int from, int to) => to > from && buffer[to - 1] == '\r' ? to - 1 : to;
 
     public void Dispose() => file.Dispose();
 }

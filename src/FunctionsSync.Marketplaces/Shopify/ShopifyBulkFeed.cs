@@ -148,6 +148,7 @@ public sealed partial class ShopifyBulkFeed(
                 }
 
                 prestarts.Put(connection.Id, lookahead.RunId, later, id, started);
+                prestarts.Preparing(connection.Id, id, Task.Run(() => PrepareAsync(connection, later, id), CancellationToken.None));
                 ShareWithLaterFeeds(connection, lookahead, later, id, started);
             }
             catch (MarketplaceException ex)
@@ -158,30 +159,79 @@ public sealed partial class ShopifyBulkFeed(
         }
     }
 
+    /// <summary>
+    /// Makes a query started ahead ready while earlier feeds are read: polls it to completion and downloads and groups
+    /// its file, so its feed starts reading at once. Best effort: whatever goes wrong is left to the feed, which polls
+    /// and downloads as it would have (its first request waits for this to end, so the two never fetch one file at once).
+    /// </summary>
+    private async Task PrepareAsync(Connection connection, EntityType type, string operation)
+    {
+        var o = options.Value;
+        var what = $"shopify {type.ToWire()} bulk query (started ahead)";
+        using var stop = new CancellationTokenSource(o.BulkTimeout, time);
+        try
+        {
+            var wait = new PollBudget(o.BulkPollInterval, o.MaxBulkPollInterval, o.BulkTimeout, time);
+            while (true)
+            {
+                var status = await StatusAsync(connection, operation, what, stop.Token);
+                if (status.State == "COMPLETED")
+                {
+                    if (status.Url is { } url && status.FileSize != 0)
+                    {
+                        await DownloadAsync(connection, operation, url, status.FileSize, stop.Token);
+                    }
+
+                    return;
+                }
+
+                if (status.State is not ("CREATED" or "RUNNING") || !await wait.WaitAsync(stop.Token))
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            LogNotPrepared(connection.Id, type.ToWire(), operation, ex.Message);
+        }
+    }
+
+    /// <summary>The operation as <c>node(id:)</c> describes it.</summary>
+    private async Task<ShopifyBulkStatus> StatusAsync(Connection connection, string operation, string what, CancellationToken cancellationToken)
+    {
+        using var answer = await client.QueryAsync(connection, ShopifyGraphQlQueries.BulkStatus, new { id = operation }, StatusCost, what, cancellationToken);
+        var node = answer.RootElement.Opt("node")
+            ?? throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: bulk operation {operation} is not known to the shop");
+        return ShopifyBulkStatus.Of(node);
+    }
+
     /// <summary>Waits for the operation; once it completed, downloads its file and reads the page at the token's offset.</summary>
     private async Task<FetchPage> PollAsync(Connection connection, EntityType type, ShopifyBulkToken token, int pageSize, CancellationToken cancellationToken)
     {
         var o = options.Value;
+        // A query started ahead may be being made ready in the background: wait for that rather than fetch beside it.
+        if (!await prestarts.PreparedAsync(connection.Id, token.Operation, o.MaxWaitPerPage, cancellationToken))
+        {
+            return new FetchPage([], [], token.Encode());
+        }
+
         var wait = new PollBudget(o.BulkPollInterval, o.MaxBulkPollInterval, o.MaxWaitPerPage, time);
         var what = $"shopify {type.ToWire()} bulk query";
         while (true)
         {
-            using var answer = await client.QueryAsync(connection, ShopifyGraphQlQueries.BulkStatus, new { id = token.Operation }, StatusCost, what, cancellationToken);
-            var operation = answer.RootElement.Opt("node")
-                ?? throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: bulk operation {token.Operation} is not known to the shop");
-            var status = operation.OptStr("status");
+            var operation = await StatusAsync(connection, token.Operation, what, cancellationToken);
+            var status = operation.State;
             switch (status)
             {
                 case "COMPLETED":
-                    var url = Uri.TryCreate(operation.OptStr("url"), UriKind.Absolute, out var u) ? u : null;
-                    var size = long.TryParse(operation.OptStr("fileSize"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : (long?)null;
-                    if (url is null || size == 0)
+                    if (operation.Url is not { } url || operation.FileSize == 0)
                     {
                         // A query that matched nothing has no file.
                         return new FetchPage([], [], null);
                     }
 
-                    if (!await DownloadAsync(connection, token.Operation, url, size, cancellationToken))
+                    if (!await DownloadAsync(connection, token.Operation, url, operation.FileSize, cancellationToken))
                     {
                         var attempts = token.Attempts + 1;
                         if (attempts >= o.MaxDownloadAttempts)
@@ -194,10 +244,9 @@ public sealed partial class ShopifyBulkFeed(
                     }
 
                     // Shopify's own count of the query's top-level objects: one record each, so the feed is held to it.
-                    var roots = long.TryParse(operation.OptStr("rootObjectCount"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : (long?)null;
-                    return await ReadAsync(connection, type, token with { Stage = ShopifyBulkStage.Read, Attempts = 0, Roots = roots }, pageSize, cancellationToken);
+                    return await ReadAsync(connection, type, token with { Stage = ShopifyBulkStage.Read, Attempts = 0, Roots = operation.Roots }, pageSize, cancellationToken);
                 case "FAILED" or "CANCELED" or "CANCELING" or "EXPIRED":
-                    return await FallBackAsync(connection, type, token, $"ended {status}{(operation.OptStr("errorCode") is { } code ? $" ({code})" : "")}", pageSize, cancellationToken);
+                    return await FallBackAsync(connection, type, token, $"ended {status}{(operation.ErrorCode is { } code ? $" ({code})" : "")}", pageSize, cancellationToken);
                 case "CREATED" or "RUNNING":
                     if (time.GetUtcNow() - token.Started > o.BulkTimeout)
                     {
@@ -288,7 +337,8 @@ public sealed partial class ShopifyBulkFeed(
             {
                 if (token.Offset == 0)
                 {
-                    total = CountObjects(lines);
+                    // Shopify's rootObjectCount is the file's objects; a token from before it was kept counts them.
+                    total = token.Roots ?? CountObjects(lines);
                     lines.Seek(0);
                 }
                 else
@@ -415,6 +465,9 @@ public sealed partial class ShopifyBulkFeed(
 
     [LoggerMessage(4110, LogLevel.Debug, "Connection {ConnectionId}: the {EntityType} bulk query was not started ahead ({Why}); it starts when its feed comes")]
     private partial void LogNotStartedAhead(string connectionId, string entityType, string why);
+
+    [LoggerMessage(4111, LogLevel.Debug, "Connection {ConnectionId}: the {EntityType} bulk query {Operation} started ahead was not made ready ({Why}); its feed polls and downloads it")]
+    private partial void LogNotPrepared(string connectionId, string entityType, string operation, string why);
 
     [LoggerMessage(4105, LogLevel.Warning, "Connection {ConnectionId}: the {EntityType} bulk query {Operation} {Why}; the feed is read with paged queries instead")]
     private partial void LogFallBack(string connectionId, string entityType, string operation, string why);

@@ -1,7 +1,8 @@
-using System.Globalization;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using FunctionsSync.Core.Adapters;
+using FunctionsSync.Marketplaces.Http;
 
 namespace FunctionsSync.Marketplaces.Shopify;
 
@@ -14,7 +15,8 @@ namespace FunctionsSync.Marketplaces.Shopify;
 /// objects, pass two spreads every line into bucket files by its object's number, pass three sorts each bucket in turn
 /// (object first, its nested lines by id) and appends it to the output. Parents keep the order of the file. A file
 /// that pass one finds grouped already (each object's lines right after it, in id order) is copied as it is.
-/// Synchronous file I/O on one thread: a line at a time through buffered streams is many times faster than awaiting each.
+/// Lines stay UTF-8 bytes throughout (ids are read from them, buckets hold them as they came) and file I/O is
+/// synchronous on one thread: a line at a time through buffers is many times faster than awaiting each.
 /// </summary>
 internal static class ShopifyBulkGrouping
 {
@@ -29,29 +31,37 @@ internal static class ShopifyBulkGrouping
 
     private static long Group(string source, Stream target, string scratch, string what, CancellationToken cancellationToken)
     {
-        var ids = new LineIds(what);
         var ordinals = new Dictionary<long, int>();
         var grouped = true;
         long? lastObject = null;
         var lastNested = long.MinValue;
-        foreach (var (line, number) in Lines(source, cancellationToken))
+        using (var lines = new FileLines(source))
         {
-            var (id, parent) = ids.Read(line, number);
-            if (parent is null)
+            long number = 0;
+            while (lines.TryReadUtf8(out var line))
             {
-                var key = NumericTail(id, what, number);
-                if (!ordinals.TryAdd(key, ordinals.Count))
+                if (!Next(line, ref number, cancellationToken))
                 {
-                    throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: object {id} appears twice (line {number})");
+                    continue;
                 }
 
-                (lastObject, lastNested) = (key, long.MinValue);
-            }
-            else
-            {
-                var nested = TryNumericTail(id) ?? long.MaxValue;
-                grouped &= NumericTail(parent, what, number) == lastObject && nested >= lastNested;
-                lastNested = nested;
+                var ids = LineIds.Read(line, number, what);
+                if (ids.Parent is null)
+                {
+                    var key = ids.Id ?? throw NotAGlobalId(line, "id", number, what);
+                    if (!ordinals.TryAdd(key, ordinals.Count))
+                    {
+                        throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: object {LineIds.Text(line, "id")} appears twice (line {number})");
+                    }
+
+                    (lastObject, lastNested) = (key, long.MinValue);
+                }
+                else
+                {
+                    var nested = ids.Id ?? long.MaxValue;
+                    grouped &= ids.Parent == lastObject && nested >= lastNested;
+                    lastNested = nested;
+                }
             }
         }
 
@@ -72,11 +82,11 @@ internal static class ShopifyBulkGrouping
         Directory.CreateDirectory(scratch);
         try
         {
-            var paths = Enumerable.Range(0, buckets).Select(b => Path.Combine(scratch, $"bucket-{b:D5}.txt")).ToArray();
-            Spread(source, paths, ordinals, ids, what, cancellationToken);
+            var paths = Enumerable.Range(0, buckets).Select(b => Path.Combine(scratch, $"bucket-{b:D5}.bin")).ToArray();
+            Spread(source, paths, ordinals, what, cancellationToken);
             ordinals.Clear();
             ordinals.TrimExcess();
-            using var output = new StreamWriter(target, new UTF8Encoding(false), BufferSize, leaveOpen: true) { NewLine = "\n" };
+            using var output = new BufferedStream(target, BufferSize);
             foreach (var path in paths)
             {
                 SortBucket(path, output, cancellationToken);
@@ -91,27 +101,33 @@ internal static class ShopifyBulkGrouping
         }
     }
 
-    /// <summary>Pass two: each line into its object's bucket as <c>{ordinal} {key within the object} {line}</c>.</summary>
-    private static void Spread(string source, string[] paths, Dictionary<long, int> ordinals, LineIds ids, string what, CancellationToken cancellationToken)
+    /// <summary>Pass two: each line into its object's bucket as <c>{ordinal} {key within the object} {length} {bytes}</c>, binary.</summary>
+    private static void Spread(string source, string[] paths, Dictionary<long, int> ordinals, string what, CancellationToken cancellationToken)
     {
-        var writers = paths.Select(p => new StreamWriter(p, false, new UTF8Encoding(false), 1 << 14) { NewLine = "\n" }).ToArray();
+        var writers = paths.Select(p => new BinaryWriter(new FileStream(p, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 14))).ToArray();
         try
         {
-            foreach (var (line, number) in Lines(source, cancellationToken))
+            using var lines = new FileLines(source);
+            long number = 0;
+            while (lines.TryReadUtf8(out var line))
             {
-                var (id, parent) = ids.Read(line, number);
-                if (!ordinals.TryGetValue(NumericTail(parent ?? id, what, number), out var ordinal))
+                if (!Next(line, ref number, cancellationToken))
                 {
-                    throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: line {number} is nested in {parent}, which the file does not hold");
+                    continue;
+                }
+
+                var ids = LineIds.Read(line, number, what);
+                if (!ordinals.TryGetValue(ids.Parent ?? ids.Id!.Value, out var ordinal))
+                {
+                    throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: line {number} is nested in {LineIds.Text(line, "__parentId")}, which the file does not hold");
                 }
 
                 // -1 for the object itself, a nested line's own number after it.
                 var writer = writers[ordinal / ObjectsPerBucket];
                 writer.Write(ordinal);
-                writer.Write(' ');
-                writer.Write(parent is null ? -1 : TryNumericTail(id) ?? long.MaxValue);
-                writer.Write(' ');
-                writer.WriteLine(line);
+                writer.Write(ids.Parent is null ? -1 : ids.Id ?? long.MaxValue);
+                writer.Write(line.Length);
+                writer.Write(line);
             }
         }
         finally
@@ -124,18 +140,18 @@ internal static class ShopifyBulkGrouping
     }
 
     /// <summary>Pass three: one bucket sorted (object, then its nested lines by id, then file order) onto the output.</summary>
-    private static void SortBucket(string path, StreamWriter output, CancellationToken cancellationToken)
+    private static void SortBucket(string path, Stream output, CancellationToken cancellationToken)
     {
-        var entries = new List<(int Ordinal, long Within, int Seq, string Line)>();
-        foreach (var (entry, _) in Lines(path, cancellationToken))
+        cancellationToken.ThrowIfCancellationRequested();
+        var bytes = File.ReadAllBytes(path);
+        var entries = new List<(int Ordinal, long Within, int Seq, int Offset, int Length)>();
+        for (var at = 0; at < bytes.Length;)
         {
-            var first = entry.IndexOf(' ');
-            var second = entry.IndexOf(' ', first + 1);
-            entries.Add((
-                int.Parse(entry.AsSpan(0, first), CultureInfo.InvariantCulture),
-                long.Parse(entry.AsSpan(first + 1, second - first - 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
-                entries.Count,
-                entry[(second + 1)..]));
+            var ordinal = BitConverter.ToInt32(bytes, at);
+            var within = BitConverter.ToInt64(bytes, at + 4);
+            var length = BitConverter.ToInt32(bytes, at + 12);
+            entries.Add((ordinal, within, entries.Count, at + 16, length));
+            at += 16 + length;
         }
 
         // Nested lines in id order, the order a paged query returns them, so a record's content (and its hash) does
@@ -143,65 +159,43 @@ internal static class ShopifyBulkGrouping
         entries.Sort((a, b) => a.Ordinal != b.Ordinal ? a.Ordinal.CompareTo(b.Ordinal) : a.Within != b.Within ? a.Within.CompareTo(b.Within) : a.Seq.CompareTo(b.Seq));
         foreach (var entry in entries)
         {
-            output.WriteLine(entry.Line);
+            output.Write(bytes, entry.Offset, entry.Length);
+            output.WriteByte((byte)'\n');
         }
 
         File.Delete(path);
     }
 
-    private static IEnumerable<(string Line, long Number)> Lines(string path, CancellationToken cancellationToken)
+    /// <summary>Counts a line; false for an empty one (skipped). Checks for cancellation every 4,096 lines.</summary>
+    private static bool Next(ReadOnlySpan<byte> line, ref long number, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan), Encoding.UTF8);
-        long number = 0;
-        while (reader.ReadLine() is { } line)
+        if ((++number & 0xFFF) == 0)
         {
-            if ((++number & 0xFFF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            if (line.Length > 0)
-            {
-                yield return (line, number);
-            }
-        }
-    }
-
-    /// <summary>The number a global id ends with (<c>gid://shopify/Product/123</c>): the objects of one file are of one type.</summary>
-    private static long NumericTail(string gid, string what, long number) =>
-        TryNumericTail(gid) ?? throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: line {number} names '{gid}', not a global id");
-
-    private static long? TryNumericTail(string gid)
-    {
-        var tail = gid.AsSpan(gid.LastIndexOf('/') + 1);
-        var query = tail.IndexOf('?');
-        if (query >= 0)
-        {
-            tail = tail[..query];
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
-        return long.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+        return line.Length > 0;
     }
 
-    /// <summary>A line's own <c>id</c> and its <c>__parentId</c> (top-level properties only), read through one reused buffer.</summary>
-    private sealed class LineIds(string what)
+    private static MarketplaceException NotAGlobalId(ReadOnlySpan<byte> line, string property, long number, string what) =>
+        new(MarketplaceErrorKind.BadResponse, $"{what}: line {number} names '{LineIds.Text(line, property)}', not a global id");
+
+    /// <summary>
+    /// A line's own <c>id</c> and its <c>__parentId</c> (top-level properties only), as the numbers their global ids end
+    /// with (<c>gid://shopify/Product/123</c>: the objects of one file are of one type); an id that is not such a gid is
+    /// null, a parent that is not one a bad response.
+    /// </summary>
+    private readonly record struct LineIds(long? Id, long? Parent)
     {
-        private byte[] buffer = new byte[4096];
-
-        public (string Id, string? Parent) Read(string line, long number)
+        public static LineIds Read(ReadOnlySpan<byte> line, long number, string what)
         {
-            var max = Encoding.UTF8.GetMaxByteCount(line.Length);
-            if (buffer.Length < max)
-            {
-                buffer = new byte[max];
-            }
-
-            var length = Encoding.UTF8.GetBytes(line, buffer);
-            string? id = null;
-            string? parent = null;
+            long? id = null;
+            long? parent = null;
+            var hasId = false;
+            var hasParent = false;
             try
             {
-                var reader = new Utf8JsonReader(buffer.AsSpan(0, length));
+                var reader = new Utf8JsonReader(line);
                 while (reader.Read())
                 {
                     if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
@@ -214,11 +208,11 @@ internal static class ShopifyBulkGrouping
                     reader.Read();
                     if (isId && reader.TokenType == JsonTokenType.String)
                     {
-                        id = reader.GetString();
+                        (hasId, id) = (true, NumericTail(ref reader));
                     }
                     else if (isParent && reader.TokenType == JsonTokenType.String)
                     {
-                        parent = reader.GetString();
+                        (hasParent, parent) = (true, NumericTail(ref reader) ?? throw NotAGlobalId(line, "__parentId", number, what));
                     }
                     else
                     {
@@ -231,9 +225,38 @@ internal static class ShopifyBulkGrouping
                 throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: line {number} is not JSON", null, ex);
             }
 
-            return id is null && parent is null
+            return !hasId && !hasParent
                 ? throw new MarketplaceException(MarketplaceErrorKind.BadResponse, $"{what}: line {number} has neither an id nor a __parentId")
-                : (id ?? "", parent);
+                : new LineIds(id, parent);
+        }
+
+        /// <summary>A top-level string property's text, for a message (the line is JSON: <see cref="Read"/> passed it).</summary>
+        public static string Text(ReadOnlySpan<byte> line, string property)
+        {
+            using var document = JsonDocument.Parse(line.ToArray());
+            return document.RootElement.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        }
+
+        private static long? NumericTail(ref Utf8JsonReader reader)
+        {
+            if (reader.ValueIsEscaped || reader.HasValueSequence)
+            {
+                return TailOf(Encoding.UTF8.GetBytes(reader.GetString()!));
+            }
+
+            return TailOf(reader.ValueSpan);
+        }
+
+        private static long? TailOf(ReadOnlySpan<byte> gid)
+        {
+            var tail = gid[(gid.LastIndexOf((byte)'/') + 1)..];
+            var query = tail.IndexOf((byte)'?');
+            if (query >= 0)
+            {
+                tail = tail[..query];
+            }
+
+            return Utf8Parser.TryParse(tail, out long value, out var used) && used == tail.Length && tail.Length > 0 && tail[0] is >= (byte)'0' and <= (byte)'9' ? value : null;
         }
     }
 }
