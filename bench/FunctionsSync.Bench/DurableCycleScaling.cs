@@ -5,6 +5,7 @@ using FunctionsSync.Core.Orchestration;
 using FunctionsSync.Functions;
 using FunctionsSync.FunctionsTests.Infrastructure;
 using FunctionsSync.Simulator.Data;
+using FunctionsSync.Storage.Tables;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
@@ -48,9 +49,12 @@ internal static class DurableCycleScaling
                 lanes = large.Lanes,
                 runsPerLaneGeneration = new OrchestrationOptions().RunsPerLaneGeneration,
                 workItemConcurrency = Concurrency,
+                // One per-run storage read after each cycle (CursorReadProbe): Azurite's cost per query grows with its tables.
+                cursorReadMedianMs = new[] { small.CursorReadMs, large.CursorReadMs },
+                appStorageRequestsPerConnection = new[] { Math.Round((double)small.StorageRequests / smallSize, 1), Math.Round((double)large.StorageRequests / (4 * smallSize), 1) },
             });
         var durableRate = 4 * smallSize / large.Seconds;
-        var selfHostedRate = 4 * smallSize / selfHosted;
+        var selfHostedRate = 4 * smallSize / selfHosted.Seconds;
         var throughput = new Figure("cycle_throughput_ratio", durableRate / selfHostedRate,
             new
             {
@@ -58,10 +62,21 @@ internal static class DurableCycleScaling
                 durableConnectionsPerSecond = Math.Round(durableRate, 2),
                 durableSeconds = Math.Round(large.Seconds, 2),
                 selfHostedConnectionsPerSecond = Math.Round(selfHostedRate, 2),
-                selfHostedSeconds = Math.Round(selfHosted, 2),
+                selfHostedSeconds = Math.Round(selfHosted.Seconds, 2),
             },
             ">= 0.5",
-            new { concurrentRuns = Concurrency });
+            new
+            {
+                concurrentRuns = Concurrency,
+                // The app's own requests to Azure Storage per connection (tables, and the self-hosted job queue); the
+                // Durable engine's own (its queues and history) are not in it: the bench runs it in memory.
+                appStorageRequestsPerConnection = new
+                {
+                    durable = Math.Round((double)large.StorageRequests / (4 * smallSize), 1),
+                    selfHosted = Math.Round((double)selfHosted.StorageRequests / (4 * smallSize), 1),
+                },
+                cursorReadMedianMs = new { durable = large.CursorReadMs, selfHosted = selfHosted.CursorReadMs },
+            });
         return (scaling, throughput);
     }
 
@@ -79,7 +94,7 @@ internal static class DurableCycleScaling
         });
     }
 
-    private static async Task<(double Seconds, IReadOnlyDictionary<string, int> Largest, int Lanes)> CycleAsync(string storage, SimulatorState sim, string simulatorUrl, int connections)
+    private static async Task<(double Seconds, IReadOnlyDictionary<string, int> Largest, int Lanes, long StorageRequests, double CursorReadMs)> CycleAsync(string storage, SimulatorState sim, string simulatorUrl, int connections)
     {
         var prefix = $"bc{connections}" + DateTime.UtcNow.ToString("HHmmss");
         using var app = await BenchFunctionsApp.StartAsync(storage, prefix);
@@ -90,6 +105,8 @@ internal static class DurableCycleScaling
         var client = durable.Client;
         var instanceId = $"{OrchestrationNames.CycleInstanceId}-{prefix}";
         Console.Error.WriteLine($"durable_cycle_scaling: {connections} connections registered");
+        var requests = app.Services.GetRequiredService<StorageRequestCounter>();
+        var requestsBefore = requests.Count;
         var watch = Stopwatch.StartNew();
         await client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.SyncCycle, new CycleInput(CycleKind.Scheduled, null), new StartOrchestrationOptions(instanceId));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
@@ -101,8 +118,9 @@ internal static class DurableCycleScaling
             throw new InvalidOperationException($"bench cycle synced {result.Succeeded} of {connections}: {string.Join("; ", result.Totals.Errors)}");
         }
 
+        var cursorReadMs = await CursorReadProbe.MedianMsAsync(app.Services);
         await app.StopAsync();
         Console.Error.WriteLine($"durable_cycle_scaling: {connections} connections in {watch.Elapsed.TotalSeconds:0.0} s ({meter.Streamed} histories streamed)");
-        return (watch.Elapsed.TotalSeconds, meter.LargestByOrchestration, result.Lanes);
+        return (watch.Elapsed.TotalSeconds, meter.LargestByOrchestration, result.Lanes, requests.Count - requestsBefore, cursorReadMs);
     }
 }

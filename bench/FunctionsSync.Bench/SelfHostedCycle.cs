@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using FunctionsSync.Core.Jobs;
 using FunctionsSync.Core.Runs;
 using FunctionsSync.Core.Scheduling;
 using FunctionsSync.Core.Sync;
 using FunctionsSync.Simulator.Data;
+using FunctionsSync.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsSync.Bench;
@@ -18,8 +20,8 @@ internal static class SelfHostedCycle
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
 
-    /// <returns>Seconds from the cycle's start until its last run ended.</returns>
-    public static async Task<double> RunAsync(string storage, SimulatorState sim, string simulatorUrl, int connections, int workers)
+    /// <returns>Seconds from the cycle's start until its last run ended, the storage requests the runtime sent meanwhile, and <see cref="CursorReadProbe"/> after it.</returns>
+    public static async Task<(double Seconds, long StorageRequests, double CursorReadMs)> RunAsync(string storage, SimulatorState sim, string simulatorUrl, int connections, int workers)
     {
         var prefix = $"bs{connections}" + DateTime.UtcNow.ToString("HHmmss");
         await using var app = await BenchHost.StartAsync(storage, prefix, new Dictionary<string, string?>
@@ -34,6 +36,8 @@ internal static class SelfHostedCycle
         Console.Error.WriteLine($"cycle_throughput_ratio: {connections} connections registered (self-hosted)");
 
         var state = app.Services.GetRequiredService<ISyncStateStore>();
+        var requests = app.Services.GetRequiredService<StorageRequestCounter>();
+        var requestsBefore = requests.Count;
         var watch = Stopwatch.StartNew();
         var cycle = await app.Services.GetRequiredService<CyclePlanner>().RunAsync(CycleKind.Scheduled, null, TimeSpan.Zero, CancellationToken.None);
         if (cycle.Queued != connections)
@@ -41,30 +45,39 @@ internal static class SelfHostedCycle
             throw new InvalidOperationException($"bench self-hosted cycle planned {cycle.Queued} of {connections} runs");
         }
 
+        // The bench's own looks (this flow's requests from here on) are not the cycle's. While jobs remain (in flight
+        // ones included: a job's message is deleted when its run ends) only the queue's count is read, which costs the
+        // same at any size; then the states, to see every run ended and succeeded.
+        var watching = StorageRequestCounter.BeginTally();
+        var queue = app.Services.GetRequiredService<IJobQueue>();
         while (true)
         {
-            var states = await state.ListConnectionStatesAsync(CancellationToken.None);
-            var ended = states.Values.Where(s => s.ActiveRunId is null && s.LastRunFinishedAt is not null).ToList();
-            if (ended.Count >= connections)
-            {
-                watch.Stop();
-                if (ended.FirstOrDefault(s => s.LastRunStatus != RunStatus.Succeeded) is { } failed)
-                {
-                    throw new InvalidOperationException($"bench self-hosted cycle: {failed.ConnectionId}'s run ended {failed.LastRunStatus}");
-                }
-
-                break;
-            }
-
             if (watch.Elapsed > Timeout)
             {
-                throw new TimeoutException($"bench self-hosted cycle: {ended.Count} of {connections} runs ended in {Timeout.TotalMinutes} min");
+                throw new TimeoutException($"bench self-hosted cycle: jobs still queued after {Timeout.TotalMinutes} min");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            if (await queue.ApproximateCountAsync(CancellationToken.None) is 0)
+            {
+                var states = await state.ListConnectionStatesAsync(CancellationToken.None);
+                var ended = states.Values.Where(s => s.ActiveRunId is null && s.LastRunFinishedAt is not null).ToList();
+                if (ended.Count >= connections)
+                {
+                    watch.Stop();
+                    if (ended.FirstOrDefault(s => s.LastRunStatus != RunStatus.Succeeded) is { } failed)
+                    {
+                        throw new InvalidOperationException($"bench self-hosted cycle: {failed.ConnectionId}'s run ended {failed.LastRunStatus}");
+                    }
+
+                    break;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
 
         Console.Error.WriteLine($"cycle_throughput_ratio: {connections} connections in {watch.Elapsed.TotalSeconds:0.0} s (self-hosted)");
-        return watch.Elapsed.TotalSeconds;
+        var cycleRequests = requests.Count - requestsBefore - watching.Requests;
+        return (watch.Elapsed.TotalSeconds, cycleRequests, await CursorReadProbe.MedianMsAsync(app.Services));
     }
 }

@@ -86,10 +86,9 @@ internal static class ShopifyBulkGrouping
             Spread(source, paths, ordinals, what, cancellationToken);
             ordinals.Clear();
             ordinals.TrimExcess();
-            using var output = new BufferedStream(target, BufferSize);
             foreach (var path in paths)
             {
-                SortBucket(path, output, cancellationToken);
+                SortBucket(path, target, cancellationToken);
             }
 
             return objects;
@@ -145,24 +144,30 @@ internal static class ShopifyBulkGrouping
         cancellationToken.ThrowIfCancellationRequested();
         var bytes = File.ReadAllBytes(path);
         var entries = new List<(int Ordinal, long Within, int Seq, int Offset, int Length)>();
-        for (var at = 0; at < bytes.Length;)
+        for (var next = 0; next < bytes.Length;)
         {
-            var ordinal = BitConverter.ToInt32(bytes, at);
-            var within = BitConverter.ToInt64(bytes, at + 4);
-            var length = BitConverter.ToInt32(bytes, at + 12);
-            entries.Add((ordinal, within, entries.Count, at + 16, length));
-            at += 16 + length;
+            var ordinal = BitConverter.ToInt32(bytes, next);
+            var within = BitConverter.ToInt64(bytes, next + 4);
+            var length = BitConverter.ToInt32(bytes, next + 12);
+            entries.Add((ordinal, within, entries.Count, next + 16, length));
+            next += 16 + length;
         }
 
         // Nested lines in id order, the order a paged query returns them, so a record's content (and its hash) does
         // not depend on where Shopify happened to write its lines.
         entries.Sort((a, b) => a.Ordinal != b.Ordinal ? a.Ordinal.CompareTo(b.Ordinal) : a.Within != b.Within ? a.Within.CompareTo(b.Within) : a.Seq.CompareTo(b.Seq));
+
+        // The bucket's lines in order, each with its line break, written at once (no larger than the bucket read).
+        var sorted = new byte[entries.Sum(e => e.Length + 1)];
+        var at = 0;
         foreach (var entry in entries)
         {
-            output.Write(bytes, entry.Offset, entry.Length);
-            output.WriteByte((byte)'\n');
+            bytes.AsSpan(entry.Offset, entry.Length).CopyTo(sorted.AsSpan(at));
+            at += entry.Length;
+            sorted[at++] = (byte)'\n';
         }
 
+        output.Write(sorted);
         File.Delete(path);
     }
 
