@@ -185,7 +185,7 @@ public sealed partial class ShopifyBulkFeed(
                     return;
                 }
 
-                if (status.State is not ("CREATED" or "RUNNING") || !await wait.WaitAsync(stop.Token))
+                if (!status.Running || !await wait.WaitAsync(stop.Token))
                 {
                     return;
                 }
@@ -247,7 +247,7 @@ public sealed partial class ShopifyBulkFeed(
                     return await ReadAsync(connection, type, token with { Stage = ShopifyBulkStage.Read, Attempts = 0, Roots = operation.Roots }, pageSize, cancellationToken);
                 case "FAILED" or "CANCELED" or "CANCELING" or "EXPIRED":
                     return await FallBackAsync(connection, type, token, $"ended {status}{(operation.ErrorCode is { } code ? $" ({code})" : "")}", pageSize, cancellationToken);
-                case "CREATED" or "RUNNING":
+                case var _ when operation.Running:
                     if (time.GetUtcNow() - token.Started > o.BulkTimeout)
                     {
                         using (await client.QueryAsync(connection, ShopifyGraphQlQueries.CancelBulk, new { id = token.Operation }, MutationCost, what, cancellationToken))

@@ -12,6 +12,9 @@ namespace FunctionsSync.Marketplaces.Shopify;
 /// </summary>
 internal sealed record ShopifyBulkStatus(string? State, Uri? Url, long? FileSize, long? Roots, string? ErrorCode)
 {
+    /// <summary>Not yet ended (<c>BulkOperationStatus</c>: <c>CREATED</c>, <c>RUNNING</c>; the others are final or on their way to it).</summary>
+    public bool Running => State is "CREATED" or "RUNNING";
+
     public static ShopifyBulkStatus Of(JsonElement node) => new(
         node.OptStr("status"),
         Uri.TryCreate(node.OptStr("url"), UriKind.Absolute, out var url) ? url : null,

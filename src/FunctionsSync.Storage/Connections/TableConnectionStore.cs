@@ -57,8 +57,13 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
     public async Task<Connection?> GetAsync(string connectionId, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        return await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.ConnectionRow, cancellationToken) is { } entity ? ConnectionRows.FromEntity(entity, cipher) : null;
+        return await ReadRowAsync(table, connectionId, cancellationToken) is { } entity ? ConnectionRows.FromEntity(entity, cipher) : null;
     }
+
+    /// <summary>The connection's row under its own row key, else under the one earlier releases shared (see <see cref="ConnectionRows"/>).</summary>
+    private static async Task<TableEntity?> ReadRowAsync(TableClient table, string connectionId, CancellationToken cancellationToken) =>
+        await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.ConnectionRow(connectionId), cancellationToken)
+            ?? await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.LegacyConnectionRow, cancellationToken);
 
     /// <summary>Two point reads: the token's index row, then the connection it names (which must still carry the token).</summary>
     public async Task<Connection?> FindBySyncTokenAsync(string syncToken, CancellationToken cancellationToken)
@@ -105,8 +110,9 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
     }
 
     /// <summary>
-    /// Rewrites every connection whose secrets are in plain text or under an older key with the current key (a
-    /// conditional write each, so a change racing it is re-applied, not lost). Idempotent: run again, it finds less.
+    /// Rewrites every connection whose secrets are in plain text or under an older key with the current key, and moves
+    /// each row still under the legacy row key to its own (a conditional write each, so a change racing it is
+    /// re-applied, not lost). Idempotent: run again, it finds less.
     /// </summary>
     public async Task<int> RewrapAsync(CancellationToken cancellationToken)
     {
@@ -129,7 +135,7 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
     {
         var table = await Table(cancellationToken);
         return await ConditionalUpdate.ApplyAsync<Connection>(
-            async ct => await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.ConnectionRow, ct) is { } entity
+            async ct => await ReadRowAsync(table, connectionId, ct) is { } entity
                 ? (ConnectionRows.FromEntity(entity, cipher), entity.ETag.ToString())
                 : null,
             change,
@@ -144,7 +150,7 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
                     await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, ct);
                 }
 
-                if (await table.TryReplaceAsync(entity, version, ct) is null)
+                if (await table.TryReplaceAsync(entity, version, ct) is null && !await TryMoveAsync(table, entity, version, ct))
                 {
                     return false;
                 }
@@ -162,6 +168,27 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
             cancellationToken);
     }
 
+
+    /// <summary>
+    /// A row read under the legacy row key is written under its own and the legacy one removed, in one transaction
+    /// (one partition) that holds only if the legacy row is still at the version read. False when it is not (another
+    /// writer moved or changed it first, or the version was the new row's and it moved on): the update reads again.
+    /// </summary>
+    private static async Task<bool> TryMoveAsync(TableClient table, TableEntity entity, string legacyVersion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await new TableBatch()
+                .Add(entity)
+                .Delete(new TableEntity(entity.PartitionKey, ConnectionRows.LegacyConnectionRow), legacyVersion)
+                .SubmitAsync(table, cancellationToken);
+            return true;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.IsStaleView())
+        {
+            return false;
+        }
+    }
 
     private static Task WriteIndexRowsAsync(TableClient table, Connection connection, CancellationToken cancellationToken) => Task.WhenAll(
         table.UpsertEntityAsync(ConnectionRows.OrganizationEntry(connection), TableUpdateMode.Replace, cancellationToken),
