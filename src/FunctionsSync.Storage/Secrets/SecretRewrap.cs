@@ -11,7 +11,8 @@ namespace FunctionsSync.Storage.Secrets;
 /// After a key rotation (a new key listed last in <c>Secrets:Keys</c>), rewrites the secrets still under an older key,
 /// or in plain text from before encryption, with the current one; once it has, the old key can leave the list. Runs
 /// once as each host starts. Resumable by construction: it rewrites only what is not yet under the current key, one
-/// conditional write per row, so a host stopped half-way, or several hosts at once, leave nothing half-done.
+/// conditional write per row, so a host stopped half-way, or several hosts at once, leave nothing half-done. The same
+/// pass moves connection rows still under the row key earlier releases shared (<see cref="ConnectionRows"/>).
 /// </summary>
 public sealed partial class SecretRewrap : BackgroundService
 {
@@ -55,7 +56,7 @@ public sealed partial class SecretRewrap : BackgroundService
         }
     }
 
-    [LoggerMessage(5301, LogLevel.Information, "Secrets re-wrapped under the current key: {Connections} connections, {Endpoints} webhook endpoints")]
+    [LoggerMessage(5301, LogLevel.Information, "Rows rewritten with their secrets under the current key (and connections under their own row key): {Connections} connections, {Endpoints} webhook endpoints")]
     private partial void LogRewrapped(int connections, int endpoints);
 
     [LoggerMessage(5302, LogLevel.Warning, "Re-wrapping secrets under the current key stopped; the next start goes on")]
