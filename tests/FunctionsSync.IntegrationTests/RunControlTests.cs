@@ -57,14 +57,20 @@ public sealed class RunControlTests(AzuriteFixture storage, SimulatorFixture sim
     public async Task A_run_cancelled_as_a_worker_takes_its_job_ends_cancelled_without_reading_anything_fifty_times_in_a_row()
     {
         HttpClient? client = null;
-        var cancels = new System.Collections.Concurrent.ConcurrentBag<HttpResponseMessage>();
+        var cancels = new System.Collections.Concurrent.ConcurrentBag<Task<HttpResponseMessage>>();
         await using var host = new HostApp(storage, "runcancelrace", new Dictionary<string, string?> { ["Workers:Count"] = "2", ["Workers:PollInterval"] = "00:00:00.020" })
         {
             TestServices = services =>
             {
                 // The host's own queue, wrapped.
                 var own = services.Last(d => d.ServiceType == typeof(IJobQueue)).ImplementationFactory!;
-                services.AddSingleton<IJobQueue>(sp => new CancelOnReceive((IJobQueue)own(sp), async runId => cancels.Add(await client!.PostAsync($"/api/runs/{runId}/cancel", null))));
+                services.AddSingleton<IJobQueue>(sp => new CancelOnReceive((IJobQueue)own(sp), runId =>
+                {
+                    // Kept as sent: the run may show cancelled before its answer is back.
+                    var cancel = client!.PostAsync($"/api/runs/{runId}/cancel", null);
+                    cancels.Add(cancel);
+                    return cancel;
+                }));
             },
         };
         var (api, connectionId, store) = await SetUpAsync(host, "control-race");
@@ -87,7 +93,7 @@ public sealed class RunControlTests(AzuriteFixture storage, SimulatorFixture sim
 
         // A job may be received again (deferred while the connection was busy): its run ended already (409).
         Assert.True(cancels.Count >= 50, $"{cancels.Count} cancels");
-        Assert.All(cancels, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        Assert.All(await Task.WhenAll(cancels), r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.Conflict, r.StatusCode.ToString()));
         Assert.Empty(simulator.AnsweredPaths(store));
         var connection = await (await client.GetAsync($"/api/connections/{connectionId}")).ReadJsonAsync();
         Assert.All(connection.GetProperty("records").EnumerateObject(), p => Assert.Equal(0, p.Value.GetInt64()));
