@@ -19,7 +19,7 @@ public sealed class ApiOptions : IValidatableObject
 
     /// <summary>
     /// How long <c>GET /api/sync/status</c> keeps the connection counts and active runs it worked out for a scope
-    /// (reading every connection of it); 0 works them out on every request.
+    /// (reading every connection of it), or ten times as long as that took where longer; 0 works them out on every request.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan StatusCacheDuration { get; set; } = TimeSpan.FromSeconds(5);

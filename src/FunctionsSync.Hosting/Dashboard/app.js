@@ -100,7 +100,8 @@ const admin = () => state.caller?.admin === true;
 async function signIn(key) {
   state.key = key;
   try {
-    await api("GET", "connections?pageSize=1");
+    // The status says whether the key holds and who it is (the schedule's controls follow it): no list read to check it.
+    await refreshStatus();
   } catch (e) {
     state.key = null;
     $("signin-error").textContent = e.status === 401 ? "That key is not valid." : e.message;
@@ -110,7 +111,7 @@ async function signIn(key) {
   $("signin").hidden = true;
   $("app").hidden = false;
   $("signout").hidden = false;
-  await refreshAll();
+  await refreshLists();
   follow();
 }
 
@@ -119,9 +120,7 @@ function signOut() {
   location.reload();
 }
 
-async function refreshAll() {
-  // The status says who is signed in: the schedule's controls follow it.
-  await refreshStatus();
+async function refreshLists() {
   // The recent runs after the connections: their names are then mostly known without a read each.
   await Promise.all([refreshConnections().then(refreshRecent), refreshConflicts(), refreshWebhooks()]);
 }

@@ -38,6 +38,12 @@ public sealed class DashboardTests(AzuriteFixture storage, SimulatorFixture simu
         var page = await browser.NewPageAsync();
         await page.GotoAsync(baseUrl + "/");
 
+        // A key that does not hold is refused where it was typed (the status answers 401), and nothing is shown.
+        await page.GetByLabel("API key").FillAsync("not-a-key-0123456789");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("#signin-error")).ToHaveTextAsync("That key is not valid.");
+        await Expect(page.Locator("#app")).ToBeHiddenAsync();
+
         // Sign in: the demo-like connections with their health.
         await page.GetByLabel("API key").FillAsync(HostApp.AdminKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

@@ -44,6 +44,38 @@ public sealed class StatusSnapshotsTests
         Assert.Equal(3, (await cache.GetAsync(null, () => Compute("admin"))).Total);
     }
 
+    [Fact]
+    public async Task A_snapshot_that_took_long_to_work_out_is_kept_ten_times_that_rather_than_the_duration()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var cache = Cache(time, TimeSpan.FromSeconds(5));
+        var calls = 0;
+        Task<StatusSnapshot> Slow()
+        {
+            // As 10,000 connections: two seconds to read them all.
+            var call = Interlocked.Increment(ref calls);
+            time.Advance(TimeSpan.FromSeconds(2));
+            return Task.FromResult(Empty with { Total = call });
+        }
+
+        Assert.Equal(1, (await cache.GetAsync(null, Slow)).Total);
+        // 17 s after it began: past the 5 s duration, inside ten times its 2 s.
+        time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(1, (await cache.GetAsync(null, Slow)).Total);
+        Assert.Equal(1, calls);
+
+        // 21 s: lapsed, answered as kept while one refresh runs behind.
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(1, (await cache.GetAsync(null, Slow)).Total);
+        await WaitForAsync(() => cache.GetAsync(null, Slow), s => s.Total == 2);
+        Assert.Equal(2, calls);
+
+        // The refresh took 2 s as well: kept 20 s from its start again, not 5.
+        time.Advance(TimeSpan.FromSeconds(12));
+        Assert.Equal(2, (await cache.GetAsync(null, Slow)).Total);
+        Assert.Equal(2, calls);
+    }
+
     private static async Task WaitForAsync(Func<Task<StatusSnapshot>> read, Func<StatusSnapshot, bool> done)
     {
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
