@@ -60,10 +60,19 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
         return await ReadRowAsync(table, connectionId, cancellationToken) is { } entity ? ConnectionRows.FromEntity(entity, cipher) : null;
     }
 
-    /// <summary>The connection's row under its own row key, else under the one earlier releases shared (see <see cref="ConnectionRows"/>).</summary>
-    private static async Task<TableEntity?> ReadRowAsync(TableClient table, string connectionId, CancellationToken cancellationToken) =>
-        await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.ConnectionRow(connectionId), cancellationToken)
-            ?? await table.GetAsync(TableKeys.Encode(connectionId), ConnectionRows.LegacyConnectionRow, cancellationToken);
+    /// <summary>
+    /// The connection's row under its own row key, else under the one earlier releases shared (see <see cref="ConnectionRows"/>).
+    /// Neither: its own once more, as a move (<see cref="TryMoveAsync"/>) between the two reads leaves it there, and
+    /// nothing moves it back or deletes it; without that read a row moved meanwhile would look gone and its update be lost.
+    /// </summary>
+    private static async Task<TableEntity?> ReadRowAsync(TableClient table, string connectionId, CancellationToken cancellationToken)
+    {
+        var partition = TableKeys.Encode(connectionId);
+        var own = ConnectionRows.ConnectionRow(connectionId);
+        return await table.GetAsync(partition, own, cancellationToken)
+            ?? await table.GetAsync(partition, ConnectionRows.LegacyConnectionRow, cancellationToken)
+            ?? await table.GetAsync(partition, own, cancellationToken);
+    }
 
     /// <summary>Two point reads: the token's index row, then the connection it names (which must still carry the token).</summary>
     public async Task<Connection?> FindBySyncTokenAsync(string syncToken, CancellationToken cancellationToken)
@@ -88,7 +97,8 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
         var table = await Table(cancellationToken);
         if (organizationId is null)
         {
-            return await table.ReadAllAsync(ConnectionRows.AllConnections, e => ConnectionRows.FromEntity(e, cipher), cancellationToken);
+            // A row being moved (Azurite applies a transaction's actions one by one) may show under both keys for a moment.
+            return [.. (await table.ReadAllAsync(ConnectionRows.AllConnections, e => ConnectionRows.FromEntity(e, cipher), cancellationToken)).DistinctBy(c => c.Id)];
         }
 
         var ids = await table.ReadAllAsync(TableQueries.Partition(ConnectionRows.OrganizationPartition(organizationId)), e => TableKeys.Decode(e.RowKey), cancellationToken, select: ["RowKey"]);

@@ -73,8 +73,9 @@ public sealed class LegacyConnectionRowTests(AzuriteFixture storage)
 
         // Eight updates at once, each adding a setting of its own: one moves the row, the others lose their race to it
         // and are applied again to what it wrote.
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.UpdateAsync(registered.Id,
+        var updated = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.UpdateAsync(registered.Id,
             c => c with { Settings = new Dictionary<string, string>(c.Settings) { [$"k{i}"] = $"v{i}" } }, CancellationToken.None)));
+        Assert.All(updated, Assert.NotNull);
 
         var rows = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["RowKey"]))
