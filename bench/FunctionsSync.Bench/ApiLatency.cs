@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FunctionsSync.Core.Connections;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -174,16 +173,7 @@ internal static class ApiLatency
         await response.Content.ReadAsByteArrayAsync();
     }
 
-    private static async Task<double> TimeAsync(Func<Task> action)
-    {
-        var watch = Stopwatch.StartNew();
-        await action();
-        return watch.Elapsed.TotalMilliseconds;
-    }
+    private static Task<double> TimeAsync(Func<Task> action) => Sampled.MillisecondsAsync(action);
 
-    private static double P95(List<double> values)
-    {
-        values.Sort();
-        return values[Math.Min(values.Count - 1, (int)Math.Ceiling(0.95 * values.Count) - 1)];
-    }
+    private static double P95(List<double> values) => Sampled.Percentile(values, 0.95);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FunctionsSync.Core.Connections;
 using FunctionsSync.Core.Sync;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,12 +20,9 @@ internal static class CursorReadProbe
         var times = new List<double>();
         for (var i = 0; i < Samples; i++)
         {
-            var watch = Stopwatch.StartNew();
-            await state.GetCursorsAsync(connection.Id, SyncLane.Main, CancellationToken.None);
-            times.Add(watch.Elapsed.TotalMilliseconds);
+            times.Add(await Sampled.MillisecondsAsync(() => state.GetCursorsAsync(connection.Id, SyncLane.Main, CancellationToken.None)));
         }
 
-        times.Sort();
-        return Math.Round(times[Samples / 2], 2);
+        return Math.Round(Sampled.Percentile(times, 0.5), 2);
     }
 }

@@ -95,9 +95,7 @@ internal static class NotifiedFreshness
 
     private static Spread Percentiles(List<double> lags)
     {
-        lags.Sort();
-        double At(double q) => lags.Count == 0 ? 0 : lags[Math.Min(lags.Count - 1, (int)Math.Ceiling(q * lags.Count) - 1)];
-        return new Spread(lags.Count, At(0.5), At(0.95), lags.Count == 0 ? 0 : lags[^1]);
+        return new Spread(lags.Count, Sampled.Percentile(lags, 0.5), Sampled.Percentile(lags, 0.95), lags.Count == 0 ? 0 : lags.Max());
     }
 
     /// <summary>
