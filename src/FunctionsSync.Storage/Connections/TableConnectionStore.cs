@@ -144,10 +144,19 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
     public async Task<Connection?> UpdateAsync(string connectionId, Func<Connection, Connection?> change, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
+        // Whether this attempt's read found the row under the legacy key (each attempt reads, then writes what it read).
+        var readLegacy = false;
         return await ConditionalUpdate.ApplyAsync<Connection>(
-            async ct => await ReadRowAsync(table, connectionId, ct) is { } entity
-                ? (ConnectionRows.FromEntity(entity, cipher), entity.ETag.ToString())
-                : null,
+            async ct =>
+            {
+                if (await ReadRowAsync(table, connectionId, ct) is not { } entity)
+                {
+                    return null;
+                }
+
+                readLegacy = entity.RowKey == ConnectionRows.LegacyConnectionRow;
+                return (ConnectionRows.FromEntity(entity, cipher), entity.ETag.ToString());
+            },
             change,
             async (current, changed, version, ct) =>
             {
@@ -160,7 +169,8 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
                     await table.UpsertEntityAsync(ConnectionRows.TokenEntry(changed), TableUpdateMode.Replace, ct);
                 }
 
-                if (await table.TryReplaceAsync(entity, version, ct) is null && !await TryMoveAsync(table, entity, version, ct))
+                var written = readLegacy ? await TryMoveAsync(table, entity, version, ct) : await table.TryReplaceAsync(entity, version, ct) is not null;
+                if (!written)
                 {
                     return false;
                 }
@@ -178,11 +188,10 @@ internal sealed class TableConnectionStore(TableProvider tables, SecretCipher ci
             cancellationToken);
     }
 
-
     /// <summary>
     /// A row read under the legacy row key is written under its own and the legacy one removed, in one transaction
     /// (one partition) that holds only if the legacy row is still at the version read. False when it is not (another
-    /// writer moved or changed it first, or the version was the new row's and it moved on): the update reads again.
+    /// writer moved it first): the update reads again.
     /// </summary>
     private static async Task<bool> TryMoveAsync(TableClient table, TableEntity entity, string legacyVersion, CancellationToken cancellationToken)
     {
