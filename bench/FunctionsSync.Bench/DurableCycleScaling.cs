@@ -49,9 +49,14 @@ internal static class DurableCycleScaling
                 lanes = large.Lanes,
                 runsPerLaneGeneration = new OrchestrationOptions().RunsPerLaneGeneration,
                 workItemConcurrency = Concurrency,
-                // One per-run storage read after each cycle (CursorReadProbe): Azurite's cost per query grows with its tables.
+                // One per-run storage read after each cycle (CursorReadProbe): must not grow with the connection count.
                 cursorReadMedianMs = new[] { small.CursorReadMs, large.CursorReadMs },
                 appStorageRequestsPerConnection = new[] { Math.Round((double)small.StorageRequests / smallSize, 1), Math.Round((double)large.StorageRequests / (4 * smallSize), 1) },
+                // Where the app's storage time went, per request shape, at each size: a mean that grows with the size
+                // is a request the store answers by looking through more than its row.
+                storageTimeByShape = new { small = small.Shapes, large = large.Shapes },
+                // CPU milliseconds per connection, of the bench process (app, engine, simulator) and of Azurite.
+                cpuMsPerConnection = new { bench = new[] { small.CpuMs.Bench, large.CpuMs.Bench }, azurite = new[] { small.CpuMs.Azurite, large.CpuMs.Azurite } },
             });
         var durableRate = 4 * smallSize / large.Seconds;
         var selfHostedRate = 4 * smallSize / selfHosted.Seconds;
@@ -76,6 +81,8 @@ internal static class DurableCycleScaling
                     selfHosted = Math.Round((double)selfHosted.StorageRequests / (4 * smallSize), 1),
                 },
                 cursorReadMedianMs = new { durable = large.CursorReadMs, selfHosted = selfHosted.CursorReadMs },
+                storageTimeByShape = new { durable = large.Shapes, selfHosted = selfHosted.Shapes },
+                cpuMsPerConnection = new { durable = new { bench = large.CpuMs.Bench, azurite = large.CpuMs.Azurite }, selfHosted = new { bench = selfHosted.CpuMs.Bench, azurite = selfHosted.CpuMs.Azurite } },
             });
         return (scaling, throughput);
     }
@@ -94,7 +101,7 @@ internal static class DurableCycleScaling
         });
     }
 
-    private static async Task<(double Seconds, IReadOnlyDictionary<string, int> Largest, int Lanes, long StorageRequests, double CursorReadMs)> CycleAsync(string storage, SimulatorState sim, string simulatorUrl, int connections)
+    private static async Task<(double Seconds, IReadOnlyDictionary<string, int> Largest, int Lanes, long StorageRequests, double CursorReadMs, IReadOnlyList<StorageShapes.Share> Shapes, (double Bench, double? Azurite) CpuMs)> CycleAsync(string storage, SimulatorState sim, string simulatorUrl, int connections)
     {
         var prefix = $"bc{connections}" + DateTime.UtcNow.ToString("HHmmss");
         using var app = await BenchFunctionsApp.StartAsync(storage, prefix);
@@ -107,20 +114,24 @@ internal static class DurableCycleScaling
         Console.Error.WriteLine($"durable_cycle_scaling: {connections} connections registered");
         var requests = app.Services.GetRequiredService<StorageRequestCounter>();
         var requestsBefore = requests.Count;
+        var shapesBefore = requests.Shapes();
+        var cpuBefore = ProcessCpu.Now();
         var watch = Stopwatch.StartNew();
         await client.ScheduleNewOrchestrationInstanceAsync(OrchestrationNames.SyncCycle, new CycleInput(CycleKind.Scheduled, null), new StartOrchestrationOptions(instanceId));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         var done = await client.WaitForInstanceCompletionAsync(instanceId, true, timeout.Token);
         watch.Stop();
+        var cpuMs = ProcessCpu.PerConnectionSince(cpuBefore, connections);
         var result = done.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? done.ReadOutputAs<CycleResult>()! : throw new InvalidOperationException($"bench cycle ended {done.RuntimeStatus}");
         if (result.Succeeded != connections)
         {
             throw new InvalidOperationException($"bench cycle synced {result.Succeeded} of {connections}: {string.Join("; ", result.Totals.Errors)}");
         }
 
+        var shapes = StorageShapes.Since(shapesBefore, requests.Shapes(), connections);
         var cursorReadMs = await CursorReadProbe.MedianMsAsync(app.Services);
         await app.StopAsync();
         Console.Error.WriteLine($"durable_cycle_scaling: {connections} connections in {watch.Elapsed.TotalSeconds:0.0} s ({meter.Streamed} histories streamed)");
-        return (watch.Elapsed.TotalSeconds, meter.LargestByOrchestration, result.Lanes, requests.Count - requestsBefore, cursorReadMs);
+        return (watch.Elapsed.TotalSeconds, meter.LargestByOrchestration, result.Lanes, requests.Count - requestsBefore, cursorReadMs, shapes, cpuMs);
     }
 }

@@ -119,6 +119,16 @@ if (only is null or "durable_cycle_scaling" or "cycle_throughput_ratio")
     throughput.Print();
 }
 
+if (only is null or "durable_cycle_requests_per_connection")
+{
+    // What docs/azure.md prices a cycle with: the task hub's storage requests and the app's, on the Azure Storage provider.
+    var cycle = await ProviderCycle.RunAsync(storage, sim, simulatorUrl, 500);
+    new Figure("durable_cycle_requests_per_connection", cycle.AppRequestsPerConnection + cycle.HubRequestsPerConnection,
+        new { cycle.Connections, cycle.Seconds, app = cycle.AppRequestsPerConnection, hub = cycle.HubRequestsPerConnection, idleHubRequestsPerMinute = cycle.IdleHubRequestsPerMinute },
+        "none: priced in docs/azure.md",
+        new { hubRequestsByShape = cycle.HubShapes, provider = cycle.Settings }).Print();
+}
+
 if (only is null or "api_10k_latency_ratio")
 {
     (await ApiLatency.RunAsync(storage)).Print();

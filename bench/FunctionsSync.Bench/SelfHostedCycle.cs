@@ -20,8 +20,8 @@ internal static class SelfHostedCycle
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
 
-    /// <returns>Seconds from the cycle's start until its last run ended, the storage requests the runtime sent meanwhile, and <see cref="CursorReadProbe"/> after it.</returns>
-    public static async Task<(double Seconds, long StorageRequests, double CursorReadMs)> RunAsync(string storage, SimulatorState sim, string simulatorUrl, int connections, int workers)
+    /// <returns>Seconds from the cycle's start until its last run ended, the storage requests the runtime sent meanwhile, <see cref="CursorReadProbe"/> after it, and where the storage time went.</returns>
+    public static async Task<(double Seconds, long StorageRequests, double CursorReadMs, IReadOnlyList<StorageShapes.Share> Shapes, (double Bench, double? Azurite) CpuMs)> RunAsync(string storage, SimulatorState sim, string simulatorUrl, int connections, int workers)
     {
         var prefix = $"bs{connections}" + DateTime.UtcNow.ToString("HHmmss");
         await using var app = await BenchHost.StartAsync(storage, prefix, new Dictionary<string, string?>
@@ -38,6 +38,8 @@ internal static class SelfHostedCycle
         var state = app.Services.GetRequiredService<ISyncStateStore>();
         var requests = app.Services.GetRequiredService<StorageRequestCounter>();
         var requestsBefore = requests.Count;
+        var shapesBefore = requests.Shapes();
+        var cpuBefore = ProcessCpu.Now();
         var watch = Stopwatch.StartNew();
         var cycle = await app.Services.GetRequiredService<CyclePlanner>().RunAsync(CycleKind.Scheduled, null, TimeSpan.Zero, CancellationToken.None);
         if (cycle.Queued != connections)
@@ -49,6 +51,7 @@ internal static class SelfHostedCycle
         // ones included: a job's message is deleted when its run ends) only the queue's count is read, which costs the
         // same at any size; then the states, to see every run ended and succeeded.
         var watching = StorageRequestCounter.BeginTally();
+        (double Bench, double? Azurite) cpuMs = default;
         var queue = app.Services.GetRequiredService<IJobQueue>();
         while (true)
         {
@@ -64,6 +67,7 @@ internal static class SelfHostedCycle
                 if (ended.Count >= connections)
                 {
                     watch.Stop();
+                    cpuMs = ProcessCpu.PerConnectionSince(cpuBefore, connections);
                     if (ended.FirstOrDefault(s => s.LastRunStatus != RunStatus.Succeeded) is { } failed)
                     {
                         throw new InvalidOperationException($"bench self-hosted cycle: {failed.ConnectionId}'s run ended {failed.LastRunStatus}");
@@ -78,6 +82,8 @@ internal static class SelfHostedCycle
 
         Console.Error.WriteLine($"cycle_throughput_ratio: {connections} connections in {watch.Elapsed.TotalSeconds:0.0} s (self-hosted)");
         var cycleRequests = requests.Count - requestsBefore - watching.Requests;
-        return (watch.Elapsed.TotalSeconds, cycleRequests, await CursorReadProbe.MedianMsAsync(app.Services));
+        // The shapes include the bench's looks at the queue's count (GET syncjobs resource), a few a second.
+        var shapes = StorageShapes.Since(shapesBefore, requests.Shapes(), connections);
+        return (watch.Elapsed.TotalSeconds, cycleRequests, await CursorReadProbe.MedianMsAsync(app.Services), shapes, cpuMs);
     }
 }

@@ -27,8 +27,8 @@ internal sealed class StorageClients
         Configure(tableOptions.Retry, o);
         Configure(queueOptions.Retry, o);
         // Per retry: each attempt the SDK sends is counted.
-        tableOptions.AddPolicy(counter.Policy, HttpPipelinePosition.PerRetry);
-        queueOptions.AddPolicy(counter.Policy, HttpPipelinePosition.PerRetry);
+        tableOptions.AddPolicy(counter.PolicyFor(o.TablePrefix), HttpPipelinePosition.PerRetry);
+        queueOptions.AddPolicy(counter.PolicyFor(o.TablePrefix), HttpPipelinePosition.PerRetry);
         // Per call, outside the retries: what is left of an outage once they are spent becomes StorageUnavailableException.
         tableOptions.AddPolicy(new StorageFaultPolicy(), HttpPipelinePosition.PerCall);
         queueOptions.AddPolicy(new StorageFaultPolicy(), HttpPipelinePosition.PerCall);
