@@ -5,9 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FunctionsSync.Bench;
 
 /// <summary>
-/// Median milliseconds of one read every run makes, a connection's cursors (one partition's rows), after a cycle: what
-/// a per-run storage query costs at that many connections. Azurite evaluates a query over every row of its table
-/// (Azure answers a key range), so where this grows with the connection count, so does each run's time.
+/// Median milliseconds of one read every run makes, a connection's cursors, after a cycle. They are on the lease row
+/// (a point read); before that they were a key-range query, which Azurite evaluates over every row of its table, so
+/// the figure grew with the connection count. A growth here means a run's reads cost more at that size again.
 /// </summary>
 internal static class CursorReadProbe
 {

@@ -67,10 +67,10 @@ public sealed class ConnectionSyncer(
         activity?.SetTag("functionssync.run_id", run.RunId);
         activity?.SetTag("functionssync.connection_id", connection.Id);
         activity?.SetTag("functionssync.marketplace", connection.Marketplace);
-        var cursors = await state.GetCursorsAsync(connection.Id, lease.Lane, cancellationToken);
+        var cursors = lease.Cursors ?? await state.GetCursorsAsync(connection.Id, lease.Lane, cancellationToken);
         var attempt = new RunAttempt(connection, adapter, run, cursors, new CheckpointChain(state, lease), MarketplaceCallScope.Begin(run.RunId, run.Calls), activity, Now);
         // An operator's request that landed before this runner took the lease: a cancelled run ends here, unstarted.
-        switch (await state.GetControlAsync(run.RunId, cancellationToken))
+        switch (attempt.Looked(await state.GetControlAsync(run.RunId, cancellationToken)))
         {
             case RunControl.Cancel:
                 return (await endings.ControlledStopAsync(attempt))!;

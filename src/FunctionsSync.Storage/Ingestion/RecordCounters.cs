@@ -19,16 +19,16 @@ internal sealed class RecordCounters(TableProvider tables, TimeProvider time)
     private const string AddedPrefix = "added|";
     private const int MaxRaceRetries = 10;
 
-    /// <summary>Two key-range reads: the connection's cursor rows and its meta partition's counters.</summary>
+    /// <summary>Two reads: the connection's lease row (its cursors) and its meta partition's counters (a key range).</summary>
     public async Task<IReadOnlyDictionary<EntityType, long>> CountAsync(string connectionId, CancellationToken cancellationToken)
     {
         var state = await tables.GetAsync(TableNames.SyncState, cancellationToken);
         var records = await tables.GetAsync(TableNames.Records, cancellationToken);
-        var cursorsTask = state.ReadAllAsync(TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), CursorRow.Prefix), CursorRow.FromEntity, cancellationToken);
+        var cursorsTask = LeaseCursors.ReadAsync(state, connectionId, SyncLane.Main, cancellationToken);
         var addedTask = records.ReadAllAsync(TableQueries.PartitionPrefix(RecordLayouts.MetaPartition(connectionId), AddedPrefix),
             e => (Type: EntityTypes.Parse(e.RowKey[AddedPrefix.Length..]), Count: e.GetInt64("Count") ?? 0), cancellationToken);
         var counts = EntityTypes.All.ToDictionary(t => t, _ => 0L);
-        foreach (var cursor in await cursorsTask)
+        foreach (var cursor in (await cursorsTask).Cursors.Values)
         {
             counts[cursor.EntityType] += cursor.StoredRecords;
         }

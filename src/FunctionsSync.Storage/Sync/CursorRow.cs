@@ -7,7 +7,8 @@ namespace FunctionsSync.Storage.Sync;
 
 /// <summary>
 /// Row <c>cursor|{entityType}</c> of a connection's <c>syncstate</c> partition (<c>backfill|cursor|{entityType}</c> on its
-/// backfill lane): the cursor as JSON.
+/// backfill lane): a cursor as JSON, as releases before <see cref="LeaseCursors"/> kept them. Only read now, until the
+/// lane's next lease moves them onto its lease row (<see cref="ToEntity"/> recreates that layout in tests).
 /// </summary>
 internal static class CursorRow
 {

@@ -14,7 +14,8 @@ internal sealed partial class TableSyncStateStore
         var table = await Table(cancellationToken);
         return await Race.RunAsync(async (_, ct) =>
         {
-            var lease = await ReadLeaseAsync(table, connectionId, SyncLane.Main, ct);
+            var stored = await LeaseCursors.ReadAsync(table, connectionId, SyncLane.Main, ct);
+            var lease = stored.Lease;
             if (lease?.ActiveRunId is { Length: > 0 } active && await GetRunAsync(active, ct) is { } run && !run.Status.IsFinal())
             {
                 return Race.Won(CursorReset.Refused(active));
@@ -25,24 +26,24 @@ internal sealed partial class TableSyncStateStore
                 return Race.Won(CursorReset.Refused(null));
             }
 
-            var stored = await GetCursorsAsync(connectionId, SyncLane.Main, ct);
-            var rewound = types.Select(t => (stored.GetValueOrDefault(t) ?? new EntityCursor { EntityType = t }).Rewound()).ToList();
+            var rewound = types.Select(t => (stored.Cursors.GetValueOrDefault(t) ?? new EntityCursor { EntityType = t }).Rewound()).ToList();
+            var cursors = new Dictionary<EntityType, EntityCursor>(stored.Cursors);
+            foreach (var cursor in rewound)
+            {
+                cursors[cursor.EntityType] = cursor;
+            }
+
+            // The lease row's version guards the write: a run queued or started since it was read fails it. The
+            // cursors ride on the row (a merge of that column alone); without a row, an insert that fails when a run
+            // creates one first. Cursor rows of an earlier release go in the same transaction.
             var batch = new TableBatch();
-            // The lease row's version guards the write: a run queued or started since it was read fails it.
-            // A merge of no columns changes nothing on the row but its version; without a row, an insert that fails
-            // when a run creates one first.
             if (lease is null)
             {
-                batch.Add(new LeaseRow(connectionId) { Owner = "", ExpiresAt = DateTimeOffset.UnixEpoch }.ToEntity());
+                batch.Add(LeaseCursors.Put(new LeaseRow(connectionId) { Owner = "", ExpiresAt = DateTimeOffset.UnixEpoch }.ToEntity(), cursors));
             }
             else
             {
-                batch.Merge(new LeaseRow(connectionId).ToEntity(), lease.ETag);
-            }
-
-            foreach (var cursor in rewound)
-            {
-                batch.UpsertReplace(CursorRow.ToEntity(connectionId, cursor));
+                stored.DeleteLegacy(batch.Merge(LeaseCursors.Put(new LeaseRow(connectionId).ToEntity(), cursors), lease.ETag));
             }
 
             try
@@ -50,7 +51,7 @@ internal sealed partial class TableSyncStateStore
                 await batch.SubmitAsync(table, ct);
                 return Race.Won(new CursorReset(true, null, rewound));
             }
-            catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+            catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed() || (stored.LegacyRows.Count > 0 && ex.IsNotFound()))
             {
                 return Race.Lost<CursorReset>();
             }

@@ -12,7 +12,7 @@ using FunctionsSync.Storage.Webhooks;
 namespace FunctionsSync.Storage.Sync;
 
 /// <summary>
-/// One partition per connection holding its lease row (<see cref="LeaseRow"/>), its cursors (<see cref="CursorRow"/>),
+/// One partition per connection holding its lease row (<see cref="LeaseRow"/>, with the lane's cursors: <see cref="LeaseCursors"/>),
 /// its runs (<see cref="RunRow"/>, newest first), operator requests (<see cref="ControlRow"/>) and run outbox rows.
 /// Sharing the partition is what lets a checkpoint be one entity-group transaction whose first action is the
 /// ETag-conditional lease renewal: a runner that lost its lease writes nothing. Listing every connection's situation
@@ -26,7 +26,8 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
     {
         var table = await Table(cancellationToken);
         var now = time.GetUtcNow();
-        var current = await ReadLeaseAsync(table, connectionId, lane, cancellationToken);
+        var stored = await LeaseCursors.ReadAsync(table, connectionId, lane, cancellationToken);
+        var current = stored.Lease;
         var renewed = false;
         if (current is not null)
         {
@@ -45,18 +46,24 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
             if (current is null)
             {
                 row = row with { ActiveRunId = "" };
-                etag = (await table.AddEntityAsync(row.ToEntity(), cancellationToken)).Headers.ETag?.ToString();
+                etag = (await table.AddEntityAsync(LeaseCursors.Put(row.ToEntity(), LeaseCursors.None), cancellationToken)).Headers.ETag?.ToString();
+            }
+            else if (stored.LegacyRows.Count > 0)
+            {
+                // A row of an earlier release: its cursors move onto it as the lease is taken.
+                var batch = stored.DeleteLegacy(new TableBatch().Merge(LeaseCursors.Put(row.ToEntity(), stored.Cursors), current.ETag));
+                etag = (await batch.SubmitAsync(table, cancellationToken))[0];
             }
             else
             {
                 etag = (await table.UpdateEntityAsync(row.ToEntity(), new ETag(current.ETag!), TableUpdateMode.Merge, cancellationToken)).Headers.ETag?.ToString();
             }
 
-            return new(new SyncLease(connectionId, owner, now + duration, etag!, current?.ActiveRunId, lane), null, null, renewed);
+            return new(new SyncLease(connectionId, owner, now + duration, etag!, current?.ActiveRunId, lane) { Cursors = stored.Cursors }, null, null, renewed);
         }
-        catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed())
+        catch (RequestFailedException ex) when (ex.IsConflict() || ex.IsPreconditionFailed() || (stored.LegacyRows.Count > 0 && ex.IsNotFound()))
         {
-            // Another runner won the race between our read and our write.
+            // Another runner won the race between our read and our write (or moved the legacy cursors first).
             var winner = await ReadLeaseAsync(table, connectionId, lane, cancellationToken);
             return new(null, winner?.Owner, winner?.ExpiresAt);
         }
@@ -87,18 +94,29 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
             row = row.WithLastRun(checkpoint.Run);
         }
 
+        // The holder owns the lane's cursors: the checkpoint's are merged into those its lease was taken with, and
+        // all of them ride on the lease row's merge.
+        var entity = row.ToEntity();
+        var cursors = lease.Cursors;
+        if (checkpoint.Cursors.Count > 0)
+        {
+            var merged = new Dictionary<EntityType, EntityCursor>(cursors ?? await GetCursorsAsync(lease.ConnectionId, lease.Lane, cancellationToken));
+            foreach (var cursor in checkpoint.Cursors)
+            {
+                merged[cursor.EntityType] = cursor;
+            }
+
+            LeaseCursors.Put(entity, merged);
+            cursors = merged;
+        }
+
         var events = checkpoint.Events ?? [];
         // Indexed before they are written: an index entry without its row is skipped by the sweep, a row without one would be missed.
         await outboxIndex.AddAsync(TableNames.SyncState, LeaseRow.Partition(lease.ConnectionId), events, cancellationToken);
-        var batch = new TableBatch().Merge(row.ToEntity(), lease.ETag).UpsertReplace(RunRow.ToEntity(checkpoint.Run));
+        var batch = new TableBatch().Merge(entity, lease.ETag).UpsertReplace(RunRow.ToEntity(checkpoint.Run));
         foreach (var outboxEvent in events)
         {
             batch.UpsertReplace(OutboxRows.ToEntity(LeaseRow.Partition(lease.ConnectionId), outboxEvent));
-        }
-
-        foreach (var cursor in checkpoint.Cursors)
-        {
-            batch.UpsertReplace(CursorRow.ToEntity(lease.ConnectionId, cursor, lease.Lane));
         }
 
         IReadOnlyList<string?> versions;
@@ -119,7 +137,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
         }
 
         await history.TryWriteAsync(checkpoint.Run, cancellationToken);
-        return lease with { Owner = owner, ExpiresAt = expiresAt, ETag = versions[0]!, ActiveRunId = checkpoint.ActiveRunId };
+        return lease with { Owner = owner, ExpiresAt = expiresAt, ETag = versions[0]!, ActiveRunId = checkpoint.ActiveRunId, Cursors = cursors };
     }
 
     public async Task<QueueRunResult> TryQueueRunAsync(SyncRun run, ConnectionSyncState? known, DateTimeOffset? unlessSyncedSince, CancellationToken cancellationToken)
@@ -151,7 +169,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
             if (current is null)
             {
                 row = row with { Owner = "", ExpiresAt = DateTimeOffset.UnixEpoch };
-                batch.Add(row.ToEntity());
+                batch.Add(LeaseCursors.Put(row.ToEntity(), LeaseCursors.None));
             }
             else
             {
@@ -286,8 +304,7 @@ internal sealed partial class TableSyncStateStore(TableProvider tables, Connecti
     public async Task<IReadOnlyDictionary<EntityType, EntityCursor>> GetCursorsAsync(string connectionId, SyncLane lane, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken);
-        var cursors = await table.ReadAllAsync(TableQueries.PartitionPrefix(LeaseRow.Partition(connectionId), CursorRow.PrefixOf(lane)), CursorRow.FromEntity, cancellationToken);
-        return cursors.ToDictionary(c => c.EntityType);
+        return (await LeaseCursors.ReadAsync(table, connectionId, lane, cancellationToken)).Cursors;
     }
 
     private Task<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(TableNames.SyncState, cancellationToken);
