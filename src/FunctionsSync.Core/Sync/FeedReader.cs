@@ -80,7 +80,7 @@ public sealed class FeedReader(
             if (begun > maxPages || (begun > 1 && Now >= sliceEnds))
             {
                 await CompleteAsync(attempt, pipeline.TakePending(), cancellationToken);
-                await attempt.Chain.SettleAsync();
+                await SaveHeldBackAsync(attempt);
                 return new(SyncOutcomeKind.InProgress, attempt.Run, $"Stopped after {maxPages} page(s); the run continues on the next call.");
             }
 
@@ -194,12 +194,31 @@ public sealed class FeedReader(
         }
 
         await attempt.Chain.SettleAsync();
-        var checkpoint = new Checkpoint(run, [cursor], Now + Options.LeaseDuration, Release: false, run.RunId);
+        if (page.Page.Records.Count + page.Page.Rejected.Count == 0 && page.Page.NextPageToken is null && detected.Count == 0)
+        {
+            // The feed ended on an empty page: its cursor goes with the attempt's next checkpoint.
+            attempt.SaveLater(cursor);
+            return;
+        }
+
+        var checkpoint = new Checkpoint(run, attempt.TakeUnsaved(cursor), Now + Options.LeaseDuration, Release: false, run.RunId);
+        checkpoints.Checkpointing(run.RunId);
         attempt.Chain.Begin(checkpoint);
         attempt.Checkpointed(cursor);
         if (attempt.ProgressEvents.Due(Now, liveOptions.Value.ProgressInterval))
         {
             events.Run(Events.LiveEventTypes.RunProgress, checkpoint.Run);
+        }
+    }
+
+    /// <summary>The slice ends here: cursors held back for a checkpoint get one (the next slice must not read their feeds again).</summary>
+    private async Task SaveHeldBackAsync(RunAttempt attempt)
+    {
+        await attempt.Chain.SettleAsync();
+        if (attempt.HasUnsaved)
+        {
+            attempt.Chain.Begin(new Checkpoint(attempt.Run, attempt.TakeUnsaved(), Now + Options.LeaseDuration, Release: false, attempt.Run.RunId));
+            await attempt.Chain.SettleAsync();
         }
     }
 

@@ -22,6 +22,7 @@ internal sealed class RunAttempt(
     DateTimeOffset started)
 {
     private readonly Dictionary<EntityType, EntityCursor> cursors = new(cursors);
+    private readonly List<EntityCursor> unsaved = [];
 
     public Connection Connection { get; } = connection;
     public IMarketplaceAdapter Adapter { get; } = adapter;
@@ -47,6 +48,9 @@ internal sealed class RunAttempt(
     /// <summary>Operator requests (pause, cancel) are looked up at most this often; the first page looks at once.</summary>
     public Cadence ControlChecks { get; } = new(DateTimeOffset.MinValue);
 
+    /// <summary>Whether a look at the run's operator request found one: only then is there a request row to clear at its end.</summary>
+    public bool ControlSeen { get; private set; }
+
     public Cadence ProgressLogs { get; } = new(started);
 
     /// <summary>The first page sends a <c>run.progress</c> event at once.</summary>
@@ -54,6 +58,13 @@ internal sealed class RunAttempt(
 
     /// <summary>What was being read, for an error: the marketplace and the entity type.</summary>
     public string Where => Current is { } type ? $"{Connection.Marketplace} {type.ToWire()}" : Connection.Marketplace;
+
+    /// <summary>An operator request looked up (null: none); returns it.</summary>
+    public RunControl? Looked(RunControl? control)
+    {
+        ControlSeen |= control is not null;
+        return control;
+    }
 
     /// <summary>The run as changed by a step (started, a page applied, ended); returns it.</summary>
     public SyncRun Record(SyncRun changed) => Run = changed;
@@ -66,6 +77,35 @@ internal sealed class RunAttempt(
 
     /// <summary>A page's checkpoint carrying <paramref name="cursor"/> was begun: the feed resumes from it.</summary>
     public void Checkpointed(EntityCursor cursor) => cursors[cursor.EntityType] = cursor;
+
+    /// <summary>
+    /// A feed ended on a page with nothing in it: its cursor waits for the attempt's next checkpoint rather than taking
+    /// one of its own (a quiet store's run then writes once at its end, not once per feed). Every checkpoint that writes
+    /// the run takes these with it (<see cref="TakeUnsaved"/>), so a stored run never counts a page its cursor missed;
+    /// lost with a crash, they cost a re-read of an empty page.
+    /// </summary>
+    public void SaveLater(EntityCursor cursor)
+    {
+        unsaved.RemoveAll(c => c.EntityType == cursor.EntityType);
+        unsaved.Add(cursor);
+        cursors[cursor.EntityType] = cursor;
+    }
+
+    /// <summary>The cursors <see cref="SaveLater"/> held back, followed by <paramref name="more"/>; the attempt holds none after.</summary>
+    public IReadOnlyList<EntityCursor> TakeUnsaved(params IReadOnlyList<EntityCursor> more)
+    {
+        if (unsaved.Count == 0)
+        {
+            return more;
+        }
+
+        IReadOnlyList<EntityCursor> taken = [.. unsaved, .. more];
+        unsaved.Clear();
+        return taken;
+    }
+
+    /// <summary>Whether cursors wait for a checkpoint.</summary>
+    public bool HasUnsaved => unsaved.Count > 0;
 
     /// <summary>
     /// A feed's records became tombstones: the entity's <c>deleted</c> counter goes up and its cursor's stored count down

@@ -199,7 +199,7 @@ public sealed class RunEndings(
     {
         var lease = await attempt.Chain.SettleQuietlyAsync();
         var run = attempt.Record(attempt.Run with { Status = RunStatus.Interrupted, UpdatedAt = Now, Calls = attempt.Calls.Total });
-        await checkpoints.TryWriteAsync(lease, new(run, [], Now, Release: true, run.RunId));
+        await checkpoints.TryWriteAsync(lease, new(run, attempt.TakeUnsaved(), Now, Release: true, run.RunId));
         logger.RunInterrupted(run.RunId, run.PageSeq);
         return new(SyncOutcomeKind.Interrupted, run, "Stopped between pages; the next run resumes from the last saved page.");
     }
@@ -219,7 +219,7 @@ public sealed class RunEndings(
 
         var lease = await attempt.Chain.SettleQuietlyAsync();
         var run = attempt.Record(attempt.Run with { Status = RunStatus.Interrupted, Phase = null, UpdatedAt = Now, Calls = attempt.Calls.Total });
-        await checkpoints.WriteAsync(lease, new(run, [], Now, Release: true, run.RunId), CancellationToken.None);
+        await checkpoints.WriteAsync(lease, new(run, attempt.TakeUnsaved(), Now, Release: true, run.RunId), CancellationToken.None);
         logger.BackfillYielded(run.RunId, active);
         return new(SyncOutcomeKind.Yielded, run, $"Stepped aside for run {active} of the connection; the backfill goes on once it ends.");
     }
@@ -228,7 +228,7 @@ public sealed class RunEndings(
     internal async Task<SyncOutcome?> ControlledStopAsync(RunAttempt attempt)
     {
         var run = attempt.Run;
-        switch (await state.GetControlAsync(run.RunId, CancellationToken.None))
+        switch (attempt.Looked(await state.GetControlAsync(run.RunId, CancellationToken.None)))
         {
             case RunControl.Cancel:
                 // The request does not say who asked; a deleted connection is why, when it is gone.
@@ -240,7 +240,8 @@ public sealed class RunEndings(
             case RunControl.Pause:
                 // The run stays the connection's active run, so nothing else starts while it is paused.
                 var paused = attempt.Record(run with { Status = RunStatus.Paused, Phase = null, UpdatedAt = Now });
-                await state.CheckpointAsync(attempt.Chain.Lease, new(paused, [], Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
+                checkpoints.Checkpointing(run.RunId);
+                await state.CheckpointAsync(attempt.Chain.Lease, new(paused, attempt.TakeUnsaved(), Now, Release: true, ActiveRunId: run.RunId), CancellationToken.None);
                 logger.RunControlled(run.RunId, "paused");
                 events.Run(Events.LiveEventTypes.RunPaused, paused);
                 return new(SyncOutcomeKind.Paused, paused, "Paused by an operator.");
@@ -250,8 +251,8 @@ public sealed class RunEndings(
     }
 
     /// <summary>
-    /// The one way a run ends: the final checkpoint frees the connection and carries the run's events; then the operator
-    /// request is cleared and the end announced; the meters and the trace record it whether or not that write landed.
+    /// The one way a run ends: the final checkpoint frees the connection and carries the run's events; then an operator
+    /// request it saw is cleared and the end announced; the meters and the trace record it whether or not that write landed.
     /// </summary>
     /// <param name="mustLand">The write's failure escapes (the run is then failed or resumed from its last checkpoint);
     /// otherwise (a run already failing) a failed write is logged and the run stays as last checkpointed.</param>
@@ -262,7 +263,7 @@ public sealed class RunEndings(
         ended = ended.WithEntitiesSettled();
         attempt.Record(ended);
         var lease = mustLand ? attempt.Chain.Lease : await attempt.Chain.SettleQuietlyAsync();
-        var checkpoint = new Checkpoint(ended, cursors ?? [], Now, Release: true, ActiveRunId: null, outbox);
+        var checkpoint = new Checkpoint(ended, attempt.TakeUnsaved(cursors ?? []), Now, Release: true, ActiveRunId: null, outbox);
         var landed = true;
         if (mustLand)
         {
@@ -280,7 +281,13 @@ public sealed class RunEndings(
 
         if (landed)
         {
-            await ClearControlAsync(ended.RunId);
+            // Only a request this attempt saw has a row to clear; one that landed after its last look stays on the
+            // ended run, where it means nothing (the API shows none on a final run) and retention removes it with it.
+            if (attempt.ControlSeen)
+            {
+                await ClearControlAsync(ended.RunId);
+            }
+
             events.Run(Events.LiveEventTypes.RunFinished, ended);
         }
 

@@ -127,6 +127,44 @@ public sealed class ConnectionSyncerTests
     }
 
     [Fact]
+    public async Task Feeds_that_end_on_an_empty_page_save_their_cursors_with_the_next_checkpoint_not_one_of_their_own()
+    {
+        Feed(EntityType.Orders,
+            new FetchPage([Order("1", T0)], [], "p2"),
+            new FetchPage([], [], null));
+        Feed(EntityType.Products, new FetchPage([], [], null));
+
+        var outcome = await Syncer().RunAsync(new SyncRequest("c1", EntityTypes: [EntityType.Orders, EntityType.Products]), CancellationToken.None);
+
+        Assert.Equal(RunStatus.Succeeded, outcome.Run!.Status);
+        // The start, the page with a record, the end: the two empty pages wrote nothing of their own.
+        Assert.Equal(3, checkpoints.Count);
+        Assert.Equal([EntityType.Orders], checkpoints[1].Cursors.Select(c => c.EntityType));
+        var end = checkpoints[^1];
+        Assert.True(end.Release);
+        Assert.Equal([EntityType.Orders, EntityType.Products], end.Cursors.Select(c => c.EntityType));
+        Assert.All(end.Cursors, c => Assert.True(c.Completed));
+        Assert.Equal(T0, end.Cursors[0].HighWaterMark);
+    }
+
+    [Fact]
+    public async Task A_slice_that_stops_after_an_empty_feed_checkpoints_its_cursor_before_it_returns()
+    {
+        Feed(EntityType.Orders, new FetchPage([], [], null));
+        Feed(EntityType.Products, new FetchPage([Order("1", T0)], [], null));
+
+        var outcome = await Syncer().RunPagesAsync(new SyncRequest("c1", EntityTypes: [EntityType.Orders, EntityType.Products]), maxPages: 1, CancellationToken.None);
+
+        Assert.Equal(SyncOutcomeKind.InProgress, outcome.Kind);
+        var last = checkpoints[^1];
+        Assert.False(last.Release);
+        Assert.Equal([EntityType.Orders], last.Cursors.Select(c => c.EntityType));
+        Assert.True(last.Cursors[0].Completed);
+        Assert.Equal(EntityRunState.Done, last.Run.Entity(EntityType.Orders)!.State);
+        adapter.Verify(a => a.FetchPageAsync(It.IsAny<Connection>(), It.Is<FetchRequest>(r => r.EntityType == EntityType.Products), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
     public async Task Pages_are_gathered_into_writes_of_at_least_MinRecordsPerWrite_records_each_checkpointed_after_its_records()
     {
         Feed(EntityType.Orders,

@@ -22,7 +22,7 @@ public static class TestSyncer
         var events = TestEvents.Create();
         var metrics = TestMetrics.Create();
         var conflicts = new ConflictRecorder(conflictStore, Options.Create(new ConflictOptions()), TimeProvider.System, metrics, events);
-        var checkpoints = new RunCheckpoints(state, signal, logger);
+        var checkpoints = new RunCheckpoints(state, signal, time, logger);
         // The adapters here list nothing whole (FullReadListsAll is empty), so nothing is reconciled.
         var reconciliation = new Moq.Mock<Core.Deletions.IRecordReconciliation>().Object;
         // Nor is any feed notified.
