@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: builds in Release, starts Azurite (in memory, free ports); the bench starts the simulator itself.
 # Prints one JSON line per figure: {"name", "value", "reference", "target"}.
-#   scripts/bench.sh [--only ingest_ratio|sync_size_scaling|notified_freshness_p95_s|rate_limit_utilization|graphql_cost_utilization|amazon_full_sync_speedup|full_sync_300k_peak_rss_mb|medipim_300k_peak_rss_mb|api_10k_latency_ratio|schedule_10k_ratio|plan_history_ratio|durable_sync_ratio|durable_cycle_scaling|cycle_throughput_ratio|durable_cycle_requests_per_connection]
+#   scripts/bench.sh [--only ingest_ratio|sync_size_scaling|notified_freshness_p95_s|rate_limit_utilization|graphql_cost_utilization|amazon_full_sync_speedup|full_sync_300k_peak_rss_mb|medipim_300k_peak_rss_mb|api_10k_latency_ratio|schedule_10k_ratio|plan_history_ratio|durable_sync_ratio|durable_cycle_scaling|cycle_throughput_ratio]
 #   (schedule_10k_ratio and plan_history_ratio come from one 10,000-connection set-up and print together, as do
 #   full_sync_300k_peak_rss_mb, shopify_bulk_300k_peak_rss_mb and medipim_300k_peak_rss_mb;
 #   durable_sync_ratio runs the Functions orchestrations on the Azure Storage provider; durable_cycle_scaling and

@@ -33,11 +33,11 @@ internal static class DurableCycleScaling
     /// <c>durable_cycle_scaling</c>, and <c>cycle_throughput_ratio</c> from its larger cycle: connections per second on
     /// the Durable engine ÷ the same cycle (a fresh set of as many empty stores) on the self-hosted runtime.
     /// </summary>
-    public static async Task<(Figure Scaling, Figure Throughput)> RunAsync(string storage, SimulatorState sim, string simulatorUrl, int smallSize = 1_000)
+    /// <remarks>Prints each figure as soon as it is known: the Durable one before the self-hosted cycle starts.</remarks>
+    public static async Task RunAsync(string storage, SimulatorState sim, string simulatorUrl, int smallSize = 1_000)
     {
         var small = await CycleAsync(storage, sim, simulatorUrl, smallSize);
         var large = await CycleAsync(storage, sim, simulatorUrl, 4 * smallSize);
-        var selfHosted = await SelfHostedCycle.RunAsync(storage, sim, simulatorUrl, 4 * smallSize, Concurrency);
         var scaling = new Figure("durable_cycle_scaling", large.Seconds / (4 * small.Seconds),
             new { connections = new[] { smallSize, 4 * smallSize }, seconds = new[] { Math.Round(small.Seconds, 2), Math.Round(large.Seconds, 2) } },
             "<= 1.3",
@@ -58,7 +58,24 @@ internal static class DurableCycleScaling
                 // CPU milliseconds per connection, of the bench process (app, engine, simulator) and of Azurite.
                 cpuMsPerConnection = new { bench = new[] { small.CpuMs.Bench, large.CpuMs.Bench }, azurite = new[] { small.CpuMs.Azurite, large.CpuMs.Azurite } },
             });
+        scaling.Print();
         var durableRate = 4 * smallSize / large.Seconds;
+        (double Seconds, long StorageRequests, double CursorReadMs, IReadOnlyList<StorageShapes.Share> Shapes, (double Bench, double? Azurite) CpuMs) selfHosted;
+        try
+        {
+            selfHosted = await SelfHostedCycle.RunAsync(storage, sim, simulatorUrl, 4 * smallSize, Concurrency);
+        }
+        catch (TimeoutException ex)
+        {
+            // Azurite's queue receive looks through every message, so at 4,000 jobs the self-hosted side can outlast
+            // the bench's patience: its rate is then at most connections ÷ the time waited, and the ratio at least this.
+            var atMost = 4 * smallSize / SelfHostedCycle.Timeout.TotalSeconds;
+            new Figure("cycle_throughput_ratio", durableRate / atMost,
+                new { connections = 4 * smallSize, durableConnectionsPerSecond = Math.Round(durableRate, 2), durableSeconds = Math.Round(large.Seconds, 2), selfHostedConnectionsPerSecondAtMost = Math.Round(atMost, 2) },
+                ">= 0.5", new { lowerBound = true, why = ex.Message }).Print();
+            return;
+        }
+
         var selfHostedRate = 4 * smallSize / selfHosted.Seconds;
         var throughput = new Figure("cycle_throughput_ratio", durableRate / selfHostedRate,
             new
@@ -84,7 +101,7 @@ internal static class DurableCycleScaling
                 storageTimeByShape = new { durable = large.Shapes, selfHosted = selfHosted.Shapes },
                 cpuMsPerConnection = new { durable = new { bench = large.CpuMs.Bench, azurite = large.CpuMs.Azurite }, selfHosted = new { bench = selfHosted.CpuMs.Bench, azurite = selfHosted.CpuMs.Azurite } },
             });
-        return (scaling, throughput);
+        throughput.Print();
     }
 
     /// <summary>Empty Shopify stores at the simulator, each registered as a connection, ten to an organization.</summary>

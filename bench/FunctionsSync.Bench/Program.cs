@@ -114,19 +114,7 @@ if (only is null or "durable_sync_ratio")
 if (only is null or "durable_cycle_scaling" or "cycle_throughput_ratio")
 {
     // --cycle-size N: the smaller cycle's connection count (default 1,000), for a quick look.
-    var (scaling, throughput) = await DurableCycleScaling.RunAsync(storage, sim, simulatorUrl, int.Parse(arguments.Optional("cycle-size") ?? "1000"));
-    scaling.Print();
-    throughput.Print();
-}
-
-if (only is null or "durable_cycle_requests_per_connection")
-{
-    // What docs/azure.md prices a cycle with: the task hub's storage requests and the app's, on the Azure Storage provider.
-    var cycle = await ProviderCycle.RunAsync(storage, sim, simulatorUrl, 500);
-    new Figure("durable_cycle_requests_per_connection", cycle.AppRequestsPerConnection + cycle.HubRequestsPerConnection,
-        new { cycle.Connections, cycle.Seconds, app = cycle.AppRequestsPerConnection, hub = cycle.HubRequestsPerConnection, idleHubRequestsPerMinute = cycle.IdleHubRequestsPerMinute },
-        "none: priced in docs/azure.md",
-        new { hubRequestsByShape = cycle.HubShapes, provider = cycle.Settings }).Print();
+    await DurableCycleScaling.RunAsync(storage, sim, simulatorUrl, int.Parse(arguments.Optional("cycle-size") ?? "1000"));
 }
 
 if (only is null or "api_10k_latency_ratio")

@@ -18,7 +18,7 @@ namespace FunctionsSync.Bench;
 /// </summary>
 internal static class SelfHostedCycle
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
 
     /// <returns>Seconds from the cycle's start until its last run ended, the storage requests the runtime sent meanwhile, <see cref="CursorReadProbe"/> after it, and where the storage time went.</returns>
     public static async Task<(double Seconds, long StorageRequests, double CursorReadMs, IReadOnlyList<StorageShapes.Share> Shapes, (double Bench, double? Azurite) CpuMs)> RunAsync(string storage, SimulatorState sim, string simulatorUrl, int connections, int workers)
