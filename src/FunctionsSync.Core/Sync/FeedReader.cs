@@ -215,9 +215,9 @@ public sealed class FeedReader(
     private async Task SaveHeldBackAsync(RunAttempt attempt)
     {
         await attempt.Chain.SettleAsync();
-        if (attempt.HasUnsaved)
+        if (attempt.TakeUnsaved() is { Count: > 0 } held)
         {
-            attempt.Chain.Begin(new Checkpoint(attempt.Run, attempt.TakeUnsaved(), Now + Options.LeaseDuration, Release: false, attempt.Run.RunId));
+            attempt.Chain.Begin(new Checkpoint(attempt.Run, held, Now + Options.LeaseDuration, Release: false, attempt.Run.RunId));
             await attempt.Chain.SettleAsync();
         }
     }

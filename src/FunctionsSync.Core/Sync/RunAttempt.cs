@@ -104,9 +104,6 @@ internal sealed class RunAttempt(
         return taken;
     }
 
-    /// <summary>Whether cursors wait for a checkpoint.</summary>
-    public bool HasUnsaved => unsaved.Count > 0;
-
     /// <summary>
     /// A feed's records became tombstones: the entity's <c>deleted</c> counter goes up and its cursor's stored count down
     /// by <paramref name="count"/>; returns that cursor (null when the feed has none), to be saved with the run's end.

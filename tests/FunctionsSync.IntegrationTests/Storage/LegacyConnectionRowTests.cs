@@ -77,12 +77,7 @@ public sealed class LegacyConnectionRowTests(AzuriteFixture storage)
             c => c with { Settings = new Dictionary<string, string>(c.Settings) { [$"k{i}"] = $"v{i}" } }, CancellationToken.None)));
         Assert.All(updated, Assert.NotNull);
 
-        var rows = new List<string>();
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["RowKey"]))
-        {
-            rows.Add(row.RowKey);
-        }
-
+        var rows = await table.ReadAllAsync(TableQueries.Partition(partition), e => e.RowKey, CancellationToken.None, select: ["RowKey"]);
         Assert.Equal([ConnectionRows.ConnectionRow(registered.Id)], rows);
         var read = (await store.GetAsync(registered.Id, CancellationToken.None))!;
         Assert.Equal(Enumerable.Range(0, 8).Select(i => $"k{i}"), read.Settings.Keys.Order());

@@ -48,7 +48,7 @@ public sealed class LegacyCursorRowTests(AzuriteFixture storage, SimulatorFixtur
 
         // Moved: the lease row holds every type's cursor, the main lane's rows are gone, the backfill's stays.
         var partition = LeaseRow.Partition(connection.Id);
-        var rowKeys = await RowKeysAsync(table, partition);
+        var rowKeys = await table.ReadAllAsync(TableQueries.Partition(partition), e => e.RowKey, CancellationToken.None, select: ["RowKey"]);
         Assert.DoesNotContain(rowKeys, k => k.StartsWith(CursorRow.Prefix, StringComparison.Ordinal));
         Assert.Contains(CursorRow.PrefixOf(SyncLane.Backfill) + "orders", rowKeys);
         var lease = (await table.GetEntityAsync<TableEntity>(partition, LeaseRow.KeyOf(SyncLane.Main))).Value;
@@ -84,7 +84,7 @@ public sealed class LegacyCursorRowTests(AzuriteFixture storage, SimulatorFixtur
         Assert.Equal(before[EntityType.Customers].HighWaterMark, after[EntityType.Customers].HighWaterMark);
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         var partition = LeaseRow.Partition(connection.Id);
-        var rowKeys = await RowKeysAsync(table, partition);
+        var rowKeys = await table.ReadAllAsync(TableQueries.Partition(partition), e => e.RowKey, CancellationToken.None, select: ["RowKey"]);
         Assert.DoesNotContain(rowKeys, k => k.StartsWith(CursorRow.Prefix, StringComparison.Ordinal));
     }
 
@@ -104,17 +104,6 @@ public sealed class LegacyCursorRowTests(AzuriteFixture storage, SimulatorFixtur
 
         await table.UpdateEntityAsync(lease, lease.ETag, TableUpdateMode.Replace);
         Assert.Null(LeaseCursors.Read((await table.GetEntityAsync<TableEntity>(lease.PartitionKey, lease.RowKey)).Value));
-    }
-
-    private static async Task<List<string>> RowKeysAsync(TableClient table, string partition)
-    {
-        var keys = new List<string>();
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["RowKey"]))
-        {
-            keys.Add(row.RowKey);
-        }
-
-        return keys;
     }
 
     private static string Json(IReadOnlyDictionary<EntityType, EntityCursor> cursors) =>
